@@ -1,0 +1,420 @@
+//! Handlers: each owns a bounded queue and a consumer thread. The caller's
+//! thread checks the level and filters, then enqueues a shared record; the
+//! worker formats and writes (see [`worker`]).
+
+pub(crate) mod live;
+mod sink;
+mod worker;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use arc_swap::{ArcSwap, ArcSwapOption};
+use crossbeam_channel::{SendTimeoutError, Sender, TrySendError};
+
+pub use sink::{
+    FdSink, FileMode, FileSinkFactory, Sink, SinkFactory, StreamSinkFactory, StreamTarget,
+};
+use worker::{Message, WorkerHandle};
+
+use crate::error_hook::{self, HandlerError, HandlerErrorKind};
+use crate::filter::FemtoFilter;
+use crate::formatter::{DefaultFormatter, FemtoFormatter};
+use crate::level::FemtoLevel;
+use crate::record::FemtoLogRecord;
+use crate::sync::lock;
+
+/// What a producer does when the handler's queue is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverflowPolicy {
+    /// Wait for room: nothing is lost (the default, as with stdlib).
+    #[default]
+    Block,
+    /// Drop the new record and count it.
+    Drop,
+    /// Wait up to the given time, then drop and count.
+    Timeout(Duration),
+}
+
+/// Default queue capacity (records).
+pub const DEFAULT_CAPACITY: usize = 16 * 1024;
+
+/// Per-handler options.
+#[derive(Clone)]
+pub struct HandlerOptions {
+    /// A name for error messages and the worker thread.
+    pub name: Option<String>,
+    pub capacity: usize,
+    pub overflow: OverflowPolicy,
+    pub level: FemtoLevel,
+    pub formatter: Arc<dyn FemtoFormatter>,
+}
+
+impl Default for HandlerOptions {
+    fn default() -> Self {
+        HandlerOptions {
+            name: None,
+            capacity: DEFAULT_CAPACITY,
+            overflow: OverflowPolicy::Block,
+            level: FemtoLevel::NOTSET,
+            formatter: Arc::new(DefaultFormatter),
+        }
+    }
+}
+
+impl std::fmt::Debug for HandlerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandlerOptions")
+            .field("name", &self.name)
+            .field("capacity", &self.capacity)
+            .field("overflow", &self.overflow)
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A handler could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerBuildError {
+    #[error("capacity must be at least 1")]
+    ZeroCapacity,
+    #[error("cannot open {target}: {source}")]
+    Open {
+        target: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the worker thread: {0}")]
+    Spawn(#[source] std::io::Error),
+}
+
+/// Counters of one handler, read with [`FemtoHandler::stats`].
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    written: AtomicU64,
+    dropped: AtomicU64,
+    errors: AtomicU64,
+    drops_reported: AtomicU64,
+}
+
+/// A snapshot of a handler's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HandlerStats {
+    /// Records the sink accepted.
+    pub written: u64,
+    /// Records lost to a full queue (`drop`/`timeout`) or a closed handler.
+    pub dropped: u64,
+    /// Failures inside the handler (I/O errors, caught panics, callback errors).
+    pub errors: u64,
+}
+
+/// What happened to one record at one handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enqueued {
+    Queued,
+    /// Below the handler's level or rejected by one of its filters.
+    Filtered,
+    /// Queue full (under `drop` or `timeout`), or the handler is closed.
+    Dropped,
+}
+
+/// What the worker shares with the handler.
+pub(crate) struct HandlerCore {
+    name: String,
+    formatter: ArcSwap<Arc<dyn FemtoFormatter>>,
+    stats: Counters,
+}
+
+/// The producer side of a running handler; replaced wholesale after `fork`.
+struct Pipe {
+    queue: Sender<Message>,
+}
+
+/// A handler. Share it with `Arc`; any number of loggers and threads may
+/// use it at once. All methods are thread-safe.
+pub struct FemtoHandler {
+    core: Arc<HandlerCore>,
+    level: AtomicU32,
+    overflow: OverflowPolicy,
+    capacity: usize,
+    filters: ArcSwap<Vec<Arc<dyn FemtoFilter>>>,
+    pipe: ArcSwapOption<Pipe>,
+    worker: Mutex<Option<WorkerHandle>>,
+    factory: Box<dyn SinkFactory>,
+}
+
+impl std::fmt::Debug for FemtoHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FemtoHandler")
+            .field("name", &self.core.name)
+            .field("target", &self.factory.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FemtoHandler {
+    /// Opens the sink and starts the worker. Fails only here, never later.
+    pub fn new(
+        factory: Box<dyn SinkFactory>,
+        options: HandlerOptions,
+    ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
+        if options.capacity == 0 {
+            return Err(HandlerBuildError::ZeroCapacity);
+        }
+        let name = options.name.clone().unwrap_or_else(|| factory.describe());
+        let handler = Arc::new(FemtoHandler {
+            core: Arc::new(HandlerCore {
+                name,
+                formatter: ArcSwap::from_pointee(options.formatter),
+                stats: Counters::default(),
+            }),
+            level: AtomicU32::new(options.level.value()),
+            overflow: options.overflow,
+            capacity: options.capacity,
+            filters: ArcSwap::from_pointee(Vec::new()),
+            pipe: ArcSwapOption::empty(),
+            worker: Mutex::new(None),
+            factory,
+        });
+        live::register(&handler, |h| h.start(false))?;
+        Ok(handler)
+    }
+
+    /// A handler writing to stdout or stderr.
+    pub fn stream(
+        target: StreamTarget,
+        options: HandlerOptions,
+    ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
+        let factory = StreamSinkFactory {
+            target,
+            terminator: "\n".into(),
+        };
+        Self::new(Box::new(factory), options)
+    }
+
+    /// A handler writing to a file.
+    pub fn file(
+        path: impl AsRef<Path>,
+        mode: FileMode,
+        options: HandlerOptions,
+    ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
+        Self::new(Box::new(FileSinkFactory::new(path, mode)), options)
+    }
+
+    /// Opens the sink and starts a worker. `reopen` after `fork`. Caller
+    /// holds the live-handler lock.
+    fn start(&self, reopen: bool) -> Result<(), HandlerBuildError> {
+        let sink = self
+            .factory
+            .open(reopen)
+            .map_err(|source| HandlerBuildError::Open {
+                target: self.factory.describe(),
+                source,
+            })?;
+        let (queue, receiver) = crossbeam_channel::bounded(self.capacity);
+        let handle = worker::spawn(Arc::clone(&self.core), receiver, sink)
+            .map_err(HandlerBuildError::Spawn)?;
+        let old_worker = lock(&self.worker).replace(handle);
+        let old_pipe = self.pipe.swap(Some(Arc::new(Pipe { queue })));
+        if reopen {
+            // The parent's queue and thread do not exist for us: touching
+            // them could deadlock or write the parent's records twice.
+            std::mem::forget(old_pipe);
+            if let Some(old) = old_worker {
+                old.abandon();
+            }
+        }
+        Ok(())
+    }
+
+    /// The handler's name (used in error messages and its thread name).
+    pub fn name(&self) -> &str {
+        &self.core.name
+    }
+
+    /// The minimum level this handler passes (NOTSET passes everything).
+    pub fn level(&self) -> FemtoLevel {
+        FemtoLevel(self.level.load(Ordering::Relaxed))
+    }
+
+    pub fn set_level(&self, level: FemtoLevel) {
+        self.level.store(level.value(), Ordering::Relaxed);
+    }
+
+    /// Replaces the formatter; records already being written may still use
+    /// the old one.
+    pub fn set_formatter(&self, formatter: Arc<dyn FemtoFormatter>) {
+        self.core.formatter.store(Arc::new(formatter));
+    }
+
+    pub fn add_filter(&self, filter: Arc<dyn FemtoFilter>) {
+        self.filters.rcu(|filters| {
+            let mut next = Vec::clone(filters);
+            next.push(Arc::clone(&filter));
+            next
+        });
+    }
+
+    /// Removes `filter` (compared by identity); returns whether it was there.
+    pub fn remove_filter(&self, filter: &Arc<dyn FemtoFilter>) -> bool {
+        let before = self.filters.load().len();
+        self.filters.rcu(|filters| {
+            filters
+                .iter()
+                .filter(|f| !same_filter(f, filter))
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        self.filters.load().len() != before
+    }
+
+    pub fn overflow_policy(&self) -> OverflowPolicy {
+        self.overflow
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The handler's counters.
+    pub fn stats(&self) -> HandlerStats {
+        let stats = &self.core.stats;
+        HandlerStats {
+            written: stats.written.load(Ordering::Acquire),
+            dropped: stats.dropped.load(Ordering::Acquire),
+            errors: stats.errors.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Whether the handler still accepts records.
+    pub fn is_open(&self) -> bool {
+        self.pipe.load().is_some()
+    }
+
+    /// Level check, filters, then enqueue under the overflow policy. Runs
+    /// on the logging thread.
+    pub fn handle(&self, record: &Arc<FemtoLogRecord>) -> Enqueued {
+        if record.level.value() < self.level.load(Ordering::Relaxed) {
+            return Enqueued::Filtered;
+        }
+        if !passes(&self.filters.load(), record, &self.core.name) {
+            return Enqueued::Filtered;
+        }
+        let pipe = self.pipe.load();
+        let Some(pipe) = pipe.as_deref() else {
+            return self.count_drop();
+        };
+        let message = Message::Record(Arc::clone(record));
+        let sent = match self.overflow {
+            OverflowPolicy::Block => pipe.queue.send(message).is_ok(),
+            OverflowPolicy::Drop => match pipe.queue.try_send(message) {
+                Ok(()) => true,
+                Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
+            },
+            OverflowPolicy::Timeout(limit) => match pipe.queue.send_timeout(message, limit) {
+                Ok(()) => true,
+                Err(SendTimeoutError::Timeout(_) | SendTimeoutError::Disconnected(_)) => false,
+            },
+        };
+        if sent {
+            Enqueued::Queued
+        } else {
+            self.count_drop()
+        }
+    }
+
+    fn count_drop(&self) -> Enqueued {
+        self.core.stats.dropped.fetch_add(1, Ordering::AcqRel);
+        Enqueued::Dropped
+    }
+
+    /// Waits until every record enqueued before this call has reached the
+    /// sink and the sink was flushed. Returns `false` on timeout. A closed
+    /// handler has nothing pending and returns `true`.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let Some(pipe) = self.pipe.load_full() else {
+            return true;
+        };
+        let (ack, done) = crossbeam_channel::bounded(1);
+        let queued = match self.overflow {
+            OverflowPolicy::Block if timeout == Duration::MAX => {
+                pipe.queue.send(Message::Flush(ack)).is_ok()
+            }
+            _ => pipe
+                .queue
+                .send_deadline(Message::Flush(ack), deadline)
+                .is_ok(),
+        };
+        drop(pipe);
+        queued && done.recv_deadline(deadline).is_ok()
+    }
+
+    /// Stops accepting records, drains the queue into the sink and joins
+    /// the worker. Returns `false` if the worker had not finished by the
+    /// timeout (it finishes on its own later). Closing twice is harmless.
+    pub fn close(&self, timeout: Duration) -> bool {
+        let worker = live::with_lock(|| self.begin_close());
+        match worker {
+            Some(mut worker) => {
+                let finished = worker.wait(Instant::now() + timeout);
+                if !finished {
+                    live::adopt_orphan(worker);
+                }
+                finished
+            }
+            None => true,
+        }
+    }
+
+    /// In a forked child whose sink could not be reopened: leave the
+    /// parent's queue and worker untouched and stop accepting records.
+    fn abandon_after_fork(&self) {
+        std::mem::forget(self.pipe.swap(None));
+        if let Some(worker) = lock(&self.worker).take() {
+            worker.abandon();
+        }
+    }
+
+    /// Disconnects the queue and takes the worker (live lock held).
+    fn begin_close(&self) -> Option<WorkerHandle> {
+        self.pipe.store(None);
+        lock(&self.worker).take()
+    }
+}
+
+impl Drop for FemtoHandler {
+    /// The worker drains what is queued on its own; shutdown waits for it.
+    fn drop(&mut self) {
+        if let Some(worker) = live::with_lock(|| self.begin_close()) {
+            live::adopt_orphan(worker);
+        }
+    }
+}
+
+/// Runs `filters` on `record`; a panicking filter rejects the record and is
+/// reported, never propagated to the caller.
+pub(crate) fn passes(
+    filters: &[Arc<dyn FemtoFilter>],
+    record: &FemtoLogRecord,
+    owner: &str,
+) -> bool {
+    filters.iter().all(|filter| {
+        catch_unwind(AssertUnwindSafe(|| filter.should_log(record))).unwrap_or_else(|panic| {
+            error_hook::report(&HandlerError {
+                handler: owner,
+                kind: HandlerErrorKind::Panic,
+                message: &worker::panic_message(&panic),
+            });
+            false
+        })
+    })
+}
+
+/// Whether two filter handles are the same object.
+pub(crate) fn same_filter(a: &Arc<dyn FemtoFilter>, b: &Arc<dyn FemtoFilter>) -> bool {
+    std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
+}

@@ -1,0 +1,150 @@
+//! Sinks are where formatted records end up. A sink lives on its handler's
+//! worker thread; a factory opens it, and opens a fresh one in a forked
+//! child (whose parent's buffered bytes must not be written twice).
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+
+use crate::record::FemtoLogRecord;
+
+/// Receives formatted records on the worker thread.
+pub trait Sink: Send {
+    /// Takes one formatted record (`text` has no line terminator).
+    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()>;
+    /// Called once per batch: make everything written so far durable in
+    /// the destination (one system call for buffered sinks).
+    fn flush(&mut self) -> io::Result<()>;
+}
+
+/// Opens a handler's sink.
+pub trait SinkFactory: Send + Sync {
+    /// `reopen` is true when re-creating the sink in a forked child: files
+    /// are then appended to, never truncated.
+    fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>>;
+    /// A short description for error messages, such as `file "app.log"`.
+    fn describe(&self) -> String;
+}
+
+/// Bytes above which a batch is written out before the batch ends.
+const MAX_BUFFERED: usize = 1 << 20;
+
+/// A file descriptor with a batch buffer: one `write` per batch.
+pub struct FdSink {
+    file: File,
+    buffer: Vec<u8>,
+    terminator: Box<[u8]>,
+}
+
+impl FdSink {
+    pub fn new(file: File, terminator: &str) -> Self {
+        FdSink {
+            file,
+            buffer: Vec::with_capacity(64 * 1024),
+            terminator: terminator.as_bytes().into(),
+        }
+    }
+}
+
+impl Sink for FdSink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.buffer.extend_from_slice(text.as_bytes());
+        self.buffer.extend_from_slice(&self.terminator);
+        if self.buffer.len() >= MAX_BUFFERED {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let result = self.file.write_all(&self.buffer);
+        // On failure the batch is dropped rather than retried forever; the
+        // error is counted and reported by the worker.
+        self.buffer.clear();
+        result
+    }
+}
+
+/// Standard output or standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamTarget {
+    Stdout,
+    Stderr,
+}
+
+/// Opens a private duplicate of fd 1 or 2, so that writing never takes
+/// Rust's stdout lock (which a thread lost in `fork` might hold).
+#[derive(Debug, Clone)]
+pub struct StreamSinkFactory {
+    pub target: StreamTarget,
+    pub terminator: String,
+}
+
+impl SinkFactory for StreamSinkFactory {
+    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
+        let fd = match self.target {
+            StreamTarget::Stdout => io::stdout().as_fd().try_clone_to_owned()?,
+            StreamTarget::Stderr => io::stderr().as_fd().try_clone_to_owned()?,
+        };
+        Ok(Box::new(FdSink::new(File::from(fd), &self.terminator)))
+    }
+
+    fn describe(&self) -> String {
+        match self.target {
+            StreamTarget::Stdout => "stdout".into(),
+            StreamTarget::Stderr => "stderr".into(),
+        }
+    }
+}
+
+/// How a file handler opens its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileMode {
+    /// Keep existing contents (stdlib mode `"a"`).
+    #[default]
+    Append,
+    /// Start empty (stdlib mode `"w"`).
+    Truncate,
+}
+
+/// Opens a log file.
+#[derive(Debug, Clone)]
+pub struct FileSinkFactory {
+    pub path: PathBuf,
+    pub mode: FileMode,
+    pub terminator: String,
+}
+
+impl FileSinkFactory {
+    pub fn new(path: impl AsRef<Path>, mode: FileMode) -> Self {
+        FileSinkFactory {
+            path: path.as_ref().to_path_buf(),
+            mode,
+            terminator: "\n".into(),
+        }
+    }
+}
+
+impl SinkFactory for FileSinkFactory {
+    fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>> {
+        let mut options = OpenOptions::new();
+        options.create(true);
+        if self.mode == FileMode::Truncate && !reopen {
+            options.write(true).truncate(true);
+        } else {
+            options.append(true);
+        }
+        let file = options
+            .open(&self.path)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path)))?;
+        Ok(Box::new(FdSink::new(file, &self.terminator)))
+    }
+
+    fn describe(&self) -> String {
+        format!("file {:?}", self.path)
+    }
+}

@@ -1,0 +1,198 @@
+//! The consumer thread of one handler: drain the queue in batches, format
+//! each record into a reused buffer, hand it to the sink, flush once per
+//! batch, then answer the flush requests that batch contained.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use super::sink::Sink;
+use super::HandlerCore;
+use crate::error_hook::{self, HandlerError, HandlerErrorKind};
+use crate::level::FemtoLevel;
+use crate::record::FemtoLogRecord;
+
+/// What travels through a handler's queue.
+pub(crate) enum Message {
+    Record(Arc<FemtoLogRecord>),
+    /// Answered once every message queued before it has reached the sink.
+    Flush(Sender<()>),
+}
+
+/// Most messages handled between two sink flushes.
+const MAX_BATCH: usize = 4096;
+/// How long drops may go unreported while the queue stays busy.
+const DROP_REPORT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// A running worker: its thread and a channel that closes when it ends.
+pub(crate) struct WorkerHandle {
+    thread: Option<JoinHandle<()>>,
+    done: Receiver<()>,
+}
+
+impl WorkerHandle {
+    /// Waits until the worker has drained its queue and ended, or until
+    /// `deadline`. Returns whether it ended.
+    pub(crate) fn wait(&mut self, deadline: Instant) -> bool {
+        match self.done.recv_deadline(deadline) {
+            Err(RecvTimeoutError::Timeout) => false,
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => {
+                if let Some(thread) = self.thread.take() {
+                    let _ = thread.join();
+                }
+                true
+            }
+        }
+    }
+
+    /// Forgets a worker that does not exist in this (forked) process.
+    pub(crate) fn abandon(self) {
+        std::mem::forget(self);
+    }
+}
+
+/// Starts the worker thread for `core`, reading from `queue`.
+pub(crate) fn spawn(
+    core: Arc<HandlerCore>,
+    queue: Receiver<Message>,
+    sink: Box<dyn Sink>,
+) -> std::io::Result<WorkerHandle> {
+    let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(0);
+    let name = format!("femto-{}", core.name);
+    let thread = std::thread::Builder::new().name(name).spawn(move || {
+        let _done = done_tx;
+        Worker {
+            core,
+            sink,
+            text: String::with_capacity(512),
+            acks: Vec::new(),
+            first_unreported_drop: None,
+        }
+        .run(&queue);
+    })?;
+    Ok(WorkerHandle {
+        thread: Some(thread),
+        done: done_rx,
+    })
+}
+
+struct Worker {
+    core: Arc<HandlerCore>,
+    sink: Box<dyn Sink>,
+    text: String,
+    acks: Vec<Sender<()>>,
+    first_unreported_drop: Option<Instant>,
+}
+
+impl Worker {
+    fn run(mut self, queue: &Receiver<Message>) {
+        while let Ok(first) = queue.recv() {
+            let mut written = 0u64;
+            let mut next = Some(first);
+            let mut handled = 0;
+            while let Some(message) = next {
+                match message {
+                    Message::Record(record) => written += u64::from(self.emit(&record)),
+                    Message::Flush(ack) => self.acks.push(ack),
+                }
+                handled += 1;
+                next = if handled < MAX_BATCH {
+                    queue.try_recv().ok()
+                } else {
+                    None
+                };
+            }
+            self.report_drops(queue.is_empty());
+            self.flush_sink();
+            self.core
+                .stats
+                .written
+                .fetch_add(written, Ordering::Release);
+            for ack in self.acks.drain(..) {
+                let _ = ack.send(());
+            }
+        }
+        self.report_drops(true);
+        self.flush_sink();
+    }
+
+    /// Formats and writes one record; returns whether the sink took it.
+    fn emit(&mut self, record: &FemtoLogRecord) -> bool {
+        self.text.clear();
+        let formatter = self.core.formatter.load();
+        let text = &mut self.text;
+        let sink = &mut self.sink;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            formatter.format(record, text);
+            sink.write(record, text)
+        }));
+        match outcome {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                self.fail(HandlerErrorKind::Io, &e.to_string());
+                false
+            }
+            Err(panic) => {
+                self.fail(HandlerErrorKind::Panic, &panic_message(&panic));
+                false
+            }
+        }
+    }
+
+    fn flush_sink(&mut self) {
+        match catch_unwind(AssertUnwindSafe(|| self.sink.flush())) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.fail(HandlerErrorKind::Io, &e.to_string()),
+            Err(panic) => self.fail(HandlerErrorKind::Panic, &panic_message(&panic)),
+        }
+    }
+
+    /// Writes one WARNING line saying how many records were dropped since
+    /// the last such line, once the queue has drained (or after a while
+    /// under sustained pressure).
+    fn report_drops(&mut self, queue_idle: bool) {
+        let stats = &self.core.stats;
+        let dropped = stats.dropped.load(Ordering::Acquire);
+        let reported = stats.drops_reported.load(Ordering::Relaxed);
+        if dropped <= reported {
+            return;
+        }
+        let since = *self.first_unreported_drop.get_or_insert_with(Instant::now);
+        if !queue_idle && since.elapsed() < DROP_REPORT_INTERVAL {
+            return;
+        }
+        self.first_unreported_drop = None;
+        stats.drops_reported.store(dropped, Ordering::Relaxed);
+        let message = format!(
+            "{} records dropped by handler {:?} (queue full)",
+            dropped - reported,
+            self.core.name
+        );
+        let record = FemtoLogRecord::new("femtologging".into(), FemtoLevel::WARNING, message);
+        self.emit(&record);
+    }
+
+    fn fail(&self, kind: HandlerErrorKind, message: &str) {
+        self.core.stats.errors.fetch_add(1, Ordering::Relaxed);
+        error_hook::report(&HandlerError {
+            handler: &self.core.name,
+            kind,
+            message,
+        });
+    }
+}
+
+/// The text of a caught panic.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        format!("panic: {s}")
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        format!("panic: {s}")
+    } else {
+        "panic".to_owned()
+    }
+}

@@ -1,0 +1,226 @@
+//! Severity levels on the stdlib `logging` scale, with custom named levels.
+//!
+//! Levels are plain numbers (as in Python) so that custom levels slot in
+//! between the standard ones; names are looked up in a small registry that
+//! custom levels extend.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{LazyLock, RwLock};
+
+/// A severity level. Larger numbers are more severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FemtoLevel(pub u32);
+
+impl FemtoLevel {
+    /// "Not set": a logger at NOTSET inherits its nearest ancestor's level.
+    pub const NOTSET: FemtoLevel = FemtoLevel(0);
+    pub const TRACE: FemtoLevel = FemtoLevel(5);
+    pub const DEBUG: FemtoLevel = FemtoLevel(10);
+    pub const INFO: FemtoLevel = FemtoLevel(20);
+    pub const WARNING: FemtoLevel = FemtoLevel(30);
+    pub const ERROR: FemtoLevel = FemtoLevel(40);
+    pub const CRITICAL: FemtoLevel = FemtoLevel(50);
+
+    /// The numeric value.
+    pub const fn value(self) -> u32 {
+        self.0
+    }
+
+    /// The level's name: a standard name, a registered custom name, or
+    /// `"Level N"` as stdlib prints unknown levels.
+    pub fn name(self) -> LevelName {
+        if let Some(name) = standard_name(self) {
+            return LevelName::Static(name);
+        }
+        match custom_names().read() {
+            Ok(names) => match names.by_level.get(&self.0) {
+                Some(name) => LevelName::Static(name),
+                None => LevelName::Unnamed(self.0),
+            },
+            Err(_) => LevelName::Unnamed(self.0),
+        }
+    }
+
+    /// Parses a level name case-insensitively (`WARN` is an alias of
+    /// `WARNING`) or a decimal number.
+    pub fn parse(text: &str) -> Result<FemtoLevel, LevelParseError> {
+        text.parse()
+    }
+}
+
+/// A level's display name without allocating for known levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelName {
+    Static(&'static str),
+    Unnamed(u32),
+}
+
+impl fmt::Display for LevelName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LevelName::Static(name) => f.pad(name),
+            LevelName::Unnamed(n) => f.pad(&format!("Level {n}")),
+        }
+    }
+}
+
+impl fmt::Display for FemtoLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.name().fmt(f)
+    }
+}
+
+/// Raised for a level name that is neither standard, registered nor numeric.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown level name {name:?} (expected TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET, a registered custom level, or a number)")]
+pub struct LevelParseError {
+    pub name: String,
+}
+
+impl FromStr for FemtoLevel {
+    type Err = LevelParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        if let Ok(number) = trimmed.parse::<u32>() {
+            return Ok(FemtoLevel(number));
+        }
+        let upper = trimmed.to_ascii_uppercase();
+        let standard = match upper.as_str() {
+            "NOTSET" => Some(FemtoLevel::NOTSET),
+            "TRACE" => Some(FemtoLevel::TRACE),
+            "DEBUG" => Some(FemtoLevel::DEBUG),
+            "INFO" => Some(FemtoLevel::INFO),
+            "WARNING" | "WARN" => Some(FemtoLevel::WARNING),
+            "ERROR" => Some(FemtoLevel::ERROR),
+            "CRITICAL" | "FATAL" => Some(FemtoLevel::CRITICAL),
+            _ => None,
+        };
+        if let Some(level) = standard {
+            return Ok(level);
+        }
+        let names = custom_names().read().map_err(|_| LevelParseError {
+            name: text.to_owned(),
+        })?;
+        names
+            .by_name
+            .get(&upper)
+            .copied()
+            .map(FemtoLevel)
+            .ok_or_else(|| LevelParseError {
+                name: text.to_owned(),
+            })
+    }
+}
+
+fn standard_name(level: FemtoLevel) -> Option<&'static str> {
+    Some(match level {
+        FemtoLevel::NOTSET => "NOTSET",
+        FemtoLevel::TRACE => "TRACE",
+        FemtoLevel::DEBUG => "DEBUG",
+        FemtoLevel::INFO => "INFO",
+        FemtoLevel::WARNING => "WARNING",
+        FemtoLevel::ERROR => "ERROR",
+        FemtoLevel::CRITICAL => "CRITICAL",
+        _ => return None,
+    })
+}
+
+#[derive(Default)]
+struct CustomNames {
+    by_level: HashMap<u32, &'static str>,
+    by_name: HashMap<String, u32>,
+}
+
+fn custom_names() -> &'static RwLock<CustomNames> {
+    static NAMES: LazyLock<RwLock<CustomNames>> = LazyLock::new(Default::default);
+    &NAMES
+}
+
+/// Error for a custom level name that cannot be registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddLevelNameError {
+    #[error("a level name must not be empty")]
+    Empty,
+    #[error("level name {0:?} is a number; names must not parse as numbers")]
+    Numeric(String),
+    #[error("the level registry is unusable after a panic")]
+    Poisoned,
+}
+
+/// Registers (or renames) a custom level, as stdlib `addLevelName` does.
+///
+/// Names are kept for the life of the process so that records and the C
+/// API can hand out `&'static str` without copying; levels are few.
+pub fn add_level_name(level: FemtoLevel, name: &str) -> Result<(), AddLevelNameError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AddLevelNameError::Empty);
+    }
+    if name.parse::<u32>().is_ok() {
+        return Err(AddLevelNameError::Numeric(name.to_owned()));
+    }
+    let mut names = custom_names()
+        .write()
+        .map_err(|_| AddLevelNameError::Poisoned)?;
+    let leaked: &'static str = match names.by_level.get(&level.0) {
+        Some(existing) if *existing == name => return Ok(()),
+        _ => Box::leak(name.to_owned().into_boxed_str()),
+    };
+    if let Some(old) = names.by_level.insert(level.0, leaked) {
+        names.by_name.remove(&old.to_ascii_uppercase());
+    }
+    names.by_name.insert(name.to_ascii_uppercase(), level.0);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("trace", 5)]
+    #[case("DEBUG", 10)]
+    #[case("Info", 20)]
+    #[case("warn", 30)]
+    #[case("WARNING", 30)]
+    #[case("error", 40)]
+    #[case("critical", 50)]
+    #[case("notset", 0)]
+    #[case(" 25 ", 25)]
+    fn parses_names_case_insensitively(#[case] text: &str, #[case] expected: u32) {
+        assert_eq!(FemtoLevel::parse(text), Ok(FemtoLevel(expected)));
+    }
+
+    #[rstest]
+    fn unknown_name_is_a_clear_error() {
+        let err = FemtoLevel::parse("LOUD").unwrap_err();
+        assert!(err.to_string().contains("unknown level name \"LOUD\""));
+    }
+
+    #[rstest]
+    fn custom_levels_have_names_both_ways() {
+        add_level_name(FemtoLevel(25), "NOTICE").unwrap();
+        assert_eq!(FemtoLevel(25).to_string(), "NOTICE");
+        assert_eq!(FemtoLevel::parse("notice"), Ok(FemtoLevel(25)));
+        add_level_name(FemtoLevel(25), "NOTE").unwrap();
+        assert!(FemtoLevel::parse("NOTICE").is_err());
+        assert_eq!(FemtoLevel(26).to_string(), "Level 26");
+        assert_eq!(
+            add_level_name(FemtoLevel(3), ""),
+            Err(AddLevelNameError::Empty)
+        );
+        assert!(matches!(
+            add_level_name(FemtoLevel(3), "12"),
+            Err(AddLevelNameError::Numeric(_))
+        ));
+    }
+
+    #[rstest]
+    fn display_honours_width() {
+        assert_eq!(format!("{:<8}|", FemtoLevel::INFO), "INFO    |");
+    }
+}

@@ -1,0 +1,326 @@
+//! Loggers: a name, a level, and a cached snapshot of the filters and
+//! handlers a record goes to. Logging is one atomic load and a compare
+//! when disabled; when enabled, the record is built once and handed
+//! straight to each handler's queue (no per-logger thread).
+
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Weak};
+
+use arc_swap::ArcSwap;
+
+use crate::filter::FemtoFilter;
+use crate::handler::{passes, same_filter, Enqueued, FemtoHandler};
+use crate::level::FemtoLevel;
+use crate::manager::{Manager, Shared};
+use crate::record::FemtoLogRecord;
+
+/// What the hot path reads: the logger's own filters and the handlers of
+/// the logger and its ancestors (while `propagate` holds).
+#[derive(Default)]
+pub(crate) struct Dispatch {
+    pub(crate) filters: Vec<Arc<dyn FemtoFilter>>,
+    pub(crate) handlers: Vec<Arc<FemtoHandler>>,
+}
+
+/// What became of one logging call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogOutcome {
+    /// Below the logger's effective level: nothing was built.
+    Disabled,
+    /// Rejected by one of the logger's filters.
+    Filtered,
+    /// Handed to every handler that wanted it.
+    Queued,
+    /// At least one handler dropped it (queue full or closed).
+    Dropped,
+}
+
+/// A named logger from a [`Manager`]. Thread-safe; configuration changes
+/// take effect at once for every thread.
+pub struct FemtoLogger {
+    name: Arc<str>,
+    parent: Option<Arc<FemtoLogger>>,
+    /// Effective level folded with `disable` and `disabled`: the only value
+    /// the disabled-call path reads.
+    threshold: AtomicU32,
+    effective: AtomicU32,
+    level: AtomicU32,
+    propagate: AtomicBool,
+    disabled: AtomicBool,
+    dispatch: ArcSwap<Dispatch>,
+    manager: Weak<Shared>,
+}
+
+impl std::fmt::Debug for FemtoLogger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FemtoLogger")
+            .field("name", &self.name)
+            .field("level", &self.level())
+            .field("effective_level", &self.effective_level())
+            .field("propagate", &self.propagate())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FemtoLogger {
+    pub(crate) fn new(
+        name: Arc<str>,
+        parent: Option<Arc<FemtoLogger>>,
+        manager: Weak<Shared>,
+    ) -> Self {
+        FemtoLogger {
+            name,
+            parent,
+            threshold: AtomicU32::new(0),
+            effective: AtomicU32::new(0),
+            level: AtomicU32::new(0),
+            propagate: AtomicBool::new(true),
+            disabled: AtomicBool::new(false),
+            dispatch: ArcSwap::from_pointee(Dispatch::default()),
+            manager,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn name_arc(&self) -> &Arc<str> {
+        &self.name
+    }
+
+    /// The parent logger (`None` for the root).
+    pub fn parent(&self) -> Option<&Arc<FemtoLogger>> {
+        self.parent.as_ref()
+    }
+
+    /// The logger's own level (NOTSET: inherit).
+    pub fn level(&self) -> FemtoLevel {
+        FemtoLevel(self.level.load(Ordering::Relaxed))
+    }
+
+    /// The level that applies: the nearest level set on this logger or an
+    /// ancestor.
+    pub fn effective_level(&self) -> FemtoLevel {
+        FemtoLevel(self.effective.load(Ordering::Relaxed))
+    }
+
+    /// Whether a record at `level` would be built and dispatched.
+    #[inline]
+    pub fn is_enabled_for(&self, level: FemtoLevel) -> bool {
+        level.value() >= self.threshold.load(Ordering::Relaxed)
+    }
+
+    pub fn propagate(&self) -> bool {
+        self.propagate.load(Ordering::Relaxed)
+    }
+
+    /// stdlib `Logger.disabled`.
+    pub fn disabled(&self) -> bool {
+        self.disabled.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn store_level(&self, level: FemtoLevel) {
+        self.level.store(level.value(), Ordering::Relaxed);
+    }
+
+    pub(crate) fn publish(&self, threshold: FemtoLevel, effective: FemtoLevel, dispatch: Dispatch) {
+        self.dispatch.store(Arc::new(dispatch));
+        self.effective.store(effective.value(), Ordering::Relaxed);
+        self.threshold.store(threshold.value(), Ordering::Release);
+    }
+
+    fn configure(&self, change: impl FnOnce(&mut crate::manager::Entry)) {
+        if let Some(shared) = self.manager.upgrade() {
+            Manager::from_shared(shared).configure(|state| {
+                if let Some(entry) = state.loggers.get_mut(&*self.name) {
+                    change(entry);
+                }
+            });
+        }
+    }
+
+    /// Sets the level; NOTSET makes the logger inherit its parent's.
+    pub fn set_level(&self, level: FemtoLevel) {
+        self.configure(|entry| entry.logger.store_level(level));
+    }
+
+    pub fn set_propagate(&self, propagate: bool) {
+        self.configure(|entry| entry.logger.propagate.store(propagate, Ordering::Relaxed));
+    }
+
+    pub fn set_disabled(&self, disabled: bool) {
+        self.configure(|entry| entry.logger.disabled.store(disabled, Ordering::Relaxed));
+    }
+
+    /// Attaches a handler (the same handler may serve many loggers).
+    pub fn add_handler(&self, handler: Arc<FemtoHandler>) {
+        self.configure(|entry| {
+            if !entry.handlers.iter().any(|h| Arc::ptr_eq(h, &handler)) {
+                entry.handlers.push(handler);
+            }
+        });
+    }
+
+    /// Detaches a handler; returns whether it was attached.
+    pub fn remove_handler(&self, handler: &Arc<FemtoHandler>) -> bool {
+        let mut removed = false;
+        self.configure(|entry| {
+            let before = entry.handlers.len();
+            entry.handlers.retain(|h| !Arc::ptr_eq(h, handler));
+            removed = entry.handlers.len() != before;
+        });
+        removed
+    }
+
+    /// Detaches every handler of this logger.
+    pub fn clear_handlers(&self) {
+        self.configure(|entry| entry.handlers.clear());
+    }
+
+    /// This logger's own handlers.
+    pub fn handlers(&self) -> Vec<Arc<FemtoHandler>> {
+        let mut handlers = Vec::new();
+        self.configure(|entry| handlers = entry.handlers.clone());
+        handlers
+    }
+
+    /// Whether a record from this logger would reach any handler (stdlib
+    /// `hasHandlers`).
+    pub fn has_handlers(&self) -> bool {
+        !self.dispatch.load().handlers.is_empty()
+    }
+
+    pub fn add_filter(&self, filter: Arc<dyn FemtoFilter>) {
+        self.configure(|entry| entry.filters.push(filter));
+    }
+
+    /// Removes `filter` (by identity); returns whether it was attached.
+    pub fn remove_filter(&self, filter: &Arc<dyn FemtoFilter>) -> bool {
+        let mut removed = false;
+        self.configure(|entry| {
+            let before = entry.filters.len();
+            entry.filters.retain(|f| !same_filter(f, filter));
+            removed = entry.filters.len() != before;
+        });
+        removed
+    }
+
+    /// Logs `message` at `level` if enabled.
+    pub fn log(&self, level: FemtoLevel, message: &str) -> LogOutcome {
+        if !self.is_enabled_for(level) {
+            return LogOutcome::Disabled;
+        }
+        self.dispatch(FemtoLogRecord::new(Arc::clone(&self.name), level, message))
+    }
+
+    /// Runs the logger's filters and hands `record` to every handler. The
+    /// caller has checked [`FemtoLogger::is_enabled_for`].
+    pub fn dispatch(&self, record: FemtoLogRecord) -> LogOutcome {
+        let dispatch = self.dispatch.load();
+        if !dispatch.filters.is_empty() && !passes(&dispatch.filters, &record, &self.name) {
+            return LogOutcome::Filtered;
+        }
+        let record = Arc::new(record);
+        if dispatch.handlers.is_empty() {
+            return self.last_resort(&record);
+        }
+        let mut outcome = LogOutcome::Queued;
+        for handler in dispatch.handlers.iter() {
+            if handler.handle(&record) == Enqueued::Dropped {
+                outcome = LogOutcome::Dropped;
+            }
+        }
+        outcome
+    }
+
+    fn last_resort(&self, record: &Arc<FemtoLogRecord>) -> LogOutcome {
+        let handler = self
+            .manager
+            .upgrade()
+            .and_then(|shared| Manager::from_shared(shared).last_resort());
+        match handler.map(|h| h.handle(record)) {
+            Some(Enqueued::Dropped) => LogOutcome::Dropped,
+            _ => LogOutcome::Queued,
+        }
+    }
+
+    /// Creates a record with this logger's name, for [`FemtoLogger::dispatch`].
+    pub fn make_record(&self, level: FemtoLevel, message: impl Into<String>) -> FemtoLogRecord {
+        FemtoLogRecord::new(Arc::clone(&self.name), level, message)
+    }
+
+    pub fn trace(&self, message: &str) -> LogOutcome {
+        self.log(FemtoLevel::TRACE, message)
+    }
+    pub fn debug(&self, message: &str) -> LogOutcome {
+        self.log(FemtoLevel::DEBUG, message)
+    }
+    pub fn info(&self, message: &str) -> LogOutcome {
+        self.log(FemtoLevel::INFO, message)
+    }
+    pub fn warning(&self, message: &str) -> LogOutcome {
+        self.log(FemtoLevel::WARNING, message)
+    }
+    pub fn error(&self, message: &str) -> LogOutcome {
+        self.log(FemtoLevel::ERROR, message)
+    }
+    pub fn critical(&self, message: &str) -> LogOutcome {
+        self.log(FemtoLevel::CRITICAL, message)
+    }
+}
+
+/// Logs through `$logger` at `$level` with `format!` arguments, capturing
+/// the file, line and module. Arguments are not evaluated when the level
+/// is disabled.
+#[macro_export]
+macro_rules! femto_log {
+    ($logger:expr, $level:expr, $($arg:tt)+) => {{
+        let logger: &$crate::FemtoLogger = &$logger;
+        let level: $crate::FemtoLevel = $level;
+        if logger.is_enabled_for(level) {
+            let record = logger.make_record(level, ::std::format!($($arg)+)).with_location(
+                $crate::SourceLocation {
+                    file: Some(::std::file!().into()),
+                    line: ::std::line!(),
+                    function: None,
+                    module: Some(::std::module_path!().into()),
+                },
+            );
+            logger.dispatch(record)
+        } else {
+            $crate::LogOutcome::Disabled
+        }
+    }};
+}
+
+/// `femto_log!` at TRACE.
+#[macro_export]
+macro_rules! trace {
+    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::TRACE, $($arg)+) };
+}
+/// `femto_log!` at DEBUG.
+#[macro_export]
+macro_rules! debug {
+    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::DEBUG, $($arg)+) };
+}
+/// `femto_log!` at INFO.
+#[macro_export]
+macro_rules! info {
+    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::INFO, $($arg)+) };
+}
+/// `femto_log!` at WARNING.
+#[macro_export]
+macro_rules! warn {
+    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::WARNING, $($arg)+) };
+}
+/// `femto_log!` at ERROR.
+#[macro_export]
+macro_rules! error {
+    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::ERROR, $($arg)+) };
+}
+/// `femto_log!` at CRITICAL.
+#[macro_export]
+macro_rules! critical {
+    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::CRITICAL, $($arg)+) };
+}

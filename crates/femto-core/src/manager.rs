@@ -1,0 +1,265 @@
+//! The logger registry. Configuration lives here under one lock; every
+//! change recomputes each logger's cached threshold and handler list, so
+//! the logging hot path reads two atomics and never walks the tree.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
+
+use crate::filter::FemtoFilter;
+use crate::handler::{FemtoHandler, HandlerOptions, StreamTarget};
+use crate::level::FemtoLevel;
+use crate::logger::{Dispatch, FemtoLogger};
+use crate::sync::lock;
+
+/// An invalid logger name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid logger name {name:?}: {reason}")]
+pub struct LoggerNameError {
+    pub name: String,
+    pub reason: &'static str,
+}
+
+/// The configuration of one logger, owned by the registry.
+pub(crate) struct Entry {
+    pub(crate) logger: Arc<FemtoLogger>,
+    pub(crate) handlers: Vec<Arc<FemtoHandler>>,
+    pub(crate) filters: Vec<Arc<dyn FemtoFilter>>,
+}
+
+pub(crate) struct State {
+    pub(crate) loggers: HashMap<Arc<str>, Entry>,
+    /// stdlib `logging.disable`: records at or below this level are off.
+    disable: u32,
+}
+
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    root: Arc<FemtoLogger>,
+    last_resort_enabled: AtomicBool,
+    last_resort: OnceLock<Option<Arc<FemtoHandler>>>,
+}
+
+/// A logger registry. Cheap to clone (shared). Most programs use
+/// [`Manager::global`]; tests may make their own.
+#[derive(Clone)]
+pub struct Manager {
+    shared: Arc<Shared>,
+}
+
+static GLOBAL: LazyLock<Manager> = LazyLock::new(Manager::new);
+
+/// The name the root logger reports.
+pub const ROOT_NAME: &str = "root";
+
+impl Default for Manager {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Manager {
+    /// A new registry with a root logger at WARNING (stdlib's default).
+    pub fn new() -> Manager {
+        let _ = crate::context::start_ns();
+        let shared = Arc::new_cyclic(|weak| {
+            let root = Arc::new(FemtoLogger::new(ROOT_NAME.into(), None, weak.clone()));
+            root.store_level(FemtoLevel::WARNING);
+            let mut loggers = HashMap::new();
+            loggers.insert(
+                Arc::clone(root.name_arc()),
+                Entry {
+                    logger: Arc::clone(&root),
+                    handlers: Vec::new(),
+                    filters: Vec::new(),
+                },
+            );
+            Shared {
+                state: Mutex::new(State {
+                    loggers,
+                    disable: 0,
+                }),
+                root,
+                last_resort_enabled: AtomicBool::new(true),
+                last_resort: OnceLock::new(),
+            }
+        });
+        let manager = Manager { shared };
+        manager.configure(|_| ());
+        manager
+    }
+
+    /// The process-wide registry used by the C and Python bindings.
+    pub fn global() -> &'static Manager {
+        &GLOBAL
+    }
+
+    /// The root logger.
+    pub fn root(&self) -> Arc<FemtoLogger> {
+        Arc::clone(&self.shared.root)
+    }
+
+    /// Returns the logger called `name`, creating it and its dotted parents
+    /// on first use. `""` and `"root"` name the root logger.
+    pub fn get_logger(&self, name: &str) -> Result<Arc<FemtoLogger>, LoggerNameError> {
+        if name.is_empty() || name == ROOT_NAME {
+            return Ok(self.root());
+        }
+        validate_name(name)?;
+        if let Some(entry) = lock(&self.shared.state).loggers.get(name) {
+            return Ok(Arc::clone(&entry.logger));
+        }
+        // New loggers have no level, handlers or filters of their own, so
+        // only they need their caches computed.
+        let mut state = lock(&self.shared.state);
+        let mut parent = Arc::clone(&self.shared.root);
+        for (end, _) in name.match_indices('.').chain([(name.len(), "")]) {
+            let prefix = &name[..end];
+            if let Some(entry) = state.loggers.get(prefix) {
+                parent = Arc::clone(&entry.logger);
+                continue;
+            }
+            let key: Arc<str> = prefix.into();
+            let weak = Arc::downgrade(&self.shared);
+            let logger = Arc::new(FemtoLogger::new(Arc::clone(&key), Some(parent), weak));
+            state.loggers.insert(
+                key,
+                Entry {
+                    logger: Arc::clone(&logger),
+                    handlers: Vec::new(),
+                    filters: Vec::new(),
+                },
+            );
+            rebuild_one(&state, &logger);
+            parent = logger;
+        }
+        Ok(parent)
+    }
+
+    /// Every logger, root first, then by name.
+    pub fn loggers(&self) -> Vec<Arc<FemtoLogger>> {
+        let state = lock(&self.shared.state);
+        let mut loggers: Vec<_> = state
+            .loggers
+            .values()
+            .map(|e| Arc::clone(&e.logger))
+            .collect();
+        loggers.sort_by(|a, b| {
+            (a.parent().is_some(), a.name()).cmp(&(b.parent().is_some(), b.name()))
+        });
+        loggers
+    }
+
+    /// stdlib `logging.disable(level)`: turns off every record at or below
+    /// `level` in every logger; `NOTSET` turns them back on.
+    pub fn disable(&self, level: FemtoLevel) {
+        self.configure(|state| state.disable = level.value());
+    }
+
+    /// Whether records that reach no handler go to a stderr handler at
+    /// WARNING (stdlib's `lastResort`). On by default.
+    pub fn set_last_resort(&self, enabled: bool) {
+        self.shared
+            .last_resort_enabled
+            .store(enabled, Ordering::Relaxed);
+    }
+
+    /// Applies a configuration change and refreshes every logger's cache,
+    /// all under the registry lock.
+    pub(crate) fn configure<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
+        let mut state = lock(&self.shared.state);
+        let result = change(&mut state);
+        rebuild(&state);
+        result
+    }
+
+    pub(crate) fn from_shared(shared: Arc<Shared>) -> Manager {
+        Manager { shared }
+    }
+
+    pub(crate) fn last_resort(&self) -> Option<Arc<FemtoHandler>> {
+        if !self.shared.last_resort_enabled.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.shared
+            .last_resort
+            .get_or_init(|| {
+                let options = HandlerOptions {
+                    name: Some("lastResort".into()),
+                    level: FemtoLevel::WARNING,
+                    ..HandlerOptions::default()
+                };
+                FemtoHandler::stream(StreamTarget::Stderr, options).ok()
+            })
+            .clone()
+    }
+
+    /// Held across `fork` so no configuration change is half done.
+    pub(crate) fn lock_global_for_fork() -> Option<MutexGuard<'static, State>> {
+        LazyLock::get(&GLOBAL).map(|m| lock(&m.shared.state))
+    }
+}
+
+/// Recomputes every logger's threshold and dispatch snapshot.
+fn rebuild(state: &State) {
+    for entry in state.loggers.values() {
+        rebuild_one(state, &entry.logger);
+    }
+}
+
+/// Recomputes one logger's threshold and dispatch snapshot.
+fn rebuild_one(state: &State, logger: &Arc<FemtoLogger>) {
+    {
+        let Some(entry) = state.loggers.get(logger.name()) else {
+            return;
+        };
+        let mut effective = FemtoLevel::NOTSET;
+        let mut handlers = Vec::new();
+        let mut collecting = true;
+        let mut current = Some(logger);
+        while let Some(node) = current {
+            if effective == FemtoLevel::NOTSET {
+                effective = node.level();
+            }
+            if collecting {
+                if let Some(e) = state.loggers.get(node.name()) {
+                    handlers.extend(e.handlers.iter().cloned());
+                }
+                collecting = node.propagate();
+            }
+            current = node.parent();
+        }
+        let threshold = if logger.disabled() {
+            u32::MAX
+        } else {
+            effective.value().max(state.disable.saturating_add(1))
+        };
+        logger.publish(
+            FemtoLevel(threshold),
+            effective,
+            Dispatch {
+                filters: entry.filters.clone(),
+                handlers,
+            },
+        );
+    }
+}
+
+fn validate_name(name: &str) -> Result<(), LoggerNameError> {
+    let reason = if name.starts_with('.') {
+        Some("leading dot")
+    } else if name.ends_with('.') {
+        Some("trailing dot")
+    } else if name.contains("..") {
+        Some("empty segment")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(LoggerNameError {
+            name: name.to_owned(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}

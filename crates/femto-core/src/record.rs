@@ -1,0 +1,159 @@
+//! The log record: everything a formatter or sink may need, built once on
+//! the caller's thread and shared (behind an `Arc`) by every handler.
+
+use std::sync::Arc;
+
+use crate::context;
+use crate::level::FemtoLevel;
+
+/// Where in the source a record was made. All fields are optional: hosts
+/// fill what they know.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceLocation {
+    /// Full path of the source file (`%(pathname)s`).
+    pub file: Option<Box<str>>,
+    pub line: u32,
+    /// Function name (`%(funcName)s`).
+    pub function: Option<Box<str>>,
+    /// Module name (`%(module)s`); derived from the file name when absent.
+    pub module: Option<Box<str>>,
+}
+
+impl SourceLocation {
+    /// The file name without directories (`%(filename)s`).
+    pub fn filename(&self) -> &str {
+        let path = self.file.as_deref().unwrap_or("");
+        path.rsplit(['/', '\\']).next().unwrap_or(path)
+    }
+
+    /// The module: explicit, or the file name without its extension
+    /// (stdlib's rule).
+    pub fn module(&self) -> &str {
+        if let Some(module) = self.module.as_deref() {
+            return module;
+        }
+        let filename = self.filename();
+        match filename.rfind('.') {
+            Some(dot) if dot > 0 => &filename[..dot],
+            _ => filename,
+        }
+    }
+}
+
+/// One structured key-value pair attached to a record.
+pub type KeyValue = (Box<str>, Box<str>);
+
+/// A log record.
+#[derive(Debug, Clone)]
+pub struct FemtoLogRecord {
+    pub logger: Arc<str>,
+    pub level: FemtoLevel,
+    pub message: String,
+    /// Wall-clock time in nanoseconds since the Unix epoch.
+    pub created_ns: u64,
+    pub thread_id: u64,
+    pub thread_name: Arc<str>,
+    pub process_id: u32,
+    pub location: SourceLocation,
+    pub key_values: Vec<KeyValue>,
+    /// Formatted exception text (a traceback), printed after the message.
+    pub exception: Option<String>,
+    /// Formatted stack text, printed after the exception.
+    pub stack: Option<String>,
+}
+
+impl FemtoLogRecord {
+    /// A record stamped with the current time, thread and process.
+    pub fn new(logger: Arc<str>, level: FemtoLevel, message: impl Into<String>) -> Self {
+        let thread = context::current_thread();
+        FemtoLogRecord {
+            logger,
+            level,
+            message: message.into(),
+            created_ns: context::now_ns(),
+            thread_id: thread.id,
+            thread_name: thread.name,
+            process_id: context::process_id(),
+            location: SourceLocation::default(),
+            key_values: Vec::new(),
+            exception: None,
+            stack: None,
+        }
+    }
+
+    /// Sets the source location.
+    pub fn with_location(mut self, location: SourceLocation) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// Appends a key-value pair.
+    pub fn with_key_value(mut self, key: &str, value: &str) -> Self {
+        self.key_values.push((key.into(), value.into()));
+        self
+    }
+
+    /// Looks up a key-value by key (the last one wins, as with `extra`).
+    pub fn key_value(&self, key: &str) -> Option<&str> {
+        self.key_values
+            .iter()
+            .rev()
+            .find(|(k, _)| &**k == key)
+            .map(|(_, v)| &**v)
+    }
+
+    /// Seconds since the epoch as a float (`%(created)f`).
+    pub fn created_secs(&self) -> f64 {
+        self.created_ns as f64 / 1e9
+    }
+
+    /// Milliseconds within the second (`%(msecs)d`).
+    pub fn msecs(&self) -> f64 {
+        (self.created_ns % 1_000_000_000) as f64 / 1e6
+    }
+
+    /// Milliseconds since the engine started (`%(relativeCreated)d`).
+    pub fn relative_created_ms(&self) -> f64 {
+        self.created_ns.saturating_sub(context::start_ns()) as f64 / 1e6
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(Some("/src/app/main.c"), None, "main.c", "main")]
+    #[case(Some("C:\\w\\x.py"), None, "x.py", "x")]
+    #[case(Some("Makefile"), None, "Makefile", "Makefile")]
+    #[case(None, None, "", "")]
+    #[case(Some("/a/b.rs"), Some("crate::b"), "b.rs", "crate::b")]
+    fn filename_and_module(
+        #[case] file: Option<&str>,
+        #[case] module: Option<&str>,
+        #[case] filename: &str,
+        #[case] expected_module: &str,
+    ) {
+        let loc = SourceLocation {
+            file: file.map(Into::into),
+            line: 1,
+            function: None,
+            module: module.map(Into::into),
+        };
+        assert_eq!(loc.filename(), filename);
+        assert_eq!(loc.module(), expected_module);
+    }
+
+    #[rstest]
+    fn record_carries_context_and_key_values() {
+        let rec = FemtoLogRecord::new("app".into(), FemtoLevel::INFO, "hi")
+            .with_key_value("user", "ann")
+            .with_key_value("user", "bob");
+        assert_eq!(rec.process_id, std::process::id());
+        assert!(rec.created_ns > 1_600_000_000_000_000_000);
+        assert_eq!(rec.key_value("user"), Some("bob"));
+        assert_eq!(rec.key_value("none"), None);
+        assert!(rec.msecs() < 1000.0);
+    }
+}

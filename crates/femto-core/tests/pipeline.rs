@@ -1,0 +1,352 @@
+//! End-to-end behaviour of loggers and handlers through the public API.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use femto_core::{
+    FemtoHandler, FemtoLevel, FemtoLogRecord, FileMode, FormatStyle, HandlerOptions, LevelFilter,
+    LogOutcome, Manager, NameFilter, OverflowPolicy, Sink, SinkFactory, TemplateFormatter,
+};
+use rstest::{fixture, rstest};
+use tempfile::TempDir;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+#[fixture]
+fn manager() -> Manager {
+    let manager = Manager::new();
+    manager.set_last_resort(false);
+    manager
+}
+
+#[fixture]
+fn dir() -> TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn options(format: &str) -> HandlerOptions {
+    HandlerOptions {
+        formatter: Arc::new(TemplateFormatter::new(format, FormatStyle::Percent, None).unwrap()),
+        ..HandlerOptions::default()
+    }
+}
+
+fn read_lines(path: &PathBuf) -> Vec<String> {
+    fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A sink that stores lines in memory, optionally slowly, optionally failing.
+#[derive(Clone, Default)]
+struct MemorySink {
+    lines: Arc<Mutex<Vec<String>>>,
+    delay: Duration,
+    fail: bool,
+}
+
+impl Sink for MemorySink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        thread::sleep(self.delay);
+        if self.fail {
+            return Err(io::Error::other("disk on fire"));
+        }
+        self.lines.lock().unwrap().push(text.to_owned());
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SinkFactory for MemorySink {
+    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
+        Ok(Box::new(self.clone()))
+    }
+
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}
+
+#[rstest]
+fn file_handler_writes_formatted_records(manager: Manager, dir: TempDir) {
+    let path = dir.path().join("app.log");
+    let handler = FemtoHandler::file(
+        &path,
+        FileMode::Truncate,
+        options("%(levelname)s %(name)s: %(message)s"),
+    )
+    .unwrap();
+    let logger = manager.get_logger("app.db").unwrap();
+    logger.set_level(FemtoLevel::DEBUG);
+    logger.add_handler(handler.clone());
+    assert_eq!(logger.info("connected"), LogOutcome::Queued);
+    assert_eq!(logger.trace("hidden"), LogOutcome::Disabled);
+    femto_core::warn!(logger, "slow query {}ms", 250);
+    assert!(handler.flush(WAIT));
+    assert_eq!(
+        read_lines(&path),
+        ["INFO app.db: connected", "WARNING app.db: slow query 250ms"]
+    );
+    assert!(handler.close(WAIT));
+    assert_eq!(handler.stats().written, 2);
+}
+
+#[rstest]
+fn append_mode_keeps_existing_lines(dir: TempDir) {
+    let path = dir.path().join("a.log");
+    fs::write(&path, "old\n").unwrap();
+    let handler = FemtoHandler::file(&path, FileMode::Append, HandlerOptions::default()).unwrap();
+    handler.handle(&Arc::new(FemtoLogRecord::new(
+        "x".into(),
+        FemtoLevel::INFO,
+        "new",
+    )));
+    assert!(handler.close(WAIT));
+    assert_eq!(read_lines(&path), ["old", "new"]);
+}
+
+#[rstest]
+fn unopenable_file_fails_at_creation(dir: TempDir) {
+    let err = FemtoHandler::file(
+        dir.path().join("no/such/dir.log"),
+        FileMode::Append,
+        HandlerOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("cannot open"), "{err}");
+}
+
+#[rstest]
+fn levels_inherit_and_propagation_collects_ancestor_handlers(manager: Manager) {
+    let sink = MemorySink::default();
+    let handler = FemtoHandler::new(Box::new(sink.clone()), options("%(name)s")).unwrap();
+    let root = manager.root();
+    root.add_handler(handler.clone());
+    let child = manager.get_logger("a.b.c").unwrap();
+    assert_eq!(child.effective_level(), FemtoLevel::WARNING);
+    assert!(!child.is_enabled_for(FemtoLevel::INFO));
+    manager.get_logger("a").unwrap().set_level(FemtoLevel::INFO);
+    assert_eq!(child.effective_level(), FemtoLevel::INFO);
+    assert!(child.is_enabled_for(FemtoLevel::INFO));
+    assert!(Arc::ptr_eq(
+        child.parent().unwrap(),
+        &manager.get_logger("a.b").unwrap()
+    ));
+    child.info("one");
+    manager.get_logger("a.b").unwrap().set_propagate(false);
+    assert_eq!(child.info("two"), LogOutcome::Queued);
+    assert!(!child.has_handlers());
+    assert!(handler.flush(WAIT));
+    assert_eq!(*sink.lines.lock().unwrap(), ["a.b.c"]);
+}
+
+#[rstest]
+#[case("")]
+#[case(".a")]
+#[case("a.")]
+#[case("a..b")]
+fn invalid_names_are_rejected(manager: Manager, #[case] name: &str) {
+    let result = manager.get_logger(name);
+    if name.is_empty() {
+        assert_eq!(result.unwrap().name(), "root");
+    } else {
+        assert!(result
+            .unwrap_err()
+            .to_string()
+            .contains("invalid logger name"));
+    }
+}
+
+#[rstest]
+fn disable_and_disabled_fold_into_the_threshold(manager: Manager) {
+    let logger = manager.get_logger("svc").unwrap();
+    logger.set_level(FemtoLevel::DEBUG);
+    manager.disable(FemtoLevel::INFO);
+    assert!(!logger.is_enabled_for(FemtoLevel::INFO));
+    assert!(logger.is_enabled_for(FemtoLevel::WARNING));
+    manager.disable(FemtoLevel::NOTSET);
+    assert!(logger.is_enabled_for(FemtoLevel::DEBUG));
+    logger.set_disabled(true);
+    assert!(!logger.is_enabled_for(FemtoLevel::CRITICAL));
+}
+
+#[rstest]
+fn logger_and_handler_filters(manager: Manager) {
+    let sink = MemorySink::default();
+    let handler = FemtoHandler::new(Box::new(sink.clone()), options("%(message)s")).unwrap();
+    handler.add_filter(Arc::new(LevelFilter::at_most(FemtoLevel::WARNING)));
+    handler.set_level(FemtoLevel::INFO);
+    let logger = manager.get_logger("web").unwrap();
+    logger.set_level(FemtoLevel::DEBUG);
+    logger.add_handler(handler.clone());
+    let only_db: Arc<dyn femto_core::FemtoFilter> = Arc::new(NameFilter::new("web.db"));
+    logger.add_filter(only_db.clone());
+    assert_eq!(logger.info("rejected by name"), LogOutcome::Filtered);
+    assert!(logger.remove_filter(&only_db));
+    logger.debug("below handler level");
+    logger.info("kept");
+    logger.error("above the level filter");
+    assert!(handler.flush(WAIT));
+    assert_eq!(*sink.lines.lock().unwrap(), ["kept"]);
+}
+
+#[rstest]
+fn block_policy_loses_nothing_under_concurrency(manager: Manager, dir: TempDir) {
+    const THREADS: usize = 4;
+    const PER_THREAD: usize = 25_000;
+    let path = dir.path().join("mt.log");
+    let handler = FemtoHandler::file(
+        &path,
+        FileMode::Truncate,
+        HandlerOptions {
+            capacity: 64,
+            ..options("%(message)s")
+        },
+    )
+    .unwrap();
+    let logger = manager.get_logger("mt").unwrap();
+    logger.set_level(FemtoLevel::INFO);
+    logger.add_handler(handler.clone());
+    thread::scope(|s| {
+        for t in 0..THREADS {
+            let logger = &logger;
+            s.spawn(move || {
+                for i in 0..PER_THREAD {
+                    logger.info(&format!("{t} {i}"));
+                }
+            });
+        }
+    });
+    assert!(handler.close(WAIT));
+    let lines = read_lines(&path);
+    assert_eq!(lines.len(), THREADS * PER_THREAD);
+    let mut next = [0usize; THREADS];
+    for line in &lines {
+        let (t, i) = line.split_once(' ').unwrap();
+        let (t, i): (usize, usize) = (t.parse().unwrap(), i.parse().unwrap());
+        assert_eq!(i, next[t], "thread {t} out of order");
+        next[t] += 1;
+    }
+    assert_eq!(handler.stats().dropped, 0);
+}
+
+#[rstest]
+#[case(OverflowPolicy::Drop)]
+#[case(OverflowPolicy::Timeout(Duration::from_micros(50)))]
+fn lossy_policies_count_every_drop(manager: Manager, #[case] policy: OverflowPolicy) {
+    const SENT: usize = 2_000;
+    let sink = MemorySink {
+        delay: Duration::from_micros(200),
+        ..MemorySink::default()
+    };
+    let handler = FemtoHandler::new(
+        Box::new(sink.clone()),
+        HandlerOptions {
+            capacity: 16,
+            overflow: policy,
+            ..options("%(levelname)s %(message)s")
+        },
+    )
+    .unwrap();
+    let logger = manager.get_logger("lossy").unwrap();
+    logger.add_handler(handler.clone());
+    for i in 0..SENT {
+        logger.warning(&format!("record {i}"));
+    }
+    assert!(handler.close(WAIT));
+    let lines = sink.lines.lock().unwrap();
+    let written = lines.iter().filter(|l| l.contains("record ")).count() as u64;
+    let stats = handler.stats();
+    assert!(stats.dropped > 0);
+    assert_eq!(
+        stats.written, written,
+        "report lines are not counted as written"
+    );
+    assert_eq!(written + stats.dropped, SENT as u64);
+    let report: u64 = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("WARNING ")?.split_once(" records dropped"))
+        .map(|(n, _)| n.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(report, stats.dropped, "drop reports must add up: {lines:?}");
+}
+
+#[rstest]
+fn flush_times_out_behind_a_slow_sink() {
+    let sink = MemorySink {
+        delay: Duration::from_millis(300),
+        ..MemorySink::default()
+    };
+    let handler = FemtoHandler::new(Box::new(sink), HandlerOptions::default()).unwrap();
+    handler.handle(&Arc::new(FemtoLogRecord::new(
+        "x".into(),
+        FemtoLevel::INFO,
+        "slow",
+    )));
+    assert!(!handler.flush(Duration::from_millis(20)));
+    assert!(handler.flush(WAIT));
+    assert!(handler.close(WAIT));
+}
+
+#[rstest]
+fn sink_errors_and_panics_are_counted_not_raised(manager: Manager) {
+    let failing = MemorySink {
+        fail: true,
+        ..MemorySink::default()
+    };
+    let seen = Arc::new(AtomicUsize::new(0));
+    let seen_by_hook = Arc::clone(&seen);
+    femto_core::error_hook::set_error_hook(Some(Box::new(move |e| {
+        assert_eq!(e.handler, "memory");
+        seen_by_hook.fetch_add(1, Ordering::SeqCst);
+    })));
+    let handler = FemtoHandler::new(Box::new(failing), HandlerOptions::default()).unwrap();
+    let logger = manager.get_logger("errors").unwrap();
+    logger.add_handler(handler.clone());
+    logger.error("lost");
+    handler.set_formatter(Arc::new(|_: &FemtoLogRecord, _: &mut String| {
+        panic!("formatter bug")
+    }));
+    logger.error("also lost");
+    assert!(handler.close(WAIT));
+    femto_core::error_hook::set_error_hook(None);
+    assert_eq!(handler.stats().errors, 2);
+    assert_eq!(handler.stats().written, 0);
+    assert!(seen.load(Ordering::SeqCst) >= 2);
+}
+
+#[rstest]
+fn closed_handler_counts_later_records_as_dropped(manager: Manager) {
+    let handler =
+        FemtoHandler::new(Box::new(MemorySink::default()), HandlerOptions::default()).unwrap();
+    let logger = manager.get_logger("closed").unwrap();
+    logger.add_handler(handler.clone());
+    assert!(handler.close(WAIT));
+    assert!(handler.close(WAIT));
+    assert_eq!(logger.error("late"), LogOutcome::Dropped);
+    assert_eq!(handler.stats().dropped, 1);
+    assert!(handler.flush(WAIT));
+}
+
+#[rstest]
+fn zero_capacity_is_rejected() {
+    let err = FemtoHandler::new(
+        Box::new(MemorySink::default()),
+        HandlerOptions {
+            capacity: 0,
+            ..HandlerOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "capacity must be at least 1");
+}
