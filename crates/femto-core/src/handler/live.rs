@@ -50,7 +50,7 @@ fn live_handlers(live: &Live) -> Vec<Arc<FemtoHandler>> {
 
 /// Flushes every open handler. Returns `false` if any timed out.
 pub fn flush_all(timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
+    let deadline = crate::sync::deadline_after(timeout);
     let handlers = live_handlers(&lock(&LIVE));
     handlers.iter().fold(true, |ok, h| {
         h.flush(deadline.saturating_duration_since(Instant::now())) && ok
@@ -62,7 +62,7 @@ pub fn flush_all(timeout: Duration) -> bool {
 /// Returns `false` if some worker had not finished by then. Records logged
 /// afterwards are counted as dropped.
 pub fn shutdown(timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
+    let deadline = crate::sync::deadline_after(timeout);
     let (handlers, mut workers) = {
         let mut live = lock(&LIVE);
         let handlers = live_handlers(&live);

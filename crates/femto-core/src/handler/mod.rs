@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use arc_swap::{ArcSwap, ArcSwapOption};
 use crossbeam_channel::{SendTimeoutError, Sender, TrySendError};
@@ -335,7 +335,7 @@ impl FemtoHandler {
     /// sink and the sink was flushed. Returns `false` on timeout. A closed
     /// handler has nothing pending and returns `true`.
     pub fn flush(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
+        let deadline = crate::sync::deadline_after(timeout);
         let Some(pipe) = self.pipe.load_full() else {
             return true;
         };
@@ -360,7 +360,7 @@ impl FemtoHandler {
         let worker = live::with_lock(|| self.begin_close());
         match worker {
             Some(mut worker) => {
-                let finished = worker.wait(Instant::now() + timeout);
+                let finished = worker.wait(crate::sync::deadline_after(timeout));
                 if !finished {
                     live::adopt_orphan(worker);
                 }

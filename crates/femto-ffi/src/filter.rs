@@ -1,0 +1,139 @@
+//! Filter handles: level, logger-name (stdlib `Filter(name)`) and C
+//! callbacks.
+
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
+
+use femto_core::{FemtoFilter, FemtoLogRecord, LevelFilter, NameFilter};
+
+use crate::level::level;
+use crate::record::{femto_record, with_view};
+use crate::status::{boundary, femto_status, require};
+use crate::types::{arc_release, arc_to_c, put, text};
+
+/// An immutable filter. Thread-safe: attach it to any number of loggers
+/// and handlers. Release your reference with `femto_filter_free`.
+#[allow(non_camel_case_types)]
+pub struct femto_filter {
+    _private: [u8; 0],
+}
+
+/// What a `femto_filter` points at.
+pub(crate) type FilterBox = Arc<dyn FemtoFilter>;
+
+/// Releases user data when the last reference to a callback object goes.
+/// Called once, on whichever thread drops the last reference.
+#[allow(non_camel_case_types)]
+pub type femto_destroy_fn = Option<unsafe extern "C-unwind" fn(user_data: *mut c_void)>;
+
+/// Decides whether a record passes: return true to keep it.
+///
+/// Called on the logging thread, possibly from many threads at once: it
+/// must be thread-safe and must not log. A Rust callback that panics
+/// rejects the record; the panic is reported to the error hook.
+#[allow(non_camel_case_types)]
+pub type femto_filter_fn = Option<
+    unsafe extern "C-unwind" fn(user_data: *mut c_void, record: *const femto_record) -> bool,
+>;
+
+fn publish(filter: FilterBox, out: *mut *mut femto_filter) -> crate::status::Outcome {
+    put(out, arc_to_c(Arc::new(filter)));
+    Ok(femto_status::Ok)
+}
+
+/// A filter passing records whose level is in `min_level..=max_level`.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_filter_new_level(
+    min_level: i32,
+    max_level: i32,
+    out: *mut *mut femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        let (min, max) = (level(min_level)?, level(max_level)?);
+        publish(Arc::new(LevelFilter { min, max }), out)
+    })
+}
+
+/// stdlib `logging.Filter(name)`: passes records of logger `name` and its
+/// descendants; an empty name passes everything. The name is copied.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_filter_new_name(
+    name: *const c_char,
+    name_len: usize,
+    out: *mut *mut femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        let name = text(name, name_len, "name")?;
+        publish(Arc::new(NameFilter::new(name)), out)
+    })
+}
+
+struct CallbackFilter {
+    filter: unsafe extern "C-unwind" fn(*mut c_void, *const femto_record) -> bool,
+    user_data: *mut c_void,
+    destroy: femto_destroy_fn,
+}
+
+// SAFETY: the header requires filter callbacks and their user data to be
+// thread-safe; the engine only calls them, never touches `user_data`.
+unsafe impl Send for CallbackFilter {}
+// SAFETY: as above.
+unsafe impl Sync for CallbackFilter {}
+
+impl FemtoFilter for CallbackFilter {
+    fn should_log(&self, record: &FemtoLogRecord) -> bool {
+        // SAFETY: the caller supplied a valid function and user data; the
+        // view outlives the call.
+        with_view(record, |view| unsafe {
+            (self.filter)(self.user_data, view)
+        })
+    }
+}
+
+impl Drop for CallbackFilter {
+    fn drop(&mut self) {
+        if let Some(destroy) = self.destroy {
+            // SAFETY: called once, when the last reference is gone.
+            let _ = std::panic::catch_unwind(|| unsafe { destroy(self.user_data) });
+        }
+    }
+}
+
+/// A filter calling `filter(user_data, record)`. `destroy(user_data)`, if
+/// not NULL, runs once when the filter's last reference is released.
+/// Thread-safe (the callback must be too).
+#[no_mangle]
+pub extern "C" fn femto_filter_new_callback(
+    filter: femto_filter_fn,
+    user_data: *mut c_void,
+    destroy: femto_destroy_fn,
+    out: *mut *mut femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        let Some(filter) = filter else {
+            return Err(crate::status::fail(
+                femto_status::NullArgument,
+                "argument `filter` is NULL",
+            ));
+        };
+        publish(
+            Arc::new(CallbackFilter {
+                filter,
+                user_data,
+                destroy,
+            }),
+            out,
+        )
+    })
+}
+
+/// Releases the caller's reference. `NULL` is a no-op. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_filter_free(filter: *mut femto_filter) {
+    let _ = crate::status::boundary_or((), || arc_release::<FilterBox, _>(filter));
+}

@@ -1,0 +1,478 @@
+//! Handler handles: stream, file and callback handlers, each with its own
+//! queue and worker thread.
+
+use std::ffi::{c_char, c_void};
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use femto_core::{
+    FemtoHandler, FemtoLogRecord, FileMode, HandlerOptions, OverflowPolicy, Sink, SinkFactory,
+    StreamTarget,
+};
+
+use crate::filter::{femto_destroy_fn, femto_filter, FilterBox};
+use crate::formatter::{femto_formatter, FormatterBox};
+use crate::level::level;
+use crate::lifecycle::ensure_initialized;
+use crate::record::{femto_record, with_view};
+use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
+use crate::types::{arc_clone, arc_ref, arc_release, arc_to_c, put, read_sized, text};
+
+/// A handler: a queue and a worker thread that formats and writes.
+/// Thread-safe: log to it, flush and reconfigure it from any thread.
+/// Loggers hold their own references; release yours with `femto_handler_free`.
+#[allow(non_camel_case_types)]
+pub struct femto_handler {
+    _private: [u8; 0],
+}
+
+/// What a producer does when the handler's queue is full.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum femto_overflow {
+    /// Wait for room: nothing is lost (the default).
+    Block = 0,
+    /// Drop the record and count it.
+    Drop = 1,
+    /// Wait up to `timeout_ms`, then drop and count.
+    Timeout = 2,
+}
+
+/// Options shared by every handler constructor. Initialise with
+/// `FEMTO_HANDLER_OPTIONS_INIT` (or set `size = sizeof(femto_handler_options)`
+/// and zero the rest): zero fields mean the defaults. Fields are only ever
+/// appended, so code built against an older header keeps working.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_handler_options {
+    /// `sizeof(femto_handler_options)` as the caller compiled it.
+    pub size: usize,
+    /// Queue capacity in records; 0 means the default (16384).
+    pub capacity: u32,
+    pub overflow: femto_overflow,
+    /// Wait limit for `FEMTO_OVERFLOW_TIMEOUT`.
+    pub timeout_ms: u32,
+    /// Minimum level this handler passes; 0 (NOTSET) passes everything.
+    pub level: i32,
+    /// Formatter to use (borrowed: the handler takes its own reference);
+    /// NULL means `%(message)s`.
+    pub formatter: *const femto_formatter,
+    /// Name for error messages and the worker thread (UTF-8, copied);
+    /// `{NULL, 0}` means a description of the target.
+    pub name: crate::types::femto_str,
+}
+
+/// The first published size of `femto_handler_options`.
+const HANDLER_OPTIONS_V1: usize = std::mem::size_of::<femto_handler_options>();
+
+impl femto_handler_options {
+    fn defaults() -> Self {
+        femto_handler_options {
+            size: HANDLER_OPTIONS_V1,
+            capacity: 0,
+            overflow: femto_overflow::Block,
+            timeout_ms: 0,
+            level: 0,
+            formatter: std::ptr::null(),
+            name: crate::types::femto_str::EMPTY,
+        }
+    }
+}
+
+/// Converts the C options into engine options.
+fn handler_options(options: *const femto_handler_options) -> Result<HandlerOptions, femto_status> {
+    let raw = read_sized(
+        options,
+        femto_handler_options::defaults(),
+        HANDLER_OPTIONS_V1,
+    )?;
+    let overflow = match raw.overflow {
+        femto_overflow::Block => OverflowPolicy::Block,
+        femto_overflow::Drop => OverflowPolicy::Drop,
+        femto_overflow::Timeout => {
+            OverflowPolicy::Timeout(Duration::from_millis(u64::from(raw.timeout_ms)))
+        }
+    };
+    let mut result = HandlerOptions {
+        overflow,
+        level: level(raw.level)?,
+        name: crate::types::optional(raw.name, "options.name")?.map(str::to_owned),
+        ..HandlerOptions::default()
+    };
+    if raw.capacity > 0 {
+        result.capacity = raw.capacity as usize;
+    }
+    if !raw.formatter.is_null() {
+        result.formatter = Arc::clone(arc_ref::<FormatterBox, _>(raw.formatter));
+    }
+    Ok(result)
+}
+
+fn publish(
+    handler: Result<Arc<FemtoHandler>, femto_core::HandlerBuildError>,
+    out: *mut *mut femto_handler,
+) -> Outcome {
+    let handler = handler.map_err(|e| fail(femto_status::Io, e.to_string()))?;
+    put(out, arc_to_c(handler));
+    Ok(femto_status::Ok)
+}
+
+/// Which standard stream a stream handler writes to.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum femto_stream {
+    Stdout = 1,
+    Stderr = 2,
+}
+
+/// A handler writing to standard output or standard error. `options` may
+/// be NULL for the defaults. On success `*out` holds a new reference.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_stream_handler_new(
+    stream: femto_stream,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        ensure_initialized();
+        let target = match stream {
+            femto_stream::Stdout => StreamTarget::Stdout,
+            femto_stream::Stderr => StreamTarget::Stderr,
+        };
+        publish(FemtoHandler::stream(target, handler_options(options)?), out)
+    })
+}
+
+/// A handler appending to (or, with `truncate`, first emptying) the file at
+/// `path`/`path_len` (UTF-8, copied). Fails with `FEMTO_STATUS_IO` if the
+/// file cannot be opened. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_file_handler_new(
+    path: *const c_char,
+    path_len: usize,
+    truncate: bool,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(path, out);
+        ensure_initialized();
+        let path = text(path, path_len, "path")?;
+        if path.is_empty() {
+            return Err(fail(
+                femto_status::InvalidArgument,
+                "argument `path` is empty",
+            ));
+        }
+        let mode = if truncate {
+            FileMode::Truncate
+        } else {
+            FileMode::Append
+        };
+        publish(
+            FemtoHandler::file(path, mode, handler_options(options)?),
+            out,
+        )
+    })
+}
+
+/// Receives one formatted record: `text`/`text_len` is the formatter's
+/// output (no line terminator). Return 0 on success; any other value is
+/// counted as an error of the handler.
+///
+/// Called on the handler's worker thread, one record at a time (never
+/// concurrently for one handler). It must not log to the same handler.
+#[allow(non_camel_case_types)]
+pub type femto_write_fn = Option<
+    unsafe extern "C-unwind" fn(
+        user_data: *mut c_void,
+        record: *const femto_record,
+        text: *const c_char,
+        text_len: usize,
+    ) -> i32,
+>;
+
+/// Called once per batch after the writes; return 0 on success.
+/// Same thread rules as `femto_write_fn`.
+#[allow(non_camel_case_types)]
+pub type femto_flush_fn = Option<unsafe extern "C-unwind" fn(user_data: *mut c_void) -> i32>;
+
+struct Callbacks {
+    write:
+        unsafe extern "C-unwind" fn(*mut c_void, *const femto_record, *const c_char, usize) -> i32,
+    flush: femto_flush_fn,
+    user_data: *mut c_void,
+    destroy: femto_destroy_fn,
+}
+
+// SAFETY: the header states that the callbacks run on the worker thread
+// and that user data must be usable from it; the engine never calls them
+// concurrently for one handler.
+unsafe impl Send for Callbacks {}
+// SAFETY: as above; shared only to re-create the sink after fork.
+unsafe impl Sync for Callbacks {}
+
+impl Drop for Callbacks {
+    fn drop(&mut self) {
+        if let Some(destroy) = self.destroy {
+            // SAFETY: runs once, after the last call to the callbacks.
+            let _ = std::panic::catch_unwind(|| unsafe { destroy(self.user_data) });
+        }
+    }
+}
+
+struct CallbackSink(Arc<Callbacks>);
+
+impl Sink for CallbackSink {
+    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        let callbacks = &self.0;
+        // SAFETY: valid callback and user data per the contract above; the
+        // view and text outlive the call.
+        let code = with_view(record, |view| unsafe {
+            (callbacks.write)(callbacks.user_data, view, text.as_ptr().cast(), text.len())
+        });
+        callback_result(code)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.0.flush {
+            // SAFETY: as for `write`.
+            Some(flush) => callback_result(unsafe { flush(self.0.user_data) }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn callback_result(code: i32) -> io::Result<()> {
+    if code == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!("callback returned {code}")))
+    }
+}
+
+struct CallbackFactory(Arc<Callbacks>);
+
+impl SinkFactory for CallbackFactory {
+    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
+        Ok(Box::new(CallbackSink(Arc::clone(&self.0))))
+    }
+
+    fn describe(&self) -> String {
+        "callback".into()
+    }
+}
+
+/// A handler that hands each formatted record to `write` on its worker
+/// thread (see `femto_write_fn`); `flush` (may be NULL) runs once per
+/// batch. `destroy(user_data)` (may be NULL) runs once after the last
+/// callback, when the handler is released and its queue drained.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_callback_handler_new(
+    write: femto_write_fn,
+    flush: femto_flush_fn,
+    user_data: *mut c_void,
+    destroy: femto_destroy_fn,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        ensure_initialized();
+        let Some(write) = write else {
+            return Err(fail(femto_status::NullArgument, "argument `write` is NULL"));
+        };
+        let callbacks = Arc::new(Callbacks {
+            write,
+            flush,
+            user_data,
+            destroy,
+        });
+        let options = handler_options(options)?;
+        publish(
+            FemtoHandler::new(Box::new(CallbackFactory(callbacks)), options),
+            out,
+        )
+    })
+}
+
+/// Releases the caller's reference; loggers keep theirs. When the last
+/// reference goes, the queue is drained by the worker in the background
+/// (`femto_shutdown` waits for it). `NULL` is a no-op. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_free(handler: *mut femto_handler) {
+    let _ = boundary_or((), || arc_release::<FemtoHandler, _>(handler));
+}
+
+pub(crate) fn handler_ref<'a>(handler: *const femto_handler) -> &'a FemtoHandler {
+    arc_ref::<FemtoHandler, _>(handler)
+}
+
+pub(crate) fn handler_arc(handler: *const femto_handler) -> Arc<FemtoHandler> {
+    arc_clone::<FemtoHandler, _>(handler)
+}
+
+pub(crate) fn duration_ms(timeout_ms: u64) -> Duration {
+    if timeout_ms == u64::MAX {
+        Duration::MAX
+    } else {
+        Duration::from_millis(timeout_ms)
+    }
+}
+
+pub(crate) fn timed(finished: bool) -> Outcome {
+    if finished {
+        Ok(femto_status::Ok)
+    } else {
+        Err(fail(
+            femto_status::Timeout,
+            "timed out before the queue drained",
+        ))
+    }
+}
+
+/// Waits until every record queued before this call is written and the
+/// sink flushed. Returns `FEMTO_STATUS_TIMEOUT` if `timeout_ms` passed
+/// first (`UINT64_MAX`: no limit). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_flush(
+    handler: *const femto_handler,
+    timeout_ms: u64,
+) -> femto_status {
+    boundary(|| {
+        require!(handler);
+        timed(handler_ref(handler).flush(duration_ms(timeout_ms)))
+    })
+}
+
+/// Stops accepting records, drains the queue and joins the worker. Later
+/// records to this handler are counted as dropped. Closing twice is
+/// harmless. `FEMTO_STATUS_TIMEOUT` if the worker had not finished by
+/// `timeout_ms` (it finishes in the background). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_close(
+    handler: *const femto_handler,
+    timeout_ms: u64,
+) -> femto_status {
+    boundary(|| {
+        require!(handler);
+        timed(handler_ref(handler).close(duration_ms(timeout_ms)))
+    })
+}
+
+/// Sets the minimum level the handler passes (0 passes everything).
+/// Thread-safe; takes effect at once.
+#[no_mangle]
+pub extern "C" fn femto_handler_set_level(
+    handler: *const femto_handler,
+    level_value: i32,
+) -> femto_status {
+    boundary(|| {
+        require!(handler);
+        handler_ref(handler).set_level(level(level_value)?);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Replaces the formatter (the handler takes its own reference).
+/// Thread-safe; records already being written may use the old one.
+#[no_mangle]
+pub extern "C" fn femto_handler_set_formatter(
+    handler: *const femto_handler,
+    formatter: *const femto_formatter,
+) -> femto_status {
+    boundary(|| {
+        require!(handler, formatter);
+        let formatter = Arc::clone(arc_ref::<FormatterBox, _>(formatter));
+        handler_ref(handler).set_formatter(formatter);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Adds a filter, run on the logging thread before the record is queued
+/// (the handler takes its own reference). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_add_filter(
+    handler: *const femto_handler,
+    filter: *const femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(handler, filter);
+        handler_ref(handler).add_filter(Arc::clone(arc_ref::<FilterBox, _>(filter)));
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Removes a filter; `FEMTO_STATUS_INVALID_ARGUMENT` if it was not
+/// attached. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_remove_filter(
+    handler: *const femto_handler,
+    filter: *const femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(handler, filter);
+        if handler_ref(handler).remove_filter(arc_ref::<FilterBox, _>(filter)) {
+            Ok(femto_status::Ok)
+        } else {
+            Err(fail(
+                femto_status::InvalidArgument,
+                "filter is not attached to this handler",
+            ))
+        }
+    })
+}
+
+/// A handler's counters. Set `size = sizeof(femto_handler_stats)` before
+/// the call; fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+#[allow(non_camel_case_types)]
+pub struct femto_handler_stats {
+    pub size: usize,
+    /// Records the sink accepted.
+    pub written: u64,
+    /// Records lost: queue full under drop/timeout, or handler closed.
+    pub dropped: u64,
+    /// Failures inside the handler: I/O errors, callback errors, panics.
+    pub errors: u64,
+}
+
+/// Reads the handler's counters into `*out` (up to `out->size` bytes).
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_stats_get(
+    handler: *const femto_handler,
+    out: *mut femto_handler_stats,
+) -> femto_status {
+    boundary(|| {
+        require!(handler, out);
+        let minimum = std::mem::size_of::<femto_handler_stats>();
+        // SAFETY: `out` is non-NULL and starts with its `size` field.
+        let size = unsafe { out.cast::<usize>().read_unaligned() };
+        if size < minimum {
+            return Err(fail(
+                femto_status::StructTooSmall,
+                format!("stats size {size} is below {minimum}; set `size = sizeof(femto_handler_stats)`"),
+            ));
+        }
+        let stats = handler_ref(handler).stats();
+        put(
+            out,
+            femto_handler_stats {
+                size: minimum,
+                written: stats.written,
+                dropped: stats.dropped,
+                errors: stats.errors,
+            },
+        );
+        Ok(femto_status::Ok)
+    })
+}

@@ -1,0 +1,95 @@
+//! Level names and numbers.
+
+use std::ffi::c_char;
+
+use femto_core::level::{add_level_name, LevelName};
+use femto_core::FemtoLevel;
+
+use crate::status::{boundary, fail, femto_status, require};
+use crate::types::{put, text};
+
+/// Level numbers, the stdlib scale. Custom levels may use any other number.
+pub const FEMTO_LEVEL_NOTSET: i32 = 0;
+pub const FEMTO_LEVEL_TRACE: i32 = 5;
+pub const FEMTO_LEVEL_DEBUG: i32 = 10;
+pub const FEMTO_LEVEL_INFO: i32 = 20;
+pub const FEMTO_LEVEL_WARNING: i32 = 30;
+pub const FEMTO_LEVEL_ERROR: i32 = 40;
+pub const FEMTO_LEVEL_CRITICAL: i32 = 50;
+
+/// Converts a C level; negative numbers are invalid.
+pub(crate) fn level(value: i32) -> Result<FemtoLevel, femto_status> {
+    u32::try_from(value).map(FemtoLevel).map_err(|_| {
+        fail(
+            femto_status::InvalidArgument,
+            format!("level {value} is negative"),
+        )
+    })
+}
+
+/// Parses a level name (case-insensitive; `WARN` = `WARNING`; registered
+/// custom names; decimal numbers) into `*out_level`.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_level_from_name(
+    name: *const c_char,
+    name_len: usize,
+    out_level: *mut i32,
+) -> femto_status {
+    boundary(|| {
+        require!(out_level);
+        let name = text(name, name_len, "name")?;
+        let parsed = FemtoLevel::parse(name)
+            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        let value = i32::try_from(parsed.value()).map_err(|_| {
+            fail(
+                femto_status::InvalidArgument,
+                format!("level {name:?} is out of range"),
+            )
+        })?;
+        put(out_level, value);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Writes the name of `level` to `*out_name`/`*out_len`: a standard name,
+/// a registered custom name, or "" for an unnamed level. The string is
+/// static (valid for the life of the process) and NUL-terminated.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_level_name(
+    level_value: i32,
+    out_name: *mut *const c_char,
+    out_len: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        require!(out_name, out_len);
+        let level = level(level_value)?;
+        let name: &'static str = match level.name() {
+            LevelName::Static(name) => name,
+            LevelName::Unnamed(_) => "",
+        };
+        // Names are leaked for the process lifetime; add the terminator once.
+        let terminated = crate::interned::with_nul(name);
+        put(out_name, terminated.as_ptr().cast());
+        put(out_len, name.len());
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Registers (or renames) a custom level, like Python's `addLevelName`.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_add_level_name(
+    level_value: i32,
+    name: *const c_char,
+    name_len: usize,
+) -> femto_status {
+    boundary(|| {
+        let level = level(level_value)?;
+        let name = text(name, name_len, "name")?;
+        add_level_name(level, name)
+            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        Ok(femto_status::Ok)
+    })
+}

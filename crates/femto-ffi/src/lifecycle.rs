@@ -1,0 +1,174 @@
+//! Process-wide set-up and tear-down: fork hooks, the exit hook, the OS
+//! thread identity, flush/shutdown, and the error hook.
+
+use std::ffi::{c_char, c_void};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use femto_core::context::{self, ThreadIdentity};
+use femto_core::error_hook::{self, HandlerErrorKind};
+
+use crate::handler::{duration_ms, timed};
+use crate::status::{boundary, femto_status};
+
+/// How long the exit hook waits for handlers to drain.
+const EXIT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+static INIT: Once = Once::new();
+
+/// Installs the fork hooks, the exit hook and the thread identity provider
+/// once per process. Called by every constructor and `femto_logger_get`.
+pub(crate) fn ensure_initialized() {
+    INIT.call_once(|| {
+        context::set_thread_identity_provider(os_thread_identity);
+        // SAFETY: registering plain `extern "C"` functions that never unwind.
+        unsafe {
+            libc::pthread_atfork(Some(fork_prepare), Some(fork_parent), Some(fork_child));
+            libc::atexit(exit_hook);
+        }
+    });
+}
+
+extern "C" fn fork_prepare() {
+    let _ = std::panic::catch_unwind(femto_core::fork::prepare);
+}
+
+extern "C" fn fork_parent() {
+    let _ = std::panic::catch_unwind(femto_core::fork::after_fork_parent);
+}
+
+extern "C" fn fork_child() {
+    let _ = std::panic::catch_unwind(femto_core::fork::after_fork_child);
+}
+
+/// A program that exits normally without `femto_shutdown` loses nothing.
+extern "C" fn exit_hook() {
+    let _ = std::panic::catch_unwind(|| femto_core::shutdown(EXIT_DRAIN_TIMEOUT));
+}
+
+/// `pthread_self()` and the pthread name, as Python's `threading` reports
+/// them; the process's main thread is "MainThread" as in Python.
+fn os_thread_identity() -> ThreadIdentity {
+    // SAFETY: `pthread_self` and `getpid`/`gettid` have no preconditions.
+    let (id, is_main) = unsafe {
+        (
+            libc::pthread_self() as u64,
+            libc::gettid() == libc::getpid(),
+        )
+    };
+    if is_main {
+        return ThreadIdentity {
+            id,
+            name: "MainThread".into(),
+        };
+    }
+    if let Some(name) = std::thread::current().name() {
+        return ThreadIdentity {
+            id,
+            name: name.into(),
+        };
+    }
+    let mut buffer = [0u8; 64];
+    // SAFETY: the buffer is writable for its length; glibc NUL-terminates.
+    let rc = unsafe {
+        libc::pthread_getname_np(
+            libc::pthread_self(),
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+        )
+    };
+    let len = buffer.iter().position(|&b| b == 0).unwrap_or(0);
+    let name = match (rc, std::str::from_utf8(&buffer[..len])) {
+        (0, Ok(name)) if !name.is_empty() => name.to_owned(),
+        _ => format!("Thread-{id}"),
+    };
+    ThreadIdentity {
+        id,
+        name: name.into(),
+    }
+}
+
+/// Flushes every handler: returns once everything queued before the call
+/// is written, or `FEMTO_STATUS_TIMEOUT` after `timeout_ms`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_flush_all(timeout_ms: u64) -> femto_status {
+    boundary(|| timed(femto_core::flush_all(duration_ms(timeout_ms))))
+}
+
+/// Closes every handler: drains every queue and joins every worker thread
+/// within `timeout_ms`. Records logged afterwards are counted as dropped.
+/// Also runs automatically at normal process exit. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_shutdown(timeout_ms: u64) -> femto_status {
+    boundary(|| timed(femto_core::shutdown(duration_ms(timeout_ms))))
+}
+
+/// Kinds of handler failure passed to an error hook.
+pub const FEMTO_ERROR_IO: i32 = 1;
+pub const FEMTO_ERROR_PANIC: i32 = 2;
+pub const FEMTO_ERROR_CALLBACK: i32 = 3;
+
+/// Receives a handler failure: the handler's name, a `FEMTO_ERROR_*` kind
+/// and a message (UTF-8, not NUL-terminated, valid during the call).
+///
+/// Called on the failing handler's worker thread (or a logging thread for
+/// a filter), possibly from several threads at once: it must be
+/// thread-safe, and must not log to the handler that failed.
+#[allow(non_camel_case_types)]
+pub type femto_error_fn = Option<
+    unsafe extern "C-unwind" fn(
+        user_data: *mut c_void,
+        handler: *const c_char,
+        handler_len: usize,
+        kind: i32,
+        message: *const c_char,
+        message_len: usize,
+    ),
+>;
+
+struct ErrorTarget {
+    hook: unsafe extern "C-unwind" fn(*mut c_void, *const c_char, usize, i32, *const c_char, usize),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the header requires the hook and its user data to be thread-safe.
+unsafe impl Send for ErrorTarget {}
+// SAFETY: as above.
+unsafe impl Sync for ErrorTarget {}
+
+/// Routes handler failures to `hook(user_data, …)` instead of the default
+/// (a rate-limited line on stderr). `hook` NULL restores the default.
+/// `user_data` must stay valid until the hook is replaced. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_error_hook(
+    hook: femto_error_fn,
+    user_data: *mut c_void,
+) -> femto_status {
+    boundary(|| {
+        let Some(hook) = hook else {
+            error_hook::set_error_hook(None);
+            return Ok(femto_status::Ok);
+        };
+        let target = Arc::new(ErrorTarget { hook, user_data });
+        error_hook::set_error_hook(Some(Box::new(move |error| {
+            let kind = match error.kind {
+                HandlerErrorKind::Io => FEMTO_ERROR_IO,
+                HandlerErrorKind::Panic => FEMTO_ERROR_PANIC,
+                HandlerErrorKind::Callback => FEMTO_ERROR_CALLBACK,
+            };
+            // SAFETY: valid hook and user data per the contract above; the
+            // strings outlive the call.
+            unsafe {
+                (target.hook)(
+                    target.user_data,
+                    error.handler.as_ptr().cast(),
+                    error.handler.len(),
+                    kind,
+                    error.message.as_ptr().cast(),
+                    error.message.len(),
+                );
+            }
+        })));
+        Ok(femto_status::Ok)
+    })
+}

@@ -1,0 +1,380 @@
+//! Logger handles and the logging calls.
+
+use std::ffi::c_char;
+use std::sync::Arc;
+
+use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, Manager, SourceLocation};
+
+use crate::filter::{femto_filter, FilterBox};
+use crate::handler::{femto_handler, handler_arc};
+use crate::level::level;
+use crate::lifecycle::ensure_initialized;
+use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
+use crate::types::{
+    arc_ref, c_text, femto_kv, femto_str, key_values, optional, put, read_sized, text,
+};
+
+/// A logger. Loggers live as long as the process: there is nothing to
+/// free, and the pointer from `femto_logger_get` stays valid (also in a
+/// forked child). Thread-safe: log and reconfigure from any thread.
+#[allow(non_camel_case_types)]
+pub struct femto_logger {
+    _private: [u8; 0],
+}
+
+fn logger_ref<'a>(logger: *const femto_logger) -> &'a FemtoLogger {
+    // SAFETY: logger pointers come from `femto_logger_get`, which hands out
+    // `Arc::as_ptr` of loggers the global registry keeps forever.
+    unsafe { &*logger.cast::<FemtoLogger>() }
+}
+
+/// Finds or creates the logger `name`/`name_len` (dotted, UTF-8; "" or
+/// "root" is the root logger) and its parents. Invalid names (empty
+/// segment, leading or trailing dot) fail with `INVALID_ARGUMENT`.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_get(
+    name: *const c_char,
+    name_len: usize,
+    out: *mut *const femto_logger,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        ensure_initialized();
+        let name = text(name, name_len, "name")?;
+        let logger = Manager::global()
+            .get_logger(name)
+            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        put(out, Arc::as_ptr(&logger).cast::<femto_logger>());
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Whether a record at `level` would be logged. One atomic load; returns
+/// false for NULL. The `FEMTO_INFO` … macros call this before formatting.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_is_enabled_for(logger: *const femto_logger, level: i32) -> bool {
+    if logger.is_null() || level < 0 {
+        return false;
+    }
+    logger_ref(logger).is_enabled_for(femto_core::FemtoLevel(level as u32))
+}
+
+/// Sets the logger's level (0 = NOTSET: inherit from the parent). Takes
+/// effect at once in every thread.
+#[no_mangle]
+pub extern "C" fn femto_logger_set_level(
+    logger: *const femto_logger,
+    level_value: i32,
+) -> femto_status {
+    boundary(|| {
+        require!(logger);
+        logger_ref(logger).set_level(level(level_value)?);
+        Ok(femto_status::Ok)
+    })
+}
+
+fn write_level(out: *mut i32, value: femto_core::FemtoLevel) -> Outcome {
+    let value = i32::try_from(value.value())
+        .map_err(|_| fail(femto_status::InvalidState, "level out of range"))?;
+    put(out, value);
+    Ok(femto_status::Ok)
+}
+
+/// The logger's own level (0 if NOTSET). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_get_level(
+    logger: *const femto_logger,
+    out_level: *mut i32,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, out_level);
+        write_level(out_level, logger_ref(logger).level())
+    })
+}
+
+/// The level in force: the nearest level set on the logger or an ancestor.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_get_effective_level(
+    logger: *const femto_logger,
+    out_level: *mut i32,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, out_level);
+        write_level(out_level, logger_ref(logger).effective_level())
+    })
+}
+
+/// Whether records also go to the ancestors' handlers (default true).
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_set_propagate(
+    logger: *const femto_logger,
+    propagate: bool,
+) -> femto_status {
+    boundary(|| {
+        require!(logger);
+        logger_ref(logger).set_propagate(propagate);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Attaches a handler (the logger takes its own reference; attaching the
+/// same handler twice has no effect). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_add_handler(
+    logger: *const femto_logger,
+    handler: *const femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, handler);
+        logger_ref(logger).add_handler(handler_arc(handler));
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Detaches a handler; `INVALID_ARGUMENT` if it was not attached.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_remove_handler(
+    logger: *const femto_logger,
+    handler: *const femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, handler);
+        if logger_ref(logger).remove_handler(&handler_arc(handler)) {
+            Ok(femto_status::Ok)
+        } else {
+            Err(fail(
+                femto_status::InvalidArgument,
+                "handler is not attached to this logger",
+            ))
+        }
+    })
+}
+
+/// Detaches every handler of this logger. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_clear_handlers(logger: *const femto_logger) -> femto_status {
+    boundary(|| {
+        require!(logger);
+        logger_ref(logger).clear_handlers();
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Adds a filter run on the logging thread for records made by this logger
+/// (the logger takes its own reference). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_add_filter(
+    logger: *const femto_logger,
+    filter: *const femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, filter);
+        logger_ref(logger).add_filter(Arc::clone(arc_ref::<FilterBox, _>(filter)));
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Removes a filter; `INVALID_ARGUMENT` if it was not attached. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_remove_filter(
+    logger: *const femto_logger,
+    filter: *const femto_filter,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, filter);
+        if logger_ref(logger).remove_filter(arc_ref::<FilterBox, _>(filter)) {
+            Ok(femto_status::Ok)
+        } else {
+            Err(fail(
+                femto_status::InvalidArgument,
+                "filter is not attached to this logger",
+            ))
+        }
+    })
+}
+
+fn outcome(result: LogOutcome) -> Outcome {
+    Ok(match result {
+        LogOutcome::Dropped => femto_status::Dropped,
+        LogOutcome::Disabled | LogOutcome::Filtered | LogOutcome::Queued => femto_status::Ok,
+    })
+}
+
+/// Logs `message`/`message_len` (UTF-8, copied) at `level`. Returns
+/// `FEMTO_STATUS_OK` also when the level is disabled or a filter rejected
+/// the record, and `FEMTO_STATUS_DROPPED` when a handler dropped it.
+/// Thread-safe; never blocks on I/O (only on a full `block` queue).
+#[no_mangle]
+pub extern "C" fn femto_logger_log(
+    logger: *const femto_logger,
+    level_value: i32,
+    message: *const c_char,
+    message_len: usize,
+) -> femto_status {
+    boundary(|| {
+        require!(logger);
+        let logger = logger_ref(logger);
+        let level = level(level_value)?;
+        if !logger.is_enabled_for(level) {
+            return Ok(femto_status::Ok);
+        }
+        let message = text(message, message_len, "message")?;
+        outcome(logger.dispatch(logger.make_record(level, message)))
+    })
+}
+
+/// As `femto_logger_log`, with the source location: `file` and `function`
+/// are NUL-terminated (typically `__FILE__` and `__func__`; NULL if
+/// unknown). Used by the `FEMTO_*` macros. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_log_at(
+    logger: *const femto_logger,
+    level_value: i32,
+    message: *const c_char,
+    message_len: usize,
+    file: *const c_char,
+    line: u32,
+    function: *const c_char,
+) -> femto_status {
+    boundary(|| {
+        require!(logger);
+        let logger = logger_ref(logger);
+        let level = level(level_value)?;
+        if !logger.is_enabled_for(level) {
+            return Ok(femto_status::Ok);
+        }
+        let message = text(message, message_len, "message")?;
+        let location = SourceLocation {
+            file: c_text(file, "file")?.map(Into::into),
+            line,
+            function: c_text(function, "function")?.map(Into::into),
+            module: None,
+        };
+        outcome(logger.dispatch(logger.make_record(level, message).with_location(location)))
+    })
+}
+
+/// Everything a record can carry, for `femto_logger_log_ex`. Initialise
+/// with `FEMTO_LOG_ARGS_INIT` (or set `size = sizeof(femto_log_args)` and
+/// zero the rest). All strings are UTF-8, borrowed for the call and
+/// copied; `{NULL, 0}` means absent. Fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_log_args {
+    pub size: usize,
+    pub level: i32,
+    pub message: femto_str,
+    pub file: femto_str,
+    pub line: u32,
+    pub function: femto_str,
+    /// Module name; derived from `file` when absent.
+    pub module: femto_str,
+    pub key_values: *const femto_kv,
+    pub key_value_count: usize,
+    /// Exception text (a traceback), printed after the message.
+    pub exception: femto_str,
+    /// Stack text, printed after the exception.
+    pub stack: femto_str,
+    /// Overrides the calling thread's name (for host languages); absent:
+    /// the OS thread's name.
+    pub thread_name: femto_str,
+    /// Overrides the thread id; 0: the calling thread's `pthread_self()`.
+    pub thread_id: u64,
+    /// Overrides the timestamp (ns since the epoch); 0: now.
+    pub created_ns: u64,
+}
+
+const LOG_ARGS_V1: usize = std::mem::size_of::<femto_log_args>();
+
+impl femto_log_args {
+    fn defaults() -> Self {
+        femto_log_args {
+            size: LOG_ARGS_V1,
+            level: 0,
+            message: femto_str::EMPTY,
+            file: femto_str::EMPTY,
+            line: 0,
+            function: femto_str::EMPTY,
+            module: femto_str::EMPTY,
+            key_values: std::ptr::null(),
+            key_value_count: 0,
+            exception: femto_str::EMPTY,
+            stack: femto_str::EMPTY,
+            thread_name: femto_str::EMPTY,
+            thread_id: 0,
+            created_ns: 0,
+        }
+    }
+}
+
+fn build_record(
+    logger: &FemtoLogger,
+    args: &femto_log_args,
+    level: femto_core::FemtoLevel,
+) -> Result<FemtoLogRecord, femto_status> {
+    let message = optional(args.message, "message")?.unwrap_or("");
+    let mut record = logger.make_record(level, message);
+    record.location = SourceLocation {
+        file: optional(args.file, "file")?.map(Into::into),
+        line: args.line,
+        function: optional(args.function, "function")?.map(Into::into),
+        module: optional(args.module, "module")?.map(Into::into),
+    };
+    for kv in key_values(args.key_values, args.key_value_count)? {
+        let key = optional(kv.key, "key_values.key")?.unwrap_or("");
+        let value = optional(kv.value, "key_values.value")?.unwrap_or("");
+        record.key_values.push((key.into(), value.into()));
+    }
+    record.exception = optional(args.exception, "exception")?.map(str::to_owned);
+    record.stack = optional(args.stack, "stack")?.map(str::to_owned);
+    if let Some(name) = optional(args.thread_name, "thread_name")? {
+        record.thread_name = name.into();
+    }
+    if args.thread_id != 0 {
+        record.thread_id = args.thread_id;
+    }
+    if args.created_ns != 0 {
+        record.created_ns = args.created_ns;
+    }
+    Ok(record)
+}
+
+/// Logs a record with every field `args` carries (location, key-values,
+/// exception and stack text, thread and time overrides). Same results as
+/// `femto_logger_log`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_log_ex(
+    logger: *const femto_logger,
+    args: *const femto_log_args,
+) -> femto_status {
+    boundary(|| {
+        require!(logger, args);
+        let args = read_sized(args, femto_log_args::defaults(), LOG_ARGS_V1)?;
+        let logger = logger_ref(logger);
+        let level = level(args.level)?;
+        if !logger.is_enabled_for(level) {
+            return Ok(femto_status::Ok);
+        }
+        outcome(logger.dispatch(build_record(logger, &args, level)?))
+    })
+}
+
+/// The logger's name as a NUL-terminated string valid for the life of the
+/// process ("root" for the root logger; "" for NULL). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_name(logger: *const femto_logger) -> *const c_char {
+    boundary_or(c"".as_ptr(), || {
+        if logger.is_null() {
+            return c"".as_ptr();
+        }
+        crate::interned::with_nul(logger_ref(logger).name())
+            .as_ptr()
+            .cast()
+    })
+}
