@@ -631,7 +631,7 @@ static inline femto_str femto_str_from_cstr(const char *text) {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FEMTO_PRINTF_LIKE(format_index, first_arg) \
-    __attribute__((format(printf, format_index, first_arg)))
+    __attribute__((format(printf, format_index, first_arg), nonnull(format_index)))
 #else
 #define FEMTO_PRINTF_LIKE(format_index, first_arg)
 #endif

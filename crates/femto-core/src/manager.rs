@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use crate::filter::FemtoFilter;
 use crate::handler::{FemtoHandler, HandlerOptions, StreamTarget};
@@ -47,7 +47,7 @@ pub struct Manager {
     shared: Arc<Shared>,
 }
 
-static GLOBAL: LazyLock<Manager> = LazyLock::new(Manager::new);
+static GLOBAL: OnceLock<Manager> = OnceLock::new();
 
 /// The name the root logger reports.
 pub const ROOT_NAME: &str = "root";
@@ -91,7 +91,7 @@ impl Manager {
 
     /// The process-wide registry used by the C and Python bindings.
     pub fn global() -> &'static Manager {
-        &GLOBAL
+        GLOBAL.get_or_init(Manager::new)
     }
 
     /// The root logger.
@@ -196,7 +196,7 @@ impl Manager {
 
     /// Held across `fork` so no configuration change is half done.
     pub(crate) fn lock_global_for_fork() -> Option<MutexGuard<'static, State>> {
-        LazyLock::get(&GLOBAL).map(|m| lock(&m.shared.state))
+        GLOBAL.get().map(|m| lock(&m.shared.state))
     }
 }
 

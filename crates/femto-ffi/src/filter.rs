@@ -135,5 +135,5 @@ pub extern "C" fn femto_filter_new_callback(
 /// Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_filter_free(filter: *mut femto_filter) {
-    let _ = crate::status::boundary_or((), || arc_release::<FilterBox, _>(filter));
+    crate::status::boundary_or((), || arc_release::<FilterBox, _>(filter));
 }

@@ -95,5 +95,5 @@ pub extern "C" fn femto_formatter_new_json(
 /// Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_formatter_free(formatter: *mut femto_formatter) {
-    let _ = crate::status::boundary_or((), || arc_release::<FormatterBox, _>(formatter));
+    crate::status::boundary_or((), || arc_release::<FormatterBox, _>(formatter));
 }

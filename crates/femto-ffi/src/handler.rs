@@ -308,7 +308,7 @@ pub extern "C" fn femto_callback_handler_new(
 /// (`femto_shutdown` waits for it). `NULL` is a no-op. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_handler_free(handler: *mut femto_handler) {
-    let _ = boundary_or((), || arc_release::<FemtoHandler, _>(handler));
+    boundary_or((), || arc_release::<FemtoHandler, _>(handler));
 }
 
 pub(crate) fn handler_ref<'a>(handler: *const femto_handler) -> &'a FemtoHandler {

@@ -437,7 +437,7 @@ mod tests {
     #[case("6", Value::Str("x"), "x     ")]
     #[case("6", Value::Int(12), "    12")]
     #[case("06d", Value::Int(-12), "-00012")]
-    #[case(".2f", Value::Float(3.14159), "3.14")]
+    #[case(".2f", Value::Float(1.23456), "1.23")]
     #[case("", Value::Float(0.5), "0.5")]
     #[case(".1", Value::Str("abc"), "a")]
     fn brace_specs(#[case] spec: &str, #[case] value: Value<'_>, #[case] expected: &str) {

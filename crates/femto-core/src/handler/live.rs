@@ -52,9 +52,12 @@ fn live_handlers(live: &Live) -> Vec<Arc<FemtoHandler>> {
 pub fn flush_all(timeout: Duration) -> bool {
     let deadline = crate::sync::deadline_after(timeout);
     let handlers = live_handlers(&lock(&LIVE));
-    handlers.iter().fold(true, |ok, h| {
-        h.flush(deadline.saturating_duration_since(Instant::now())) && ok
-    })
+    // Flush every handler even after one timed out.
+    let mut all_flushed = true;
+    for handler in &handlers {
+        all_flushed &= handler.flush(deadline.saturating_duration_since(Instant::now()));
+    }
+    all_flushed
 }
 
 /// Closes every handler: stops accepting records, drains every queue into

@@ -1,6 +1,6 @@
 //! Handlers: each owns a bounded queue and a consumer thread. The caller's
 //! thread checks the level and filters, then enqueues a shared record; the
-//! worker formats and writes (see [`worker`]).
+//! worker formats and writes (see the `worker` module).
 
 pub(crate) mod live;
 mod sink;
@@ -244,10 +244,15 @@ impl FemtoHandler {
         self.level.store(level.value(), Ordering::Relaxed);
     }
 
-    /// Replaces the formatter; records already being written may still use
-    /// the old one.
+    /// Replaces the formatter for records handled after this call; records
+    /// already queued keep the formatter they were queued under. Waits for
+    /// room in a full queue whatever the overflow policy: a configuration
+    /// change is never dropped.
     pub fn set_formatter(&self, formatter: Arc<dyn FemtoFormatter>) {
-        self.core.formatter.store(Arc::new(formatter));
+        self.core.formatter.store(Arc::new(Arc::clone(&formatter)));
+        if let Some(pipe) = self.pipe.load_full() {
+            let _ = pipe.queue.send(Message::SetFormatter(formatter));
+        }
     }
 
     pub fn add_filter(&self, filter: Arc<dyn FemtoFilter>) {

@@ -131,16 +131,24 @@ impl FileSinkFactory {
 
 impl SinkFactory for FileSinkFactory {
     fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>> {
-        let mut options = OpenOptions::new();
-        options.create(true);
+        let describe =
+            |e: io::Error| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path));
         if self.mode == FileMode::Truncate && !reopen {
-            options.write(true).truncate(true);
-        } else {
-            options.append(true);
+            OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .open(&self.path)
+                .map_err(describe)?;
         }
-        let file = options
+        // Always write through O_APPEND: a forked child (or another process)
+        // appending to the same file must never be overwritten at a stale
+        // offset.
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
             .open(&self.path)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path)))?;
+            .map_err(describe)?;
         Ok(Box::new(FdSink::new(file, &self.terminator)))
     }
 

@@ -13,6 +13,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use super::sink::Sink;
 use super::HandlerCore;
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
+use crate::formatter::FemtoFormatter;
 use crate::level::FemtoLevel;
 use crate::record::FemtoLogRecord;
 
@@ -21,6 +22,9 @@ pub(crate) enum Message {
     Record(Arc<FemtoLogRecord>),
     /// Answered once every message queued before it has reached the sink.
     Flush(Sender<()>),
+    /// Applies to the records queued after it (stdlib's `setFormatter`
+    /// affects only later records).
+    SetFormatter(Arc<dyn FemtoFormatter>),
 }
 
 /// Most messages handled between two sink flushes.
@@ -65,8 +69,10 @@ pub(crate) fn spawn(
     let name = format!("femto-{}", core.name);
     let thread = std::thread::Builder::new().name(name).spawn(move || {
         let _done = done_tx;
+        let formatter: Arc<dyn FemtoFormatter> = Arc::clone(&**core.formatter.load());
         Worker {
             core,
+            formatter,
             sink,
             text: String::with_capacity(512),
             acks: Vec::new(),
@@ -82,6 +88,7 @@ pub(crate) fn spawn(
 
 struct Worker {
     core: Arc<HandlerCore>,
+    formatter: Arc<dyn FemtoFormatter>,
     sink: Box<dyn Sink>,
     text: String,
     acks: Vec<Sender<()>>,
@@ -98,6 +105,7 @@ impl Worker {
                 match message {
                     Message::Record(record) => written += u64::from(self.emit(&record)),
                     Message::Flush(ack) => self.acks.push(ack),
+                    Message::SetFormatter(formatter) => self.formatter = formatter,
                 }
                 handled += 1;
                 next = if handled < MAX_BATCH {
@@ -123,7 +131,7 @@ impl Worker {
     /// Formats and writes one record; returns whether the sink took it.
     fn emit(&mut self, record: &FemtoLogRecord) -> bool {
         self.text.clear();
-        let formatter = self.core.formatter.load();
+        let formatter = &self.formatter;
         let text = &mut self.text;
         let sink = &mut self.sink;
         let outcome = catch_unwind(AssertUnwindSafe(|| {

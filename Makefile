@@ -1,0 +1,123 @@
+# femtologging: `make demo` shows it working, `make test` runs every test layer.
+# Every target installs what it needs (idempotently; a satisfied step costs
+# seconds), so both work on a fresh machine with Rust, Python 3, gcc and pip.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+PYTHON ?= python3
+CBINDGEN_VERSION := 0.29.4
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+VENV := .venv
+LIBDIR := target/release
+BUILD := build
+HEADER := include/femtologging.h
+CDEF := include/femtologging_cffi.h
+CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
+
+APT_TEST := valgrind
+APT_BENCH := libspdlog-dev
+
+.PHONY: help demo test build header check-header lint test-rust test-c test-cdef \
+        bench tools apt-test apt-bench venv clean
+
+help:
+	@echo "make demo   build the library and run the C examples, showing their output files"
+	@echo "make test   install what the tests need, build, and run every test layer"
+	@echo "make bench  run the benchmarks against spdlog (not part of make test)"
+	@echo "make header regenerate include/femtologging.h and the cffi cdef"
+
+# ---- installation steps (idempotent) ---------------------------------------
+
+tools:
+	@cbindgen --version 2>/dev/null | grep -qx "cbindgen $(CBINDGEN_VERSION)" || \
+		$(CARGO) install --locked cbindgen --version $(CBINDGEN_VERSION)
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+apt-test:
+	$(call apt_install,$(APT_TEST))
+
+apt-bench:
+	$(call apt_install,$(APT_BENCH))
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# ---- build -----------------------------------------------------------------
+
+build:
+	$(CARGO) build --release -p femto-ffi
+
+header: tools
+	$(CBINDGEN_FFI) --config crates/femto-ffi/cbindgen.toml --output $(HEADER)
+	$(CBINDGEN_FFI) --config crates/femto-ffi/cbindgen-cffi.toml --output $(CDEF)
+
+# The committed header and cdef must match what cbindgen generates now.
+check-header: tools
+	@mkdir -p $(BUILD)/header-check
+	@$(CBINDGEN_FFI) --config crates/femto-ffi/cbindgen.toml --output $(BUILD)/header-check/femtologging.h
+	@$(CBINDGEN_FFI) --config crates/femto-ffi/cbindgen-cffi.toml --output $(BUILD)/header-check/femtologging_cffi.h
+	@diff -u $(HEADER) $(BUILD)/header-check/femtologging.h || \
+		{ echo "$(HEADER) is stale: run 'make header' and commit it" >&2; exit 1; }
+	@diff -u $(CDEF) $(BUILD)/header-check/femtologging_cffi.h || \
+		{ echo "$(CDEF) is stale: run 'make header' and commit it" >&2; exit 1; }
+	$(PYTHON) tools/check_header_docs.py $(HEADER)
+
+# ---- tests -----------------------------------------------------------------
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
+
+test-rust:
+	$(CARGO) test --workspace
+
+test-c: build apt-test
+	tests/c/run.sh $(LIBDIR) $(BUILD)/c
+
+test-cdef: build venv
+	$(VENV)/bin/python tools/check_cdef.py $(CDEF) $(LIBDIR)/libfemtologging.so
+
+test: apt-test tools venv check-header lint test-rust test-c test-cdef
+	@echo "make test: every layer passed"
+
+# ---- demo and benchmarks ---------------------------------------------------
+
+DEMO_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Iinclude
+DEMO_LDFLAGS := -L$(LIBDIR) -Wl,-rpath,$(CURDIR)/$(LIBDIR) -lfemtologging -lpthread
+
+demo: build
+	@mkdir -p $(BUILD)/demo
+	cc $(DEMO_CFLAGS) examples/c/hello.c $(DEMO_LDFLAGS) -o $(BUILD)/demo/hello
+	cc $(DEMO_CFLAGS) examples/c/threads.c $(DEMO_LDFLAGS) -o $(BUILD)/demo/threads
+	@echo; echo "== examples/c/hello (console handler on stdout, file handler on $(BUILD)/demo/hello.log)"
+	@$(BUILD)/demo/hello $(BUILD)/demo/hello.log
+	@echo; echo "== $(BUILD)/demo/hello.log"
+	@cat $(BUILD)/demo/hello.log
+	@echo; echo "== examples/c/threads (4 pthreads x 100000 records into one file)"
+	@$(BUILD)/demo/threads $(BUILD)/demo/threads.log 100000
+	@echo "== $(BUILD)/demo/threads.log: $$(wc -l < $(BUILD)/demo/threads.log) lines; first and last:"
+	@head -2 $(BUILD)/demo/threads.log; echo ...; tail -2 $(BUILD)/demo/threads.log
+
+bench: build apt-bench
+	bench/c/run.sh $(LIBDIR) $(BUILD)/bench
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD) $(VENV)

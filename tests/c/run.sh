@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds and runs the C tests against include/ and the built library.
+#
+#   tests/c/run.sh LIBDIR BUILDDIR
+#
+# Every test is compiled with -Wall -Wextra -Werror. The API-level tests run
+# under AddressSanitizer + UBSan and again under valgrind; the stress tests
+# (threads, fork, exit) run on a plain optimised build, because ASan's
+# allocator is neither fast enough for a million records nor fork-safe.
+set -euo pipefail
+
+LIBDIR=$(cd "$1" && pwd)
+BUILD=$2
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$BUILD"
+BUILD=$(cd "$BUILD" && pwd)
+OUT=$(mktemp -d "$BUILD/run.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
+
+CFLAGS=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Werror -g -I"$ROOT/include")
+LDFLAGS=(-L"$LIBDIR" -Wl,-rpath,"$LIBDIR" -lfemtologging -lpthread)
+ASAN=(-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+
+compile() { # name output extra-flags...
+    local name=$1 output=$2
+    shift 2
+    cc "${CFLAGS[@]}" "$@" "$ROOT/tests/c/$name.c" "${LDFLAGS[@]}" -o "$output"
+}
+
+passed=0
+failed=0
+run() { # label command...
+    local label=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $label" >&2
+        failed=$((failed + 1))
+    fi
+}
+
+echo "== compiling the header as C11 and C++17 with -Werror"
+printf '#include <femtologging.h>\nint main(void) { return femto_abi_version() == FEMTO_ABI_VERSION ? 0 : 1; }\n' > "$OUT/header.c"
+run "header as C" cc "${CFLAGS[@]}" "$OUT/header.c" "${LDFLAGS[@]}" -o "$OUT/header_c"
+run "header as C" "$OUT/header_c"
+run "header as C++" c++ -std=c++17 -Wall -Wextra -Werror -I"$ROOT/include" -x c++ "$OUT/header.c" "${LDFLAGS[@]}" -o "$OUT/header_cxx"
+run "header as C++" "$OUT/header_cxx"
+
+echo "== AddressSanitizer + UBSan"
+for name in test_api test_features test_drop test_exit; do
+    compile "$name" "$BUILD/asan_$name" "${ASAN[@]}"
+done
+compile test_features "$BUILD/asan_test_features_min" "${ASAN[@]}" -DFEMTO_MIN_LEVEL=30
+nm "$BUILD/asan_test_api" | grep -q __asan_init || { echo "ASan runtime not linked" >&2; exit 1; }
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for name in test_api test_features test_features_min test_drop; do
+    run "asan $name" "$BUILD/asan_$name" "$OUT"
+done
+run "asan test_exit" "$BUILD/asan_test_exit" "$OUT/exit-asan.log"
+
+echo "== valgrind"
+for name in test_api test_features test_drop; do
+    compile "$name" "$BUILD/plain_$name" -O1
+    run "valgrind $name" valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+        --errors-for-leak-kinds=definite "$BUILD/plain_$name" "$OUT"
+done
+
+echo "== stress: threads, fork, exit without shutdown"
+for name in test_mt_block test_fork test_exit; do
+    compile "$name" "$BUILD/plain_$name" -O2
+done
+run "test_mt_block" "$BUILD/plain_test_mt_block" "$OUT/mt.log"
+run "test_fork" timeout 120 "$BUILD/plain_test_fork" "$OUT/fork.log"
+run "test_exit" "$BUILD/plain_test_exit" "$OUT/exit.log"
+
+echo "== examples"
+for name in hello threads; do
+    cc "${CFLAGS[@]}" -O2 "$ROOT/examples/c/$name.c" "${LDFLAGS[@]}" -o "$BUILD/example_$name"
+done
+run "example hello" "$BUILD/example_hello" "$OUT/hello.log"
+run "example threads" "$BUILD/example_threads" "$OUT/threads.log" 20000
+
+echo "c-tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

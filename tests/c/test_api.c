@@ -1,0 +1,206 @@
+/* Every export given NULL or invalid arguments returns a status (never
+ * crashes), explains it in femto_last_error(), and writes no
+ * out-parameter; `_free(NULL)` is a no-op; versions agree. */
+#include "check.h"
+
+#define CHECK_STATUS(call, expected)                                                              \
+    do {                                                                                          \
+        femto_status got_ = (call);                                                               \
+        if (got_ != (expected)) {                                                                 \
+            fprintf(stderr, "%s:%d: %s returned %d, expected %d\n", __FILE__, __LINE__, #call,   \
+                    (int)got_, (int)(expected));                                                  \
+            exit(1);                                                                              \
+        }                                                                                         \
+        if ((expected) >= 7000) {                                                                 \
+            CHECK(strlen(femto_last_error()) > 0);                                                \
+        }                                                                                         \
+    } while (0)
+
+#define NULL_ARG FEMTO_STATUS_NULL_ARGUMENT
+#define INVALID FEMTO_STATUS_INVALID_ARGUMENT
+
+static int32_t ignore_write(void *user_data, const femto_record *record, const char *text, size_t len) {
+    (void)user_data, (void)record, (void)text, (void)len;
+    return 0;
+}
+
+static bool keep_all(void *user_data, const femto_record *record) {
+    (void)user_data, (void)record;
+    return true;
+}
+
+static void check_versions(void) {
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", FEMTO_VERSION_MAJOR, FEMTO_VERSION_MINOR, FEMTO_VERSION_PATCH);
+    CHECK(strcmp(femto_version(), expected) == 0);
+    CHECK(FEMTO_VERSION_NUMBER == FEMTO_VERSION_MAJOR * 10000 + FEMTO_VERSION_MINOR * 100 + FEMTO_VERSION_PATCH);
+    CHECK(femto_abi_version() == FEMTO_ABI_VERSION);
+    const femto_api *api = femto_api_get();
+    CHECK(api != NULL && api->size == sizeof(femto_api) && api->abi_version == FEMTO_ABI_VERSION);
+    CHECK(api->logger_log == femto_logger_log && api->set_error_hook == femto_set_error_hook);
+    CHECK(strcmp(api->version(), femto_version()) == 0);
+}
+
+static void check_levels(void) {
+    int32_t level = -1;
+    CHECK_OK(femto_level_from_name("warn", 4, &level));
+    CHECK(level == FEMTO_LEVEL_WARNING);
+    CHECK_STATUS(femto_level_from_name("LOUD", 4, &level), INVALID);
+    CHECK(strstr(femto_last_error(), "LOUD") != NULL);
+    CHECK(level == FEMTO_LEVEL_WARNING); /* untouched on failure */
+    CHECK_STATUS(femto_level_from_name("\xff", 1, &level), INVALID);
+    CHECK(strstr(femto_last_error(), "UTF-8") != NULL);
+    CHECK_STATUS(femto_level_from_name(NULL, 3, &level), NULL_ARG);
+    CHECK_STATUS(femto_level_from_name("info", 4, NULL), NULL_ARG);
+    const char *name = NULL;
+    size_t len = 0;
+    CHECK_OK(femto_add_level_name(25, "NOTICE", 6));
+    CHECK_OK(femto_level_name(25, &name, &len));
+    CHECK(len == 6 && strcmp(name, "NOTICE") == 0);
+    CHECK_OK(femto_level_name(FEMTO_LEVEL_CRITICAL, &name, &len));
+    CHECK(strcmp(name, "CRITICAL") == 0);
+    CHECK_STATUS(femto_level_name(-1, &name, &len), INVALID);
+    CHECK_STATUS(femto_level_name(10, NULL, &len), NULL_ARG);
+    CHECK_STATUS(femto_level_name(10, &name, NULL), NULL_ARG);
+    CHECK_STATUS(femto_add_level_name(26, "", 0), INVALID);
+    CHECK_STATUS(femto_add_level_name(-5, "X", 1), INVALID);
+    CHECK_STATUS(femto_add_level_name(26, NULL, 1), NULL_ARG);
+}
+
+static void check_loggers(void) {
+    const femto_logger *logger = NULL;
+    CHECK_STATUS(femto_logger_get("a..b", 4, &logger), INVALID);
+    CHECK(strstr(femto_last_error(), "empty segment") != NULL);
+    CHECK(logger == NULL);
+    CHECK_STATUS(femto_logger_get(".a", 2, &logger), INVALID);
+    CHECK_STATUS(femto_logger_get("a.", 2, &logger), INVALID);
+    CHECK_STATUS(femto_logger_get("a", 1, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_get(NULL, 1, &logger), NULL_ARG);
+    CHECK_OK(femto_logger_get("", 0, &logger));
+    CHECK(strcmp(femto_logger_name(logger), "root") == 0);
+    CHECK(strcmp(femto_logger_name(NULL), "") == 0);
+    CHECK_OK(femto_logger_get("api.child", 9, &logger));
+    const femto_logger *again = NULL;
+    CHECK_OK(femto_logger_get("api.child", 9, &again));
+    CHECK(again == logger);
+
+    int32_t level = -1;
+    CHECK_OK(femto_logger_get_level(logger, &level));
+    CHECK(level == FEMTO_LEVEL_NOTSET);
+    CHECK_OK(femto_logger_get_effective_level(logger, &level));
+    CHECK(level == FEMTO_LEVEL_WARNING);
+    CHECK(!femto_logger_is_enabled_for(NULL, FEMTO_LEVEL_CRITICAL));
+    CHECK(!femto_logger_is_enabled_for(logger, -1));
+    CHECK_STATUS(femto_logger_set_level(NULL, 10), NULL_ARG);
+    CHECK_STATUS(femto_logger_set_level(logger, -1), INVALID);
+    CHECK_STATUS(femto_logger_get_level(NULL, &level), NULL_ARG);
+    CHECK_STATUS(femto_logger_get_level(logger, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_get_effective_level(NULL, &level), NULL_ARG);
+    CHECK_STATUS(femto_logger_get_effective_level(logger, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_set_propagate(NULL, true), NULL_ARG);
+    CHECK_STATUS(femto_logger_add_handler(logger, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_add_handler(NULL, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_remove_handler(logger, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_clear_handlers(NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_add_filter(logger, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_remove_filter(NULL, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_log(NULL, 20, "x", 1), NULL_ARG);
+    CHECK_STATUS(femto_logger_log(logger, -1, "x", 1), INVALID);
+    CHECK_OK(femto_logger_set_level(logger, FEMTO_LEVEL_DEBUG));
+    CHECK_STATUS(femto_logger_log(logger, 20, NULL, 1), NULL_ARG);
+    CHECK_STATUS(femto_logger_log(logger, 20, "\xc3", 1), INVALID);
+    CHECK_STATUS(femto_logger_log_at(NULL, 20, "x", 1, NULL, 0, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_log_at(logger, 20, "x", 1, "\xff", 0, NULL), INVALID);
+    CHECK_STATUS(femto_logger_log_ex(logger, NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_log_ex(NULL, NULL), NULL_ARG);
+    femto_log_args args = FEMTO_LOG_ARGS_INIT;
+    args.level = FEMTO_LEVEL_ERROR;
+    args.key_value_count = 2; /* with a NULL array */
+    CHECK_STATUS(femto_logger_log_ex(logger, &args), NULL_ARG);
+    args.key_value_count = 0;
+    args.size = 4; /* smaller than any version of the struct */
+    CHECK_STATUS(femto_logger_log_ex(logger, &args), FEMTO_STATUS_STRUCT_TOO_SMALL);
+    CHECK_OK(femto_logger_set_level(logger, FEMTO_LEVEL_NOTSET));
+}
+
+static void check_formatters_filters_handlers(const char *dir) {
+    femto_formatter *formatter = NULL;
+    CHECK_STATUS(femto_formatter_new(FEMTO_FORMAT_STYLE_PERCENT, "%(name", 6, NULL, 0, &formatter), INVALID);
+    CHECK(strstr(femto_last_error(), "unclosed") != NULL);
+    CHECK(formatter == NULL);
+    CHECK_STATUS(femto_formatter_new(FEMTO_FORMAT_STYLE_BRACE, "{x", 2, NULL, 0, &formatter), INVALID);
+    CHECK_STATUS(femto_formatter_new(FEMTO_FORMAT_STYLE_PERCENT, NULL, 0, NULL, 0, &formatter), NULL_ARG);
+    CHECK_STATUS(femto_formatter_new(FEMTO_FORMAT_STYLE_PERCENT, "x", 1, NULL, 0, NULL), NULL_ARG);
+    CHECK_STATUS(femto_formatter_new(FEMTO_FORMAT_STYLE_PERCENT, "x", 1, "%Q%", 3, &formatter), INVALID);
+    CHECK_STATUS(femto_formatter_new_json(NULL, 0, NULL), NULL_ARG);
+    femto_formatter_free(NULL);
+
+    femto_filter *filter = NULL;
+    CHECK_STATUS(femto_filter_new_level(-1, 10, &filter), INVALID);
+    CHECK_STATUS(femto_filter_new_level(10, 20, NULL), NULL_ARG);
+    CHECK_STATUS(femto_filter_new_name(NULL, 2, &filter), NULL_ARG);
+    CHECK_STATUS(femto_filter_new_callback(NULL, NULL, NULL, &filter), NULL_ARG);
+    CHECK_STATUS(femto_filter_new_callback(keep_all, NULL, NULL, NULL), NULL_ARG);
+    CHECK(filter == NULL);
+    femto_filter_free(NULL);
+
+    femto_handler *handler = NULL;
+    femto_handler_options options = FEMTO_HANDLER_OPTIONS_INIT;
+    CHECK_STATUS(femto_stream_handler_new(FEMTO_STREAM_STDERR, &options, NULL), NULL_ARG);
+    CHECK_STATUS(femto_file_handler_new(NULL, 0, false, &options, &handler), NULL_ARG);
+    CHECK_STATUS(femto_file_handler_new("", 0, false, &options, &handler), INVALID);
+    CHECK_STATUS(femto_file_handler_new("/nonexistent-dir/x.log", 22, false, &options, &handler), FEMTO_STATUS_IO);
+    CHECK(strstr(femto_last_error(), "nonexistent-dir") != NULL);
+    CHECK_STATUS(femto_callback_handler_new(NULL, NULL, NULL, NULL, &options, &handler), NULL_ARG);
+    options.level = -3;
+    CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), INVALID);
+    options.level = 0;
+    options.size = 2;
+    CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
+    CHECK(handler == NULL);
+    femto_handler_free(NULL);
+
+    /* A real handler: per-handler calls with NULLs and bad values. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/api.log", dir);
+    CHECK_OK(femto_file_handler_new(path, strlen(path), true, NULL, &handler));
+    CHECK_STATUS(femto_handler_flush(NULL, 10), NULL_ARG);
+    CHECK_STATUS(femto_handler_close(NULL, 10), NULL_ARG);
+    CHECK_STATUS(femto_handler_set_level(NULL, 10), NULL_ARG);
+    CHECK_STATUS(femto_handler_set_level(handler, -1), INVALID);
+    CHECK_STATUS(femto_handler_set_formatter(handler, NULL), NULL_ARG);
+    CHECK_STATUS(femto_handler_add_filter(handler, NULL), NULL_ARG);
+    CHECK_STATUS(femto_handler_remove_filter(NULL, NULL), NULL_ARG);
+    CHECK_OK(femto_filter_new_name("x", 1, &filter));
+    CHECK_STATUS(femto_handler_remove_filter(handler, filter), INVALID);
+    const femto_logger *logger = get_logger("api.handlers");
+    CHECK_STATUS(femto_logger_remove_handler(logger, handler), INVALID);
+    CHECK_STATUS(femto_logger_remove_filter(logger, filter), INVALID);
+    femto_handler_stats stats = {0, 0, 0, 0};
+    CHECK_STATUS(femto_handler_stats_get(handler, &stats), FEMTO_STATUS_STRUCT_TOO_SMALL);
+    CHECK_STATUS(femto_handler_stats_get(handler, NULL), NULL_ARG);
+    CHECK_STATUS(femto_handler_stats_get(NULL, &stats), NULL_ARG);
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
+    CHECK_OK(femto_handler_close(handler, UINT64_MAX));
+    CHECK_OK(femto_handler_close(handler, 1000)); /* twice is harmless */
+    femto_filter_free(filter);
+    femto_handler_free(handler);
+}
+
+int main(int argc, char **argv) {
+    CHECK(argc == 2);
+    CHECK(strcmp(femto_last_error(), "") == 0);
+    check_versions();
+    check_levels();
+    check_loggers();
+    check_formatters_filters_handlers(argv[1]);
+    for (int s = 0; s < 3; s++) {
+        CHECK(strlen(femto_status_message((femto_status)s)) > 0);
+    }
+    CHECK(strlen(femto_status_message(FEMTO_STATUS_PANIC)) > 0);
+    CHECK_STATUS(femto_set_error_hook(NULL, NULL), FEMTO_STATUS_OK);
+    CHECK_OK(femto_flush_all(1000));
+    CHECK_OK(femto_shutdown(1000));
+    printf("test_api: every export rejected bad arguments with a status\n");
+    return 0;
+}

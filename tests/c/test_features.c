@@ -1,0 +1,205 @@
+/* The C API end to end through a collecting callback handler: macros
+ * (level checked before formatting, source location, long messages,
+ * FEMTO_MIN_LEVEL), log_ex fields, formatters, filters, propagation, the
+ * error hook. Built twice: as is, and with -DFEMTO_MIN_LEVEL=30. */
+#include "check.h"
+
+enum { MAX_LINES = 64 };
+
+struct collector {
+    char *lines[MAX_LINES];
+    int count;
+    uint32_t last_line;
+    char last_function[64];
+    char last_kv[64];
+};
+
+static int32_t collect(void *user_data, const femto_record *record, const char *text, size_t len) {
+    struct collector *c = (struct collector *)user_data;
+    CHECK(c->count < MAX_LINES);
+    char *copy = (char *)malloc(len + 1);
+    CHECK(copy != NULL);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    c->lines[c->count++] = copy;
+    c->last_line = record->line;
+    snprintf(c->last_function, sizeof c->last_function, "%.*s", (int)record->function.len,
+             record->function.ptr ? record->function.ptr : "");
+    c->last_kv[0] = '\0';
+    if (record->key_value_count > 0) {
+        snprintf(c->last_kv, sizeof c->last_kv, "%.*s=%.*s", (int)record->key_values[0].key.len,
+                 record->key_values[0].key.ptr, (int)record->key_values[0].value.len, record->key_values[0].value.ptr);
+    }
+    return strstr(copy, "FAIL-ME") ? 5 : 0;
+}
+
+static void reset(struct collector *c) {
+    for (int i = 0; i < c->count; i++) {
+        free(c->lines[i]);
+    }
+    c->count = 0;
+}
+
+static femto_handler *collecting_handler(struct collector *c, femto_formatter *formatter) {
+    femto_handler_options options = FEMTO_HANDLER_OPTIONS_INIT;
+    options.formatter = formatter;
+    femto_handler *handler = NULL;
+    CHECK_OK(femto_callback_handler_new(collect, NULL, c, NULL, &options, &handler));
+    femto_formatter_free(formatter);
+    return handler;
+}
+
+static int evaluations;
+static int counted(int value) {
+    evaluations++;
+    return value;
+}
+
+static bool reject_secret(void *user_data, const femto_record *record) {
+    (void)user_data;
+    return !(record->message.len >= 6 && memcmp(record->message.ptr, "secret", 6) == 0);
+}
+
+struct hook_seen {
+    int calls;
+    int kind;
+};
+
+static void on_error(void *user_data, const char *handler, size_t handler_len, int32_t kind, const char *message,
+                     size_t message_len) {
+    (void)handler, (void)handler_len, (void)message;
+    struct hook_seen *seen = (struct hook_seen *)user_data;
+    seen->calls++;
+    seen->kind = kind;
+    CHECK(message_len > 0);
+}
+
+int main(void) {
+    struct collector c;
+    memset(&c, 0, sizeof c);
+    const femto_logger *logger = get_logger("feat.macros");
+    femto_handler *handler = collecting_handler(&c, percent_formatter("%(levelname)s %(name)s %(funcName)s %(message)s"));
+    CHECK_OK(femto_logger_add_handler(logger, handler));
+    CHECK_OK(femto_logger_set_level(logger, FEMTO_LEVEL_INFO));
+
+    /* A disabled call evaluates no argument. */
+    FEMTO_DEBUG(logger, "%d", counted(1));
+    CHECK(evaluations == 0);
+    FEMTO_WARNING(logger, "value %d", counted(7));
+    int expected_line = __LINE__ - 1;
+    FEMTO_INFO(logger, "info %s", "shown unless FEMTO_MIN_LEVEL > 20");
+    CHECK_OK(femto_handler_flush(handler, 10000));
+    CHECK(evaluations == 1);
+#if FEMTO_MIN_LEVEL > FEMTO_LEVEL_INFO
+    CHECK(c.count == 1);
+    CHECK(strcmp(c.lines[0], "WARNING feat.macros main value 7") == 0);
+    (void)expected_line, (void)on_error, (void)reject_secret; /* used by the full build */
+    printf("test_features (FEMTO_MIN_LEVEL=%d): INFO compiled out\n", FEMTO_MIN_LEVEL);
+    reset(&c);
+    femto_handler_free(handler);
+    return 0;
+#else
+    CHECK(c.count == 2);
+    CHECK(strcmp(c.lines[0], "WARNING feat.macros main value 7") == 0);
+    CHECK(c.last_line == (uint32_t)expected_line + 2); /* the INFO call */
+    CHECK(strcmp(c.last_function, "main") == 0);
+    reset(&c);
+
+    /* Messages longer than the stack buffer arrive whole. */
+    char long_text[2000];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    FEMTO_ERROR(logger, "%s|end", long_text);
+    CHECK_OK(femto_handler_flush(handler, 10000));
+    CHECK(c.count == 1 && strlen(c.lines[0]) == strlen("ERROR feat.macros main ") + 1999 + 4);
+    reset(&c);
+
+    /* log_ex: key-values, exception text, thread name override. */
+    femto_handler *kv_handler = collecting_handler(&c, percent_formatter("%(threadName)s %(user)s %(message)s"));
+    const femto_logger *kv_logger = get_logger("feat.kv");
+    CHECK_OK(femto_logger_add_handler(kv_logger, kv_handler));
+    femto_kv kvs[1] = {{FEMTO_STR("user"), FEMTO_STR("ann")}};
+    femto_log_args args = FEMTO_LOG_ARGS_INIT;
+    args.level = FEMTO_LEVEL_ERROR;
+    args.message = femto_str_from_cstr("failed");
+    args.key_values = kvs;
+    args.key_value_count = 1;
+    args.exception = femto_str_from_cstr("Traceback: boom");
+    args.thread_name = femto_str_from_cstr("worker-9");
+    CHECK_OK(femto_logger_log_ex(kv_logger, &args));
+    CHECK_OK(femto_handler_flush(kv_handler, 10000));
+    CHECK(c.count == 1);
+    CHECK(strcmp(c.lines[0], "worker-9 ann failed\nTraceback: boom") == 0);
+    CHECK(strcmp(c.last_kv, "user=ann") == 0);
+    reset(&c);
+
+    /* Formatter styles and JSON. */
+    femto_formatter *brace = NULL, *json = NULL;
+    CHECK_OK(femto_formatter_new(FEMTO_FORMAT_STYLE_BRACE, "{levelname:<8}|{message}", 24, NULL, 0, &brace));
+    CHECK_OK(femto_handler_set_formatter(kv_handler, brace));
+    femto_formatter_free(brace);
+    CHECK_OK(femto_logger_log(kv_logger, FEMTO_LEVEL_ERROR, "braced", 6));
+    CHECK_OK(femto_formatter_new_json(NULL, 0, &json));
+    CHECK_OK(femto_handler_set_formatter(kv_handler, json));
+    femto_formatter_free(json);
+    CHECK_OK(femto_logger_log(kv_logger, FEMTO_LEVEL_ERROR, "quote\"d", 7));
+    CHECK_OK(femto_handler_flush(kv_handler, 10000));
+    CHECK(c.count == 2);
+    CHECK(strcmp(c.lines[0], "ERROR   |braced") == 0);
+    CHECK(strstr(c.lines[1], "\"message\":\"quote\\\"d\"") != NULL);
+    CHECK(strstr(c.lines[1], "\"levelname\":\"ERROR\"") != NULL);
+    reset(&c);
+
+    /* Filters: a callback filter on the logger, a name filter and a level
+     * filter on the handler, and propagation to the parent's handler. */
+    const femto_logger *parent = get_logger("feat");
+    const femto_logger *child = get_logger("feat.child");
+    femto_handler *parent_handler = collecting_handler(&c, percent_formatter("%(name)s:%(message)s"));
+    CHECK_OK(femto_logger_add_handler(parent, parent_handler));
+    CHECK_OK(femto_logger_set_level(parent, FEMTO_LEVEL_DEBUG));
+    femto_filter *secret = NULL, *by_name = NULL, *by_level = NULL;
+    CHECK_OK(femto_filter_new_callback(reject_secret, NULL, NULL, &secret));
+    CHECK_OK(femto_logger_add_filter(child, secret));
+    CHECK_OK(femto_logger_log(child, FEMTO_LEVEL_INFO, "secret stuff", 12));
+    CHECK_OK(femto_logger_log(child, FEMTO_LEVEL_INFO, "public", 6));
+    CHECK_OK(femto_filter_new_name("feat.child", 10, &by_name));
+    CHECK_OK(femto_handler_add_filter(parent_handler, by_name));
+    CHECK_OK(femto_logger_log(parent, FEMTO_LEVEL_INFO, "from parent", 11));
+    CHECK_OK(femto_filter_new_level(FEMTO_LEVEL_WARNING, FEMTO_LEVEL_WARNING, &by_level));
+    CHECK_OK(femto_handler_add_filter(parent_handler, by_level));
+    CHECK_OK(femto_logger_log(child, FEMTO_LEVEL_INFO, "info dropped", 12));
+    CHECK_OK(femto_logger_log(child, FEMTO_LEVEL_WARNING, "warning kept", 12));
+    CHECK_OK(femto_logger_set_propagate(child, false));
+    CHECK_OK(femto_logger_log(child, FEMTO_LEVEL_WARNING, "not propagated", 14));
+    CHECK_OK(femto_handler_flush(parent_handler, 10000));
+    CHECK(c.count == 2);
+    CHECK(strcmp(c.lines[0], "feat.child:public") == 0);
+    CHECK(strcmp(c.lines[1], "feat.child:warning kept") == 0);
+    reset(&c);
+    CHECK_OK(femto_logger_remove_filter(child, secret));
+    CHECK_OK(femto_handler_remove_filter(parent_handler, by_level));
+    femto_filter_free(secret);
+    femto_filter_free(by_name);
+    femto_filter_free(by_level);
+
+    /* A failing callback is counted and reported, never raised. */
+    struct hook_seen seen = {0, 0};
+    CHECK_OK(femto_set_error_hook(on_error, &seen));
+    CHECK_OK(femto_logger_log(logger, FEMTO_LEVEL_ERROR, "FAIL-ME", 7));
+    CHECK_OK(femto_handler_flush(handler, 10000));
+    femto_handler_stats stats = FEMTO_HANDLER_STATS_INIT;
+    CHECK_OK(femto_handler_stats_get(handler, &stats));
+    CHECK(stats.errors == 1);
+    CHECK(seen.calls == 1 && seen.kind == FEMTO_ERROR_IO);
+    CHECK_OK(femto_set_error_hook(NULL, NULL));
+    reset(&c);
+
+    femto_handler_free(handler);
+    femto_handler_free(kv_handler);
+    femto_handler_free(parent_handler);
+    CHECK_OK(femto_shutdown(10000));
+    reset(&c);
+    printf("test_features: macros, log_ex, formatters, filters, propagation, error hook\n");
+    return 0;
+#endif
+}
