@@ -4,14 +4,16 @@
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{LazyLock, OnceLock};
+
+use crate::intern::{self, Text};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The identity of the calling thread as records show it.
 #[derive(Debug, Clone)]
 pub struct ThreadIdentity {
     pub id: u64,
-    pub name: Arc<str>,
+    pub name: Text,
 }
 
 /// Tells the engine the OS identity of the calling thread. Bindings install
@@ -36,10 +38,10 @@ pub fn set_thread_identity_provider(provider: ThreadIdentityProvider) -> bool {
 fn default_identity() -> ThreadIdentity {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let current = std::thread::current();
-    let name: Arc<str> = match current.name() {
-        Some("main") => "MainThread".into(),
-        Some(name) => name.into(),
-        None => "Thread".into(),
+    let name = match current.name() {
+        Some("main") => Text::Borrowed("MainThread"),
+        Some(name) => intern::text(name),
+        None => Text::Borrowed("Thread"),
     };
     ThreadIdentity {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),

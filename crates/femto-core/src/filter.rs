@@ -84,7 +84,7 @@ mod tests {
     use rstest::rstest;
 
     fn rec(logger: &str, level: FemtoLevel) -> FemtoLogRecord {
-        FemtoLogRecord::new(logger.into(), level, "m")
+        FemtoLogRecord::new(logger.to_owned().into(), level, "m")
     }
 
     #[rstest]

@@ -45,6 +45,7 @@ pub fn after_fork_parent() {
 /// handler on fresh queues, then release the locks.
 pub fn after_fork_child() {
     crate::context::refresh_process_id();
+    crate::record_pool::reset_after_fork();
     let guards = HELD
         .try_with(|held| held.borrow_mut().take())
         .ok()

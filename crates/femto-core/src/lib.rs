@@ -25,10 +25,12 @@ pub mod filter;
 pub mod fork;
 pub mod formatter;
 pub mod handler;
+pub mod intern;
 pub mod level;
 pub mod logger;
 pub mod manager;
 pub mod record;
+pub mod record_pool;
 mod sync;
 
 pub use filter::{FemtoFilter, LevelFilter, NameFilter};

@@ -10,6 +10,7 @@ use arc_swap::ArcSwap;
 
 use crate::filter::FemtoFilter;
 use crate::handler::{passes, same_filter, Enqueued, FemtoHandler};
+use crate::intern::Text;
 use crate::level::FemtoLevel;
 use crate::manager::{Manager, Shared};
 use crate::record::FemtoLogRecord;
@@ -38,7 +39,7 @@ pub enum LogOutcome {
 /// A named logger from a [`Manager`]. Thread-safe; configuration changes
 /// take effect at once for every thread.
 pub struct FemtoLogger {
-    name: Arc<str>,
+    name: Text,
     parent: Option<Arc<FemtoLogger>>,
     /// Effective level folded with `disable` and `disabled`: the only value
     /// the disabled-call path reads.
@@ -63,11 +64,7 @@ impl std::fmt::Debug for FemtoLogger {
 }
 
 impl FemtoLogger {
-    pub(crate) fn new(
-        name: Arc<str>,
-        parent: Option<Arc<FemtoLogger>>,
-        manager: Weak<Shared>,
-    ) -> Self {
+    pub(crate) fn new(name: Text, parent: Option<Arc<FemtoLogger>>, manager: Weak<Shared>) -> Self {
         FemtoLogger {
             name,
             parent,
@@ -82,10 +79,6 @@ impl FemtoLogger {
     }
 
     pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub(crate) fn name_arc(&self) -> &Arc<str> {
         &self.name
     }
 
@@ -211,30 +204,51 @@ impl FemtoLogger {
         if !self.is_enabled_for(level) {
             return LogOutcome::Disabled;
         }
-        self.dispatch(FemtoLogRecord::new(Arc::clone(&self.name), level, message))
+        self.dispatch_shared(self.record(level, message, |_| {}))
     }
 
     /// Runs the logger's filters and hands `record` to every handler. The
     /// caller has checked [`FemtoLogger::is_enabled_for`].
     pub fn dispatch(&self, record: FemtoLogRecord) -> LogOutcome {
+        self.dispatch_shared(Arc::new(record))
+    }
+
+    /// As [`FemtoLogger::dispatch`] for a record made by
+    /// [`FemtoLogger::record`] (the fast path: no allocation).
+    pub fn dispatch_shared(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
         let dispatch = self.dispatch.load();
         if !dispatch.filters.is_empty() && !passes(&dispatch.filters, &record, &self.name) {
             return LogOutcome::Filtered;
         }
-        let record = Arc::new(record);
-        if dispatch.handlers.is_empty() {
-            return self.last_resort(&record);
-        }
+        let Some((last, others)) = dispatch.handlers.split_last() else {
+            return self.last_resort(record);
+        };
         let mut outcome = LogOutcome::Queued;
-        for handler in dispatch.handlers.iter() {
-            if handler.handle(&record) == Enqueued::Dropped {
+        for handler in others {
+            if handler.handle(Arc::clone(&record)) == Enqueued::Dropped {
                 outcome = LogOutcome::Dropped;
             }
+        }
+        // The last handler takes our reference, so the worker that drops
+        // the record last can recycle it.
+        if last.handle(record) == Enqueued::Dropped {
+            outcome = LogOutcome::Dropped;
         }
         outcome
     }
 
-    fn last_resort(&self, record: &Arc<FemtoLogRecord>) -> LogOutcome {
+    /// A record from this logger (recycled when possible), completed by
+    /// `fill`, for [`FemtoLogger::dispatch_shared`].
+    pub fn record(
+        &self,
+        level: FemtoLevel,
+        message: &str,
+        fill: impl FnOnce(&mut FemtoLogRecord),
+    ) -> Arc<FemtoLogRecord> {
+        crate::record_pool::make(self.name.clone(), level, message, fill)
+    }
+
+    fn last_resort(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
         let handler = self
             .manager
             .upgrade()
@@ -247,7 +261,7 @@ impl FemtoLogger {
 
     /// Creates a record with this logger's name, for [`FemtoLogger::dispatch`].
     pub fn make_record(&self, level: FemtoLevel, message: impl Into<String>) -> FemtoLogRecord {
-        FemtoLogRecord::new(Arc::clone(&self.name), level, message)
+        FemtoLogRecord::new(self.name.clone(), level, message)
     }
 
     pub fn trace(&self, message: &str) -> LogOutcome {
@@ -279,15 +293,16 @@ macro_rules! femto_log {
         let logger: &$crate::FemtoLogger = &$logger;
         let level: $crate::FemtoLevel = $level;
         if logger.is_enabled_for(level) {
-            let record = logger.make_record(level, ::std::format!($($arg)+)).with_location(
-                $crate::SourceLocation {
-                    file: Some(::std::file!().into()),
+            let message = ::std::format!($($arg)+);
+            let record = logger.record(level, &message, |record| {
+                record.location = $crate::SourceLocation {
+                    file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
                     line: ::std::line!(),
                     function: None,
-                    module: Some(::std::module_path!().into()),
-                },
-            );
-            logger.dispatch(record)
+                    module: Some(::std::borrow::Cow::Borrowed(::std::module_path!())),
+                };
+            });
+            logger.dispatch_shared(record)
         } else {
             $crate::LogOutcome::Disabled
         }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use crate::filter::FemtoFilter;
 use crate::handler::{FemtoHandler, HandlerOptions, StreamTarget};
+use crate::intern::Text;
 use crate::level::FemtoLevel;
 use crate::logger::{Dispatch, FemtoLogger};
 use crate::sync::lock;
@@ -63,11 +64,15 @@ impl Manager {
     pub fn new() -> Manager {
         let _ = crate::context::start_ns();
         let shared = Arc::new_cyclic(|weak| {
-            let root = Arc::new(FemtoLogger::new(ROOT_NAME.into(), None, weak.clone()));
+            let root = Arc::new(FemtoLogger::new(
+                Text::Borrowed(ROOT_NAME),
+                None,
+                weak.clone(),
+            ));
             root.store_level(FemtoLevel::WARNING);
             let mut loggers = HashMap::new();
             loggers.insert(
-                Arc::clone(root.name_arc()),
+                Arc::from(ROOT_NAME),
                 Entry {
                     logger: Arc::clone(&root),
                     handlers: Vec::new(),
@@ -121,7 +126,11 @@ impl Manager {
             }
             let key: Arc<str> = prefix.into();
             let weak = Arc::downgrade(&self.shared);
-            let logger = Arc::new(FemtoLogger::new(Arc::clone(&key), Some(parent), weak));
+            let logger = Arc::new(FemtoLogger::new(
+                crate::intern::text(&key),
+                Some(parent),
+                weak,
+            ));
             state.loggers.insert(
                 key,
                 Entry {

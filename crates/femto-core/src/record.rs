@@ -1,9 +1,8 @@
 //! The log record: everything a formatter or sink may need, built once on
 //! the caller's thread and shared (behind an `Arc`) by every handler.
 
-use std::sync::Arc;
-
 use crate::context;
+use crate::intern::Text;
 use crate::level::FemtoLevel;
 
 /// Where in the source a record was made. All fields are optional: hosts
@@ -11,12 +10,12 @@ use crate::level::FemtoLevel;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceLocation {
     /// Full path of the source file (`%(pathname)s`).
-    pub file: Option<Box<str>>,
+    pub file: Option<Text>,
     pub line: u32,
     /// Function name (`%(funcName)s`).
-    pub function: Option<Box<str>>,
+    pub function: Option<Text>,
     /// Module name (`%(module)s`); derived from the file name when absent.
-    pub module: Option<Box<str>>,
+    pub module: Option<Text>,
 }
 
 impl SourceLocation {
@@ -46,13 +45,13 @@ pub type KeyValue = (Box<str>, Box<str>);
 /// A log record.
 #[derive(Debug, Clone)]
 pub struct FemtoLogRecord {
-    pub logger: Arc<str>,
+    pub logger: Text,
     pub level: FemtoLevel,
     pub message: String,
     /// Wall-clock time in nanoseconds since the Unix epoch.
     pub created_ns: u64,
     pub thread_id: u64,
-    pub thread_name: Arc<str>,
+    pub thread_name: Text,
     pub process_id: u32,
     pub location: SourceLocation,
     pub key_values: Vec<KeyValue>,
@@ -64,7 +63,7 @@ pub struct FemtoLogRecord {
 
 impl FemtoLogRecord {
     /// A record stamped with the current time, thread and process.
-    pub fn new(logger: Arc<str>, level: FemtoLevel, message: impl Into<String>) -> Self {
+    pub fn new(logger: Text, level: FemtoLevel, message: impl Into<String>) -> Self {
         let thread = context::current_thread();
         FemtoLogRecord {
             logger,
@@ -136,10 +135,10 @@ mod tests {
         #[case] expected_module: &str,
     ) {
         let loc = SourceLocation {
-            file: file.map(Into::into),
+            file: file.map(|f| f.to_owned().into()),
             line: 1,
             function: None,
-            module: module.map(Into::into),
+            module: module.map(|m| m.to_owned().into()),
         };
         assert_eq!(loc.filename(), filename);
         assert_eq!(loc.module(), expected_module);

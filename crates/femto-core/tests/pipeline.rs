@@ -106,7 +106,7 @@ fn append_mode_keeps_existing_lines(dir: TempDir) {
     let path = dir.path().join("a.log");
     fs::write(&path, "old\n").unwrap();
     let handler = FemtoHandler::file(&path, FileMode::Append, HandlerOptions::default()).unwrap();
-    handler.handle(&Arc::new(FemtoLogRecord::new(
+    handler.handle(Arc::new(FemtoLogRecord::new(
         "x".into(),
         FemtoLevel::INFO,
         "new",
@@ -288,7 +288,7 @@ fn flush_times_out_behind_a_slow_sink() {
         ..MemorySink::default()
     };
     let handler = FemtoHandler::new(Box::new(sink), HandlerOptions::default()).unwrap();
-    handler.handle(&Arc::new(FemtoLogRecord::new(
+    handler.handle(Arc::new(FemtoLogRecord::new(
         "x".into(),
         FemtoLevel::INFO,
         "slow",

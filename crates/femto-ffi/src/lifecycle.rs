@@ -65,7 +65,7 @@ fn os_thread_identity() -> ThreadIdentity {
     if let Some(name) = std::thread::current().name() {
         return ThreadIdentity {
             id,
-            name: name.into(),
+            name: femto_core::intern::text(name),
         };
     }
     let mut buffer = [0u8; 64];
@@ -84,7 +84,7 @@ fn os_thread_identity() -> ThreadIdentity {
     };
     ThreadIdentity {
         id,
-        name: name.into(),
+        name: femto_core::intern::text(&name),
     }
 }
 

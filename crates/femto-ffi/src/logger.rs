@@ -11,7 +11,8 @@ use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
 use crate::types::{
-    arc_ref, c_text, femto_kv, femto_str, key_values, optional, put, read_sized, text,
+    arc_ref, c_interned, femto_kv, femto_str, key_values, optional, optional_interned, put,
+    read_sized, text,
 };
 
 /// A logger. Loggers live as long as the process: there is nothing to
@@ -224,7 +225,7 @@ pub extern "C" fn femto_logger_log(
             return Ok(femto_status::Ok);
         }
         let message = text(message, message_len, "message")?;
-        outcome(logger.dispatch(logger.make_record(level, message)))
+        outcome(logger.dispatch_shared(logger.record(level, message, |_| {})))
     })
 }
 
@@ -250,12 +251,16 @@ pub extern "C" fn femto_logger_log_at(
         }
         let message = text(message, message_len, "message")?;
         let location = SourceLocation {
-            file: c_text(file, "file")?.map(Into::into),
+            file: c_interned(file, "file")?,
             line,
-            function: c_text(function, "function")?.map(Into::into),
+            function: c_interned(function, "function")?,
             module: None,
         };
-        outcome(logger.dispatch(logger.make_record(level, message).with_location(location)))
+        outcome(
+            logger.dispatch_shared(
+                logger.record(level, message, |record| record.location = location),
+            ),
+        )
     })
 }
 
@@ -313,36 +318,43 @@ impl femto_log_args {
     }
 }
 
+/// Validates and copies everything `args` carries, then builds the record.
 fn build_record(
     logger: &FemtoLogger,
     args: &femto_log_args,
     level: femto_core::FemtoLevel,
-) -> Result<FemtoLogRecord, femto_status> {
+) -> Result<Arc<FemtoLogRecord>, femto_status> {
     let message = optional(args.message, "message")?.unwrap_or("");
-    let mut record = logger.make_record(level, message);
-    record.location = SourceLocation {
-        file: optional(args.file, "file")?.map(Into::into),
+    let location = SourceLocation {
+        file: optional_interned(args.file, "file")?,
         line: args.line,
-        function: optional(args.function, "function")?.map(Into::into),
-        module: optional(args.module, "module")?.map(Into::into),
+        function: optional_interned(args.function, "function")?,
+        module: optional_interned(args.module, "module")?,
     };
+    let mut pairs = Vec::with_capacity(args.key_value_count);
     for kv in key_values(args.key_values, args.key_value_count)? {
         let key = optional(kv.key, "key_values.key")?.unwrap_or("");
         let value = optional(kv.value, "key_values.value")?.unwrap_or("");
-        record.key_values.push((key.into(), value.into()));
+        pairs.push((key.into(), value.into()));
     }
-    record.exception = optional(args.exception, "exception")?.map(str::to_owned);
-    record.stack = optional(args.stack, "stack")?.map(str::to_owned);
-    if let Some(name) = optional(args.thread_name, "thread_name")? {
-        record.thread_name = name.into();
-    }
-    if args.thread_id != 0 {
-        record.thread_id = args.thread_id;
-    }
-    if args.created_ns != 0 {
-        record.created_ns = args.created_ns;
-    }
-    Ok(record)
+    let exception = optional(args.exception, "exception")?.map(str::to_owned);
+    let stack = optional(args.stack, "stack")?.map(str::to_owned);
+    let thread_name = optional_interned(args.thread_name, "thread_name")?;
+    Ok(logger.record(level, message, |record| {
+        record.location = location;
+        record.key_values.append(&mut pairs);
+        record.exception = exception;
+        record.stack = stack;
+        if let Some(name) = thread_name {
+            record.thread_name = name;
+        }
+        if args.thread_id != 0 {
+            record.thread_id = args.thread_id;
+        }
+        if args.created_ns != 0 {
+            record.created_ns = args.created_ns;
+        }
+    }))
 }
 
 /// Logs a record with every field `args` carries (location, key-values,
@@ -361,7 +373,7 @@ pub extern "C" fn femto_logger_log_ex(
         if !logger.is_enabled_for(level) {
             return Ok(femto_status::Ok);
         }
-        outcome(logger.dispatch(build_record(logger, &args, level)?))
+        outcome(logger.dispatch_shared(build_record(logger, &args, level)?))
     })
 }
 

@@ -4,6 +4,8 @@
 use std::ffi::{c_char, CStr};
 use std::sync::Arc;
 
+use femto_core::intern::Text;
+
 use crate::status::{fail, femto_status};
 
 /// A borrowed UTF-8 string: pointer and length in bytes, not necessarily
@@ -42,6 +44,10 @@ pub struct femto_kv {
 
 /// Borrows `len` bytes at `ptr` as UTF-8; `what` names the argument in the
 /// error. NULL with length 0 is the empty string.
+///
+/// The lifetime is the caller's to choose and the bytes are only valid
+/// during the export's call: copy or intern before storing (never let the
+/// result become a `Text`, whose borrowed form is `'static`).
 pub(crate) fn text<'a>(
     ptr: *const c_char,
     len: usize,
@@ -76,19 +82,46 @@ pub(crate) fn optional<'a>(s: femto_str, what: &str) -> Result<Option<&'a str>, 
     text(s.ptr, s.len, what).map(Some)
 }
 
-/// Borrows a NUL-terminated string; `None` for NULL.
-pub(crate) fn c_text<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, femto_status> {
+/// Interned record text for `len` bytes at `ptr` (see `intern::cached`):
+/// no allocation when the same string was seen before.
+pub(crate) fn interned(ptr: *const c_char, len: usize, what: &str) -> Result<Text, femto_status> {
     if ptr.is_null() {
-        return Ok(None);
+        return if len == 0 {
+            Ok(Text::Borrowed(""))
+        } else {
+            Err(fail(
+                femto_status::NullArgument,
+                format!("argument `{what}` is NULL"),
+            ))
+        };
     }
-    // SAFETY: the caller promises a NUL-terminated string valid for the call.
-    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
-    std::str::from_utf8(bytes).map(Some).map_err(|e| {
+    // SAFETY: the caller promises `len` readable bytes valid for this call;
+    // `cached` copies (interns) them before returning.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    femto_core::intern::cached(bytes).map_err(|e| {
         fail(
             femto_status::InvalidArgument,
             format!("argument `{what}` is not UTF-8: {e}"),
         )
     })
+}
+
+/// Like [`interned`] for an optional [`femto_str`].
+pub(crate) fn optional_interned(s: femto_str, what: &str) -> Result<Option<Text>, femto_status> {
+    if s.ptr.is_null() {
+        return Ok(None);
+    }
+    interned(s.ptr, s.len, what).map(Some)
+}
+
+/// Like [`interned`] for an optional NUL-terminated string.
+pub(crate) fn c_interned(ptr: *const c_char, what: &str) -> Result<Option<Text>, femto_status> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller promises a NUL-terminated string valid for the call.
+    let len = unsafe { CStr::from_ptr(ptr) }.count_bytes();
+    interned(ptr, len, what).map(Some)
 }
 
 /// Borrows `count` key-values at `ptr`.

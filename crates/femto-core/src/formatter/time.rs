@@ -67,8 +67,11 @@ impl DateFormat {
             self.render_second(secs, out);
         }
         if self.append_msecs {
-            let millis = (created_ns % 1_000_000_000) / 1_000_000;
-            let _ = write!(out, ",{millis:03}");
+            let millis = (created_ns % 1_000_000_000 / 1_000_000) as u32;
+            out.push(',');
+            for divisor in [100, 10, 1] {
+                out.push(char::from(b'0' + (millis / divisor % 10) as u8));
+            }
         }
     }
 

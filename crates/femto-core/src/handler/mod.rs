@@ -8,7 +8,7 @@ mod worker;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -131,6 +131,16 @@ pub(crate) struct HandlerCore {
 /// The producer side of a running handler; replaced wholesale after `fork`.
 struct Pipe {
     queue: Sender<Message>,
+    /// The worker, unparked for flush and close (see `worker::next_message`).
+    worker: Option<std::thread::Thread>,
+}
+
+impl Pipe {
+    fn unpark_worker(&self) {
+        if let Some(worker) = &self.worker {
+            worker.unpark();
+        }
+    }
 }
 
 /// A handler. Share it with `Arc`; any number of loggers and threads may
@@ -141,6 +151,8 @@ pub struct FemtoHandler {
     overflow: OverflowPolicy,
     capacity: usize,
     filters: ArcSwap<Vec<Arc<dyn FemtoFilter>>>,
+    /// Lets the hot path skip loading `filters` when there are none.
+    has_filters: AtomicBool,
     pipe: ArcSwapOption<Pipe>,
     worker: Mutex<Option<WorkerHandle>>,
     factory: Box<dyn SinkFactory>,
@@ -175,6 +187,7 @@ impl FemtoHandler {
             overflow: options.overflow,
             capacity: options.capacity,
             filters: ArcSwap::from_pointee(Vec::new()),
+            has_filters: AtomicBool::new(false),
             pipe: ArcSwapOption::empty(),
             worker: Mutex::new(None),
             factory,
@@ -217,8 +230,9 @@ impl FemtoHandler {
         let (queue, receiver) = crossbeam_channel::bounded(self.capacity);
         let handle = worker::spawn(Arc::clone(&self.core), receiver, sink)
             .map_err(HandlerBuildError::Spawn)?;
+        let worker = handle.thread();
         let old_worker = lock(&self.worker).replace(handle);
-        let old_pipe = self.pipe.swap(Some(Arc::new(Pipe { queue })));
+        let old_pipe = self.pipe.swap(Some(Arc::new(Pipe { queue, worker })));
         if reopen {
             // The parent's queue and thread do not exist for us: touching
             // them could deadlock or write the parent's records twice.
@@ -256,24 +270,33 @@ impl FemtoHandler {
     }
 
     pub fn add_filter(&self, filter: Arc<dyn FemtoFilter>) {
-        self.filters.rcu(|filters| {
-            let mut next = Vec::clone(filters);
-            next.push(Arc::clone(&filter));
-            next
-        });
+        self.change_filters(|filters| filters.push(filter));
     }
 
     /// Removes `filter` (compared by identity); returns whether it was there.
     pub fn remove_filter(&self, filter: &Arc<dyn FemtoFilter>) -> bool {
-        let before = self.filters.load().len();
-        self.filters.rcu(|filters| {
-            filters
-                .iter()
-                .filter(|f| !same_filter(f, filter))
-                .cloned()
-                .collect::<Vec<_>>()
+        let mut removed = false;
+        self.change_filters(|filters| {
+            let before = filters.len();
+            filters.retain(|f| !same_filter(f, filter));
+            removed = filters.len() != before;
         });
-        self.filters.load().len() != before
+        removed
+    }
+
+    /// Publishes a changed filter list (serialised by the live lock, so
+    /// `has_filters` always matches the list).
+    fn change_filters(&self, change: impl FnOnce(&mut Vec<Arc<dyn FemtoFilter>>)) {
+        let replaced = live::with_lock(|| {
+            let mut filters = Vec::clone(&self.filters.load());
+            change(&mut filters);
+            let any = !filters.is_empty();
+            let replaced = self.filters.swap(Arc::new(filters));
+            self.has_filters.store(any, Ordering::Release);
+            replaced
+        });
+        // Dropped outside the lock: a filter's destructor may call back in.
+        drop(replaced);
     }
 
     pub fn overflow_policy(&self) -> OverflowPolicy {
@@ -301,18 +324,20 @@ impl FemtoHandler {
 
     /// Level check, filters, then enqueue under the overflow policy. Runs
     /// on the logging thread.
-    pub fn handle(&self, record: &Arc<FemtoLogRecord>) -> Enqueued {
+    pub fn handle(&self, record: Arc<FemtoLogRecord>) -> Enqueued {
         if record.level.value() < self.level.load(Ordering::Relaxed) {
             return Enqueued::Filtered;
         }
-        if !passes(&self.filters.load(), record, &self.core.name) {
+        if self.has_filters.load(Ordering::Acquire)
+            && !passes(&self.filters.load(), &record, &self.core.name)
+        {
             return Enqueued::Filtered;
         }
         let pipe = self.pipe.load();
         let Some(pipe) = pipe.as_deref() else {
             return self.count_drop();
         };
-        let message = Message::Record(Arc::clone(record));
+        let message = Message::Record(record);
         let sent = match self.overflow {
             OverflowPolicy::Block => pipe.queue.send(message).is_ok(),
             OverflowPolicy::Drop => match pipe.queue.try_send(message) {
@@ -345,15 +370,11 @@ impl FemtoHandler {
             return true;
         };
         let (ack, done) = crossbeam_channel::bounded(1);
-        let queued = match self.overflow {
-            OverflowPolicy::Block if timeout == Duration::MAX => {
-                pipe.queue.send(Message::Flush(ack)).is_ok()
-            }
-            _ => pipe
-                .queue
-                .send_deadline(Message::Flush(ack), deadline)
-                .is_ok(),
-        };
+        let queued = pipe
+            .queue
+            .send_deadline(Message::Flush(ack), deadline)
+            .is_ok();
+        pipe.unpark_worker();
         drop(pipe);
         queued && done.recv_deadline(deadline).is_ok()
     }
@@ -386,7 +407,9 @@ impl FemtoHandler {
 
     /// Disconnects the queue and takes the worker (live lock held).
     fn begin_close(&self) -> Option<WorkerHandle> {
-        self.pipe.store(None);
+        if let Some(pipe) = self.pipe.swap(None) {
+            pipe.unpark_worker();
+        }
         lock(&self.worker).take()
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 
 use super::sink::Sink;
 use super::HandlerCore;
@@ -39,6 +39,12 @@ pub(crate) struct WorkerHandle {
 }
 
 impl WorkerHandle {
+    /// The worker thread, to unpark it when there is work it should not
+    /// wait for (a flush request, a close).
+    pub(crate) fn thread(&self) -> Option<std::thread::Thread> {
+        self.thread.as_ref().map(|t| t.thread().clone())
+    }
+
     /// Waits until the worker has drained its queue and ended, or until
     /// `deadline`. Returns whether it ended.
     pub(crate) fn wait(&mut self, deadline: Instant) -> bool {
@@ -97,13 +103,16 @@ struct Worker {
 
 impl Worker {
     fn run(mut self, queue: &Receiver<Message>) {
-        while let Ok(first) = queue.recv() {
+        while let Some(first) = next_message(queue) {
             let mut written = 0u64;
             let mut next = Some(first);
             let mut handled = 0;
             while let Some(message) = next {
                 match message {
-                    Message::Record(record) => written += u64::from(self.emit(&record)),
+                    Message::Record(record) => {
+                        written += u64::from(self.emit(&record));
+                        crate::record_pool::recycle(record);
+                    }
                     Message::Flush(ack) => self.acks.push(ack),
                     Message::SetFormatter(formatter) => self.formatter = formatter,
                 }
@@ -192,6 +201,36 @@ impl Worker {
             message,
         });
     }
+}
+
+/// Pauses between polls of an empty queue before the worker blocks.
+const IDLE_PAUSES: [Duration; 7] = [
+    Duration::ZERO,
+    Duration::from_micros(20),
+    Duration::from_micros(50),
+    Duration::from_micros(100),
+    Duration::from_micros(200),
+    Duration::from_micros(500),
+    Duration::from_millis(1),
+];
+
+/// Waits for the next message; `None` once every producer is gone and the
+/// queue is empty.
+///
+/// A worker blocked in the channel must be woken by the next send (a
+/// futex call on the logging thread, about a microsecond). So while
+/// records keep coming the worker polls with growing pauses, and blocks
+/// only after a quiet spell of about 2 ms. `flush` and `close` unpark it.
+fn next_message(queue: &Receiver<Message>) -> Option<Message> {
+    for pause in IDLE_PAUSES {
+        match queue.try_recv() {
+            Ok(message) => return Some(message),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) if pause.is_zero() => std::thread::yield_now(),
+            Err(TryRecvError::Empty) => std::thread::park_timeout(pause),
+        }
+    }
+    queue.recv().ok()
 }
 
 /// The text of a caught panic.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the C benchmark programs and runs them side by side.
+#   bench/c/run.sh LIBDIR BUILDDIR [compare.py options]
+set -euo pipefail
+LIBDIR=$(cd "$1" && pwd)
+mkdir -p "$2"
+BUILD=$(cd "$2" && pwd)
+shift 2
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CFLAGS=(-O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" -I"$HERE")
+cc -std=c11 "${CFLAGS[@]}" "$HERE/femto_bench.c" -L"$LIBDIR" -Wl,-rpath,"$LIBDIR" -lfemtologging -lpthread -o "$BUILD/femto_bench"
+cc -std=c11 "${CFLAGS[@]}" "$HERE/floor_bench.c" -lpthread -o "$BUILD/floor_bench"
+# shellcheck disable=SC2046
+c++ -std=c++17 "${CFLAGS[@]}" "$HERE/spdlog_bench.cpp" $(pkg-config --cflags --libs spdlog) -o "$BUILD/spdlog_bench"
+exec python3 "$HERE/compare.py" "$BUILD" "$@"
