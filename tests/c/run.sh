@@ -40,6 +40,17 @@ run() { # label command...
     fi
 }
 
+echo "== the shared library: SONAME, exports"
+check_library() {
+    local so="$LIBDIR/libfemtologging.so" soname foreign
+    soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+    [ "$soname" = "libfemtologging.so" ] || { echo "SONAME is '$soname'" >&2; return 1; }
+    foreign=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^femto_' || true)
+    [ -z "$foreign" ] || { echo "exports other than femto_*: $foreign" >&2; return 1; }
+    [ -f "$LIBDIR/libfemtologging.a" ] || { echo "no static library" >&2; return 1; }
+}
+run "library SONAME and exports" check_library
+
 echo "== compiling the header as C11 and C++17 with -Werror"
 printf '#include <femtologging.h>\nint main(void) { return femto_abi_version() == FEMTO_ABI_VERSION ? 0 : 1; }\n' > "$OUT/header.c"
 run "header as C" cc "${CFLAGS[@]}" "$OUT/header.c" "${LDFLAGS[@]}" -o "$OUT/header_c"
