@@ -19,7 +19,7 @@ CDEF := include/femtologging_cffi.h
 CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 
 APT_TEST := valgrind
-APT_BENCH := libspdlog-dev
+APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header lint test-rust test-c test-cdef \
         bench tools apt-test apt-bench venv clean

@@ -92,5 +92,18 @@ done
 run "example hello" "$BUILD/example_hello" "$OUT/hello.log"
 run "example threads" "$BUILD/example_threads" "$OUT/threads.log" 20000
 
+echo "== the README's C quick start"
+python3 - "$ROOT/README.md" "$OUT/quick_start.c" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[2], "w", encoding="utf-8").write(text.split("```c\n", 1)[1].split("```", 1)[0])
+PY
+quick_start() {
+    cc "${CFLAGS[@]}" "$OUT/quick_start.c" "${LDFLAGS[@]}" -o "$OUT/quick_start" &&
+        (cd "$OUT" && ./quick_start) &&
+        [ "$(wc -l < "$OUT/app.log")" -eq 2 ] && grep -q "INFO     app: started with 4 workers" "$OUT/app.log"
+}
+run "README quick start" quick_start
+
 echo "c-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
