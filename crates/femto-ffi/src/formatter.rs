@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use femto_core::{FemtoFormatter, FormatStyle, JsonFormatter, TemplateFormatter};
 
-use crate::status::{boundary, fail, femto_status, require};
-use crate::types::{arc_release, arc_to_c, put, text};
+use crate::status::{boundary, femto_status, require};
+use crate::types::{arc_release, arc_to_c, invalid, put, text};
 
 /// An immutable formatter. Thread-safe: share it freely. Release your
 /// reference with `femto_formatter_free`; handlers keep their own.
@@ -60,8 +60,7 @@ pub extern "C" fn femto_formatter_new(
             femto_format_style::Brace => FormatStyle::Brace,
             femto_format_style::Dollar => FormatStyle::Dollar,
         };
-        let formatter = TemplateFormatter::new(format, style, datefmt)
-            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        let formatter = TemplateFormatter::new(format, style, datefmt).map_err(invalid)?;
         let boxed: FormatterBox = Arc::new(formatter);
         put(out, arc_to_c(Arc::new(boxed)));
         Ok(femto_status::Ok)
@@ -84,8 +83,7 @@ pub extern "C" fn femto_formatter_new_json(
         } else {
             Some(text(datefmt, datefmt_len, "datefmt")?)
         };
-        let formatter = JsonFormatter::new(datefmt, false)
-            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        let formatter = JsonFormatter::new(datefmt, false).map_err(invalid)?;
         let boxed: FormatterBox = Arc::new(formatter);
         put(out, arc_to_c(Arc::new(boxed)));
         Ok(femto_status::Ok)

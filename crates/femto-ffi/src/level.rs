@@ -6,7 +6,7 @@ use femto_core::level::{add_level_name, LevelName};
 use femto_core::FemtoLevel;
 
 use crate::status::{boundary, fail, femto_status, require};
-use crate::types::{put, text};
+use crate::types::{invalid, put, text};
 
 /// Level numbers, the stdlib scale. Custom levels may use any other number.
 pub const FEMTO_LEVEL_NOTSET: i32 = 0;
@@ -39,8 +39,7 @@ pub extern "C" fn femto_level_from_name(
     boundary(|| {
         require!(out_level);
         let name = text(name, name_len, "name")?;
-        let parsed = FemtoLevel::parse(name)
-            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        let parsed = FemtoLevel::parse(name).map_err(invalid)?;
         let value = i32::try_from(parsed.value()).map_err(|_| {
             fail(
                 femto_status::InvalidArgument,
@@ -88,8 +87,7 @@ pub extern "C" fn femto_add_level_name(
     boundary(|| {
         let level = level(level_value)?;
         let name = text(name, name_len, "name")?;
-        add_level_name(level, name)
-            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        add_level_name(level, name).map_err(invalid)?;
         Ok(femto_status::Ok)
     })
 }

@@ -11,8 +11,8 @@ use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
 use crate::types::{
-    arc_ref, c_interned, femto_kv, femto_str, key_values, optional, optional_interned, put,
-    read_sized, text,
+    arc_ref, c_interned, femto_kv, femto_str, invalid, key_values, optional, optional_interned,
+    put, read_sized, text,
 };
 
 /// A logger. Loggers live as long as the process: there is nothing to
@@ -43,9 +43,7 @@ pub extern "C" fn femto_logger_get(
         require!(out);
         ensure_initialized();
         let name = text(name, name_len, "name")?;
-        let logger = Manager::global()
-            .get_logger(name)
-            .map_err(|e| fail(femto_status::InvalidArgument, e.to_string()))?;
+        let logger = Manager::global().get_logger(name).map_err(invalid)?;
         put(out, Arc::as_ptr(&logger).cast::<femto_logger>());
         Ok(femto_status::Ok)
     })

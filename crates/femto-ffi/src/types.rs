@@ -42,20 +42,16 @@ pub struct femto_kv {
     pub value: femto_str,
 }
 
-/// Borrows `len` bytes at `ptr` as UTF-8; `what` names the argument in the
-/// error. NULL with length 0 is the empty string.
+/// Borrows `len` bytes at `ptr`; `what` names the argument in the error.
+/// NULL with length 0 is the empty string.
 ///
 /// The lifetime is the caller's to choose and the bytes are only valid
 /// during the export's call: copy or intern before storing (never let the
 /// result become a `Text`, whose borrowed form is `'static`).
-pub(crate) fn text<'a>(
-    ptr: *const c_char,
-    len: usize,
-    what: &str,
-) -> Result<&'a str, femto_status> {
+fn bytes<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a [u8], femto_status> {
     if ptr.is_null() {
         return if len == 0 {
-            Ok("")
+            Ok(&[])
         } else {
             Err(fail(
                 femto_status::NullArgument,
@@ -65,13 +61,28 @@ pub(crate) fn text<'a>(
     }
     // SAFETY: the caller promises `ptr` points to `len` readable bytes that
     // stay valid for this call (documented on every export taking them).
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
-    std::str::from_utf8(bytes).map_err(|e| {
-        fail(
-            femto_status::InvalidArgument,
-            format!("argument `{what}` is not UTF-8: {e}"),
-        )
-    })
+    Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
+fn not_utf8(what: &str, error: std::str::Utf8Error) -> femto_status {
+    fail(
+        femto_status::InvalidArgument,
+        format!("argument `{what}` is not UTF-8: {error}"),
+    )
+}
+
+/// Borrows `len` bytes at `ptr` as UTF-8 (same lifetime rule as `bytes`).
+pub(crate) fn text<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> Result<&'a str, femto_status> {
+    std::str::from_utf8(bytes(ptr, len, what)?).map_err(|e| not_utf8(what, e))
+}
+
+/// `INVALID_ARGUMENT` explained by `error`.
+pub(crate) fn invalid(error: impl std::fmt::Display) -> femto_status {
+    fail(femto_status::InvalidArgument, error.to_string())
 }
 
 /// Like [`text`] for a [`femto_str`]; `None` when absent.
@@ -85,25 +96,7 @@ pub(crate) fn optional<'a>(s: femto_str, what: &str) -> Result<Option<&'a str>, 
 /// Interned record text for `len` bytes at `ptr` (see `intern::cached`):
 /// no allocation when the same string was seen before.
 pub(crate) fn interned(ptr: *const c_char, len: usize, what: &str) -> Result<Text, femto_status> {
-    if ptr.is_null() {
-        return if len == 0 {
-            Ok(Text::Borrowed(""))
-        } else {
-            Err(fail(
-                femto_status::NullArgument,
-                format!("argument `{what}` is NULL"),
-            ))
-        };
-    }
-    // SAFETY: the caller promises `len` readable bytes valid for this call;
-    // `cached` copies (interns) them before returning.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
-    femto_core::intern::cached(bytes).map_err(|e| {
-        fail(
-            femto_status::InvalidArgument,
-            format!("argument `{what}` is not UTF-8: {e}"),
-        )
-    })
+    femto_core::intern::cached(bytes(ptr, len, what)?).map_err(|e| not_utf8(what, e))
 }
 
 /// Like [`interned`] for an optional [`femto_str`].
