@@ -87,6 +87,7 @@ lint:
 
 test-rust:
 	$(CARGO) test --workspace
+	$(CARGO) test -p femto-core --features min_level_warning --test static_level
 
 test-c: build apt-test
 	tests/c/run.sh $(LIBDIR) $(BUILD)/c

@@ -216,7 +216,8 @@ typedef void (*femto_destroy_fn)(void *user_data);
 typedef struct femto_handler_options {
   // `sizeof(femto_handler_options)` as the caller compiled it.
   size_t size;
-  // Queue capacity in records; 0 means the default (16384).
+  // Queue capacity in records; 0 means the default (16384); at most
+  // 16777216.
   uint32_t capacity;
   enum femto_overflow overflow;
   // Wait limit for `FEMTO_OVERFLOW_TIMEOUT`.
@@ -681,13 +682,17 @@ static inline femto_status femto_logf_at(const femto_logger *logger, int32_t lev
 /**
  * Logs a printf-style message at `level` through `logger`, capturing
  * __FILE__, __LINE__ and __func__. The level is checked first: a disabled
- * call evaluates no argument and formats nothing.
+ * call evaluates no message argument and formats nothing. `logger` and
+ * `level` are evaluated exactly once.
  */
-#define FEMTO_LOG(logger, level, ...)                                                            \
-    do {                                                                                         \
-        if (femto_logger_is_enabled_for((logger), (level))) {                                    \
-            (void)femto_logf_at((logger), (level), __FILE__, (uint32_t)__LINE__, __func__, __VA_ARGS__); \
-        }                                                                                        \
+#define FEMTO_LOG(logger, level, ...)                                                         \
+    do {                                                                                      \
+        const femto_logger *femto_log_logger_ = (logger);                                     \
+        int32_t femto_log_level_ = (level);                                                   \
+        if (femto_logger_is_enabled_for(femto_log_logger_, femto_log_level_)) {               \
+            (void)femto_logf_at(femto_log_logger_, femto_log_level_, __FILE__, (uint32_t)__LINE__, \
+                                __func__, __VA_ARGS__);                                       \
+        }                                                                                     \
     } while (0)
 
 #define FEMTO_LOG_DISABLED_(logger) \

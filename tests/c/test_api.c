@@ -155,6 +155,10 @@ static void check_formatters_filters_handlers(const char *dir) {
     options.level = -3;
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), INVALID);
     options.level = 0;
+    options.capacity = 0xFFFFFFFFu; /* would allocate the queue up front */
+    CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), INVALID);
+    CHECK(strstr(femto_last_error(), "maximum") != NULL);
+    options.capacity = 0;
     options.size = 2;
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
     CHECK(handler == NULL);

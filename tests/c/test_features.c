@@ -55,6 +55,16 @@ static int counted(int value) {
     return value;
 }
 
+static int logger_evaluations, level_evaluations;
+static const femto_logger *counted_logger(const femto_logger *logger) {
+    logger_evaluations++;
+    return logger;
+}
+static int32_t counted_level(int32_t level) {
+    level_evaluations++;
+    return level;
+}
+
 static bool reject_secret(void *user_data, const femto_record *record) {
     (void)user_data;
     return !(record->message.len >= 6 && memcmp(record->message.ptr, "secret", 6) == 0);
@@ -94,6 +104,7 @@ int main(void) {
     CHECK(c.count == 1);
     CHECK(strcmp(c.lines[0], "WARNING feat.macros main value 7") == 0);
     (void)expected_line, (void)on_error, (void)reject_secret; /* used by the full build */
+    (void)counted_logger, (void)counted_level;
     printf("test_features (FEMTO_MIN_LEVEL=%d): INFO compiled out\n", FEMTO_MIN_LEVEL);
     reset(&c);
     femto_handler_free(handler);
@@ -103,6 +114,14 @@ int main(void) {
     CHECK(strcmp(c.lines[0], "WARNING feat.macros main value 7") == 0);
     CHECK(c.last_line == (uint32_t)expected_line + 2); /* the INFO call */
     CHECK(strcmp(c.last_function, "main") == 0);
+    reset(&c);
+
+    /* FEMTO_LOG evaluates its logger and level once, enabled or not. */
+    FEMTO_LOG(counted_logger(logger), counted_level(FEMTO_LEVEL_ERROR), "once %d", 1);
+    FEMTO_LOG(counted_logger(logger), counted_level(FEMTO_LEVEL_DEBUG), "disabled %d", 2);
+    CHECK(logger_evaluations == 2 && level_evaluations == 2);
+    CHECK_OK(femto_handler_flush(handler, 10000));
+    CHECK(c.count == 1 && strcmp(c.lines[0], "ERROR feat.macros main once 1") == 0);
     reset(&c);
 
     /* Messages longer than the stack buffer arrive whole. */

@@ -50,6 +50,25 @@ impl FemtoLevel {
     }
 }
 
+/// The lowest level the logging macros compile in, chosen with the Cargo
+/// features `min_level_debug` … `min_level_critical` and `min_level_off`
+/// (the highest enabled wins); TRACE, i.e. everything, by default.
+pub const STATIC_MIN_LEVEL: FemtoLevel = if cfg!(feature = "min_level_off") {
+    FemtoLevel(u32::MAX)
+} else if cfg!(feature = "min_level_critical") {
+    FemtoLevel::CRITICAL
+} else if cfg!(feature = "min_level_error") {
+    FemtoLevel::ERROR
+} else if cfg!(feature = "min_level_warning") {
+    FemtoLevel::WARNING
+} else if cfg!(feature = "min_level_info") {
+    FemtoLevel::INFO
+} else if cfg!(feature = "min_level_debug") {
+    FemtoLevel::DEBUG
+} else {
+    FemtoLevel::NOTSET
+};
+
 /// A level's display name without allocating for known levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevelName {

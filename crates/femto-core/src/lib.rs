@@ -42,7 +42,7 @@ pub use handler::{
     Enqueued, FemtoHandler, FileMode, HandlerBuildError, HandlerOptions, HandlerStats,
     OverflowPolicy, Sink, SinkFactory, StreamTarget,
 };
-pub use level::{add_level_name, FemtoLevel, LevelParseError};
+pub use level::{add_level_name, FemtoLevel, LevelParseError, STATIC_MIN_LEVEL};
 pub use logger::{FemtoLogger, LogOutcome};
 pub use manager::{LoggerNameError, Manager};
 pub use record::{FemtoLogRecord, KeyValue, SourceLocation};

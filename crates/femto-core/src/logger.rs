@@ -173,9 +173,17 @@ impl FemtoLogger {
 
     /// This logger's own handlers.
     pub fn handlers(&self) -> Vec<Arc<FemtoHandler>> {
-        let mut handlers = Vec::new();
-        self.configure(|entry| handlers = entry.handlers.clone());
-        handlers
+        self.manager
+            .upgrade()
+            .and_then(|shared| {
+                Manager::from_shared(shared).read(|state| {
+                    state
+                        .loggers
+                        .get(&*self.name)
+                        .map(|entry| entry.handlers.clone())
+                })
+            })
+            .unwrap_or_default()
     }
 
     /// Whether a record from this logger would reach any handler (stdlib
@@ -286,13 +294,14 @@ impl FemtoLogger {
 
 /// Logs through `$logger` at `$level` with `format!` arguments, capturing
 /// the file, line and module. Arguments are not evaluated when the level
-/// is disabled.
+/// is disabled, and calls below [`STATIC_MIN_LEVEL`](crate::STATIC_MIN_LEVEL)
+/// (Cargo features `min_level_*`) compile to nothing.
 #[macro_export]
 macro_rules! femto_log {
     ($logger:expr, $level:expr, $($arg:tt)+) => {{
         let logger: &$crate::FemtoLogger = &$logger;
         let level: $crate::FemtoLevel = $level;
-        if logger.is_enabled_for(level) {
+        if level >= $crate::STATIC_MIN_LEVEL && logger.is_enabled_for(level) {
             let message = ::std::format!($($arg)+);
             let record = logger.record(level, &message, |record| {
                 record.location = $crate::SourceLocation {

@@ -182,6 +182,11 @@ impl Manager {
         result
     }
 
+    /// Reads the configuration under the registry lock, changing nothing.
+    pub(crate) fn read<R>(&self, look: impl FnOnce(&State) -> R) -> R {
+        look(&lock(&self.shared.state))
+    }
+
     pub(crate) fn from_shared(shared: Arc<Shared>) -> Manager {
         Manager { shared }
     }

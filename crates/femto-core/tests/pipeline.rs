@@ -339,14 +339,16 @@ fn closed_handler_counts_later_records_as_dropped(manager: Manager) {
 }
 
 #[rstest]
-fn zero_capacity_is_rejected() {
+#[case(0, "capacity must be at least 1")]
+#[case(1 << 30, "capacity 1073741824 is above the maximum of 16777216 records")]
+fn unreasonable_capacities_are_rejected(#[case] capacity: usize, #[case] message: &str) {
     let err = FemtoHandler::new(
         Box::new(MemorySink::default()),
         HandlerOptions {
-            capacity: 0,
+            capacity,
             ..HandlerOptions::default()
         },
     )
     .unwrap_err();
-    assert_eq!(err.to_string(), "capacity must be at least 1");
+    assert_eq!(err.to_string(), message);
 }

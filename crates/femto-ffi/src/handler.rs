@@ -17,7 +17,7 @@ use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::record::{femto_record, with_view};
 use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
-use crate::types::{arc_clone, arc_ref, arc_release, arc_to_c, put, read_sized, text};
+use crate::types::{arc_clone, arc_ref, arc_release, arc_to_c, invalid, put, read_sized, text};
 
 /// A handler: a queue and a worker thread that formats and writes.
 /// Thread-safe: log to it, flush and reconfigure it from any thread.
@@ -50,7 +50,8 @@ pub enum femto_overflow {
 pub struct femto_handler_options {
     /// `sizeof(femto_handler_options)` as the caller compiled it.
     pub size: usize,
-    /// Queue capacity in records; 0 means the default (16384).
+    /// Queue capacity in records; 0 means the default (16384); at most
+    /// 16777216.
     pub capacity: u32,
     pub overflow: femto_overflow,
     /// Wait limit for `FEMTO_OVERFLOW_TIMEOUT`.
@@ -115,7 +116,11 @@ fn publish(
     handler: Result<Arc<FemtoHandler>, femto_core::HandlerBuildError>,
     out: *mut *mut femto_handler,
 ) -> Outcome {
-    let handler = handler.map_err(|e| fail(femto_status::Io, e.to_string()))?;
+    use femto_core::HandlerBuildError::{CapacityTooLarge, ZeroCapacity};
+    let handler = handler.map_err(|e| match e {
+        ZeroCapacity | CapacityTooLarge(_) => invalid(e),
+        _ => fail(femto_status::Io, e.to_string()),
+    })?;
     put(out, arc_to_c(handler));
     Ok(femto_status::Ok)
 }

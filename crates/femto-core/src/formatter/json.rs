@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::time::DateFormat;
 use super::FemtoFormatter;
+use crate::level::LevelName;
 use crate::record::FemtoLogRecord;
 
 /// Writes `{"asctime": …, "created": …, "levelname": …, "levelno": …,
@@ -41,7 +42,10 @@ impl FemtoFormatter for JsonFormatter {
         self.date.write(rec.created_ns, out);
         let _ = write!(out, "\",\"created\":{:.6}", rec.created_secs());
         out.push_str(",\"levelname\":");
-        push_json_str(out, &rec.level.name().to_string());
+        match rec.level.name() {
+            LevelName::Static(name) => push_json_str(out, name),
+            unnamed => push_json_str(out, &unnamed.to_string()),
+        }
         let _ = write!(out, ",\"levelno\":{}", rec.level.value());
         out.push_str(",\"name\":");
         push_json_str(out, &rec.logger);

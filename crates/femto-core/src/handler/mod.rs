@@ -41,6 +41,9 @@ pub enum OverflowPolicy {
 
 /// Default queue capacity (records).
 pub const DEFAULT_CAPACITY: usize = 16 * 1024;
+/// Largest queue capacity accepted (the queue's slots are allocated up
+/// front).
+pub const MAX_CAPACITY: usize = 1 << 24;
 
 /// Per-handler options.
 #[derive(Clone)]
@@ -81,6 +84,8 @@ impl std::fmt::Debug for HandlerOptions {
 pub enum HandlerBuildError {
     #[error("capacity must be at least 1")]
     ZeroCapacity,
+    #[error("capacity {0} is above the maximum of {MAX_CAPACITY} records")]
+    CapacityTooLarge(usize),
     #[error("cannot open {target}: {source}")]
     Open {
         target: String,
@@ -173,8 +178,10 @@ impl FemtoHandler {
         factory: Box<dyn SinkFactory>,
         options: HandlerOptions,
     ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
-        if options.capacity == 0 {
-            return Err(HandlerBuildError::ZeroCapacity);
+        match options.capacity {
+            0 => return Err(HandlerBuildError::ZeroCapacity),
+            n if n > MAX_CAPACITY => return Err(HandlerBuildError::CapacityTooLarge(n)),
+            _ => {}
         }
         let name = options.name.clone().unwrap_or_else(|| factory.describe());
         let handler = Arc::new(FemtoHandler {
