@@ -357,6 +357,18 @@ extern "C" {
 // The library's function table (static; never NULL). Thread-safe.
 const struct femto_api *femto_api_get(void);
 
+// A handler that hands each formatted record to `write` on its worker
+// thread (see `femto_write_fn`); `flush` (may be NULL) runs once per
+// batch. `destroy(user_data)` (may be NULL) runs once after the last
+// callback, when the handler is released and its queue drained.
+// Thread-safe.
+enum femto_status femto_callback_handler_new(femto_write_fn write,
+                                             femto_flush_fn flush,
+                                             void *user_data,
+                                             femto_destroy_fn destroy,
+                                             const struct femto_handler_options *options,
+                                             struct femto_handler **out);
+
 // A filter passing records whose level is in `min_level..=max_level`.
 // Thread-safe.
 enum femto_status femto_filter_new_level(int32_t min_level,
@@ -419,18 +431,6 @@ enum femto_status femto_file_handler_new(const char *path,
                                          bool truncate,
                                          const struct femto_handler_options *options,
                                          struct femto_handler **out);
-
-// A handler that hands each formatted record to `write` on its worker
-// thread (see `femto_write_fn`); `flush` (may be NULL) runs once per
-// batch. `destroy(user_data)` (may be NULL) runs once after the last
-// callback, when the handler is released and its queue drained.
-// Thread-safe.
-enum femto_status femto_callback_handler_new(femto_write_fn write,
-                                             femto_flush_fn flush,
-                                             void *user_data,
-                                             femto_destroy_fn destroy,
-                                             const struct femto_handler_options *options,
-                                             struct femto_handler **out);
 
 // Releases the caller's reference; loggers keep theirs. When the last
 // reference goes, the queue is drained by the worker in the background

@@ -224,6 +224,13 @@ typedef struct femto_api {
 
 const struct femto_api *femto_api_get(void);
 
+enum femto_status femto_callback_handler_new(femto_write_fn write,
+                                             femto_flush_fn flush,
+                                             void *user_data,
+                                             femto_destroy_fn destroy,
+                                             const struct femto_handler_options *options,
+                                             struct femto_handler **out);
+
 enum femto_status femto_filter_new_level(int32_t min_level,
                                          int32_t max_level,
                                          struct femto_filter **out);
@@ -261,13 +268,6 @@ enum femto_status femto_file_handler_new(const char *path,
                                          bool truncate,
                                          const struct femto_handler_options *options,
                                          struct femto_handler **out);
-
-enum femto_status femto_callback_handler_new(femto_write_fn write,
-                                             femto_flush_fn flush,
-                                             void *user_data,
-                                             femto_destroy_fn destroy,
-                                             const struct femto_handler_options *options,
-                                             struct femto_handler **out);
 
 void femto_handler_free(struct femto_handler *handler);
 

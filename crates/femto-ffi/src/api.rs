@@ -5,12 +5,10 @@
 
 use std::ffi::{c_char, c_void};
 
+use crate::callback_handler::{femto_flush_fn, femto_write_fn};
 use crate::filter::{femto_destroy_fn, femto_filter, femto_filter_fn};
 use crate::formatter::{femto_format_style, femto_formatter};
-use crate::handler::{
-    femto_flush_fn, femto_handler, femto_handler_options, femto_handler_stats, femto_stream,
-    femto_write_fn,
-};
+use crate::handler::{femto_handler, femto_handler_options, femto_handler_stats, femto_stream};
 use crate::lifecycle::femto_error_fn;
 use crate::logger::{femto_log_args, femto_logger};
 use crate::status::femto_status;
@@ -149,7 +147,7 @@ static API: femto_api = femto_api {
     filter_free: crate::filter::femto_filter_free,
     stream_handler_new: crate::handler::femto_stream_handler_new,
     file_handler_new: crate::handler::femto_file_handler_new,
-    callback_handler_new: crate::handler::femto_callback_handler_new,
+    callback_handler_new: crate::callback_handler::femto_callback_handler_new,
     handler_free: crate::handler::femto_handler_free,
     handler_flush: crate::handler::femto_handler_flush,
     handler_close: crate::handler::femto_handler_close,

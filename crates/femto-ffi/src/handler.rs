@@ -1,21 +1,16 @@
 //! Handler handles: stream, file and callback handlers, each with its own
 //! queue and worker thread.
 
-use std::ffi::{c_char, c_void};
-use std::io;
+use std::ffi::c_char;
 use std::sync::Arc;
 use std::time::Duration;
 
-use femto_core::{
-    FemtoHandler, FemtoLogRecord, FileMode, HandlerOptions, OverflowPolicy, Sink, SinkFactory,
-    StreamTarget,
-};
+use femto_core::{FemtoHandler, FileMode, HandlerOptions, OverflowPolicy, StreamTarget};
 
-use crate::filter::{femto_destroy_fn, femto_filter, FilterBox};
+use crate::filter::{femto_filter, FilterBox};
 use crate::formatter::{femto_formatter, FormatterBox};
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
-use crate::record::{femto_record, with_view};
 use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
 use crate::types::{arc_clone, arc_ref, arc_release, arc_to_c, invalid, put, read_sized, text};
 
@@ -84,7 +79,9 @@ impl femto_handler_options {
 }
 
 /// Converts the C options into engine options.
-fn handler_options(options: *const femto_handler_options) -> Result<HandlerOptions, femto_status> {
+pub(crate) fn handler_options(
+    options: *const femto_handler_options,
+) -> Result<HandlerOptions, femto_status> {
     let raw = read_sized(
         options,
         femto_handler_options::defaults(),
@@ -112,7 +109,7 @@ fn handler_options(options: *const femto_handler_options) -> Result<HandlerOptio
     Ok(result)
 }
 
-fn publish(
+pub(crate) fn publish(
     handler: Result<Arc<FemtoHandler>, femto_core::HandlerBuildError>,
     out: *mut *mut femto_handler,
 ) -> Outcome {
@@ -182,127 +179,6 @@ pub extern "C" fn femto_file_handler_new(
         };
         publish(
             FemtoHandler::file(path, mode, handler_options(options)?),
-            out,
-        )
-    })
-}
-
-/// Receives one formatted record: `text`/`text_len` is the formatter's
-/// output (no line terminator). Return 0 on success; any other value is
-/// counted as an error of the handler.
-///
-/// Called on the handler's worker thread, one record at a time (never
-/// concurrently for one handler). It must not log to the same handler.
-#[allow(non_camel_case_types)]
-pub type femto_write_fn = Option<
-    unsafe extern "C-unwind" fn(
-        user_data: *mut c_void,
-        record: *const femto_record,
-        text: *const c_char,
-        text_len: usize,
-    ) -> i32,
->;
-
-/// Called once per batch after the writes; return 0 on success.
-/// Same thread rules as `femto_write_fn`.
-#[allow(non_camel_case_types)]
-pub type femto_flush_fn = Option<unsafe extern "C-unwind" fn(user_data: *mut c_void) -> i32>;
-
-struct Callbacks {
-    write:
-        unsafe extern "C-unwind" fn(*mut c_void, *const femto_record, *const c_char, usize) -> i32,
-    flush: femto_flush_fn,
-    user_data: *mut c_void,
-    destroy: femto_destroy_fn,
-}
-
-// SAFETY: the header states that the callbacks run on the worker thread
-// and that user data must be usable from it; the engine never calls them
-// concurrently for one handler.
-unsafe impl Send for Callbacks {}
-// SAFETY: as above; shared only to re-create the sink after fork.
-unsafe impl Sync for Callbacks {}
-
-impl Drop for Callbacks {
-    fn drop(&mut self) {
-        if let Some(destroy) = self.destroy {
-            // SAFETY: runs once, after the last call to the callbacks.
-            let _ = std::panic::catch_unwind(|| unsafe { destroy(self.user_data) });
-        }
-    }
-}
-
-struct CallbackSink(Arc<Callbacks>);
-
-impl Sink for CallbackSink {
-    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
-        let callbacks = &self.0;
-        // SAFETY: valid callback and user data per the contract above; the
-        // view and text outlive the call.
-        let code = with_view(record, |view| unsafe {
-            (callbacks.write)(callbacks.user_data, view, text.as_ptr().cast(), text.len())
-        });
-        callback_result(code)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self.0.flush {
-            // SAFETY: as for `write`.
-            Some(flush) => callback_result(unsafe { flush(self.0.user_data) }),
-            None => Ok(()),
-        }
-    }
-}
-
-fn callback_result(code: i32) -> io::Result<()> {
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::other(format!("callback returned {code}")))
-    }
-}
-
-struct CallbackFactory(Arc<Callbacks>);
-
-impl SinkFactory for CallbackFactory {
-    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
-        Ok(Box::new(CallbackSink(Arc::clone(&self.0))))
-    }
-
-    fn describe(&self) -> String {
-        "callback".into()
-    }
-}
-
-/// A handler that hands each formatted record to `write` on its worker
-/// thread (see `femto_write_fn`); `flush` (may be NULL) runs once per
-/// batch. `destroy(user_data)` (may be NULL) runs once after the last
-/// callback, when the handler is released and its queue drained.
-/// Thread-safe.
-#[no_mangle]
-pub extern "C" fn femto_callback_handler_new(
-    write: femto_write_fn,
-    flush: femto_flush_fn,
-    user_data: *mut c_void,
-    destroy: femto_destroy_fn,
-    options: *const femto_handler_options,
-    out: *mut *mut femto_handler,
-) -> femto_status {
-    boundary(|| {
-        require!(out);
-        ensure_initialized();
-        let Some(write) = write else {
-            return Err(fail(femto_status::NullArgument, "argument `write` is NULL"));
-        };
-        let callbacks = Arc::new(Callbacks {
-            write,
-            flush,
-            user_data,
-            destroy,
-        });
-        let options = handler_options(options)?;
-        publish(
-            FemtoHandler::new(Box::new(CallbackFactory(callbacks)), options),
             out,
         )
     })

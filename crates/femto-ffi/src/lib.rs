@@ -11,6 +11,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod api;
+mod callback_handler;
 mod filter;
 mod formatter;
 mod handler;
@@ -24,6 +25,7 @@ mod types;
 mod version;
 
 pub use api::*;
+pub use callback_handler::*;
 pub use filter::*;
 pub use formatter::*;
 pub use handler::*;
