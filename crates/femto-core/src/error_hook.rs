@@ -49,23 +49,50 @@ pub fn report(error: &HandlerError<'_>) {
     }
 }
 
+/// Lets one report through per window and counts the ones held back.
+struct RateLimit {
+    window_ms: u64,
+    /// When the last report went through (ms since `start`, plus one window
+    /// so that the first report always passes).
+    last_ms: AtomicU64,
+    suppressed: AtomicU64,
+}
+
+impl RateLimit {
+    const fn new(window: Duration) -> Self {
+        RateLimit {
+            window_ms: window.as_millis() as u64,
+            last_ms: AtomicU64::new(0),
+            suppressed: AtomicU64::new(0),
+        }
+    }
+
+    /// At `now_ms`: `Some(held back since the last report)` if a report may
+    /// go out now, `None` if this one is held back.
+    fn admit(&self, now_ms: u64) -> Option<u64> {
+        let now_ms = now_ms + self.window_ms;
+        let last = self.last_ms.load(Ordering::Relaxed);
+        let passes = now_ms.saturating_sub(last) >= self.window_ms
+            && self
+                .last_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+        if passes {
+            Some(self.suppressed.swap(0, Ordering::Relaxed))
+        } else {
+            self.suppressed.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    }
+}
+
 /// At most one line a second; the next line says how many were held back.
 fn default_report(error: &HandlerError<'_>) {
     static START: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
-    static LAST_MS: AtomicU64 = AtomicU64::new(0);
-    static SUPPRESSED: AtomicU64 = AtomicU64::new(0);
-    let now_ms = START.elapsed().as_millis() as u64 + 1_001;
-    let last = LAST_MS.load(Ordering::Relaxed);
-    let window = Duration::from_secs(1).as_millis() as u64;
-    if now_ms.saturating_sub(last) < window
-        || LAST_MS
-            .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
-            .is_err()
-    {
-        SUPPRESSED.fetch_add(1, Ordering::Relaxed);
+    static LIMIT: RateLimit = RateLimit::new(Duration::from_secs(1));
+    let Some(suppressed) = LIMIT.admit(START.elapsed().as_millis() as u64) else {
         return;
-    }
-    let suppressed = SUPPRESSED.swap(0, Ordering::Relaxed);
+    };
     let mut line = format!(
         "femtologging: handler {:?}: {:?} error: {}",
         error.handler, error.kind, error.message
@@ -75,4 +102,21 @@ fn default_report(error: &HandlerError<'_>) {
     }
     line.push('\n');
     let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    fn one_report_per_window_and_a_count_of_the_rest() {
+        let limit = RateLimit::new(Duration::from_secs(1));
+        assert_eq!(limit.admit(0), Some(0), "the first report passes");
+        assert_eq!(limit.admit(10), None);
+        assert_eq!(limit.admit(999), None);
+        assert_eq!(limit.admit(1_000), Some(2), "two were held back");
+        assert_eq!(limit.admit(1_500), None);
+        assert_eq!(limit.admit(5_000), Some(1));
+    }
 }

@@ -54,10 +54,11 @@ pub extern "C" fn femto_logger_get(
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_logger_is_enabled_for(logger: *const femto_logger, level: i32) -> bool {
-    if logger.is_null() || level < 0 {
-        return false;
-    }
-    logger_ref(logger).is_enabled_for(femto_core::FemtoLevel(level as u32))
+    boundary_or(false, || {
+        !logger.is_null()
+            && level >= 0
+            && logger_ref(logger).is_enabled_for(femto_core::FemtoLevel(level as u32))
+    })
 }
 
 /// Sets the logger's level (0 = NOTSET: inherit from the parent). Takes
