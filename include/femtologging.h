@@ -359,9 +359,10 @@ const struct femto_api *femto_api_get(void);
 
 // A handler that hands each formatted record to `write` on its worker
 // thread (see `femto_write_fn`); `flush` (may be NULL) runs once per
-// batch. `destroy(user_data)` (may be NULL) runs once after the last
-// callback, when the handler is released and its queue drained.
-// Thread-safe.
+// batch. The call takes ownership of `user_data`: `destroy(user_data)`
+// (may be NULL) runs exactly once, after the last callback (when the
+// handler is released and its queue drained), or before this function
+// returns if it fails. Thread-safe.
 enum femto_status femto_callback_handler_new(femto_write_fn write,
                                              femto_flush_fn flush,
                                              void *user_data,
@@ -382,9 +383,10 @@ enum femto_status femto_filter_new_name(const char *name,
                                         size_t name_len,
                                         struct femto_filter **out);
 
-// A filter calling `filter(user_data, record)`. `destroy(user_data)`, if
-// not NULL, runs once when the filter's last reference is released.
-// Thread-safe (the callback must be too).
+// A filter calling `filter(user_data, record)`. The call takes ownership
+// of `user_data`: `destroy(user_data)` (may be NULL) runs exactly once,
+// when the filter's last reference is released, or before this function
+// returns if it fails. Thread-safe (the callback must be too).
 enum femto_status femto_filter_new_callback(femto_filter_fn filter,
                                             void *user_data,
                                             femto_destroy_fn destroy,

@@ -29,6 +29,10 @@ static bool keep_all(void *user_data, const femto_record *record) {
     return true;
 }
 
+static void count_destroy(void *user_data) {
+    (*(int *)user_data)++;
+}
+
 static void check_versions(void) {
     char expected[32];
     snprintf(expected, sizeof expected, "%d.%d.%d", FEMTO_VERSION_MAJOR, FEMTO_VERSION_MINOR, FEMTO_VERSION_PATCH);
@@ -152,6 +156,11 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_STATUS(femto_file_handler_new("/nonexistent-dir/x.log", 22, false, &options, &handler), FEMTO_STATUS_IO);
     CHECK(strstr(femto_last_error(), "nonexistent-dir") != NULL);
     CHECK_STATUS(femto_callback_handler_new(NULL, NULL, NULL, NULL, &options, &handler), NULL_ARG);
+    int destroyed = 0;
+    CHECK_STATUS(femto_callback_handler_new(NULL, NULL, &destroyed, count_destroy, &options, &handler), NULL_ARG);
+    CHECK(destroyed == 1); /* ownership passed at the call: destroyed on failure */
+    CHECK_STATUS(femto_filter_new_callback(keep_all, &destroyed, count_destroy, NULL), NULL_ARG);
+    CHECK(destroyed == 2);
     options.level = -3;
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), INVALID);
     options.level = 0;

@@ -12,6 +12,7 @@ use crate::handler::{femto_handler, femto_handler_options, handler_options, publ
 use crate::lifecycle::ensure_initialized;
 use crate::record::{femto_record, with_view};
 use crate::status::{boundary, fail, femto_status, require};
+use crate::user_data::UserData;
 
 /// Receives one formatted record: `text`/`text_len` is the formatter's
 /// output (no line terminator). Return 0 on success; any other value is
@@ -38,24 +39,7 @@ struct Callbacks {
     write:
         unsafe extern "C-unwind" fn(*mut c_void, *const femto_record, *const c_char, usize) -> i32,
     flush: femto_flush_fn,
-    user_data: *mut c_void,
-    destroy: femto_destroy_fn,
-}
-
-// SAFETY: the header states that the callbacks run on the worker thread
-// and that user data must be usable from it; the engine never calls them
-// concurrently for one handler.
-unsafe impl Send for Callbacks {}
-// SAFETY: as above; shared only to re-create the sink after fork.
-unsafe impl Sync for Callbacks {}
-
-impl Drop for Callbacks {
-    fn drop(&mut self) {
-        if let Some(destroy) = self.destroy {
-            // SAFETY: runs once, after the last call to the callbacks.
-            let _ = std::panic::catch_unwind(|| unsafe { destroy(self.user_data) });
-        }
-    }
+    user_data: UserData,
 }
 
 struct CallbackSink(Arc<Callbacks>);
@@ -66,7 +50,12 @@ impl Sink for CallbackSink {
         // SAFETY: valid callback and user data per the contract above; the
         // view and text outlive the call.
         let code = with_view(record, |view| unsafe {
-            (callbacks.write)(callbacks.user_data, view, text.as_ptr().cast(), text.len())
+            (callbacks.write)(
+                callbacks.user_data.ptr,
+                view,
+                text.as_ptr().cast(),
+                text.len(),
+            )
         });
         callback_result(code)
     }
@@ -74,7 +63,7 @@ impl Sink for CallbackSink {
     fn flush(&mut self) -> io::Result<()> {
         match self.0.flush {
             // SAFETY: as for `write`.
-            Some(flush) => callback_result(unsafe { flush(self.0.user_data) }),
+            Some(flush) => callback_result(unsafe { flush(self.0.user_data.ptr) }),
             None => Ok(()),
         }
     }
@@ -102,9 +91,10 @@ impl SinkFactory for CallbackFactory {
 
 /// A handler that hands each formatted record to `write` on its worker
 /// thread (see `femto_write_fn`); `flush` (may be NULL) runs once per
-/// batch. `destroy(user_data)` (may be NULL) runs once after the last
-/// callback, when the handler is released and its queue drained.
-/// Thread-safe.
+/// batch. The call takes ownership of `user_data`: `destroy(user_data)`
+/// (may be NULL) runs exactly once, after the last callback (when the
+/// handler is released and its queue drained), or before this function
+/// returns if it fails. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_callback_handler_new(
     write: femto_write_fn,
@@ -114,19 +104,20 @@ pub extern "C" fn femto_callback_handler_new(
     options: *const femto_handler_options,
     out: *mut *mut femto_handler,
 ) -> femto_status {
-    boundary(|| {
+    // Owned from here on: every early return below runs `destroy`.
+    let user_data = UserData::adopt(user_data, destroy);
+    boundary(move || {
         require!(out);
         ensure_initialized();
         let Some(write) = write else {
             return Err(fail(femto_status::NullArgument, "argument `write` is NULL"));
         };
+        let options = handler_options(options)?;
         let callbacks = Arc::new(Callbacks {
             write,
             flush,
             user_data,
-            destroy,
         });
-        let options = handler_options(options)?;
         publish(
             FemtoHandler::new(Box::new(CallbackFactory(callbacks)), options),
             out,

@@ -10,6 +10,7 @@ use crate::level::level;
 use crate::record::{femto_record, with_view};
 use crate::status::{boundary, femto_status, require};
 use crate::types::{arc_release, arc_to_c, put, text};
+use crate::user_data::UserData;
 
 /// An immutable filter. Thread-safe: attach it to any number of loggers
 /// and handlers. Release your reference with `femto_filter_free`.
@@ -74,38 +75,23 @@ pub extern "C" fn femto_filter_new_name(
 
 struct CallbackFilter {
     filter: unsafe extern "C-unwind" fn(*mut c_void, *const femto_record) -> bool,
-    user_data: *mut c_void,
-    destroy: femto_destroy_fn,
+    user_data: UserData,
 }
-
-// SAFETY: the header requires filter callbacks and their user data to be
-// thread-safe; the engine only calls them, never touches `user_data`.
-unsafe impl Send for CallbackFilter {}
-// SAFETY: as above.
-unsafe impl Sync for CallbackFilter {}
 
 impl FemtoFilter for CallbackFilter {
     fn should_log(&self, record: &FemtoLogRecord) -> bool {
         // SAFETY: the caller supplied a valid function and user data; the
         // view outlives the call.
         with_view(record, |view| unsafe {
-            (self.filter)(self.user_data, view)
+            (self.filter)(self.user_data.ptr, view)
         })
     }
 }
 
-impl Drop for CallbackFilter {
-    fn drop(&mut self) {
-        if let Some(destroy) = self.destroy {
-            // SAFETY: called once, when the last reference is gone.
-            let _ = std::panic::catch_unwind(|| unsafe { destroy(self.user_data) });
-        }
-    }
-}
-
-/// A filter calling `filter(user_data, record)`. `destroy(user_data)`, if
-/// not NULL, runs once when the filter's last reference is released.
-/// Thread-safe (the callback must be too).
+/// A filter calling `filter(user_data, record)`. The call takes ownership
+/// of `user_data`: `destroy(user_data)` (may be NULL) runs exactly once,
+/// when the filter's last reference is released, or before this function
+/// returns if it fails. Thread-safe (the callback must be too).
 #[no_mangle]
 pub extern "C" fn femto_filter_new_callback(
     filter: femto_filter_fn,
@@ -113,7 +99,9 @@ pub extern "C" fn femto_filter_new_callback(
     destroy: femto_destroy_fn,
     out: *mut *mut femto_filter,
 ) -> femto_status {
-    boundary(|| {
+    // Owned from here on: every early return below runs `destroy`.
+    let user_data = UserData::adopt(user_data, destroy);
+    boundary(move || {
         require!(out);
         let Some(filter) = filter else {
             return Err(crate::status::fail(
@@ -121,14 +109,7 @@ pub extern "C" fn femto_filter_new_callback(
                 "argument `filter` is NULL",
             ));
         };
-        publish(
-            Arc::new(CallbackFilter {
-                filter,
-                user_data,
-                destroy,
-            }),
-            out,
-        )
+        publish(Arc::new(CallbackFilter { filter, user_data }), out)
     })
 }
 

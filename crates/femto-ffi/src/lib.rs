@@ -22,6 +22,7 @@ mod logger;
 mod record;
 mod status;
 mod types;
+mod user_data;
 mod version;
 
 pub use api::*;

@@ -1,0 +1,177 @@
+//! The parts of `femtologging.h` this module uses, mirrored by hand (the
+//! extension must not link the engine crates). Layouts are checked at import:
+//! the library's table reports its own size and ABI version, and the test
+//! suite compares every struct with cffi's reading of the generated cdef.
+
+#![allow(non_camel_case_types, dead_code)]
+
+use std::ffi::{c_char, c_void};
+
+/// The ABI version this module was written against.
+pub const ABI_VERSION: u32 = 1;
+
+pub type Status = i32;
+pub const STATUS_OK: Status = 0;
+pub const STATUS_DROPPED: Status = 1;
+pub const STATUS_TIMEOUT: Status = 2;
+
+pub type Handle = *const c_void;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct femto_str {
+    pub ptr: *const c_char,
+    pub len: usize,
+}
+
+impl femto_str {
+    pub const ABSENT: femto_str = femto_str {
+        ptr: std::ptr::null(),
+        len: 0,
+    };
+
+    pub fn of(text: &str) -> femto_str {
+        femto_str {
+            ptr: text.as_ptr().cast(),
+            len: text.len(),
+        }
+    }
+
+    pub fn of_opt(text: Option<&str>) -> femto_str {
+        text.map_or(femto_str::ABSENT, femto_str::of)
+    }
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct femto_kv {
+    pub key: femto_str,
+    pub value: femto_str,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct femto_log_args {
+    pub size: usize,
+    pub level: i32,
+    pub message: femto_str,
+    pub file: femto_str,
+    pub line: u32,
+    pub function: femto_str,
+    pub module: femto_str,
+    pub key_values: *const femto_kv,
+    pub key_value_count: usize,
+    pub exception: femto_str,
+    pub stack: femto_str,
+    pub thread_name: femto_str,
+    pub thread_id: u64,
+    pub created_ns: u64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct femto_handler_options {
+    pub size: usize,
+    pub capacity: u32,
+    pub overflow: i32,
+    pub timeout_ms: u32,
+    pub level: i32,
+    pub formatter: Handle,
+    pub name: femto_str,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct femto_handler_stats {
+    pub size: usize,
+    pub written: u64,
+    pub dropped: u64,
+    pub errors: u64,
+}
+
+type Fn0<R> = extern "C" fn() -> R;
+
+/// `femto_write_fn`: one formatted record (the record view is unused here).
+pub type WriteFn =
+    Option<unsafe extern "C-unwind" fn(*mut c_void, *const c_void, *const c_char, usize) -> i32>;
+/// `femto_flush_fn`.
+pub type FlushFn = Option<unsafe extern "C-unwind" fn(*mut c_void) -> i32>;
+/// `femto_destroy_fn`.
+pub type DestroyFn = Option<unsafe extern "C-unwind" fn(*mut c_void)>;
+
+/// `femto_api`, field for field (append-only in the library).
+#[repr(C)]
+pub struct femto_api {
+    pub size: usize,
+    pub abi_version: u32,
+    pub version: Fn0<*const c_char>,
+    pub abi_version_fn: Fn0<u32>,
+    pub last_error: Fn0<*const c_char>,
+    pub status_message: extern "C" fn(Status) -> *const c_char,
+    pub level_from_name: extern "C" fn(*const c_char, usize, *mut i32) -> Status,
+    pub level_name: extern "C" fn(i32, *mut *const c_char, *mut usize) -> Status,
+    pub add_level_name: extern "C" fn(i32, *const c_char, usize) -> Status,
+    pub logger_get: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
+    pub logger_name: extern "C" fn(Handle) -> *const c_char,
+    pub logger_is_enabled_for: extern "C" fn(Handle, i32) -> bool,
+    pub logger_set_level: extern "C" fn(Handle, i32) -> Status,
+    pub logger_get_level: extern "C" fn(Handle, *mut i32) -> Status,
+    pub logger_get_effective_level: extern "C" fn(Handle, *mut i32) -> Status,
+    pub logger_set_propagate: extern "C" fn(Handle, bool) -> Status,
+    pub logger_add_handler: extern "C" fn(Handle, Handle) -> Status,
+    pub logger_remove_handler: extern "C" fn(Handle, Handle) -> Status,
+    pub logger_clear_handlers: extern "C" fn(Handle) -> Status,
+    pub logger_add_filter: extern "C" fn(Handle, Handle) -> Status,
+    pub logger_remove_filter: extern "C" fn(Handle, Handle) -> Status,
+    pub logger_log: extern "C" fn(Handle, i32, *const c_char, usize) -> Status,
+    pub logger_log_at: extern "C" fn(
+        Handle,
+        i32,
+        *const c_char,
+        usize,
+        *const c_char,
+        u32,
+        *const c_char,
+    ) -> Status,
+    pub logger_log_ex: extern "C" fn(Handle, *const femto_log_args) -> Status,
+    pub formatter_new:
+        extern "C" fn(i32, *const c_char, usize, *const c_char, usize, *mut Handle) -> Status,
+    pub formatter_new_json: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
+    pub formatter_free: extern "C" fn(Handle),
+    pub filter_new_level: extern "C" fn(i32, i32, *mut Handle) -> Status,
+    pub filter_new_name: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
+    pub filter_new_callback: *const c_void,
+    pub filter_free: extern "C" fn(Handle),
+    pub stream_handler_new: extern "C" fn(i32, *const femto_handler_options, *mut Handle) -> Status,
+    pub file_handler_new: extern "C" fn(
+        *const c_char,
+        usize,
+        bool,
+        *const femto_handler_options,
+        *mut Handle,
+    ) -> Status,
+    pub callback_handler_new: extern "C" fn(
+        WriteFn,
+        FlushFn,
+        *mut c_void,
+        DestroyFn,
+        *const femto_handler_options,
+        *mut Handle,
+    ) -> Status,
+    pub handler_free: extern "C" fn(Handle),
+    pub handler_flush: extern "C" fn(Handle, u64) -> Status,
+    pub handler_close: extern "C" fn(Handle, u64) -> Status,
+    pub handler_set_level: extern "C" fn(Handle, i32) -> Status,
+    pub handler_set_formatter: extern "C" fn(Handle, Handle) -> Status,
+    pub handler_add_filter: extern "C" fn(Handle, Handle) -> Status,
+    pub handler_remove_filter: extern "C" fn(Handle, Handle) -> Status,
+    pub handler_stats_get: extern "C" fn(Handle, *mut femto_handler_stats) -> Status,
+    pub flush_all: extern "C" fn(u64) -> Status,
+    pub shutdown: extern "C" fn(u64) -> Status,
+    pub set_error_hook: *const c_void,
+}
+
+unsafe extern "C" {
+    /// The library's function table (static, never NULL).
+    pub fn femto_api_get() -> *const femto_api;
+}

@@ -1,0 +1,403 @@
+//! `femtologging._femtologging`: the native backend of the Python package.
+//!
+//! It holds no engine of its own: it links `libfemtologging.so` (the wheel
+//! ships exactly one copy, beside this module) and calls it through the
+//! library's function table, which it also publishes as the capsule
+//! `femtologging._femtologging._C_API` so that C extensions log into the
+//! same pipeline. Handles cross into Python as integers; the pure-Python
+//! layer (`femtologging/__init__.py`) wraps them.
+
+mod abi;
+mod callback;
+
+use std::ffi::{c_char, c_void, CStr};
+
+use pyo3::exceptions::PyImportError;
+use pyo3::prelude::*;
+
+use abi::{
+    femto_api, femto_handler_options, femto_handler_stats, femto_log_args, femto_str, Handle,
+    Status,
+};
+
+/// The name C extensions pass to `PyCapsule_Import`.
+const CAPSULE_NAME: &CStr = c"femtologging._femtologging._C_API";
+
+fn api() -> &'static femto_api {
+    // SAFETY: `femto_api_get` returns a pointer to a static, immutable table
+    // that lives as long as the library, which stays loaded while this
+    // module is; its layout was checked at import.
+    unsafe { &*abi::femto_api_get() }
+}
+
+fn c_string(ptr: *const c_char) -> String {
+    if ptr.is_null() {
+        return String::new();
+    }
+    // SAFETY: the library returns NUL-terminated strings that stay valid
+    // at least until the next failing call on this thread.
+    unsafe { CStr::from_ptr(ptr) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Raises `femtologging.FemtoError` (defined in Python, shared with the cffi
+/// backend) for an error status; passes `OK`, `DROPPED` and `TIMEOUT`.
+fn check(py: Python<'_>, status: Status) -> PyResult<Status> {
+    if status < 7000 {
+        return Ok(status);
+    }
+    let message = c_string((api().last_error)());
+    let errors = py.import("femtologging._errors")?;
+    let error = errors
+        .getattr("error_for_status")?
+        .call1((status, message))?;
+    Err(PyErr::from_value(error))
+}
+
+fn handle(value: usize) -> Handle {
+    value as Handle
+}
+
+/// The ABI version of the loaded library.
+#[pyfunction]
+fn abi_version() -> u32 {
+    (api().abi_version_fn)()
+}
+
+/// The version of the loaded library.
+#[pyfunction]
+fn version() -> String {
+    c_string((api().version)())
+}
+
+#[pyfunction]
+fn logger_get(py: Python<'_>, name: &str) -> PyResult<usize> {
+    let mut out: Handle = std::ptr::null();
+    check(
+        py,
+        (api().logger_get)(name.as_ptr().cast(), name.len(), &mut out),
+    )?;
+    Ok(out as usize)
+}
+
+#[pyfunction]
+fn logger_set_level(py: Python<'_>, logger: usize, level: i32) -> PyResult<()> {
+    check(py, (api().logger_set_level)(handle(logger), level)).map(drop)
+}
+
+#[pyfunction]
+fn logger_get_level(py: Python<'_>, logger: usize) -> PyResult<i32> {
+    let mut level = 0;
+    check(py, (api().logger_get_level)(handle(logger), &mut level))?;
+    Ok(level)
+}
+
+#[pyfunction]
+fn logger_effective_level(py: Python<'_>, logger: usize) -> PyResult<i32> {
+    let mut level = 0;
+    check(
+        py,
+        (api().logger_get_effective_level)(handle(logger), &mut level),
+    )?;
+    Ok(level)
+}
+
+#[pyfunction]
+fn logger_is_enabled_for(logger: usize, level: i32) -> bool {
+    (api().logger_is_enabled_for)(handle(logger), level)
+}
+
+#[pyfunction]
+fn logger_set_propagate(py: Python<'_>, logger: usize, propagate: bool) -> PyResult<()> {
+    check(py, (api().logger_set_propagate)(handle(logger), propagate)).map(drop)
+}
+
+#[pyfunction]
+fn logger_add_handler(py: Python<'_>, logger: usize, handler: usize) -> PyResult<()> {
+    check(
+        py,
+        (api().logger_add_handler)(handle(logger), handle(handler)),
+    )
+    .map(drop)
+}
+
+#[pyfunction]
+fn logger_remove_handler(py: Python<'_>, logger: usize, handler: usize) -> PyResult<()> {
+    check(
+        py,
+        (api().logger_remove_handler)(handle(logger), handle(handler)),
+    )
+    .map(drop)
+}
+
+/// Logs one record; returns `True` unless a handler dropped it. The GIL is
+/// released around the call: a full queue under `block` waits.
+#[pyfunction]
+#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None))]
+#[allow(clippy::too_many_arguments)]
+fn logger_log(
+    py: Python<'_>,
+    logger: usize,
+    level: i32,
+    message: &str,
+    pathname: &str,
+    lineno: u32,
+    func_name: &str,
+    thread_name: &str,
+    exc_text: Option<&str>,
+    stack: Option<&str>,
+) -> PyResult<bool> {
+    let args = femto_log_args {
+        size: std::mem::size_of::<femto_log_args>(),
+        level,
+        message: femto_str::of(message),
+        file: femto_str::of(pathname),
+        line: lineno,
+        function: femto_str::of(func_name),
+        module: femto_str::ABSENT,
+        key_values: std::ptr::null(),
+        key_value_count: 0,
+        exception: femto_str::of_opt(exc_text),
+        stack: femto_str::of_opt(stack),
+        thread_name: femto_str::of(thread_name),
+        thread_id: 0,
+        created_ns: 0,
+    };
+    // Raw pointers are not Send; carry the address across the detach.
+    let args_address = &args as *const femto_log_args as usize;
+    let status = py.detach(move || {
+        (api().logger_log_ex)(handle(logger), args_address as *const femto_log_args)
+    });
+    Ok(check(py, status)? != abi::STATUS_DROPPED)
+}
+
+#[pyfunction]
+#[pyo3(signature = (style, fmt, datefmt=None))]
+fn formatter_new(py: Python<'_>, style: i32, fmt: &str, datefmt: Option<&str>) -> PyResult<usize> {
+    let mut out: Handle = std::ptr::null();
+    let (date_ptr, date_len) =
+        datefmt.map_or((std::ptr::null(), 0), |d| (d.as_ptr().cast(), d.len()));
+    check(
+        py,
+        (api().formatter_new)(
+            style,
+            fmt.as_ptr().cast(),
+            fmt.len(),
+            date_ptr,
+            date_len,
+            &mut out,
+        ),
+    )?;
+    Ok(out as usize)
+}
+
+#[pyfunction]
+fn formatter_free(formatter: usize) {
+    (api().formatter_free)(handle(formatter));
+}
+
+fn handler_options(
+    level: i32,
+    formatter: usize,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> femto_handler_options {
+    femto_handler_options {
+        size: std::mem::size_of::<femto_handler_options>(),
+        capacity,
+        overflow,
+        timeout_ms,
+        level,
+        formatter: handle(formatter),
+        name: femto_str::ABSENT,
+    }
+}
+
+/// A handler writing to file descriptor 1 or 2.
+#[pyfunction]
+#[pyo3(signature = (fd, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+fn stream_handler_new(
+    py: Python<'_>,
+    fd: i32,
+    level: i32,
+    formatter: usize,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<usize> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let mut out: Handle = std::ptr::null();
+    check(py, (api().stream_handler_new)(fd, &options, &mut out))?;
+    Ok(out as usize)
+}
+
+#[pyfunction]
+#[pyo3(signature = (path, truncate, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[allow(clippy::too_many_arguments)]
+fn file_handler_new(
+    py: Python<'_>,
+    path: &str,
+    truncate: bool,
+    level: i32,
+    formatter: usize,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<usize> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let mut out: Handle = std::ptr::null();
+    check(
+        py,
+        (api().file_handler_new)(
+            path.as_ptr().cast(),
+            path.len(),
+            truncate,
+            &options,
+            &mut out,
+        ),
+    )?;
+    Ok(out as usize)
+}
+
+#[pyfunction]
+fn handler_free(handler: usize) {
+    (api().handler_free)(handle(handler));
+}
+
+/// Returns `False` on timeout. The GIL is released while waiting.
+#[pyfunction]
+fn handler_flush(py: Python<'_>, handler: usize, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(move || (api().handler_flush)(handle(handler), timeout_ms));
+    Ok(check(py, status)? == abi::STATUS_OK)
+}
+
+/// Returns `False` on timeout. The GIL is released while waiting.
+#[pyfunction]
+fn handler_close(py: Python<'_>, handler: usize, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(move || (api().handler_close)(handle(handler), timeout_ms));
+    Ok(check(py, status)? == abi::STATUS_OK)
+}
+
+#[pyfunction]
+fn handler_set_level(py: Python<'_>, handler: usize, level: i32) -> PyResult<()> {
+    check(py, (api().handler_set_level)(handle(handler), level)).map(drop)
+}
+
+#[pyfunction]
+fn handler_set_formatter(py: Python<'_>, handler: usize, formatter: usize) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_set_formatter)(handle(handler), handle(formatter)),
+    )
+    .map(drop)
+}
+
+/// `(written, dropped, errors)`.
+#[pyfunction]
+fn handler_stats(py: Python<'_>, handler: usize) -> PyResult<(u64, u64, u64)> {
+    let mut stats = femto_handler_stats {
+        size: std::mem::size_of::<femto_handler_stats>(),
+        ..Default::default()
+    };
+    check(py, (api().handler_stats_get)(handle(handler), &mut stats))?;
+    Ok((stats.written, stats.dropped, stats.errors))
+}
+
+#[pyfunction]
+fn flush_all(py: Python<'_>, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(move || (api().flush_all)(timeout_ms));
+    Ok(check(py, status)? == abi::STATUS_OK)
+}
+
+#[pyfunction]
+fn shutdown(py: Python<'_>, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(move || (api().shutdown)(timeout_ms));
+    Ok(check(py, status)? == abi::STATUS_OK)
+}
+
+#[pyfunction]
+fn add_level_name(py: Python<'_>, level: i32, name: &str) -> PyResult<()> {
+    check(
+        py,
+        (api().add_level_name)(level, name.as_ptr().cast(), name.len()),
+    )
+    .map(drop)
+}
+
+/// Sizes of the C structs as this module sees them, for the layout test.
+#[pyfunction]
+fn struct_sizes() -> Vec<(&'static str, usize)> {
+    vec![
+        ("femto_api", std::mem::size_of::<femto_api>()),
+        ("femto_log_args", std::mem::size_of::<femto_log_args>()),
+        (
+            "femto_handler_options",
+            std::mem::size_of::<femto_handler_options>(),
+        ),
+        (
+            "femto_handler_stats",
+            std::mem::size_of::<femto_handler_stats>(),
+        ),
+        ("femto_str", std::mem::size_of::<femto_str>()),
+    ]
+}
+
+/// Refuses to load against a library whose ABI differs from ours.
+fn check_abi() -> PyResult<()> {
+    let table = api();
+    if table.abi_version != abi::ABI_VERSION || table.size < std::mem::size_of::<femto_api>() {
+        return Err(PyImportError::new_err(format!(
+            "libfemtologging ABI {} (table of {} bytes) does not match this extension (ABI {}, {} bytes); \
+             reinstall femtologging",
+            table.abi_version,
+            table.size,
+            abi::ABI_VERSION,
+            std::mem::size_of::<femto_api>()
+        )));
+    }
+    Ok(())
+}
+
+#[pymodule]
+fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    check_abi()?;
+    let table = abi::femto_api_get as unsafe extern "C" fn() -> *const femto_api;
+    // SAFETY: `femto_api_get` has no preconditions.
+    let table_ptr = unsafe { table() } as *mut c_void;
+    // SAFETY: the pointer is the library's static table (never freed, so no
+    // destructor); the name is a static C string, as the capsule requires.
+    let capsule = unsafe { pyo3::ffi::PyCapsule_New(table_ptr, CAPSULE_NAME.as_ptr(), None) };
+    // SAFETY: `PyCapsule_New` returns a new reference or NULL with an error set.
+    let capsule = unsafe { Bound::from_owned_ptr_or_err(m.py(), capsule)? };
+    m.add("_C_API", capsule)?;
+    m.add("ABI_VERSION", abi::ABI_VERSION)?;
+    m.add_function(wrap_pyfunction!(abi_version, m)?)?;
+    m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_get, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_set_level, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_get_level, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_effective_level, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_is_enabled_for, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_set_propagate, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_add_handler, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_remove_handler, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_log, m)?)?;
+    m.add_function(wrap_pyfunction!(formatter_new, m)?)?;
+    m.add_function(wrap_pyfunction!(formatter_free, m)?)?;
+    m.add_function(wrap_pyfunction!(stream_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(callback::callback_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_free, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_flush, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_close, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_level, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_formatter, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(flush_all, m)?)?;
+    m.add_function(wrap_pyfunction!(shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(add_level_name, m)?)?;
+    m.add_function(wrap_pyfunction!(struct_sizes, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+"""Chooses the engine binding: the native extension (PyO3, the default) or
+the cffi fallback. ``FEMTOLOGGING_BACKEND=native|cffi`` forces one; without
+it, cffi is used only when the extension cannot be imported.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+
+def _load() -> tuple[ModuleType, str]:
+    requested = os.environ.get("FEMTOLOGGING_BACKEND", "").strip().lower()
+    if requested not in ("", "native", "cffi"):
+        raise ImportError(f"FEMTOLOGGING_BACKEND={requested!r}: expected 'native' or 'cffi'")
+    if requested != "cffi":
+        try:
+            from . import _femtologging
+
+            return _femtologging, "native"
+        except ImportError:
+            if requested == "native":
+                raise
+    from . import _cffi_backend
+
+    return _cffi_backend, "cffi"
+
+
+engine, BACKEND = _load()

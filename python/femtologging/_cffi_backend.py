@@ -1,0 +1,207 @@
+"""The cffi backend: the same engine functions as ``_femtologging``, over
+``libfemtologging.so`` loaded in ABI mode (no compiler needed at install
+time). Used when the native extension cannot load, or when
+``FEMTOLOGGING_BACKEND=cffi``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import cffi
+
+from ._errors import error_for_status
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_STATUS_DROPPED = 1
+
+ffi = cffi.FFI()
+with open(os.path.join(_HERE, "include", "femtologging_cffi.h"), encoding="utf-8") as _cdef:
+    ffi.cdef(_cdef.read())
+lib = ffi.dlopen(os.path.join(_HERE, "libfemtologging.so"))
+
+ABI_VERSION = 1
+if lib.femto_abi_version() != ABI_VERSION or lib.FEMTO_ABI_VERSION != ABI_VERSION:
+    raise ImportError(
+        f"libfemtologging ABI {lib.femto_abi_version()} does not match the cffi backend (ABI {ABI_VERSION}); "
+        "reinstall femtologging"
+    )
+
+
+def _check(status: int) -> int:
+    if status >= 7000:
+        raise error_for_status(status, ffi.string(lib.femto_last_error()).decode("utf-8", "replace"))
+    return status
+
+
+def _str(text: str | None) -> tuple[object, int]:
+    if text is None:
+        return ffi.NULL, 0
+    data = text.encode("utf-8", "surrogateescape")
+    return data, len(data)
+
+
+def abi_version() -> int:
+    return lib.femto_abi_version()
+
+
+def version() -> str:
+    return ffi.string(lib.femto_version()).decode()
+
+
+def logger_get(name: str) -> object:
+    out = ffi.new("const femto_logger **")
+    data, size = _str(name)
+    _check(lib.femto_logger_get(data, size, out))
+    return out[0]
+
+
+def logger_set_level(logger: object, level: int) -> None:
+    _check(lib.femto_logger_set_level(logger, level))
+
+
+def logger_get_level(logger: object) -> int:
+    out = ffi.new("int32_t *")
+    _check(lib.femto_logger_get_level(logger, out))
+    return out[0]
+
+
+def logger_effective_level(logger: object) -> int:
+    out = ffi.new("int32_t *")
+    _check(lib.femto_logger_get_effective_level(logger, out))
+    return out[0]
+
+
+def logger_is_enabled_for(logger: object, level: int) -> bool:
+    return bool(lib.femto_logger_is_enabled_for(logger, level))
+
+
+def logger_set_propagate(logger: object, propagate: bool) -> None:
+    _check(lib.femto_logger_set_propagate(logger, propagate))
+
+
+def logger_add_handler(logger: object, handler: object) -> None:
+    _check(lib.femto_logger_add_handler(logger, handler))
+
+
+def logger_remove_handler(logger: object, handler: object) -> None:
+    _check(lib.femto_logger_remove_handler(logger, handler))
+
+
+def logger_log(
+    logger: object,
+    level: int,
+    message: str,
+    pathname: str,
+    lineno: int,
+    func_name: str,
+    thread_name: str,
+    exc_text: str | None = None,
+    stack: str | None = None,
+) -> bool:
+    args = ffi.new("femto_log_args *")
+    args.size = ffi.sizeof("femto_log_args")
+    args.level = level
+    keep = []  # the encoded bytes must outlive the call
+    for field, text in (
+        ("message", message),
+        ("file", pathname),
+        ("function", func_name),
+        ("thread_name", thread_name),
+        ("exception", exc_text),
+        ("stack", stack),
+    ):
+        data, size = _str(text)
+        keep.append(data)
+        target = getattr(args, field)
+        target.ptr = data if data is ffi.NULL else ffi.from_buffer(data)
+        target.len = size
+    args.line = lineno
+    return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_DROPPED
+
+
+def formatter_new(style: int, fmt: str, datefmt: str | None = None) -> object:
+    out = ffi.new("femto_formatter **")
+    fmt_data, fmt_size = _str(fmt)
+    date_data, date_size = _str(datefmt)
+    _check(lib.femto_formatter_new(style, fmt_data, fmt_size, date_data, date_size, out))
+    return out[0]
+
+
+def formatter_free(formatter: object) -> None:
+    lib.femto_formatter_free(formatter)
+
+
+def _options(level: int, formatter: object, capacity: int, overflow: int, timeout_ms: int) -> object:
+    options = ffi.new("femto_handler_options *")
+    options.size = ffi.sizeof("femto_handler_options")
+    options.capacity = capacity
+    options.overflow = overflow
+    options.timeout_ms = timeout_ms
+    options.level = level
+    options.formatter = formatter or ffi.NULL
+    return options
+
+
+def stream_handler_new(
+    fd: int, level: int = 0, formatter: object = 0, capacity: int = 0, overflow: int = 0, timeout_ms: int = 0
+) -> object:
+    out = ffi.new("femto_handler **")
+    _check(lib.femto_stream_handler_new(fd, _options(level, formatter, capacity, overflow, timeout_ms), out))
+    return out[0]
+
+
+def file_handler_new(
+    path: str,
+    truncate: bool,
+    level: int = 0,
+    formatter: object = 0,
+    capacity: int = 0,
+    overflow: int = 0,
+    timeout_ms: int = 0,
+) -> object:
+    out = ffi.new("femto_handler **")
+    data, size = _str(path)
+    options = _options(level, formatter, capacity, overflow, timeout_ms)
+    _check(lib.femto_file_handler_new(data, size, truncate, options, out))
+    return out[0]
+
+
+def handler_free(handler: object) -> None:
+    lib.femto_handler_free(handler)
+
+
+def handler_flush(handler: object, timeout_ms: int) -> bool:
+    return _check(lib.femto_handler_flush(handler, timeout_ms)) == 0
+
+
+def handler_close(handler: object, timeout_ms: int) -> bool:
+    return _check(lib.femto_handler_close(handler, timeout_ms)) == 0
+
+
+def handler_set_level(handler: object, level: int) -> None:
+    _check(lib.femto_handler_set_level(handler, level))
+
+
+def handler_set_formatter(handler: object, formatter: object) -> None:
+    _check(lib.femto_handler_set_formatter(handler, formatter))
+
+
+def handler_stats(handler: object) -> tuple[int, int, int]:
+    stats = ffi.new("femto_handler_stats *")
+    stats.size = ffi.sizeof("femto_handler_stats")
+    _check(lib.femto_handler_stats_get(handler, stats))
+    return stats.written, stats.dropped, stats.errors
+
+
+def flush_all(timeout_ms: int) -> bool:
+    return _check(lib.femto_flush_all(timeout_ms)) == 0
+
+
+def shutdown(timeout_ms: int) -> bool:
+    return _check(lib.femto_shutdown(timeout_ms)) == 0
+
+
+def add_level_name(level: int, name: str) -> None:
+    data, size = _str(name)
+    _check(lib.femto_add_level_name(level, data, size))

@@ -1,0 +1,71 @@
+"""Level numbers and names, as in the standard library's ``logging``."""
+
+from __future__ import annotations
+
+from ._backend import engine
+
+CRITICAL = 50
+FATAL = CRITICAL
+ERROR = 40
+WARNING = 30
+WARN = WARNING
+INFO = 20
+DEBUG = 10
+TRACE = 5
+NOTSET = 0
+
+_level_to_name: dict[int, str] = {
+    CRITICAL: "CRITICAL",
+    ERROR: "ERROR",
+    WARNING: "WARNING",
+    INFO: "INFO",
+    DEBUG: "DEBUG",
+    TRACE: "TRACE",
+    NOTSET: "NOTSET",
+}
+_name_to_level: dict[str, int] = {
+    "CRITICAL": CRITICAL,
+    "FATAL": FATAL,
+    "ERROR": ERROR,
+    "WARN": WARNING,
+    "WARNING": WARNING,
+    "INFO": INFO,
+    "DEBUG": DEBUG,
+    "TRACE": TRACE,
+    "NOTSET": NOTSET,
+}
+
+
+def addLevelName(level: int, levelName: str) -> None:  # noqa: N802, N803 (stdlib names)
+    """Associates ``levelName`` with ``level`` (also in native formatters)."""
+    engine.add_level_name(level, levelName)
+    _level_to_name[level] = levelName
+    _name_to_level[levelName] = level
+
+
+def getLevelName(level: int | str) -> int | str:  # noqa: N802
+    """stdlib semantics: a name for a number, a number for a name, else ``"Level %s"``."""
+    result = _level_to_name.get(level) if isinstance(level, int) else None
+    if result is not None:
+        return result
+    result = _name_to_level.get(level) if isinstance(level, str) else None
+    if result is not None:
+        return result
+    return f"Level {level}"
+
+
+def getLevelNamesMapping() -> dict[str, int]:  # noqa: N802
+    return dict(_name_to_level)
+
+
+def check_level(level: int | str) -> int:
+    """A level number from a number or a registered name (``ValueError``/``TypeError`` otherwise)."""
+    if isinstance(level, bool) or not isinstance(level, (int, str)):
+        raise TypeError(f"Level not an integer or a valid string: {level!r}")
+    if isinstance(level, int):
+        if level < 0:
+            raise ValueError(f"Level must not be negative: {level}")
+        return level
+    if level not in _name_to_level:
+        raise ValueError(f"Unknown level: {level!r}")
+    return _name_to_level[level]
