@@ -21,8 +21,8 @@ CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 APT_TEST := valgrind
 APT_BENCH := libspdlog-dev pkg-config g++
 
-.PHONY: help demo test build header check-header lint test-rust test-c test-cdef \
-        bench tools apt-test apt-bench venv clean
+.PHONY: help demo test build header check-header lint lint-python test-rust test-c test-cdef \
+        wheel python test-python bench tools apt-test apt-bench venv clean
 
 help:
 	@echo "make demo   build the library and run the C examples, showing their output files"
@@ -95,7 +95,25 @@ test-c: build apt-test
 test-cdef: build venv
 	$(VENV)/bin/python tools/check_cdef.py $(CDEF) $(LIBDIR)/libfemtologging.so
 
-test: apt-test tools venv check-header lint test-rust test-c test-cdef
+# The wheel `pip install .` would build (one engine inside), installed into .venv.
+WHEEL_DIR := $(BUILD)/wheel
+wheel: venv
+	rm -rf $(WHEEL_DIR)
+	$(VENV)/bin/pip wheel . -q --no-deps --disable-pip-version-check -w $(WHEEL_DIR)
+
+python: wheel
+	$(VENV)/bin/pip install -q --no-deps --force-reinstall --disable-pip-version-check $(WHEEL_DIR)/*.whl
+
+lint-python: venv
+	$(VENV)/bin/ruff check python tests tools bench build_backend
+	$(VENV)/bin/ruff format --check python tests tools bench build_backend
+
+# The whole suite once per backend.
+test-python: python
+	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=native $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
+	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
+
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cdef test-python
 	@echo "make test: every layer passed"
 
 # ---- demo and benchmarks ---------------------------------------------------

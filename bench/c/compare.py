@@ -91,7 +91,8 @@ def main():
         f"{args.repeats} interleaved runs per peer; ns per record (total = first call until the "
         f"file is complete and the logger shut down; producer = the logging call alone).",
         "",
-        "| workload | peer | total min | total median | producer min | producer median | femtologging total / peer (min) |",
+        "| workload | peer | total min | total median | producer min | producer median "
+        "| femtologging total / peer (min) |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for title, samples, failures in rows:

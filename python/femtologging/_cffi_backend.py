@@ -205,3 +205,44 @@ def shutdown(timeout_ms: int) -> bool:
 def add_level_name(level: int, name: str) -> None:
     data, size = _str(name)
     _check(lib.femto_add_level_name(level, data, size))
+
+
+# Python sinks: the worker thread calls ``sink(text)`` per record and
+# ``sink(None)`` per batch. The engine owns the handle from the call on and
+# releases it through ``_destroy`` exactly once.
+_sinks: dict[int, object] = {}
+
+
+@ffi.callback("int32_t(void *, const femto_record *, const char *, size_t)", onerror=lambda *_: 1)
+def _write(user_data: object, record: object, text: object, length: int) -> int:  # noqa: ARG001
+    ffi.from_handle(user_data)(ffi.unpack(text, length).decode("utf-8"))
+    return 0
+
+
+@ffi.callback("int32_t(void *)", onerror=lambda *_: 1)
+def _flush(user_data: object) -> int:
+    ffi.from_handle(user_data)(None)
+    return 0
+
+
+@ffi.callback("void(void *)")
+def _destroy(user_data: object) -> None:
+    _sinks.pop(int(ffi.cast("uintptr_t", user_data)), None)
+
+
+def callback_handler_new(
+    sink: object, level: int = 0, formatter: object = 0, capacity: int = 0, overflow: int = 0, timeout_ms: int = 0
+) -> object:
+    handle = ffi.new_handle(sink)
+    _sinks[int(ffi.cast("uintptr_t", handle))] = handle
+    out = ffi.new("femto_handler **")
+    options = _options(level, formatter, capacity, overflow, timeout_ms)
+    _check(lib.femto_callback_handler_new(_write, _flush, handle, _destroy, options, out))
+    return out[0]
+
+
+def struct_sizes() -> list[tuple[str, int]]:
+    return [
+        (name, ffi.sizeof(name))
+        for name in ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
+    ]

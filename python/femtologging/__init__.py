@@ -1,0 +1,131 @@
+"""femtologging: a faster, drop-in ``logging`` whose I/O runs on native threads.
+
+``import femtologging as logging`` and keep your code. Records go to an
+engine shared with C extensions and native code in the same process (one
+logger registry, one set of handler threads); see ``docs/python.md``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+
+from ._backend import BACKEND, engine
+from ._config import BASIC_FORMAT, basicConfig
+from ._errors import FemtoError, FemtoOSError, FemtoValueError
+from ._formatter import Formatter
+from ._handlers import FileHandler, Handler, StreamHandler
+from ._levels import (
+    CRITICAL,
+    DEBUG,
+    ERROR,
+    FATAL,
+    INFO,
+    NOTSET,
+    TRACE,
+    WARN,
+    WARNING,
+    addLevelName,
+    getLevelName,
+    getLevelNamesMapping,
+)
+from ._logger import Logger, getLogger, root
+from ._paths import get_include, get_library_dir, get_pkgconfig_dir
+
+__all__ = [
+    "BACKEND",
+    "BASIC_FORMAT",
+    "CRITICAL",
+    "DEBUG",
+    "ERROR",
+    "FATAL",
+    "INFO",
+    "NOTSET",
+    "TRACE",
+    "WARN",
+    "WARNING",
+    "FemtoError",
+    "FemtoFileHandler",
+    "FemtoLogger",
+    "FemtoOSError",
+    "FemtoStreamHandler",
+    "FemtoValueError",
+    "FileHandler",
+    "Formatter",
+    "Handler",
+    "Logger",
+    "StreamHandler",
+    "addLevelName",
+    "basicConfig",
+    "critical",
+    "debug",
+    "error",
+    "exception",
+    "getLevelName",
+    "getLevelNamesMapping",
+    "getLogger",
+    "get_include",
+    "get_library_dir",
+    "get_logger",
+    "get_pkgconfig_dir",
+    "info",
+    "log",
+    "root",
+    "shutdown",
+    "warning",
+]
+
+__version__ = engine.version()
+
+# The roadmap's names.
+FemtoLogger = Logger
+FemtoStreamHandler = StreamHandler
+FemtoFileHandler = FileHandler
+get_logger = getLogger
+
+#: How long shutdown() waits for the handlers to drain (also at exit).
+SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING_SHUTDOWN_TIMEOUT_MS", "30000"))
+
+
+def shutdown() -> None:
+    """Drains every handler and stops its worker thread (runs at exit too)."""
+    engine.shutdown(SHUTDOWN_TIMEOUT_MS)
+
+
+atexit.register(shutdown)
+
+
+def _root_log(method: str, msg: object, *args: object, **kwargs: object) -> None:
+    if not root.handlers:
+        basicConfig()
+    getattr(root, method)(msg, *args, **kwargs)
+
+
+def critical(msg: object, *args: object, **kwargs: object) -> None:
+    _root_log("critical", msg, *args, **kwargs)
+
+
+def error(msg: object, *args: object, **kwargs: object) -> None:
+    _root_log("error", msg, *args, **kwargs)
+
+
+def exception(msg: object, *args: object, **kwargs: object) -> None:
+    _root_log("exception", msg, *args, **kwargs)
+
+
+def warning(msg: object, *args: object, **kwargs: object) -> None:
+    _root_log("warning", msg, *args, **kwargs)
+
+
+def info(msg: object, *args: object, **kwargs: object) -> None:
+    _root_log("info", msg, *args, **kwargs)
+
+
+def debug(msg: object, *args: object, **kwargs: object) -> None:
+    _root_log("debug", msg, *args, **kwargs)
+
+
+def log(level: int, msg: object, *args: object, **kwargs: object) -> None:
+    if not root.handlers:
+        basicConfig()
+    root.log(level, msg, *args, **kwargs)

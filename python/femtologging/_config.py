@@ -1,0 +1,51 @@
+"""``basicConfig``, as in the standard library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._formatter import Formatter
+from ._handlers import FileHandler, Handler, StreamHandler
+from ._logger import root
+
+BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"
+
+
+def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
+    """Configures the root logger once (again with ``force=True``)."""
+    force = kwargs.pop("force", False)
+    if force:
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+            handler.close()
+    if root.handlers:
+        return
+    handlers: list[Handler] | None = kwargs.pop("handlers", None)
+    stream = kwargs.pop("stream", None)
+    filename = kwargs.pop("filename", None)
+    if handlers is not None and (stream is not None or filename is not None):
+        raise ValueError("'stream' or 'filename' should not be specified together with 'handlers'")
+    if stream is not None and filename is not None:
+        raise ValueError("'stream' and 'filename' should not be specified together")
+    mode = kwargs.pop("filemode", "a")
+    encoding = kwargs.pop("encoding", None)
+    errors = kwargs.pop("errors", "backslashreplace")
+    style = kwargs.pop("style", "%")
+    fmt = kwargs.pop("format", BASIC_FORMAT if style == "%" else None)
+    datefmt = kwargs.pop("datefmt", None)
+    level = kwargs.pop("level", None)
+    if kwargs:
+        raise ValueError(f"Unrecognised argument(s): {', '.join(kwargs)}")
+    if handlers is None:
+        if filename is not None:
+            file_errors = None if errors == "backslashreplace" else errors
+            handlers = [FileHandler(filename, mode, encoding=encoding, errors=file_errors)]
+        else:
+            handlers = [StreamHandler(stream)]
+    formatter = Formatter(fmt, datefmt, style)
+    for handler in handlers:
+        if handler.formatter is None:
+            handler.setFormatter(formatter)
+        root.addHandler(handler)
+    if level is not None:
+        root.setLevel(level)

@@ -1,0 +1,169 @@
+"""Handlers backed by engine handlers: each has its own queue and worker
+thread. Streams without a file descriptor the engine can own (StringIO, a
+replaced ``sys.stderr``) are written by the worker through a Python sink."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from ._backend import engine
+from ._formatter import Formatter
+from ._levels import NOTSET, check_level
+
+#: How long flush() and close() wait for a handler's queue to drain.
+DRAIN_TIMEOUT_MS = 60_000
+
+_OVERFLOW = {"block": 0, "drop": 1, "timeout": 2}
+
+
+class Handler:
+    """Base class of femtologging's handlers.
+
+    ``capacity`` is the queue length; ``overflow`` is ``"block"`` (default:
+    nothing is lost), ``"drop"`` or ``"timeout"`` (waits ``timeout_ms``).
+    """
+
+    def __init__(self, level: int | str = NOTSET) -> None:
+        self._level = check_level(level)
+        self.formatter: Formatter | None = None
+        self.name: str | None = None
+        self._handle: object = None
+
+    def _open(self, make: object, capacity: int, overflow: str, timeout_ms: int) -> None:
+        if overflow not in _OVERFLOW:
+            raise ValueError(f"overflow must be one of {sorted(_OVERFLOW)}, not {overflow!r}")
+        if capacity < 0:
+            raise ValueError("capacity must not be negative")
+        self._handle = make(self._level, 0, capacity, _OVERFLOW[overflow], timeout_ms)  # type: ignore[operator]
+
+    @property
+    def level(self) -> int:
+        return self._level
+
+    def setLevel(self, level: int | str) -> None:  # noqa: N802 (stdlib name)
+        self._level = check_level(level)
+        if self._handle:
+            engine.handler_set_level(self._handle, self._level)
+
+    def setFormatter(self, fmt: Formatter | None) -> None:  # noqa: N802
+        self.formatter = fmt
+        if self._handle:
+            engine.handler_set_formatter(self._handle, (fmt or Formatter())._handle)
+
+    def flush(self) -> None:
+        """Waits until every record handed to this handler is written."""
+        if self._handle:
+            engine.handler_flush(self._handle, DRAIN_TIMEOUT_MS)
+
+    def close(self) -> None:
+        """Drains the queue and stops the worker; later records are dropped (and counted)."""
+        if self._handle:
+            engine.handler_close(self._handle, DRAIN_TIMEOUT_MS)
+
+    def get_dropped(self) -> int:
+        """Records lost to a full queue (``drop``/``timeout``) or to a closed handler."""
+        return engine.handler_stats(self._handle)[1] if self._handle else 0
+
+    def __del__(self) -> None:
+        handle = getattr(self, "_handle", None)
+        if handle:
+            engine.handler_free(handle)
+            self._handle = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} ({_level_name(self._level)})>"
+
+
+def _level_name(level: int) -> str:
+    from ._levels import getLevelName
+
+    return str(getLevelName(level))
+
+
+class StreamHandler(Handler):
+    """Writes to a stream (default ``sys.stderr`` as bound at construction)."""
+
+    terminator = "\n"
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        super().__init__()
+        self.stream = sys.stderr if stream is None else stream
+        if self.stream is sys.__stderr__ and _fileno(self.stream) == 2:
+            # The process's own stderr: the worker writes to the descriptor.
+            def make(*args: int) -> object:
+                return engine.stream_handler_new(2, *args)
+        else:
+            make = self._python_sink
+        self._open(make, capacity, overflow, timeout_ms)
+
+    def _python_sink(self, *args: int) -> object:
+        stream = self.stream
+        terminator = self.terminator
+
+        def sink(text: str | None) -> None:
+            if text is None:
+                flush = getattr(stream, "flush", None)
+                if flush is not None:
+                    flush()
+            else:
+                stream.write(text + terminator)
+
+        return engine.callback_handler_new(sink, *args)
+
+    def __repr__(self) -> str:
+        name = getattr(self.stream, "name", "")
+        return f"<{type(self).__name__} {name} ({_level_name(self.level)})>".replace("  ", " ")
+
+
+def _fileno(stream: object) -> int:
+    try:
+        return stream.fileno()  # type: ignore[attr-defined,no-any-return]
+    except (AttributeError, OSError, ValueError):
+        return -1
+
+
+class FileHandler(StreamHandler):
+    """Appends to (mode ``"a"``) or rewrites (mode ``"w"``) a file, as UTF-8.
+
+    The worker thread owns the file; records from Python, C extensions and
+    forked children can share it (every write appends).
+    """
+
+    def __init__(
+        self,
+        filename: str | os.PathLike[str],
+        mode: str = "a",
+        encoding: str | None = None,
+        delay: bool = False,  # noqa: ARG002 (the file is opened at once)
+        errors: str | None = None,
+        *,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        Handler.__init__(self)
+        if mode not in ("a", "w"):
+            raise ValueError(f"FileHandler mode must be 'a' or 'w', not {mode!r}")
+        if encoding not in (None, "utf-8", "utf8", "UTF-8") or errors not in (None, "strict"):
+            raise ValueError("FileHandler writes UTF-8; other encodings are not supported yet")
+        self.baseFilename = os.path.abspath(os.fspath(filename))
+        self.mode = mode
+        self.encoding = encoding
+        self.stream = None  # type: ignore[assignment]
+
+        def make(*args: int) -> object:
+            return engine.file_handler_new(self.baseFilename, mode == "w", *args)
+
+        self._open(make, capacity, overflow, timeout_ms)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.baseFilename} ({_level_name(self.level)})>"

@@ -1,0 +1,218 @@
+"""Loggers: thin Python objects over the engine's registry. The level check
+and the dispatch to handlers happen in the engine; Python only gathers what
+stdlib puts on a record (message, caller, thread name, exception text)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Mapping
+from types import FrameType, TracebackType
+from typing import Any
+
+from ._backend import engine
+from ._handlers import Handler
+from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
+
+ExcInfo = (
+    bool
+    | BaseException
+    | tuple[type[BaseException], BaseException, TracebackType | None]
+    | tuple[None, None, None]
+    | None
+)
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_lock = threading.RLock()
+_loggers: dict[str, Logger] = {}
+
+
+class Logger:
+    """stdlib ``logging.Logger`` over an engine logger (the roadmap's ``FemtoLogger``)."""
+
+    def __init__(self, name: str, handle: object) -> None:
+        self.name = name
+        self._handle = handle
+        self.handlers: list[Handler] = []
+        self._propagate = True
+        self.disabled = False
+
+    # ---- configuration ---------------------------------------------------
+
+    @property
+    def level(self) -> int:
+        return engine.logger_get_level(self._handle)
+
+    def setLevel(self, level: int | str) -> None:  # noqa: N802 (stdlib name)
+        engine.logger_set_level(self._handle, check_level(level))
+
+    def getEffectiveLevel(self) -> int:  # noqa: N802
+        return engine.logger_effective_level(self._handle)
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802
+        return not self.disabled and engine.logger_is_enabled_for(self._handle, level)
+
+    @property
+    def propagate(self) -> bool:
+        return self._propagate
+
+    @propagate.setter
+    def propagate(self, value: bool) -> None:
+        self._propagate = bool(value)
+        engine.logger_set_propagate(self._handle, self._propagate)
+
+    @property
+    def parent(self) -> Logger | None:
+        if self.name == "root":
+            return None
+        head, _, _ = self.name.rpartition(".")
+        return getLogger(head or None)
+
+    def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
+        with _lock:
+            if hdlr not in self.handlers:
+                engine.logger_add_handler(self._handle, hdlr._handle)
+                self.handlers.append(hdlr)
+
+    def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
+        with _lock:
+            if hdlr in self.handlers:
+                engine.logger_remove_handler(self._handle, hdlr._handle)
+                self.handlers.remove(hdlr)
+
+    def hasHandlers(self) -> bool:  # noqa: N802
+        logger: Logger | None = self
+        while logger is not None:
+            if logger.handlers:
+                return True
+            logger = logger.parent if logger.propagate else None
+        return False
+
+    def getChild(self, suffix: str) -> Logger:  # noqa: N802
+        name = suffix if self.name == "root" else f"{self.name}.{suffix}"
+        return getLogger(name)
+
+    # ---- logging -----------------------------------------------------------
+
+    def trace(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(TRACE):
+            self._log(TRACE, msg, args, **kwargs)
+
+    def debug(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(DEBUG):
+            self._log(DEBUG, msg, args, **kwargs)
+
+    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(INFO):
+            self._log(INFO, msg, args, **kwargs)
+
+    def warning(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(WARNING):
+            self._log(WARNING, msg, args, **kwargs)
+
+    def error(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(ERROR):
+            self._log(ERROR, msg, args, **kwargs)
+
+    def exception(self, msg: object, *args: object, exc_info: ExcInfo = True, **kwargs: Any) -> None:
+        self.error(msg, *args, exc_info=exc_info, **kwargs)
+
+    def critical(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(CRITICAL):
+            self._log(CRITICAL, msg, args, **kwargs)
+
+    fatal = critical
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if not isinstance(level, int):
+            raise TypeError("level must be an integer")
+        if self.isEnabledFor(level):
+            self._log(level, msg, args, **kwargs)
+
+    def _log(
+        self,
+        level: int,
+        msg: object,
+        args: tuple[object, ...],
+        exc_info: ExcInfo = None,
+        extra: Mapping[str, object] | None = None,  # noqa: ARG002 (key-values: next step)
+        stack_info: bool = False,
+        stacklevel: int = 1,
+    ) -> None:
+        if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
+            message = str(msg) % args[0]  # stdlib: a single mapping argument
+        else:
+            message = str(msg) % args if args else str(msg)
+        frame = _caller(stacklevel)
+        if frame is not None:
+            code = frame.f_code
+            pathname, lineno, func_name = code.co_filename, frame.f_lineno, code.co_name
+        else:
+            pathname, lineno, func_name = "(unknown file)", 0, "(unknown function)"
+        exc_text = _exception_text(exc_info) if exc_info else None
+        stack = _stack_text(frame) if stack_info else None
+        engine.logger_log(
+            self._handle,
+            level,
+            message,
+            pathname,
+            lineno or 0,
+            func_name,
+            threading.current_thread().name,
+            exc_text,
+            stack,
+        )
+
+    def __repr__(self) -> str:
+        from ._levels import getLevelName
+
+        return f"<{type(self).__name__} {self.name} ({getLevelName(self.getEffectiveLevel())})>"
+
+
+def _caller(stacklevel: int) -> FrameType | None:
+    """The frame that called the logging method, skipping femtologging's own
+    frames, then ``stacklevel - 1`` more (stdlib semantics)."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == _PACKAGE_DIR:
+        frame = frame.f_back
+    for _ in range(max(stacklevel, 1) - 1):
+        if frame is None or frame.f_back is None:
+            break
+        frame = frame.f_back
+    return frame
+
+
+def _exception_text(exc_info: ExcInfo) -> str | None:
+    if isinstance(exc_info, BaseException):
+        info = (type(exc_info), exc_info, exc_info.__traceback__)
+    elif isinstance(exc_info, tuple):
+        info = exc_info
+    else:
+        info = sys.exc_info()
+    if info[0] is None:
+        return "NoneType: None"
+    return "".join(traceback.format_exception(*info)).rstrip("\n")
+
+
+def _stack_text(frame: FrameType | None) -> str:
+    lines = traceback.format_list(traceback.extract_stack(frame))
+    return ("Stack (most recent call last):\n" + "".join(lines)).rstrip("\n")
+
+
+def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
+    """The logger called ``name`` (the root logger for ``None`` or ``""``)."""
+    key = "root" if not name or name == "root" else name
+    logger = _loggers.get(key)
+    if logger is not None:
+        return logger
+    with _lock:
+        logger = _loggers.get(key)
+        if logger is None:
+            logger = Logger(key, engine.logger_get(key))
+            _loggers[key] = logger
+        return logger
+
+
+root = getLogger()

@@ -1,0 +1,159 @@
+"""Differential tests: the same program under stdlib ``logging`` and under
+femtologging must write the same log files (volatile fields masked).
+
+Each handler writes its own file: handlers run on their own worker threads,
+so two handlers sharing one file interleave in no fixed order (stdlib calls
+them one after the other), which is a documented difference."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+PROGRAMS: dict[str, str] = {
+    "basic_config_default_format": """
+        logging.basicConfig(filename=OUT, level=logging.DEBUG)
+        logging.getLogger("app").debug("debug %s", 1)
+        logging.getLogger("app.db").warning("disk %d%% full", 95)
+        logging.error("from the root")
+    """,
+    "levels_and_inheritance": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s %(name)s %(message)s")
+        a = logging.getLogger("a")
+        b = logging.getLogger("a.b")
+        a.setLevel("INFO")
+        b.debug("hidden"); b.info("shown"); b.setLevel(logging.ERROR); b.warning("hidden"); b.error("shown")
+        a.info("%s %s %s", b.getEffectiveLevel(), a.getEffectiveLevel(), logging.getLogger("a.b.c").getEffectiveLevel())
+    """,
+    "args_mapping_and_non_strings": """
+        logging.basicConfig(filename=OUT, format="%(message)s", level=logging.INFO)
+        log = logging.getLogger("args")
+        log.info("%(user)s logged in from %(ip)s", {"user": "ann", "ip": "10.0.0.1"})
+        log.info(42); log.info(["a", 1]); log.info("%r and %5.2f", "x", 3.14159); log.info("100%")
+    """,
+    "exception_and_exc_info": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s:%(message)s")
+        log = logging.getLogger("exc")
+        try:
+            {}["missing"]
+        except KeyError as error:
+            log.exception("lookup")
+            log.error("again", exc_info=error)
+            log.warning("tuple", exc_info=sys.exc_info())
+        log.exception("no active exception")
+    """,
+    "propagation": """
+        root_handler = logging.FileHandler(OUT)
+        root_handler.setFormatter(logging.Formatter("root %(name)s %(message)s"))
+        logging.getLogger().addHandler(root_handler)
+        app = logging.getLogger("app")
+        app.setLevel(logging.INFO)
+        own = logging.FileHandler(OUT + ".app")
+        own.setFormatter(logging.Formatter("app %(name)s %(message)s"))
+        app.addHandler(own)
+        logging.getLogger("app.web").info("both")
+        app.propagate = False
+        logging.getLogger("app.web").info("app only")
+        own.close(); root_handler.close()
+    """,
+    "brace_style_with_specs": """
+        logging.basicConfig(filename=OUT, style="{", format="[{levelname:^10}] {name:>8}: {message}", level=10)
+        logging.getLogger("web").info("started"); logging.getLogger("db").error("x={}".format(1))
+    """,
+    "dollar_style": """
+        logging.basicConfig(filename=OUT, style="$", format="$levelname ${name}: $message $$", level=10)
+        logging.getLogger("svc").warning("careful")
+    """,
+    "percent_widths_and_numbers": """
+        logging.basicConfig(filename=OUT, format="%(levelname)-8s|%(levelno)03d|%(name)10s|%(message).5s", level=1)
+        logging.getLogger("short").critical("truncated message"); logging.getLogger("x").log(15, "custom")
+    """,
+    "custom_level_names": """
+        logging.addLevelName(25, "NOTICE")
+        logging.basicConfig(filename=OUT, format="%(levelname)s %(levelno)d %(message)s", level=1)
+        log = logging.getLogger("custom")
+        log.log(25, "noticed"); log.log(35, "unnamed"); log.log(7, "low")
+        log.info("%s %s %s", logging.getLevelName(25), logging.getLevelName("NOTICE"), logging.getLevelName(35))
+    """,
+    "caller_fields": """
+        fmt = "%(filename)s %(module)s %(funcName)s %(lineno)d %(message)s"
+        logging.basicConfig(filename=OUT, format=fmt, level=10)
+        def outer():
+            inner()
+        def inner():
+            logging.getLogger("caller").info("here")
+            logging.getLogger("caller").info("one up", stacklevel=2)
+        outer()
+    """,
+    "handler_levels": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s %(message)s", level=logging.DEBUG)
+        logging.getLogger().handlers[0].setLevel(logging.WARNING)
+        log = logging.getLogger("hl")
+        for level in (10, 20, 30, 40, 50):
+            log.log(level, "level %d", level)
+    """,
+    "two_files_two_formats": """
+        log = logging.getLogger("two")
+        log.setLevel(logging.DEBUG)
+        first = logging.FileHandler(OUT); first.setFormatter(logging.Formatter("1 %(message)s"))
+        second = logging.FileHandler(OUT + ".second"); second.setFormatter(logging.Formatter("2 %(levelname)s"))
+        second.setLevel(logging.ERROR)
+        log.addHandler(first); log.addHandler(second)
+        log.info("a"); log.error("b")
+        first.close(); second.close()
+    """,
+    "is_enabled_for_and_effective_levels": """
+        logging.basicConfig(filename=OUT, format="%(message)s")
+        log = logging.getLogger("q.r")
+        results = [log.isEnabledFor(level) for level in (10, 20, 30, 40)]
+        logging.getLogger("q").setLevel(logging.DEBUG)
+        results += [log.isEnabledFor(10), log.getEffectiveLevel(), log.level, logging.getLogger().level]
+        log.warning("%s", results)
+    """,
+    "module_level_functions_auto_configure": """
+        logging.basicConfig(filename=OUT)
+        logging.warning("w"); logging.info("not shown"); logging.critical("c %d", 1)
+        logging.log(logging.ERROR, "e")
+    """,
+    "stack_info": """
+        logging.basicConfig(filename=OUT, format="%(message)s")
+        def where():
+            logging.getLogger("st").warning("with stack", stack_info=True)
+        where()
+    """,
+    "unicode_and_newlines": """
+        logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
+        logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")
+    """,
+}
+
+MASKS = [
+    (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"), "<asctime>"),
+    (re.compile(r'File "[^"]*script\.py"'), 'File "script.py"'),
+]
+
+
+def run(program: str, implementation: str, tmp_path) -> str:
+    header = "import logging" if implementation == "stdlib" else "import femtologging as logging"
+    out = tmp_path / f"{implementation}.log"
+    source = f"import sys\n{header}\nOUT = {str(out)!r}\n" + textwrap.dedent(program)
+    script = tmp_path / "script.py"
+    script.write_text(source, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    files = sorted(tmp_path.glob(f"{implementation}.log*"))
+    text = "".join(f"== {f.name.replace(implementation, 'out')}\n{f.read_text(encoding='utf-8')}" for f in files)
+    for pattern, replacement in MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_same_output_as_stdlib(name, tmp_path):
+    expected = run(PROGRAMS[name], "stdlib", tmp_path)
+    actual = run(PROGRAMS[name], "femtologging", tmp_path)
+    assert actual == expected

@@ -1,0 +1,194 @@
+"""The stdlib surface implemented so far, on the active backend."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import femtologging as logging
+import pytest
+
+
+@pytest.fixture
+def logger(request):
+    log = logging.getLogger(f"tests.{request.node.name}".replace("[", "_").replace("]", "_"))
+    log.setLevel(logging.DEBUG)
+    yield log
+    for handler in log.handlers[:]:
+        log.removeHandler(handler)
+        handler.close()
+
+
+@pytest.fixture
+def captured(logger):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s:%(name)s:%(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+
+    def text() -> str:
+        handler.flush()
+        return stream.getvalue()
+
+    return text
+
+
+def test_get_logger_returns_one_logger_per_name():
+    assert logging.getLogger("a.b") is logging.getLogger("a.b")
+    assert logging.getLogger() is logging.root is logging.getLogger("root")
+    assert logging.getLogger("a.b").parent is logging.getLogger("a")
+    assert logging.getLogger("a").getChild("b") is logging.getLogger("a.b")
+    assert logging.get_logger is logging.getLogger and logging.FemtoLogger is logging.Logger
+
+
+@pytest.mark.parametrize("name", ["a..b", ".a", "a."])
+def test_invalid_logger_names_raise_value_error(name):
+    with pytest.raises(ValueError, match="invalid logger name"):
+        logging.getLogger(name)
+
+
+def test_levels_inherit_like_stdlib(logger):
+    child = logging.getLogger(logger.name + ".child")
+    assert child.level == logging.NOTSET
+    assert child.getEffectiveLevel() == logging.DEBUG
+    logger.setLevel("ERROR")
+    assert not child.isEnabledFor(logging.WARNING)
+    child.setLevel(logging.INFO)
+    assert child.isEnabledFor(logging.INFO)
+
+
+@pytest.mark.parametrize("bad", ["LOUD", -1])
+def test_bad_levels_raise(logger, bad):
+    with pytest.raises(ValueError):
+        logger.setLevel(bad)
+
+
+def test_messages_args_and_levels(logger, captured):
+    logger.debug("plain")
+    logger.info("%s=%d", "x", 3)
+    logger.warning("%(k)s", {"k": "mapping"})
+    logger.log(logging.ERROR, "via log")
+    logger.critical("last")
+    assert captured() == (
+        f"DEBUG:{logger.name}:plain\nINFO:{logger.name}:x=3\nWARNING:{logger.name}:mapping\n"
+        f"ERROR:{logger.name}:via log\nCRITICAL:{logger.name}:last\n"
+    )
+
+
+def test_disabled_levels_do_not_format(logger, captured):
+    class Exploding:
+        def __str__(self):
+            raise AssertionError("formatted a disabled record")
+
+    logger.setLevel(logging.WARNING)
+    logger.info("%s", Exploding())
+    assert captured() == ""
+
+
+def test_exception_text_follows_the_message(logger, captured):
+    try:
+        raise KeyError("missing")
+    except KeyError:
+        logger.exception("lookup failed")
+    text = captured()
+    assert text.startswith(f"ERROR:{logger.name}:lookup failed\nTraceback (most recent call last):\n")
+    assert text.endswith("KeyError: 'missing'\n")
+
+
+def test_caller_information(logger):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(filename)s:%(funcName)s:%(lineno)d:%(threadName)s"))
+    logger.addHandler(handler)
+
+    def helper():
+        logger.info("from helper")
+        logger.info("for my caller", stacklevel=2)
+
+    helper()
+    expected_line = helper.__code__.co_firstlineno + 1
+    handler.flush()
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == f"test_logging.py:helper:{expected_line}:MainThread"
+    assert lines[1].startswith("test_logging.py:test_caller_information:")
+
+
+def test_thread_names_come_from_python(logger, captured):
+    logger.handlers[0].setFormatter(logging.Formatter("%(threadName)s %(message)s"))
+    worker = threading.Thread(target=lambda: logger.info("hi"), name="worker-7")
+    worker.start()
+    worker.join()
+    logger.info("main")
+    assert captured() == "worker-7 hi\nMainThread main\n"
+
+
+def test_formatter_styles_and_bad_formats(logger):
+    for fmt, style, expected in [
+        ("{levelname:<8}|{message}", "{", "INFO    |m\n"),
+        ("$levelname $message", "$", "INFO m\n"),
+    ]:
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter(fmt, style=style))
+        logger.addHandler(handler)
+        logger.info("m")
+        handler.flush()
+        logger.removeHandler(handler)
+        assert stream.getvalue() == expected
+    with pytest.raises(ValueError):
+        logging.Formatter("%(name")
+    with pytest.raises(ValueError):
+        logging.Formatter("x", style="?")
+
+
+def test_file_handler_modes(tmp_path, logger):
+    path = tmp_path / "app.log"
+    path.write_text("old\n")
+    handler = logging.FileHandler(path)
+    logger.addHandler(handler)
+    logger.info("appended")
+    handler.close()
+    assert path.read_text() == "old\nappended\n"
+    handler = logging.FileHandler(path, mode="w")
+    logger.addHandler(handler)
+    logger.info("fresh")
+    handler.close()
+    assert path.read_text() == "fresh\n"
+    assert handler.baseFilename == str(path)
+
+
+def test_unopenable_file_raises_os_error(tmp_path):
+    with pytest.raises(OSError, match="cannot open"):
+        logging.FileHandler(tmp_path / "missing-dir" / "x.log")
+
+
+def test_drop_policy_counts_every_drop(logger):
+    import time
+
+    written = []
+
+    class SlowStream:
+        def write(self, text):
+            time.sleep(0.0005)
+            written.append(text)
+
+        def flush(self):
+            pass
+
+    handler = logging.StreamHandler(SlowStream(), capacity=4, overflow="drop")
+    logger.addHandler(handler)
+    for i in range(300):
+        logger.info("record %d", i)
+    handler.close()
+    records = [w for w in written if w.startswith("record ")]
+    assert handler.get_dropped() > 0
+    assert len(records) + handler.get_dropped() == 300
+    assert any("records dropped" in w for w in written)
+
+
+def test_handler_options_are_validated():
+    with pytest.raises(ValueError, match="overflow"):
+        logging.StreamHandler(io.StringIO(), overflow="sometimes")
+    with pytest.raises(ValueError):
+        logging.StreamHandler(io.StringIO(), capacity=2**30)

@@ -1,0 +1,133 @@
+"""Whole programs: exit without shutdown, fork, many threads."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+
+def test_exit_without_shutdown_keeps_every_record(run_script, tmp_path):
+    result = run_script(
+        """
+        import sys
+        import femtologging as logging
+        logging.basicConfig(filename=sys.argv[1], format="%(message)s", level=logging.INFO)
+        log = logging.getLogger("exit")
+        for i in range(50_000):
+            log.info("record %d", i)
+        """,
+        str(tmp_path / "out.log"),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "out.log").read_text().splitlines()
+    assert lines == [f"record {i}" for i in range(50_000)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork")
+def test_forked_child_logs_while_threads_log(run_script, tmp_path):
+    result = run_script(
+        """
+        import os, sys, threading
+        import femtologging as logging
+        logging.basicConfig(filename=sys.argv[1], format="%(process)d %(message)s", level=logging.INFO)
+        log = logging.getLogger("fork")
+        stop = threading.Event()
+        def spin(n):
+            i = 0
+            while not stop.is_set():
+                log.info("parent %d %d", n, i)
+                i += 1
+        threads = [threading.Thread(target=spin, args=(n,)) for n in range(2)]
+        for t in threads:
+            t.start()
+        children = []
+        for _ in range(5):
+            pid = os.fork()
+            if pid == 0:
+                for i in range(100):
+                    log.info("child %d", i)
+                sys.exit(0)  # a normal exit: the exit hooks drain the child's handler
+            children.append(pid)
+        for pid in children:
+            _, status = os.waitpid(pid, 0)
+            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        stop.set()
+        for t in threads:
+            t.join()
+        print(" ".join(map(str, children)))
+        """,
+        str(tmp_path / "fork.log"),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    children = result.stdout.split()
+    lines = (tmp_path / "fork.log").read_text().splitlines()
+    for pid in children:
+        assert sum(1 for line in lines if line.startswith(f"{pid} child ")) == 100
+    parent_lines = [line for line in lines if " parent " in line]
+    assert len(parent_lines) == len(set(parent_lines)), "a parent record was written twice"
+
+
+def test_eight_threads_exact_count(tmp_path):
+    import threading
+
+    import femtologging as logging
+
+    path = tmp_path / "threads.log"
+    log = logging.getLogger("threads.exact")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    per_thread = 50_000
+
+    def work(n):
+        for i in range(per_thread):
+            log.info("%d %d", n, i)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+        assert not t.is_alive()
+    handler.close()
+    log.removeHandler(handler)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 8 * per_thread
+    assert len(set(lines)) == 8 * per_thread
+
+
+def test_small_block_queue_with_a_python_handler_does_not_deadlock(tmp_path):
+    """Two threads, a file handler with a tiny `block` queue and a Python
+    (callback) handler that needs the GIL: everything finishes."""
+    import io
+    import threading
+
+    import femtologging as logging
+
+    log = logging.getLogger("deadlock.regression")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    file_handler = logging.FileHandler(tmp_path / "d.log", capacity=2)
+    python_handler = logging.StreamHandler(io.StringIO(), capacity=2)
+    log.addHandler(file_handler)
+    log.addHandler(python_handler)
+
+    def work():
+        for i in range(5_000):
+            log.info("x %d", i)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+        assert not t.is_alive(), "deadlock"
+    for handler in (file_handler, python_handler):
+        handler.close()
+        log.removeHandler(handler)
+    assert len((tmp_path / "d.log").read_text().splitlines()) == 10_000
+    assert len(python_handler.stream.getvalue().splitlines()) == 10_000
