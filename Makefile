@@ -25,7 +25,7 @@ APT_BENCH := libspdlog-dev pkg-config g++
         wheel python test-python bench tools apt-test apt-bench venv clean
 
 help:
-	@echo "make demo   build the library and run the C examples, showing their output files"
+	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline"
 	@echo "make test   install what the tests need, build, and run every test layer"
 	@echo "make bench  run the benchmarks against spdlog (not part of make test)"
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
@@ -86,7 +86,7 @@ lint:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
 
 test-rust:
-	$(CARGO) test --workspace
+	$(CARGO) test  # the default members; femto-py is tested by pytest
 	$(CARGO) test -p femto-core --features min_level_warning --test static_level
 
 test-c: build apt-test
@@ -105,8 +105,8 @@ python: wheel
 	$(VENV)/bin/pip install -q --no-deps --force-reinstall --disable-pip-version-check $(WHEEL_DIR)/*.whl
 
 lint-python: venv
-	$(VENV)/bin/ruff check python tests tools bench build_backend
-	$(VENV)/bin/ruff format --check python tests tools bench build_backend
+	$(VENV)/bin/ruff check python tests tools bench build_backend examples
+	$(VENV)/bin/ruff format --check python tests tools bench build_backend examples
 
 # The whole suite once per backend.
 test-python: python
@@ -121,18 +121,20 @@ test: apt-test tools venv check-header lint lint-python test-rust test-c test-cd
 DEMO_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -Iinclude
 DEMO_LDFLAGS := -L$(LIBDIR) -Wl,-rpath,$(CURDIR)/$(LIBDIR) -lfemtologging -lpthread
 
-demo: build
+demo: build python
 	@mkdir -p $(BUILD)/demo
 	cc $(DEMO_CFLAGS) examples/c/hello.c $(DEMO_LDFLAGS) -o $(BUILD)/demo/hello
 	cc $(DEMO_CFLAGS) examples/c/threads.c $(DEMO_LDFLAGS) -o $(BUILD)/demo/threads
-	@echo; echo "== examples/c/hello (console handler on stdout, file handler on $(BUILD)/demo/hello.log)"
-	@$(BUILD)/demo/hello $(BUILD)/demo/hello.log
-	@echo; echo "== $(BUILD)/demo/hello.log"
-	@cat $(BUILD)/demo/hello.log
+	$(VENV)/bin/python examples/c/extension/build.py $(BUILD)/demo >/dev/null
 	@echo; echo "== examples/c/threads (4 pthreads x 100000 records into one file)"
 	@$(BUILD)/demo/threads $(BUILD)/demo/threads.log 100000
 	@echo "== $(BUILD)/demo/threads.log: $$(wc -l < $(BUILD)/demo/threads.log) lines; first and last:"
 	@head -2 $(BUILD)/demo/threads.log; echo ...; tail -2 $(BUILD)/demo/threads.log
+	@echo; echo "== one pipeline: a C program, then Python code and a C extension, into $(BUILD)/demo/pipeline.log"
+	@$(BUILD)/demo/hello $(BUILD)/demo/pipeline.log
+	@$(VENV)/bin/python examples/python/demo.py $(BUILD)/demo/pipeline.log $(BUILD)/demo
+	@echo; echo "== $(BUILD)/demo/pipeline.log"
+	@cat $(BUILD)/demo/pipeline.log
 
 bench: build apt-bench
 	bench/c/run.sh $(LIBDIR) $(BUILD)/bench

@@ -21,6 +21,7 @@ def test_wheel_holds_exactly_one_engine():
     for needed in (
         "femtologging/include/femtologging.h",
         "femtologging/include/femtologging_cffi.h",
+        "femtologging/include/femtologging_python.h",
         "femtologging/pkgconfig/femtologging.pc",
         "femtologging/py.typed",
     ):
