@@ -207,21 +207,35 @@ def add_level_name(level: int, name: str) -> None:
     _check(lib.femto_add_level_name(level, data, size))
 
 
-# Python sinks: the worker thread calls ``sink(text)`` per record and
-# ``sink(None)`` per batch. The engine owns the handle from the call on and
-# releases it through ``_destroy`` exactly once.
+# Python sinks: the worker thread collects a batch of lines, then calls
+# ``sink(chunk)`` with all of them and ``sink(None)`` to flush. The engine
+# owns the handle from the call on and releases it through ``_destroy``
+# exactly once.
+class _PySink:
+    def __init__(self, sink: object, terminator: str) -> None:
+        self.sink = sink
+        self.terminator = terminator
+        self.pending: list[str] = []
+
+
 _sinks: dict[int, object] = {}
 
 
 @ffi.callback("int32_t(void *, const femto_record *, const char *, size_t)", onerror=lambda *_: 1)
 def _write(user_data: object, record: object, text: object, length: int) -> int:  # noqa: ARG001
-    ffi.from_handle(user_data)(ffi.unpack(text, length).decode("utf-8"))
+    state = ffi.from_handle(user_data)
+    state.pending.append(ffi.unpack(text, length).decode("utf-8") + state.terminator)
     return 0
 
 
 @ffi.callback("int32_t(void *)", onerror=lambda *_: 1)
 def _flush(user_data: object) -> int:
-    ffi.from_handle(user_data)(None)
+    state = ffi.from_handle(user_data)
+    if state.pending:
+        chunk = "".join(state.pending)
+        state.pending.clear()
+        state.sink(chunk)
+    state.sink(None)
     return 0
 
 
@@ -231,9 +245,15 @@ def _destroy(user_data: object) -> None:
 
 
 def callback_handler_new(
-    sink: object, level: int = 0, formatter: object = 0, capacity: int = 0, overflow: int = 0, timeout_ms: int = 0
+    sink: object,
+    terminator: str = "\n",
+    level: int = 0,
+    formatter: object = 0,
+    capacity: int = 0,
+    overflow: int = 0,
+    timeout_ms: int = 0,
 ) -> object:
-    handle = ffi.new_handle(sink)
+    handle = ffi.new_handle(_PySink(sink, terminator))
     _sinks[int(ffi.cast("uintptr_t", handle))] = handle
     out = ffi.new("femto_handler **")
     options = _options(level, formatter, capacity, overflow, timeout_ms)

@@ -43,6 +43,7 @@ def file_handler_new(
 ) -> int: ...
 def callback_handler_new(
     sink: Callable[[str | None], object],
+    terminator: str = "\n",
     level: int = 0,
     formatter: int = 0,
     capacity: int = 0,

@@ -109,15 +109,16 @@ class StreamHandler(Handler):
         stream = self.stream
         terminator = self.terminator
 
-        def sink(text: str | None) -> None:
-            if text is None:
+        def sink(chunk: str | None) -> None:
+            # The worker hands over a whole batch of lines, then None.
+            if chunk is None:
                 flush = getattr(stream, "flush", None)
                 if flush is not None:
                     flush()
             else:
-                stream.write(text + terminator)
+                stream.write(chunk)
 
-        return engine.callback_handler_new(sink, *args)
+        return engine.callback_handler_new(sink, terminator, *args)
 
     def __repr__(self) -> str:
         name = getattr(self.stream, "name", "")

@@ -1,25 +1,28 @@
-//! Python sinks: a handler whose worker thread hands each formatted record
-//! to a Python callable (taking the GIL for the call), for streams such as
-//! `io.StringIO` or a replaced `sys.stderr` that have no file descriptor.
+//! Python sinks: a handler whose worker thread hands formatted records to a
+//! Python callable, for streams such as `io.StringIO` or a replaced
+//! `sys.stderr` that have no file descriptor.
+//!
+//! The worker collects a batch of lines without the GIL and takes it once
+//! per batch: `sink(chunk)` with every line of the batch (terminators
+//! included), then `sink(None)` to flush. Taking the GIL per record made the
+//! logging thread and the worker trade it back and forth for every line.
 
 use std::ffi::{c_char, c_void};
+use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
 
-/// The callable `sink(text)` writes one record; `sink(None)` flushes.
-struct PySink(Py<PyAny>);
+struct PySink {
+    callable: Py<PyAny>,
+    terminator: String,
+    /// Lines of the current batch; only the handler's worker touches it.
+    pending: Mutex<String>,
+}
 
-fn call(user_data: *mut c_void, text: Option<&str>) -> i32 {
+fn sink<'a>(user_data: *mut c_void) -> &'a PySink {
     // SAFETY: `user_data` is the `PySink` boxed by `callback_handler_new`,
     // alive until `destroy` runs after the last call.
-    let sink = unsafe { &*(user_data as *const PySink) };
-    Python::attach(|py| match sink.0.call1(py, (text,)) {
-        Ok(_) => 0,
-        Err(error) => {
-            error.print(py);
-            1
-        }
-    })
+    unsafe { &*(user_data as *const PySink) }
 }
 
 unsafe extern "C-unwind" fn write(
@@ -30,14 +33,33 @@ unsafe extern "C-unwind" fn write(
 ) -> i32 {
     // SAFETY: the engine passes `len` bytes of formatted UTF-8, valid for the call.
     let bytes = unsafe { std::slice::from_raw_parts(text.cast::<u8>(), len) };
-    match std::str::from_utf8(bytes) {
-        Ok(text) => call(user_data, Some(text)),
-        Err(_) => 2,
-    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return 2;
+    };
+    let sink = sink(user_data);
+    let mut pending = sink.pending.lock().unwrap_or_else(PoisonError::into_inner);
+    pending.push_str(text);
+    pending.push_str(&sink.terminator);
+    0
 }
 
 unsafe extern "C-unwind" fn flush(user_data: *mut c_void) -> i32 {
-    call(user_data, None)
+    let sink = sink(user_data);
+    let chunk = std::mem::take(&mut *sink.pending.lock().unwrap_or_else(PoisonError::into_inner));
+    Python::attach(|py| {
+        let written = if chunk.is_empty() {
+            Ok(())
+        } else {
+            sink.callable.call1(py, (chunk,)).map(drop)
+        };
+        match written.and_then(|()| sink.callable.call1(py, (None::<&str>,)).map(drop)) {
+            Ok(()) => 0,
+            Err(error) => {
+                error.print(py);
+                1
+            }
+        }
+    })
 }
 
 unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
@@ -47,13 +69,15 @@ unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
     drop(sink);
 }
 
-/// A handler whose worker calls `sink(text)` per record and `sink(None)`
-/// per batch.
+/// A handler whose worker calls `sink(chunk)` with each batch of lines
+/// (each followed by `terminator`) and then `sink(None)`.
 #[pyfunction]
-#[pyo3(signature = (sink, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[allow(clippy::too_many_arguments)]
 pub fn callback_handler_new(
     py: Python<'_>,
     sink: Py<PyAny>,
+    terminator: &str,
     level: i32,
     formatter: usize,
     capacity: u32,
@@ -61,7 +85,11 @@ pub fn callback_handler_new(
     timeout_ms: u32,
 ) -> PyResult<usize> {
     let options = crate::handler_options(level, formatter, capacity, overflow, timeout_ms);
-    let user_data = Box::into_raw(Box::new(PySink(sink))) as *mut c_void;
+    let user_data = Box::into_raw(Box::new(PySink {
+        callable: sink,
+        terminator: terminator.to_owned(),
+        pending: Mutex::new(String::new()),
+    })) as *mut c_void;
     let mut out: crate::abi::Handle = std::ptr::null();
     // The engine owns `user_data` from here on, and destroys it even if
     // the call fails.
