@@ -48,6 +48,23 @@ def run(peer: str, workload: str, count: int) -> tuple[float | None, str | None]
     return float(done.stdout) / count * 1e6, None
 
 
+def cell(samples: dict[str, list[float]], errors: dict[str, str], peer: str) -> str:
+    """``min / median`` for one peer, or why there is none."""
+    if peer not in samples:
+        return "not installed"
+    if peer in errors:
+        return errors[peer]
+    return f"{min(samples[peer]):.3f} / {statistics.median(samples[peer]):.3f}"
+
+
+def ratio(samples: dict[str, list[float]], peer: str) -> str:
+    """femtologging's minimum over the peer's minimum."""
+    ours, theirs = samples.get("femtologging"), samples.get(peer)
+    if not ours or not theirs:
+        return ""
+    return f"{min(ours) / min(theirs):.2f}x"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
@@ -74,23 +91,9 @@ def main() -> int:
                 else:
                     samples[peer].append(value)
 
-        def cell(peer: str) -> str:
-            if peer not in samples:
-                return "not installed"
-            if peer in errors:
-                return errors[peer]
-            return f"{min(samples[peer]):.3f} / {statistics.median(samples[peer]):.3f}"
-
-        def ratio(peer: str) -> str:
-            ours, theirs = samples.get("femtologging"), samples.get(peer)
-            if not ours or not theirs:
-                return ""
-            return f"{min(ours) / min(theirs):.2f}x"
-
-        lines.append(
-            f"| {title} | {cell('stdlib')} | {cell('picologging')} | {cell('femtologging')} | "
-            f"{ratio('stdlib')} | {ratio('picologging')} |"
-        )
+        cells = [cell(samples, errors, peer) for peer in PEERS]
+        ratios = [ratio(samples, peer) for peer in ("stdlib", "picologging")]
+        lines.append(f"| {title} | " + " | ".join(cells + ratios) + " |")
     table = "\n".join(lines)
     print(table)
     if args.markdown:
