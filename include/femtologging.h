@@ -348,6 +348,9 @@ typedef struct femto_api {
   enum femto_status (*flush_all)(uint64_t);
   enum femto_status (*shutdown)(uint64_t);
   enum femto_status (*set_error_hook)(femto_error_fn, void*);
+  enum femto_status (*null_handler_new)(struct femto_handler**);
+  enum femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
+  enum femto_status (*disable)(int32_t);
 } femto_api;
 
 #ifdef __cplusplus
@@ -433,6 +436,12 @@ enum femto_status femto_file_handler_new(const char *path,
                                          bool truncate,
                                          const struct femto_handler_options *options,
                                          struct femto_handler **out);
+
+// A handler that discards every record, with no queue and no thread
+// (Python's `NullHandler`): attached to a logger it counts as a handler,
+// so records do not fall through to the last-resort stderr handler.
+// Thread-safe.
+enum femto_status femto_null_handler_new(struct femto_handler **out);
 
 // Releases the caller's reference; loggers keep theirs. When the last
 // reference goes, the queue is drained by the worker in the background
@@ -531,6 +540,14 @@ enum femto_status femto_logger_get_effective_level(const struct femto_logger *lo
 // Whether records also go to the ancestors' handlers (default true).
 // Thread-safe.
 enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
+
+// Turns the logger off entirely (`true`) or back on, whatever its level
+// (Python's `Logger.disabled`). Thread-safe; takes effect at once.
+enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
+
+// Turns off every record at or below `level` in every logger (Python's
+// `logging.disable`); `FEMTO_LEVEL_NOTSET` turns them back on. Thread-safe.
+enum femto_status femto_disable(int32_t level_value);
 
 // Attaches a handler (the logger takes its own reference; attaching the
 // same handler twice has no effect). Thread-safe.

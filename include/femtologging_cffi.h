@@ -220,6 +220,9 @@ typedef struct femto_api {
   enum femto_status (*flush_all)(uint64_t);
   enum femto_status (*shutdown)(uint64_t);
   enum femto_status (*set_error_hook)(femto_error_fn, void*);
+  enum femto_status (*null_handler_new)(struct femto_handler**);
+  enum femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
+  enum femto_status (*disable)(int32_t);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -269,6 +272,8 @@ enum femto_status femto_file_handler_new(const char *path,
                                          const struct femto_handler_options *options,
                                          struct femto_handler **out);
 
+enum femto_status femto_null_handler_new(struct femto_handler **out);
+
 void femto_handler_free(struct femto_handler *handler);
 
 enum femto_status femto_handler_flush(const struct femto_handler *handler, uint64_t timeout_ms);
@@ -315,6 +320,10 @@ enum femto_status femto_logger_get_effective_level(const struct femto_logger *lo
                                                    int32_t *out_level);
 
 enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
+
+enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
+
+enum femto_status femto_disable(int32_t level_value);
 
 enum femto_status femto_logger_add_handler(const struct femto_logger *logger,
                                            const struct femto_handler *handler);

@@ -14,7 +14,7 @@ from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
 from ._formatter import Formatter
-from ._handlers import FileHandler, Handler, StreamHandler
+from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import (
     CRITICAL,
     DEBUG,
@@ -28,6 +28,9 @@ from ._levels import (
     addLevelName,
     getLevelName,
     getLevelNamesMapping,
+)
+from ._levels import (
+    check_level as _check_level,
 )
 from ._logger import Logger, getLogger, root
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
@@ -54,11 +57,13 @@ __all__ = [
     "Formatter",
     "Handler",
     "Logger",
+    "NullHandler",
     "StreamHandler",
     "addLevelName",
     "basicConfig",
     "critical",
     "debug",
+    "disable",
     "error",
     "exception",
     "getLevelName",
@@ -93,6 +98,11 @@ def shutdown() -> None:
 
 
 atexit.register(shutdown)
+
+
+def disable(level: int = CRITICAL) -> None:
+    """Turns off every record at or below ``level``, in every logger (C callers too)."""
+    engine.disable(_check_level(level))
 
 
 def _root_log(method: str, msg: object, *args: object, **kwargs: object) -> None:

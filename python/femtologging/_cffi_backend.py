@@ -98,6 +98,7 @@ def logger_log(
     thread_name: str,
     exc_text: str | None = None,
     stack: str | None = None,
+    key_values: list[tuple[str, str]] | None = None,
 ) -> bool:
     args = ffi.new("femto_log_args *")
     args.size = ffi.sizeof("femto_log_args")
@@ -117,7 +118,31 @@ def logger_log(
         target.ptr = data if data is ffi.NULL else ffi.from_buffer(data)
         target.len = size
     args.line = lineno
+    if key_values:
+        pairs = ffi.new("femto_kv[]", len(key_values))
+        for pair, (key, value) in zip(pairs, key_values, strict=True):
+            for target, text in ((pair.key, key), (pair.value, value)):
+                data = text.encode("utf-8", "surrogateescape")
+                keep.append(data)
+                target.ptr = ffi.from_buffer(data)
+                target.len = len(data)
+        args.key_values = pairs
+        args.key_value_count = len(key_values)
     return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_DROPPED
+
+
+def logger_set_disabled(logger: object, disabled: bool) -> None:
+    _check(lib.femto_logger_set_disabled(logger, disabled))
+
+
+def disable(level: int) -> None:
+    _check(lib.femto_disable(level))
+
+
+def null_handler_new() -> object:
+    out = ffi.new("femto_handler **")
+    _check(lib.femto_null_handler_new(out))
+    return out[0]
 
 
 def formatter_new(style: int, fmt: str, datefmt: str | None = None) -> object:

@@ -82,6 +82,15 @@ def _level_name(level: int) -> str:
     return str(getLevelName(level))
 
 
+class NullHandler(Handler):
+    """Discards every record (no queue, no thread). Libraries attach one so
+    that their records do not reach the last-resort stderr handler."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._handle = engine.null_handler_new()
+
+
 class StreamHandler(Handler):
     """Writes to a stream (default ``sys.stderr`` as bound at construction)."""
 

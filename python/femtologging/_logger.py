@@ -37,7 +37,7 @@ class Logger:
         self._handle = handle
         self.handlers: list[Handler] = []
         self._propagate = True
-        self.disabled = False
+        self._disabled = False
 
     # ---- configuration ---------------------------------------------------
 
@@ -52,7 +52,17 @@ class Logger:
         return engine.logger_effective_level(self._handle)
 
     def isEnabledFor(self, level: int) -> bool:  # noqa: N802
-        return not self.disabled and engine.logger_is_enabled_for(self._handle, level)
+        return engine.logger_is_enabled_for(self._handle, level)
+
+    @property
+    def disabled(self) -> bool:
+        """stdlib ``Logger.disabled``; applies to C callers of this logger too."""
+        return self._disabled
+
+    @disabled.setter
+    def disabled(self, value: bool) -> None:
+        self._disabled = bool(value)
+        engine.logger_set_disabled(self._handle, self._disabled)
 
     @property
     def propagate(self) -> bool:
@@ -137,7 +147,7 @@ class Logger:
         msg: object,
         args: tuple[object, ...],
         exc_info: ExcInfo = None,
-        extra: Mapping[str, object] | None = None,  # noqa: ARG002 (key-values: next step)
+        extra: Mapping[str, object] | None = None,
         stack_info: bool = False,
         stacklevel: int = 1,
     ) -> None:
@@ -151,6 +161,7 @@ class Logger:
             pathname, lineno, func_name = code.co_filename, frame.f_lineno, code.co_name
         else:
             pathname, lineno, func_name = "(unknown file)", 0, "(unknown function)"
+        key_values = _key_values(extra) if extra else None
         exc_text = _exception_text(exc_info) if exc_info else None
         stack = _stack_text(frame) if stack_info else None
         engine.logger_log(
@@ -163,12 +174,30 @@ class Logger:
             threading.current_thread().name,
             exc_text,
             stack,
+            key_values,
         )
 
     def __repr__(self) -> str:
         from ._levels import getLevelName
 
         return f"<{type(self).__name__} {self.name} ({getLevelName(self.getEffectiveLevel())})>"
+
+
+#: Names ``extra`` may not use (stdlib raises ``KeyError`` for these too).
+_RESERVED = frozenset(
+    "args asctime created exc_info exc_text filename funcName levelname levelno lineno module msecs message msg "
+    "name pathname process processName relativeCreated stack_info thread threadName taskName".split()
+)
+
+
+def _key_values(extra: Mapping[str, object]) -> list[tuple[str, str]]:
+    """``extra`` as the record's key-values, available to formats as ``%(key)s``."""
+    pairs = []
+    for key, value in extra.items():
+        if key in _RESERVED:
+            raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
+        pairs.append((str(key), str(value)))
+    return pairs
 
 
 def _caller(stacklevel: int) -> FrameType | None:

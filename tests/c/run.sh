@@ -63,7 +63,7 @@ for name in test_api test_features test_drop test_exit; do
     compile "$name" "$BUILD/asan_$name" "${ASAN[@]}"
 done
 compile test_features "$BUILD/asan_test_features_min" "${ASAN[@]}" -DFEMTO_MIN_LEVEL=30
-nm "$BUILD/asan_test_api" | grep -q __asan_init || { echo "ASan runtime not linked" >&2; exit 1; }
+nm "$BUILD/asan_test_api" | grep __asan_init >/dev/null || { echo "ASan runtime not linked" >&2; exit 1; }
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for name in test_api test_features test_features_min test_drop; do
     run "asan $name" "$BUILD/asan_$name" "$OUT"

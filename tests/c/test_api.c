@@ -172,6 +172,9 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
     CHECK(handler == NULL);
     femto_handler_free(NULL);
+    CHECK_STATUS(femto_null_handler_new(NULL), NULL_ARG);
+    CHECK_STATUS(femto_logger_set_disabled(NULL, true), NULL_ARG);
+    CHECK_STATUS(femto_disable(-1), INVALID);
 
     /* A real handler: per-handler calls with NULLs and bad values. */
     char path[512];

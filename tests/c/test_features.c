@@ -201,6 +201,21 @@ int main(void) {
     femto_filter_free(by_name);
     femto_filter_free(by_level);
 
+    /* logging.disable and Logger.disabled; a null handler discards. */
+    CHECK_OK(femto_disable(FEMTO_LEVEL_WARNING));
+    CHECK(!femto_logger_is_enabled_for(logger, FEMTO_LEVEL_WARNING));
+    CHECK(femto_logger_is_enabled_for(logger, FEMTO_LEVEL_ERROR));
+    CHECK_OK(femto_disable(FEMTO_LEVEL_NOTSET));
+    CHECK_OK(femto_logger_set_disabled(logger, true));
+    CHECK(!femto_logger_is_enabled_for(logger, FEMTO_LEVEL_CRITICAL));
+    CHECK_OK(femto_logger_set_disabled(logger, false));
+    femto_handler *null_handler = NULL;
+    CHECK_OK(femto_null_handler_new(&null_handler));
+    CHECK_OK(femto_logger_add_handler(get_logger("feat.null"), null_handler));
+    CHECK_OK(femto_logger_set_propagate(get_logger("feat.null"), false));
+    CHECK_OK(femto_logger_log(get_logger("feat.null"), FEMTO_LEVEL_CRITICAL, "discarded", 9));
+    femto_handler_free(null_handler);
+
     /* A failing callback is counted and reported, never raised. */
     struct hook_seen seen = {0, 0};
     CHECK_OK(femto_set_error_hook(on_error, &seen));

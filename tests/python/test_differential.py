@@ -125,6 +125,38 @@ PROGRAMS: dict[str, str] = {
             logging.getLogger("st").warning("with stack", stack_info=True)
         where()
     """,
+    "extra_fields_in_formats": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s [%(user)s/%(request_id)s] %(message)s", level=10)
+        log = logging.getLogger("extra")
+        log.info("login", extra={"user": "ann", "request_id": 7})
+        log.warning("retry %d", 2, extra={"user": "bob", "request_id": "r-9"})
+        try:
+            log.info("clash", extra={"message": "no"})
+        except KeyError as error:
+            log.error("refused: %s", error, extra={"user": "-", "request_id": "-"})
+    """,
+    "null_handler_silences_library_loggers": """
+        library = logging.getLogger("somelib")
+        library.addHandler(logging.NullHandler())
+        library.warning("not printed anywhere")
+        app = logging.getLogger("app")
+        handler = logging.FileHandler(OUT)
+        app.addHandler(handler)
+        app.warning("app %s", library.hasHandlers())
+        handler.close()
+    """,
+    "disable_and_disabled": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s %(name)s %(message)s", level=10)
+        a = logging.getLogger("a")
+        logging.disable(logging.WARNING)
+        a.warning("hidden"); a.error("shown 1")
+        logging.disable(logging.NOTSET)
+        a.debug("shown 2")
+        a.disabled = True
+        a.critical("hidden")
+        a.disabled = False
+        a.info("shown 3 %s", a.isEnabledFor(10))
+    """,
     "unicode_and_newlines": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")

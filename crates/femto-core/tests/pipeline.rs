@@ -352,3 +352,15 @@ fn unreasonable_capacities_are_rejected(#[case] capacity: usize, #[case] message
     .unwrap_err();
     assert_eq!(err.to_string(), message);
 }
+
+#[rstest]
+fn null_handler_discards_and_counts_as_a_handler(manager: Manager) {
+    manager.set_last_resort(true);
+    let logger = manager.get_logger("library").unwrap();
+    let null = FemtoHandler::null();
+    logger.add_handler(null.clone());
+    assert!(logger.has_handlers());
+    assert_eq!(logger.error("swallowed"), LogOutcome::Queued);
+    assert_eq!(null.stats(), femto_core::HandlerStats::default());
+    assert!(null.flush(WAIT) && null.close(WAIT));
+}

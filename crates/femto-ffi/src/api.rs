@@ -111,6 +111,9 @@ pub struct femto_api {
     pub flush_all: extern "C" fn(u64) -> femto_status,
     pub shutdown: extern "C" fn(u64) -> femto_status,
     pub set_error_hook: extern "C" fn(femto_error_fn, *mut c_void) -> femto_status,
+    pub null_handler_new: extern "C" fn(*mut *mut femto_handler) -> femto_status,
+    pub logger_set_disabled: extern "C" fn(*const femto_logger, bool) -> femto_status,
+    pub disable: extern "C" fn(i32) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -159,6 +162,9 @@ static API: femto_api = femto_api {
     flush_all: crate::lifecycle::femto_flush_all,
     shutdown: crate::lifecycle::femto_shutdown,
     set_error_hook: crate::lifecycle::femto_set_error_hook,
+    null_handler_new: crate::handler::femto_null_handler_new,
+    logger_set_disabled: crate::logger::femto_logger_set_disabled,
+    disable: crate::logger::femto_disable,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -184,6 +184,20 @@ pub extern "C" fn femto_file_handler_new(
     })
 }
 
+/// A handler that discards every record, with no queue and no thread
+/// (Python's `NullHandler`): attached to a logger it counts as a handler,
+/// so records do not fall through to the last-resort stderr handler.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_null_handler_new(out: *mut *mut femto_handler) -> femto_status {
+    boundary(|| {
+        require!(out);
+        ensure_initialized();
+        put(out, arc_to_c(FemtoHandler::null()));
+        Ok(femto_status::Ok)
+    })
+}
+
 /// Releases the caller's reference; loggers keep theirs. When the last
 /// reference goes, the queue is drained by the worker in the background
 /// (`femto_shutdown` waits for it). `NULL` is a no-op. Thread-safe.

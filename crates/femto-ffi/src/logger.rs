@@ -121,6 +121,30 @@ pub extern "C" fn femto_logger_set_propagate(
     })
 }
 
+/// Turns the logger off entirely (`true`) or back on, whatever its level
+/// (Python's `Logger.disabled`). Thread-safe; takes effect at once.
+#[no_mangle]
+pub extern "C" fn femto_logger_set_disabled(
+    logger: *const femto_logger,
+    disabled: bool,
+) -> femto_status {
+    boundary(|| {
+        require!(logger);
+        logger_ref(logger).set_disabled(disabled);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Turns off every record at or below `level` in every logger (Python's
+/// `logging.disable`); `FEMTO_LEVEL_NOTSET` turns them back on. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_disable(level_value: i32) -> femto_status {
+    boundary(|| {
+        Manager::global().disable(level(level_value)?);
+        Ok(femto_status::Ok)
+    })
+}
+
 /// Attaches a handler (the logger takes its own reference; attaching the
 /// same handler twice has no effect). Thread-safe.
 #[no_mangle]

@@ -169,6 +169,9 @@ pub struct femto_api {
     pub flush_all: extern "C" fn(u64) -> Status,
     pub shutdown: extern "C" fn(u64) -> Status,
     pub set_error_hook: *const c_void,
+    pub null_handler_new: extern "C" fn(*mut Handle) -> Status,
+    pub logger_set_disabled: extern "C" fn(Handle, bool) -> Status,
+    pub disable: extern "C" fn(i32) -> Status,
 }
 
 unsafe extern "C" {

@@ -131,10 +131,27 @@ fn logger_remove_handler(py: Python<'_>, logger: usize, handler: usize) -> PyRes
     .map(drop)
 }
 
+#[pyfunction]
+fn logger_set_disabled(py: Python<'_>, logger: usize, disabled: bool) -> PyResult<()> {
+    check(py, (api().logger_set_disabled)(handle(logger), disabled)).map(drop)
+}
+
+#[pyfunction]
+fn disable(py: Python<'_>, level: i32) -> PyResult<()> {
+    check(py, (api().disable)(level)).map(drop)
+}
+
+#[pyfunction]
+fn null_handler_new(py: Python<'_>) -> PyResult<usize> {
+    let mut out: Handle = std::ptr::null();
+    check(py, (api().null_handler_new)(&mut out))?;
+    Ok(out as usize)
+}
+
 /// Logs one record; returns `True` unless a handler dropped it. The GIL is
 /// released around the call: a full queue under `block` waits.
 #[pyfunction]
-#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None))]
+#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None))]
 #[allow(clippy::too_many_arguments)]
 fn logger_log(
     py: Python<'_>,
@@ -147,7 +164,16 @@ fn logger_log(
     thread_name: &str,
     exc_text: Option<&str>,
     stack: Option<&str>,
+    key_values: Option<Vec<(String, String)>>,
 ) -> PyResult<bool> {
+    let pairs: Vec<abi::femto_kv> = key_values
+        .iter()
+        .flatten()
+        .map(|(key, value)| abi::femto_kv {
+            key: femto_str::of(key),
+            value: femto_str::of(value),
+        })
+        .collect();
     let args = femto_log_args {
         size: std::mem::size_of::<femto_log_args>(),
         level,
@@ -156,8 +182,12 @@ fn logger_log(
         line: lineno,
         function: femto_str::of(func_name),
         module: femto_str::ABSENT,
-        key_values: std::ptr::null(),
-        key_value_count: 0,
+        key_values: if pairs.is_empty() {
+            std::ptr::null()
+        } else {
+            pairs.as_ptr()
+        },
+        key_value_count: pairs.len(),
         exception: femto_str::of_opt(exc_text),
         stack: femto_str::of_opt(stack),
         thread_name: femto_str::of(thread_name),
@@ -384,6 +414,9 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_add_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_remove_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_log, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_set_disabled, m)?)?;
+    m.add_function(wrap_pyfunction!(disable, m)?)?;
+    m.add_function(wrap_pyfunction!(null_handler_new, m)?)?;
     m.add_function(wrap_pyfunction!(formatter_new, m)?)?;
     m.add_function(wrap_pyfunction!(formatter_free, m)?)?;
     m.add_function(wrap_pyfunction!(stream_handler_new, m)?)?;

@@ -26,7 +26,7 @@ use worker::{Message, WorkerHandle};
 
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
 use crate::filter::FemtoFilter;
-use crate::formatter::FemtoFormatter;
+use crate::formatter::{DefaultFormatter, FemtoFormatter};
 use crate::level::FemtoLevel;
 use crate::record::FemtoLogRecord;
 use crate::sync::lock;
@@ -75,6 +75,19 @@ struct Pipe {
     worker: Option<std::thread::Thread>,
 }
 
+/// The factory of a null handler: never opened.
+struct NullFactory;
+
+impl SinkFactory for NullFactory {
+    fn open(&self, _reopen: bool) -> std::io::Result<Box<dyn Sink>> {
+        Err(std::io::Error::other("a null handler has no sink"))
+    }
+
+    fn describe(&self) -> String {
+        "null".into()
+    }
+}
+
 impl Pipe {
     fn unpark_worker(&self) {
         if let Some(worker) = &self.worker {
@@ -94,6 +107,8 @@ pub struct FemtoHandler {
     /// Lets the hot path skip loading `filters` when there are none.
     has_filters: AtomicBool,
     pipe: ArcSwapOption<Pipe>,
+    /// A null handler: accepts and discards every record, with no thread.
+    discards: bool,
     worker: Mutex<Option<WorkerHandle>>,
     factory: Box<dyn SinkFactory>,
 }
@@ -131,6 +146,7 @@ impl FemtoHandler {
             filters: ArcSwap::from_pointee(Vec::new()),
             has_filters: AtomicBool::new(false),
             pipe: ArcSwapOption::empty(),
+            discards: false,
             worker: Mutex::new(None),
             factory,
         });
@@ -157,6 +173,30 @@ impl FemtoHandler {
         options: HandlerOptions,
     ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
         Self::new(Box::new(FileSinkFactory::new(path, mode)), options)
+    }
+
+    /// A handler that discards every record without a queue or a thread
+    /// (stdlib's `NullHandler`): attached to a logger, it counts as a
+    /// handler, so records do not fall through to the last-resort handler.
+    pub fn null() -> Arc<FemtoHandler> {
+        Arc::new(FemtoHandler {
+            core: Arc::new(HandlerCore {
+                name: "null".into(),
+                formatter: ArcSwap::from_pointee(
+                    Arc::new(DefaultFormatter) as Arc<dyn FemtoFormatter>
+                ),
+                stats: Counters::default(),
+            }),
+            level: AtomicU32::new(0),
+            overflow: OverflowPolicy::Drop,
+            capacity: 0,
+            filters: ArcSwap::from_pointee(Vec::new()),
+            has_filters: AtomicBool::new(false),
+            pipe: ArcSwapOption::empty(),
+            discards: true,
+            worker: Mutex::new(None),
+            factory: Box::new(NullFactory),
+        })
     }
 
     /// Opens the sink and starts a worker. `reopen` after `fork`. Caller
@@ -267,7 +307,7 @@ impl FemtoHandler {
     /// Level check, filters, then enqueue under the overflow policy. Runs
     /// on the logging thread.
     pub fn handle(&self, record: Arc<FemtoLogRecord>) -> Enqueued {
-        if record.level.value() < self.level.load(Ordering::Relaxed) {
+        if self.discards || record.level.value() < self.level.load(Ordering::Relaxed) {
             return Enqueued::Filtered;
         }
         if self.has_filters.load(Ordering::Acquire)
