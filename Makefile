@@ -27,7 +27,7 @@ APT_BENCH := libspdlog-dev pkg-config g++
 help:
 	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline"
 	@echo "make test   install what the tests need, build, and run every test layer"
-	@echo "make bench  run the benchmarks against spdlog (not part of make test)"
+	@echo "make bench  run the benchmarks against spdlog, stdlib logging and picologging (not part of make test)"
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
 
 # ---- installation steps (idempotent) ---------------------------------------
@@ -136,8 +136,11 @@ demo: build python
 	@echo; echo "== $(BUILD)/demo/pipeline.log"
 	@cat $(BUILD)/demo/pipeline.log
 
-bench: build apt-bench
+bench: build apt-bench python
+	@$(VENV)/bin/python -c "import picologging" 2>/dev/null || \
+		$(VENV)/bin/pip install -q --disable-pip-version-check picologging==0.9.3
 	bench/c/run.sh $(LIBDIR) $(BUILD)/bench
+	$(VENV)/bin/python bench/python/compare.py
 
 clean:
 	$(CARGO) clean
