@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import FrameType, TracebackType
 from typing import Any
 
-from ._backend import engine
+from ._backend import BACKEND, engine
 from ._handlers import Handler
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 
@@ -29,7 +29,54 @@ _lock = threading.RLock()
 _loggers: dict[str, Logger] = {}
 
 
-class Logger:
+class _PythonLogging:
+    """The logging methods in Python, for the cffi backend. Under the native
+    backend ``Logger`` inherits ``NativeLogger`` instead, which does the same
+    in the extension (and calls ``_log`` for anything out of the ordinary)."""
+
+    _handle: object
+    _log: Any  # Logger._log: stdlib's full semantics
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802
+        return engine.logger_is_enabled_for(self._handle, level)
+
+    def trace(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(TRACE):
+            self._log(TRACE, msg, args, **kwargs)
+
+    def debug(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(DEBUG):
+            self._log(DEBUG, msg, args, **kwargs)
+
+    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(INFO):
+            self._log(INFO, msg, args, **kwargs)
+
+    def warning(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(WARNING):
+            self._log(WARNING, msg, args, **kwargs)
+
+    def error(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(ERROR):
+            self._log(ERROR, msg, args, **kwargs)
+
+    def critical(self, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.isEnabledFor(CRITICAL):
+            self._log(CRITICAL, msg, args, **kwargs)
+
+    fatal = critical
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if not isinstance(level, int):
+            raise TypeError("level must be an integer")
+        if self.isEnabledFor(level):
+            self._log(level, msg, args, **kwargs)
+
+
+_LoggerBase: type = engine.NativeLogger if BACKEND == "native" else _PythonLogging
+
+
+class Logger(_LoggerBase):
     """stdlib ``logging.Logger`` over an engine logger (the roadmap's ``FemtoLogger``)."""
 
     def __init__(self, name: str, handle: object) -> None:
@@ -50,9 +97,6 @@ class Logger:
 
     def getEffectiveLevel(self) -> int:  # noqa: N802
         return engine.logger_effective_level(self._handle)
-
-    def isEnabledFor(self, level: int) -> bool:  # noqa: N802
-        return engine.logger_is_enabled_for(self._handle, level)
 
     @property
     def disabled(self) -> bool:
@@ -106,40 +150,8 @@ class Logger:
 
     # ---- logging -----------------------------------------------------------
 
-    def trace(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.isEnabledFor(TRACE):
-            self._log(TRACE, msg, args, **kwargs)
-
-    def debug(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.isEnabledFor(DEBUG):
-            self._log(DEBUG, msg, args, **kwargs)
-
-    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.isEnabledFor(INFO):
-            self._log(INFO, msg, args, **kwargs)
-
-    def warning(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.isEnabledFor(WARNING):
-            self._log(WARNING, msg, args, **kwargs)
-
-    def error(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.isEnabledFor(ERROR):
-            self._log(ERROR, msg, args, **kwargs)
-
     def exception(self, msg: object, *args: object, exc_info: ExcInfo = True, **kwargs: Any) -> None:
         self.error(msg, *args, exc_info=exc_info, **kwargs)
-
-    def critical(self, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.isEnabledFor(CRITICAL):
-            self._log(CRITICAL, msg, args, **kwargs)
-
-    fatal = critical
-
-    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
-        if not isinstance(level, int):
-            raise TypeError("level must be an integer")
-        if self.isEnabledFor(level):
-            self._log(level, msg, args, **kwargs)
 
     def _log(
         self,

@@ -9,6 +9,7 @@
 
 mod abi;
 mod callback;
+mod logger;
 
 use std::ffi::{c_char, c_void, CStr};
 
@@ -403,6 +404,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let capsule = unsafe { Bound::from_owned_ptr_or_err(m.py(), capsule)? };
     m.add("_C_API", capsule)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
+    m.add_class::<logger::NativeLogger>()?;
     m.add_function(wrap_pyfunction!(abi_version, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get, m)?)?;
