@@ -405,6 +405,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("_C_API", capsule)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     m.add_class::<logger::NativeLogger>()?;
+    logger::install_level_methods(m.py())?;
     m.add_function(wrap_pyfunction!(abi_version, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get, m)?)?;

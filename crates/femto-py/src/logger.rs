@@ -10,7 +10,10 @@
 
 use std::cell::RefCell;
 
+use std::ffi::CStr;
+
 use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -26,7 +29,7 @@ const WARNING: i32 = 30;
 const ERROR: i32 = 40;
 const CRITICAL: i32 = 50;
 
-#[pyclass(subclass, module = "femtologging._femtologging")]
+#[pyclass(subclass, frozen, module = "femtologging._femtologging")]
 pub struct NativeLogger {
     handle: usize,
 }
@@ -95,7 +98,7 @@ fn message<'py>(
 }
 
 impl NativeLogger {
-    fn emit(
+    pub(crate) fn emit(
         slf: &Bound<'_, Self>,
         level: i32,
         msg: &Bound<'_, PyAny>,
@@ -103,7 +106,7 @@ impl NativeLogger {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let py = slf.py();
-        let logger = slf.borrow().handle;
+        let logger = slf.get().handle;
         if !(api().logger_is_enabled_for)(handle(logger), level) {
             return Ok(());
         }
@@ -183,76 +186,6 @@ impl NativeLogger {
         (api().logger_is_enabled_for)(handle(self.handle), level)
     }
 
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn trace(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, TRACE, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn debug(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, DEBUG, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn info(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, INFO, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn warning(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, WARNING, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn error(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, ERROR, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn critical(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, CRITICAL, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn fatal(
-        slf: &Bound<'_, Self>,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Self::emit(slf, CRITICAL, msg, args, kwargs)
-    }
-
     #[pyo3(signature = (level, msg, *args, **kwargs))]
     fn log(
         slf: &Bound<'_, Self>,
@@ -269,4 +202,121 @@ impl NativeLogger {
         let level: i32 = level.extract()?;
         Self::emit(slf, level, msg, args, kwargs)
     }
+}
+
+/// `trace` … `critical` as raw `METH_FASTCALL | METH_KEYWORDS` method
+/// descriptors: PyO3's generated wrappers build the `*args` tuple before the
+/// body runs, while here a disabled call costs a type check and one load of
+/// the logger's threshold, and builds nothing.
+const LEVEL_METHODS: [(&CStr, &str, ffi::PyCFunctionFastWithKeywords); 7] = [
+    (c"trace", "trace", fast_trace),
+    (c"debug", "debug", fast_debug),
+    (c"info", "info", fast_info),
+    (c"warning", "warning", fast_warning),
+    (c"error", "error", fast_error),
+    (c"critical", "critical", fast_critical),
+    (c"fatal", "fatal", fast_critical),
+];
+
+macro_rules! level_entry {
+    ($name:ident, $level:expr) => {
+        unsafe extern "C" fn $name(
+            slf: *mut ffi::PyObject,
+            args: *const *mut ffi::PyObject,
+            nargs: ffi::Py_ssize_t,
+            kwnames: *mut ffi::PyObject,
+        ) -> *mut ffi::PyObject {
+            // SAFETY: CPython calls this with the GIL held and the
+            // METH_FASTCALL | METH_KEYWORDS argument convention.
+            unsafe { fast_level_call($level, slf, args, nargs, kwnames) }
+        }
+    };
+}
+
+level_entry!(fast_trace, TRACE);
+level_entry!(fast_debug, DEBUG);
+level_entry!(fast_info, INFO);
+level_entry!(fast_warning, WARNING);
+level_entry!(fast_error, ERROR);
+level_entry!(fast_critical, CRITICAL);
+
+/// # Safety
+/// Called by CPython with the GIL held; `args` holds `nargs` positional
+/// arguments followed by one value per name in the `kwnames` tuple (or NULL).
+unsafe fn fast_level_call(
+    level: i32,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: the GIL is held (see above).
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: `slf` is a valid borrowed reference for the call.
+    let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
+    let result = (|| -> PyResult<()> {
+        let logger = slf.cast::<NativeLogger>()?;
+        if !(api().logger_is_enabled_for)(handle(logger.get().handle), level) {
+            return Ok(());
+        }
+        let positional = usize::try_from(nargs).unwrap_or(0);
+        if positional == 0 {
+            return Err(PyTypeError::new_err("missing required argument: 'msg'"));
+        }
+        // SAFETY: CPython passes `nargs` positional arguments, then the
+        // keyword values, all borrowed for the call.
+        let item = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
+        let msg = item(0);
+        let rest = PyTuple::new(py, (1..positional).map(item))?;
+        let kwargs = if kwnames.is_null() {
+            None
+        } else {
+            // SAFETY: `kwnames` is a tuple of strings, borrowed for the call.
+            let names = unsafe { Bound::from_borrowed_ptr(py, kwnames) }.cast_into::<PyTuple>()?;
+            let dict = PyDict::new(py);
+            for (offset, name) in names.iter().enumerate() {
+                dict.set_item(name, item(positional + offset))?;
+            }
+            Some(dict)
+        };
+        NativeLogger::emit(logger, level, &msg, &rest, kwargs.as_ref())
+    })();
+    match result {
+        Ok(()) => {
+            // SAFETY: returning a new reference to None.
+            unsafe { ffi::Py_IncRef(ffi::Py_None()) };
+            unsafe { ffi::Py_None() }
+        }
+        Err(error) => {
+            error.restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Puts the fast level methods on the class (called once, at import).
+pub fn install_level_methods(py: Python<'_>) -> PyResult<()> {
+    let class = py.get_type::<NativeLogger>();
+    for (c_name, name, function) in LEVEL_METHODS {
+        // The method table must live as long as the class: leak it (seven
+        // small structs, once per process).
+        let definition: &'static mut ffi::PyMethodDef = Box::leak(Box::new(ffi::PyMethodDef {
+            ml_name: c_name.as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer {
+                PyCFunctionFastWithKeywords: function,
+            },
+            ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
+            ml_doc: c"Logs `msg % args` at this level if the logger is enabled for it.".as_ptr(),
+        }));
+        // SAFETY: a valid type object and a method definition with static
+        // lifetime; returns a new reference or NULL with an error set.
+        let descriptor = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyDescr_NewMethod(class.as_type_ptr(), definition),
+            )?
+        };
+        class.setattr(name, descriptor)?;
+    }
+    Ok(())
 }
