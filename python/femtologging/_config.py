@@ -34,8 +34,6 @@ def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
     fmt = kwargs.pop("format", BASIC_FORMAT if style == "%" else None)
     datefmt = kwargs.pop("datefmt", None)
     level = kwargs.pop("level", None)
-    if kwargs:
-        raise ValueError(f"Unrecognised argument(s): {', '.join(kwargs)}")
     if handlers is None:
         if filename is not None:
             file_errors = None if errors == "backslashreplace" else errors
@@ -49,3 +47,6 @@ def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
         root.addHandler(handler)
     if level is not None:
         root.setLevel(level)
+    # As in stdlib, unknown arguments are reported after the handlers are in place.
+    if kwargs:
+        raise ValueError(f"Unrecognised argument(s): {', '.join(kwargs)}")

@@ -157,6 +157,94 @@ PROGRAMS: dict[str, str] = {
         a.disabled = False
         a.info("shown 3 %s", a.isEnabledFor(10))
     """,
+    "datefmt_year_only": """
+        logging.basicConfig(filename=OUT, format="%(asctime)s|%(message)s", datefmt="%Y", level=10)
+        logging.getLogger("dates").info("dated")
+    """,
+    "basic_config_force_replaces_handlers": """
+        logging.basicConfig(filename=OUT + ".first", format="first %(message)s")
+        logging.warning("one")
+        logging.basicConfig(filename=OUT, format="ignored %(message)s")
+        logging.warning("two")
+        logging.basicConfig(filename=OUT, format="forced %(message)s", force=True)
+        logging.warning("three")
+    """,
+    "basic_config_handlers_and_stream": """
+        import io
+        stream = io.StringIO()
+        logging.basicConfig(handlers=[logging.FileHandler(OUT), logging.StreamHandler(stream)],
+                            format="%(levelname)s|%(message)s")
+        logging.error("to both")
+        logging.shutdown()
+        with open(OUT + ".stream", "w") as copy:
+            copy.write(stream.getvalue())
+    """,
+    "basic_config_rejects_conflicting_arguments": """
+        import io
+        errors = []
+        for kwargs in ({"stream": io.StringIO(), "filename": OUT}, {"handlers": [], "filename": OUT}, {"bogus": 1}):
+            try:
+                logging.basicConfig(**kwargs)
+            except ValueError as error:
+                errors.append(str(error))
+        logging.basicConfig(filename=OUT, format="%(message)s")
+        logging.warning("%s", errors)
+    """,
+    "set_level_by_name_and_get_child": """
+        logging.basicConfig(filename=OUT, format="%(name)s %(levelname)s %(message)s")
+        parent = logging.getLogger("svc")
+        parent.setLevel("DEBUG")
+        child = parent.getChild("worker")
+        child.debug("child %s", child.name)
+        logging.getLogger().getChild("top").warning("from getChild on root")
+    """,
+    "log_requires_integer_level": """
+        logging.basicConfig(filename=OUT, format="%(message)s")
+        try:
+            logging.getLogger("bad").log("WARNING", "x")
+        except TypeError as error:
+            logging.getLogger("bad").error("TypeError: %s", error)
+    """,
+    "names_and_levels_table": """
+        logging.basicConfig(filename=OUT, format="%(message)s")
+        rows = [(name, logging.getLevelName(name)) for name in ("DEBUG", "INFO", "WARN", "FATAL", "NOTSET")]
+        rows += [(n, logging.getLevelName(n)) for n in (10, 20, 30, 40, 50, 0, 99)]
+        logging.warning("%s", rows)
+    """,
+    "root_level_and_child_thresholds": """
+        logging.basicConfig(filename=OUT, format="%(name)s:%(levelname)s:%(message)s", level=logging.ERROR)
+        log = logging.getLogger("deep.child.logger")
+        log.warning("hidden"); log.error("shown")
+        logging.getLogger("deep").setLevel(logging.NOTSET)
+        logging.getLogger("deep.child").setLevel(logging.DEBUG)
+        log.debug("now shown")
+        logging.getLogger("deep.child").setLevel(logging.NOTSET)
+        log.debug("hidden again")
+    """,
+    "percent_literal_and_missing_args": """
+        logging.basicConfig(filename=OUT, format="%(message)s", level=10)
+        log = logging.getLogger("pct")
+        log.info("50% done")
+        log.info("%d%% done", 75)
+        log.info("%s", None)
+        log.info("tuple as single arg: %s", (1, 2))
+    """,
+    "logger_repr_and_has_handlers": """
+        logging.basicConfig(filename=OUT, format="%(message)s")
+        a = logging.getLogger("repr.a")
+        a.setLevel(logging.INFO)
+        lonely = logging.getLogger("lonely")
+        lonely.propagate = False
+        logging.warning("%r %r %s %s", a, logging.getLogger("repr"), a.hasHandlers(), lonely.hasHandlers())
+    """,
+    "many_loggers_many_levels": """
+        logging.basicConfig(filename=OUT, format="%(name)s %(levelno)d %(message)s", level=1)
+        for index in range(20):
+            log = logging.getLogger(f"pool.worker{index % 4}.task{index}")
+            log.setLevel(10 * (index % 5))
+            for level in (10, 20, 30, 40, 50):
+                log.log(level, "%d", index)
+    """,
     "unicode_and_newlines": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")
