@@ -105,7 +105,7 @@ class StreamHandler(Handler):
         timeout_ms: int = 0,
     ) -> None:
         super().__init__()
-        self.stream = sys.stderr if stream is None else stream
+        self.stream: TextIO | None = sys.stderr if stream is None else stream
         if self.stream is sys.__stderr__ and _fileno(self.stream) == 2:
             # The process's own stderr: the worker writes to the descriptor.
             def make(*args: int) -> object:
@@ -116,6 +116,7 @@ class StreamHandler(Handler):
 
     def _python_sink(self, *args: int) -> object:
         stream = self.stream
+        assert stream is not None  # set by __init__ before the handler opens
         terminator = self.terminator
 
         def sink(chunk: str | None) -> None:
@@ -168,7 +169,7 @@ class FileHandler(StreamHandler):
         self.baseFilename = os.path.abspath(os.fspath(filename))
         self.mode = mode
         self.encoding = encoding
-        self.stream = None  # type: ignore[assignment]
+        self.stream = None
 
         def make(*args: int) -> object:
             return engine.file_handler_new(self.baseFilename, mode == "w", *args)

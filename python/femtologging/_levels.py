@@ -45,12 +45,10 @@ def addLevelName(level: int, levelName: str) -> None:  # noqa: N802, N803 (stdli
 
 def getLevelName(level: int | str) -> int | str:  # noqa: N802
     """stdlib semantics: a name for a number, a number for a name, else ``"Level %s"``."""
-    result = _level_to_name.get(level) if isinstance(level, int) else None
-    if result is not None:
-        return result
-    result = _name_to_level.get(level) if isinstance(level, str) else None
-    if result is not None:
-        return result
+    if isinstance(level, int) and level in _level_to_name:
+        return _level_to_name[level]
+    if isinstance(level, str) and level in _name_to_level:
+        return _name_to_level[level]
     return f"Level {level}"
 
 

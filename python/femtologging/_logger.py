@@ -10,7 +10,7 @@ import threading
 import traceback
 from collections.abc import Mapping
 from types import FrameType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
 from ._handlers import Handler
@@ -73,7 +73,10 @@ class _PythonLogging:
             self._log(level, msg, args, **kwargs)
 
 
-_LoggerBase: type = engine.NativeLogger if BACKEND == "native" else _PythonLogging
+if TYPE_CHECKING:  # both bases have the same methods; type checkers see these
+    _LoggerBase = _PythonLogging
+else:
+    _LoggerBase = engine.NativeLogger if BACKEND == "native" else _PythonLogging
 
 
 class Logger(_LoggerBase):
@@ -226,6 +229,7 @@ def _caller(stacklevel: int) -> FrameType | None:
 
 
 def _exception_text(exc_info: ExcInfo) -> str | None:
+    info: tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
     if isinstance(exc_info, BaseException):
         info = (type(exc_info), exc_info, exc_info.__traceback__)
     elif isinstance(exc_info, tuple):
