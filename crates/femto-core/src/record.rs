@@ -64,20 +64,45 @@ pub struct FemtoLogRecord {
 impl FemtoLogRecord {
     /// A record stamped with the current time, thread and process.
     pub fn new(logger: Text, level: FemtoLevel, message: impl Into<String>) -> Self {
-        let thread = context::current_thread();
-        FemtoLogRecord {
+        let mut record = FemtoLogRecord {
             logger,
             level,
             message: message.into(),
-            created_ns: context::now_ns(),
-            thread_id: thread.id,
-            thread_name: thread.name,
-            process_id: context::process_id(),
+            created_ns: 0,
+            thread_id: 0,
+            thread_name: Text::Borrowed(""),
+            process_id: 0,
             location: SourceLocation::default(),
             key_values: Vec::new(),
             exception: None,
             stack: None,
-        }
+        };
+        record.stamp();
+        record
+    }
+
+    /// Turns this record into a fresh one, as [`FemtoLogRecord::new`] would
+    /// make, keeping its buffers (the message keeps its capacity): how
+    /// recycled records are refilled.
+    pub fn reset(&mut self, logger: Text, level: FemtoLevel, message: &str) {
+        self.logger = logger;
+        self.level = level;
+        self.message.clear();
+        self.message.push_str(message);
+        self.location = SourceLocation::default();
+        self.key_values.clear();
+        self.exception = None;
+        self.stack = None;
+        self.stamp();
+    }
+
+    /// Stamps the current time, thread and process.
+    fn stamp(&mut self) {
+        let thread = context::current_thread();
+        self.created_ns = context::now_ns();
+        self.thread_id = thread.id;
+        self.thread_name = thread.name;
+        self.process_id = context::process_id();
     }
 
     /// Sets the source location.

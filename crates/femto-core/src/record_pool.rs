@@ -11,10 +11,9 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 use crossbeam_channel::{Receiver, Sender};
 
-use crate::context;
 use crate::intern::Text;
 use crate::level::FemtoLevel;
-use crate::record::{FemtoLogRecord, SourceLocation};
+use crate::record::FemtoLogRecord;
 
 /// Records kept for reuse, process-wide.
 const POOL_SIZE: usize = 4096;
@@ -57,7 +56,7 @@ pub fn make(
     let mut shared = match recycled {
         Some(mut shared) => match Arc::get_mut(&mut shared) {
             Some(record) => {
-                refill(record, logger, level, message);
+                record.reset(logger, level, message);
                 shared
             }
             None => Arc::new(FemtoLogRecord::new(logger, level, message)),
@@ -68,22 +67,6 @@ pub fn make(
         fill(record);
     }
     shared
-}
-
-fn refill(record: &mut FemtoLogRecord, logger: Text, level: FemtoLevel, message: &str) {
-    let thread = context::current_thread();
-    record.logger = logger;
-    record.level = level;
-    record.message.clear();
-    record.message.push_str(message);
-    record.created_ns = context::now_ns();
-    record.thread_id = thread.id;
-    record.thread_name = thread.name;
-    record.process_id = context::process_id();
-    record.location = SourceLocation::default();
-    record.key_values.clear();
-    record.exception = None;
-    record.stack = None;
 }
 
 /// Returns a record nobody else holds to the pool (otherwise just drops

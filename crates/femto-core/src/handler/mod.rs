@@ -26,7 +26,7 @@ use worker::{Message, WorkerHandle};
 
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
 use crate::filter::FemtoFilter;
-use crate::formatter::{DefaultFormatter, FemtoFormatter};
+use crate::formatter::FemtoFormatter;
 use crate::level::FemtoLevel;
 use crate::record::FemtoLogRecord;
 use crate::sync::lock;
@@ -133,23 +133,7 @@ impl FemtoHandler {
             n if n > MAX_CAPACITY => return Err(HandlerBuildError::CapacityTooLarge(n)),
             _ => {}
         }
-        let name = options.name.clone().unwrap_or_else(|| factory.describe());
-        let handler = Arc::new(FemtoHandler {
-            core: Arc::new(HandlerCore {
-                name,
-                formatter: ArcSwap::from_pointee(options.formatter),
-                stats: Counters::default(),
-            }),
-            level: AtomicU32::new(options.level.value()),
-            overflow: options.overflow,
-            capacity: options.capacity,
-            filters: ArcSwap::from_pointee(Vec::new()),
-            has_filters: AtomicBool::new(false),
-            pipe: ArcSwapOption::empty(),
-            discards: false,
-            worker: Mutex::new(None),
-            factory,
-        });
+        let handler = Arc::new(Self::unstarted(factory, options, false));
         live::register(&handler, |h| h.start(false))?;
         Ok(handler)
     }
@@ -179,24 +163,35 @@ impl FemtoHandler {
     /// (stdlib's `NullHandler`): attached to a logger, it counts as a
     /// handler, so records do not fall through to the last-resort handler.
     pub fn null() -> Arc<FemtoHandler> {
-        Arc::new(FemtoHandler {
+        let options = HandlerOptions {
+            name: Some("null".into()),
+            ..HandlerOptions::default()
+        };
+        Arc::new(Self::unstarted(Box::new(NullFactory), options, true))
+    }
+
+    /// The handler before its worker starts (a null handler never starts).
+    fn unstarted(
+        factory: Box<dyn SinkFactory>,
+        options: HandlerOptions,
+        discards: bool,
+    ) -> FemtoHandler {
+        FemtoHandler {
             core: Arc::new(HandlerCore {
-                name: "null".into(),
-                formatter: ArcSwap::from_pointee(
-                    Arc::new(DefaultFormatter) as Arc<dyn FemtoFormatter>
-                ),
+                name: options.name.unwrap_or_else(|| factory.describe()),
+                formatter: ArcSwap::from_pointee(options.formatter),
                 stats: Counters::default(),
             }),
-            level: AtomicU32::new(0),
-            overflow: OverflowPolicy::Drop,
-            capacity: 0,
+            level: AtomicU32::new(options.level.value()),
+            overflow: options.overflow,
+            capacity: options.capacity,
             filters: ArcSwap::from_pointee(Vec::new()),
             has_filters: AtomicBool::new(false),
             pipe: ArcSwapOption::empty(),
-            discards: true,
+            discards,
             worker: Mutex::new(None),
-            factory: Box::new(NullFactory),
-        })
+            factory,
+        }
     }
 
     /// Opens the sink and starts a worker. `reopen` after `fork`. Caller
