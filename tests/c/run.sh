@@ -78,11 +78,12 @@ for name in test_api test_features test_drop; do
 done
 
 echo "== stress: threads, fork, exit without shutdown"
-for name in test_mt_block test_fork test_exit; do
+for name in test_mt_block test_fork test_fork_locks test_exit; do
     compile "$name" "$BUILD/plain_$name" -O2
 done
 run "test_mt_block" "$BUILD/plain_test_mt_block" "$OUT/mt.log"
 run "test_fork" timeout 120 "$BUILD/plain_test_fork" "$OUT/fork.log"
+run "test_fork_locks" timeout 120 "$BUILD/plain_test_fork_locks" "$OUT/fork-locks.log"
 run "test_exit" "$BUILD/plain_test_exit" "$OUT/exit.log"
 
 echo "== examples"

@@ -15,7 +15,9 @@ use crate::handler::live::{self, Live};
 use crate::manager::{Manager, State};
 
 struct ForkGuards {
-    // Field order is release order: handlers first, then the registry.
+    // Field order is release order: the reverse of the order taken.
+    _level_names: Option<crate::level::ForkGuard>,
+    _interned: crate::intern::ForkGuard,
     live: MutexGuard<'static, Live>,
     _registry: Option<MutexGuard<'static, State>>,
 }
@@ -24,12 +26,18 @@ thread_local! {
     static HELD: RefCell<Option<ForkGuards>> = const { RefCell::new(None) };
 }
 
-/// Before `fork`: take the engine's locks (registry first, then handlers).
+/// Before `fork`: take every engine lock a logging call can need, in the
+/// order the rest of the engine takes them (registry, handlers, interned
+/// strings, level names).
 pub fn prepare() {
     let registry = Manager::lock_global_for_fork();
     let live = live::lock_for_fork();
+    let interned = crate::intern::lock_for_fork();
+    let level_names = crate::level::lock_for_fork();
     let _ = HELD.try_with(|held| {
         *held.borrow_mut() = Some(ForkGuards {
+            _level_names: level_names,
+            _interned: interned,
             live,
             _registry: registry,
         })

@@ -20,6 +20,16 @@ pub const INTERN_CAP: usize = 1 << 16;
 
 static TABLE: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
 
+/// The table's lock, held across `fork` (see `fork.rs`) so that a child
+/// never finds it taken by a thread that did not survive the fork.
+pub(crate) struct ForkGuard(
+    #[allow(dead_code)] std::sync::MutexGuard<'static, HashSet<&'static str>>,
+);
+
+pub(crate) fn lock_for_fork() -> ForkGuard {
+    ForkGuard(lock(&TABLE))
+}
+
 /// The interned copy of `text`, or `None` once the table is full.
 pub fn intern(text: &str) -> Option<&'static str> {
     let mut table = lock(&TABLE);
@@ -71,11 +81,16 @@ thread_local! {
 /// the same address costs one comparison.
 pub fn cached(bytes: &[u8]) -> Result<Text, std::str::Utf8Error> {
     let address = bytes.as_ptr() as usize;
-    let slot = ((address >> 3) ^ bytes.len()) % CACHE_SLOTS;
+    // Two-way: a string is looked for in a pair of slots, so two strings
+    // that map to the same slot do not evict each other on every record.
+    let pair = (((address >> 3) ^ bytes.len()) % (CACHE_SLOTS / 2)) * 2;
     let hit = CACHE
         .try_with(|cache| {
-            let (cached_address, cached_text) = cache[slot].get();
-            (cached_address == address && cached_text.as_bytes() == bytes).then_some(cached_text)
+            [pair, pair + 1].into_iter().find_map(|slot| {
+                let (cached_address, cached_text) = cache[slot].get();
+                (cached_address == address && cached_text.as_bytes() == bytes)
+                    .then_some(cached_text)
+            })
         })
         .ok()
         .flatten();
@@ -85,7 +100,10 @@ pub fn cached(bytes: &[u8]) -> Result<Text, std::str::Utf8Error> {
     let text = std::str::from_utf8(bytes)?;
     match intern(text) {
         Some(interned) => {
-            let _ = CACHE.try_with(|cache| cache[slot].set((address, interned)));
+            let _ = CACHE.try_with(|cache| {
+                cache[pair + 1].set(cache[pair].get());
+                cache[pair].set((address, interned));
+            });
             Ok(Cow::Borrowed(interned))
         }
         None => Ok(Cow::Owned(text.to_owned())),

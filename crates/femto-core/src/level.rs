@@ -169,6 +169,13 @@ pub enum AddLevelNameError {
     Poisoned,
 }
 
+/// The level-name registry's lock, held across `fork` (see `fork.rs`).
+pub(crate) struct ForkGuard(#[allow(dead_code)] std::sync::RwLockWriteGuard<'static, CustomNames>);
+
+pub(crate) fn lock_for_fork() -> Option<ForkGuard> {
+    custom_names().write().ok().map(ForkGuard)
+}
+
 /// Registers (or renames) a custom level, as stdlib `addLevelName` does.
 ///
 /// Names are kept for the life of the process so that records and the C
