@@ -68,6 +68,29 @@ pub struct femto_log_args {
     pub created_ns: u64,
 }
 
+impl femto_log_args {
+    /// A record at `level` with `message`; every other field absent (the
+    /// engine fills in time, thread and process).
+    pub fn new(level: i32, message: &str) -> Self {
+        femto_log_args {
+            size: std::mem::size_of::<femto_log_args>(),
+            level,
+            message: femto_str::of(message),
+            file: femto_str::ABSENT,
+            line: 0,
+            function: femto_str::ABSENT,
+            module: femto_str::ABSENT,
+            key_values: std::ptr::null(),
+            key_value_count: 0,
+            exception: femto_str::ABSENT,
+            stack: femto_str::ABSENT,
+            thread_name: femto_str::ABSENT,
+            thread_id: 0,
+            created_ns: 0,
+        }
+    }
+}
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct femto_handler_options {

@@ -176,13 +176,9 @@ fn logger_log(
         })
         .collect();
     let args = femto_log_args {
-        size: std::mem::size_of::<femto_log_args>(),
-        level,
-        message: femto_str::of(message),
         file: femto_str::of(pathname),
         line: lineno,
         function: femto_str::of(func_name),
-        module: femto_str::ABSENT,
         key_values: if pairs.is_empty() {
             std::ptr::null()
         } else {
@@ -192,8 +188,7 @@ fn logger_log(
         exception: femto_str::of_opt(exc_text),
         stack: femto_str::of_opt(stack),
         thread_name: femto_str::of(thread_name),
-        thread_id: 0,
-        created_ns: 0,
+        ..femto_log_args::new(level, message)
     };
     // Raw pointers are not Send; carry the address across the detach.
     let args_address = &args as *const femto_log_args as usize;

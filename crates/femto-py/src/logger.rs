@@ -137,20 +137,11 @@ impl NativeLogger {
         let thread = thread_name(py)?;
         let thread = thread.cast::<PyString>()?.to_str()?;
         let args = femto_log_args {
-            size: std::mem::size_of::<femto_log_args>(),
-            level,
-            message: femto_str::of(text),
             file: femto_str::of(filename),
             line: u32::try_from(lineno).unwrap_or(0),
             function: femto_str::of(function),
-            module: femto_str::ABSENT,
-            key_values: std::ptr::null(),
-            key_value_count: 0,
-            exception: femto_str::ABSENT,
-            stack: femto_str::ABSENT,
             thread_name: femto_str::of(thread),
-            thread_id: 0,
-            created_ns: 0,
+            ..femto_log_args::new(level, text)
         };
         // The engine copies everything; release the GIL in case a full
         // queue makes the call wait (never block holding the GIL).
