@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 
+from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
@@ -57,10 +58,12 @@ __all__ = [
     "Formatter",
     "Handler",
     "Logger",
+    "LoggerAdapter",
     "NullHandler",
     "StreamHandler",
     "addLevelName",
     "basicConfig",
+    "captureWarnings",
     "critical",
     "debug",
     "disable",

@@ -245,6 +245,21 @@ PROGRAMS: dict[str, str] = {
             for level in (10, 20, 30, 40, 50):
                 log.log(level, "%d", index)
     """,
+    "logger_adapter_adds_extra": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s [%(conn)s] %(message)s", level=10)
+        adapter = logging.LoggerAdapter(logging.getLogger("db"), {"conn": "c-1"})
+        adapter.info("opened %s", "x"); adapter.warning("slow"); adapter.debug("detail")
+        adapter.log(logging.ERROR, "failed %d", 3)
+        levels = (adapter.isEnabledFor(10), adapter.getEffectiveLevel())
+        logging.getLogger("db").info("%s %s", *levels, extra={"conn": "-"})
+    """,
+    "capture_warnings": """
+        import warnings
+        logging.basicConfig(filename=OUT, format="%(name)s %(levelname)s %(message)s")
+        logging.captureWarnings(True)
+        warnings.warn("old api", DeprecationWarning, stacklevel=1)
+        logging.captureWarnings(False)
+    """,
     "unicode_and_newlines": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")
