@@ -99,6 +99,7 @@ def logger_log(
     exc_text: str | None = None,
     stack: str | None = None,
     key_values: list[tuple[str, str]] | None = None,
+    created_ns: int = 0,
 ) -> bool:
     args = ffi.new("femto_log_args *")
     args.size = ffi.sizeof("femto_log_args")
@@ -118,6 +119,7 @@ def logger_log(
         target.ptr = data if data is ffi.NULL else ffi.from_buffer(data)
         target.len = size
     args.line = lineno
+    args.created_ns = created_ns
     if key_values:
         pairs = ffi.new("femto_kv[]", len(key_values))
         for pair, (key, value) in zip(pairs, key_values, strict=True):

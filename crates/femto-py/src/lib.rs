@@ -152,7 +152,7 @@ fn null_handler_new(py: Python<'_>) -> PyResult<usize> {
 /// Logs one record; returns `True` unless a handler dropped it. The GIL is
 /// released around the call: a full queue under `block` waits.
 #[pyfunction]
-#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None))]
+#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0))]
 #[allow(clippy::too_many_arguments)]
 fn logger_log(
     py: Python<'_>,
@@ -166,6 +166,7 @@ fn logger_log(
     exc_text: Option<&str>,
     stack: Option<&str>,
     key_values: Option<Vec<(String, String)>>,
+    created_ns: u64,
 ) -> PyResult<bool> {
     let pairs: Vec<abi::femto_kv> = key_values
         .iter()
@@ -188,6 +189,7 @@ fn logger_log(
         exception: femto_str::of_opt(exc_text),
         stack: femto_str::of_opt(stack),
         thread_name: femto_str::of(thread_name),
+        created_ns,
         ..femto_log_args::new(level, message)
     };
     // Raw pointers are not Send; carry the address across the detach.
