@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+from logging import Filter, LogRecord, makeLogRecord
 
 from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
@@ -55,8 +56,10 @@ __all__ = [
     "FemtoStreamHandler",
     "FemtoValueError",
     "FileHandler",
+    "Filter",
     "Formatter",
     "Handler",
+    "LogRecord",
     "Logger",
     "LoggerAdapter",
     "NullHandler",
@@ -78,6 +81,7 @@ __all__ = [
     "get_pkgconfig_dir",
     "info",
     "log",
+    "makeLogRecord",
     "root",
     "shutdown",
     "warning",

@@ -239,19 +239,42 @@ def add_level_name(level: int, name: str) -> None:
 # owns the handle from the call on and releases it through ``_destroy``
 # exactly once.
 class _PySink:
-    def __init__(self, sink: object, terminator: str) -> None:
+    def __init__(self, sink: object, terminator: str | None) -> None:
         self.sink = sink
-        self.terminator = terminator
-        self.pending: list[str] = []
+        self.terminator = terminator  # None: pass record fields, not text
+        self.pending: list[object] = []
+
+
+def _text(value: object) -> str | None:
+    return None if value.ptr == ffi.NULL else ffi.unpack(value.ptr, value.len).decode("utf-8", "replace")
 
 
 _sinks: dict[int, object] = {}
 
 
 @ffi.callback("int32_t(void *, const femto_record *, const char *, size_t)", onerror=lambda *_: 1)
-def _write(user_data: object, record: object, text: object, length: int) -> int:  # noqa: ARG001
+def _write(user_data: object, record: object, text: object, length: int) -> int:
     state = ffi.from_handle(user_data)
-    state.pending.append(ffi.unpack(text, length).decode("utf-8") + state.terminator)
+    if state.terminator is not None:
+        state.pending.append(ffi.unpack(text, length).decode("utf-8") + state.terminator)
+        return 0
+    r = record
+    state.pending.append(
+        (
+            _text(r.logger) or "",
+            r.level,
+            _text(r.message) or "",
+            r.created_ns,
+            r.thread_id,
+            _text(r.thread_name) or "",
+            r.process_id,
+            _text(r.file) or "",
+            r.line,
+            _text(r.function) or "",
+            _text(r.exception),
+            _text(r.stack),
+        )
+    )
     return 0
 
 
@@ -259,9 +282,9 @@ def _write(user_data: object, record: object, text: object, length: int) -> int:
 def _flush(user_data: object) -> int:
     state = ffi.from_handle(user_data)
     if state.pending:
-        chunk = "".join(state.pending)
+        batch = "".join(state.pending) if state.terminator is not None else list(state.pending)
         state.pending.clear()
-        state.sink(chunk)
+        state.sink(batch)
     state.sink(None)
     return 0
 
@@ -273,7 +296,7 @@ def _destroy(user_data: object) -> None:
 
 def callback_handler_new(
     sink: object,
-    terminator: str = "\n",
+    terminator: str | None = "\n",
     level: int = 0,
     formatter: object = 0,
     capacity: int = 0,

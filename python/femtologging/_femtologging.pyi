@@ -47,8 +47,8 @@ def file_handler_new(
     timeout_ms: int = 0,
 ) -> int: ...
 def callback_handler_new(
-    sink: Callable[[str | None], object],
-    terminator: str = "\n",
+    sink: Callable[[object], object],
+    terminator: str | None = "\n",
     level: int = 0,
     formatter: int = 0,
     capacity: int = 0,

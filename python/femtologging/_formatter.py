@@ -1,33 +1,31 @@
-"""``Formatter``: a format string compiled once by the engine."""
+"""``Formatter``: stdlib's, plus a copy compiled by the engine.
+
+Handlers written in Python (and any code calling ``formatter.format(record)``)
+get the standard library's own implementation; femtologging's handlers use
+the compiled copy on their worker threads.
+"""
 
 from __future__ import annotations
 
+import logging as _stdlib
+
 from ._backend import engine
 
-_STYLES = {"%": (0, "%(message)s"), "{": (1, "{message}"), "$": (2, "${message}")}
+_STYLE_CODES = {"%": 0, "{": 1, "$": 2}
 
 
-class Formatter:
-    """stdlib ``logging.Formatter``: ``%``, ``{`` or ``$`` style, with ``datefmt``.
-
-    The format is compiled by the engine and applied on the handler's worker
-    thread. A malformed format raises ``ValueError`` here, as in stdlib.
-    """
+class Formatter(_stdlib.Formatter):
+    """stdlib ``logging.Formatter``: ``%``, ``{`` or ``$`` style, with ``datefmt``."""
 
     def __init__(
         self,
         fmt: str | None = None,
         datefmt: str | None = None,
         style: str = "%",
-        validate: bool = True,  # noqa: ARG002 (the engine always validates)
+        validate: bool = True,
     ) -> None:
-        if style not in _STYLES:
-            raise ValueError(f"Style must be one of: {','.join(_STYLES)}")
-        code, default = _STYLES[style]
-        self._fmt = fmt if fmt is not None else default
-        self.datefmt = datefmt
-        self._style_name = style
-        self._handle = engine.formatter_new(code, self._fmt, datefmt)
+        super().__init__(fmt, datefmt, style, validate)  # type: ignore[arg-type]
+        self._handle = engine.formatter_new(_STYLE_CODES[style], self._fmt or "", datefmt)
 
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)

@@ -4,8 +4,10 @@ replaced ``sys.stderr``) are written by the worker through a Python sink."""
 
 from __future__ import annotations
 
+import logging as _stdlib
 import os
 import sys
+import threading
 from typing import TextIO
 
 from ._backend import engine
@@ -18,18 +20,65 @@ DRAIN_TIMEOUT_MS = 60_000
 _OVERFLOW = {"block": 0, "drop": 1, "timeout": 2}
 
 
-class Handler:
+class Handler(_stdlib.Filterer):
     """Base class of femtologging's handlers.
+
+    Subclass it and override ``emit(record)`` as with stdlib: your ``emit``
+    runs on the handler's own worker thread (holding the GIL), receiving a
+    stdlib ``LogRecord`` whose ``msg`` is the formatted message and whose
+    ``args`` are empty. Filters added with ``addFilter`` run there too.
 
     ``capacity`` is the queue length; ``overflow`` is ``"block"`` (default:
     nothing is lost), ``"drop"`` or ``"timeout"`` (waits ``timeout_ms``).
     """
 
     def __init__(self, level: int | str = NOTSET) -> None:
+        super().__init__()
         self._level = check_level(level)
         self.formatter: Formatter | None = None
         self.name: str | None = None
         self._handle: object = None
+        self.lock = threading.RLock()
+        if type(self).emit is not Handler.emit:
+            # A Python handler: the worker hands it batches of records.
+            self._handle = engine.callback_handler_new(self._emit_batch, None, self._level)
+
+    # ---- stdlib's Python-handler protocol --------------------------------
+
+    def emit(self, record: _stdlib.LogRecord) -> None:
+        """Writes one record; subclasses must override it (as in stdlib)."""
+        raise NotImplementedError("emit must be implemented by Handler subclasses")
+
+    def format(self, record: _stdlib.LogRecord) -> str:
+        return (self.formatter or _DEFAULT_FORMATTER).format(record)
+
+    def handle(self, record: _stdlib.LogRecord) -> bool:
+        """Filters, then emits under the handler's lock (stdlib semantics)."""
+        passed = bool(self.filter(record))
+        if passed:
+            with self.lock:
+                self.emit(record)
+        return passed
+
+    def handleError(self, record: _stdlib.LogRecord) -> None:  # noqa: N802 (stdlib name)
+        """Prints "--- Logging error ---" and the traceback, as stdlib does."""
+        _stdlib.Handler.handleError(self, record)  # type: ignore[arg-type]
+
+    def acquire(self) -> None:
+        self.lock.acquire()
+
+    def release(self) -> None:
+        self.lock.release()
+
+    def _emit_batch(self, batch: list[tuple[object, ...]] | None) -> None:
+        if batch is None:
+            return
+        for fields in batch:
+            record = _record_from_fields(fields)
+            try:
+                self.handle(record)
+            except Exception:
+                self.handleError(record)
 
     def _open(self, make: object, capacity: int, overflow: str, timeout_ms: int) -> None:
         if overflow not in _OVERFLOW:
@@ -76,6 +125,26 @@ class Handler:
         return f"<{type(self).__name__} ({_level_name(self._level)})>"
 
 
+def _record_from_fields(fields: tuple[object, ...]) -> _stdlib.LogRecord:
+    """A stdlib ``LogRecord`` from the engine's copy of a record."""
+    name, levelno, message, created_ns, thread, thread_name, process, pathname, lineno, func_name, exc, stack = fields
+    record = _stdlib.LogRecord(
+        str(name), int(levelno), str(pathname), int(lineno), message, None, None, str(func_name), stack
+    )
+    created = int(created_ns) / 1e9
+    record.created = created
+    record.msecs = (int(created_ns) % 1_000_000_000) // 1_000_000 + 0.0
+    record.relativeCreated = (created - _stdlib._startTime) * 1000
+    record.thread = int(thread)
+    record.threadName = str(thread_name)
+    record.process = int(process)
+    record.exc_text = exc  # type: ignore[assignment]
+    return record
+
+
+_DEFAULT_FORMATTER = _stdlib.Formatter()
+
+
 def _level_name(level: int) -> str:
     from ._levels import getLevelName
 
@@ -106,6 +175,8 @@ class StreamHandler(Handler):
     ) -> None:
         super().__init__()
         self.stream: TextIO | None = sys.stderr if stream is None else stream
+        if self._handle:
+            return  # a subclass with its own emit(): records go there
         if self.stream is sys.__stderr__ and _fileno(self.stream) == 2:
             # The process's own stderr: the worker writes to the descriptor.
             def make(*args: int) -> object:
@@ -128,7 +199,7 @@ class StreamHandler(Handler):
             else:
                 stream.write(chunk)
 
-        return engine.callback_handler_new(sink, terminator, *args)
+        return engine.callback_handler_new(sink, terminator, *args)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         name = getattr(self.stream, "name", "")

@@ -260,6 +260,43 @@ PROGRAMS: dict[str, str] = {
         warnings.warn("old api", DeprecationWarning, stacklevel=1)
         logging.captureWarnings(False)
     """,
+    "python_handler_subclass_with_filter": """
+        class Collect(logging.Handler):
+            def __init__(self):
+                super().__init__()
+                self.lines = []
+
+            def emit(self, record):
+                self.lines.append(self.format(record))
+
+        handler = Collect()
+        handler.setFormatter(logging.Formatter("%(levelname)s:%(name)s:%(funcName)s:%(lineno)d:%(message)s"))
+        handler.addFilter(lambda record: "secret" not in record.getMessage())
+        log = logging.getLogger("custom")
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
+        log.addHandler(handler)
+        def work():
+            log.info("hello %s", "x")
+            log.debug("a secret")
+            try:
+                1 / 0
+            except ZeroDivisionError:
+                log.exception("failed")
+        work()
+        handler.flush()
+        with open(OUT, "w") as out:
+            out.write(chr(10).join(handler.lines) + chr(10))
+    """,
+    "formatter_format_on_a_made_record": """
+        record = logging.makeLogRecord({"name": "made", "levelno": 30, "levelname": "WARNING",
+                                        "msg": "value %d", "args": (7,), "lineno": 3, "funcName": "f"})
+        formatter = logging.Formatter("%(name)s %(levelname)s %(funcName)s:%(lineno)d %(message)s")
+        brace = logging.Formatter("{name}|{message}", style="{")
+        with open(OUT, "w") as out:
+            out.write(formatter.format(record) + chr(10) + brace.format(record) + chr(10))
+            out.write(str(isinstance(record, logging.LogRecord)) + chr(10))
+    """,
     "unicode_and_newlines": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")

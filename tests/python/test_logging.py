@@ -193,3 +193,33 @@ def test_handler_options_are_validated():
         logging.StreamHandler(io.StringIO(), overflow="sometimes")
     with pytest.raises(ValueError):
         logging.StreamHandler(io.StringIO(), capacity=2**30)
+
+
+def test_python_handler_runs_on_the_worker_and_reports_errors(logger, capsys):
+    seen = []
+
+    class Failing(logging.Handler):
+        def emit(self, record):
+            seen.append((record.getMessage(), threading.current_thread().name))
+            if "boom" in record.getMessage():
+                raise RuntimeError("emit failed")
+
+    handler = Failing(level=logging.INFO)
+    logger.addHandler(handler)
+    logger.debug("below the handler's level")
+    logger.info("fine")
+    logger.info("boom")
+    logger.info("still fine")
+    handler.flush()
+    assert [message for message, _ in seen] == ["fine", "boom", "still fine"]
+    assert all(thread != "MainThread" for _, thread in seen), "emit runs on the worker"
+    assert "--- Logging error ---" in capsys.readouterr().err
+
+
+def test_formatter_is_a_stdlib_formatter():
+    import logging as stdlib
+
+    formatter = logging.Formatter("%(levelname)s %(message)s")
+    assert isinstance(formatter, stdlib.Formatter)
+    record = logging.makeLogRecord({"msg": "hi %s", "args": ("there",), "levelname": "INFO"})
+    assert formatter.format(record) == "INFO hi there"

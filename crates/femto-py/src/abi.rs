@@ -49,6 +49,42 @@ pub struct femto_kv {
     pub value: femto_str,
 }
 
+/// The read-only record view handed to callbacks.
+#[repr(C)]
+pub struct femto_record {
+    pub size: usize,
+    pub level: i32,
+    pub logger: femto_str,
+    pub message: femto_str,
+    pub created_ns: u64,
+    pub thread_id: u64,
+    pub thread_name: femto_str,
+    pub process_id: u32,
+    pub file: femto_str,
+    pub line: u32,
+    pub function: femto_str,
+    pub module: femto_str,
+    pub key_values: *const femto_kv,
+    pub key_value_count: usize,
+    pub exception: femto_str,
+    pub stack: femto_str,
+}
+
+impl femto_str {
+    /// A copy of the text (`None` when absent).
+    ///
+    /// # Safety
+    /// `ptr`/`len` must describe valid UTF-8 for the duration of the call.
+    pub unsafe fn copy_text(self) -> Option<String> {
+        if self.ptr.is_null() {
+            return None;
+        }
+        // SAFETY: per the function's contract.
+        let bytes = unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) };
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct femto_log_args {

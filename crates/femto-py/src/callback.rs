@@ -14,9 +14,54 @@ use pyo3::prelude::*;
 
 struct PySink {
     callable: Py<PyAny>,
-    terminator: String,
-    /// Lines of the current batch; only the handler's worker touches it.
-    pending: Mutex<String>,
+    batch: Mutex<Batch>,
+}
+
+/// What the worker collects between two flushes; only it touches this.
+enum Batch {
+    /// Formatted lines, each followed by the terminator.
+    Text { terminator: String, pending: String },
+    /// Copies of the records' fields, for Python `Handler.emit`.
+    Records(Vec<RecordFields>),
+}
+
+/// The fields of one record, copied out of the engine's view.
+struct RecordFields {
+    name: String,
+    level: i32,
+    message: String,
+    created_ns: u64,
+    thread_id: u64,
+    thread_name: String,
+    process_id: u32,
+    pathname: String,
+    lineno: u32,
+    func_name: String,
+    exc_text: Option<String>,
+    stack: Option<String>,
+}
+
+impl RecordFields {
+    /// # Safety
+    /// `record` must be the engine's valid view for the current callback.
+    unsafe fn copy(record: &crate::abi::femto_record) -> Self {
+        // SAFETY: the view's strings are valid UTF-8 during the callback.
+        let text = |s: &crate::abi::femto_str| unsafe { s.copy_text() };
+        RecordFields {
+            name: text(&record.logger).unwrap_or_default(),
+            level: record.level,
+            message: text(&record.message).unwrap_or_default(),
+            created_ns: record.created_ns,
+            thread_id: record.thread_id,
+            thread_name: text(&record.thread_name).unwrap_or_default(),
+            process_id: record.process_id,
+            pathname: text(&record.file).unwrap_or_default(),
+            lineno: record.line,
+            func_name: text(&record.function).unwrap_or_default(),
+            exc_text: text(&record.exception),
+            stack: text(&record.stack),
+        }
+    }
 }
 
 fn sink<'a>(user_data: *mut c_void) -> &'a PySink {
@@ -37,22 +82,64 @@ unsafe extern "C-unwind" fn write(
         return 2;
     };
     let sink = sink(user_data);
-    let mut pending = sink.pending.lock().unwrap_or_else(PoisonError::into_inner);
-    pending.push_str(text);
-    pending.push_str(&sink.terminator);
+    match &mut *sink.batch.lock().unwrap_or_else(PoisonError::into_inner) {
+        Batch::Text {
+            terminator,
+            pending,
+        } => {
+            pending.push_str(text);
+            pending.push_str(terminator);
+        }
+        // SAFETY: the engine passes a valid view for the duration of the call.
+        Batch::Records(records) => records.push(unsafe { RecordFields::copy(&*_record.cast()) }),
+    }
     0
 }
 
 unsafe extern "C-unwind" fn flush(user_data: *mut c_void) -> i32 {
     let sink = sink(user_data);
-    let chunk = std::mem::take(&mut *sink.pending.lock().unwrap_or_else(PoisonError::into_inner));
+    let batch = {
+        let mut batch = sink.batch.lock().unwrap_or_else(PoisonError::into_inner);
+        match &mut *batch {
+            Batch::Text {
+                terminator,
+                pending,
+            } => Batch::Text {
+                terminator: terminator.clone(),
+                pending: std::mem::take(pending),
+            },
+            Batch::Records(records) => Batch::Records(std::mem::take(records)),
+        }
+    };
     Python::attach(|py| {
-        let written = if chunk.is_empty() {
-            Ok(())
-        } else {
-            sink.callable.call1(py, (chunk,)).map(drop)
+        let delivered = match batch {
+            Batch::Text { pending, .. } if pending.is_empty() => Ok(()),
+            Batch::Records(records) if records.is_empty() => Ok(()),
+            Batch::Text { pending, .. } => sink.callable.call1(py, (pending,)).map(drop),
+            Batch::Records(records) => {
+                let tuples: Vec<_> = records
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            r.name,
+                            r.level,
+                            r.message,
+                            r.created_ns,
+                            r.thread_id,
+                            r.thread_name,
+                            r.process_id,
+                            r.pathname,
+                            r.lineno,
+                            r.func_name,
+                            r.exc_text,
+                            r.stack,
+                        )
+                    })
+                    .collect();
+                sink.callable.call1(py, (tuples,)).map(drop)
+            }
         };
-        match written.and_then(|()| sink.callable.call1(py, (None::<&str>,)).map(drop)) {
+        match delivered.and_then(|()| sink.callable.call1(py, (None::<&str>,)).map(drop)) {
             Ok(()) => 0,
             Err(error) => {
                 error.print(py);
@@ -70,14 +157,18 @@ unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
 }
 
 /// A handler whose worker calls `sink(chunk)` with each batch of lines
-/// (each followed by `terminator`) and then `sink(None)`.
+/// (each followed by `terminator`) and then `sink(None)`. With
+/// `terminator=None` it calls `sink(records)` instead, a list of field
+/// tuples `(name, levelno, message, created_ns, thread, threadName,
+/// process, pathname, lineno, funcName, exc_text, stack_info)`, for
+/// Python `Handler.emit`.
 #[pyfunction]
 #[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
 #[allow(clippy::too_many_arguments)]
 pub fn callback_handler_new(
     py: Python<'_>,
     sink: Py<PyAny>,
-    terminator: &str,
+    terminator: Option<&str>,
     level: i32,
     formatter: usize,
     capacity: u32,
@@ -85,10 +176,16 @@ pub fn callback_handler_new(
     timeout_ms: u32,
 ) -> PyResult<usize> {
     let options = crate::handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let batch = match terminator {
+        Some(terminator) => Batch::Text {
+            terminator: terminator.to_owned(),
+            pending: String::new(),
+        },
+        None => Batch::Records(Vec::new()),
+    };
     let user_data = Box::into_raw(Box::new(PySink {
         callable: sink,
-        terminator: terminator.to_owned(),
-        pending: Mutex::new(String::new()),
+        batch: Mutex::new(batch),
     })) as *mut c_void;
     let mut out: crate::abi::Handle = std::ptr::null();
     // The engine owns `user_data` from here on, and destroys it even if
