@@ -34,7 +34,7 @@ from ._levels import (
 from ._levels import (
     check_level as _check_level,
 )
-from ._logger import Logger, getLogger, root
+from ._logger import Logger, getLogger, getLoggerClass, root, setLoggerClass
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
 
 __all__ = [
@@ -75,6 +75,7 @@ __all__ = [
     "getLevelName",
     "getLevelNamesMapping",
     "getLogger",
+    "getLoggerClass",
     "get_include",
     "get_library_dir",
     "get_logger",
@@ -83,6 +84,7 @@ __all__ = [
     "log",
     "makeLogRecord",
     "root",
+    "setLoggerClass",
     "shutdown",
     "warning",
 ]

@@ -4,6 +4,7 @@ stdlib puts on a record (message, caller, thread name, exception text)."""
 
 from __future__ import annotations
 
+import logging as _stdlib
 import os
 import sys
 import threading
@@ -79,10 +80,15 @@ else:
     _LoggerBase = engine.NativeLogger if BACKEND == "native" else _PythonLogging
 
 
-class Logger(_LoggerBase):
-    """stdlib ``logging.Logger`` over an engine logger (the roadmap's ``FemtoLogger``)."""
+class Logger(_LoggerBase, _stdlib.Filterer):
+    """stdlib ``logging.Logger`` over an engine logger (the roadmap's ``FemtoLogger``).
+
+    Filters added with ``addFilter`` run on the logging thread with a stdlib
+    ``LogRecord`` (which they may change), as in the standard library.
+    """
 
     def __init__(self, name: str, handle: object) -> None:
+        _stdlib.Filterer.__init__(self)
         self.name = name
         self._handle = handle
         self.handlers: list[Handler] = []
@@ -127,6 +133,18 @@ class Logger(_LoggerBase):
         head, _, _ = self.name.rpartition(".")
         return getLogger(head or None)
 
+    def addFilter(self, filter: Any) -> None:  # noqa: N802, A002 (stdlib names)
+        super().addFilter(filter)
+        self._filters_changed()
+
+    def removeFilter(self, filter: Any) -> None:  # noqa: N802, A002
+        super().removeFilter(filter)
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        if BACKEND == "native":
+            self._set_filtered(bool(self.filters))  # type: ignore[attr-defined]
+
     def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
         with _lock:
             if hdlr not in self.handlers:
@@ -166,19 +184,35 @@ class Logger(_LoggerBase):
         stack_info: bool = False,
         stacklevel: int = 1,
     ) -> None:
-        if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
-            message = str(msg) % args[0]  # stdlib: a single mapping argument
-        else:
-            message = str(msg) % args if args else str(msg)
         frame = _caller(stacklevel)
         if frame is not None:
             code = frame.f_code
             pathname, lineno, func_name = code.co_filename, frame.f_lineno, code.co_name
         else:
             pathname, lineno, func_name = "(unknown file)", 0, "(unknown function)"
-        key_values = _key_values(extra) if extra else None
-        exc_text = _exception_text(exc_info) if exc_info else None
         stack = _stack_text(frame) if stack_info else None
+        if self.filters:
+            # stdlib semantics: the logger's filters see (and may change) a LogRecord.
+            record = _stdlib.LogRecord(
+                self.name, level, pathname, lineno, msg, args, _exc_tuple(exc_info), func_name, stack
+            )
+            if extra:
+                for key in extra:
+                    if key in _RESERVED or key in record.__dict__:
+                        raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
+                record.__dict__.update(extra)
+            if not self.filter(record):
+                return
+            level, message, stack = record.levelno, record.getMessage(), record.stack_info
+            exc_text = _exception_text(record.exc_info) if record.exc_info else None
+            key_values = [(k, str(v)) for k, v in record.__dict__.items() if k not in _RECORD_ATTRIBUTES] or None
+        else:
+            if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
+                message = str(msg) % args[0]  # stdlib: a single mapping argument
+            else:
+                message = str(msg) % args if args else str(msg)
+            key_values = _key_values(extra) if extra else None
+            exc_text = _exception_text(exc_info) if exc_info else None
         engine.logger_log(
             self._handle,
             level,
@@ -203,6 +237,21 @@ _RESERVED = frozenset(
     "args asctime created exc_info exc_text filename funcName levelname levelno lineno module msecs message msg "
     "name pathname process processName relativeCreated stack_info thread threadName taskName".split()
 )
+
+
+#: The attributes every LogRecord has; the others are ``extra`` or set by filters.
+_RECORD_ATTRIBUTES = frozenset(_stdlib.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def _exc_tuple(exc_info: ExcInfo) -> Any:
+    """``exc_info`` as stdlib's ``LogRecord`` wants it (a tuple or None)."""
+    if not exc_info:
+        return None
+    if isinstance(exc_info, BaseException):
+        return (type(exc_info), exc_info, exc_info.__traceback__)
+    if isinstance(exc_info, tuple):
+        return exc_info
+    return sys.exc_info()
 
 
 def _key_values(extra: Mapping[str, object]) -> list[tuple[str, str]]:
@@ -246,6 +295,21 @@ def _stack_text(frame: FrameType | None) -> str:
     return ("Stack (most recent call last):\n" + "".join(lines)).rstrip("\n")
 
 
+_logger_class: type[Logger] = Logger
+
+
+def setLoggerClass(klass: type[Logger]) -> None:  # noqa: N802 (stdlib name)
+    """The class ``getLogger`` makes new loggers of (a ``Logger`` subclass)."""
+    global _logger_class
+    if klass is not Logger and not issubclass(klass, Logger):
+        raise TypeError("logger not derived from femtologging.Logger: " + klass.__name__)
+    _logger_class = klass
+
+
+def getLoggerClass() -> type[Logger]:  # noqa: N802
+    return _logger_class
+
+
 def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
     """The logger called ``name`` (the root logger for ``None`` or ``""``)."""
     key = "root" if not name or name == "root" else name
@@ -255,7 +319,7 @@ def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
     with _lock:
         logger = _loggers.get(key)
         if logger is None:
-            logger = Logger(key, engine.logger_get(key))
+            logger = _logger_class(key, engine.logger_get(key))
             _loggers[key] = logger
         return logger
 

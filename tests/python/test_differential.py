@@ -297,6 +297,43 @@ PROGRAMS: dict[str, str] = {
             out.write(formatter.format(record) + chr(10) + brace.format(record) + chr(10))
             out.write(str(isinstance(record, logging.LogRecord)) + chr(10))
     """,
+    "logger_filters_reject_modify_and_enrich": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s %(request)s %(message)s", level=10)
+        log = logging.getLogger("filtered")
+
+        class Context(logging.Filter):
+            def filter(self, record):
+                record.request = "req-42"
+                return True
+
+        def redact(record):
+            record.msg = str(record.msg).replace("hunter2", "***")
+            return "drop me" not in record.getMessage()
+
+        log.addFilter(Context())
+        log.addFilter(redact)
+        log.info("password is %s", "hunter2")
+        log.info("password is hunter2")
+        log.warning("drop me")
+        log.error("kept", extra={"unused": 1})
+        log.removeFilter(redact)
+        log.info("drop me is kept now")
+    """,
+    "set_logger_class": """
+        class AppLogger(logging.Logger):
+            def audit(self, msg, *args):
+                self.warning("AUDIT " + msg, *args)
+
+        logging.setLoggerClass(AppLogger)
+        logging.basicConfig(filename=OUT, format="%(name)s %(funcName)s %(message)s")
+        log = logging.getLogger("audit.trail")
+        log.audit("user %s logged in", "ann")
+        try:
+            logging.setLoggerClass(dict)
+        except TypeError as error:
+            log.warning("refused: %s", type(error).__name__)
+        log.warning("%s", logging.getLoggerClass() is AppLogger)
+    """,
     "unicode_and_newlines": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")

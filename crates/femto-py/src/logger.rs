@@ -9,6 +9,7 @@
 //! Python method `_log`, which has stdlib's full semantics.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::ffi::CStr;
 
@@ -32,6 +33,9 @@ const CRITICAL: i32 = 50;
 #[pyclass(subclass, frozen, module = "femtologging._femtologging")]
 pub struct NativeLogger {
     handle: usize,
+    /// Whether the Python logger has filters: they need a `LogRecord`, so
+    /// calls take the Python path.
+    filtered: AtomicBool,
 }
 
 thread_local! {
@@ -110,7 +114,7 @@ impl NativeLogger {
         if !(api().logger_is_enabled_for)(handle(logger), level) {
             return Ok(());
         }
-        if kwargs.is_some_and(|k| !k.is_empty()) {
+        if kwargs.is_some_and(|k| !k.is_empty()) || slf.get().filtered.load(Ordering::Relaxed) {
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
         // SAFETY: with the GIL held, the current frame (borrowed) is the
@@ -169,7 +173,15 @@ impl NativeLogger {
     #[new]
     #[pyo3(signature = (_name, handle))]
     fn new(_name: &str, handle: usize) -> Self {
-        NativeLogger { handle }
+        NativeLogger {
+            handle,
+            filtered: AtomicBool::new(false),
+        }
+    }
+
+    /// Tells the fast path whether the logger has filters.
+    fn _set_filtered(&self, filtered: bool) {
+        self.filtered.store(filtered, Ordering::Relaxed);
     }
 
     #[pyo3(name = "isEnabledFor")]
