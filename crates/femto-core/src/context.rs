@@ -60,11 +60,6 @@ pub fn current_thread() -> ThreadIdentity {
         .unwrap_or_else(|_| default_identity())
 }
 
-/// Forgets the cached name of the calling thread (after it was renamed).
-pub fn refresh_current_thread() {
-    let _ = THREAD.try_with(|slot| slot.borrow_mut().take());
-}
-
 /// The process id, cached; `fork` hooks refresh it in the child.
 pub fn process_id() -> u32 {
     match PROCESS_ID.load(Ordering::Relaxed) {

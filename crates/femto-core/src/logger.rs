@@ -267,11 +267,6 @@ impl FemtoLogger {
         }
     }
 
-    /// Creates a record with this logger's name, for [`FemtoLogger::dispatch`].
-    pub fn make_record(&self, level: FemtoLevel, message: impl Into<String>) -> FemtoLogRecord {
-        FemtoLogRecord::new(self.name.clone(), level, message)
-    }
-
     pub fn trace(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::TRACE, message)
     }

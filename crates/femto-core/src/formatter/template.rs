@@ -145,13 +145,6 @@ impl TemplateFormatter {
         })
     }
 
-    /// Whether the format names `field` (stdlib's `usesTime` generalised).
-    pub fn uses(&self, field: &Field) -> bool {
-        self.parts
-            .iter()
-            .any(|p| matches!(p, Part::Field(f, _) if f == field))
-    }
-
     fn write_field(&self, field: &Field, spec: &Spec, rec: &FemtoLogRecord, out: &mut String) {
         let loc = &rec.location;
         let value = match field {
