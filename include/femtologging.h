@@ -131,6 +131,10 @@ typedef struct femto_handler femto_handler;
 // forked child). Thread-safe: log and reconfigure from any thread.
 typedef struct femto_logger femto_logger;
 
+// The buffer a `femto_format_fn` appends a record's text to (with
+// `femto_text_append`). Valid only during the callback.
+typedef struct femto_text femto_text;
+
 // A borrowed UTF-8 string: pointer and length in bytes, not necessarily
 // NUL-terminated. `{NULL, 0}` means "absent". The bytes only need to live
 // for the duration of the call they are passed to.
@@ -272,6 +276,33 @@ typedef void (*femto_error_fn)(void *user_data,
                                const char *message,
                                size_t message_len);
 
+// File options for `femto_file_handler_new_ex`. Initialise with
+// `FEMTO_FILE_OPTIONS_INIT` (or set `size = sizeof(femto_file_options)`
+// and zero the rest). Fields are only ever appended.
+typedef struct femto_file_options {
+  // `sizeof(femto_file_options)` as the caller compiled it.
+  size_t size;
+  // Empty the file first (Python's mode `"w"`) instead of appending.
+  bool truncate;
+  // Open the file at the first record, not now (Python's `delay=True`):
+  // no record, no file. Open errors then go to the error hook (and the
+  // open is retried at the next record) instead of failing here.
+  bool delay;
+} femto_file_options;
+
+// Renders one record: append its text (no line terminator) to `out` with
+// `femto_text_append`. Return 0 on success; any other value skips the
+// record, which counts as an error of the handler. A positive value is
+// also reported to the error hook; a negative one is not (for callbacks
+// that reported the failure themselves).
+//
+// Called on the worker threads of the handlers using the formatter, which
+// may be several at once: it must be thread-safe and must not log to
+// those handlers.
+typedef int32_t (*femto_format_fn)(void *user_data,
+                                   const struct femto_record *record,
+                                   struct femto_text *out);
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -351,6 +382,20 @@ typedef struct femto_api {
   enum femto_status (*null_handler_new)(struct femto_handler**);
   enum femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
   enum femto_status (*disable)(int32_t);
+  enum femto_status (*handler_log_ex)(const struct femto_handler*,
+                                      const struct femto_logger*,
+                                      const struct femto_log_args*);
+  enum femto_status (*file_handler_new_ex)(const char*,
+                                           size_t,
+                                           const struct femto_file_options*,
+                                           const struct femto_handler_options*,
+                                           struct femto_handler**);
+  enum femto_status (*formatter_new_callback)(femto_format_fn,
+                                              void*,
+                                              femto_destroy_fn,
+                                              struct femto_formatter**);
+  enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
+  enum femto_status (*set_last_resort)(const struct femto_handler*);
 } femto_api;
 
 #ifdef __cplusplus
@@ -418,6 +463,20 @@ enum femto_status femto_formatter_new_json(const char *datefmt,
                                            size_t datefmt_len,
                                            struct femto_formatter **out);
 
+// A formatter calling `format(user_data, record, out)` (see
+// `femto_format_fn`), for formats only host-language code can produce.
+// The call takes ownership of `user_data`: `destroy(user_data)` (may be
+// NULL) runs exactly once, when the formatter's last reference is
+// released, or before this function returns if it fails. Thread-safe.
+enum femto_status femto_formatter_new_callback(femto_format_fn format,
+                                               void *user_data,
+                                               femto_destroy_fn destroy,
+                                               struct femto_formatter **out);
+
+// Appends `text`/`text_len` (UTF-8) to a formatter callback's output
+// buffer. Only valid inside a `femto_format_fn` call, with its `out`.
+enum femto_status femto_text_append(struct femto_text *out, const char *text_ptr, size_t text_len);
+
 // Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 void femto_formatter_free(struct femto_formatter *formatter);
 
@@ -436,6 +495,14 @@ enum femto_status femto_file_handler_new(const char *path,
                                          bool truncate,
                                          const struct femto_handler_options *options,
                                          struct femto_handler **out);
+
+// As `femto_file_handler_new`, with file options (`file` may be NULL for
+// the defaults: append, open now). Thread-safe.
+enum femto_status femto_file_handler_new_ex(const char *path,
+                                            size_t path_len,
+                                            const struct femto_file_options *file,
+                                            const struct femto_handler_options *options,
+                                            struct femto_handler **out);
 
 // A handler that discards every record, with no queue and no thread
 // (Python's `NullHandler`): attached to a logger it counts as a handler,
@@ -549,6 +616,12 @@ enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, b
 // `logging.disable`); `FEMTO_LEVEL_NOTSET` turns them back on. Thread-safe.
 enum femto_status femto_disable(int32_t level_value);
 
+// Chooses where records go that reach no handler (Python's
+// `logging.lastResort`): `handler` (the engine takes its own reference),
+// or nowhere with NULL. The default is a stderr handler at WARNING.
+// Thread-safe.
+enum femto_status femto_set_last_resort(const struct femto_handler *handler);
+
 // Attaches a handler (the logger takes its own reference; attaching the
 // same handler twice has no effect). Thread-safe.
 enum femto_status femto_logger_add_handler(const struct femto_logger *logger,
@@ -597,6 +670,17 @@ enum femto_status femto_logger_log_at(const struct femto_logger *logger,
 enum femto_status femto_logger_log_ex(const struct femto_logger *logger,
                                       const struct femto_log_args *args);
 
+// Hands one record straight to `handler`, bypassing loggers: the
+// handler's level and filters apply, the logger's level, filters and
+// other handlers do not. `logger` only names the record. Used to
+// re-emit records that were routed elsewhere first (Python's
+// `Handler.handle(record)`, queue listeners, memory handlers). Returns
+// `FEMTO_STATUS_OK` also when the handler's level or filters reject the
+// record, `FEMTO_STATUS_DROPPED` when its queue dropped it. Thread-safe.
+enum femto_status femto_handler_log_ex(const struct femto_handler *handler,
+                                       const struct femto_logger *logger,
+                                       const struct femto_log_args *args);
+
 // The logger's name as a NUL-terminated string valid for the life of the
 // process ("root" for the root logger; "" for NULL). Thread-safe.
 const char *femto_logger_name(const struct femto_logger *logger);
@@ -632,6 +716,9 @@ uint32_t femto_abi_version(void);
 
 /** Initialiser for `femto_handler_stats` before `femto_handler_stats_get`. */
 #define FEMTO_HANDLER_STATS_INIT { sizeof(femto_handler_stats), 0, 0, 0 }
+
+/** Initialiser for `femto_file_options`: append, open at once. */
+#define FEMTO_FILE_OPTIONS_INIT { sizeof(femto_file_options), false, false }
 
 /** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
 #define FEMTO_LOG_ARGS_INIT \

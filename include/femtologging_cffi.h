@@ -67,6 +67,8 @@ typedef struct femto_handler femto_handler;
 
 typedef struct femto_logger femto_logger;
 
+typedef struct femto_text femto_text;
+
 typedef struct femto_str {
   const char *ptr;
   size_t len;
@@ -148,6 +150,16 @@ typedef void (*femto_error_fn)(void *user_data,
                                const char *message,
                                size_t message_len);
 
+typedef struct femto_file_options {
+  size_t size;
+  bool truncate;
+  bool delay;
+} femto_file_options;
+
+typedef int32_t (*femto_format_fn)(void *user_data,
+                                   const struct femto_record *record,
+                                   struct femto_text *out);
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -223,6 +235,20 @@ typedef struct femto_api {
   enum femto_status (*null_handler_new)(struct femto_handler**);
   enum femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
   enum femto_status (*disable)(int32_t);
+  enum femto_status (*handler_log_ex)(const struct femto_handler*,
+                                      const struct femto_logger*,
+                                      const struct femto_log_args*);
+  enum femto_status (*file_handler_new_ex)(const char*,
+                                           size_t,
+                                           const struct femto_file_options*,
+                                           const struct femto_handler_options*,
+                                           struct femto_handler**);
+  enum femto_status (*formatter_new_callback)(femto_format_fn,
+                                              void*,
+                                              femto_destroy_fn,
+                                              struct femto_formatter**);
+  enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
+  enum femto_status (*set_last_resort)(const struct femto_handler*);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -260,6 +286,13 @@ enum femto_status femto_formatter_new_json(const char *datefmt,
                                            size_t datefmt_len,
                                            struct femto_formatter **out);
 
+enum femto_status femto_formatter_new_callback(femto_format_fn format,
+                                               void *user_data,
+                                               femto_destroy_fn destroy,
+                                               struct femto_formatter **out);
+
+enum femto_status femto_text_append(struct femto_text *out, const char *text_ptr, size_t text_len);
+
 void femto_formatter_free(struct femto_formatter *formatter);
 
 enum femto_status femto_stream_handler_new(enum femto_stream stream,
@@ -271,6 +304,12 @@ enum femto_status femto_file_handler_new(const char *path,
                                          bool truncate,
                                          const struct femto_handler_options *options,
                                          struct femto_handler **out);
+
+enum femto_status femto_file_handler_new_ex(const char *path,
+                                            size_t path_len,
+                                            const struct femto_file_options *file,
+                                            const struct femto_handler_options *options,
+                                            struct femto_handler **out);
 
 enum femto_status femto_null_handler_new(struct femto_handler **out);
 
@@ -325,6 +364,8 @@ enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, b
 
 enum femto_status femto_disable(int32_t level_value);
 
+enum femto_status femto_set_last_resort(const struct femto_handler *handler);
+
 enum femto_status femto_logger_add_handler(const struct femto_logger *logger,
                                            const struct femto_handler *handler);
 
@@ -354,6 +395,10 @@ enum femto_status femto_logger_log_at(const struct femto_logger *logger,
 
 enum femto_status femto_logger_log_ex(const struct femto_logger *logger,
                                       const struct femto_log_args *args);
+
+enum femto_status femto_handler_log_ex(const struct femto_handler *handler,
+                                       const struct femto_logger *logger,
+                                       const struct femto_log_args *args);
 
 const char *femto_logger_name(const struct femto_logger *logger);
 

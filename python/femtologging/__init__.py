@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
+import types
 from logging import Filter, LogRecord, makeLogRecord
 
 from ._adapters import LoggerAdapter, captureWarnings
@@ -81,8 +83,10 @@ __all__ = [
     "get_logger",
     "get_pkgconfig_dir",
     "info",
+    "lastResort",
     "log",
     "makeLogRecord",
+    "raiseExceptions",
     "root",
     "setLoggerClass",
     "shutdown",
@@ -96,6 +100,39 @@ FemtoLogger = Logger
 FemtoStreamHandler = StreamHandler
 FemtoFileHandler = FileHandler
 get_logger = getLogger
+
+#: stdlib's ``raiseExceptions``: when false, handler errors are not printed.
+raiseExceptions = True  # noqa: N816 (stdlib name)
+
+
+def _make_last_resort() -> Handler | None:
+    if sys.__stderr__ is None:
+        return None
+    handler = StreamHandler(sys.__stderr__)
+    handler.setLevel(WARNING)
+    return handler
+
+
+#: Where records go that reach no handler (stdlib's ``lastResort``): stderr
+#: at WARNING. Assign a handler to replace it, or None to drop such records;
+#: C and Rust callers share it.
+lastResort: Handler | None = _make_last_resort()  # noqa: N816 (stdlib name)
+
+
+class _Module(types.ModuleType):
+    """Gives ``femtologging.lastResort = ...`` its effect on the engine."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "lastResort":
+            if value is not None and not (isinstance(value, Handler) and value._handle):
+                raise TypeError("lastResort must be a femtologging Handler or None")
+            engine.set_last_resort(value._handle if value is not None else 0)  # type: ignore[union-attr]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Module
+if lastResort is not None:
+    engine.set_last_resort(lastResort._handle)
 
 #: How long shutdown() waits for the handlers to drain (also at exit).
 SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING_SHUTDOWN_TIMEOUT_MS", "30000"))

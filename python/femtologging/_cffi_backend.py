@@ -100,6 +100,8 @@ def logger_log(
     stack: str | None = None,
     key_values: list[tuple[str, str]] | None = None,
     created_ns: int = 0,
+    thread_id: int = 0,
+    handler: object = 0,
 ) -> bool:
     args = ffi.new("femto_log_args *")
     args.size = ffi.sizeof("femto_log_args")
@@ -120,6 +122,7 @@ def logger_log(
         target.len = size
     args.line = lineno
     args.created_ns = created_ns
+    args.thread_id = thread_id
     if key_values:
         pairs = ffi.new("femto_kv[]", len(key_values))
         for pair, (key, value) in zip(pairs, key_values, strict=True):
@@ -130,6 +133,8 @@ def logger_log(
                 target.len = len(data)
         args.key_values = pairs
         args.key_value_count = len(key_values)
+    if handler:
+        return _check(lib.femto_handler_log_ex(handler, logger, args)) != _STATUS_DROPPED
     return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_DROPPED
 
 
@@ -181,6 +186,7 @@ def stream_handler_new(
 def file_handler_new(
     path: str,
     truncate: bool,
+    delay: bool = False,
     level: int = 0,
     formatter: object = 0,
     capacity: int = 0,
@@ -190,7 +196,11 @@ def file_handler_new(
     out = ffi.new("femto_handler **")
     data, size = _str(path)
     options = _options(level, formatter, capacity, overflow, timeout_ms)
-    _check(lib.femto_file_handler_new(data, size, truncate, options, out))
+    file = ffi.new("femto_file_options *")
+    file.size = ffi.sizeof("femto_file_options")
+    file.truncate = truncate
+    file.delay = delay
+    _check(lib.femto_file_handler_new_ex(data, size, file, options, out))
     return out[0]
 
 
@@ -219,6 +229,22 @@ def handler_stats(handler: object) -> tuple[int, int, int]:
     stats.size = ffi.sizeof("femto_handler_stats")
     _check(lib.femto_handler_stats_get(handler, stats))
     return stats.written, stats.dropped, stats.errors
+
+
+def handler_add_filter(handler: object, filter: object) -> None:  # noqa: A002 (stdlib's name)
+    _check(lib.femto_handler_add_filter(handler, filter))
+
+
+def handler_remove_filter(handler: object, filter: object) -> None:  # noqa: A002
+    _check(lib.femto_handler_remove_filter(handler, filter))
+
+
+def filter_free(filter: object) -> None:  # noqa: A002
+    lib.femto_filter_free(filter)
+
+
+def set_last_resort(handler: object) -> None:
+    _check(lib.femto_set_last_resort(handler or ffi.NULL))
 
 
 def flush_all(timeout_ms: int) -> bool:
@@ -258,24 +284,29 @@ def _write(user_data: object, record: object, text: object, length: int) -> int:
     if state.terminator is not None:
         state.pending.append(ffi.unpack(text, length).decode("utf-8") + state.terminator)
         return 0
-    r = record
-    state.pending.append(
-        (
-            _text(r.logger) or "",
-            r.level,
-            _text(r.message) or "",
-            r.created_ns,
-            r.thread_id,
-            _text(r.thread_name) or "",
-            r.process_id,
-            _text(r.file) or "",
-            r.line,
-            _text(r.function) or "",
-            _text(r.exception),
-            _text(r.stack),
-        )
-    )
+    state.pending.append(_fields(record))
     return 0
+
+
+def _fields(r: object) -> tuple[object, ...]:
+    """The record view as the field tuple ``_handlers._record_from_fields`` reads."""
+    pairs = (r.key_values[i] for i in range(r.key_value_count))
+    key_values = [(_text(pair.key) or "", _text(pair.value) or "") for pair in pairs]
+    return (
+        _text(r.logger) or "",
+        r.level,
+        _text(r.message) or "",
+        r.created_ns,
+        r.thread_id,
+        _text(r.thread_name) or "",
+        r.process_id,
+        _text(r.file) or "",
+        r.line,
+        _text(r.function) or "",
+        _text(r.exception),
+        _text(r.stack),
+        key_values,
+    )
 
 
 @ffi.callback("int32_t(void *)", onerror=lambda *_: 1)
@@ -311,8 +342,49 @@ def callback_handler_new(
     return out[0]
 
 
+# Python formatters and filters the engine calls (see crates/femto-py/src/hooks.rs):
+# the callables report their own exceptions, so a failure returns -1 (skip,
+# count, do not report again) or False.
+_callables: dict[int, object] = {}
+
+
+def _keep(callable_: object) -> object:
+    handle = ffi.new_handle(callable_)
+    _callables[int(ffi.cast("uintptr_t", handle))] = handle
+    return handle
+
+
+@ffi.callback("void(void *)")
+def _release(user_data: object) -> None:
+    _callables.pop(int(ffi.cast("uintptr_t", user_data)), None)
+
+
+@ffi.callback("int32_t(void *, const femto_record *, femto_text *)", onerror=lambda *_: -1)
+def _format(user_data: object, record: object, out: object) -> int:
+    text = ffi.from_handle(user_data)(_fields(record))
+    if text is None:
+        return -1
+    data = text.encode("utf-8", "surrogateescape")
+    return lib.femto_text_append(out, data, len(data))
+
+
+@ffi.callback("bool(void *, const femto_record *)", onerror=lambda *_: False)
+def _filter(user_data: object, record: object) -> bool:
+    return bool(ffi.from_handle(user_data)(_fields(record)))
+
+
+def formatter_new_callback(format_fields: object) -> object:
+    out = ffi.new("femto_formatter **")
+    _check(lib.femto_formatter_new_callback(_format, _keep(format_fields), _release, out))
+    return out[0]
+
+
+def filter_new_callback(keep: object) -> object:
+    out = ffi.new("femto_filter **")
+    _check(lib.femto_filter_new_callback(_filter, _keep(keep), _release, out))
+    return out[0]
+
+
 def struct_sizes() -> list[tuple[str, int]]:
-    return [
-        (name, ffi.sizeof(name))
-        for name in ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
-    ]
+    names = ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
+    return [(name, ffi.sizeof(name)) for name in (*names, "femto_file_options")]

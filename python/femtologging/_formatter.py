@@ -2,16 +2,25 @@
 
 Handlers written in Python (and any code calling ``formatter.format(record)``)
 get the standard library's own implementation; femtologging's handlers use
-the compiled copy on their worker threads.
+the compiled copy on their worker threads. When the compiled copy could not
+match what Python would print (a subclass with its own ``format()``, a
+changed ``converter``, ``defaults``), handlers call the Python methods on
+their worker thread instead.
 """
 
 from __future__ import annotations
 
 import logging as _stdlib
+import time
+from typing import Any
 
 from ._backend import engine
+from ._errors import FemtoValueError
 
 _STYLE_CODES = {"%": 0, "{": 1, "$": 2}
+
+#: Methods whose override means only Python knows the output.
+_PYTHON_METHODS = ("format", "formatMessage", "formatTime", "formatException", "formatStack", "usesTime")
 
 
 class Formatter(_stdlib.Formatter):
@@ -23,9 +32,17 @@ class Formatter(_stdlib.Formatter):
         datefmt: str | None = None,
         style: str = "%",
         validate: bool = True,
+        *,
+        defaults: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(fmt, datefmt, style, validate)  # type: ignore[arg-type]
-        self._handle = engine.formatter_new(_STYLE_CODES[style], self._fmt or "", datefmt)
+        super().__init__(fmt, datefmt, style, validate, defaults=defaults)  # type: ignore[arg-type]
+        self._handle: object = None
+        if defaults:
+            return  # defaults for missing fields: rendered in Python
+        try:
+            self._handle = engine.formatter_new(_STYLE_CODES[style], self._fmt or "", datefmt)
+        except FemtoValueError:
+            pass  # a format stdlib accepts but the engine does not compile: rendered in Python
 
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)
@@ -35,3 +52,20 @@ class Formatter(_stdlib.Formatter):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._fmt!r}>"
+
+
+def needs_python(formatter: _stdlib.Formatter | None) -> bool:
+    """Whether ``formatter`` must run in Python to print what stdlib would."""
+    if formatter is None:
+        return False
+    if not isinstance(formatter, Formatter) or not formatter._handle:
+        return True
+    cls = type(formatter)
+    if any(getattr(cls, name) is not getattr(Formatter, name) for name in _PYTHON_METHODS):
+        return True
+    return (
+        formatter.converter is not time.localtime
+        or formatter.default_time_format != _stdlib.Formatter.default_time_format
+        or formatter.default_msec_format != _stdlib.Formatter.default_msec_format
+        or type(formatter._style) not in (_stdlib.PercentStyle, _stdlib.StrFormatStyle, _stdlib.StringTemplateStyle)
+    )

@@ -4,20 +4,41 @@ replaced ``sys.stderr``) are written by the worker through a Python sink."""
 
 from __future__ import annotations
 
+import codecs
 import logging as _stdlib
 import os
 import sys
 import threading
-from typing import TextIO
+import traceback
+import weakref
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from ._backend import engine
-from ._formatter import Formatter
+from ._formatter import Formatter, needs_python
 from ._levels import NOTSET, check_level
 
 #: How long flush() and close() wait for a handler's queue to drain.
 DRAIN_TIMEOUT_MS = 60_000
 
 _OVERFLOW = {"block": 0, "drop": 1, "timeout": 2}
+
+#: The attributes every LogRecord has; the others are ``extra`` or set by filters.
+RECORD_ATTRIBUTES = frozenset(_stdlib.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+#: Set while ``Handler.handle``/``emit`` hands a record to the engine: the
+#: handler's filters ran in Python already (or, for ``emit``, must not run).
+_prefiltered = threading.local()
+
+#: ``_worker.handler`` is the Python handler whose ``emit`` this thread runs.
+_worker = threading.local()
+
+
+def _native(emit: Callable[..., None]) -> Callable[..., None]:
+    """Marks an ``emit`` that the engine implements: a class whose ``emit``
+    is not marked is a Python handler, fed by its worker thread."""
+    emit._femto_native = True  # type: ignore[attr-defined]
+    return emit
 
 
 class Handler(_stdlib.Filterer):
@@ -35,16 +56,21 @@ class Handler(_stdlib.Filterer):
     def __init__(self, level: int | str = NOTSET) -> None:
         super().__init__()
         self._level = check_level(level)
-        self.formatter: Formatter | None = None
+        self.formatter: _stdlib.Formatter | None = None
         self.name: str | None = None
         self._handle: object = None
+        self._engine_filters: list[tuple[object, object]] = []
         self.lock = threading.RLock()
-        if type(self).emit is not Handler.emit:
+        if self._is_python_handler():
             # A Python handler: the worker hands it batches of records.
             self._handle = engine.callback_handler_new(self._emit_batch, None, self._level)
 
+    def _is_python_handler(self) -> bool:
+        return not getattr(type(self).emit, "_femto_native", False)
+
     # ---- stdlib's Python-handler protocol --------------------------------
 
+    @_native
     def emit(self, record: _stdlib.LogRecord) -> None:
         """Writes one record; subclasses must override it (as in stdlib)."""
         raise NotImplementedError("emit must be implemented by Handler subclasses")
@@ -61,8 +87,33 @@ class Handler(_stdlib.Filterer):
         return passed
 
     def handleError(self, record: _stdlib.LogRecord) -> None:  # noqa: N802 (stdlib name)
-        """Prints "--- Logging error ---" and the traceback, as stdlib does."""
-        _stdlib.Handler.handleError(self, record)  # type: ignore[arg-type]
+        """Prints "--- Logging error ---" and the traceback, as stdlib does,
+        unless ``femtologging.raiseExceptions`` is false."""
+        package = sys.modules.get(__package__ or "femtologging")
+        if getattr(package, "raiseExceptions", True):
+            _stdlib.Handler.handleError(self, record)  # type: ignore[arg-type]
+
+    # ---- filters -----------------------------------------------------------
+
+    def addFilter(self, filter: Any) -> None:  # noqa: N802, A002 (stdlib names)
+        """Adds a ``Filter`` or callable. On femtologging's own handlers it
+        runs on the logging thread with a copy of the record."""
+        if filter in self.filters:
+            return
+        super().addFilter(filter)
+        if self._handle and not self._is_python_handler():
+            handle = engine.filter_new_callback(_python_filter(filter))
+            engine.handler_add_filter(self._handle, handle)
+            self._engine_filters.append((filter, handle))
+
+    def removeFilter(self, filter: Any) -> None:  # noqa: N802, A002
+        super().removeFilter(filter)
+        for pair in self._engine_filters:
+            if pair[0] is filter:
+                self._engine_filters.remove(pair)
+                engine.handler_remove_filter(self._handle, pair[1])
+                engine.filter_free(pair[1])
+                break
 
     def acquire(self) -> None:
         self.lock.acquire()
@@ -73,12 +124,16 @@ class Handler(_stdlib.Filterer):
     def _emit_batch(self, batch: list[tuple[object, ...]] | None) -> None:
         if batch is None:
             return
-        for fields in batch:
-            record = _record_from_fields(fields)
-            try:
-                self.handle(record)
-            except Exception:
-                self.handleError(record)
+        _worker.handler = self
+        try:
+            for fields in batch:
+                record = _record_from_fields(fields)
+                try:
+                    self.handle(record)
+                except Exception:
+                    self.handleError(record)
+        finally:
+            _worker.handler = None
 
     def _open(self, make: object, capacity: int, overflow: str, timeout_ms: int) -> None:
         if overflow not in _OVERFLOW:
@@ -96,14 +151,27 @@ class Handler(_stdlib.Filterer):
         if self._handle:
             engine.handler_set_level(self._handle, self._level)
 
-    def setFormatter(self, fmt: Formatter | None) -> None:  # noqa: N802
+    def setFormatter(self, fmt: _stdlib.Formatter | None) -> None:  # noqa: N802
+        """Sets the formatter. femtologging's ``Formatter`` runs compiled on
+        the worker thread; a subclass with its own ``format()`` (or
+        ``formatTime``, ``converter`` ...), a stdlib formatter, or a
+        handler overriding ``format`` is called in Python there instead."""
         self.formatter = fmt
-        if self._handle:
-            engine.handler_set_formatter(self._handle, (fmt or Formatter())._handle)
+        if not self._handle or self._is_python_handler():
+            return  # Python handlers format in their own emit()
+        if type(self).format is Handler.format and not needs_python(fmt):
+            engine.handler_set_formatter(self._handle, (fmt or _ENGINE_DEFAULT)._handle)  # type: ignore[union-attr]
+            return
+        handle = engine.formatter_new_callback(_python_format(self))
+        try:
+            engine.handler_set_formatter(self._handle, handle)
+        finally:
+            engine.formatter_free(handle)
 
     def flush(self) -> None:
-        """Waits until every record handed to this handler is written."""
-        if self._handle:
+        """Waits until every record handed to this handler is written (from
+        the handler's own ``emit``, there is nothing to wait for)."""
+        if self._handle and getattr(_worker, "handler", None) is not self:
             engine.handler_flush(self._handle, DRAIN_TIMEOUT_MS)
 
     def close(self) -> None:
@@ -116,6 +184,8 @@ class Handler(_stdlib.Filterer):
         return engine.handler_stats(self._handle)[1] if self._handle else 0
 
     def __del__(self) -> None:
+        for _, filter_handle in getattr(self, "_engine_filters", ()):
+            engine.filter_free(filter_handle)
         handle = getattr(self, "_handle", None)
         if handle:
             engine.handler_free(handle)
@@ -125,9 +195,12 @@ class Handler(_stdlib.Filterer):
         return f"<{type(self).__name__} ({_level_name(self._level)})>"
 
 
-def _record_from_fields(fields: tuple[object, ...]) -> _stdlib.LogRecord:
-    """A stdlib ``LogRecord`` from the engine's copy of a record."""
-    name, levelno, message, created_ns, thread, thread_name, process, pathname, lineno, func_name, exc, stack = fields
+def _record_from_fields(fields: tuple[Any, ...]) -> _stdlib.LogRecord:
+    """A stdlib ``LogRecord`` from the engine's copy of a record (``extra``
+    values arrive as strings)."""
+    name, levelno, message, created_ns, thread, thread_name, process, pathname, lineno, func_name, exc, stack, extra = (
+        fields
+    )
     record = _stdlib.LogRecord(
         str(name), int(levelno), str(pathname), int(lineno), message, None, None, str(func_name), stack
     )
@@ -139,10 +212,87 @@ def _record_from_fields(fields: tuple[object, ...]) -> _stdlib.LogRecord:
     record.threadName = str(thread_name)
     record.process = int(process)
     record.exc_text = exc  # type: ignore[assignment]
+    if extra:
+        record.__dict__.update(extra)
     return record
 
 
+def _python_format(handler: Handler) -> Callable[[tuple[Any, ...]], str | None]:
+    """The engine's formatter callback for ``handler``: ``handler.format``
+    on the worker thread. Holds the handler weakly (the engine handle must
+    not keep it alive) and its formatter strongly (queued records still
+    need it after the handler object is gone)."""
+    handler_ref = weakref.ref(handler)
+    formatter = handler.formatter or _DEFAULT_FORMATTER
+
+    def format_fields(fields: tuple[Any, ...]) -> str | None:
+        record = _record_from_fields(fields)
+        live = handler_ref()
+        try:
+            return live.format(record) if live is not None else formatter.format(record)
+        except Exception:
+            if live is not None:
+                live.handleError(record)
+            else:
+                traceback.print_exc()
+            return None  # the engine skips the record (reported here)
+
+    return format_fields
+
+
+def _python_filter(filter: Any) -> Callable[[tuple[Any, ...]], bool]:  # noqa: A002 (stdlib's name)
+    """The engine's filter callback for a Python filter on a native handler."""
+    check = filter.filter if hasattr(filter, "filter") else filter
+
+    def keep(fields: tuple[Any, ...]) -> bool:
+        if getattr(_prefiltered, "active", False):
+            return True
+        try:
+            return bool(check(_record_from_fields(fields)))
+        except Exception:
+            traceback.print_exc()  # stdlib would raise into the caller; the engine cannot
+            return False
+
+    return keep
+
+
+@_native
+def _emit_to_engine(self: Handler, record: _stdlib.LogRecord) -> None:
+    """``emit`` of femtologging's own handlers: hands a stdlib record (from
+    a ``QueueListener``, a ``MemoryHandler``, ``handle()``) to this
+    handler's queue. Its level applies; its filters ran in ``handle()``."""
+    from ._logger import getLogger  # _logger imports this module
+
+    try:
+        exc_text = record.exc_text
+        if record.exc_info and not exc_text:
+            exc_text = _DEFAULT_FORMATTER.formatException(record.exc_info)
+        extra = [(key, str(value)) for key, value in record.__dict__.items() if key not in RECORD_ATTRIBUTES]
+        _prefiltered.active = True
+        try:
+            engine.logger_log(
+                getLogger(record.name)._handle,
+                record.levelno,
+                record.getMessage(),
+                record.pathname,
+                record.lineno or 0,
+                record.funcName or "",
+                record.threadName or "",
+                exc_text,
+                record.stack_info,
+                extra or None,
+                int(record.created * 1e9),
+                record.thread or 0,
+                handler=self._handle,
+            )
+        finally:
+            _prefiltered.active = False
+    except Exception:
+        self.handleError(record)
+
+
 _DEFAULT_FORMATTER = _stdlib.Formatter()
+_ENGINE_DEFAULT = Formatter()
 
 
 def _level_name(level: int) -> str:
@@ -159,11 +309,20 @@ class NullHandler(Handler):
         super().__init__()
         self._handle = engine.null_handler_new()
 
+    @_native
+    def emit(self, record: _stdlib.LogRecord) -> None:
+        pass
+
+    def handle(self, record: _stdlib.LogRecord) -> bool:  # noqa: ARG002 (discards it)
+        return True
+
 
 class StreamHandler(Handler):
     """Writes to a stream (default ``sys.stderr`` as bound at construction)."""
 
     terminator = "\n"
+
+    emit = _emit_to_engine
 
     def __init__(
         self,
@@ -206,6 +365,10 @@ class StreamHandler(Handler):
         return f"<{type(self).__name__} {name} ({_level_name(self.level)})>".replace("  ", " ")
 
 
+def _is_utf8(encoding: str | None) -> bool:
+    return encoding is None or codecs.lookup(encoding).name == "utf-8"
+
+
 def _fileno(stream: object) -> int:
     try:
         return stream.fileno()  # type: ignore[attr-defined,no-any-return]
@@ -214,10 +377,13 @@ def _fileno(stream: object) -> int:
 
 
 class FileHandler(StreamHandler):
-    """Appends to (mode ``"a"``) or rewrites (mode ``"w"``) a file, as UTF-8.
+    """Appends to (mode ``"a"``) or rewrites (mode ``"w"``) a file.
 
-    The worker thread owns the file; records from Python, C extensions and
-    forked children can share it (every write appends).
+    With UTF-8 (the default) the worker thread owns the file; records from
+    Python, C extensions and forked children can share it (every write
+    appends). Other encodings or ``errors`` policies are written by the
+    worker through a Python file object. ``delay=True`` creates the file at
+    the first record.
     """
 
     def __init__(
@@ -225,7 +391,7 @@ class FileHandler(StreamHandler):
         filename: str | os.PathLike[str],
         mode: str = "a",
         encoding: str | None = None,
-        delay: bool = False,  # noqa: ARG002 (the file is opened at once)
+        delay: bool = False,
         errors: str | None = None,
         *,
         capacity: int = 0,
@@ -235,17 +401,56 @@ class FileHandler(StreamHandler):
         Handler.__init__(self)
         if mode not in ("a", "w"):
             raise ValueError(f"FileHandler mode must be 'a' or 'w', not {mode!r}")
-        if encoding not in (None, "utf-8", "utf8", "UTF-8") or errors not in (None, "strict"):
-            raise ValueError("FileHandler writes UTF-8; other encodings are not supported yet")
         self.baseFilename = os.path.abspath(os.fspath(filename))
         self.mode = mode
         self.encoding = encoding
+        self.errors = errors
+        self.delay = delay
         self.stream = None
+        if self._handle:
+            return  # a subclass with its own emit(): records go there
+        if _is_utf8(encoding) and errors in (None, "strict"):
 
-        def make(*args: int) -> object:
-            return engine.file_handler_new(self.baseFilename, mode == "w", *args)
+            def make(*args: int) -> object:
+                return engine.file_handler_new(self.baseFilename, mode == "w", delay, *args)
 
-        self._open(make, capacity, overflow, timeout_ms)
+            self._open(make, capacity, overflow, timeout_ms)
+        else:
+            codecs.lookup(encoding or "utf-8")  # LookupError now, as stdlib's open() would raise
+            if not delay:
+                self.stream = self._open_stream()
+            self._open(self._python_sink, capacity, overflow, timeout_ms)
+
+    def _open_stream(self) -> TextIO:
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+    def _python_sink(self, *args: int) -> object:
+        # The worker's sink must not hold the handler (it would never be freed).
+        path, mode, encoding, errors = self.baseFilename, self.mode, self.encoding, self.errors
+        handler_ref = weakref.ref(self)
+        opened: list[TextIO] = [self.stream] if self.stream is not None else []
+
+        def sink(chunk: str | None) -> None:
+            if not opened:
+                if chunk is None:
+                    return  # delay: no record yet, no file
+                opened.append(open(path, mode, encoding=encoding, errors=errors))  # noqa: SIM115
+                live = handler_ref()
+                if live is not None:
+                    live.stream = opened[0]
+            if chunk is None:
+                opened[0].flush()
+            else:
+                opened[0].write(chunk)
+
+        return engine.callback_handler_new(sink, self.terminator, *args)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Drains the queue, stops the worker and closes the file."""
+        super().close()
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            stream.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.baseFilename} ({_level_name(self.level)})>"

@@ -14,7 +14,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
-from ._handlers import Handler
+from ._handlers import RECORD_ATTRIBUTES, Handler
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 
 ExcInfo = (
@@ -205,7 +205,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 return
             level, message, stack = record.levelno, record.getMessage(), record.stack_info
             exc_text = _exception_text(record.exc_info) if record.exc_info else None
-            key_values = [(k, str(v)) for k, v in record.__dict__.items() if k not in _RECORD_ATTRIBUTES] or None
+            key_values = [(k, str(v)) for k, v in record.__dict__.items() if k not in RECORD_ATTRIBUTES] or None
         else:
             if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
                 message = str(msg) % args[0]  # stdlib: a single mapping argument
@@ -237,10 +237,6 @@ _RESERVED = frozenset(
     "args asctime created exc_info exc_text filename funcName levelname levelno lineno module msecs message msg "
     "name pathname process processName relativeCreated stack_info thread threadName taskName".split()
 )
-
-
-#: The attributes every LogRecord has; the others are ``extra`` or set by filters.
-_RECORD_ATTRIBUTES = frozenset(_stdlib.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
 def _exc_tuple(exc_info: ExcInfo) -> Any:

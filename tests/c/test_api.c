@@ -172,6 +172,13 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
     CHECK(handler == NULL);
     femto_handler_free(NULL);
+    CHECK_STATUS(femto_file_handler_new_ex(NULL, 0, NULL, &options, &handler), NULL_ARG);
+    femto_file_options file_options = FEMTO_FILE_OPTIONS_INIT;
+    file_options.size = 1;
+    CHECK_STATUS(femto_file_handler_new_ex("x.log", 5, &file_options, &options, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
+    CHECK_STATUS(femto_formatter_new_callback(NULL, &destroyed, count_destroy, &formatter), NULL_ARG);
+    CHECK(destroyed == 3 && formatter == NULL);
+    CHECK_STATUS(femto_handler_log_ex(NULL, NULL, NULL), NULL_ARG);
     CHECK_STATUS(femto_null_handler_new(NULL), NULL_ARG);
     CHECK_STATUS(femto_logger_set_disabled(NULL, true), NULL_ARG);
     CHECK_STATUS(femto_disable(-1), INVALID);
@@ -200,6 +207,25 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_OK(femto_handler_close(handler, UINT64_MAX));
     CHECK_OK(femto_handler_close(handler, 1000)); /* twice is harmless */
     femto_filter_free(filter);
+    femto_handler_free(handler);
+
+    /* delay: no file until the first record. */
+    snprintf(path, sizeof path, "%s/delayed.log", dir);
+    remove(path);
+    femto_file_options delayed = FEMTO_FILE_OPTIONS_INIT;
+    delayed.delay = true;
+    CHECK_OK(femto_file_handler_new_ex(path, strlen(path), &delayed, NULL, &handler));
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
+    CHECK(fopen(path, "r") == NULL);
+    femto_log_args args = FEMTO_LOG_ARGS_INIT;
+    args.level = FEMTO_LEVEL_INFO;
+    args.message = (femto_str)FEMTO_STR("first");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &args));
+    CHECK_OK(femto_handler_close(handler, UINT64_MAX));
+    size_t size = 0;
+    char *contents = read_file(path, &size);
+    CHECK(strcmp(contents, "first\n") == 0);
+    free(contents);
     femto_handler_free(handler);
 }
 

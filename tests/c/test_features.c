@@ -40,6 +40,7 @@ static void reset(struct collector *c) {
     c->count = 0;
 }
 
+/* A collecting handler; takes over the caller's reference to `formatter`. */
 static femto_handler *collecting_handler(struct collector *c, femto_formatter *formatter) {
     femto_handler_options options = FEMTO_HANDLER_OPTIONS_INIT;
     options.formatter = formatter;
@@ -84,6 +85,24 @@ static void on_error(void *user_data, const char *handler, size_t handler_len, i
     CHECK(message_len > 0);
 }
 
+/* A host-rendered format; "skip" makes it fail (the record is skipped). */
+static int32_t bracket(void *user_data, const femto_record *record, femto_text *out) {
+    (void)user_data;
+    if (record->message.len == 4 && memcmp(record->message.ptr, "skip", 4) == 0) {
+        return 5;
+    }
+    CHECK_OK(femto_text_append(out, "<", 1));
+    CHECK_OK(femto_text_append(out, record->message.ptr, record->message.len));
+    CHECK(femto_text_append(out, "\xff", 1) == FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK(femto_text_append(NULL, "x", 1) == FEMTO_STATUS_NULL_ARGUMENT);
+    CHECK_OK(femto_text_append(out, ">", 1));
+    return 0;
+}
+
+static void count_destroy(void *user_data) {
+    (*(int *)user_data)++;
+}
+
 int main(void) {
     struct collector c;
     memset(&c, 0, sizeof c);
@@ -104,7 +123,7 @@ int main(void) {
     CHECK(c.count == 1);
     CHECK(strcmp(c.lines[0], "WARNING feat.macros main value 7") == 0);
     (void)expected_line, (void)on_error, (void)reject_secret; /* used by the full build */
-    (void)counted_logger, (void)counted_level;
+    (void)counted_logger, (void)counted_level, (void)bracket, (void)count_destroy;
     printf("test_features (FEMTO_MIN_LEVEL=%d): INFO compiled out\n", FEMTO_MIN_LEVEL);
     reset(&c);
     femto_handler_free(handler);
@@ -228,12 +247,48 @@ int main(void) {
     CHECK_OK(femto_set_error_hook(NULL, NULL));
     reset(&c);
 
+    /* A callback formatter, and records handed straight to one handler:
+     * the handler's level applies, the logger's (WARNING here) does not. */
+    int formatter_destroyed = 0;
+    femto_formatter *host = NULL;
+    CHECK_OK(femto_formatter_new_callback(bracket, &formatter_destroyed, count_destroy, &host));
+    femto_handler *host_handler = collecting_handler(&c, host); /* takes our reference */
+    const femto_logger *direct = get_logger("feat.direct");
+    femto_log_args direct_args = FEMTO_LOG_ARGS_INIT;
+    direct_args.level = FEMTO_LEVEL_DEBUG;
+    direct_args.message = (femto_str)FEMTO_STR("hello");
+    CHECK_OK(femto_handler_log_ex(host_handler, direct, &direct_args));
+    direct_args.message = (femto_str)FEMTO_STR("skip");
+    CHECK_OK(femto_handler_log_ex(host_handler, direct, &direct_args));
+    CHECK_OK(femto_handler_set_level(host_handler, FEMTO_LEVEL_INFO));
+    direct_args.message = (femto_str)FEMTO_STR("below the handler's level");
+    CHECK_OK(femto_handler_log_ex(host_handler, direct, &direct_args));
+    CHECK(femto_handler_log_ex(host_handler, NULL, &direct_args) == FEMTO_STATUS_NULL_ARGUMENT);
+    /* The last resort: records that reach no handler. */
+    const femto_logger *orphan = get_logger("feat.orphan");
+    CHECK_OK(femto_logger_set_propagate(orphan, false));
+    CHECK_OK(femto_set_last_resort(host_handler));
+    CHECK_OK(femto_logger_log(orphan, FEMTO_LEVEL_ERROR, "orphan", 6));
+    CHECK_OK(femto_set_last_resort(NULL));
+    CHECK_OK(femto_logger_log(orphan, FEMTO_LEVEL_ERROR, "lost", 4));
+    CHECK_OK(femto_handler_flush(host_handler, 10000));
+    CHECK(c.count == 2);
+    CHECK(strcmp(c.lines[0], "<hello>") == 0);
+    CHECK(strcmp(c.lines[1], "<orphan>") == 0);
+    CHECK_OK(femto_handler_stats_get(host_handler, &stats));
+    CHECK(stats.errors == 1 && stats.written == 2);
+    CHECK(seen.calls == 1); /* the hook is back to the default: no new call */
+    reset(&c);
+
+    femto_handler_free(host_handler);
     femto_handler_free(handler);
     femto_handler_free(kv_handler);
     femto_handler_free(parent_handler);
     CHECK_OK(femto_shutdown(10000));
+    CHECK(formatter_destroyed == 1); /* once, after the handler's last record */
     reset(&c);
-    printf("test_features: macros, log_ex, formatters, filters, propagation, error hook\n");
+    printf("test_features: macros, log_ex, formatters (also host callbacks), filters, propagation, "
+           "handler_log_ex, error hook\n");
     return 0;
 #endif
 }

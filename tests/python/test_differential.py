@@ -338,6 +338,188 @@ PROGRAMS: dict[str, str] = {
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")
     """,
+    "formatter_subclass_on_a_file_handler": """
+        class Upper(logging.Formatter):
+            def format(self, record):
+                return "[" + super().format(record).upper() + "]"
+
+        handler = logging.FileHandler(OUT)
+        handler.setFormatter(Upper("%(levelname)s %(name)s %(funcName)s %(message)s"))
+        log = logging.getLogger("sub")
+        log.propagate = False
+        log.addHandler(handler)
+        def work():
+            log.warning("hello %s", "there")
+            try:
+                1 / 0
+            except ZeroDivisionError:
+                log.exception("boom")
+        work()
+        handler.close()
+    """,
+    "formatter_converter_format_time_and_defaults": """
+        import time
+        utc = logging.Formatter("%(asctime)s %(message)s", datefmt="%Y %Z")
+        utc.converter = time.gmtime
+        class Fixed(logging.Formatter):
+            def formatTime(self, record, datefmt=None):
+                return "T" + str(record.levelno)
+        with_defaults = logging.Formatter("%(message)s [%(tag)s]", defaults={"tag": "none"})
+        for name, formatter in (("utc", utc), ("fixed", Fixed("%(asctime)s %(message)s")), ("defaults", with_defaults)):
+            handler = logging.FileHandler(OUT + "." + name)
+            handler.setFormatter(formatter)
+            log = logging.getLogger(name)
+            log.propagate = False
+            log.addHandler(handler)
+            log.warning("from %s", name)
+            log.warning("tagged", extra={"tag": "t1"})
+            handler.close()
+    """,
+    "filters_on_native_handlers": """
+        handler = logging.FileHandler(OUT)
+        handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        only_db = logging.Filter("app.db")
+        loud = lambda record: record.levelno >= logging.WARNING
+        handler.addFilter(only_db)
+        handler.addFilter(loud)
+        handler.addFilter(loud)  # a second add is ignored
+        logging.getLogger().addHandler(handler)
+        logging.getLogger("app.db").warning("db warning")
+        logging.getLogger("app.db").info("db info")
+        logging.getLogger("app.web").error("web error")
+        handler.removeFilter(only_db)
+        logging.getLogger("app.web").error("web error after removal")
+        logging.getLogger("app.web").info("web info after removal")
+        handler.removeFilter(loud)
+        logging.getLogger("app.web").warning("no filters left")
+        handler.close()
+    """,
+    "queue_handler_and_listener": """
+        import importlib, queue
+        handlers = importlib.import_module(logging.__name__ + ".handlers")
+        records = queue.Queue()
+        target = logging.FileHandler(OUT)
+        target.setFormatter(logging.Formatter("%(threadName)s %(name)s %(levelname)s %(funcName)s %(message)s"))
+        listener = handlers.QueueListener(records, target)
+        listener.start()
+        log = logging.getLogger("queued")
+        log.propagate = False
+        log.setLevel(logging.DEBUG)
+        queue_handler = handlers.QueueHandler(records)
+        log.addHandler(queue_handler)
+        def work():
+            for i in range(5):
+                log.debug("message %d", i)
+            try:
+                int("x")
+            except ValueError:
+                log.exception("parse failed")
+        work()
+        queue_handler.flush()
+        listener.stop()
+        target.close()
+    """,
+    "memory_handler_flushes_to_its_target": """
+        import importlib
+        handlers = importlib.import_module(logging.__name__ + ".handlers")
+        target = logging.FileHandler(OUT)
+        target.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        memory = handlers.MemoryHandler(3, flushLevel=logging.ERROR, target=target)
+        log = logging.getLogger("buffered")
+        log.propagate = False
+        log.setLevel(logging.INFO)
+        log.addHandler(memory)
+        log.info("a"); log.info("b"); log.error("c flushes a, b, c")
+        log.info("d"); log.info("e"); log.info("f fills the buffer")
+        log.info("g waits for close")
+        memory.flush()
+        target.flush()
+        with open(OUT + ".mid", "w") as out:
+            out.write(str(len(memory.buffer)) + chr(10))
+        log.info("h")
+        memory.close()
+        target.close()
+    """,
+    "file_handler_other_encoding_and_errors": """
+        import os
+        path = os.path.join(os.path.dirname(OUT), "latin-" + os.path.basename(OUT))
+        handler = logging.FileHandler(path, mode="w", encoding="latin-1", errors="replace")
+        log = logging.getLogger("enc")
+        log.addHandler(handler)
+        log.warning("café ☃ done")
+        handler.close()
+        with open(OUT, "w") as out:
+            out.write(repr(open(path, "rb").read()) + chr(10))
+        try:
+            logging.FileHandler(path, encoding="no-such-codec")
+        except LookupError:
+            with open(OUT, "a") as out:
+                out.write("LookupError" + chr(10))
+    """,
+    "file_handler_delay": """
+        import os
+        handler = logging.FileHandler(OUT + ".delayed", delay=True)
+        before = os.path.exists(OUT + ".delayed")
+        log = logging.getLogger("late")
+        log.addHandler(handler)
+        log.warning("now it exists")
+        handler.flush()
+        with open(OUT, "w") as out:
+            out.write(f"{before} {os.path.exists(OUT + '.delayed')}" + chr(10))
+        handler.close()
+        never = logging.FileHandler(OUT + ".never", delay=True)
+        never.close()
+    """,
+    "handle_error_and_raise_exceptions": """
+        import io
+        class Broken(logging.Formatter):
+            def format(self, record):
+                raise RuntimeError("cannot format " + record.getMessage())
+        captured = io.StringIO()
+        sys.stderr = captured
+        handler = logging.FileHandler(OUT + ".handler")
+        handler.setFormatter(Broken())
+        log = logging.getLogger("broken")
+        log.addHandler(handler)
+        log.warning("first")
+        handler.flush()
+        logging.raiseExceptions = False
+        log.warning("second")
+        handler.flush()
+        sys.stderr = sys.__stderr__
+        lines = captured.getvalue().splitlines()
+        errors = [line for line in lines if line.startswith("RuntimeError")]
+        with open(OUT, "w") as out:
+            out.write(chr(10).join([lines[0], *errors, str(len(errors))]) + chr(10))
+        handler.close()
+    """,
+    "last_resort_none_and_a_replacement": """
+        orphan = logging.getLogger("orphan")
+        logging.lastResort = None
+        orphan.warning("dropped: no handler, no last resort")
+        handler = logging.FileHandler(OUT)
+        handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        handler.setLevel(logging.ERROR)
+        logging.lastResort = handler
+        orphan.warning("below the replacement's level")
+        orphan.error("to the replacement")
+        handler.close()
+    """,
+    "handle_and_emit_of_a_made_record": """
+        handler = logging.FileHandler(OUT)
+        handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s user=%(user)s"))
+        handler.addFilter(lambda record: record.user != "eve")
+        made = logging.makeLogRecord(
+            {"name": "made", "levelno": logging.ERROR, "levelname": "ERROR", "msg": "made %s", "args": ("by hand",),
+             "user": "ann"}
+        )
+        handler.handle(made)
+        def made_by(user, msg):
+            return logging.makeLogRecord({"name": "m", "levelno": 40, "levelname": "ERROR", "msg": msg, "user": user})
+        handler.handle(made_by("eve", "filtered out"))
+        handler.emit(made_by("bob", "emit skips the filters"))
+        handler.close()
+    """,
 }
 
 MASKS = [

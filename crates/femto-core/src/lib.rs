@@ -35,12 +35,12 @@ mod sync;
 
 pub use filter::{FemtoFilter, LevelFilter, NameFilter};
 pub use formatter::{
-    DefaultFormatter, FemtoFormatter, FormatStyle, JsonFormatter, TemplateFormatter,
+    DefaultFormatter, FemtoFormatter, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,
 };
 pub use handler::live::{flush_all, shutdown};
 pub use handler::{
-    Enqueued, FemtoHandler, FileMode, HandlerBuildError, HandlerOptions, HandlerStats,
-    OverflowPolicy, Sink, SinkFactory, StreamTarget,
+    Enqueued, FemtoHandler, FileMode, FileSinkFactory, HandlerBuildError, HandlerOptions,
+    HandlerStats, OverflowPolicy, Sink, SinkFactory, StreamTarget,
 };
 pub use level::{add_level_name, FemtoLevel, LevelParseError, STATIC_MIN_LEVEL};
 pub use logger::{FemtoLogger, LogOutcome};

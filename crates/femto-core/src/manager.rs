@@ -2,6 +2,8 @@
 //! change recomputes each logger's cached threshold and handler list, so
 //! the logging hot path reads two atomics and never walks the tree.
 
+use arc_swap::ArcSwapOption;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -38,7 +40,10 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     root: Arc<FemtoLogger>,
     last_resort_enabled: AtomicBool,
+    /// The default last resort, made on first use.
     last_resort: OnceLock<Option<Arc<FemtoHandler>>>,
+    /// A handler that replaces the default (Python's `logging.lastResort = h`).
+    last_resort_handler: ArcSwapOption<FemtoHandler>,
 }
 
 /// A logger registry. Cheap to clone (shared). Most programs use
@@ -87,6 +92,7 @@ impl Manager {
                 root,
                 last_resort_enabled: AtomicBool::new(true),
                 last_resort: OnceLock::new(),
+                last_resort_handler: ArcSwapOption::empty(),
             }
         });
         let manager = Manager { shared };
@@ -173,6 +179,13 @@ impl Manager {
             .store(enabled, Ordering::Relaxed);
     }
 
+    /// Replaces the default last-resort handler with `handler`; `None`
+    /// goes back to the default. [`Manager::set_last_resort`] still turns
+    /// the last resort on or off.
+    pub fn set_last_resort_handler(&self, handler: Option<Arc<FemtoHandler>>) {
+        self.shared.last_resort_handler.store(handler);
+    }
+
     /// Applies a configuration change and refreshes every logger's cache,
     /// all under the registry lock.
     pub(crate) fn configure<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
@@ -194,6 +207,9 @@ impl Manager {
     pub(crate) fn last_resort(&self) -> Option<Arc<FemtoHandler>> {
         if !self.shared.last_resort_enabled.load(Ordering::Relaxed) {
             return None;
+        }
+        if let Some(handler) = self.shared.last_resort_handler.load_full() {
+            return Some(handler);
         }
         self.shared
             .last_resort

@@ -364,3 +364,81 @@ fn null_handler_discards_and_counts_as_a_handler(manager: Manager) {
     assert_eq!(null.stats(), femto_core::HandlerStats::default());
     assert!(null.flush(WAIT) && null.close(WAIT));
 }
+
+#[rstest]
+fn a_replacement_last_resort_gets_records_that_reach_no_handler(manager: Manager) {
+    let sink = MemorySink::default();
+    let replacement =
+        FemtoHandler::new(Box::new(sink.clone()), options("%(levelname)s %(message)s")).unwrap();
+    manager.set_last_resort_handler(Some(replacement.clone()));
+    manager.set_last_resort(true);
+    let logger = manager.get_logger("nobody.listens").unwrap();
+    assert_eq!(logger.warning("to the replacement"), LogOutcome::Queued);
+    manager.set_last_resort(false);
+    assert_eq!(logger.warning("to nobody"), LogOutcome::Queued);
+    assert!(replacement.flush(WAIT));
+    assert_eq!(*sink.lines.lock().unwrap(), ["WARNING to the replacement"]);
+}
+
+#[rstest]
+fn a_delayed_file_is_created_by_the_first_record(manager: Manager, dir: TempDir) {
+    let path = dir.path().join("later.log");
+    let factory = femto_core::FileSinkFactory {
+        delay: true,
+        ..femto_core::FileSinkFactory::new(&path, FileMode::Truncate)
+    };
+    let handler = FemtoHandler::new(Box::new(factory), HandlerOptions::default()).unwrap();
+    assert!(handler.flush(WAIT));
+    assert!(!path.exists());
+    let logger = manager.get_logger("delayed").unwrap();
+    logger.add_handler(handler.clone());
+    logger.error("first");
+    assert!(handler.close(WAIT));
+    assert_eq!(read_lines(&path), ["first"]);
+}
+
+/// Fails for messages starting with "bad"; says so itself for "quiet".
+struct Picky;
+
+impl femto_core::FemtoFormatter for Picky {
+    fn format(&self, record: &FemtoLogRecord, out: &mut String) {
+        out.push_str(&record.message);
+    }
+
+    fn try_format(
+        &self,
+        record: &FemtoLogRecord,
+        out: &mut String,
+    ) -> Result<(), femto_core::FormatFailed> {
+        match &*record.message {
+            "bad" => Err(femto_core::FormatFailed::Report("bad record".into())),
+            "quiet" => Err(femto_core::FormatFailed::Reported),
+            _ => {
+                self.format(record, out);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[rstest]
+fn a_failing_formatter_skips_the_record_and_counts_an_error(manager: Manager) {
+    let sink = MemorySink::default();
+    let handler = FemtoHandler::new(
+        Box::new(sink.clone()),
+        HandlerOptions {
+            formatter: Arc::new(Picky),
+            ..HandlerOptions::default()
+        },
+    )
+    .unwrap();
+    let logger = manager.get_logger("picky").unwrap();
+    logger.add_handler(handler.clone());
+    for message in ["ok", "bad", "quiet", "fine"] {
+        logger.error(message);
+    }
+    assert!(handler.flush(WAIT));
+    assert_eq!(*sink.lines.lock().unwrap(), ["ok", "fine"]);
+    assert_eq!(handler.stats().errors, 2);
+    assert_eq!(handler.stats().written, 2);
+}

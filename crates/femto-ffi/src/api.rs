@@ -7,8 +7,10 @@ use std::ffi::{c_char, c_void};
 
 use crate::callback_handler::{femto_flush_fn, femto_write_fn};
 use crate::filter::{femto_destroy_fn, femto_filter, femto_filter_fn};
-use crate::formatter::{femto_format_style, femto_formatter};
-use crate::handler::{femto_handler, femto_handler_options, femto_handler_stats, femto_stream};
+use crate::formatter::{femto_format_fn, femto_format_style, femto_formatter, femto_text};
+use crate::handler::{
+    femto_file_options, femto_handler, femto_handler_options, femto_handler_stats, femto_stream,
+};
 use crate::lifecycle::femto_error_fn;
 use crate::logger::{femto_log_args, femto_logger};
 use crate::status::femto_status;
@@ -114,6 +116,26 @@ pub struct femto_api {
     pub null_handler_new: extern "C" fn(*mut *mut femto_handler) -> femto_status,
     pub logger_set_disabled: extern "C" fn(*const femto_logger, bool) -> femto_status,
     pub disable: extern "C" fn(i32) -> femto_status,
+    pub handler_log_ex: extern "C" fn(
+        *const femto_handler,
+        *const femto_logger,
+        *const femto_log_args,
+    ) -> femto_status,
+    pub file_handler_new_ex: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_file_options,
+        *const femto_handler_options,
+        *mut *mut femto_handler,
+    ) -> femto_status,
+    pub formatter_new_callback: extern "C" fn(
+        femto_format_fn,
+        *mut c_void,
+        femto_destroy_fn,
+        *mut *mut femto_formatter,
+    ) -> femto_status,
+    pub text_append: extern "C" fn(*mut femto_text, *const c_char, usize) -> femto_status,
+    pub set_last_resort: extern "C" fn(*const femto_handler) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -165,6 +187,11 @@ static API: femto_api = femto_api {
     null_handler_new: crate::handler::femto_null_handler_new,
     logger_set_disabled: crate::logger::femto_logger_set_disabled,
     disable: crate::logger::femto_disable,
+    handler_log_ex: crate::logger::femto_handler_log_ex,
+    file_handler_new_ex: crate::handler::femto_file_handler_new_ex,
+    formatter_new_callback: crate::formatter::femto_formatter_new_callback,
+    text_append: crate::formatter::femto_text_append,
+    set_last_resort: crate::logger::femto_set_last_resort,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

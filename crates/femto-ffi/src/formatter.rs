@@ -1,13 +1,18 @@
 //! Formatter handles. A formatter is immutable once made; any number of
 //! handlers and threads may share it.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
-use femto_core::{FemtoFormatter, FormatStyle, JsonFormatter, TemplateFormatter};
+use femto_core::{
+    FemtoFormatter, FemtoLogRecord, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,
+};
 
-use crate::status::{boundary, femto_status, require};
+use crate::filter::femto_destroy_fn;
+use crate::record::{femto_record, with_view};
+use crate::status::{boundary, fail, femto_status, require};
 use crate::types::{arc_release, arc_to_c, invalid, put, text};
+use crate::user_data::UserData;
 
 /// An immutable formatter. Thread-safe: share it freely. Release your
 /// reference with `femto_formatter_free`; handlers keep their own.
@@ -86,6 +91,106 @@ pub extern "C" fn femto_formatter_new_json(
         let formatter = JsonFormatter::new(datefmt, false).map_err(invalid)?;
         let boxed: FormatterBox = Arc::new(formatter);
         put(out, arc_to_c(Arc::new(boxed)));
+        Ok(femto_status::Ok)
+    })
+}
+
+/// The buffer a `femto_format_fn` appends a record's text to (with
+/// `femto_text_append`). Valid only during the callback.
+#[allow(non_camel_case_types)]
+pub struct femto_text {
+    _private: [u8; 0],
+}
+
+/// Renders one record: append its text (no line terminator) to `out` with
+/// `femto_text_append`. Return 0 on success; any other value skips the
+/// record, which counts as an error of the handler. A positive value is
+/// also reported to the error hook; a negative one is not (for callbacks
+/// that reported the failure themselves).
+///
+/// Called on the worker threads of the handlers using the formatter, which
+/// may be several at once: it must be thread-safe and must not log to
+/// those handlers.
+#[allow(non_camel_case_types)]
+pub type femto_format_fn = Option<
+    unsafe extern "C-unwind" fn(
+        user_data: *mut c_void,
+        record: *const femto_record,
+        out: *mut femto_text,
+    ) -> i32,
+>;
+
+struct CallbackFormatter {
+    format: unsafe extern "C-unwind" fn(*mut c_void, *const femto_record, *mut femto_text) -> i32,
+    user_data: UserData,
+}
+
+impl FemtoFormatter for CallbackFormatter {
+    fn format(&self, record: &FemtoLogRecord, out: &mut String) {
+        // The worker calls `try_format`; a plain `format` caller gets
+        // whatever the callback appended.
+        let _ = self.try_format(record, out);
+    }
+
+    fn try_format(&self, record: &FemtoLogRecord, out: &mut String) -> Result<(), FormatFailed> {
+        let buffer = (out as *mut String).cast::<femto_text>();
+        // SAFETY: the caller supplied a valid function and user data; the
+        // view and the buffer outlive the call.
+        let code = with_view(record, |view| unsafe {
+            (self.format)(self.user_data.ptr, view, buffer)
+        });
+        match code {
+            0 => Ok(()),
+            code if code < 0 => Err(FormatFailed::Reported),
+            code => Err(FormatFailed::Report(format!(
+                "format callback returned {code}"
+            ))),
+        }
+    }
+}
+
+/// A formatter calling `format(user_data, record, out)` (see
+/// `femto_format_fn`), for formats only host-language code can produce.
+/// The call takes ownership of `user_data`: `destroy(user_data)` (may be
+/// NULL) runs exactly once, when the formatter's last reference is
+/// released, or before this function returns if it fails. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_formatter_new_callback(
+    format: femto_format_fn,
+    user_data: *mut c_void,
+    destroy: femto_destroy_fn,
+    out: *mut *mut femto_formatter,
+) -> femto_status {
+    // Owned from here on: every early return below runs `destroy`.
+    let user_data = UserData::adopt(user_data, destroy);
+    boundary(move || {
+        require!(out);
+        let Some(format) = format else {
+            return Err(fail(
+                femto_status::NullArgument,
+                "argument `format` is NULL",
+            ));
+        };
+        let boxed: FormatterBox = Arc::new(CallbackFormatter { format, user_data });
+        put(out, arc_to_c(Arc::new(boxed)));
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Appends `text`/`text_len` (UTF-8) to a formatter callback's output
+/// buffer. Only valid inside a `femto_format_fn` call, with its `out`.
+#[no_mangle]
+pub extern "C" fn femto_text_append(
+    out: *mut femto_text,
+    text_ptr: *const c_char,
+    text_len: usize,
+) -> femto_status {
+    boundary(|| {
+        require!(out);
+        let piece = text(text_ptr, text_len, "text")?;
+        // SAFETY: `out` is the `String` buffer handed to the running
+        // `femto_format_fn` (the only place a `femto_text` comes from).
+        unsafe { &mut *out.cast::<String>() }.push_str(piece);
         Ok(femto_status::Ok)
     })
 }

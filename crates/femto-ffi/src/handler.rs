@@ -5,7 +5,9 @@ use std::ffi::c_char;
 use std::sync::Arc;
 use std::time::Duration;
 
-use femto_core::{FemtoHandler, FileMode, HandlerOptions, OverflowPolicy, StreamTarget};
+use femto_core::{
+    FemtoHandler, FileMode, FileSinkFactory, HandlerOptions, OverflowPolicy, StreamTarget,
+};
 
 use crate::filter::{femto_filter, FilterBox};
 use crate::formatter::{femto_formatter, FormatterBox};
@@ -179,6 +181,72 @@ pub extern "C" fn femto_file_handler_new(
         };
         publish(
             FemtoHandler::file(path, mode, handler_options(options)?),
+            out,
+        )
+    })
+}
+
+/// File options for `femto_file_handler_new_ex`. Initialise with
+/// `FEMTO_FILE_OPTIONS_INIT` (or set `size = sizeof(femto_file_options)`
+/// and zero the rest). Fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_file_options {
+    /// `sizeof(femto_file_options)` as the caller compiled it.
+    pub size: usize,
+    /// Empty the file first (Python's mode `"w"`) instead of appending.
+    pub truncate: bool,
+    /// Open the file at the first record, not now (Python's `delay=True`):
+    /// no record, no file. Open errors then go to the error hook (and the
+    /// open is retried at the next record) instead of failing here.
+    pub delay: bool,
+}
+
+const FILE_OPTIONS_V1: usize = std::mem::size_of::<femto_file_options>();
+
+impl femto_file_options {
+    fn defaults() -> Self {
+        femto_file_options {
+            size: FILE_OPTIONS_V1,
+            truncate: false,
+            delay: false,
+        }
+    }
+}
+
+/// As `femto_file_handler_new`, with file options (`file` may be NULL for
+/// the defaults: append, open now). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_file_handler_new_ex(
+    path: *const c_char,
+    path_len: usize,
+    file: *const femto_file_options,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(path, out);
+        ensure_initialized();
+        let file = read_sized(file, femto_file_options::defaults(), FILE_OPTIONS_V1)?;
+        let path = text(path, path_len, "path")?;
+        if path.is_empty() {
+            return Err(fail(
+                femto_status::InvalidArgument,
+                "argument `path` is empty",
+            ));
+        }
+        let factory = FileSinkFactory {
+            mode: if file.truncate {
+                FileMode::Truncate
+            } else {
+                FileMode::Append
+            },
+            delay: file.delay,
+            ..FileSinkFactory::new(path, FileMode::Append)
+        };
+        publish(
+            FemtoHandler::new(Box::new(factory), handler_options(options)?),
             out,
         )
     })

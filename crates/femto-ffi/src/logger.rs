@@ -145,6 +145,26 @@ pub extern "C" fn femto_disable(level_value: i32) -> femto_status {
     })
 }
 
+/// Chooses where records go that reach no handler (Python's
+/// `logging.lastResort`): `handler` (the engine takes its own reference),
+/// or nowhere with NULL. The default is a stderr handler at WARNING.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_last_resort(handler: *const femto_handler) -> femto_status {
+    boundary(|| {
+        ensure_initialized();
+        let manager = Manager::global();
+        if handler.is_null() {
+            manager.set_last_resort(false);
+            manager.set_last_resort_handler(None);
+        } else {
+            manager.set_last_resort_handler(Some(handler_arc(handler)));
+            manager.set_last_resort(true);
+        }
+        Ok(femto_status::Ok)
+    })
+}
+
 /// Attaches a handler (the logger takes its own reference; attaching the
 /// same handler twice has no effect). Thread-safe.
 #[no_mangle]
@@ -397,6 +417,31 @@ pub extern "C" fn femto_logger_log_ex(
             return Ok(femto_status::Ok);
         }
         outcome(logger.dispatch_shared(build_record(logger, &args, level)?))
+    })
+}
+
+/// Hands one record straight to `handler`, bypassing loggers: the
+/// handler's level and filters apply, the logger's level, filters and
+/// other handlers do not. `logger` only names the record. Used to
+/// re-emit records that were routed elsewhere first (Python's
+/// `Handler.handle(record)`, queue listeners, memory handlers). Returns
+/// `FEMTO_STATUS_OK` also when the handler's level or filters reject the
+/// record, `FEMTO_STATUS_DROPPED` when its queue dropped it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_log_ex(
+    handler: *const femto_handler,
+    logger: *const femto_logger,
+    args: *const femto_log_args,
+) -> femto_status {
+    boundary(|| {
+        require!(handler, logger, args);
+        let args = read_sized(args, femto_log_args::defaults(), LOG_ARGS_V1)?;
+        let level = level(args.level)?;
+        let record = build_record(logger_ref(logger), &args, level)?;
+        Ok(match crate::handler::handler_ref(handler).handle(record) {
+            femto_core::Enqueued::Dropped => femto_status::Dropped,
+            _ => femto_status::Ok,
+        })
     })
 }
 

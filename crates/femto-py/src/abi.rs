@@ -157,6 +157,19 @@ pub type WriteFn =
 pub type FlushFn = Option<unsafe extern "C-unwind" fn(*mut c_void) -> i32>;
 /// `femto_destroy_fn`.
 pub type DestroyFn = Option<unsafe extern "C-unwind" fn(*mut c_void)>;
+/// `femto_filter_fn`: the record view, then whether the record passes.
+pub type FilterFn = Option<unsafe extern "C-unwind" fn(*mut c_void, *const c_void) -> bool>;
+/// `femto_format_fn`: the record view and the `femto_text` to append to.
+pub type FormatFn =
+    Option<unsafe extern "C-unwind" fn(*mut c_void, *const c_void, *mut c_void) -> i32>;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct femto_file_options {
+    pub size: usize,
+    pub truncate: bool,
+    pub delay: bool,
+}
 
 /// `femto_api`, field for field (append-only in the library).
 #[repr(C)]
@@ -199,7 +212,7 @@ pub struct femto_api {
     pub formatter_free: extern "C" fn(Handle),
     pub filter_new_level: extern "C" fn(i32, i32, *mut Handle) -> Status,
     pub filter_new_name: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
-    pub filter_new_callback: *const c_void,
+    pub filter_new_callback: extern "C" fn(FilterFn, *mut c_void, DestroyFn, *mut Handle) -> Status,
     pub filter_free: extern "C" fn(Handle),
     pub stream_handler_new: extern "C" fn(i32, *const femto_handler_options, *mut Handle) -> Status,
     pub file_handler_new: extern "C" fn(
@@ -231,6 +244,18 @@ pub struct femto_api {
     pub null_handler_new: extern "C" fn(*mut Handle) -> Status,
     pub logger_set_disabled: extern "C" fn(Handle, bool) -> Status,
     pub disable: extern "C" fn(i32) -> Status,
+    pub handler_log_ex: extern "C" fn(Handle, Handle, *const femto_log_args) -> Status,
+    pub file_handler_new_ex: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_file_options,
+        *const femto_handler_options,
+        *mut Handle,
+    ) -> Status,
+    pub formatter_new_callback:
+        extern "C" fn(FormatFn, *mut c_void, DestroyFn, *mut Handle) -> Status,
+    pub text_append: extern "C" fn(*mut c_void, *const c_char, usize) -> Status,
+    pub set_last_resort: extern "C" fn(Handle) -> Status,
 }
 
 unsafe extern "C" {

@@ -12,6 +12,8 @@ use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
 
+use crate::record_fields::RecordFields;
+
 struct PySink {
     callable: Py<PyAny>,
     batch: Mutex<Batch>,
@@ -23,45 +25,6 @@ enum Batch {
     Text { terminator: String, pending: String },
     /// Copies of the records' fields, for Python `Handler.emit`.
     Records(Vec<RecordFields>),
-}
-
-/// The fields of one record, copied out of the engine's view.
-struct RecordFields {
-    name: String,
-    level: i32,
-    message: String,
-    created_ns: u64,
-    thread_id: u64,
-    thread_name: String,
-    process_id: u32,
-    pathname: String,
-    lineno: u32,
-    func_name: String,
-    exc_text: Option<String>,
-    stack: Option<String>,
-}
-
-impl RecordFields {
-    /// # Safety
-    /// `record` must be the engine's valid view for the current callback.
-    unsafe fn copy(record: &crate::abi::femto_record) -> Self {
-        // SAFETY: the view's strings are valid UTF-8 during the callback.
-        let text = |s: &crate::abi::femto_str| unsafe { s.copy_text() };
-        RecordFields {
-            name: text(&record.logger).unwrap_or_default(),
-            level: record.level,
-            message: text(&record.message).unwrap_or_default(),
-            created_ns: record.created_ns,
-            thread_id: record.thread_id,
-            thread_name: text(&record.thread_name).unwrap_or_default(),
-            process_id: record.process_id,
-            pathname: text(&record.file).unwrap_or_default(),
-            lineno: record.line,
-            func_name: text(&record.function).unwrap_or_default(),
-            exc_text: text(&record.exception),
-            stack: text(&record.stack),
-        }
-    }
 }
 
 fn sink<'a>(user_data: *mut c_void) -> &'a PySink {
@@ -116,28 +79,11 @@ unsafe extern "C-unwind" fn flush(user_data: *mut c_void) -> i32 {
             Batch::Text { pending, .. } if pending.is_empty() => Ok(()),
             Batch::Records(records) if records.is_empty() => Ok(()),
             Batch::Text { pending, .. } => sink.callable.call1(py, (pending,)).map(drop),
-            Batch::Records(records) => {
-                let tuples: Vec<_> = records
-                    .into_iter()
-                    .map(|r| {
-                        (
-                            r.name,
-                            r.level,
-                            r.message,
-                            r.created_ns,
-                            r.thread_id,
-                            r.thread_name,
-                            r.process_id,
-                            r.pathname,
-                            r.lineno,
-                            r.func_name,
-                            r.exc_text,
-                            r.stack,
-                        )
-                    })
-                    .collect();
-                sink.callable.call1(py, (tuples,)).map(drop)
-            }
+            Batch::Records(records) => records
+                .into_iter()
+                .map(|record| record.into_tuple(py))
+                .collect::<PyResult<Vec<_>>>()
+                .and_then(|tuples| sink.callable.call1(py, (tuples,)).map(drop)),
         };
         match delivered.and_then(|()| sink.callable.call1(py, (None::<&str>,)).map(drop)) {
             Ok(()) => 0,
@@ -160,7 +106,7 @@ unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
 /// (each followed by `terminator`) and then `sink(None)`. With
 /// `terminator=None` it calls `sink(records)` instead, a list of field
 /// tuples `(name, levelno, message, created_ns, thread, threadName,
-/// process, pathname, lineno, funcName, exc_text, stack_info)`, for
+/// process, pathname, lineno, funcName, exc_text, stack_info, key_values)`, for
 /// Python `Handler.emit`.
 #[pyfunction]
 #[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]

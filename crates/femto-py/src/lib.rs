@@ -9,7 +9,9 @@
 
 mod abi;
 mod callback;
+mod hooks;
 mod logger;
+mod record_fields;
 
 use std::ffi::{c_char, c_void, CStr};
 
@@ -150,9 +152,10 @@ fn null_handler_new(py: Python<'_>) -> PyResult<usize> {
 }
 
 /// Logs one record; returns `True` unless a handler dropped it. The GIL is
-/// released around the call: a full queue under `block` waits.
+/// released around the call: a full queue under `block` waits. With
+/// `handler`, the record goes to that handler only (`logger` names it).
 #[pyfunction]
-#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0))]
+#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0, thread_id=0, handler=0))]
 #[allow(clippy::too_many_arguments)]
 fn logger_log(
     py: Python<'_>,
@@ -167,6 +170,8 @@ fn logger_log(
     stack: Option<&str>,
     key_values: Option<Vec<(String, String)>>,
     created_ns: u64,
+    thread_id: u64,
+    handler: usize,
 ) -> PyResult<bool> {
     let pairs: Vec<abi::femto_kv> = key_values
         .iter()
@@ -190,12 +195,18 @@ fn logger_log(
         stack: femto_str::of_opt(stack),
         thread_name: femto_str::of(thread_name),
         created_ns,
+        thread_id,
         ..femto_log_args::new(level, message)
     };
     // Raw pointers are not Send; carry the address across the detach.
     let args_address = &args as *const femto_log_args as usize;
     let status = py.detach(move || {
-        (api().logger_log_ex)(handle(logger), args_address as *const femto_log_args)
+        let args = args_address as *const femto_log_args;
+        if handler == 0 {
+            (api().logger_log_ex)(handle(logger), args)
+        } else {
+            (api().handler_log_ex)(handle(handler), handle(logger), args)
+        }
     });
     Ok(check(py, status)? != abi::STATUS_DROPPED)
 }
@@ -261,13 +272,16 @@ fn stream_handler_new(
     Ok(out as usize)
 }
 
+/// A handler appending to (or with `truncate`, first emptying) `path`;
+/// with `delay`, the file is opened at the first record.
 #[pyfunction]
-#[pyo3(signature = (path, truncate, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[pyo3(signature = (path, truncate, delay=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
 #[allow(clippy::too_many_arguments)]
 fn file_handler_new(
     py: Python<'_>,
     path: &str,
     truncate: bool,
+    delay: bool,
     level: i32,
     formatter: usize,
     capacity: u32,
@@ -278,10 +292,14 @@ fn file_handler_new(
     let mut out: Handle = std::ptr::null();
     check(
         py,
-        (api().file_handler_new)(
+        (api().file_handler_new_ex)(
             path.as_ptr().cast(),
             path.len(),
-            truncate,
+            &abi::femto_file_options {
+                size: std::mem::size_of::<abi::femto_file_options>(),
+                truncate,
+                delay,
+            },
             &options,
             &mut out,
         ),
@@ -354,6 +372,36 @@ fn add_level_name(py: Python<'_>, level: i32, name: &str) -> PyResult<()> {
     .map(drop)
 }
 
+#[pyfunction]
+fn handler_add_filter(py: Python<'_>, handler: usize, filter: usize) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_add_filter)(handle(handler), handle(filter)),
+    )?;
+    Ok(())
+}
+
+#[pyfunction]
+fn handler_remove_filter(py: Python<'_>, handler: usize, filter: usize) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_remove_filter)(handle(handler), handle(filter)),
+    )?;
+    Ok(())
+}
+
+/// Where records reaching no handler go: `handler`, or nowhere with 0.
+#[pyfunction]
+fn set_last_resort(py: Python<'_>, handler: usize) -> PyResult<()> {
+    check(py, (api().set_last_resort)(handle(handler)))?;
+    Ok(())
+}
+
+#[pyfunction]
+fn filter_free(filter: usize) {
+    (api().filter_free)(handle(filter));
+}
+
 /// Sizes of the C structs as this module sees them, for the layout test.
 #[pyfunction]
 fn struct_sizes() -> Vec<(&'static str, usize)> {
@@ -369,6 +417,10 @@ fn struct_sizes() -> Vec<(&'static str, usize)> {
             std::mem::size_of::<femto_handler_stats>(),
         ),
         ("femto_str", std::mem::size_of::<femto_str>()),
+        (
+            "femto_file_options",
+            std::mem::size_of::<abi::femto_file_options>(),
+        ),
     ]
 }
 
@@ -432,5 +484,11 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(add_level_name, m)?)?;
     m.add_function(wrap_pyfunction!(struct_sizes, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_add_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_remove_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(filter_free, m)?)?;
+    m.add_function(wrap_pyfunction!(set_last_resort, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::formatter_new_callback, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::filter_new_callback, m)?)?;
     Ok(())
 }

@@ -15,6 +15,23 @@ use crate::record::FemtoLogRecord;
 /// reuses) and never fail: a formatter has no caller to report to.
 pub trait FemtoFormatter: Send + Sync {
     fn format(&self, record: &FemtoLogRecord, out: &mut String);
+
+    /// As [`FemtoFormatter::format`], for formatters that can fail (such as
+    /// host-language callbacks): on `Err` the worker skips the record and
+    /// counts an error of the handler.
+    fn try_format(&self, record: &FemtoLogRecord, out: &mut String) -> Result<(), FormatFailed> {
+        self.format(record, out);
+        Ok(())
+    }
+}
+
+/// Why [`FemtoFormatter::try_format`] skipped a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatFailed {
+    /// Report this message through the error hook.
+    Report(String),
+    /// The formatter reported the failure itself; only count it.
+    Reported,
 }
 
 impl<F> FemtoFormatter for F

@@ -117,6 +117,10 @@ pub struct FileSinkFactory {
     pub path: PathBuf,
     pub mode: FileMode,
     pub terminator: String,
+    /// Open the file at the first record rather than at construction
+    /// (stdlib's `delay=True`): no record, no file. An open error is then
+    /// reported through the error hook instead of failing construction.
+    pub delay: bool,
 }
 
 impl FileSinkFactory {
@@ -125,12 +129,11 @@ impl FileSinkFactory {
             path: path.as_ref().to_path_buf(),
             mode,
             terminator: "\n".into(),
+            delay: false,
         }
     }
-}
 
-impl SinkFactory for FileSinkFactory {
-    fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>> {
+    fn open_now(&self, reopen: bool) -> io::Result<FdSink> {
         let describe =
             |e: io::Error| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path));
         if self.mode == FileMode::Truncate && !reopen {
@@ -149,10 +152,45 @@ impl SinkFactory for FileSinkFactory {
             .append(true)
             .open(&self.path)
             .map_err(describe)?;
-        Ok(Box::new(FdSink::new(file, &self.terminator)))
+        Ok(FdSink::new(file, &self.terminator))
+    }
+}
+
+impl SinkFactory for FileSinkFactory {
+    fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>> {
+        if self.delay {
+            return Ok(Box::new(DelayedFileSink {
+                factory: self.clone(),
+                reopen,
+                file: None,
+            }));
+        }
+        Ok(Box::new(self.open_now(reopen)?))
     }
 
     fn describe(&self) -> String {
         format!("file {:?}", self.path)
+    }
+}
+
+/// A file sink that opens its file on the first record (`delay`). A
+/// failed open is retried at the next record.
+struct DelayedFileSink {
+    factory: FileSinkFactory,
+    reopen: bool,
+    file: Option<FdSink>,
+}
+
+impl Sink for DelayedFileSink {
+    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            empty => empty.insert(self.factory.open_now(self.reopen)?),
+        };
+        file.write(record, text)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Sink::flush)
     }
 }

@@ -13,7 +13,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use super::sink::Sink;
 use super::HandlerCore;
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
-use crate::formatter::FemtoFormatter;
+use crate::formatter::{FemtoFormatter, FormatFailed};
 use crate::level::FemtoLevel;
 use crate::record::FemtoLogRecord;
 
@@ -144,13 +144,23 @@ impl Worker {
         let text = &mut self.text;
         let sink = &mut self.sink;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            formatter.format(record, text);
+            formatter
+                .try_format(record, text)
+                .map_err(|failed| match failed {
+                    FormatFailed::Report(message) => Some((HandlerErrorKind::Callback, message)),
+                    FormatFailed::Reported => None,
+                })?;
             sink.write(record, text)
+                .map_err(|e| Some((HandlerErrorKind::Io, e.to_string())))
         }));
         match outcome {
             Ok(Ok(())) => true,
-            Ok(Err(e)) => {
-                self.fail(HandlerErrorKind::Io, &e.to_string());
+            Ok(Err(Some((kind, message)))) => {
+                self.fail(kind, &message);
+                false
+            }
+            Ok(Err(None)) => {
+                self.core.stats.errors.fetch_add(1, Ordering::Relaxed);
                 false
             }
             Err(panic) => {

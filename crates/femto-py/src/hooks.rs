@@ -1,0 +1,118 @@
+//! Python formatters and filters the engine calls: a `Formatter` subclass
+//! with its own `format()` (on the handler's worker thread) and a filter on
+//! a native handler (on the logging thread). Each call takes the GIL and
+//! hands Python a field tuple (see `record_fields`).
+//!
+//! The Python callables report their own exceptions (stdlib's
+//! "--- Logging error ---"), so a failure here is counted by the engine but
+//! not reported a second time.
+
+use std::ffi::c_void;
+
+use pyo3::prelude::*;
+
+use crate::abi::{femto_record, Handle};
+use crate::record_fields::RecordFields;
+
+/// The skip code that tells the engine the failure was reported already.
+const REPORTED_FAILURE: i32 = -1;
+
+fn callable<'a>(user_data: *mut c_void) -> &'a Py<PyAny> {
+    // SAFETY: `user_data` is the `Py<PyAny>` boxed by the constructor below,
+    // alive until `destroy` runs after the last call.
+    unsafe { &*(user_data as *const Py<PyAny>) }
+}
+
+/// Copies the view and calls `user_data(fields)` with the GIL held.
+///
+/// # Safety
+/// `record` must be the engine's valid view for the current callback.
+unsafe fn call_with_fields<R>(
+    user_data: *mut c_void,
+    record: *const c_void,
+    use_result: impl FnOnce(Python<'_>, PyResult<Py<PyAny>>) -> R,
+) -> R {
+    // SAFETY: per this function's contract.
+    let fields = unsafe { RecordFields::copy(&*record.cast::<femto_record>()) };
+    Python::attach(|py| {
+        let result = fields
+            .into_tuple(py)
+            .and_then(|fields| callable(user_data).call1(py, (fields,)));
+        use_result(py, result)
+    })
+}
+
+unsafe extern "C-unwind" fn format(
+    user_data: *mut c_void,
+    record: *const c_void,
+    out: *mut c_void,
+) -> i32 {
+    // SAFETY: the engine passes a valid view for the duration of the call.
+    unsafe {
+        call_with_fields(user_data, record, |py, result| {
+            // `None` means: the formatter failed and said so already.
+            match result.and_then(|text| text.extract::<Option<String>>(py)) {
+                Ok(Some(text)) => (crate::api().text_append)(out, text.as_ptr().cast(), text.len()),
+                Ok(None) => REPORTED_FAILURE,
+                Err(error) => {
+                    error.print(py);
+                    REPORTED_FAILURE
+                }
+            }
+        })
+    }
+}
+
+unsafe extern "C-unwind" fn filter(user_data: *mut c_void, record: *const c_void) -> bool {
+    // SAFETY: the engine passes a valid view for the duration of the call.
+    unsafe {
+        call_with_fields(user_data, record, |py, result| {
+            match result.and_then(|keep| keep.bind(py).is_truthy()) {
+                Ok(keep) => keep,
+                Err(error) => {
+                    error.print(py);
+                    false
+                }
+            }
+        })
+    }
+}
+
+unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
+    // SAFETY: called once, after the last call.
+    let callable = unsafe { Box::from_raw(user_data as *mut Py<PyAny>) };
+    // Dropping a `Py` without the GIL defers the decref to PyO3's pool.
+    drop(callable);
+}
+
+fn boxed(callable: Py<PyAny>) -> *mut c_void {
+    Box::into_raw(Box::new(callable)) as *mut c_void
+}
+
+/// A formatter whose text is `format(fields)` (a `str`, or `None` after
+/// reporting a failure: the record is then skipped). Runs on the worker
+/// threads of the handlers using it, with the GIL.
+#[pyfunction]
+pub fn formatter_new_callback(py: Python<'_>, format_fields: Py<PyAny>) -> PyResult<usize> {
+    let mut out: Handle = std::ptr::null();
+    // The engine owns the box from here on, and destroys it even on failure.
+    let status = (crate::api().formatter_new_callback)(
+        Some(format),
+        boxed(format_fields),
+        Some(destroy),
+        &mut out,
+    );
+    crate::check(py, status)?;
+    Ok(out as usize)
+}
+
+/// A filter passing the records for which `keep(fields)` is true. Runs on
+/// the logging thread, with the GIL.
+#[pyfunction]
+pub fn filter_new_callback(py: Python<'_>, keep: Py<PyAny>) -> PyResult<usize> {
+    let mut out: Handle = std::ptr::null();
+    let status =
+        (crate::api().filter_new_callback)(Some(filter), boxed(keep), Some(destroy), &mut out);
+    crate::check(py, status)?;
+    Ok(out as usize)
+}
