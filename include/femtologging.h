@@ -303,6 +303,16 @@ typedef int32_t (*femto_format_fn)(void *user_data,
                                    const struct femto_record *record,
                                    struct femto_text *out);
 
+// Runs on a logging thread before it waits for room in a full queue (the
+// `block` and `timeout` overflow policies); returns a token for the
+// matching `femto_wait_end_fn`. A host runtime uses the pair to release a
+// lock its handlers' workers need while the thread waits (Python's
+// binding releases the GIL). Must not log.
+typedef void *(*femto_wait_begin_fn)(void *user_data);
+
+// Runs on the same thread when the wait is over, with the token.
+typedef void (*femto_wait_end_fn)(void *user_data, void *token);
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -396,6 +406,7 @@ typedef struct femto_api {
                                               struct femto_formatter**);
   enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
   enum femto_status (*set_last_resort)(const struct femto_handler*);
+  enum femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
 } femto_api;
 
 #ifdef __cplusplus
@@ -578,6 +589,13 @@ enum femto_status femto_shutdown(uint64_t timeout_ms);
 // (a rate-limited line on stderr). `hook` NULL restores the default.
 // `user_data` must stay valid until the hook is replaced. Thread-safe.
 enum femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
+
+// Installs hooks around every wait of a logging thread for queue space
+// (see `femto_wait_begin_fn`); both NULL removes them. `user_data` must
+// stay valid until the hooks are replaced. Thread-safe.
+enum femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
+                                       femto_wait_end_fn end,
+                                       void *user_data);
 
 // Finds or creates the logger `name`/`name_len` (dotted, UTF-8; "" or
 // "root" is the root logger) and its parents. Invalid names (empty

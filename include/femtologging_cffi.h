@@ -160,6 +160,10 @@ typedef int32_t (*femto_format_fn)(void *user_data,
                                    const struct femto_record *record,
                                    struct femto_text *out);
 
+typedef void *(*femto_wait_begin_fn)(void *user_data);
+
+typedef void (*femto_wait_end_fn)(void *user_data, void *token);
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -249,6 +253,7 @@ typedef struct femto_api {
                                               struct femto_formatter**);
   enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
   enum femto_status (*set_last_resort)(const struct femto_handler*);
+  enum femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -344,6 +349,10 @@ enum femto_status femto_flush_all(uint64_t timeout_ms);
 enum femto_status femto_shutdown(uint64_t timeout_ms);
 
 enum femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
+
+enum femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
+                                       femto_wait_end_fn end,
+                                       void *user_data);
 
 enum femto_status femto_logger_get(const char *name,
                                    size_t name_len,

@@ -28,6 +28,11 @@ WORKLOADS = {
     "file": ("FileHandler, 100,000 records incl. close", 100_000),
     "file_4_threads": ("4 threads x 25,000 into one FileHandler", 100_000),
     "exception": ("logger.exception", 20_000),
+    "log_record": ("LogRecord creation", 200_000),
+    "format_no_date": ("Formatter.format, no date", 200_000),
+    "format_date": ("Formatter.format with asctime", 200_000),
+    "queue_handler": ("QueueHandler + QueueListener to StringIO", 50_000),
+    "memory_handler": ("MemoryHandler(1000) to StringIO", 100_000),
 }
 
 
@@ -69,6 +74,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--markdown")
+    parser.add_argument("--only", nargs="*", choices=sorted(WORKLOADS), help="run just these workloads")
     args = parser.parse_args()
     peers = [p for p in PEERS if p == "stdlib" or importlib.util.find_spec(p) is not None]
     lines = [
@@ -79,6 +85,8 @@ def main() -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for workload, (title, count) in WORKLOADS.items():
+        if args.only and workload not in args.only:
+            continue
         samples: dict[str, list[float]] = {p: [] for p in peers}
         errors: dict[str, str] = {}
         for _ in range(args.repeats):

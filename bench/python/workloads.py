@@ -109,7 +109,87 @@ def exception(logging, n: int, tmp: str) -> float:  # noqa: ANN001, ARG001
     return time.perf_counter() - start
 
 
-WORKLOADS = {f.__name__: f for f in (disabled, stringio, stringio_args, file, file_4_threads, exception)}
+def log_record(logging, n: int, tmp: str) -> float:  # noqa: ANN001, ARG001
+    make = logging.LogRecord
+    start = time.perf_counter()
+    for i in range(n):
+        make("bench.record", logging.INFO, "/srv/app/module.py", 42, "record %d", (i,), None)
+    return time.perf_counter() - start
+
+
+def _format(logging, n: int, fmt: str) -> float:  # noqa: ANN001
+    formatter = logging.Formatter(fmt)
+    record = logging.LogRecord("bench.format", logging.INFO, "/srv/app/module.py", 42, "record %d", (7,), None)
+    start = time.perf_counter()
+    for _ in range(n):
+        formatter.format(record)
+    return time.perf_counter() - start
+
+
+def format_no_date(logging, n: int, tmp: str) -> float:  # noqa: ANN001, ARG001
+    return _format(logging, n, "%(levelname)s %(name)s %(module)s:%(lineno)d %(message)s")
+
+
+def format_date(logging, n: int, tmp: str) -> float:  # noqa: ANN001, ARG001
+    return _format(logging, n, "%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def _handlers_module(logging):  # noqa: ANN001, ANN202
+    return importlib.import_module(logging.__name__ + ".handlers")
+
+
+def queue_handler(logging, n: int, tmp: str) -> float:  # noqa: ANN001, ARG001
+    import queue
+
+    handlers = _handlers_module(logging)
+    logger = quiet_logger(logging, "bench.queue")
+    target = logging.StreamHandler(io.StringIO())
+    target.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    records: queue.Queue = queue.Queue()
+    listener = handlers.QueueListener(records, target)
+    queue_handler = handlers.QueueHandler(records)
+    logger.addHandler(queue_handler)
+    start = time.perf_counter()
+    listener.start()
+    for i in range(n):
+        logger.info("record %d", i)
+    queue_handler.flush()  # femtologging: its worker has put every record on the queue
+    listener.stop()
+    target.flush()
+    return time.perf_counter() - start
+
+
+def memory_handler(logging, n: int, tmp: str) -> float:  # noqa: ANN001, ARG001
+    handlers = _handlers_module(logging)
+    logger = quiet_logger(logging, "bench.memory")
+    target = logging.StreamHandler(io.StringIO())
+    target.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    memory = handlers.MemoryHandler(1000, target=target)
+    logger.addHandler(memory)
+    start = time.perf_counter()
+    for i in range(n):
+        logger.info("record %d", i)
+    memory.close()
+    target.flush()
+    return time.perf_counter() - start
+
+
+WORKLOADS = {
+    f.__name__: f
+    for f in (
+        disabled,
+        stringio,
+        stringio_args,
+        file,
+        file_4_threads,
+        exception,
+        log_record,
+        format_no_date,
+        format_date,
+        queue_handler,
+        memory_handler,
+    )
+}
 
 if __name__ == "__main__":
     implementation, workload, count, tmp = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from ._backend import engine
 from ._formatter import Formatter, needs_python
-from ._levels import NOTSET, check_level
+from ._levels import NOTSET, _level_to_name, check_level
 
 #: How long flush() and close() wait for a handler's queue to drain.
 DRAIN_TIMEOUT_MS = 60_000
@@ -79,12 +79,16 @@ class Handler(_stdlib.Filterer):
         return (self.formatter or _DEFAULT_FORMATTER).format(record)
 
     def handle(self, record: _stdlib.LogRecord) -> bool:
-        """Filters, then emits under the handler's lock (stdlib semantics)."""
-        passed = bool(self.filter(record))
-        if passed:
+        """Filters, then emits under the handler's lock (stdlib semantics;
+        femtologging's own handlers need no lock: their queue is one)."""
+        if self.filters and not self.filter(record):
+            return False
+        if self._is_python_handler():
             with self.lock:
                 self.emit(record)
-        return passed
+        else:
+            self.emit(record)
+        return True
 
     def handleError(self, record: _stdlib.LogRecord) -> None:  # noqa: N802 (stdlib name)
         """Prints "--- Logging error ---" and the traceback, as stdlib does,
@@ -195,25 +199,80 @@ class Handler(_stdlib.Filterer):
         return f"<{type(self).__name__} ({_level_name(self._level)})>"
 
 
+#: Attributes a newer Python's ``LogRecord.__init__`` sets beyond the ones
+#: filled below (3.12's ``taskName``), with their values when unset.
+_NEWER_ATTRIBUTES = {
+    key: value
+    for key, value in _stdlib.LogRecord("", 0, "", 0, "", None, None).__dict__.items()
+    if key
+    not in "name msg args levelname levelno pathname filename module exc_info exc_text stack_info lineno funcName "
+    "created msecs relativeCreated thread threadName processName process".split()
+}
+_START_TIME: float = _stdlib._startTime  # type: ignore[attr-defined]
+_new_record = _stdlib.LogRecord.__new__
+_file_parts_cache: dict[str, tuple[str, str]] = {}
+
+
+def _file_parts(pathname: str) -> tuple[str, str]:
+    """``(filename, module)`` of a path, as ``LogRecord`` computes them."""
+    parts = _file_parts_cache.get(pathname)
+    if parts is None:
+        filename = os.path.basename(pathname)
+        parts = (filename, os.path.splitext(filename)[0])
+        if len(_file_parts_cache) > 4096:
+            _file_parts_cache.clear()
+        _file_parts_cache[pathname] = parts
+    return parts
+
+
+def _process_name() -> str | None:
+    """``LogRecord.processName`` as stdlib computes it."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is None:
+        return "MainProcess"
+    try:
+        return str(multiprocessing.current_process().name)
+    except Exception:
+        return None
+
+
 def _record_from_fields(fields: tuple[Any, ...]) -> _stdlib.LogRecord:
     """A stdlib ``LogRecord`` from the engine's copy of a record (``extra``
-    values arrive as strings)."""
+    values arrive as strings). Filled directly rather than through
+    ``LogRecord.__init__``, which would recompute what the engine knows."""
     name, levelno, message, created_ns, thread, thread_name, process, pathname, lineno, func_name, exc, stack, extra = (
         fields
     )
-    record = _stdlib.LogRecord(
-        str(name), int(levelno), str(pathname), int(lineno), message, None, None, str(func_name), stack
-    )
-    created = int(created_ns) / 1e9
-    record.created = created
-    record.msecs = (int(created_ns) % 1_000_000_000) // 1_000_000 + 0.0
-    record.relativeCreated = (created - _stdlib._startTime) * 1000
-    record.thread = int(thread)
-    record.threadName = str(thread_name)
-    record.process = int(process)
-    record.exc_text = exc  # type: ignore[assignment]
+    created = created_ns / 1e9
+    filename, module = _file_parts(pathname)
+    attributes = {
+        "name": name,
+        "msg": message,
+        "args": None,
+        "levelname": _level_to_name.get(levelno) or f"Level {levelno}",
+        "levelno": levelno,
+        "pathname": pathname,
+        "filename": filename,
+        "module": module,
+        "exc_info": None,
+        "exc_text": exc,
+        "stack_info": stack,
+        "lineno": lineno,
+        "funcName": func_name,
+        "created": created,
+        "msecs": (created_ns % 1_000_000_000) // 1_000_000 + 0.0,
+        "relativeCreated": (created - _START_TIME) * 1000,
+        "thread": thread,
+        "threadName": thread_name,
+        "processName": _process_name(),
+        "process": process,
+    }
+    if _NEWER_ATTRIBUTES:
+        attributes.update(_NEWER_ATTRIBUTES)
     if extra:
-        record.__dict__.update(extra)
+        attributes.update(extra)
+    record = _new_record(_stdlib.LogRecord)
+    record.__dict__ = attributes
     return record
 
 
@@ -256,22 +315,36 @@ def _python_filter(filter: Any) -> Callable[[tuple[Any, ...]], bool]:  # noqa: A
     return keep
 
 
+_get_logger: Callable[[str], Any] | None = None
+
+
+def _logger_handle(name: str) -> object:
+    """The engine logger a record's name refers to."""
+    global _get_logger
+    if _get_logger is None:
+        from ._logger import getLogger  # imported late: _logger imports this module
+
+        _get_logger = getLogger
+    return _get_logger(name)._handle
+
+
 @_native
 def _emit_to_engine(self: Handler, record: _stdlib.LogRecord) -> None:
     """``emit`` of femtologging's own handlers: hands a stdlib record (from
     a ``QueueListener``, a ``MemoryHandler``, ``handle()``) to this
     handler's queue. Its level applies; its filters ran in ``handle()``."""
-    from ._logger import getLogger  # _logger imports this module
-
     try:
         exc_text = record.exc_text
         if record.exc_info and not exc_text:
             exc_text = _DEFAULT_FORMATTER.formatException(record.exc_info)
-        extra = [(key, str(value)) for key, value in record.__dict__.items() if key not in RECORD_ATTRIBUTES]
+        attributes = record.__dict__
+        extra = None
+        if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
+            extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
         _prefiltered.active = True
         try:
             engine.logger_log(
-                getLogger(record.name)._handle,
+                _logger_handle(record.name),
                 record.levelno,
                 record.getMessage(),
                 record.pathname,
@@ -280,7 +353,7 @@ def _emit_to_engine(self: Handler, record: _stdlib.LogRecord) -> None:
                 record.threadName or "",
                 exc_text,
                 record.stack_info,
-                extra or None,
+                extra,
                 int(record.created * 1e9),
                 record.thread or 0,
                 handler=self._handle,

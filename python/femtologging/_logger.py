@@ -291,6 +291,9 @@ def _stack_text(frame: FrameType | None) -> str:
     return ("Stack (most recent call last):\n" + "".join(lines)).rstrip("\n")
 
 
+if BACKEND == "native":
+    engine.install_level_methods(Logger)  # type: ignore[attr-defined]
+
 _logger_class: type[Logger] = Logger
 
 

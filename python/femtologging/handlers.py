@@ -37,7 +37,28 @@ class QueueHandler(Handler):
     def enqueue(self, record: _stdlib.LogRecord) -> None:
         self.queue.put_nowait(record)
 
-    prepare = _stdlib_handlers.QueueHandler.prepare
+    def prepare(self, record: _stdlib.LogRecord) -> _stdlib.LogRecord:
+        """stdlib's ``prepare``: merges the message, arguments and exception
+        text into ``msg``. The record is this handler's own copy (made on
+        its worker thread), so unlike stdlib it is changed in place."""
+        message = self.format(record)
+        record.message = message
+        record.msg = message
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return record
+
+    def format(self, record: _stdlib.LogRecord) -> str:
+        if self.formatter is not None:
+            return self.formatter.format(record)
+        # The default "%(message)s" of a record whose message is final.
+        message = str(record.msg)
+        for text in (record.exc_text, record.stack_info):
+            if text:
+                message = f"{message}\n{text}"
+        return message
 
     def emit(self, record: _stdlib.LogRecord) -> None:
         try:

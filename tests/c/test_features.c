@@ -4,6 +4,8 @@
  * error hook. Built twice: as is, and with -DFEMTO_MIN_LEVEL=30. */
 #include "check.h"
 
+#include <time.h>
+
 enum { MAX_LINES = 64 };
 
 struct collector {
@@ -99,6 +101,25 @@ static int32_t bracket(void *user_data, const femto_record *record, femto_text *
     return 0;
 }
 
+/* Wait hooks: count the waits of logging threads on a full queue. */
+static int waits_begun, waits_ended;
+static void *wait_begin(void *user_data) {
+    (void)user_data;
+    waits_begun++;
+    return &waits_ended;
+}
+static void wait_end(void *user_data, void *token) {
+    (void)user_data;
+    CHECK(token == &waits_ended);
+    waits_ended++;
+}
+static int32_t slow_write(void *user_data, const femto_record *record, const char *text, size_t len) {
+    (void)user_data, (void)record, (void)text, (void)len;
+    struct timespec pause = {0, 200000};
+    nanosleep(&pause, NULL);
+    return 0;
+}
+
 static void count_destroy(void *user_data) {
     (*(int *)user_data)++;
 }
@@ -124,6 +145,7 @@ int main(void) {
     CHECK(strcmp(c.lines[0], "WARNING feat.macros main value 7") == 0);
     (void)expected_line, (void)on_error, (void)reject_secret; /* used by the full build */
     (void)counted_logger, (void)counted_level, (void)bracket, (void)count_destroy;
+    (void)wait_begin, (void)wait_end, (void)slow_write;
     printf("test_features (FEMTO_MIN_LEVEL=%d): INFO compiled out\n", FEMTO_MIN_LEVEL);
     reset(&c);
     femto_handler_free(handler);
@@ -279,6 +301,24 @@ int main(void) {
     CHECK(stats.errors == 1 && stats.written == 2);
     CHECK(seen.calls == 1); /* the hook is back to the default: no new call */
     reset(&c);
+
+    /* Wait hooks run around every wait for room in a full queue. */
+    CHECK(femto_set_wait_hooks(wait_begin, NULL, NULL) == FEMTO_STATUS_NULL_ARGUMENT);
+    CHECK_OK(femto_set_wait_hooks(wait_begin, wait_end, NULL));
+    femto_handler_options tiny = FEMTO_HANDLER_OPTIONS_INIT;
+    tiny.capacity = 1;
+    femto_handler *slow = NULL;
+    CHECK_OK(femto_callback_handler_new(slow_write, NULL, NULL, NULL, &tiny, &slow));
+    const femto_logger *waiting = get_logger("feat.waiting");
+    CHECK_OK(femto_logger_add_handler(waiting, slow));
+    CHECK_OK(femto_logger_set_propagate(waiting, false));
+    for (int i = 0; i < 20; i++) {
+        CHECK_OK(femto_logger_log(waiting, FEMTO_LEVEL_ERROR, "wait", 4));
+    }
+    CHECK_OK(femto_handler_flush(slow, 10000));
+    CHECK(waits_begun > 0 && waits_begun == waits_ended);
+    CHECK_OK(femto_set_wait_hooks(NULL, NULL, NULL));
+    femto_handler_free(slow);
 
     femto_handler_free(host_handler);
     femto_handler_free(handler);

@@ -223,3 +223,46 @@ def test_formatter_is_a_stdlib_formatter():
     assert isinstance(formatter, stdlib.Formatter)
     record = logging.makeLogRecord({"msg": "hi %s", "args": ("there",), "levelname": "INFO"})
     assert formatter.format(record) == "INFO hi there"
+
+
+@pytest.mark.parametrize("handler_kind", ["stream", "python_handler"])
+def test_a_full_queue_waits_without_holding_the_gil(run_script, handler_kind):
+    # The worker needs the GIL to write to a Python stream or run emit():
+    # producers blocked on a full queue must not keep it (else: a hang, cut
+    # short by the timeout).
+    result = run_script(
+        """
+        import io, sys, threading
+        import femtologging as logging
+
+        stream = io.StringIO()
+
+        class Collect(logging.Handler):
+            def emit(self, record):
+                stream.write(record.getMessage() + chr(10))
+
+        kind = sys.argv[1]
+        handler = logging.StreamHandler(stream, capacity=2) if kind == "stream" else Collect()
+        log = logging.getLogger("gil.full")
+        log.propagate = False
+        log.setLevel(logging.INFO)
+        log.addHandler(handler)
+
+        def work(n):
+            for i in range(8000):
+                log.info("t%d %d", n, i)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        handler.flush()
+        lines = stream.getvalue().splitlines()
+        print(len(lines), len(set(lines)))
+        """,
+        handler_kind,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["24000", "24000"]

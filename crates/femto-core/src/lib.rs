@@ -32,6 +32,7 @@ pub mod manager;
 pub mod record;
 pub mod record_pool;
 mod sync;
+pub mod wait_hook;
 
 pub use filter::{FemtoFilter, LevelFilter, NameFilter};
 pub use formatter::{

@@ -11,7 +11,7 @@ use crate::formatter::{femto_format_fn, femto_format_style, femto_formatter, fem
 use crate::handler::{
     femto_file_options, femto_handler, femto_handler_options, femto_handler_stats, femto_stream,
 };
-use crate::lifecycle::femto_error_fn;
+use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn};
 use crate::logger::{femto_log_args, femto_logger};
 use crate::status::femto_status;
 
@@ -136,6 +136,8 @@ pub struct femto_api {
     ) -> femto_status,
     pub text_append: extern "C" fn(*mut femto_text, *const c_char, usize) -> femto_status,
     pub set_last_resort: extern "C" fn(*const femto_handler) -> femto_status,
+    pub set_wait_hooks:
+        extern "C" fn(femto_wait_begin_fn, femto_wait_end_fn, *mut c_void) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -192,6 +194,7 @@ static API: femto_api = femto_api {
     formatter_new_callback: crate::formatter::femto_formatter_new_callback,
     text_append: crate::formatter::femto_text_append,
     set_last_resort: crate::logger::femto_set_last_resort,
+    set_wait_hooks: crate::lifecycle::femto_set_wait_hooks,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

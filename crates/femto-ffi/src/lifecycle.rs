@@ -172,3 +172,70 @@ pub extern "C" fn femto_set_error_hook(
         Ok(femto_status::Ok)
     })
 }
+
+/// Runs on a logging thread before it waits for room in a full queue (the
+/// `block` and `timeout` overflow policies); returns a token for the
+/// matching `femto_wait_end_fn`. A host runtime uses the pair to release a
+/// lock its handlers' workers need while the thread waits (Python's
+/// binding releases the GIL). Must not log.
+#[allow(non_camel_case_types)]
+pub type femto_wait_begin_fn =
+    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void) -> *mut c_void>;
+
+/// Runs on the same thread when the wait is over, with the token.
+#[allow(non_camel_case_types)]
+pub type femto_wait_end_fn =
+    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, token: *mut c_void)>;
+
+struct WaitTarget {
+    begin: unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void,
+    end: unsafe extern "C-unwind" fn(*mut c_void, *mut c_void),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the header requires the hooks and their user data to be usable
+// from any logging thread.
+unsafe impl Send for WaitTarget {}
+// SAFETY: as above.
+unsafe impl Sync for WaitTarget {}
+
+impl femto_core::wait_hook::WaitHook for WaitTarget {
+    fn before_wait(&self) -> usize {
+        // SAFETY: valid hook and user data per the contract of `femto_set_wait_hooks`.
+        unsafe { (self.begin)(self.user_data) as usize }
+    }
+
+    fn after_wait(&self, token: usize) {
+        // SAFETY: as above; `token` came from `begin` on this thread.
+        unsafe { (self.end)(self.user_data, token as *mut c_void) }
+    }
+}
+
+/// Installs hooks around every wait of a logging thread for queue space
+/// (see `femto_wait_begin_fn`); both NULL removes them. `user_data` must
+/// stay valid until the hooks are replaced. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_wait_hooks(
+    begin: femto_wait_begin_fn,
+    end: femto_wait_end_fn,
+    user_data: *mut c_void,
+) -> femto_status {
+    boundary(|| match (begin, end) {
+        (None, None) => {
+            femto_core::wait_hook::set_wait_hook(None);
+            Ok(femto_status::Ok)
+        }
+        (Some(begin), Some(end)) => {
+            femto_core::wait_hook::set_wait_hook(Some(Box::new(WaitTarget {
+                begin,
+                end,
+                user_data,
+            })));
+            Ok(femto_status::Ok)
+        }
+        _ => Err(crate::status::fail(
+            femto_status::NullArgument,
+            "`begin` and `end` must both be set, or both NULL",
+        )),
+    })
+}

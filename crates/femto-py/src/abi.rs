@@ -163,6 +163,10 @@ pub type FilterFn = Option<unsafe extern "C-unwind" fn(*mut c_void, *const c_voi
 pub type FormatFn =
     Option<unsafe extern "C-unwind" fn(*mut c_void, *const c_void, *mut c_void) -> i32>;
 
+/// `femto_wait_begin_fn` / `femto_wait_end_fn`.
+pub type WaitBeginFn = Option<unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void>;
+pub type WaitEndFn = Option<unsafe extern "C-unwind" fn(*mut c_void, *mut c_void)>;
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct femto_file_options {
@@ -256,6 +260,7 @@ pub struct femto_api {
         extern "C" fn(FormatFn, *mut c_void, DestroyFn, *mut Handle) -> Status,
     pub text_append: extern "C" fn(*mut c_void, *const c_char, usize) -> Status,
     pub set_last_resort: extern "C" fn(Handle) -> Status,
+    pub set_wait_hooks: extern "C" fn(WaitBeginFn, WaitEndFn, *mut c_void) -> Status,
 }
 
 unsafe extern "C" {

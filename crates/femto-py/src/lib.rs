@@ -9,6 +9,7 @@
 
 mod abi;
 mod callback;
+mod gil;
 mod hooks;
 mod logger;
 mod record_fields;
@@ -151,8 +152,8 @@ fn null_handler_new(py: Python<'_>) -> PyResult<usize> {
     Ok(out as usize)
 }
 
-/// Logs one record; returns `True` unless a handler dropped it. The GIL is
-/// released around the call: a full queue under `block` waits. With
+/// Logs one record; returns `True` unless a handler dropped it. A full
+/// queue under `block` waits, with the GIL released (`gil`). With
 /// `handler`, the record goes to that handler only (`logger` names it).
 #[pyfunction]
 #[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0, thread_id=0, handler=0))]
@@ -198,16 +199,13 @@ fn logger_log(
         thread_id,
         ..femto_log_args::new(level, message)
     };
-    // Raw pointers are not Send; carry the address across the detach.
-    let args_address = &args as *const femto_log_args as usize;
-    let status = py.detach(move || {
-        let args = args_address as *const femto_log_args;
-        if handler == 0 {
-            (api().logger_log_ex)(handle(logger), args)
-        } else {
-            (api().handler_log_ex)(handle(handler), handle(logger), args)
-        }
-    });
+    // With the GIL held, as in `logger::NativeLogger::emit`.
+    let _held = gil::HoldingGil::mark(py);
+    let status = if handler == 0 {
+        (api().logger_log_ex)(handle(logger), &args)
+    } else {
+        (api().handler_log_ex)(handle(handler), handle(logger), &args)
+    };
     Ok(check(py, status)? != abi::STATUS_DROPPED)
 }
 
@@ -443,6 +441,7 @@ fn check_abi() -> PyResult<()> {
 #[pymodule]
 fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     check_abi()?;
+    gil::release_while_waiting()?;
     let table = abi::femto_api_get as unsafe extern "C" fn() -> *const femto_api;
     // SAFETY: `femto_api_get` has no preconditions.
     let table_ptr = unsafe { table() } as *mut c_void;
@@ -453,8 +452,10 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let capsule = unsafe { Bound::from_owned_ptr_or_err(m.py(), capsule)? };
     m.add("_C_API", capsule)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
+    logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;
-    logger::install_level_methods(m.py())?;
+    logger::install_native_level_methods(m.py())?;
+    m.add_function(wrap_pyfunction!(logger::install_level_methods, m)?)?;
     m.add_function(wrap_pyfunction!(abi_version, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get, m)?)?;

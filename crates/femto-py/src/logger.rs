@@ -16,7 +16,6 @@ use std::ffi::CStr;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::abi::{femto_log_args, femto_str};
@@ -44,19 +43,44 @@ thread_local! {
     static CURRENT_THREAD: RefCell<Option<Py<PyAny>>> = const { RefCell::new(None) };
 }
 
-static PACKAGE_DIR: PyOnceLock<String> = PyOnceLock::new();
-static MAPPING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+/// What the hot path looks up, made once at import (`prepare`): lazily
+/// initialised statics are unsafe with `fork`, since a child forked while
+/// another thread was initialising one would wait for it forever.
+struct Prepared {
+    /// femtologging's directory, with a trailing separator.
+    package_dir: String,
+    /// `collections.abc.Mapping`.
+    mapping: Py<PyAny>,
+    f_lasti: Py<PyString>,
+    co_filename: Py<PyString>,
+    co_name: Py<PyString>,
+    /// `threading.Thread._name`.
+    name: Py<PyString>,
+}
 
-fn package_dir(py: Python<'_>) -> PyResult<&'static str> {
-    PACKAGE_DIR
-        .get_or_try_init(py, || {
-            let os_path = py.import("os")?.getattr("path")?;
-            let file = py.import("femtologging")?.getattr("__file__")?;
-            let dir =
-                os_path.call_method1("dirname", (os_path.call_method1("abspath", (file,))?,))?;
-            Ok::<_, PyErr>(format!("{}/", dir.extract::<String>()?))
-        })
-        .map(String::as_str)
+static PREPARED: std::sync::OnceLock<Prepared> = std::sync::OnceLock::new();
+
+/// Makes what the hot path needs; called by the module's initialisation.
+pub fn prepare(py: Python<'_>) -> PyResult<()> {
+    let os_path = py.import("os")?.getattr("path")?;
+    let file = py.import("femtologging")?.getattr("__file__")?;
+    let dir = os_path.call_method1("dirname", (os_path.call_method1("abspath", (file,))?,))?;
+    let prepared = Prepared {
+        package_dir: format!("{}/", dir.extract::<String>()?),
+        mapping: py.import("collections.abc")?.getattr("Mapping")?.unbind(),
+        f_lasti: PyString::intern(py, "f_lasti").unbind(),
+        co_filename: PyString::intern(py, "co_filename").unbind(),
+        co_name: PyString::intern(py, "co_name").unbind(),
+        name: PyString::intern(py, "_name").unbind(),
+    };
+    let _ = PREPARED.set(prepared);
+    Ok(())
+}
+
+fn prepared() -> PyResult<&'static Prepared> {
+    PREPARED.get().ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err("femtologging._femtologging is not initialised")
+    })
 }
 
 fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
@@ -72,7 +96,68 @@ fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
             thread
         }
     };
-    thread.into_bound(py).getattr("_name")
+    thread.into_bound(py).getattr(prepared()?.name.bind(py))
+}
+
+/// What a call site contributes to a record, cached per thread by (code
+/// object, instruction offset): CPython computes a frame's line number by
+/// scanning the code's line table, which was a fifth of an enabled call.
+struct CallSite {
+    /// Held so the address in the key cannot be reused while cached.
+    code: Py<PyAny>,
+    lasti: i64,
+    line: u32,
+    file: Py<PyString>,
+    function: Py<PyString>,
+    /// The code is femtologging's own (module-level `info()` …).
+    in_package: bool,
+}
+
+const CALL_SITE_SLOTS: usize = 256;
+
+thread_local! {
+    static CALL_SITES: RefCell<Vec<Option<std::rc::Rc<CallSite>>>> =
+        RefCell::new(vec![None; CALL_SITE_SLOTS]);
+}
+
+/// The cached call site of `frame` (the caller of a logging method).
+fn call_site(py: Python<'_>, frame: *mut ffi::PyFrameObject) -> PyResult<std::rc::Rc<CallSite>> {
+    // SAFETY: `frame` is the live current frame, borrowed for this call.
+    let frame_object = unsafe { Bound::from_borrowed_ptr(py, frame.cast()) };
+    let names = prepared()?;
+    let lasti: i64 = frame_object.getattr(names.f_lasti.bind(py))?.extract()?;
+    // SAFETY: as above; `PyFrame_GetCode` returns a new reference.
+    let code = unsafe { Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast()) };
+    let address = code.as_ptr() as usize;
+    let slot = ((address >> 4) ^ (lasti as usize).wrapping_mul(0x9E37_79B1)) % CALL_SITE_SLOTS;
+    let cached = CALL_SITES.with(|sites| {
+        sites.borrow()[slot]
+            .as_ref()
+            .filter(|site| site.code.as_ptr() as usize == address && site.lasti == lasti)
+            .cloned()
+    });
+    if let Some(site) = cached {
+        return Ok(site);
+    }
+    // SAFETY: as above.
+    let line = unsafe { ffi::PyFrame_GetLineNumber(frame) };
+    let file = code
+        .getattr(names.co_filename.bind(py))?
+        .cast_into::<PyString>()?;
+    let function = code
+        .getattr(names.co_name.bind(py))?
+        .cast_into::<PyString>()?;
+    let in_package = file.to_str()?.starts_with(&names.package_dir);
+    let site = std::rc::Rc::new(CallSite {
+        code: code.unbind(),
+        lasti,
+        line: u32::try_from(line).unwrap_or(0),
+        file: file.unbind(),
+        function: function.unbind(),
+        in_package,
+    });
+    CALL_SITES.with(|sites| sites.borrow_mut()[slot] = Some(std::rc::Rc::clone(&site)));
+    Ok(site)
 }
 
 /// stdlib's `LogRecord.getMessage`: `str(msg)`, then `% args` if there are
@@ -89,9 +174,7 @@ fn message<'py>(
     let mut operand = args.clone().into_any();
     if args.len() == 1 {
         let first = args.get_item(0)?;
-        let mapping = MAPPING.get_or_try_init(py, || {
-            Ok::<_, PyErr>(py.import("collections.abc")?.getattr("Mapping")?.unbind())
-        })?;
+        let mapping = &prepared()?.mapping;
         if (first.is_instance_of::<PyDict>() || first.is_instance(mapping.bind(py))?)
             && first.is_truthy()?
         {
@@ -123,36 +206,34 @@ impl NativeLogger {
         if frame.is_null() {
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
-        // SAFETY: `frame` is a live frame; `PyFrame_GetCode` returns a new reference.
-        let code = unsafe { Bound::from_owned_ptr(py, pyo3::ffi::PyFrame_GetCode(frame).cast()) };
-        // SAFETY: as above.
-        let lineno = unsafe { pyo3::ffi::PyFrame_GetLineNumber(frame) };
-        let filename = code.getattr("co_filename")?;
-        let filename = filename.cast::<PyString>()?.to_str()?;
-        if filename.starts_with(package_dir(py)?) {
+        let site = call_site(py, frame)?;
+        if site.in_package {
             // Called through the package (module-level functions): let
             // Python find the real caller.
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
-        let function = code.getattr("co_name")?;
-        let function = function.cast::<PyString>()?.to_str()?;
+        let filename = site.file.bind(py).to_str()?;
+        let function = site.function.bind(py).to_str()?;
+        let lineno = site.line;
         let text = message(msg, args)?;
         let text = text.to_str()?;
         let thread = thread_name(py)?;
         let thread = thread.cast::<PyString>()?.to_str()?;
         let args = femto_log_args {
             file: femto_str::of(filename),
-            line: u32::try_from(lineno).unwrap_or(0),
+            line: lineno,
             function: femto_str::of(function),
             thread_name: femto_str::of(thread),
             ..femto_log_args::new(level, text)
         };
-        // The engine copies everything; release the GIL in case a full
-        // queue makes the call wait (never block holding the GIL).
-        let address = &args as *const femto_log_args as usize;
-        let status = py.detach(move || {
-            (api().logger_log_ex)(handle(logger), address as *const femto_log_args)
-        });
+        // The GIL stays held: releasing it per call would hand it to a
+        // worker writing a Python stream for every few records. The engine
+        // releases it only if a full queue makes the call wait
+        // (`crate::gil`), so nothing blocks while holding it.
+        let status = {
+            let _held = crate::gil::HoldingGil::mark(py);
+            (api().logger_log_ex)(handle(logger), &args)
+        };
         check(py, status).map(drop)
     }
 
@@ -258,7 +339,10 @@ unsafe fn fast_level_call(
     // SAFETY: `slf` is a valid borrowed reference for the call.
     let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
     let result = (|| -> PyResult<()> {
-        let logger = slf.cast::<NativeLogger>()?;
+        // SAFETY: the descriptor's own type check (CPython runs it before
+        // the call, or specialises on the exact type) guarantees `slf` is
+        // an instance of a `NativeLogger` subclass.
+        let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
         if !(api().logger_is_enabled_for)(handle(logger.get().handle), level) {
             return Ok(());
         }
@@ -297,9 +381,26 @@ unsafe fn fast_level_call(
     }
 }
 
-/// Puts the fast level methods on the class (called once, at import).
-pub fn install_level_methods(py: Python<'_>) -> PyResult<()> {
-    let class = py.get_type::<NativeLogger>();
+/// Puts the fast level methods on `NativeLogger` (called once, at import).
+pub fn install_native_level_methods(py: Python<'_>) -> PyResult<()> {
+    put_level_methods(&py.get_type::<NativeLogger>())
+}
+
+/// Puts the fast level methods on `class`, a subclass of `NativeLogger`
+/// (`femtologging.Logger`). CPython's call specialisation for method
+/// descriptors only applies when the instance's type is exactly the
+/// descriptor's class, so the methods `Logger` inherits would take the
+/// generic (slower) call path on every call.
+#[pyfunction]
+pub fn install_level_methods(class: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
+    if !class.is_subclass_of::<NativeLogger>()? {
+        return Err(PyTypeError::new_err("not a subclass of NativeLogger"));
+    }
+    put_level_methods(class)
+}
+
+fn put_level_methods(class: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
+    let py = class.py();
     for (c_name, name, function) in LEVEL_METHODS {
         // The method table must live as long as the class: leak it (seven
         // small structs, once per process).

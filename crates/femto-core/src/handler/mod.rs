@@ -413,11 +413,16 @@ fn send_waiting(
     deadline: Option<Instant>,
 ) -> Result<(), Message> {
     let mut pause = Duration::from_micros(20);
+    // Set at the first full queue: the host may release its lock meanwhile.
+    let mut _waiting = None;
     loop {
         match queue.try_send(message) {
             Ok(()) => return Ok(()),
             Err(TrySendError::Disconnected(back)) => return Err(back),
             Err(TrySendError::Full(back)) => message = back,
+        }
+        if _waiting.is_none() {
+            _waiting = Some(crate::wait_hook::Waiting::begin());
         }
         if let Some(deadline) = deadline {
             match deadline.checked_duration_since(Instant::now()) {
