@@ -35,9 +35,11 @@ def _check(status: int) -> int:
 
 
 def _str(text: str | None) -> tuple[object, int]:
+    """UTF-8 for the engine; lone surrogates become backslash escapes (as
+    in the native backend) rather than failing the call."""
     if text is None:
         return ffi.NULL, 0
-    data = text.encode("utf-8", "surrogateescape")
+    data = text.encode("utf-8", "backslashreplace")
     return data, len(data)
 
 
@@ -127,7 +129,7 @@ def logger_log(
         pairs = ffi.new("femto_kv[]", len(key_values))
         for pair, (key, value) in zip(pairs, key_values, strict=True):
             for target, text in ((pair.key, key), (pair.value, value)):
-                data = text.encode("utf-8", "surrogateescape")
+                data = text.encode("utf-8", "backslashreplace")
                 keep.append(data)
                 target.ptr = ffi.from_buffer(data)
                 target.len = len(data)
@@ -194,7 +196,8 @@ def file_handler_new(
     timeout_ms: int = 0,
 ) -> object:
     out = ffi.new("femto_handler **")
-    data, size = _str(path)
+    data = path.encode("utf-8")  # a path that is not UTF-8 is refused, as by the native backend
+    size = len(data)
     options = _options(level, formatter, capacity, overflow, timeout_ms)
     file = ffi.new("femto_file_options *")
     file.size = ffi.sizeof("femto_file_options")
@@ -364,7 +367,7 @@ def _format(user_data: object, record: object, out: object) -> int:
     text = ffi.from_handle(user_data)(_fields(record))
     if text is None:
         return -1
-    data = text.encode("utf-8", "surrogateescape")
+    data = text.encode("utf-8", "backslashreplace")
     return lib.femto_text_append(out, data, len(data))
 
 

@@ -36,8 +36,7 @@ def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
     level = kwargs.pop("level", None)
     if handlers is None:
         if filename is not None:
-            file_errors = None if errors == "backslashreplace" else errors
-            handlers = [FileHandler(filename, mode, encoding=encoding, errors=file_errors)]
+            handlers = [FileHandler(filename, mode, encoding=encoding, errors=errors)]
         else:
             handlers = [StreamHandler(stream)]
     formatter = Formatter(fmt, datefmt, style)

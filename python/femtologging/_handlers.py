@@ -438,6 +438,11 @@ class StreamHandler(Handler):
         return f"<{type(self).__name__} {name} ({_level_name(self.level)})>".replace("  ", " ")
 
 
+#: ``errors`` policies the engine's UTF-8 files honour: text reaches it as
+#: valid UTF-8, lone surrogates already backslash-escaped.
+_ENGINE_ERRORS = (None, "strict", "backslashreplace")
+
+
 def _is_utf8(encoding: str | None) -> bool:
     return encoding is None or codecs.lookup(encoding).name == "utf-8"
 
@@ -482,7 +487,7 @@ class FileHandler(StreamHandler):
         self.stream = None
         if self._handle:
             return  # a subclass with its own emit(): records go there
-        if _is_utf8(encoding) and errors in (None, "strict"):
+        if _is_utf8(encoding) and errors in _ENGINE_ERRORS:
 
             def make(*args: int) -> object:
                 return engine.file_handler_new(self.baseFilename, mode == "w", delay, *args)

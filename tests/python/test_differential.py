@@ -334,6 +334,12 @@ PROGRAMS: dict[str, str] = {
             log.warning("refused: %s", type(error).__name__)
         log.warning("%s", logging.getLoggerClass() is AppLogger)
     """,
+    "lone_surrogates_are_escaped": """
+        logging.basicConfig(filename=OUT, format="%(name)s|%(message)s")
+        name = b"caf\\xe9.txt".decode("utf-8", "surrogateescape")
+        logging.getLogger("files").warning("cannot open %s", name)
+        logging.getLogger("files").warning("direct " + name)
+    """,
     "unicode_and_newlines": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s", encoding="utf-8")
         logging.getLogger("ünï").warning("snow ☃ and\\nsecond line, tab\\tend")

@@ -14,10 +14,12 @@ mod hooks;
 mod logger;
 mod record_fields;
 
+use std::borrow::Cow;
 use std::ffi::{c_char, c_void, CStr};
 
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use abi::{
     femto_api, femto_handler_options, femto_handler_stats, femto_log_args, femto_str, Handle,
@@ -162,18 +164,22 @@ fn logger_log(
     py: Python<'_>,
     logger: usize,
     level: i32,
-    message: &str,
-    pathname: &str,
+    message: &Bound<'_, PyString>,
+    pathname: &Bound<'_, PyString>,
     lineno: u32,
     func_name: &str,
     thread_name: &str,
-    exc_text: Option<&str>,
-    stack: Option<&str>,
+    exc_text: Option<&Bound<'_, PyString>>,
+    stack: Option<&Bound<'_, PyString>>,
     key_values: Option<Vec<(String, String)>>,
     created_ns: u64,
     thread_id: u64,
     handler: usize,
 ) -> PyResult<bool> {
+    let message = utf8(message)?;
+    let pathname = utf8(pathname)?;
+    let exc_text = exc_text.map(utf8).transpose()?;
+    let stack = stack.map(utf8).transpose()?;
     let pairs: Vec<abi::femto_kv> = key_values
         .iter()
         .flatten()
@@ -183,7 +189,7 @@ fn logger_log(
         })
         .collect();
     let args = femto_log_args {
-        file: femto_str::of(pathname),
+        file: femto_str::of(&pathname),
         line: lineno,
         function: femto_str::of(func_name),
         key_values: if pairs.is_empty() {
@@ -192,12 +198,12 @@ fn logger_log(
             pairs.as_ptr()
         },
         key_value_count: pairs.len(),
-        exception: femto_str::of_opt(exc_text),
-        stack: femto_str::of_opt(stack),
+        exception: femto_str::of_opt(exc_text.as_deref()),
+        stack: femto_str::of_opt(stack.as_deref()),
         thread_name: femto_str::of(thread_name),
         created_ns,
         thread_id,
-        ..femto_log_args::new(level, message)
+        ..femto_log_args::new(level, &message)
     };
     // With the GIL held, as in `logger::NativeLogger::emit`.
     let _held = gil::HoldingGil::mark(py);
@@ -398,6 +404,20 @@ fn set_last_resort(py: Python<'_>, handler: usize) -> PyResult<()> {
 #[pyfunction]
 fn filter_free(filter: usize) {
     (api().filter_free)(handle(filter));
+}
+
+/// The UTF-8 of a Python string. Lone surrogates (undecodable bytes kept by
+/// `surrogateescape`, as in some file names) cannot be UTF-8: they become
+/// backslash escapes, as stdlib's `basicConfig` files write them, instead
+/// of failing the logging call.
+pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>> {
+    if let Ok(text) = text.to_str() {
+        return Ok(Cow::Borrowed(text));
+    }
+    let bytes = text.call_method1("encode", ("utf-8", "backslashreplace"))?;
+    Ok(Cow::Owned(
+        String::from_utf8_lossy(bytes.cast::<PyBytes>()?.as_bytes()).into_owned(),
+    ))
 }
 
 /// Sizes of the C structs as this module sees them, for the layout test.

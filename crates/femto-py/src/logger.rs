@@ -212,19 +212,19 @@ impl NativeLogger {
             // Python find the real caller.
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
-        let filename = site.file.bind(py).to_str()?;
-        let function = site.function.bind(py).to_str()?;
+        let filename = crate::utf8(site.file.bind(py))?;
+        let function = crate::utf8(site.function.bind(py))?;
         let lineno = site.line;
         let text = message(msg, args)?;
-        let text = text.to_str()?;
+        let text = crate::utf8(&text)?;
         let thread = thread_name(py)?;
-        let thread = thread.cast::<PyString>()?.to_str()?;
+        let thread = crate::utf8(thread.cast::<PyString>()?)?;
         let args = femto_log_args {
-            file: femto_str::of(filename),
+            file: femto_str::of(&filename),
             line: lineno,
-            function: femto_str::of(function),
-            thread_name: femto_str::of(thread),
-            ..femto_log_args::new(level, text)
+            function: femto_str::of(&function),
+            thread_name: femto_str::of(&thread),
+            ..femto_log_args::new(level, &text)
         };
         // The GIL stays held: releasing it per call would hand it to a
         // worker writing a Python stream for every few records. The engine
