@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from ._backend import engine
 from ._formatter import Formatter, needs_python
 from ._levels import NOTSET, _level_to_name, check_level
+from ._tracebacks import exception_text
 
 #: How long flush() and close() wait for a handler's queue to drain.
 DRAIN_TIMEOUT_MS = 60_000
@@ -336,7 +337,7 @@ def _emit_to_engine(self: Handler, record: _stdlib.LogRecord) -> None:
     try:
         exc_text = record.exc_text
         if record.exc_info and not exc_text:
-            exc_text = _DEFAULT_FORMATTER.formatException(record.exc_info)
+            exc_text = exception_text(*record.exc_info)
         attributes = record.__dict__
         extra = None
         if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little

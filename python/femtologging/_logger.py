@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._backend import BACKEND, engine
 from ._handlers import RECORD_ATTRIBUTES, Handler
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
+from ._tracebacks import exception_text
 
 ExcInfo = (
     bool
@@ -281,9 +282,7 @@ def _exception_text(exc_info: ExcInfo) -> str | None:
         info = exc_info
     else:
         info = sys.exc_info()
-    if info[0] is None:
-        return "NoneType: None"
-    return "".join(traceback.format_exception(*info)).rstrip("\n")
+    return exception_text(*info)
 
 
 def _stack_text(frame: FrameType | None) -> str:

@@ -20,18 +20,17 @@ import logging as _stdlib
 
 from ._backend import engine
 from ._logger import getLogger
+from ._tracebacks import exception_text
 
 
 class BridgeHandler(_stdlib.Handler):
     """A standard-library handler that hands every record to femtologging."""
 
-    _exception_formatter = _stdlib.Formatter()
-
     def emit(self, record: _stdlib.LogRecord) -> None:
         try:
             exc_text = record.exc_text
             if record.exc_info and not exc_text:
-                exc_text = self._exception_formatter.formatException(record.exc_info)
+                exc_text = exception_text(*record.exc_info)
             engine.logger_log(
                 getLogger(record.name)._handle,
                 record.levelno,

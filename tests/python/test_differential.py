@@ -334,6 +334,34 @@ PROGRAMS: dict[str, str] = {
             log.warning("refused: %s", type(error).__name__)
         log.warning("%s", logging.getLoggerClass() is AppLogger)
     """,
+    "exceptions_repeated_chained_and_noted": """
+        logging.basicConfig(filename=OUT, format="%(levelname)s %(message)s")
+        log = logging.getLogger("exc.many")
+        def fail(value):
+            raise ValueError(f"bad value {value}" + ("\\n" if value == 2 else ""))
+        for value in (1, 1, 2, 3):
+            try:
+                fail(value)
+            except ValueError:
+                log.exception("attempt %d", value)
+        for value in range(2):
+            try:
+                try:
+                    fail(value)
+                except ValueError as error:
+                    raise RuntimeError("wrapped") from error
+            except RuntimeError:
+                log.exception("chained")
+            try:
+                try:
+                    fail(value)
+                except ValueError:
+                    {}["key"]
+            except KeyError as error:
+                if value:
+                    error.add_note("a note")
+                log.exception("during handling")
+    """,
     "lone_surrogates_are_escaped": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s")
         name = b"caf\\xe9.txt".decode("utf-8", "surrogateescape")
