@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._backend import BACKEND, engine
 from ._handlers import RECORD_ATTRIBUTES, Handler
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
+from ._messages import report_bad_message
 from ._tracebacks import exception_text
 
 ExcInfo = (
@@ -204,14 +205,23 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 record.__dict__.update(extra)
             if not self.filter(record):
                 return
-            level, message, stack = record.levelno, record.getMessage(), record.stack_info
+            try:
+                message = record.getMessage()
+            except Exception as error:
+                report_bad_message(error, record.msg, record.args or ())
+                return
+            level, stack = record.levelno, record.stack_info
             exc_text = _exception_text(record.exc_info) if record.exc_info else None
             key_values = [(k, str(v)) for k, v in record.__dict__.items() if k not in RECORD_ATTRIBUTES] or None
         else:
-            if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
-                message = str(msg) % args[0]  # stdlib: a single mapping argument
-            else:
-                message = str(msg) % args if args else str(msg)
+            try:
+                if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
+                    message = str(msg) % args[0]  # stdlib: a single mapping argument
+                else:
+                    message = str(msg) % args if args else str(msg)
+            except Exception as error:
+                report_bad_message(error, msg, args)
+                return
             key_values = _key_values(extra) if extra else None
             exc_text = _exception_text(exc_info) if exc_info else None
         engine.logger_log(

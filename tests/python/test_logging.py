@@ -266,3 +266,50 @@ def test_a_full_queue_waits_without_holding_the_gil(run_script, handler_kind):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["24000", "24000"]
+
+
+def test_a_message_that_cannot_be_built_is_reported_not_raised(run_script):
+    result = run_script(
+        """
+        import femtologging as logging
+        import sys
+        handler = logging.StreamHandler(sys.stdout)
+        log = logging.getLogger("bad.args")
+        log.addHandler(handler)
+        log.warning("count %d", "not a number")
+        log.warning("too many", 1)
+        log.warning("fine %s %d %%", "x", 2)
+        log.warning("mapping %(a)s", {"a": 1})
+        logging.raiseExceptions = False
+        log.warning("quiet %d", "x")
+        handler.flush()
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "fine x 2 %\nmapping 1\n"
+    assert result.stderr.count("--- Logging error ---") == 2
+    assert "TypeError: %d format: a real number is required, not str" in result.stderr
+    assert "Message: 'count %d'\nArguments: ('not a number',)" in result.stderr
+    assert "TypeError: not all arguments converted during string formatting" in result.stderr
+    assert 'log.warning("too many", 1)' in result.stderr  # the call stack shows the caller
+
+
+@pytest.mark.parametrize(
+    ("msg", "args"),
+    [
+        ("%s and %s", ("a", 1)),
+        ("%d%%", (-(2**63),)),
+        ("%d", (2**70,)),
+        ("%s", (True,)),
+        ("%d", (True,)),
+        ("%i %s", (3, 4.5)),
+        ("%5s|%-3d|%x", ("a", 1, 255)),
+        ("%r %s", ("q", None)),
+        ("ünï %s ☃", ("é",)),
+        ("%s", ("x\udcffy",)),
+    ],
+)
+def test_percent_formatting_matches_python(captured, logger, msg, args):
+    logger.warning(msg, *args)
+    expected = msg % args
+    assert captured() == f"WARNING:{logger.name}:{expected}\n".encode("utf-8", "backslashreplace").decode("utf-8")

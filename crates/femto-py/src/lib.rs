@@ -12,6 +12,7 @@ mod callback;
 mod gil;
 mod hooks;
 mod logger;
+mod percent;
 mod record_fields;
 
 use std::borrow::Cow;

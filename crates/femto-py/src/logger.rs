@@ -56,6 +56,8 @@ struct Prepared {
     co_name: Py<PyString>,
     /// `threading.Thread._name`.
     name: Py<PyString>,
+    /// `femtologging._messages.report_bad_message`.
+    report_bad_message: Py<PyAny>,
 }
 
 static PREPARED: std::sync::OnceLock<Prepared> = std::sync::OnceLock::new();
@@ -72,6 +74,10 @@ pub fn prepare(py: Python<'_>) -> PyResult<()> {
         co_filename: PyString::intern(py, "co_filename").unbind(),
         co_name: PyString::intern(py, "co_name").unbind(),
         name: PyString::intern(py, "_name").unbind(),
+        report_bad_message: py
+            .import("femtologging._messages")?
+            .getattr("report_bad_message")?
+            .unbind(),
     };
     let _ = PREPARED.set(prepared);
     Ok(())
@@ -160,37 +166,75 @@ fn call_site(py: Python<'_>, frame: *mut ffi::PyFrameObject) -> PyResult<std::rc
     Ok(site)
 }
 
-/// stdlib's `LogRecord.getMessage`: `str(msg)`, then `% args` if there are
-/// any (a single non-empty mapping argument is used as the mapping).
-fn message<'py>(
-    msg: &Bound<'py, PyAny>,
-    args: &Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyString>> {
-    let py = msg.py();
-    let text = msg.str()?;
-    if args.is_empty() {
-        return Ok(text);
-    }
-    let mut operand = args.clone().into_any();
-    if args.len() == 1 {
-        let first = args.get_item(0)?;
-        let mapping = &prepared()?.mapping;
-        if (first.is_instance_of::<PyDict>() || first.is_instance(mapping.bind(py))?)
-            && first.is_truthy()?
-        {
-            operand = first;
+/// A record's message: made by Python, or by `percent` in Rust.
+enum Message<'py> {
+    Python(Bound<'py, PyString>),
+    Rust(String),
+}
+
+impl Message<'_> {
+    fn text(&self) -> PyResult<std::borrow::Cow<'_, str>> {
+        match self {
+            Message::Python(text) => crate::utf8(text),
+            Message::Rust(text) => Ok(std::borrow::Cow::Borrowed(text)),
         }
     }
-    text.rem(operand)?.str()
+}
+
+/// stdlib's `LogRecord.getMessage`: `str(msg)`, then `% args` if there are
+/// any (a single non-empty mapping argument is used as the mapping).
+fn message<'py>(msg: &Bound<'py, PyAny>, args: &[Bound<'py, PyAny>]) -> PyResult<Message<'py>> {
+    let py = msg.py();
+    if args.is_empty() {
+        return Ok(Message::Python(msg.str()?));
+    }
+    if let Ok(text) = msg.cast_exact::<PyString>() {
+        if let Some(formatted) = text
+            .to_str()
+            .ok()
+            .and_then(|t| crate::percent::format(t, args))
+        {
+            return Ok(Message::Rust(formatted));
+        }
+    }
+    let text = msg.str()?;
+    let operand = match args {
+        [first]
+            if (first.is_instance_of::<PyDict>()
+                || first.is_instance(prepared()?.mapping.bind(py))?)
+                && first.is_truthy()? =>
+        {
+            first.clone()
+        }
+        _ => PyTuple::new(py, args)?.into_any(),
+    };
+    Ok(Message::Python(text.rem(operand)?.str()?))
+}
+
+/// Prints stdlib's "--- Logging error ---" report for a message that
+/// cannot be built (`femtologging._messages`) instead of raising into the
+/// logging call.
+fn report_bad_message<'py>(
+    py: Python<'py>,
+    error: PyErr,
+    msg: &Bound<'py, PyAny>,
+    args: &[Bound<'py, PyAny>],
+) -> PyResult<()> {
+    let report = &prepared()?.report_bad_message;
+    let args = PyTuple::new(py, args)?;
+    report
+        .bind(py)
+        .call1((error.into_value(py), msg, args))
+        .map(drop)
 }
 
 impl NativeLogger {
-    pub(crate) fn emit(
-        slf: &Bound<'_, Self>,
+    pub(crate) fn emit<'py>(
+        slf: &Bound<'py, Self>,
         level: i32,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
+        msg: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
+        kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<()> {
         let py = slf.py();
         let logger = slf.get().handle;
@@ -215,8 +259,12 @@ impl NativeLogger {
         let filename = crate::utf8(site.file.bind(py))?;
         let function = crate::utf8(site.function.bind(py))?;
         let lineno = site.line;
-        let text = message(msg, args)?;
-        let text = crate::utf8(&text)?;
+        let text = match message(msg, args) {
+            Ok(text) => text,
+            // stdlib reports a message that cannot be built and carries on.
+            Err(error) => return report_bad_message(py, error, msg, args),
+        };
+        let text = text.text()?;
         let thread = thread_name(py)?;
         let thread = crate::utf8(thread.cast::<PyString>()?)?;
         let args = femto_log_args {
@@ -237,13 +285,14 @@ impl NativeLogger {
         check(py, status).map(drop)
     }
 
-    fn slow_path(
-        slf: &Bound<'_, Self>,
+    fn slow_path<'py>(
+        slf: &Bound<'py, Self>,
         level: i32,
-        msg: &Bound<'_, PyAny>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
+        msg: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
+        kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<()> {
+        let args = PyTuple::new(slf.py(), args)?;
         slf.call_method("_log", (level, msg, args), kwargs)
             .map(drop)
     }
@@ -284,7 +333,8 @@ impl NativeLogger {
             return Err(PyTypeError::new_err("level must be an integer"));
         }
         let level: i32 = level.extract()?;
-        Self::emit(slf, level, msg, args, kwargs)
+        let args: Vec<_> = args.iter().collect();
+        Self::emit(slf, level, msg, &args, kwargs)
     }
 }
 
@@ -354,7 +404,7 @@ unsafe fn fast_level_call(
         // keyword values, all borrowed for the call.
         let item = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
         let msg = item(0);
-        let rest = PyTuple::new(py, (1..positional).map(item))?;
+        let rest: Vec<_> = (1..positional).map(item).collect();
         let kwargs = if kwnames.is_null() {
             None
         } else {

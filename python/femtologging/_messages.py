@@ -1,0 +1,37 @@
+"""A message that cannot be built (``msg % args`` fails) is reported the way
+stdlib's ``Handler.handleError`` reports it: "--- Logging error ---", the
+exception, the call stack, the message and its arguments, on ``sys.stderr``,
+unless ``femtologging.raiseExceptions`` is false. stdlib finds out when a
+handler formats the record; femtologging builds the message in the logging
+call, and reports it there instead of raising into the caller.
+
+Imports nothing from the package: the native extension looks this up while
+it initialises.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+
+def report_bad_message(error: BaseException, msg: object, args: tuple[object, ...]) -> None:
+    package = sys.modules.get(__package__ or "femtologging")
+    stream = sys.stderr
+    if not getattr(package, "raiseExceptions", True) or stream is None:
+        return
+    try:
+        stream.write("--- Logging error ---\n")
+        traceback.print_exception(type(error), error, error.__traceback__, file=stream)
+        stream.write("Call stack:\n")
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            frame = frame.f_back
+        traceback.print_stack(frame, file=stream)
+        stream.write(f"Message: {msg!r}\nArguments: {args}\n")
+    except OSError:
+        pass  # stdlib ignores a broken stderr too
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
