@@ -313,6 +313,24 @@ typedef void *(*femto_wait_begin_fn)(void *user_data);
 // Runs on the same thread when the wait is over, with the token.
 typedef void (*femto_wait_end_fn)(void *user_data, void *token);
 
+// Rotation options for `femto_rotating_file_handler_new`. Initialise with
+// `FEMTO_ROTATION_OPTIONS_INIT` (or set `size = sizeof(femto_rotation_options)`
+// and zero the rest). Fields are only ever appended.
+typedef struct femto_rotation_options {
+  // `sizeof(femto_rotation_options)` as the caller compiled it.
+  size_t size;
+  // Roll over before a record would take the file past this many bytes
+  // (UTF-8, line terminator included); 0 never rolls over.
+  uint64_t max_bytes;
+  // Backups kept as `<path>.1` … `<path>.<backup_count>`; 0 empties the
+  // file at each rollover and keeps none.
+  uint32_t backup_count;
+  // Empty the file when the handler starts instead of appending.
+  bool truncate;
+  // Create the file at the first record, not now (Python's `delay`).
+  bool delay;
+} femto_rotation_options;
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -407,6 +425,13 @@ typedef struct femto_api {
   enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
   enum femto_status (*set_last_resort)(const struct femto_handler*);
   enum femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
+  enum femto_status (*rotating_file_handler_new)(const char*,
+                                                 size_t,
+                                                 const struct femto_rotation_options*,
+                                                 const struct femto_handler_options*,
+                                                 struct femto_handler**);
+  enum femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
+  enum femto_status (*handler_roll_over)(const struct femto_handler*);
 } femto_api;
 
 #ifdef __cplusplus
@@ -514,6 +539,36 @@ enum femto_status femto_file_handler_new_ex(const char *path,
                                             const struct femto_file_options *file,
                                             const struct femto_handler_options *options,
                                             struct femto_handler **out);
+
+// A handler writing to the file at `path`/`path_len` (UTF-8, copied) that
+// rolls over by size, on its worker thread: before a record would take the
+// file past `max_bytes`, `<path>.<n>` become `<path>.<n+1>` (highest first,
+// those beyond `backup_count` removed), `<path>` becomes `<path>.1`, and a
+// fresh `<path>` is started. A record larger than `max_bytes` is written
+// whole into a fresh file. If the fresh file cannot be created, the
+// handler keeps writing to the old one, reports the error to the error
+// hook and tries again at the next rollover. Names never leave the base
+// file's directory and links among them are moved, never followed.
+// `rotation` NULL means never rotate. Thread-safe.
+enum femto_status femto_rotating_file_handler_new(const char *path,
+                                                  size_t path_len,
+                                                  const struct femto_rotation_options *rotation,
+                                                  const struct femto_handler_options *options,
+                                                  struct femto_handler **out);
+
+// Changes a rotating handler's `max_bytes` and `backup_count`. They apply
+// to the records its worker handles from now on, which may include some
+// queued earlier (`femto_handler_flush` first for an exact cut); a lower
+// count prunes at the next rollover. `INVALID_ARGUMENT` for other
+// handlers. Thread-safe.
+enum femto_status femto_handler_set_rotation(const struct femto_handler *handler,
+                                             uint64_t max_bytes,
+                                             uint32_t backup_count);
+
+// Rolls a rotating handler over after the records queued so far (Python's
+// `doRollover()`); `femto_handler_flush` waits for it. `INVALID_ARGUMENT`
+// for other handlers, `INVALID_STATE` once closed. Thread-safe.
+enum femto_status femto_handler_roll_over(const struct femto_handler *handler);
 
 // A handler that discards every record, with no queue and no thread
 // (Python's `NullHandler`): attached to a logger it counts as a handler,
@@ -737,6 +792,9 @@ uint32_t femto_abi_version(void);
 
 /** Initialiser for `femto_file_options`: append, open at once. */
 #define FEMTO_FILE_OPTIONS_INIT { sizeof(femto_file_options), false, false }
+
+/** Initialiser for `femto_rotation_options`: never rotate, no backups, append. */
+#define FEMTO_ROTATION_OPTIONS_INIT { sizeof(femto_rotation_options), 0, 0, false, false }
 
 /** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
 #define FEMTO_LOG_ARGS_INIT \

@@ -164,6 +164,14 @@ typedef void *(*femto_wait_begin_fn)(void *user_data);
 
 typedef void (*femto_wait_end_fn)(void *user_data, void *token);
 
+typedef struct femto_rotation_options {
+  size_t size;
+  uint64_t max_bytes;
+  uint32_t backup_count;
+  bool truncate;
+  bool delay;
+} femto_rotation_options;
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -254,6 +262,13 @@ typedef struct femto_api {
   enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
   enum femto_status (*set_last_resort)(const struct femto_handler*);
   enum femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
+  enum femto_status (*rotating_file_handler_new)(const char*,
+                                                 size_t,
+                                                 const struct femto_rotation_options*,
+                                                 const struct femto_handler_options*,
+                                                 struct femto_handler**);
+  enum femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
+  enum femto_status (*handler_roll_over)(const struct femto_handler*);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -315,6 +330,18 @@ enum femto_status femto_file_handler_new_ex(const char *path,
                                             const struct femto_file_options *file,
                                             const struct femto_handler_options *options,
                                             struct femto_handler **out);
+
+enum femto_status femto_rotating_file_handler_new(const char *path,
+                                                  size_t path_len,
+                                                  const struct femto_rotation_options *rotation,
+                                                  const struct femto_handler_options *options,
+                                                  struct femto_handler **out);
+
+enum femto_status femto_handler_set_rotation(const struct femto_handler *handler,
+                                             uint64_t max_bytes,
+                                             uint32_t backup_count);
+
+enum femto_status femto_handler_roll_over(const struct femto_handler *handler);
 
 enum femto_status femto_null_handler_new(struct femto_handler **out);
 

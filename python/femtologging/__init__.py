@@ -55,6 +55,7 @@ __all__ = [
     "FemtoFileHandler",
     "FemtoLogger",
     "FemtoOSError",
+    "FemtoRotatingFileHandler",
     "FemtoStreamHandler",
     "FemtoValueError",
     "FileHandler",
@@ -131,6 +132,18 @@ class _Module(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Module
+
+
+def __getattr__(name: str) -> object:
+    # The roadmap's name for the rotating handler, without importing
+    # ``femtologging.handlers`` (and stdlib's ``logging.handlers``) at startup.
+    if name == "FemtoRotatingFileHandler":
+        from .handlers import FemtoRotatingFileHandler
+
+        return FemtoRotatingFileHandler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 if lastResort is not None:
     engine.set_last_resort(lastResort._handle)
 

@@ -207,6 +207,39 @@ def file_handler_new(
     return out[0]
 
 
+def rotating_file_handler_new(
+    path: str,
+    truncate: bool,
+    max_bytes: int,
+    backup_count: int,
+    delay: bool = False,
+    level: int = 0,
+    formatter: object = 0,
+    capacity: int = 0,
+    overflow: int = 0,
+    timeout_ms: int = 0,
+) -> object:
+    out = ffi.new("femto_handler **")
+    data = path.encode("utf-8")
+    rotation = ffi.new("femto_rotation_options *")
+    rotation.size = ffi.sizeof("femto_rotation_options")
+    rotation.max_bytes = max_bytes
+    rotation.backup_count = backup_count
+    rotation.truncate = truncate
+    rotation.delay = delay
+    options = _options(level, formatter, capacity, overflow, timeout_ms)
+    _check(lib.femto_rotating_file_handler_new(data, len(data), rotation, options, out))
+    return out[0]
+
+
+def handler_set_rotation(handler: object, max_bytes: int, backup_count: int) -> None:
+    _check(lib.femto_handler_set_rotation(handler, max_bytes, backup_count))
+
+
+def handler_roll_over(handler: object) -> None:
+    _check(lib.femto_handler_roll_over(handler))
+
+
 def handler_free(handler: object) -> None:
     lib.femto_handler_free(handler)
 
@@ -390,4 +423,4 @@ def filter_new_callback(keep: object) -> object:
 
 def struct_sizes() -> list[tuple[str, int]]:
     names = ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
-    return [(name, ffi.sizeof(name)) for name in (*names, "femto_file_options")]
+    return [(name, ffi.sizeof(name)) for name in (*names, "femto_file_options", "femto_rotation_options")]

@@ -489,16 +489,17 @@ class FileHandler(StreamHandler):
         if self._handle:
             return  # a subclass with its own emit(): records go there
         if _is_utf8(encoding) and errors in _ENGINE_ERRORS:
-
-            def make(*args: int) -> object:
-                return engine.file_handler_new(self.baseFilename, mode == "w", delay, *args)
-
-            self._open(make, capacity, overflow, timeout_ms)
+            self._open(self._native_file(delay), capacity, overflow, timeout_ms)
         else:
             codecs.lookup(encoding or "utf-8")  # LookupError now, as stdlib's open() would raise
             if not delay:
                 self.stream = self._open_stream()
             self._open(self._python_sink, capacity, overflow, timeout_ms)
+
+    def _native_file(self, delay: bool) -> Callable[..., object]:
+        """Makes the engine handler that owns the (UTF-8) file."""
+        path, truncate = self.baseFilename, self.mode == "w"
+        return lambda *args: engine.file_handler_new(path, truncate, delay, *args)
 
     def _open_stream(self) -> TextIO:
         return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115

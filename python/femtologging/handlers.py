@@ -1,4 +1,6 @@
-"""``logging.handlers`` for femtologging: the queue and buffering handlers.
+"""``logging.handlers`` for femtologging: the rotating file handler (written
+by the engine: the size check and the renames happen on the worker thread)
+and the queue and buffering handlers.
 
 ``QueueHandler``, ``BufferingHandler`` and ``MemoryHandler`` are Python
 handlers (their ``emit`` runs on the handler's worker thread) with the
@@ -15,15 +17,138 @@ from __future__ import annotations
 
 import logging as _stdlib
 import logging.handlers as _stdlib_handlers
+import os
 import queue
+from collections.abc import Callable
 from typing import Any
 
-from ._handlers import Handler
+from ._backend import engine
+from ._handlers import FileHandler, Handler, _is_utf8
 from ._levels import ERROR
 
 QueueListener = _stdlib_handlers.QueueListener
 
-__all__ = ["BufferingHandler", "MemoryHandler", "QueueHandler", "QueueListener"]
+__all__ = [
+    "BufferingHandler",
+    "FemtoRotatingFileHandler",
+    "MemoryHandler",
+    "QueueHandler",
+    "QueueListener",
+    "RotatingFileHandler",
+]
+
+
+class RotatingFileHandler(FileHandler):
+    """stdlib ``RotatingFileHandler``: before a record would take the file
+    past ``maxBytes`` (UTF-8 bytes, line end included), ``app.log.N`` become
+    ``app.log.N+1`` (highest first; beyond ``backupCount`` removed),
+    ``app.log`` becomes ``app.log.1`` and a fresh ``app.log`` is started, on
+    the worker thread. ``maxBytes=0`` never rotates; ``backupCount=0``
+    empties the file at each rollover. A record larger than ``maxBytes`` is
+    written whole into a fresh file.
+
+    The files are UTF-8 (``encoding`` must name UTF-8), and custom ``namer``
+    and ``rotator`` hooks are not supported.
+    """
+
+    def __init__(
+        self,
+        filename: str | os.PathLike[str],
+        mode: str = "a",
+        maxBytes: int = 0,  # noqa: N803 (stdlib names)
+        backupCount: int = 0,  # noqa: N803
+        encoding: str | None = None,
+        delay: bool = False,
+        errors: str | None = None,
+        *,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        if maxBytes < 0 or backupCount < 0:
+            raise ValueError("maxBytes and backupCount must not be negative")
+        if not _is_utf8(encoding) or errors not in (None, "strict", "backslashreplace"):
+            raise ValueError("RotatingFileHandler writes UTF-8 files; other encodings are not supported")
+        self._max_bytes = maxBytes
+        self._backup_count = backupCount
+        if maxBytes > 0:
+            mode = "a"  # as stdlib: rotation never starts by emptying the file
+        super().__init__(
+            filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
+        )
+
+    def _native_file(self, delay: bool) -> Callable[..., object]:
+        path, truncate = self.baseFilename, self.mode == "w"
+        max_bytes, backup_count = self._max_bytes, self._backup_count
+        return lambda *args: engine.rotating_file_handler_new(path, truncate, max_bytes, backup_count, delay, *args)
+
+    @property
+    def maxBytes(self) -> int:  # noqa: N802 (stdlib name)
+        return self._max_bytes
+
+    @maxBytes.setter
+    def maxBytes(self, value: int) -> None:  # noqa: N802
+        self._max_bytes = value
+        self._apply_rotation()
+
+    @property
+    def backupCount(self) -> int:  # noqa: N802 (stdlib name)
+        """Backups kept; lowering it prunes the excess at the next rollover."""
+        return self._backup_count
+
+    @backupCount.setter
+    def backupCount(self, value: int) -> None:  # noqa: N802
+        self._backup_count = value
+        self._apply_rotation()
+
+    def _apply_rotation(self) -> None:
+        if self._handle:
+            engine.handler_set_rotation(self._handle, self._max_bytes, self._backup_count)
+
+    def doRollover(self) -> None:  # noqa: N802 (stdlib name)
+        """Rolls over now, after the records logged so far; returns once done."""
+        if self._handle:
+            engine.handler_roll_over(self._handle)
+            self.flush()
+
+    def shouldRollover(self, record: _stdlib.LogRecord) -> bool:  # noqa: N802 (stdlib name)
+        """Whether ``record`` would roll the file over now (the worker
+        decides for real, when it writes the record)."""
+        if self._max_bytes <= 0:
+            return False
+        try:
+            size = os.path.getsize(self.baseFilename)
+        except OSError:
+            return False
+        line = (self.format(record) + self.terminator).encode("utf-8", "backslashreplace")
+        return size > 0 and size + len(line) > self._max_bytes
+
+
+class FemtoRotatingFileHandler(RotatingFileHandler):
+    """The roadmap's name: ``RotatingFileHandler`` with snake-case options."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_bytes: int = 0,
+        backup_count: int = 0,
+        mode: str = "a",
+        delay: bool = False,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        super().__init__(
+            path,
+            mode,
+            max_bytes,
+            backup_count,
+            delay=delay,
+            capacity=capacity,
+            overflow=overflow,
+            timeout_ms=timeout_ms,
+        )
 
 
 class QueueHandler(Handler):

@@ -203,10 +203,49 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_STATUS(femto_handler_stats_get(handler, &stats), FEMTO_STATUS_STRUCT_TOO_SMALL);
     CHECK_STATUS(femto_handler_stats_get(handler, NULL), NULL_ARG);
     CHECK_STATUS(femto_handler_stats_get(NULL, &stats), NULL_ARG);
+    CHECK_STATUS(femto_handler_set_rotation(handler, 10, 1), INVALID); /* not a rotating handler */
+    CHECK_STATUS(femto_handler_roll_over(handler), INVALID);
+    CHECK_STATUS(femto_handler_roll_over(NULL), NULL_ARG);
     CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
     CHECK_OK(femto_handler_close(handler, UINT64_MAX));
     CHECK_OK(femto_handler_close(handler, 1000)); /* twice is harmless */
     femto_filter_free(filter);
+    femto_handler_free(handler);
+
+    /* A rotating file: "first\n" fills 6 bytes, "second" rolls it to .1. */
+    femto_rotation_options rotation = FEMTO_ROTATION_OPTIONS_INIT;
+    CHECK_STATUS(femto_rotating_file_handler_new(NULL, 0, &rotation, NULL, &handler), NULL_ARG);
+    rotation.size = 3;
+    CHECK_STATUS(femto_rotating_file_handler_new("r.log", 5, &rotation, NULL, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
+    rotation.size = sizeof rotation;
+    rotation.max_bytes = 6;
+    rotation.backup_count = 1;
+    rotation.truncate = true;
+    char rotated[512];
+    snprintf(path, sizeof path, "%s/rotating.log", dir);
+    snprintf(rotated, sizeof rotated, "%s/rotating.log.1", dir);
+    remove(rotated);
+    CHECK_OK(femto_rotating_file_handler_new(path, strlen(path), &rotation, NULL, &handler));
+    femto_log_args first = FEMTO_LOG_ARGS_INIT;
+    first.level = FEMTO_LEVEL_INFO;
+    first.message = (femto_str)FEMTO_STR("first");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &first));
+    first.message = (femto_str)FEMTO_STR("second");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &first));
+    CHECK_OK(femto_handler_roll_over(handler));
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX)); /* settings apply to what the worker handles next */
+    CHECK_OK(femto_handler_set_rotation(handler, 0, 1));
+    first.message = (femto_str)FEMTO_STR("third, not rolled: max_bytes 0");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &first));
+    CHECK_OK(femto_handler_close(handler, UINT64_MAX));
+    CHECK_STATUS(femto_handler_roll_over(handler), FEMTO_STATUS_INVALID_STATE);
+    size_t rotated_size = 0;
+    char *base_text = read_file(path, &rotated_size);
+    char *backup_text = read_file(rotated, &rotated_size);
+    CHECK(strcmp(base_text, "third, not rolled: max_bytes 0\n") == 0);
+    CHECK(strcmp(backup_text, "second\n") == 0); /* "first" fell off: one backup kept */
+    free(base_text);
+    free(backup_text);
     femto_handler_free(handler);
 
     /* delay: no file until the first record. */

@@ -362,6 +362,19 @@ PROGRAMS: dict[str, str] = {
                     error.add_note("a note")
                 log.exception("during handling")
     """,
+    "rotating_file_handler_by_size": """
+        import importlib
+        handlers = importlib.import_module(logging.__name__ + ".handlers")
+        handler = handlers.RotatingFileHandler(OUT, maxBytes=100, backupCount=3)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        log = logging.getLogger("rotating")
+        log.addHandler(handler)
+        for i in range(30):
+            log.warning("record %03d", i)
+        handler.doRollover()
+        log.warning("after an explicit rollover")
+        handler.close()
+    """,
     "lone_surrogates_are_escaped": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s")
         name = b"caf\\xe9.txt".decode("utf-8", "surrogateescape")

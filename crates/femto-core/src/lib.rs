@@ -41,7 +41,8 @@ pub use formatter::{
 pub use handler::live::{flush_all, shutdown};
 pub use handler::{
     Enqueued, FemtoHandler, FileMode, FileSinkFactory, HandlerBuildError, HandlerOptions,
-    HandlerStats, OverflowPolicy, Sink, SinkFactory, StreamTarget,
+    HandlerStats, OverflowPolicy, RotatingFileSinkFactory, Rotation, Sink, SinkFactory,
+    StreamTarget,
 };
 pub use level::{add_level_name, FemtoLevel, LevelParseError, STATIC_MIN_LEVEL};
 pub use logger::{FemtoLogger, LogOutcome};

@@ -9,7 +9,8 @@ use crate::callback_handler::{femto_flush_fn, femto_write_fn};
 use crate::filter::{femto_destroy_fn, femto_filter, femto_filter_fn};
 use crate::formatter::{femto_format_fn, femto_format_style, femto_formatter, femto_text};
 use crate::handler::{
-    femto_file_options, femto_handler, femto_handler_options, femto_handler_stats, femto_stream,
+    femto_file_options, femto_handler, femto_handler_options, femto_handler_stats,
+    femto_rotation_options, femto_stream,
 };
 use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn};
 use crate::logger::{femto_log_args, femto_logger};
@@ -138,6 +139,15 @@ pub struct femto_api {
     pub set_last_resort: extern "C" fn(*const femto_handler) -> femto_status,
     pub set_wait_hooks:
         extern "C" fn(femto_wait_begin_fn, femto_wait_end_fn, *mut c_void) -> femto_status,
+    pub rotating_file_handler_new: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_rotation_options,
+        *const femto_handler_options,
+        *mut *mut femto_handler,
+    ) -> femto_status,
+    pub handler_set_rotation: extern "C" fn(*const femto_handler, u64, u32) -> femto_status,
+    pub handler_roll_over: extern "C" fn(*const femto_handler) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -195,6 +205,9 @@ static API: femto_api = femto_api {
     text_append: crate::formatter::femto_text_append,
     set_last_resort: crate::logger::femto_set_last_resort,
     set_wait_hooks: crate::lifecycle::femto_set_wait_hooks,
+    rotating_file_handler_new: crate::handler::femto_rotating_file_handler_new,
+    handler_set_rotation: crate::handler::femto_handler_set_rotation,
+    handler_roll_over: crate::handler::femto_handler_roll_over,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use femto_core::{
-    FemtoHandler, FileMode, FileSinkFactory, HandlerOptions, OverflowPolicy, StreamTarget,
+    FemtoHandler, FileMode, FileSinkFactory, HandlerOptions, OverflowPolicy,
+    RotatingFileSinkFactory, Rotation, StreamTarget,
 };
 
 use crate::filter::{femto_filter, FilterBox};
@@ -249,6 +250,139 @@ pub extern "C" fn femto_file_handler_new_ex(
             FemtoHandler::new(Box::new(factory), handler_options(options)?),
             out,
         )
+    })
+}
+
+/// Rotation options for `femto_rotating_file_handler_new`. Initialise with
+/// `FEMTO_ROTATION_OPTIONS_INIT` (or set `size = sizeof(femto_rotation_options)`
+/// and zero the rest). Fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_rotation_options {
+    /// `sizeof(femto_rotation_options)` as the caller compiled it.
+    pub size: usize,
+    /// Roll over before a record would take the file past this many bytes
+    /// (UTF-8, line terminator included); 0 never rolls over.
+    pub max_bytes: u64,
+    /// Backups kept as `<path>.1` … `<path>.<backup_count>`; 0 empties the
+    /// file at each rollover and keeps none.
+    pub backup_count: u32,
+    /// Empty the file when the handler starts instead of appending.
+    pub truncate: bool,
+    /// Create the file at the first record, not now (Python's `delay`).
+    pub delay: bool,
+}
+
+const ROTATION_OPTIONS_V1: usize = std::mem::size_of::<femto_rotation_options>();
+
+impl femto_rotation_options {
+    fn defaults() -> Self {
+        femto_rotation_options {
+            size: ROTATION_OPTIONS_V1,
+            max_bytes: 0,
+            backup_count: 0,
+            truncate: false,
+            delay: false,
+        }
+    }
+}
+
+/// A handler writing to the file at `path`/`path_len` (UTF-8, copied) that
+/// rolls over by size, on its worker thread: before a record would take the
+/// file past `max_bytes`, `<path>.<n>` become `<path>.<n+1>` (highest first,
+/// those beyond `backup_count` removed), `<path>` becomes `<path>.1`, and a
+/// fresh `<path>` is started. A record larger than `max_bytes` is written
+/// whole into a fresh file. If the fresh file cannot be created, the
+/// handler keeps writing to the old one, reports the error to the error
+/// hook and tries again at the next rollover. Names never leave the base
+/// file's directory and links among them are moved, never followed.
+/// `rotation` NULL means never rotate. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_rotating_file_handler_new(
+    path: *const c_char,
+    path_len: usize,
+    rotation: *const femto_rotation_options,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(path, out);
+        ensure_initialized();
+        let rotation = read_sized(
+            rotation,
+            femto_rotation_options::defaults(),
+            ROTATION_OPTIONS_V1,
+        )?;
+        let path = text(path, path_len, "path")?;
+        if path.is_empty() {
+            return Err(fail(
+                femto_status::InvalidArgument,
+                "argument `path` is empty",
+            ));
+        }
+        let mode = if rotation.truncate {
+            FileMode::Truncate
+        } else {
+            FileMode::Append
+        };
+        let factory = RotatingFileSinkFactory {
+            delay: rotation.delay,
+            ..RotatingFileSinkFactory::new(
+                path,
+                mode,
+                Rotation::new(rotation.max_bytes, rotation.backup_count),
+            )
+        };
+        publish(
+            FemtoHandler::new(Box::new(factory), handler_options(options)?),
+            out,
+        )
+    })
+}
+
+fn rotation_of(handler: *const femto_handler) -> Result<Arc<Rotation>, femto_status> {
+    handler_ref(handler).rotation().ok_or_else(|| {
+        fail(
+            femto_status::InvalidArgument,
+            "the handler is not a rotating file handler",
+        )
+    })
+}
+
+/// Changes a rotating handler's `max_bytes` and `backup_count`. They apply
+/// to the records its worker handles from now on, which may include some
+/// queued earlier (`femto_handler_flush` first for an exact cut); a lower
+/// count prunes at the next rollover. `INVALID_ARGUMENT` for other
+/// handlers. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_set_rotation(
+    handler: *const femto_handler,
+    max_bytes: u64,
+    backup_count: u32,
+) -> femto_status {
+    boundary(|| {
+        require!(handler);
+        let rotation = rotation_of(handler)?;
+        rotation.set_max_bytes(max_bytes);
+        rotation.set_backup_count(backup_count);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Rolls a rotating handler over after the records queued so far (Python's
+/// `doRollover()`); `femto_handler_flush` waits for it. `INVALID_ARGUMENT`
+/// for other handlers, `INVALID_STATE` once closed. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_roll_over(handler: *const femto_handler) -> femto_status {
+    boundary(|| {
+        require!(handler);
+        rotation_of(handler)?;
+        if handler_ref(handler).roll_over() {
+            Ok(femto_status::Ok)
+        } else {
+            Err(fail(femto_status::InvalidState, "the handler is closed"))
+        }
     })
 }
 

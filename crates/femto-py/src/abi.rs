@@ -169,6 +169,16 @@ pub type WaitEndFn = Option<unsafe extern "C-unwind" fn(*mut c_void, *mut c_void
 
 #[repr(C)]
 #[derive(Clone, Copy)]
+pub struct femto_rotation_options {
+    pub size: usize,
+    pub max_bytes: u64,
+    pub backup_count: u32,
+    pub truncate: bool,
+    pub delay: bool,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
 pub struct femto_file_options {
     pub size: usize,
     pub truncate: bool,
@@ -261,6 +271,15 @@ pub struct femto_api {
     pub text_append: extern "C" fn(*mut c_void, *const c_char, usize) -> Status,
     pub set_last_resort: extern "C" fn(Handle) -> Status,
     pub set_wait_hooks: extern "C" fn(WaitBeginFn, WaitEndFn, *mut c_void) -> Status,
+    pub rotating_file_handler_new: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_rotation_options,
+        *const femto_handler_options,
+        *mut Handle,
+    ) -> Status,
+    pub handler_set_rotation: extern "C" fn(Handle, u64, u32) -> Status,
+    pub handler_roll_over: extern "C" fn(Handle) -> Status,
 }
 
 unsafe extern "C" {

@@ -312,6 +312,66 @@ fn file_handler_new(
     Ok(out as usize)
 }
 
+/// A handler writing to `path` that rolls over by size (`max_bytes`, 0:
+/// never) keeping `backup_count` backups.
+#[pyfunction]
+#[pyo3(signature = (path, truncate, max_bytes, backup_count, delay=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[allow(clippy::too_many_arguments)]
+fn rotating_file_handler_new(
+    py: Python<'_>,
+    path: &str,
+    truncate: bool,
+    max_bytes: u64,
+    backup_count: u32,
+    delay: bool,
+    level: i32,
+    formatter: usize,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<usize> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let rotation = abi::femto_rotation_options {
+        size: std::mem::size_of::<abi::femto_rotation_options>(),
+        max_bytes,
+        backup_count,
+        truncate,
+        delay,
+    };
+    let mut out: Handle = std::ptr::null();
+    check(
+        py,
+        (api().rotating_file_handler_new)(
+            path.as_ptr().cast(),
+            path.len(),
+            &rotation,
+            &options,
+            &mut out,
+        ),
+    )?;
+    Ok(out as usize)
+}
+
+#[pyfunction]
+fn handler_set_rotation(
+    py: Python<'_>,
+    handler: usize,
+    max_bytes: u64,
+    backup_count: u32,
+) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_set_rotation)(handle(handler), max_bytes, backup_count),
+    )?;
+    Ok(())
+}
+
+#[pyfunction]
+fn handler_roll_over(py: Python<'_>, handler: usize) -> PyResult<()> {
+    check(py, (api().handler_roll_over)(handle(handler)))?;
+    Ok(())
+}
+
 #[pyfunction]
 fn handler_free(handler: usize) {
     (api().handler_free)(handle(handler));
@@ -440,6 +500,10 @@ fn struct_sizes() -> Vec<(&'static str, usize)> {
             "femto_file_options",
             std::mem::size_of::<abi::femto_file_options>(),
         ),
+        (
+            "femto_rotation_options",
+            std::mem::size_of::<abi::femto_rotation_options>(),
+        ),
     ]
 }
 
@@ -510,6 +574,9 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_remove_filter, m)?)?;
     m.add_function(wrap_pyfunction!(filter_free, m)?)?;
     m.add_function(wrap_pyfunction!(set_last_resort, m)?)?;
+    m.add_function(wrap_pyfunction!(rotating_file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_rotation, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::formatter_new_callback, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::filter_new_callback, m)?)?;
     Ok(())

@@ -4,6 +4,7 @@
 
 pub(crate) mod live;
 mod options;
+mod rotating;
 mod sink;
 mod worker;
 
@@ -19,6 +20,7 @@ use crossbeam_channel::{Sender, TrySendError};
 pub use options::{
     HandlerBuildError, HandlerOptions, OverflowPolicy, DEFAULT_CAPACITY, MAX_CAPACITY,
 };
+pub use rotating::{RotatingFileSinkFactory, Rotation};
 pub use sink::{
     FdSink, FileMode, FileSinkFactory, Sink, SinkFactory, StreamSinkFactory, StreamTarget,
 };
@@ -157,6 +159,36 @@ impl FemtoHandler {
         options: HandlerOptions,
     ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
         Self::new(Box::new(FileSinkFactory::new(path, mode)), options)
+    }
+
+    /// A handler writing to a file that rotates by size (see
+    /// [`RotatingFileSinkFactory`]); keep `rotation` to change its settings
+    /// later.
+    pub fn rotating_file(
+        path: impl AsRef<Path>,
+        mode: FileMode,
+        rotation: Arc<Rotation>,
+        options: HandlerOptions,
+    ) -> Result<Arc<FemtoHandler>, HandlerBuildError> {
+        Self::new(
+            Box::new(RotatingFileSinkFactory::new(path, mode, rotation)),
+            options,
+        )
+    }
+
+    /// The rotation settings, for a rotating file handler.
+    pub fn rotation(&self) -> Option<Arc<Rotation>> {
+        self.factory.rotation().cloned()
+    }
+
+    /// Starts a new file after the records queued so far (Python's
+    /// `doRollover()`; use [`FemtoHandler::flush`] to wait for it). Returns
+    /// `false` if the handler is closed; other handlers ignore it.
+    pub fn roll_over(&self) -> bool {
+        match self.pipe.load_full() {
+            Some(pipe) => send_waiting(&pipe.queue, Message::RollOver, None).is_ok(),
+            None => false,
+        }
     }
 
     /// A handler that discards every record without a queue or a thread

@@ -16,6 +16,16 @@ pub trait Sink: Send {
     /// Called once per batch: make everything written so far durable in
     /// the destination (one system call for buffered sinks).
     fn flush(&mut self) -> io::Result<()>;
+    /// Starts a new file now (Python's `doRollover()`); others ignore it.
+    fn roll_over(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// A failure the sink recovered from, such as a rollover that could not
+    /// create its new file (the records went to the old one): the worker
+    /// reports and counts it.
+    fn take_warning(&mut self) -> Option<io::Error> {
+        None
+    }
 }
 
 /// Opens a handler's sink.
@@ -25,10 +35,14 @@ pub trait SinkFactory: Send + Sync {
     fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>>;
     /// A short description for error messages, such as `file "app.log"`.
     fn describe(&self) -> String;
+    /// The rotation settings of a rotating file sink.
+    fn rotation(&self) -> Option<&std::sync::Arc<super::rotating::Rotation>> {
+        None
+    }
 }
 
 /// Bytes above which a batch is written out before the batch ends.
-const MAX_BUFFERED: usize = 1 << 20;
+pub(crate) const MAX_BUFFERED: usize = 1 << 20;
 
 /// A file descriptor with a batch buffer: one `write` per batch.
 pub struct FdSink {

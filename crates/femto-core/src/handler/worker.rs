@@ -25,6 +25,8 @@ pub(crate) enum Message {
     /// Applies to the records queued after it (stdlib's `setFormatter`
     /// affects only later records).
     SetFormatter(Arc<dyn FemtoFormatter>),
+    /// Starts a new file after the records queued before it.
+    RollOver,
 }
 
 /// Most messages handled between two sink flushes.
@@ -115,6 +117,7 @@ impl Worker {
                     }
                     Message::Flush(ack) => self.acks.push(ack),
                     Message::SetFormatter(formatter) => self.formatter = formatter,
+                    Message::RollOver => self.roll_over(),
                 }
                 handled += 1;
                 next = if handled < MAX_BATCH {
@@ -170,7 +173,23 @@ impl Worker {
         }
     }
 
+    fn roll_over(&mut self) {
+        match catch_unwind(AssertUnwindSafe(|| self.sink.roll_over())) {
+            Ok(Ok(())) => self.report_warning(),
+            Ok(Err(e)) => self.fail(HandlerErrorKind::Io, &e.to_string()),
+            Err(panic) => self.fail(HandlerErrorKind::Panic, &panic_message(&panic)),
+        }
+    }
+
+    /// Reports what the sink recovered from (the records were written).
+    fn report_warning(&mut self) {
+        if let Some(warning) = self.sink.take_warning() {
+            self.fail(HandlerErrorKind::Io, &warning.to_string());
+        }
+    }
+
     fn flush_sink(&mut self) {
+        self.report_warning();
         match catch_unwind(AssertUnwindSafe(|| self.sink.flush())) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => self.fail(HandlerErrorKind::Io, &e.to_string()),
