@@ -26,6 +26,7 @@ WORKLOADS = {
     "stringio": ("enabled call to StreamHandler(StringIO)", 100_000),
     "stringio_args": ("... with %-args", 100_000),
     "file": ("FileHandler, 100,000 records incl. close", 100_000),
+    "rotating_file": ("RotatingFileHandler 1 MiB x 5, 100,000 records incl. close", 100_000),
     "file_4_threads": ("4 threads x 25,000 into one FileHandler", 100_000),
     "exception": ("logger.exception", 20_000),
     "log_record": ("LogRecord creation", 200_000),

@@ -76,6 +76,19 @@ def file(logging, n: int, tmp: str) -> float:  # noqa: ANN001
     return time.perf_counter() - start
 
 
+def rotating_file(logging, n: int, tmp: str) -> float:  # noqa: ANN001
+    handlers = _handlers_module(logging)
+    logger = quiet_logger(logging, "bench.rotating")
+    start = time.perf_counter()
+    handler = handlers.RotatingFileHandler(os.path.join(tmp, "bench.log"), maxBytes=1 << 20, backupCount=5)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logger.addHandler(handler)
+    for i in range(n):
+        logger.info("record %d", i)
+    handler.close()
+    return time.perf_counter() - start
+
+
 def file_4_threads(logging, n: int, tmp: str) -> float:  # noqa: ANN001
     logger = quiet_logger(logging, "bench.threads")
     start = time.perf_counter()
@@ -181,6 +194,7 @@ WORKLOADS = {
         stringio,
         stringio_args,
         file,
+        rotating_file,
         file_4_threads,
         exception,
         log_record,

@@ -40,6 +40,6 @@ for thread in threads:
 try:
     {}["missing"]
 except KeyError:
-    log.exception("and an exception, formatted on the worker thread")
+    log.exception("and an exception with its traceback")
 logging.shutdown()
 print(f"wrote {path} (backend: {logging.BACKEND})")
