@@ -331,6 +331,31 @@ typedef struct femto_rotation_options {
   bool delay;
 } femto_rotation_options;
 
+// Schedule options for `femto_timed_rotating_file_handler_new`.
+// Initialise with `FEMTO_TIMED_ROTATION_OPTIONS_INIT` (or set
+// `size = sizeof(femto_timed_rotation_options)` and zero the rest).
+// Fields are only ever appended.
+typedef struct femto_timed_rotation_options {
+  // `sizeof(femto_timed_rotation_options)` as the caller compiled it.
+  size_t size;
+  // Python's `when`: "S", "M", "H", "D", "MIDNIGHT" or "W0" … "W6"
+  // (Monday = 0), any case; `{NULL, 0}` means "H".
+  struct femto_str when;
+  // Multiplies `when`; 0 means 1.
+  uint32_t interval;
+  // Schedule and name backups in UTC instead of local time.
+  bool utc;
+  // Roll over at `at_hour:at_minute:at_second` (MIDNIGHT and W* only).
+  bool has_at_time;
+  uint32_t at_hour;
+  uint32_t at_minute;
+  uint32_t at_second;
+  // Backups kept (the newest); 0 keeps them all.
+  uint32_t backup_count;
+  // Create the file at the first record, not now.
+  bool delay;
+} femto_timed_rotation_options;
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -432,6 +457,12 @@ typedef struct femto_api {
                                                  struct femto_handler**);
   enum femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
   enum femto_status (*handler_roll_over)(const struct femto_handler*);
+  enum femto_status (*timed_rotating_file_handler_new)(const char*,
+                                                       size_t,
+                                                       const struct femto_timed_rotation_options*,
+                                                       const struct femto_handler_options*,
+                                                       struct femto_handler**);
+  enum femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
 } femto_api;
 
 #ifdef __cplusplus
@@ -556,6 +587,24 @@ enum femto_status femto_rotating_file_handler_new(const char *path,
                                                   const struct femto_handler_options *options,
                                                   struct femto_handler **out);
 
+// A handler writing to the file at `path`/`path_len` that rolls over on a
+// schedule, as Python's `TimedRotatingFileHandler` (same schedule, same
+// backup names `<path>.<%Y-%m-%d_%H-%M-%S …>`), on its worker thread. A
+// backup name that exists already is never overwritten (`.1`, `.2` … is
+// appended), and `backup_count` removes only this handler's own oldest
+// backups. Bad options fail with `INVALID_ARGUMENT`. Thread-safe.
+enum femto_status femto_timed_rotating_file_handler_new(const char *path,
+                                                        size_t path_len,
+                                                        const struct femto_timed_rotation_options *schedule,
+                                                        const struct femto_handler_options *options,
+                                                        struct femto_handler **out);
+
+// Changes how many backups a rotating handler (by size or by time) keeps;
+// a lower count prunes at the next rollover. `INVALID_ARGUMENT` for other
+// handlers. Thread-safe.
+enum femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
+                                                 uint32_t backup_count);
+
 // Changes a rotating handler's `max_bytes` and `backup_count`. They apply
 // to the records its worker handles from now on, which may include some
 // queued earlier (`femto_handler_flush` first for an exact cut); a lower
@@ -565,9 +614,10 @@ enum femto_status femto_handler_set_rotation(const struct femto_handler *handler
                                              uint64_t max_bytes,
                                              uint32_t backup_count);
 
-// Rolls a rotating handler over after the records queued so far (Python's
-// `doRollover()`); `femto_handler_flush` waits for it. `INVALID_ARGUMENT`
-// for other handlers, `INVALID_STATE` once closed. Thread-safe.
+// Rolls a rotating handler (by size or by time) over after the records
+// queued so far (Python's `doRollover()`); `femto_handler_flush` waits for
+// it. `INVALID_ARGUMENT` for other handlers, `INVALID_STATE` once closed.
+// Thread-safe.
 enum femto_status femto_handler_roll_over(const struct femto_handler *handler);
 
 // A handler that discards every record, with no queue and no thread
@@ -795,6 +845,10 @@ uint32_t femto_abi_version(void);
 
 /** Initialiser for `femto_rotation_options`: never rotate, no backups, append. */
 #define FEMTO_ROTATION_OPTIONS_INIT { sizeof(femto_rotation_options), 0, 0, false, false }
+
+/** Initialiser for `femto_timed_rotation_options`: hourly, local time, keep every backup. */
+#define FEMTO_TIMED_ROTATION_OPTIONS_INIT \
+    { sizeof(femto_timed_rotation_options), { NULL, 0 }, 0, false, false, 0, 0, 0, 0, false }
 
 /** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
 #define FEMTO_LOG_ARGS_INIT \

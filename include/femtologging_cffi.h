@@ -172,6 +172,19 @@ typedef struct femto_rotation_options {
   bool delay;
 } femto_rotation_options;
 
+typedef struct femto_timed_rotation_options {
+  size_t size;
+  struct femto_str when;
+  uint32_t interval;
+  bool utc;
+  bool has_at_time;
+  uint32_t at_hour;
+  uint32_t at_minute;
+  uint32_t at_second;
+  uint32_t backup_count;
+  bool delay;
+} femto_timed_rotation_options;
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -269,6 +282,12 @@ typedef struct femto_api {
                                                  struct femto_handler**);
   enum femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
   enum femto_status (*handler_roll_over)(const struct femto_handler*);
+  enum femto_status (*timed_rotating_file_handler_new)(const char*,
+                                                       size_t,
+                                                       const struct femto_timed_rotation_options*,
+                                                       const struct femto_handler_options*,
+                                                       struct femto_handler**);
+  enum femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -336,6 +355,15 @@ enum femto_status femto_rotating_file_handler_new(const char *path,
                                                   const struct femto_rotation_options *rotation,
                                                   const struct femto_handler_options *options,
                                                   struct femto_handler **out);
+
+enum femto_status femto_timed_rotating_file_handler_new(const char *path,
+                                                        size_t path_len,
+                                                        const struct femto_timed_rotation_options *schedule,
+                                                        const struct femto_handler_options *options,
+                                                        struct femto_handler **out);
+
+enum femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
+                                                 uint32_t backup_count);
 
 enum femto_status femto_handler_set_rotation(const struct femto_handler *handler,
                                              uint64_t max_bytes,

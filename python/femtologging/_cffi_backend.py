@@ -232,6 +232,43 @@ def rotating_file_handler_new(
     return out[0]
 
 
+def timed_rotating_file_handler_new(
+    path: str,
+    when: str,
+    interval: int,
+    utc: bool,
+    at_time: tuple[int, int, int] | None,
+    backup_count: int,
+    delay: bool = False,
+    level: int = 0,
+    formatter: object = 0,
+    capacity: int = 0,
+    overflow: int = 0,
+    timeout_ms: int = 0,
+) -> object:
+    out = ffi.new("femto_handler **")
+    data = path.encode("utf-8")
+    when_data, when_size = _str(when)
+    schedule = ffi.new("femto_timed_rotation_options *")
+    schedule.size = ffi.sizeof("femto_timed_rotation_options")
+    schedule.when.ptr = ffi.from_buffer(when_data)
+    schedule.when.len = when_size
+    schedule.interval = interval
+    schedule.utc = utc
+    if at_time is not None:
+        schedule.has_at_time = True
+        schedule.at_hour, schedule.at_minute, schedule.at_second = at_time
+    schedule.backup_count = backup_count
+    schedule.delay = delay
+    options = _options(level, formatter, capacity, overflow, timeout_ms)
+    _check(lib.femto_timed_rotating_file_handler_new(data, len(data), schedule, options, out))
+    return out[0]
+
+
+def handler_set_backup_count(handler: object, backup_count: int) -> None:
+    _check(lib.femto_handler_set_backup_count(handler, backup_count))
+
+
 def handler_set_rotation(handler: object, max_bytes: int, backup_count: int) -> None:
     _check(lib.femto_handler_set_rotation(handler, max_bytes, backup_count))
 
@@ -423,4 +460,5 @@ def filter_new_callback(keep: object) -> object:
 
 def struct_sizes() -> list[tuple[str, int]]:
     names = ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
-    return [(name, ffi.sizeof(name)) for name in (*names, "femto_file_options", "femto_rotation_options")]
+    more = ("femto_file_options", "femto_rotation_options", "femto_timed_rotation_options")
+    return [(name, ffi.sizeof(name)) for name in (*names, *more)]

@@ -70,6 +70,21 @@ def rotating_file_handler_new(
     overflow: int = 0,
     timeout_ms: int = 0,
 ) -> int: ...
+def timed_rotating_file_handler_new(
+    path: str,
+    when: str,
+    interval: int,
+    utc: bool,
+    at_time: tuple[int, int, int] | None,
+    backup_count: int,
+    delay: bool = False,
+    level: int = 0,
+    formatter: int = 0,
+    capacity: int = 0,
+    overflow: int = 0,
+    timeout_ms: int = 0,
+) -> int: ...
+def handler_set_backup_count(handler: int, backup_count: int) -> None: ...
 def handler_set_rotation(handler: int, max_bytes: int, backup_count: int) -> None: ...
 def handler_roll_over(handler: int) -> None: ...
 def handler_free(handler: int) -> None: ...

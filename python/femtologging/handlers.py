@@ -35,6 +35,7 @@ __all__ = [
     "QueueHandler",
     "QueueListener",
     "RotatingFileHandler",
+    "TimedRotatingFileHandler",
 ]
 
 
@@ -122,6 +123,88 @@ class RotatingFileHandler(FileHandler):
             return False
         line = (self.format(record) + self.terminator).encode("utf-8", "backslashreplace")
         return size > 0 and size + len(line) > self._max_bytes
+
+
+_SUFFIXES = {
+    "S": "%Y-%m-%d_%H-%M-%S",
+    "M": "%Y-%m-%d_%H-%M",
+    "H": "%Y-%m-%d_%H",
+    "D": "%Y-%m-%d",
+    "MIDNIGHT": "%Y-%m-%d",
+}
+
+
+class TimedRotatingFileHandler(FileHandler):
+    """stdlib ``TimedRotatingFileHandler``: rolls over every ``interval``
+    ``when`` (``S``, ``M``, ``H``, ``D``, ``MIDNIGHT``, ``W0``-``W6``;
+    ``MIDNIGHT`` and ``W*`` at ``atTime``, default midnight), in local time
+    unless ``utc``, renaming the file ``app.log.<start of the period>`` with
+    stdlib's suffixes; ``backupCount`` keeps the newest backups. Done on the
+    worker thread, correctly across daylight-saving changes; unlike stdlib
+    an existing backup is never overwritten (``.1``, ``.2`` … is appended).
+
+    The files are UTF-8, and custom ``namer``/``rotator`` hooks are not
+    supported.
+    """
+
+    def __init__(
+        self,
+        filename: str | os.PathLike[str],
+        when: str = "h",
+        interval: int = 1,
+        backupCount: int = 0,  # noqa: N803 (stdlib names)
+        encoding: str | None = None,
+        delay: bool = False,
+        utc: bool = False,
+        atTime: Any = None,  # noqa: N803 (a datetime.time)
+        errors: str | None = None,
+        *,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        self.when = when.upper()
+        if self.when.startswith("W") and (len(self.when) != 2 or self.when[1] not in "0123456"):
+            raise ValueError(f"You must specify a day for weekly rollover from 0 to 6 (0 is Monday): {self.when}")
+        if not self.when.startswith("W") and self.when not in _SUFFIXES:
+            raise ValueError(f"Invalid rollover interval specified: {self.when}")
+        if interval < 1 or backupCount < 0:
+            raise ValueError("interval must be at least 1 and backupCount not negative")
+        if not _is_utf8(encoding) or errors not in (None, "strict", "backslashreplace"):
+            raise ValueError("TimedRotatingFileHandler writes UTF-8 files; other encodings are not supported")
+        self.suffix = _SUFFIXES.get(self.when, "%Y-%m-%d")
+        self.interval = interval
+        self.utc = utc
+        self.atTime = atTime
+        self._backup_count = backupCount
+        super().__init__(
+            filename, "a", encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
+        )
+
+    def _native_file(self, delay: bool) -> Callable[..., object]:
+        path, when, interval, utc = self.baseFilename, self.when, self.interval, self.utc
+        at = None if self.atTime is None else (self.atTime.hour, self.atTime.minute, self.atTime.second)
+        backups = self._backup_count
+        return lambda *args: engine.timed_rotating_file_handler_new(
+            path, when, interval, utc, at, backups, delay, *args
+        )
+
+    @property
+    def backupCount(self) -> int:  # noqa: N802 (stdlib name)
+        """Backups kept; lowering it prunes the excess at the next rollover."""
+        return self._backup_count
+
+    @backupCount.setter
+    def backupCount(self, value: int) -> None:  # noqa: N802
+        self._backup_count = value
+        if self._handle:
+            engine.handler_set_backup_count(self._handle, value)
+
+    def doRollover(self) -> None:  # noqa: N802 (stdlib name)
+        """Rolls over now, after the records logged so far; returns once done."""
+        if self._handle:
+            engine.handler_roll_over(self._handle)
+            self.flush()
 
 
 class FemtoRotatingFileHandler(RotatingFileHandler):

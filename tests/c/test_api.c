@@ -3,6 +3,9 @@
  * out-parameter; `_free(NULL)` is a no-op; versions agree. */
 #include "check.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #define CHECK_STATUS(call, expected)                                                              \
     do {                                                                                          \
         femto_status got_ = (call);                                                               \
@@ -246,6 +249,47 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK(strcmp(backup_text, "second\n") == 0); /* "first" fell off: one backup kept */
     free(base_text);
     free(backup_text);
+    femto_handler_free(handler);
+
+    /* A timed rotating file: bad schedules are refused; doRollover renames
+     * the file to timed.log.<hour stamp>. */
+    femto_timed_rotation_options schedule = FEMTO_TIMED_ROTATION_OPTIONS_INIT;
+    schedule.when = (femto_str)FEMTO_STR("fortnightly");
+    snprintf(path, sizeof path, "%s/timed/timed.log", dir);
+    char timed_dir[512];
+    snprintf(timed_dir, sizeof timed_dir, "%s/timed", dir);
+    mkdir(timed_dir, 0755);
+    CHECK_STATUS(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler), INVALID);
+    CHECK(strstr(femto_last_error(), "fortnightly") != NULL);
+    schedule.when = (femto_str)FEMTO_STR("midnight");
+    schedule.has_at_time = true;
+    schedule.at_hour = 24;
+    CHECK_STATUS(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler), INVALID);
+    schedule = (femto_timed_rotation_options)FEMTO_TIMED_ROTATION_OPTIONS_INIT;
+    CHECK_OK(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler));
+    CHECK_OK(femto_handler_set_backup_count(handler, 3));
+    first.message = (femto_str)FEMTO_STR("before");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &first));
+    CHECK_OK(femto_handler_roll_over(handler));
+    first.message = (femto_str)FEMTO_STR("after");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &first));
+    CHECK_OK(femto_handler_close(handler, UINT64_MAX));
+    femto_handler_free(handler);
+    DIR *listing = opendir(timed_dir);
+    CHECK(listing != NULL);
+    int backups = 0;
+    for (struct dirent *entry = readdir(listing); entry != NULL; entry = readdir(listing)) {
+        if (strncmp(entry->d_name, "timed.log.", 10) == 0 && strlen(entry->d_name) == 10 + 13) {
+            backups++; /* timed.log.YYYY-MM-DD_HH */
+        }
+    }
+    closedir(listing);
+    CHECK(backups >= 1);
+    base_text = read_file(path, &rotated_size);
+    CHECK(strcmp(base_text, "after\n") == 0);
+    free(base_text);
+    CHECK_OK(femto_file_handler_new(path, strlen(path), false, NULL, &handler));
+    CHECK_STATUS(femto_handler_set_backup_count(handler, 1), INVALID);
     femto_handler_free(handler);
 
     /* delay: no file until the first record. */

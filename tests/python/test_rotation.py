@@ -105,3 +105,48 @@ def test_refuses_other_encodings_and_negative_sizes(tmp_path):
     with pytest.raises(ValueError, match="negative"):
         handlers.RotatingFileHandler(tmp_path / "x.log", maxBytes=-1)
     assert not os.path.exists(tmp_path / "x.log")
+
+
+def test_timed_do_rollover_names_the_backup_as_stdlib(tmp_path):
+    import re
+
+    path = tmp_path / "timed.log"
+    handler = handlers.TimedRotatingFileHandler(path, when="s", backupCount=2)
+    assert handler.suffix == "%Y-%m-%d_%H-%M-%S"
+    log = logging.getLogger("rotation.timed")
+    log.propagate = False
+    log.addHandler(handler)
+    for round_ in range(4):
+        log.warning("round %d", round_)
+        handler.doRollover()
+    log.warning("last")
+    log.removeHandler(handler)
+    handler.close()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names[0] == "timed.log"
+    backups = names[1:]
+    assert len(backups) == 2  # backupCount keeps the newest two
+    assert all(re.fullmatch(r"timed\.log\.\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d(\.\d+)?", name) for name in backups), backups
+    assert path.read_text() == "last\n"
+    kept = "".join(sorted((tmp_path / name).read_text() for name in backups))
+    assert kept == "round 2\nround 3\n"
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [("fortnight", "Invalid rollover interval"), ("W7", "day for weekly rollover"), ("W", "day for weekly rollover")],
+)
+def test_timed_refuses_what_stdlib_refuses(tmp_path, when, message):
+    with pytest.raises(ValueError, match=message):
+        handlers.TimedRotatingFileHandler(tmp_path / "x.log", when=when)
+
+
+def test_timed_at_time_and_utc_are_accepted(tmp_path):
+    import datetime
+
+    handler = handlers.TimedRotatingFileHandler(
+        tmp_path / "x.log", when="midnight", utc=True, atTime=datetime.time(3, 30), backupCount=3
+    )
+    handler.backupCount = 1
+    assert handler.backupCount == 1 and handler.when == "MIDNIGHT"
+    handler.close()

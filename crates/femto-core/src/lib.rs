@@ -40,6 +40,10 @@ pub use formatter::{
 };
 pub use handler::live::{flush_all, shutdown};
 pub use handler::{
+    Clock, SystemClock, TimedRotatingFileSinkFactory, TimedRotation, TimedRotationError, When,
+    WhenError,
+};
+pub use handler::{
     Enqueued, FemtoHandler, FileMode, FileSinkFactory, HandlerBuildError, HandlerOptions,
     HandlerStats, OverflowPolicy, RotatingFileSinkFactory, Rotation, Sink, SinkFactory,
     StreamTarget,

@@ -10,7 +10,7 @@ use crate::filter::{femto_destroy_fn, femto_filter, femto_filter_fn};
 use crate::formatter::{femto_format_fn, femto_format_style, femto_formatter, femto_text};
 use crate::handler::{
     femto_file_options, femto_handler, femto_handler_options, femto_handler_stats,
-    femto_rotation_options, femto_stream,
+    femto_rotation_options, femto_stream, femto_timed_rotation_options,
 };
 use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn};
 use crate::logger::{femto_log_args, femto_logger};
@@ -148,6 +148,14 @@ pub struct femto_api {
     ) -> femto_status,
     pub handler_set_rotation: extern "C" fn(*const femto_handler, u64, u32) -> femto_status,
     pub handler_roll_over: extern "C" fn(*const femto_handler) -> femto_status,
+    pub timed_rotating_file_handler_new: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_timed_rotation_options,
+        *const femto_handler_options,
+        *mut *mut femto_handler,
+    ) -> femto_status,
+    pub handler_set_backup_count: extern "C" fn(*const femto_handler, u32) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -208,6 +216,8 @@ static API: femto_api = femto_api {
     rotating_file_handler_new: crate::handler::femto_rotating_file_handler_new,
     handler_set_rotation: crate::handler::femto_handler_set_rotation,
     handler_roll_over: crate::handler::femto_handler_roll_over,
+    timed_rotating_file_handler_new: crate::handler::femto_timed_rotating_file_handler_new,
+    handler_set_backup_count: crate::handler::femto_handler_set_backup_count,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

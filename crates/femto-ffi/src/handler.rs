@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use femto_core::{
     FemtoHandler, FileMode, FileSinkFactory, HandlerOptions, OverflowPolicy,
-    RotatingFileSinkFactory, Rotation, StreamTarget,
+    RotatingFileSinkFactory, Rotation, StreamTarget, TimedRotatingFileSinkFactory, TimedRotation,
+    When,
 };
 
 use crate::filter::{femto_filter, FilterBox};
@@ -341,6 +342,133 @@ pub extern "C" fn femto_rotating_file_handler_new(
     })
 }
 
+/// Schedule options for `femto_timed_rotating_file_handler_new`.
+/// Initialise with `FEMTO_TIMED_ROTATION_OPTIONS_INIT` (or set
+/// `size = sizeof(femto_timed_rotation_options)` and zero the rest).
+/// Fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_timed_rotation_options {
+    /// `sizeof(femto_timed_rotation_options)` as the caller compiled it.
+    pub size: usize,
+    /// Python's `when`: "S", "M", "H", "D", "MIDNIGHT" or "W0" … "W6"
+    /// (Monday = 0), any case; `{NULL, 0}` means "H".
+    pub when: crate::types::femto_str,
+    /// Multiplies `when`; 0 means 1.
+    pub interval: u32,
+    /// Schedule and name backups in UTC instead of local time.
+    pub utc: bool,
+    /// Roll over at `at_hour:at_minute:at_second` (MIDNIGHT and W* only).
+    pub has_at_time: bool,
+    pub at_hour: u32,
+    pub at_minute: u32,
+    pub at_second: u32,
+    /// Backups kept (the newest); 0 keeps them all.
+    pub backup_count: u32,
+    /// Create the file at the first record, not now.
+    pub delay: bool,
+}
+
+const TIMED_OPTIONS_V1: usize = std::mem::size_of::<femto_timed_rotation_options>();
+
+impl femto_timed_rotation_options {
+    fn defaults() -> Self {
+        femto_timed_rotation_options {
+            size: TIMED_OPTIONS_V1,
+            when: crate::types::femto_str::EMPTY,
+            interval: 0,
+            utc: false,
+            has_at_time: false,
+            at_hour: 0,
+            at_minute: 0,
+            at_second: 0,
+            backup_count: 0,
+            delay: false,
+        }
+    }
+}
+
+/// A handler writing to the file at `path`/`path_len` that rolls over on a
+/// schedule, as Python's `TimedRotatingFileHandler` (same schedule, same
+/// backup names `<path>.<%Y-%m-%d_%H-%M-%S …>`), on its worker thread. A
+/// backup name that exists already is never overwritten (`.1`, `.2` … is
+/// appended), and `backup_count` removes only this handler's own oldest
+/// backups. Bad options fail with `INVALID_ARGUMENT`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_timed_rotating_file_handler_new(
+    path: *const c_char,
+    path_len: usize,
+    schedule: *const femto_timed_rotation_options,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(path, out);
+        ensure_initialized();
+        let schedule = read_sized(
+            schedule,
+            femto_timed_rotation_options::defaults(),
+            TIMED_OPTIONS_V1,
+        )?;
+        let path = text(path, path_len, "path")?;
+        if path.is_empty() {
+            return Err(fail(
+                femto_status::InvalidArgument,
+                "argument `path` is empty",
+            ));
+        }
+        let when = crate::types::optional(schedule.when, "when")?.unwrap_or("H");
+        let when = When::parse(when).map_err(invalid)?;
+        let at_time = schedule.has_at_time.then_some((
+            schedule.at_hour,
+            schedule.at_minute,
+            schedule.at_second,
+        ));
+        let rotation = TimedRotation::new(
+            when,
+            schedule.interval.max(1),
+            schedule.utc,
+            at_time,
+            schedule.backup_count,
+        )
+        .map_err(invalid)?;
+        let factory = TimedRotatingFileSinkFactory {
+            delay: schedule.delay,
+            ..TimedRotatingFileSinkFactory::new(path, rotation)
+        };
+        publish(
+            FemtoHandler::new(Box::new(factory), handler_options(options)?),
+            out,
+        )
+    })
+}
+
+/// Changes how many backups a rotating handler (by size or by time) keeps;
+/// a lower count prunes at the next rollover. `INVALID_ARGUMENT` for other
+/// handlers. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_set_backup_count(
+    handler: *const femto_handler,
+    backup_count: u32,
+) -> femto_status {
+    boundary(|| {
+        require!(handler);
+        let handler = handler_ref(handler);
+        if let Some(rotation) = handler.rotation() {
+            rotation.set_backup_count(backup_count);
+        } else if let Some(schedule) = handler.timed_rotation() {
+            schedule.set_backup_count(backup_count);
+        } else {
+            return Err(fail(
+                femto_status::InvalidArgument,
+                "the handler is not a rotating file handler",
+            ));
+        }
+        Ok(femto_status::Ok)
+    })
+}
+
 fn rotation_of(handler: *const femto_handler) -> Result<Arc<Rotation>, femto_status> {
     handler_ref(handler).rotation().ok_or_else(|| {
         fail(
@@ -370,14 +498,17 @@ pub extern "C" fn femto_handler_set_rotation(
     })
 }
 
-/// Rolls a rotating handler over after the records queued so far (Python's
-/// `doRollover()`); `femto_handler_flush` waits for it. `INVALID_ARGUMENT`
-/// for other handlers, `INVALID_STATE` once closed. Thread-safe.
+/// Rolls a rotating handler (by size or by time) over after the records
+/// queued so far (Python's `doRollover()`); `femto_handler_flush` waits for
+/// it. `INVALID_ARGUMENT` for other handlers, `INVALID_STATE` once closed.
+/// Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_handler_roll_over(handler: *const femto_handler) -> femto_status {
     boundary(|| {
         require!(handler);
-        rotation_of(handler)?;
+        if handler_ref(handler).timed_rotation().is_none() {
+            rotation_of(handler)?;
+        }
         if handler_ref(handler).roll_over() {
             Ok(femto_status::Ok)
         } else {

@@ -179,6 +179,21 @@ pub struct femto_rotation_options {
 
 #[repr(C)]
 #[derive(Clone, Copy)]
+pub struct femto_timed_rotation_options {
+    pub size: usize,
+    pub when: femto_str,
+    pub interval: u32,
+    pub utc: bool,
+    pub has_at_time: bool,
+    pub at_hour: u32,
+    pub at_minute: u32,
+    pub at_second: u32,
+    pub backup_count: u32,
+    pub delay: bool,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
 pub struct femto_file_options {
     pub size: usize,
     pub truncate: bool,
@@ -280,6 +295,14 @@ pub struct femto_api {
     ) -> Status,
     pub handler_set_rotation: extern "C" fn(Handle, u64, u32) -> Status,
     pub handler_roll_over: extern "C" fn(Handle) -> Status,
+    pub timed_rotating_file_handler_new: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_timed_rotation_options,
+        *const femto_handler_options,
+        *mut Handle,
+    ) -> Status,
+    pub handler_set_backup_count: extern "C" fn(Handle, u32) -> Status,
 }
 
 unsafe extern "C" {

@@ -352,6 +352,62 @@ fn rotating_file_handler_new(
     Ok(out as usize)
 }
 
+/// A handler writing to `path` that rolls over on Python's `when` schedule.
+#[pyfunction]
+#[pyo3(signature = (path, when, interval, utc, at_time, backup_count, delay=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[allow(clippy::too_many_arguments)]
+fn timed_rotating_file_handler_new(
+    py: Python<'_>,
+    path: &str,
+    when: &str,
+    interval: u32,
+    utc: bool,
+    at_time: Option<(u32, u32, u32)>,
+    backup_count: u32,
+    delay: bool,
+    level: i32,
+    formatter: usize,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<usize> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let (at_hour, at_minute, at_second) = at_time.unwrap_or_default();
+    let schedule = abi::femto_timed_rotation_options {
+        size: std::mem::size_of::<abi::femto_timed_rotation_options>(),
+        when: femto_str::of(when),
+        interval,
+        utc,
+        has_at_time: at_time.is_some(),
+        at_hour,
+        at_minute,
+        at_second,
+        backup_count,
+        delay,
+    };
+    let mut out: Handle = std::ptr::null();
+    check(
+        py,
+        (api().timed_rotating_file_handler_new)(
+            path.as_ptr().cast(),
+            path.len(),
+            &schedule,
+            &options,
+            &mut out,
+        ),
+    )?;
+    Ok(out as usize)
+}
+
+#[pyfunction]
+fn handler_set_backup_count(py: Python<'_>, handler: usize, backup_count: u32) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_set_backup_count)(handle(handler), backup_count),
+    )?;
+    Ok(())
+}
+
 #[pyfunction]
 fn handler_set_rotation(
     py: Python<'_>,
@@ -504,6 +560,10 @@ fn struct_sizes() -> Vec<(&'static str, usize)> {
             "femto_rotation_options",
             std::mem::size_of::<abi::femto_rotation_options>(),
         ),
+        (
+            "femto_timed_rotation_options",
+            std::mem::size_of::<abi::femto_timed_rotation_options>(),
+        ),
     ]
 }
 
@@ -577,6 +637,8 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rotating_file_handler_new, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_rotation, m)?)?;
     m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
+    m.add_function(wrap_pyfunction!(timed_rotating_file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_backup_count, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::formatter_new_callback, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::filter_new_callback, m)?)?;
     Ok(())

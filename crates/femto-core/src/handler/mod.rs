@@ -6,6 +6,7 @@ pub(crate) mod live;
 mod options;
 mod rotating;
 mod sink;
+mod timed;
 mod worker;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -23,6 +24,10 @@ pub use options::{
 pub use rotating::{RotatingFileSinkFactory, Rotation};
 pub use sink::{
     FdSink, FileMode, FileSinkFactory, Sink, SinkFactory, StreamSinkFactory, StreamTarget,
+};
+pub use timed::{
+    Clock, SystemClock, TimedRotatingFileSinkFactory, TimedRotation, TimedRotationError, When,
+    WhenError,
 };
 use worker::{Message, WorkerHandle};
 
@@ -179,6 +184,11 @@ impl FemtoHandler {
     /// The rotation settings, for a rotating file handler.
     pub fn rotation(&self) -> Option<Arc<Rotation>> {
         self.factory.rotation().cloned()
+    }
+
+    /// The schedule, for a timed rotating file handler.
+    pub fn timed_rotation(&self) -> Option<Arc<TimedRotation>> {
+        self.factory.timed_rotation().cloned()
     }
 
     /// Starts a new file after the records queued so far (Python's

@@ -260,7 +260,7 @@ impl Sink for RotatingFileSink {
 
 /// `<dir>/<name><suffix>` (or `<dir>/.<name><suffix>` when `hidden`): always
 /// in the base file's directory.
-fn sibling(path: &Path, suffix: &str, hidden: bool) -> PathBuf {
+pub(super) fn sibling(path: &Path, suffix: &str, hidden: bool) -> PathBuf {
     let mut name = OsString::new();
     if hidden {
         name.push(".");
@@ -276,7 +276,7 @@ fn backup(path: &Path, index: u32) -> PathBuf {
 
 /// Creates the next file under a temporary name, refusing to follow a link
 /// or reuse anything already there (a leftover of a crash is replaced).
-fn create_fresh(path: &Path) -> io::Result<File> {
+pub(super) fn create_fresh(path: &Path) -> io::Result<File> {
     let open = || {
         OpenOptions::new()
             .append(true)
@@ -294,7 +294,7 @@ fn create_fresh(path: &Path) -> io::Result<File> {
 }
 
 /// Whether a directory entry exists (a dangling link counts: it is a name).
-fn entry_exists(path: &Path) -> bool {
+pub(super) fn entry_exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
@@ -323,7 +323,7 @@ fn cascade(path: &Path, count: u32) -> io::Result<()> {
     Ok(())
 }
 
-fn remove_entry(path: &Path) -> io::Result<()> {
+pub(super) fn remove_entry(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
         other => other,

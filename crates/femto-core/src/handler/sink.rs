@@ -39,6 +39,10 @@ pub trait SinkFactory: Send + Sync {
     fn rotation(&self) -> Option<&std::sync::Arc<super::rotating::Rotation>> {
         None
     }
+    /// The schedule of a timed rotating file sink.
+    fn timed_rotation(&self) -> Option<&std::sync::Arc<super::timed::TimedRotation>> {
+        None
+    }
 }
 
 /// Bytes above which a batch is written out before the batch ends.
