@@ -288,6 +288,9 @@ typedef struct femto_file_options {
   // no record, no file. Open errors then go to the error hook (and the
   // open is retried at the next record) instead of failing here.
   bool delay;
+  // Reopen the file when the path no longer names it, checked before
+  // each batch is written (Python's `WatchedFileHandler`, for logrotate).
+  bool watch;
 } femto_file_options;
 
 // Renders one record: append its text (no line terminator) to `out` with
@@ -840,8 +843,8 @@ uint32_t femto_abi_version(void);
 /** Initialiser for `femto_handler_stats` before `femto_handler_stats_get`. */
 #define FEMTO_HANDLER_STATS_INIT { sizeof(femto_handler_stats), 0, 0, 0 }
 
-/** Initialiser for `femto_file_options`: append, open at once. */
-#define FEMTO_FILE_OPTIONS_INIT { sizeof(femto_file_options), false, false }
+/** Initialiser for `femto_file_options`: append, open at once, no watching. */
+#define FEMTO_FILE_OPTIONS_INIT { sizeof(femto_file_options), false, false, false }
 
 /** Initialiser for `femto_rotation_options`: never rotate, no backups, append. */
 #define FEMTO_ROTATION_OPTIONS_INIT { sizeof(femto_rotation_options), 0, 0, false, false }

@@ -154,6 +154,7 @@ typedef struct femto_file_options {
   size_t size;
   bool truncate;
   bool delay;
+  bool watch;
 } femto_file_options;
 
 typedef int32_t (*femto_format_fn)(void *user_data,

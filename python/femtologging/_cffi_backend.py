@@ -189,6 +189,7 @@ def file_handler_new(
     path: str,
     truncate: bool,
     delay: bool = False,
+    watch: bool = False,
     level: int = 0,
     formatter: object = 0,
     capacity: int = 0,
@@ -203,6 +204,7 @@ def file_handler_new(
     file.size = ffi.sizeof("femto_file_options")
     file.truncate = truncate
     file.delay = delay
+    file.watch = watch
     _check(lib.femto_file_handler_new_ex(data, size, file, options, out))
     return out[0]
 

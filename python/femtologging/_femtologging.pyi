@@ -43,6 +43,7 @@ def file_handler_new(
     path: str,
     truncate: bool,
     delay: bool = False,
+    watch: bool = False,
     level: int = 0,
     formatter: int = 0,
     capacity: int = 0,

@@ -465,6 +465,9 @@ class FileHandler(StreamHandler):
     the first record.
     """
 
+    #: Reopen the file when it is moved or removed (``WatchedFileHandler``).
+    _watch = False
+
     def __init__(
         self,
         filename: str | os.PathLike[str],
@@ -498,8 +501,8 @@ class FileHandler(StreamHandler):
 
     def _native_file(self, delay: bool) -> Callable[..., object]:
         """Makes the engine handler that owns the (UTF-8) file."""
-        path, truncate = self.baseFilename, self.mode == "w"
-        return lambda *args: engine.file_handler_new(path, truncate, delay, *args)
+        path, truncate, watch = self.baseFilename, self.mode == "w", self._watch
+        return lambda *args: engine.file_handler_new(path, truncate, delay, watch, *args)
 
     def _open_stream(self) -> TextIO:
         return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115

@@ -36,6 +36,7 @@ __all__ = [
     "QueueListener",
     "RotatingFileHandler",
     "TimedRotatingFileHandler",
+    "WatchedFileHandler",
 ]
 
 
@@ -123,6 +124,36 @@ class RotatingFileHandler(FileHandler):
             return False
         line = (self.format(record) + self.terminator).encode("utf-8", "backslashreplace")
         return size > 0 and size + len(line) > self._max_bytes
+
+
+class WatchedFileHandler(FileHandler):
+    """stdlib ``WatchedFileHandler``: when the file is moved or removed (by
+    logrotate, say), the next records go to a new file at the same path.
+    The worker checks the path once per batch of records, before writing.
+    UTF-8 files only."""
+
+    _watch = True
+
+    def __init__(
+        self,
+        filename: str | os.PathLike[str],
+        mode: str = "a",
+        encoding: str | None = None,
+        delay: bool = False,
+        errors: str | None = None,
+        *,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        if not _is_utf8(encoding) or errors not in (None, "strict", "backslashreplace"):
+            raise ValueError("WatchedFileHandler writes UTF-8 files; other encodings are not supported")
+        super().__init__(
+            filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
+        )
+
+    def reopenIfNeeded(self) -> None:  # noqa: N802 (stdlib name)
+        """The worker reopens by itself; kept for code that calls it."""
 
 
 _SUFFIXES = {

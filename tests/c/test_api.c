@@ -310,6 +310,29 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK(strcmp(contents, "first\n") == 0);
     free(contents);
     femto_handler_free(handler);
+
+    /* watch: a moved file is replaced at the next batch (logrotate). */
+    snprintf(path, sizeof path, "%s/watched.log", dir);
+    snprintf(rotated, sizeof rotated, "%s/watched.log.1", dir);
+    remove(path);
+    remove(rotated);
+    femto_file_options watched = FEMTO_FILE_OPTIONS_INIT;
+    watched.watch = true;
+    CHECK_OK(femto_file_handler_new_ex(path, strlen(path), &watched, NULL, &handler));
+    args.message = (femto_str)FEMTO_STR("before");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &args));
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
+    CHECK(rename(path, rotated) == 0);
+    args.message = (femto_str)FEMTO_STR("after");
+    CHECK_OK(femto_handler_log_ex(handler, logger, &args));
+    CHECK_OK(femto_handler_close(handler, UINT64_MAX));
+    contents = read_file(path, &size);
+    CHECK(strcmp(contents, "after\n") == 0);
+    free(contents);
+    contents = read_file(rotated, &size);
+    CHECK(strcmp(contents, "before\n") == 0);
+    free(contents);
+    femto_handler_free(handler);
 }
 
 int main(int argc, char **argv) {

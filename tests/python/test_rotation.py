@@ -150,3 +150,25 @@ def test_timed_at_time_and_utc_are_accepted(tmp_path):
     handler.backupCount = 1
     assert handler.backupCount == 1 and handler.when == "MIDNIGHT"
     handler.close()
+
+
+@pytest.mark.parametrize("moved", [True, False])
+def test_watched_file_handler_follows_its_path(tmp_path, moved):
+    path = tmp_path / "watched.log"
+    handler = handlers.WatchedFileHandler(path)
+    log = logging.getLogger(f"rotation.watched.{moved}")
+    log.propagate = False
+    log.addHandler(handler)
+    log.warning("before")
+    handler.flush()
+    if moved:
+        os.rename(path, tmp_path / "watched.log.1")  # what logrotate does
+    else:
+        os.remove(path)
+    log.warning("after")
+    handler.reopenIfNeeded()
+    log.removeHandler(handler)
+    handler.close()
+    assert path.read_text() == "after\n"
+    if moved:
+        assert (tmp_path / "watched.log.1").read_text() == "before\n"

@@ -203,6 +203,9 @@ pub struct femto_file_options {
     /// no record, no file. Open errors then go to the error hook (and the
     /// open is retried at the next record) instead of failing here.
     pub delay: bool,
+    /// Reopen the file when the path no longer names it, checked before
+    /// each batch is written (Python's `WatchedFileHandler`, for logrotate).
+    pub watch: bool,
 }
 
 const FILE_OPTIONS_V1: usize = std::mem::size_of::<femto_file_options>();
@@ -213,6 +216,7 @@ impl femto_file_options {
             size: FILE_OPTIONS_V1,
             truncate: false,
             delay: false,
+            watch: false,
         }
     }
 }
@@ -245,6 +249,7 @@ pub extern "C" fn femto_file_handler_new_ex(
                 FileMode::Append
             },
             delay: file.delay,
+            watch: file.watch,
             ..FileSinkFactory::new(path, FileMode::Append)
         };
         publish(

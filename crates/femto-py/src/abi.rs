@@ -198,6 +198,7 @@ pub struct femto_file_options {
     pub size: usize,
     pub truncate: bool,
     pub delay: bool,
+    pub watch: bool,
 }
 
 /// `femto_api`, field for field (append-only in the library).

@@ -278,15 +278,17 @@ fn stream_handler_new(
 }
 
 /// A handler appending to (or with `truncate`, first emptying) `path`;
-/// with `delay`, the file is opened at the first record.
+/// with `delay`, the file is opened at the first record; with `watch`, it
+/// is reopened when moved or removed.
 #[pyfunction]
-#[pyo3(signature = (path, truncate, delay=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[pyo3(signature = (path, truncate, delay=false, watch=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
 #[allow(clippy::too_many_arguments)]
 fn file_handler_new(
     py: Python<'_>,
     path: &str,
     truncate: bool,
     delay: bool,
+    watch: bool,
     level: i32,
     formatter: usize,
     capacity: u32,
@@ -304,6 +306,7 @@ fn file_handler_new(
                 size: std::mem::size_of::<abi::femto_file_options>(),
                 truncate,
                 delay,
+                watch,
             },
             &options,
             &mut out,

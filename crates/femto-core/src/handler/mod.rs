@@ -7,6 +7,7 @@ mod options;
 mod rotating;
 mod sink;
 mod timed;
+mod watched;
 mod worker;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

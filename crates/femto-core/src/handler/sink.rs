@@ -139,6 +139,9 @@ pub struct FileSinkFactory {
     /// (stdlib's `delay=True`): no record, no file. An open error is then
     /// reported through the error hook instead of failing construction.
     pub delay: bool,
+    /// Reopen the file when the path no longer names it (moved or removed,
+    /// as by logrotate): Python's `WatchedFileHandler`.
+    pub watch: bool,
 }
 
 impl FileSinkFactory {
@@ -148,10 +151,16 @@ impl FileSinkFactory {
             mode,
             terminator: "\n".into(),
             delay: false,
+            watch: false,
         }
     }
 
     fn open_now(&self, reopen: bool) -> io::Result<FdSink> {
+        Ok(FdSink::new(self.open_now_file(reopen)?, &self.terminator))
+    }
+
+    /// Opens (creating; truncating first for `Truncate` unless `reopen`).
+    pub(super) fn open_now_file(&self, reopen: bool) -> io::Result<File> {
         let describe =
             |e: io::Error| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path));
         if self.mode == FileMode::Truncate && !reopen {
@@ -170,12 +179,18 @@ impl FileSinkFactory {
             .append(true)
             .open(&self.path)
             .map_err(describe)?;
-        Ok(FdSink::new(file, &self.terminator))
+        Ok(file)
     }
 }
 
 impl SinkFactory for FileSinkFactory {
     fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>> {
+        if self.watch {
+            return Ok(Box::new(super::watched::WatchedFileSink::new(
+                self.clone(),
+                reopen,
+            )?));
+        }
         if self.delay {
             return Ok(Box::new(DelayedFileSink {
                 factory: self.clone(),
