@@ -334,6 +334,12 @@ typedef struct femto_rotation_options {
   bool delay;
 } femto_rotation_options;
 
+// Seconds since the Unix epoch, for `femto_timed_rotation_options`.
+typedef int64_t (*femto_clock_now_fn)(void *user_data);
+
+// The local offset from UTC (seconds east) at instant `at`.
+typedef int32_t (*femto_clock_offset_fn)(void *user_data, int64_t at);
+
 // Schedule options for `femto_timed_rotating_file_handler_new`.
 // Initialise with `FEMTO_TIMED_ROTATION_OPTIONS_INIT` (or set
 // `size = sizeof(femto_timed_rotation_options)` and zero the rest).
@@ -357,6 +363,17 @@ typedef struct femto_timed_rotation_options {
   uint32_t backup_count;
   // Create the file at the first record, not now.
   bool delay;
+  // A clock and time zone to use instead of the system's (simulations,
+  // tests): `clock_now` returns seconds since the epoch,
+  // `clock_utc_offset` the local offset from UTC in seconds east at an
+  // instant. Both NULL: the system clock and the local zone. Called on
+  // the worker thread. The call takes ownership of `clock_user_data`:
+  // `clock_destroy` (may be NULL) runs once when the handler is gone, or
+  // before the call returns if it fails.
+  femto_clock_now_fn clock_now;
+  femto_clock_offset_fn clock_utc_offset;
+  void *clock_user_data;
+  femto_destroy_fn clock_destroy;
 } femto_timed_rotation_options;
 
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
@@ -851,7 +868,7 @@ uint32_t femto_abi_version(void);
 
 /** Initialiser for `femto_timed_rotation_options`: hourly, local time, keep every backup. */
 #define FEMTO_TIMED_ROTATION_OPTIONS_INIT \
-    { sizeof(femto_timed_rotation_options), { NULL, 0 }, 0, false, false, 0, 0, 0, 0, false }
+    { sizeof(femto_timed_rotation_options), { NULL, 0 }, 0, false, false, 0, 0, 0, 0, false, NULL, NULL, NULL, NULL }
 
 /** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
 #define FEMTO_LOG_ARGS_INIT \

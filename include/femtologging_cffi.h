@@ -173,6 +173,10 @@ typedef struct femto_rotation_options {
   bool delay;
 } femto_rotation_options;
 
+typedef int64_t (*femto_clock_now_fn)(void *user_data);
+
+typedef int32_t (*femto_clock_offset_fn)(void *user_data, int64_t at);
+
 typedef struct femto_timed_rotation_options {
   size_t size;
   struct femto_str when;
@@ -184,6 +188,10 @@ typedef struct femto_timed_rotation_options {
   uint32_t at_second;
   uint32_t backup_count;
   bool delay;
+  femto_clock_now_fn clock_now;
+  femto_clock_offset_fn clock_utc_offset;
+  void *clock_user_data;
+  femto_destroy_fn clock_destroy;
 } femto_timed_rotation_options;
 
 typedef struct femto_api {

@@ -247,6 +247,7 @@ def timed_rotating_file_handler_new(
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
+    clock: object = None,
 ) -> object:
     out = ffi.new("femto_handler **")
     data = path.encode("utf-8")
@@ -262,6 +263,11 @@ def timed_rotating_file_handler_new(
         schedule.at_hour, schedule.at_minute, schedule.at_second = at_time
     schedule.backup_count = backup_count
     schedule.delay = delay
+    if clock is not None:
+        schedule.clock_now = _clock_now
+        schedule.clock_utc_offset = _clock_utc_offset
+        schedule.clock_user_data = _keep(clock)
+        schedule.clock_destroy = _release
     options = _options(level, formatter, capacity, overflow, timeout_ms)
     _check(lib.femto_timed_rotating_file_handler_new(data, len(data), schedule, options, out))
     return out[0]
@@ -446,6 +452,16 @@ def _format(user_data: object, record: object, out: object) -> int:
 @ffi.callback("bool(void *, const femto_record *)", onerror=lambda *_: False)
 def _filter(user_data: object, record: object) -> bool:
     return bool(ffi.from_handle(user_data)(_fields(record)))
+
+
+@ffi.callback("int64_t(void *)", onerror=lambda *_: 0)
+def _clock_now(user_data: object) -> int:
+    return int(ffi.from_handle(user_data).now())
+
+
+@ffi.callback("int32_t(void *, int64_t)", onerror=lambda *_: 0)
+def _clock_utc_offset(user_data: object, at: int) -> int:
+    return int(ffi.from_handle(user_data).utc_offset(at))
 
 
 def formatter_new_callback(format_fields: object) -> object:

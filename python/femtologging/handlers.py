@@ -174,6 +174,11 @@ class TimedRotatingFileHandler(FileHandler):
     worker thread, correctly across daylight-saving changes; unlike stdlib
     an existing backup is never overwritten (``.1``, ``.2`` … is appended).
 
+    ``clock`` (keyword only, for tests and simulations) replaces the system
+    clock and time zone: an object with ``now()`` (seconds since the epoch)
+    and ``utc_offset(at)`` (the local offset from UTC in seconds east at
+    instant ``at``), called on the worker thread.
+
     The files are UTF-8, and custom ``namer``/``rotator`` hooks are not
     supported.
     """
@@ -193,7 +198,9 @@ class TimedRotatingFileHandler(FileHandler):
         capacity: int = 0,
         overflow: str = "block",
         timeout_ms: int = 0,
+        clock: Any = None,
     ) -> None:
+        self._clock = clock
         self.when = when.upper()
         if self.when.startswith("W") and (len(self.when) != 2 or self.when[1] not in "0123456"):
             raise ValueError(f"You must specify a day for weekly rollover from 0 to 6 (0 is Monday): {self.when}")
@@ -215,9 +222,9 @@ class TimedRotatingFileHandler(FileHandler):
     def _native_file(self, delay: bool) -> Callable[..., object]:
         path, when, interval, utc = self.baseFilename, self.when, self.interval, self.utc
         at = None if self.atTime is None else (self.atTime.hour, self.atTime.minute, self.atTime.second)
-        backups = self._backup_count
+        backups, clock = self._backup_count, self._clock
         return lambda *args: engine.timed_rotating_file_handler_new(
-            path, when, interval, utc, at, backups, delay, *args
+            path, when, interval, utc, at, backups, delay, *args, clock=clock
         )
 
     @property

@@ -36,6 +36,11 @@ static void count_destroy(void *user_data) {
     (*(int *)user_data)++;
 }
 
+static int64_t fixed_now(void *user_data) {
+    (void)user_data;
+    return 1790000000;
+}
+
 static void check_versions(void) {
     char expected[32];
     snprintf(expected, sizeof expected, "%d.%d.%d", FEMTO_VERSION_MAJOR, FEMTO_VERSION_MINOR, FEMTO_VERSION_PATCH);
@@ -265,6 +270,13 @@ static void check_formatters_filters_handlers(const char *dir) {
     schedule.has_at_time = true;
     schedule.at_hour = 24;
     CHECK_STATUS(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler), INVALID);
+    schedule = (femto_timed_rotation_options)FEMTO_TIMED_ROTATION_OPTIONS_INIT;
+    int clock_destroyed = 0;
+    schedule.clock_now = fixed_now; /* without clock_utc_offset: refused, user data freed */
+    schedule.clock_user_data = &clock_destroyed;
+    schedule.clock_destroy = count_destroy;
+    CHECK_STATUS(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler), NULL_ARG);
+    CHECK(clock_destroyed == 1);
     schedule = (femto_timed_rotation_options)FEMTO_TIMED_ROTATION_OPTIONS_INIT;
     CHECK_OK(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler));
     CHECK_OK(femto_handler_set_backup_count(handler, 3));

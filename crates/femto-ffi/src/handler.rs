@@ -373,6 +373,45 @@ pub struct femto_timed_rotation_options {
     pub backup_count: u32,
     /// Create the file at the first record, not now.
     pub delay: bool,
+    /// A clock and time zone to use instead of the system's (simulations,
+    /// tests): `clock_now` returns seconds since the epoch,
+    /// `clock_utc_offset` the local offset from UTC in seconds east at an
+    /// instant. Both NULL: the system clock and the local zone. Called on
+    /// the worker thread. The call takes ownership of `clock_user_data`:
+    /// `clock_destroy` (may be NULL) runs once when the handler is gone, or
+    /// before the call returns if it fails.
+    pub clock_now: femto_clock_now_fn,
+    pub clock_utc_offset: femto_clock_offset_fn,
+    pub clock_user_data: *mut std::ffi::c_void,
+    pub clock_destroy: crate::filter::femto_destroy_fn,
+}
+
+/// Seconds since the Unix epoch, for `femto_timed_rotation_options`.
+#[allow(non_camel_case_types)]
+pub type femto_clock_now_fn =
+    Option<unsafe extern "C-unwind" fn(user_data: *mut std::ffi::c_void) -> i64>;
+
+/// The local offset from UTC (seconds east) at instant `at`.
+#[allow(non_camel_case_types)]
+pub type femto_clock_offset_fn =
+    Option<unsafe extern "C-unwind" fn(user_data: *mut std::ffi::c_void, at: i64) -> i32>;
+
+struct CallbackClock {
+    now: unsafe extern "C-unwind" fn(*mut std::ffi::c_void) -> i64,
+    offset: unsafe extern "C-unwind" fn(*mut std::ffi::c_void, i64) -> i32,
+    user_data: crate::user_data::UserData,
+}
+
+impl femto_core::Clock for CallbackClock {
+    fn now(&self) -> i64 {
+        // SAFETY: valid callbacks and user data per the options' contract.
+        unsafe { (self.now)(self.user_data.ptr) }
+    }
+
+    fn utc_offset(&self, at: i64) -> i32 {
+        // SAFETY: as above.
+        unsafe { (self.offset)(self.user_data.ptr, at) }
+    }
 }
 
 const TIMED_OPTIONS_V1: usize = std::mem::size_of::<femto_timed_rotation_options>();
@@ -390,6 +429,10 @@ impl femto_timed_rotation_options {
             at_second: 0,
             backup_count: 0,
             delay: false,
+            clock_now: None,
+            clock_utc_offset: None,
+            clock_user_data: std::ptr::null_mut(),
+            clock_destroy: None,
         }
     }
 }
@@ -408,7 +451,22 @@ pub extern "C" fn femto_timed_rotating_file_handler_new(
     options: *const femto_handler_options,
     out: *mut *mut femto_handler,
 ) -> femto_status {
-    boundary(|| {
+    // The clock's user data is owned from here on (destroyed on failure).
+    let raw = if schedule.is_null() {
+        None
+    } else {
+        // SAFETY: a non-NULL options pointer is readable for its `size`;
+        // read_sized below validates the size before any other field is used.
+        read_sized(
+            schedule,
+            femto_timed_rotation_options::defaults(),
+            TIMED_OPTIONS_V1,
+        )
+        .ok()
+    };
+    let clock_data =
+        raw.map(|r| crate::user_data::UserData::adopt(r.clock_user_data, r.clock_destroy));
+    boundary(move || {
         require!(path, out);
         ensure_initialized();
         let schedule = read_sized(
@@ -438,10 +496,26 @@ pub extern "C" fn femto_timed_rotating_file_handler_new(
             schedule.backup_count,
         )
         .map_err(invalid)?;
-        let factory = TimedRotatingFileSinkFactory {
+        let mut factory = TimedRotatingFileSinkFactory {
             delay: schedule.delay,
             ..TimedRotatingFileSinkFactory::new(path, rotation)
         };
+        match (schedule.clock_now, schedule.clock_utc_offset, clock_data) {
+            (None, None, _) => {}
+            (Some(now), Some(offset), Some(user_data)) => {
+                factory.clock = Arc::new(CallbackClock {
+                    now,
+                    offset,
+                    user_data,
+                });
+            }
+            _ => {
+                return Err(fail(
+                    femto_status::NullArgument,
+                    "`clock_now` and `clock_utc_offset` must both be set, or both NULL",
+                ))
+            }
+        }
         publish(
             FemtoHandler::new(Box::new(factory), handler_options(options)?),
             out,

@@ -190,7 +190,15 @@ pub struct femto_timed_rotation_options {
     pub at_second: u32,
     pub backup_count: u32,
     pub delay: bool,
+    pub clock_now: ClockNowFn,
+    pub clock_utc_offset: ClockOffsetFn,
+    pub clock_user_data: *mut c_void,
+    pub clock_destroy: DestroyFn,
 }
+
+/// `femto_clock_now_fn` / `femto_clock_offset_fn`.
+pub type ClockNowFn = Option<unsafe extern "C-unwind" fn(*mut c_void) -> i64>;
+pub type ClockOffsetFn = Option<unsafe extern "C-unwind" fn(*mut c_void, i64) -> i32>;
 
 #[repr(C)]
 #[derive(Clone, Copy)]

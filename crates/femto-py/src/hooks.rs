@@ -1,6 +1,7 @@
-//! Python formatters and filters the engine calls: a `Formatter` subclass
-//! with its own `format()` (on the handler's worker thread) and a filter on
-//! a native handler (on the logging thread). Each call takes the GIL and
+//! Python formatters, filters and clocks the engine calls: a `Formatter`
+//! subclass with its own `format()` (on the handler's worker thread), a
+//! filter on a native handler (on the logging thread), and a timed rotating
+//! handler's clock (on its worker thread). Each call takes the GIL and
 //! hands Python a field tuple (see `record_fields`).
 //!
 //! The Python callables report their own exceptions (stdlib's
@@ -115,4 +116,56 @@ pub fn filter_new_callback(py: Python<'_>, keep: Py<PyAny>) -> PyResult<usize> {
         (crate::api().filter_new_callback)(Some(filter), boxed(keep), Some(destroy), &mut out);
     crate::check(py, status)?;
     Ok(out as usize)
+}
+
+/// A Python clock for a timed rotating handler: `clock.now()` (seconds
+/// since the epoch) and `clock.utc_offset(at)` (seconds east of UTC), called
+/// on the worker thread with the GIL. A failing call is printed and the
+/// system's answer used instead.
+pub(crate) fn clock_callbacks(
+    clock: Py<PyAny>,
+) -> (
+    crate::abi::ClockNowFn,
+    crate::abi::ClockOffsetFn,
+    *mut c_void,
+    crate::abi::DestroyFn,
+) {
+    (
+        Some(clock_now),
+        Some(clock_utc_offset),
+        boxed(clock),
+        Some(destroy),
+    )
+}
+
+unsafe extern "C-unwind" fn clock_now(user_data: *mut c_void) -> i64 {
+    Python::attach(|py| {
+        match callable(user_data)
+            .call_method0(py, "now")
+            .and_then(|t| t.extract::<i64>(py))
+        {
+            Ok(now) => now,
+            Err(error) => {
+                error.print(py);
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            }
+        }
+    })
+}
+
+unsafe extern "C-unwind" fn clock_utc_offset(user_data: *mut c_void, at: i64) -> i32 {
+    Python::attach(|py| {
+        match callable(user_data)
+            .call_method1(py, "utc_offset", (at,))
+            .and_then(|o| o.extract::<i32>(py))
+        {
+            Ok(offset) => offset,
+            Err(error) => {
+                error.print(py);
+                0
+            }
+        }
+    })
 }

@@ -357,7 +357,7 @@ fn rotating_file_handler_new(
 
 /// A handler writing to `path` that rolls over on Python's `when` schedule.
 #[pyfunction]
-#[pyo3(signature = (path, when, interval, utc, at_time, backup_count, delay=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[pyo3(signature = (path, when, interval, utc, at_time, backup_count, delay=false, level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0, clock=None))]
 #[allow(clippy::too_many_arguments)]
 fn timed_rotating_file_handler_new(
     py: Python<'_>,
@@ -373,9 +373,15 @@ fn timed_rotating_file_handler_new(
     capacity: u32,
     overflow: i32,
     timeout_ms: u32,
+    clock: Option<Py<PyAny>>,
 ) -> PyResult<usize> {
     let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
     let (at_hour, at_minute, at_second) = at_time.unwrap_or_default();
+    // The engine owns the clock from the call on (and frees it on failure).
+    let (clock_now, clock_utc_offset, clock_user_data, clock_destroy) = match clock {
+        Some(clock) => hooks::clock_callbacks(clock),
+        None => (None, None, std::ptr::null_mut(), None),
+    };
     let schedule = abi::femto_timed_rotation_options {
         size: std::mem::size_of::<abi::femto_timed_rotation_options>(),
         when: femto_str::of(when),
@@ -387,6 +393,10 @@ fn timed_rotating_file_handler_new(
         at_second,
         backup_count,
         delay,
+        clock_now,
+        clock_utc_offset,
+        clock_user_data,
+        clock_destroy,
     };
     let mut out: Handle = std::ptr::null();
     check(
