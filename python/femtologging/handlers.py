@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._backend import engine
-from ._handlers import FileHandler, Handler, _is_utf8
+from ._handlers import FileHandler, Handler, _emit_to_engine, _is_utf8, _native
 from ._levels import ERROR
 
 QueueListener = _stdlib_handlers.QueueListener
@@ -40,7 +40,39 @@ __all__ = [
 ]
 
 
-class RotatingFileHandler(FileHandler):
+def _engine_writes(encoding: str | None, errors: str | None) -> bool:
+    """Whether the engine can write these files (UTF-8, lone surrogates
+    escaped); otherwise the standard library's handler writes them."""
+    return _is_utf8(encoding) and errors in (None, "strict", "backslashreplace")
+
+
+class _StdlibFallback(FileHandler):
+    """For files the engine cannot write (another encoding or ``errors``
+    policy): the standard library's own handler does the writing and the
+    rotating, on this handler's worker thread, so the logging call still
+    only queues the record."""
+
+    _inner: _stdlib.Handler | None = None
+
+    def _is_python_handler(self) -> bool:
+        return self._inner is not None or super()._is_python_handler()
+
+    @_native
+    def emit(self, record: _stdlib.LogRecord) -> None:
+        inner = self._inner
+        if inner is None:
+            _emit_to_engine(self, record)
+            return
+        inner.formatter = self.formatter
+        inner.emit(record)
+
+    def close(self) -> None:
+        super().close()
+        if self._inner is not None:
+            self._inner.close()
+
+
+class RotatingFileHandler(_StdlibFallback):
     """stdlib ``RotatingFileHandler``: before a record would take the file
     past ``maxBytes`` (UTF-8 bytes, line end included), ``app.log.N`` become
     ``app.log.N+1`` (highest first; beyond ``backupCount`` removed),
@@ -49,8 +81,9 @@ class RotatingFileHandler(FileHandler):
     empties the file at each rollover. A record larger than ``maxBytes`` is
     written whole into a fresh file.
 
-    The files are UTF-8 (``encoding`` must name UTF-8), and custom ``namer``
-    and ``rotator`` hooks are not supported.
+    Other encodings and ``errors`` policies are written by the standard
+    library's ``RotatingFileHandler`` on the worker thread (its rules). Custom
+    ``namer`` and ``rotator`` hooks are not supported.
     """
 
     def __init__(
@@ -69,8 +102,10 @@ class RotatingFileHandler(FileHandler):
     ) -> None:
         if maxBytes < 0 or backupCount < 0:
             raise ValueError("maxBytes and backupCount must not be negative")
-        if not _is_utf8(encoding) or errors not in (None, "strict", "backslashreplace"):
-            raise ValueError("RotatingFileHandler writes UTF-8 files; other encodings are not supported")
+        if not _engine_writes(encoding, errors):
+            self._inner = _stdlib_handlers.RotatingFileHandler(
+                filename, mode, maxBytes, backupCount, encoding, delay, errors
+            )
         self._max_bytes = maxBytes
         self._backup_count = backupCount
         if maxBytes > 0:
@@ -104,12 +139,18 @@ class RotatingFileHandler(FileHandler):
         self._apply_rotation()
 
     def _apply_rotation(self) -> None:
-        if self._handle:
+        if isinstance(self._inner, _stdlib_handlers.RotatingFileHandler):
+            self._inner.maxBytes, self._inner.backupCount = self._max_bytes, self._backup_count
+        elif self._handle:
             engine.handler_set_rotation(self._handle, self._max_bytes, self._backup_count)
 
     def doRollover(self) -> None:  # noqa: N802 (stdlib name)
         """Rolls over now, after the records logged so far; returns once done."""
-        if self._handle:
+        if isinstance(self._inner, _stdlib_handlers.BaseRotatingHandler):
+            self.flush()
+            with self.lock:
+                self._inner.doRollover()
+        elif self._handle:
             engine.handler_roll_over(self._handle)
             self.flush()
 
@@ -126,11 +167,12 @@ class RotatingFileHandler(FileHandler):
         return size > 0 and size + len(line) > self._max_bytes
 
 
-class WatchedFileHandler(FileHandler):
+class WatchedFileHandler(_StdlibFallback):
     """stdlib ``WatchedFileHandler``: when the file is moved or removed (by
     logrotate, say), the next records go to a new file at the same path.
     The worker checks the path once per batch of records, before writing.
-    UTF-8 files only."""
+    Other encodings are written by the standard library's handler, on the
+    worker thread."""
 
     _watch = True
 
@@ -146,8 +188,8 @@ class WatchedFileHandler(FileHandler):
         overflow: str = "block",
         timeout_ms: int = 0,
     ) -> None:
-        if not _is_utf8(encoding) or errors not in (None, "strict", "backslashreplace"):
-            raise ValueError("WatchedFileHandler writes UTF-8 files; other encodings are not supported")
+        if not _engine_writes(encoding, errors):
+            self._inner = _stdlib_handlers.WatchedFileHandler(filename, mode, encoding, delay, errors)
         super().__init__(
             filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
         )
@@ -165,7 +207,7 @@ _SUFFIXES = {
 }
 
 
-class TimedRotatingFileHandler(FileHandler):
+class TimedRotatingFileHandler(_StdlibFallback):
     """stdlib ``TimedRotatingFileHandler``: rolls over every ``interval``
     ``when`` (``S``, ``M``, ``H``, ``D``, ``MIDNIGHT``, ``W0``-``W6``;
     ``MIDNIGHT`` and ``W*`` at ``atTime``, default midnight), in local time
@@ -179,8 +221,9 @@ class TimedRotatingFileHandler(FileHandler):
     and ``utc_offset(at)`` (the local offset from UTC in seconds east at
     instant ``at``), called on the worker thread.
 
-    The files are UTF-8, and custom ``namer``/``rotator`` hooks are not
-    supported.
+    Other encodings and ``errors`` policies are written by the standard
+    library's ``TimedRotatingFileHandler`` on the worker thread (its rules,
+    without ``clock``). Custom ``namer``/``rotator`` hooks are not supported.
     """
 
     def __init__(
@@ -208,8 +251,10 @@ class TimedRotatingFileHandler(FileHandler):
             raise ValueError(f"Invalid rollover interval specified: {self.when}")
         if interval < 1 or backupCount < 0:
             raise ValueError("interval must be at least 1 and backupCount not negative")
-        if not _is_utf8(encoding) or errors not in (None, "strict", "backslashreplace"):
-            raise ValueError("TimedRotatingFileHandler writes UTF-8 files; other encodings are not supported")
+        if not _engine_writes(encoding, errors):
+            self._inner = _stdlib_handlers.TimedRotatingFileHandler(
+                filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
+            )
         self.suffix = _SUFFIXES.get(self.when, "%Y-%m-%d")
         self.interval = interval
         self.utc = utc
@@ -235,12 +280,18 @@ class TimedRotatingFileHandler(FileHandler):
     @backupCount.setter
     def backupCount(self, value: int) -> None:  # noqa: N802
         self._backup_count = value
-        if self._handle:
+        if self._inner is not None:
+            self._inner.backupCount = value  # type: ignore[attr-defined]
+        elif self._handle:
             engine.handler_set_backup_count(self._handle, value)
 
     def doRollover(self) -> None:  # noqa: N802 (stdlib name)
         """Rolls over now, after the records logged so far; returns once done."""
-        if self._handle:
+        if isinstance(self._inner, _stdlib_handlers.BaseRotatingHandler):
+            self.flush()
+            with self.lock:
+                self._inner.doRollover()
+        elif self._handle:
             engine.handler_roll_over(self._handle)
             self.flush()
 

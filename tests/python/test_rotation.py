@@ -99,12 +99,38 @@ def test_should_rollover_predicts_the_worker(rotating, tmp_path):
     assert handler.shouldRollover(logging.makeLogRecord({"msg": "1234"}))  # 6 + 5 > 10
 
 
-def test_refuses_other_encodings_and_negative_sizes(tmp_path):
-    with pytest.raises(ValueError, match="UTF-8"):
-        handlers.RotatingFileHandler(tmp_path / "x.log", maxBytes=10, encoding="latin-1")
+def test_refuses_negative_sizes(tmp_path):
     with pytest.raises(ValueError, match="negative"):
         handlers.RotatingFileHandler(tmp_path / "x.log", maxBytes=-1)
     assert not os.path.exists(tmp_path / "x.log")
+
+
+@pytest.mark.parametrize("kind", ["size", "time", "watched"])
+def test_other_encodings_are_written_by_the_stdlib_handler_on_the_worker(tmp_path, kind):
+    path = tmp_path / "latin.log"
+    if kind == "size":
+        handler = handlers.RotatingFileHandler(path, maxBytes=12, backupCount=1, encoding="latin-1", errors="replace")
+    elif kind == "time":
+        handler = handlers.TimedRotatingFileHandler(path, when="s", backupCount=1, encoding="latin-1", errors="replace")
+    else:
+        handler = handlers.WatchedFileHandler(path, encoding="latin-1", errors="replace")
+    log = logging.getLogger(f"rotation.latin.{kind}")
+    log.propagate = False
+    log.addHandler(handler)
+    log.warning("café ☃")
+    if kind != "watched":
+        handler.doRollover()
+    log.warning("naïve")
+    log.removeHandler(handler)
+    handler.close()
+    if kind == "watched":
+        assert path.read_bytes() == b"caf\xe9 ?\nna\xefve\n"
+        return
+    assert path.read_bytes() == b"na\xefve\n"
+    if kind == "size":
+        assert (tmp_path / "latin.log.1").read_bytes() == b"caf\xe9 ?\n"
+    elif kind == "time":
+        assert [p.read_bytes() for p in tmp_path.iterdir() if p.name != "latin.log"] == [b"caf\xe9 ?\n"]
 
 
 def test_timed_do_rollover_names_the_backup_as_stdlib(tmp_path):
