@@ -56,6 +56,8 @@ __all__ = [
     "FemtoLogger",
     "FemtoOSError",
     "FemtoRotatingFileHandler",
+    "FemtoTimedRotatingFileHandler",
+    "FemtoWatchedFileHandler",
     "FemtoStreamHandler",
     "FemtoValueError",
     "FileHandler",
@@ -135,12 +137,12 @@ sys.modules[__name__].__class__ = _Module
 
 
 def __getattr__(name: str) -> object:
-    # The roadmap's name for the rotating handler, without importing
+    # The roadmap's names for the file handlers of ``femtologging.handlers``, without importing
     # ``femtologging.handlers`` (and stdlib's ``logging.handlers``) at startup.
-    if name == "FemtoRotatingFileHandler":
-        from .handlers import FemtoRotatingFileHandler
+    if name in ("FemtoRotatingFileHandler", "FemtoTimedRotatingFileHandler", "FemtoWatchedFileHandler"):
+        from . import handlers
 
-        return FemtoRotatingFileHandler
+        return getattr(handlers, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

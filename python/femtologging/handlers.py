@@ -31,6 +31,8 @@ QueueListener = _stdlib_handlers.QueueListener
 __all__ = [
     "BufferingHandler",
     "FemtoRotatingFileHandler",
+    "FemtoTimedRotatingFileHandler",
+    "FemtoWatchedFileHandler",
     "MemoryHandler",
     "QueueHandler",
     "QueueListener",
@@ -437,3 +439,38 @@ class MemoryHandler(BufferingHandler):
             with self.lock:
                 self.target = None
             Handler.close(self)
+
+
+class FemtoTimedRotatingFileHandler(TimedRotatingFileHandler):
+    """The roadmap's name: ``TimedRotatingFileHandler`` with snake-case options."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        when: str = "h",
+        interval: int = 1,
+        backup_count: int = 0,
+        utc: bool = False,
+        at_time: Any = None,
+        delay: bool = False,
+        capacity: int = 0,
+        overflow: str = "block",
+        timeout_ms: int = 0,
+    ) -> None:
+        super().__init__(
+            path,
+            when,
+            interval,
+            backup_count,
+            delay=delay,
+            utc=utc,
+            atTime=at_time,
+            capacity=capacity,
+            overflow=overflow,
+            timeout_ms=timeout_ms,
+        )
+
+
+class FemtoWatchedFileHandler(WatchedFileHandler):
+    """The roadmap's name for ``WatchedFileHandler``."""

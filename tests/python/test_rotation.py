@@ -36,6 +36,30 @@ def files(tmp_path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(tmp_path.iterdir())}
 
 
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (["123456789"], {"app.log": "123456789\n"}),  # exactly max_bytes: fits
+        (["12345", "123"], {"app.log": "12345\n123\n"}),  # 6 + 4 = exactly max_bytes
+        (["12345", "1234"], {"app.log": "1234\n", "app.log.1": "12345\n"}),  # one byte over
+    ],
+)
+def test_exactly_max_bytes_fits_and_one_byte_over_rolls(rotating, tmp_path, messages, expected):
+    log, handler = rotating(10, 3)
+    for message in messages:
+        log.info(message)
+    handler.flush()
+    assert files(tmp_path) == expected
+
+
+def test_the_cascade_keeps_the_newest_backups_in_order(rotating, tmp_path):
+    log, handler = rotating(4, 3)
+    for text in ("r1", "r2", "r3", "r4", "r5"):
+        log.info(text)
+    handler.flush()
+    assert files(tmp_path) == {"app.log": "r5\n", "app.log.1": "r4\n", "app.log.2": "r3\n", "app.log.3": "r2\n"}
+
+
 def test_multibyte_records_rotate_by_bytes(rotating, tmp_path):
     log, handler = rotating(10, 2)
     log.info("ééé")  # 7 bytes with the newline, 4 characters
@@ -89,6 +113,15 @@ def test_delay_do_rollover_and_the_roadmap_name(tmp_path):
     log.removeHandler(handler)
     handler.close()
     assert files(tmp_path) == {"late.log": "two\n", "late.log.1": "one\n"}
+
+
+def test_the_roadmap_names(tmp_path):
+    timed = logging.FemtoTimedRotatingFileHandler(tmp_path / "t.log", when="midnight", backup_count=2)
+    watched = logging.FemtoWatchedFileHandler(tmp_path / "w.log")
+    assert isinstance(timed, handlers.TimedRotatingFileHandler) and timed.backupCount == 2
+    assert isinstance(watched, handlers.WatchedFileHandler)
+    timed.close()
+    watched.close()
 
 
 def test_should_rollover_predicts_the_worker(rotating, tmp_path):

@@ -298,3 +298,25 @@ fn schedules_python_refuses_are_refused() {
         TimedRotationError::BadAtTime(24, 0, 0)
     ));
 }
+
+#[rstest]
+fn a_backup_name_taken_by_a_link_is_neither_followed_nor_replaced() {
+    let start = utc(2026, 6, 1, 12, 0, 0);
+    let t = Timed::new(When::Seconds, 1, true, None, 0, start);
+    let outside = tempfile::tempdir().unwrap();
+    let precious = outside.path().join("precious.txt");
+    fs::write(&precious, "keep me\n").unwrap();
+    let taken = t.dir.path().join("app.log.2026-06-01_12-00-00");
+    std::os::unix::fs::symlink(&precious, &taken).unwrap();
+    t.log_at(start, "a");
+    t.log_at(start + 1, "b");
+    assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me\n");
+    assert!(fs::symlink_metadata(&taken)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        fs::read_to_string(t.dir.path().join("app.log.2026-06-01_12-00-00.1")).unwrap(),
+        "a\n"
+    );
+}
