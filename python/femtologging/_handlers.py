@@ -329,40 +329,46 @@ def _logger_handle(name: str) -> object:
     return _get_logger(name)._handle
 
 
+def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
+    """Hands a standard-library ``LogRecord`` to the engine: to the logger
+    of its name, or with ``handler`` to that handler only. Keeps its
+    message, level, time, caller, thread, exception text and ``extra``."""
+    exc_text = record.exc_text
+    if record.exc_info and not exc_text:
+        exc_text = exception_text(*record.exc_info)
+    attributes = record.__dict__
+    extra = None
+    if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
+        extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
+    engine.logger_log(
+        _logger_handle(record.name),
+        record.levelno,
+        record.getMessage(),
+        record.pathname,
+        record.lineno or 0,
+        record.funcName or "",
+        record.threadName or "",
+        exc_text,
+        record.stack_info,
+        extra,
+        int(record.created * 1e9),
+        record.thread or 0,
+        handler=handler,
+    )
+
+
 @_native
 def _emit_to_engine(self: Handler, record: _stdlib.LogRecord) -> None:
     """``emit`` of femtologging's own handlers: hands a stdlib record (from
     a ``QueueListener``, a ``MemoryHandler``, ``handle()``) to this
     handler's queue. Its level applies; its filters ran in ``handle()``."""
+    _prefiltered.active = True
     try:
-        exc_text = record.exc_text
-        if record.exc_info and not exc_text:
-            exc_text = exception_text(*record.exc_info)
-        attributes = record.__dict__
-        extra = None
-        if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
-            extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
-        _prefiltered.active = True
-        try:
-            engine.logger_log(
-                _logger_handle(record.name),
-                record.levelno,
-                record.getMessage(),
-                record.pathname,
-                record.lineno or 0,
-                record.funcName or "",
-                record.threadName or "",
-                exc_text,
-                record.stack_info,
-                extra,
-                int(record.created * 1e9),
-                record.thread or 0,
-                handler=self._handle,
-            )
-        finally:
-            _prefiltered.active = False
+        log_stdlib_record(record, self._handle)
     except Exception:
         self.handleError(record)
+    finally:
+        _prefiltered.active = False
 
 
 _DEFAULT_FORMATTER = _stdlib.Formatter()

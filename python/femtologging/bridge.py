@@ -8,7 +8,7 @@
     bridge.install()            # stdlib records now reach femtologging's handlers
 
 Each stdlib record goes to the femtologging logger of the same name, with its
-message, level, timestamp, caller, thread name and exception text, so
+message, level, timestamp, caller, thread, exception text and ``extra``, so
 femtologging's levels, handlers and formatters apply to it. The standard
 library's own levels still filter first (its root logger is at WARNING
 unless configured): ``install(level=...)`` sets that root level too.
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import logging as _stdlib
 
-from ._backend import engine
-from ._logger import getLogger
-from ._tracebacks import exception_text
+from ._handlers import log_stdlib_record
 
 
 class BridgeHandler(_stdlib.Handler):
@@ -28,22 +26,7 @@ class BridgeHandler(_stdlib.Handler):
 
     def emit(self, record: _stdlib.LogRecord) -> None:
         try:
-            exc_text = record.exc_text
-            if record.exc_info and not exc_text:
-                exc_text = exception_text(*record.exc_info)
-            engine.logger_log(
-                getLogger(record.name)._handle,
-                record.levelno,
-                record.getMessage(),
-                record.pathname,
-                record.lineno or 0,
-                record.funcName or "",
-                record.threadName or "",
-                exc_text,
-                record.stack_info,
-                None,
-                int(record.created * 1e9),
-            )
+            log_stdlib_record(record)
         except Exception:
             self.handleError(record)
 

@@ -74,7 +74,21 @@ class _StdlibFallback(FileHandler):
             self._inner.close()
 
 
-class RotatingFileHandler(_StdlibFallback):
+class _RotatingBase(_StdlibFallback):
+    """What the size and time rotating handlers share."""
+
+    def doRollover(self) -> None:  # noqa: N802 (stdlib name)
+        """Rolls over now, after the records logged so far; returns once done."""
+        if isinstance(self._inner, _stdlib_handlers.BaseRotatingHandler):
+            self.flush()
+            with self.lock:
+                self._inner.doRollover()
+        elif self._handle:
+            engine.handler_roll_over(self._handle)
+            self.flush()
+
+
+class RotatingFileHandler(_RotatingBase):
     """stdlib ``RotatingFileHandler``: before a record would take the file
     past ``maxBytes`` (UTF-8 bytes, line end included), ``app.log.N`` become
     ``app.log.N+1`` (highest first; beyond ``backupCount`` removed),
@@ -146,16 +160,6 @@ class RotatingFileHandler(_StdlibFallback):
         elif self._handle:
             engine.handler_set_rotation(self._handle, self._max_bytes, self._backup_count)
 
-    def doRollover(self) -> None:  # noqa: N802 (stdlib name)
-        """Rolls over now, after the records logged so far; returns once done."""
-        if isinstance(self._inner, _stdlib_handlers.BaseRotatingHandler):
-            self.flush()
-            with self.lock:
-                self._inner.doRollover()
-        elif self._handle:
-            engine.handler_roll_over(self._handle)
-            self.flush()
-
     def shouldRollover(self, record: _stdlib.LogRecord) -> bool:  # noqa: N802 (stdlib name)
         """Whether ``record`` would roll the file over now (the worker
         decides for real, when it writes the record)."""
@@ -209,7 +213,7 @@ _SUFFIXES = {
 }
 
 
-class TimedRotatingFileHandler(_StdlibFallback):
+class TimedRotatingFileHandler(_RotatingBase):
     """stdlib ``TimedRotatingFileHandler``: rolls over every ``interval``
     ``when`` (``S``, ``M``, ``H``, ``D``, ``MIDNIGHT``, ``W0``-``W6``;
     ``MIDNIGHT`` and ``W*`` at ``atTime``, default midnight), in local time
@@ -286,16 +290,6 @@ class TimedRotatingFileHandler(_StdlibFallback):
             self._inner.backupCount = value  # type: ignore[attr-defined]
         elif self._handle:
             engine.handler_set_backup_count(self._handle, value)
-
-    def doRollover(self) -> None:  # noqa: N802 (stdlib name)
-        """Rolls over now, after the records logged so far; returns once done."""
-        if isinstance(self._inner, _stdlib_handlers.BaseRotatingHandler):
-            self.flush()
-            with self.lock:
-                self._inner.doRollover()
-        elif self._handle:
-            engine.handler_roll_over(self._handle)
-            self.flush()
 
 
 class FemtoRotatingFileHandler(RotatingFileHandler):

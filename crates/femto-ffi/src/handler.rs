@@ -169,13 +169,7 @@ pub extern "C" fn femto_file_handler_new(
     boundary(|| {
         require!(path, out);
         ensure_initialized();
-        let path = text(path, path_len, "path")?;
-        if path.is_empty() {
-            return Err(fail(
-                femto_status::InvalidArgument,
-                "argument `path` is empty",
-            ));
-        }
+        let path = file_path(path, path_len)?;
         let mode = if truncate {
             FileMode::Truncate
         } else {
@@ -235,13 +229,7 @@ pub extern "C" fn femto_file_handler_new_ex(
         require!(path, out);
         ensure_initialized();
         let file = read_sized(file, femto_file_options::defaults(), FILE_OPTIONS_V1)?;
-        let path = text(path, path_len, "path")?;
-        if path.is_empty() {
-            return Err(fail(
-                femto_status::InvalidArgument,
-                "argument `path` is empty",
-            ));
-        }
+        let path = file_path(path, path_len)?;
         let factory = FileSinkFactory {
             mode: if file.truncate {
                 FileMode::Truncate
@@ -320,13 +308,7 @@ pub extern "C" fn femto_rotating_file_handler_new(
             femto_rotation_options::defaults(),
             ROTATION_OPTIONS_V1,
         )?;
-        let path = text(path, path_len, "path")?;
-        if path.is_empty() {
-            return Err(fail(
-                femto_status::InvalidArgument,
-                "argument `path` is empty",
-            ));
-        }
+        let path = file_path(path, path_len)?;
         let mode = if rotation.truncate {
             FileMode::Truncate
         } else {
@@ -474,13 +456,7 @@ pub extern "C" fn femto_timed_rotating_file_handler_new(
             femto_timed_rotation_options::defaults(),
             TIMED_OPTIONS_V1,
         )?;
-        let path = text(path, path_len, "path")?;
-        if path.is_empty() {
-            return Err(fail(
-                femto_status::InvalidArgument,
-                "argument `path` is empty",
-            ));
-        }
+        let path = file_path(path, path_len)?;
         let when = crate::types::optional(schedule.when, "when")?.unwrap_or("H");
         let when = When::parse(when).map_err(invalid)?;
         let at_time = schedule.has_at_time.then_some((
@@ -594,6 +570,18 @@ pub extern "C" fn femto_handler_roll_over(handler: *const femto_handler) -> femt
             Err(fail(femto_status::InvalidState, "the handler is closed"))
         }
     })
+}
+
+/// A log file's path: UTF-8, not empty.
+fn file_path<'a>(path: *const c_char, path_len: usize) -> Result<&'a str, femto_status> {
+    let path = text(path, path_len, "path")?;
+    if path.is_empty() {
+        return Err(fail(
+            femto_status::InvalidArgument,
+            "argument `path` is empty",
+        ));
+    }
+    Ok(path)
 }
 
 /// A handler that discards every record, with no queue and no thread
