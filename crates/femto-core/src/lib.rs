@@ -19,6 +19,7 @@
 //! assert!(handler.close(Duration::from_secs(5)));
 //! ```
 
+pub mod builder;
 pub mod context;
 pub mod error_hook;
 pub mod filter;

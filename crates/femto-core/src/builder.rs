@@ -1,0 +1,381 @@
+//! Handler builders: the roadmap's programmatic configuration. A builder is
+//! a plain value (clone it, keep it, build it again); `build` validates
+//! everything before anything is opened, and errors name the option at
+//! fault.
+//!
+//! ```
+//! use femto_core::builder::{HandlerBuilder, RotatingFileHandlerBuilder};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let handler = RotatingFileHandlerBuilder::new(dir.path().join("app.log"))
+//!     .max_bytes(1 << 20)
+//!     .backup_count(5)
+//!     .format("%(asctime)s %(levelname)s %(message)s")
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(handler.rotation().unwrap().backup_count(), 5);
+//! ```
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::formatter::{FormatError, FormatStyle, TemplateFormatter};
+use crate::handler::{
+    FemtoHandler, FileMode, FileSinkFactory, HandlerBuildError, HandlerOptions, OverflowPolicy,
+    RotatingFileSinkFactory, Rotation, StreamTarget, TimedRotatingFileSinkFactory, TimedRotation,
+    TimedRotationError, When, WhenError,
+};
+use crate::level::FemtoLevel;
+
+/// Why a builder could not build its handler.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("format: {0}")]
+    Format(#[from] FormatError),
+    #[error("path: must not be empty")]
+    EmptyPath,
+    #[error("when: {0}")]
+    When(#[from] WhenError),
+    #[error("schedule: {0}")]
+    Schedule(#[from] TimedRotationError),
+    #[error(transparent)]
+    Handler(#[from] HandlerBuildError),
+}
+
+/// Options every handler has.
+#[derive(Debug, Clone, Default)]
+pub struct CommonOptions {
+    pub level: FemtoLevel,
+    /// A Python-logging format; `None` writes `%(message)s`.
+    pub format: Option<String>,
+    pub style: FormatStyle,
+    pub datefmt: Option<String>,
+    /// Queue length in records; `None` is the default (16,384).
+    pub capacity: Option<usize>,
+    pub overflow: OverflowPolicy,
+    pub name: Option<String>,
+}
+
+impl CommonOptions {
+    fn handler_options(&self) -> Result<HandlerOptions, BuildError> {
+        let mut options = HandlerOptions {
+            level: self.level,
+            overflow: self.overflow,
+            name: self.name.clone(),
+            ..HandlerOptions::default()
+        };
+        if let Some(capacity) = self.capacity {
+            options.capacity = capacity;
+        }
+        if let Some(format) = &self.format {
+            options.formatter = Arc::new(TemplateFormatter::new(
+                format,
+                self.style,
+                self.datefmt.as_deref(),
+            )?);
+        }
+        Ok(options)
+    }
+}
+
+/// The setters every handler builder has.
+pub trait HandlerBuilder: Sized {
+    fn common(&mut self) -> &mut CommonOptions;
+
+    /// Builds the handler (opening its file, starting its worker).
+    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError>;
+
+    fn level(mut self, level: FemtoLevel) -> Self {
+        self.common().level = level;
+        self
+    }
+
+    /// A `%`-style format, such as `"%(asctime)s %(levelname)s %(message)s"`.
+    fn format(mut self, format: impl Into<String>) -> Self {
+        self.common().format = Some(format.into());
+        self
+    }
+
+    /// The placeholder syntax of [`HandlerBuilder::format`].
+    fn style(mut self, style: FormatStyle) -> Self {
+        self.common().style = style;
+        self
+    }
+
+    /// A `strftime` pattern for `asctime`.
+    fn datefmt(mut self, datefmt: impl Into<String>) -> Self {
+        self.common().datefmt = Some(datefmt.into());
+        self
+    }
+
+    fn capacity(mut self, records: usize) -> Self {
+        self.common().capacity = Some(records);
+        self
+    }
+
+    fn overflow(mut self, policy: OverflowPolicy) -> Self {
+        self.common().overflow = policy;
+        self
+    }
+
+    fn name(mut self, name: impl Into<String>) -> Self {
+        self.common().name = Some(name.into());
+        self
+    }
+}
+
+fn non_empty(path: &PathBuf) -> Result<&PathBuf, BuildError> {
+    if path.as_os_str().is_empty() {
+        Err(BuildError::EmptyPath)
+    } else {
+        Ok(path)
+    }
+}
+
+/// Standard output or standard error.
+#[derive(Debug, Clone)]
+pub struct StreamHandlerBuilder {
+    pub target: StreamTarget,
+    pub common: CommonOptions,
+}
+
+impl StreamHandlerBuilder {
+    pub fn stderr() -> Self {
+        StreamHandlerBuilder {
+            target: StreamTarget::Stderr,
+            common: CommonOptions::default(),
+        }
+    }
+
+    pub fn stdout() -> Self {
+        StreamHandlerBuilder {
+            target: StreamTarget::Stdout,
+            common: CommonOptions::default(),
+        }
+    }
+}
+
+impl HandlerBuilder for StreamHandlerBuilder {
+    fn common(&mut self) -> &mut CommonOptions {
+        &mut self.common
+    }
+
+    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
+        Ok(FemtoHandler::stream(
+            self.target,
+            self.common.handler_options()?,
+        )?)
+    }
+}
+
+/// A file (Python's `FileHandler`, and `WatchedFileHandler` with `watch`).
+#[derive(Debug, Clone)]
+pub struct FileHandlerBuilder {
+    pub path: PathBuf,
+    pub truncate: bool,
+    pub delay: bool,
+    pub watch: bool,
+    pub common: CommonOptions,
+}
+
+impl FileHandlerBuilder {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        FileHandlerBuilder {
+            path: path.into(),
+            truncate: false,
+            delay: false,
+            watch: false,
+            common: CommonOptions::default(),
+        }
+    }
+
+    /// Empty the file first (mode `"w"`) instead of appending.
+    pub fn truncate(mut self, truncate: bool) -> Self {
+        self.truncate = truncate;
+        self
+    }
+
+    /// Create the file at the first record.
+    pub fn delay(mut self, delay: bool) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Reopen the file when it is moved or removed (logrotate).
+    pub fn watch(mut self, watch: bool) -> Self {
+        self.watch = watch;
+        self
+    }
+}
+
+fn mode(truncate: bool) -> FileMode {
+    if truncate {
+        FileMode::Truncate
+    } else {
+        FileMode::Append
+    }
+}
+
+impl HandlerBuilder for FileHandlerBuilder {
+    fn common(&mut self) -> &mut CommonOptions {
+        &mut self.common
+    }
+
+    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
+        let options = self.common.handler_options()?;
+        let factory = FileSinkFactory {
+            delay: self.delay,
+            watch: self.watch,
+            ..FileSinkFactory::new(non_empty(&self.path)?, mode(self.truncate))
+        };
+        Ok(FemtoHandler::new(Box::new(factory), options)?)
+    }
+}
+
+/// A file rotated by size (Python's `RotatingFileHandler`).
+#[derive(Debug, Clone)]
+pub struct RotatingFileHandlerBuilder {
+    pub path: PathBuf,
+    pub max_bytes: u64,
+    pub backup_count: u32,
+    pub truncate: bool,
+    pub delay: bool,
+    pub common: CommonOptions,
+}
+
+impl RotatingFileHandlerBuilder {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        RotatingFileHandlerBuilder {
+            path: path.into(),
+            max_bytes: 0,
+            backup_count: 0,
+            truncate: false,
+            delay: false,
+            common: CommonOptions::default(),
+        }
+    }
+
+    /// Roll over before a record would take the file past this many bytes
+    /// (0: never).
+    pub fn max_bytes(mut self, max_bytes: u64) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Backups kept as `<path>.1` … (0: the file is emptied at rollover).
+    pub fn backup_count(mut self, backup_count: u32) -> Self {
+        self.backup_count = backup_count;
+        self
+    }
+
+    pub fn truncate(mut self, truncate: bool) -> Self {
+        self.truncate = truncate;
+        self
+    }
+
+    pub fn delay(mut self, delay: bool) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+impl HandlerBuilder for RotatingFileHandlerBuilder {
+    fn common(&mut self) -> &mut CommonOptions {
+        &mut self.common
+    }
+
+    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
+        let options = self.common.handler_options()?;
+        let factory = RotatingFileSinkFactory {
+            delay: self.delay,
+            ..RotatingFileSinkFactory::new(
+                non_empty(&self.path)?,
+                mode(self.truncate),
+                Rotation::new(self.max_bytes, self.backup_count),
+            )
+        };
+        Ok(FemtoHandler::new(Box::new(factory), options)?)
+    }
+}
+
+/// A file rotated on a schedule (Python's `TimedRotatingFileHandler`).
+#[derive(Debug, Clone)]
+pub struct TimedRotatingFileHandlerBuilder {
+    pub path: PathBuf,
+    /// Python's spelling: `S`, `M`, `H`, `D`, `MIDNIGHT`, `W0`…`W6`.
+    pub when: String,
+    pub interval: u32,
+    pub utc: bool,
+    pub at_time: Option<(u32, u32, u32)>,
+    pub backup_count: u32,
+    pub delay: bool,
+    pub common: CommonOptions,
+}
+
+impl TimedRotatingFileHandlerBuilder {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        TimedRotatingFileHandlerBuilder {
+            path: path.into(),
+            when: "H".into(),
+            interval: 1,
+            utc: false,
+            at_time: None,
+            backup_count: 0,
+            delay: false,
+            common: CommonOptions::default(),
+        }
+    }
+
+    pub fn when(mut self, when: impl Into<String>) -> Self {
+        self.when = when.into();
+        self
+    }
+
+    pub fn interval(mut self, interval: u32) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    pub fn utc(mut self, utc: bool) -> Self {
+        self.utc = utc;
+        self
+    }
+
+    /// `(hour, minute, second)` for `MIDNIGHT` and `W*`.
+    pub fn at_time(mut self, hour: u32, minute: u32, second: u32) -> Self {
+        self.at_time = Some((hour, minute, second));
+        self
+    }
+
+    pub fn backup_count(mut self, backup_count: u32) -> Self {
+        self.backup_count = backup_count;
+        self
+    }
+
+    pub fn delay(mut self, delay: bool) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+impl HandlerBuilder for TimedRotatingFileHandlerBuilder {
+    fn common(&mut self) -> &mut CommonOptions {
+        &mut self.common
+    }
+
+    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
+        let options = self.common.handler_options()?;
+        let schedule = TimedRotation::new(
+            When::parse(&self.when)?,
+            self.interval,
+            self.utc,
+            self.at_time,
+            self.backup_count,
+        )?;
+        let factory = TimedRotatingFileSinkFactory {
+            delay: self.delay,
+            ..TimedRotatingFileSinkFactory::new(non_empty(&self.path)?, schedule)
+        };
+        Ok(FemtoHandler::new(Box::new(factory), options)?)
+    }
+}
