@@ -1,0 +1,82 @@
+"""Handler builders: the same options as the Rust builders."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import femtologging as logging
+import pytest
+from femtologging import handlers
+from femtologging.builders import (
+    FileHandlerBuilder,
+    RotatingFileHandlerBuilder,
+    StreamHandlerBuilder,
+    TimedRotatingFileHandlerBuilder,
+)
+
+
+def test_a_rotating_handler_from_its_builder_rotates(tmp_path):
+    builder = (
+        RotatingFileHandlerBuilder(tmp_path / "app.log")
+        .max_bytes(12)
+        .backup_count(1)
+        .format("%(levelname)s %(message)s")
+        .level("INFO")
+        .capacity(64)
+        .overflow("block")
+        .name("rotating")
+    )
+    handler = builder.build()
+    assert isinstance(handler, handlers.RotatingFileHandler)
+    assert (handler.name, handler.level, handler.maxBytes, handler.backupCount) == ("rotating", logging.INFO, 12, 1)
+    log = logging.getLogger("builders.rotating")
+    log.propagate = False
+    log.addHandler(handler)
+    log.error("one")
+    log.error("two")
+    log.debug("below the handler's level")
+    log.removeHandler(handler)
+    handler.close()
+    assert (tmp_path / "app.log").read_text() == "ERROR two\n"
+    assert (tmp_path / "app.log.1").read_text() == "ERROR one\n"
+
+
+def test_file_timed_and_stream_builders(tmp_path):
+    watched = FileHandlerBuilder(tmp_path / "w.log").truncate().watch().build()
+    assert isinstance(watched, handlers.WatchedFileHandler) and watched.mode == "w"
+    timed = (
+        TimedRotatingFileHandlerBuilder(tmp_path / "t.log")
+        .when("midnight")
+        .at_time(datetime.time(3, 30))
+        .utc()
+        .backup_count(7)
+        .delay()
+        .build()
+    )
+    assert isinstance(timed, handlers.TimedRotatingFileHandler)
+    assert (timed.when, timed.utc, timed.backupCount) == ("MIDNIGHT", True, 7)
+    assert not (tmp_path / "t.log").exists()
+    stream = io.StringIO()
+    handler = StreamHandlerBuilder(stream).format("{levelname}|{message}").style("{").build()
+    log = logging.getLogger("builders.stream")
+    log.propagate = False
+    log.addHandler(handler)
+    log.warning("hello")
+    handler.flush()
+    assert stream.getvalue() == "WARNING|hello\n"
+    log.removeHandler(handler)
+    for made in (watched, timed, handler):
+        made.close()
+
+
+def test_bad_options_raise_value_errors(tmp_path):
+    with pytest.raises(ValueError):
+        FileHandlerBuilder(tmp_path / "x.log").level("LOUD")
+    with pytest.raises(ValueError):
+        FileHandlerBuilder(tmp_path / "x.log").format("%(name").build()
+    assert not (tmp_path / "x.log").exists()  # refused before anything was opened
+    with pytest.raises(ValueError, match="Invalid rollover interval"):
+        TimedRotatingFileHandlerBuilder(tmp_path / "t.log").when("fortnight").build()
+    with pytest.raises(ValueError, match="overflow"):
+        FileHandlerBuilder(tmp_path / "x.log").overflow("sometimes").build()
