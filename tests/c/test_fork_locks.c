@@ -2,7 +2,9 @@
  * deadlock the child. One thread logs with a new function name on every
  * record (so the table of interned strings is locked most of the time);
  * the main thread forks 100 times, and each child logs with names it has
- * never seen (so it needs that lock at once) and must exit within 5 s. */
+ * never seen (so it needs that lock at once) and must exit within 5 s.
+ * Another thread makes loggers and asks their names, for the table of
+ * NUL-terminated names. */
 #include "check.h"
 #include <pthread.h>
 #include <signal.h>
@@ -34,6 +36,19 @@ static void *churn(void *arg) {
     return NULL;
 }
 
+/* Names C is handed as `const char *` live in another table with its own
+ * lock: keep that one busy too. */
+static void *churn_names(void *arg) {
+    (void)arg;
+    char name[64];
+    for (long i = 0; !atomic_load(&stop); i++) {
+        snprintf(name, sizeof name, "test.forklocks.n%ld", i);
+        const femto_logger *named = get_logger(name);
+        CHECK(strcmp(femto_logger_name(named), name) == 0);
+    }
+    return NULL;
+}
+
 static int wait_for(pid_t child) {
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -60,8 +75,9 @@ int main(int argc, char **argv) {
     femto_handler *file = NULL;
     CHECK_OK(femto_file_handler_new(argv[1], strlen(argv[1]), true, NULL, &file));
     CHECK_OK(femto_logger_add_handler(logger, file));
-    pthread_t thread;
+    pthread_t thread, names_thread;
     CHECK(pthread_create(&thread, NULL, churn, NULL) == 0);
+    CHECK(pthread_create(&names_thread, NULL, churn_names, NULL) == 0);
     for (int f = 0; f < FORKS; f++) {
         pid_t child = fork();
         CHECK(child >= 0);
@@ -69,6 +85,7 @@ int main(int argc, char **argv) {
             char function[64];
             snprintf(function, sizeof function, "child_function_%d", f);
             log_with_function(function);
+            CHECK(strcmp(femto_logger_name(get_logger(function)), function) == 0);
             exit(0);
         }
         if (!wait_for(child)) {
@@ -78,6 +95,7 @@ int main(int argc, char **argv) {
     }
     atomic_store(&stop, 1);
     CHECK(pthread_join(thread, NULL) == 0);
+    CHECK(pthread_join(names_thread, NULL) == 0);
     CHECK_OK(femto_handler_close(file, 30000));
     femto_handler_free(file);
     printf("test_fork_locks: %d children forked while another thread held engine locks\n", FORKS);

@@ -101,7 +101,12 @@ fn default_report(error: &HandlerError<'_>) {
         line.push_str(&format!(" ({suppressed} earlier errors not shown)"));
     }
     line.push('\n');
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    // A private duplicate of fd 2: `io::stderr()`'s lock could be held by
+    // a thread that does not exist in a forked child.
+    use std::os::fd::AsFd;
+    if let Ok(fd) = std::io::stderr().as_fd().try_clone_to_owned() {
+        let _ = std::fs::File::from(fd).write_all(line.as_bytes());
+    }
 }
 
 #[cfg(test)]

@@ -30,15 +30,24 @@ pub(crate) fn ensure_initialized() {
 }
 
 extern "C" fn fork_prepare() {
-    let _ = std::panic::catch_unwind(femto_core::fork::prepare);
+    let _ = std::panic::catch_unwind(|| {
+        femto_core::fork::prepare();
+        crate::interned::lock_for_fork();
+    });
 }
 
 extern "C" fn fork_parent() {
-    let _ = std::panic::catch_unwind(femto_core::fork::after_fork_parent);
+    let _ = std::panic::catch_unwind(|| {
+        crate::interned::unlock_after_fork();
+        femto_core::fork::after_fork_parent();
+    });
 }
 
 extern "C" fn fork_child() {
-    let _ = std::panic::catch_unwind(femto_core::fork::after_fork_child);
+    let _ = std::panic::catch_unwind(|| {
+        crate::interned::unlock_after_fork();
+        femto_core::fork::after_fork_child();
+    });
 }
 
 /// A program that exits normally without `femto_shutdown` loses nothing.
