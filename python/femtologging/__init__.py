@@ -18,7 +18,7 @@ from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
 from ._formatter import Formatter
-from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
+from ._handlers import FileHandler, Handler, NullHandler, StreamHandler, close_all
 from ._levels import (
     CRITICAL,
     DEBUG,
@@ -154,7 +154,10 @@ SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING_SHUTDOWN_TIMEOUT_MS", "30
 
 
 def shutdown() -> None:
-    """Drains every handler and stops its worker thread (runs at exit too)."""
+    """Flushes and closes every handler, newest first as stdlib does, then
+    drains and stops whatever the engine still runs (C handlers); runs at
+    exit too."""
+    close_all()
     engine.shutdown(SHUTDOWN_TIMEOUT_MS)
 
 

@@ -31,6 +31,26 @@ RECORD_ATTRIBUTES = frozenset(_stdlib.LogRecord("", 0, "", 0, "", (), None).__di
 #: handler's filters ran in Python already (or, for ``emit``, must not run).
 _prefiltered = threading.local()
 
+#: Every handler made, oldest first: ``shutdown`` closes them newest first,
+#: as stdlib does, so a handler forwarding to another (a ``MemoryHandler``)
+#: is closed before its target.
+_created: list[weakref.ref[Handler]] = []
+
+
+def close_all() -> None:
+    """Flushes and closes every handler, newest first (``shutdown``)."""
+    for ref in reversed(_created[:]):
+        handler = ref()
+        if handler is None:
+            continue
+        try:
+            handler.flush()
+            handler.close()
+        except (OSError, ValueError):
+            pass  # as stdlib: shutdown goes on
+    _created[:] = [ref for ref in _created if ref() is not None]
+
+
 #: ``_worker.handler`` is the Python handler whose ``emit`` this thread runs.
 _worker = threading.local()
 
@@ -62,6 +82,9 @@ class Handler(_stdlib.Filterer):
         self._handle: object = None
         self._engine_filters: list[tuple[object, object]] = []
         self.lock = threading.RLock()
+        if len(_created) >= 1024 and len(_created) % 1024 == 0:
+            _created[:] = [ref for ref in _created if ref() is not None]
+        _created.append(weakref.ref(self))
         if self._is_python_handler():
             # A Python handler: the worker hands it batches of records.
             self._handle = engine.callback_handler_new(self._emit_batch, None, self._level)

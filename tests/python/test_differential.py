@@ -375,6 +375,232 @@ PROGRAMS: dict[str, str] = {
         log.warning("after an explicit rollover")
         handler.close()
     """,
+    "dict_config_file_handlers_and_levels": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+            "handlers": {
+                "file": {"class": "logging.FileHandler", "filename": OUT, "formatter": "plain", "level": "INFO"}
+            },
+            "root": {"level": "DEBUG", "handlers": ["file"]},
+        })
+        logging.getLogger("app").debug("hidden by the handler")
+        logging.getLogger("app").info("shown")
+        logging.getLogger("app.db").error("error %d", 3)
+    """,
+    "dict_config_loggers_propagate": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"f": {"format": "%(name)s:%(levelname)s:%(message)s"}},
+            "handlers": {
+                "all": {"class": "logging.FileHandler", "filename": OUT, "formatter": "f"},
+                "db": {"class": "logging.FileHandler", "filename": OUT + ".db", "formatter": "f"},
+            },
+            "loggers": {
+                "app.db": {"level": "WARNING", "handlers": ["db"], "propagate": False},
+                "app": {"level": "INFO"},
+            },
+            "root": {"handlers": ["all"], "level": "WARNING"},
+        })
+        logging.getLogger("app").info("app info")
+        logging.getLogger("app.db").info("db info hidden")
+        logging.getLogger("app.db").warning("db warning")
+        logging.getLogger("other").info("other info hidden")
+        logging.getLogger("other").warning("other warning")
+    """,
+    "dict_config_filters": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "filters": {"only_app": {"name": "app"}},
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": OUT, "filters": ["only_app"]}},
+            "root": {"level": "INFO", "handlers": ["file"]},
+        })
+        logging.getLogger("app.web").info("kept")
+        logging.getLogger("library").info("filtered")
+        logging.getLogger("app").info("kept too")
+    """,
+    "dict_config_logger_filters": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "filters": {"web": {"name": "app.web"}},
+            "formatters": {"f": {"format": "%(name)s %(message)s"}},
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": OUT, "formatter": "f"}},
+            "loggers": {"app.web": {"level": "INFO", "filters": ["web"], "handlers": ["file"]}},
+        })
+        logging.getLogger("app.web").info("through the logger filter")
+        logging.getLogger("app.web.api").info("a child: filtered at its own logger? no")
+    """,
+    "dict_config_factories": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        class Tagged(logging.Formatter):
+            def __init__(self, tag, fmt):
+                super().__init__(fmt)
+                self.tag = tag
+            def format(self, record):
+                return self.tag + super().format(record)
+        def make_file(filename):
+            return logging.FileHandler(filename)
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"tagged": {"()": Tagged, "tag": "[T] ", "fmt": "%(levelname)s %(message)s"}},
+            "handlers": {"made": {"()": make_file, "filename": OUT, "formatter": "tagged"}},
+            "root": {"level": "INFO", "handlers": ["made"]},
+        })
+        logging.getLogger("x").warning("from a factory")
+    """,
+    "dict_config_ext_and_cfg_references": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "paths": {"main": OUT},
+            "formats": ["%(levelname)s|%(message)s"],
+            "formatters": {"f": {"format": "cfg://formats[0]"}},
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": "cfg://paths.main", "formatter": "f",
+                                  "level": "ext://logging.INFO"}},
+            "root": {"level": "DEBUG", "handlers": ["file"]},
+        })
+        logging.getLogger("x").debug("hidden")
+        logging.getLogger("x").info("shown")
+    """,
+    "dict_config_rotating_by_stdlib_name": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"f": {"format": "%(message)s"}},
+            "handlers": {"rot": {"class": "logging.handlers.RotatingFileHandler", "filename": OUT,
+                                 "maxBytes": 50, "backupCount": 2, "formatter": "f"}},
+            "root": {"level": "INFO", "handlers": ["rot"]},
+        })
+        for i in range(12):
+            logging.getLogger("r").info("record number %02d", i)
+    """,
+    "dict_config_disables_existing_loggers": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        early = logging.getLogger("early")
+        early_child = logging.getLogger("kept.child")
+        config.dictConfig({
+            "version": 1,
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": OUT}},
+            "loggers": {"kept": {"level": "INFO"}},
+            "root": {"level": "INFO", "handlers": ["file"]},
+        })
+        early.warning("disabled: not in the configuration")
+        early_child.warning("child of a configured logger: kept")
+        logging.getLogger("kept").info("configured")
+        logging.getLogger("late").warning("created after: enabled")
+    """,
+    "dict_config_keeps_existing_loggers": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        early = logging.getLogger("early")
+        config.dictConfig({
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": OUT}},
+            "root": {"level": "INFO", "handlers": ["file"]},
+        })
+        early.warning("still enabled")
+    """,
+    "dict_config_incremental_levels": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"f": {"format": "%(levelname)s %(message)s"}},
+            "handlers": {
+                "file": {"class": "logging.FileHandler", "filename": OUT, "formatter": "f", "level": "WARNING"}
+            },
+            "loggers": {"app": {"level": "ERROR", "handlers": ["file"]}},
+        })
+        log = logging.getLogger("app")
+        log.warning("hidden by the logger")
+        config.dictConfig({
+            "version": 1,
+            "incremental": True,
+            "handlers": {"file": {"level": "INFO"}},
+            "loggers": {"app": {"level": "INFO"}},
+        })
+        log.info("now shown")
+    """,
+    "dict_config_memory_handler_target": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"f": {"format": "%(levelname)s %(message)s"}},
+            "handlers": {
+                "buffer": {
+                    "class": "logging.handlers.MemoryHandler", "capacity": 3, "flushLevel": 40, "target": "out"
+                },
+                "out": {"class": "logging.FileHandler", "filename": OUT, "formatter": "f"},
+            },
+            "root": {"level": "INFO", "handlers": ["buffer"]},
+        })
+        log = logging.getLogger("m")
+        log.info("a"); log.info("b"); log.error("c flushes")
+        log.info("d")
+        logging.shutdown()
+    """,
+    "dict_config_brace_style_and_datefmt": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"b": {"format": "{asctime} {levelname:<7} {message}", "style": "{", "datefmt": "%Y"}},
+            "handlers": {"file": {"class": "logging.FileHandler", "filename": OUT, "formatter": "b"}},
+            "root": {"level": "INFO", "handlers": ["file"]},
+        })
+        logging.getLogger("x").info("braced")
+    """,
+    "dict_config_reconfigure_replaces_handlers": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        def configure(path):
+            config.dictConfig({
+                "version": 1,
+                "handlers": {"file": {"class": "logging.FileHandler", "filename": path}},
+                "root": {"level": "INFO", "handlers": ["file"]},
+            })
+        configure(OUT + ".first")
+        logging.getLogger("x").info("to the first file")
+        configure(OUT + ".second")
+        logging.getLogger("x").info("to the second file")
+    """,
+    "dict_config_errors_name_the_part": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        bad = [
+            {"version": 2},
+            {},
+            {"version": 1, "handlers": {"h": {"class": "logging.NoSuchHandler"}}},
+            {"version": 1, "handlers": {"h": {"class": "logging.StreamHandler", "formatter": "missing"}}},
+            {"version": 1, "loggers": {"x": {"level": "LOUD"}}},
+            {"version": 1, "handlers": {"h": {"class": "logging.FileHandler", "filename": OUT + ".x",
+                                              "filters": ["nope"]}}},
+        ]
+        with open(OUT, "w") as out:
+            for cfg in bad:
+                try:
+                    config.dictConfig(cfg)
+                except ValueError as error:
+                    out.write(str(error) + chr(10))
+    """,
+    "dict_config_handler_levels_and_null_handler": """
+        config = importlib.import_module(logging.__name__ + ".config")
+        config.dictConfig({
+            "version": 1,
+            "formatters": {"f": {"format": "%(name)s %(levelname)s %(message)s"}},
+            "handlers": {
+                "errors": {"class": "logging.FileHandler", "filename": OUT, "formatter": "f", "level": "ERROR"},
+                "info": {"class": "logging.FileHandler", "filename": OUT + ".info", "formatter": "f", "level": "INFO"},
+                "null": {"class": "logging.NullHandler"},
+            },
+            "loggers": {"quiet": {"handlers": ["null"], "propagate": False}},
+            "root": {"level": "DEBUG", "handlers": ["errors", "info"]},
+        })
+        logging.getLogger("a").debug("nowhere")
+        logging.getLogger("a").info("info only")
+        logging.getLogger("a").error("both")
+        logging.getLogger("quiet").error("swallowed")
+    """,
     "lone_surrogates_are_escaped": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s")
         name = b"caf\\xe9.txt".decode("utf-8", "surrogateescape")
@@ -578,7 +804,7 @@ MASKS = [
 def run(program: str, implementation: str, tmp_path) -> str:
     header = "import logging" if implementation == "stdlib" else "import femtologging as logging"
     out = tmp_path / f"{implementation}.log"
-    source = f"import sys\n{header}\nOUT = {str(out)!r}\n" + textwrap.dedent(program)
+    source = f"import importlib, sys\n{header}\nOUT = {str(out)!r}\n" + textwrap.dedent(program)
     script = tmp_path / "script.py"
     script.write_text(source, encoding="utf-8")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False)

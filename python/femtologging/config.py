@@ -1,0 +1,234 @@
+"""``logging.config`` for femtologging: ``dictConfig`` with the standard
+library's schema.
+
+Class names in the dictionary may be the standard library's
+(``logging.StreamHandler``, ``logging.handlers.RotatingFileHandler``,
+``logging.Formatter`` …): they map onto femtologging's classes. ``ext://``
+and ``cfg://`` references, ``()`` factories, ``.`` properties, filters,
+``incremental`` and ``disable_existing_loggers`` behave as in stdlib.
+
+As in the standard library, a configuration dictionary is code: ``()``
+factories and ``class`` names import and call whatever they name. Only load
+configurations you trust.
+"""
+
+from __future__ import annotations
+
+import logging as _stdlib
+import logging.config as _stdlib_config
+import threading
+from typing import Any
+
+from . import handlers as _handlers
+from ._formatter import Formatter
+from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
+from ._levels import check_level
+from ._logger import _loggers, getLogger, root
+
+__all__ = ["DictConfigurator", "dictConfig"]
+
+#: stdlib class names and the femtologging classes they stand for.
+CLASS_MAP: dict[str, Any] = {
+    "logging.Formatter": Formatter,
+    "logging.Filter": _stdlib.Filter,
+    "logging.Handler": Handler,
+    "logging.StreamHandler": StreamHandler,
+    "logging.FileHandler": FileHandler,
+    "logging.NullHandler": NullHandler,
+    "logging.handlers.RotatingFileHandler": _handlers.RotatingFileHandler,
+    "logging.handlers.TimedRotatingFileHandler": _handlers.TimedRotatingFileHandler,
+    "logging.handlers.WatchedFileHandler": _handlers.WatchedFileHandler,
+    "logging.handlers.MemoryHandler": _handlers.MemoryHandler,
+    "logging.handlers.BufferingHandler": _handlers.BufferingHandler,
+    "logging.handlers.QueueHandler": _handlers.QueueHandler,
+    "logging.handlers.QueueListener": _handlers.QueueListener,
+}
+
+
+class _TargetNotReadyError(ValueError):
+    """A MemoryHandler's target handler is configured later in the order."""
+
+
+_lock = threading.RLock()
+#: Handlers made by the last non-incremental configuration, by name.
+_configured_handlers: dict[str, Handler] = {}
+
+
+class DictConfigurator(_stdlib_config.DictConfigurator):
+    """stdlib's ``DictConfigurator`` over femtologging's loggers and classes."""
+
+    def resolve(self, s: str) -> Any:
+        mapped = CLASS_MAP.get(s)
+        return mapped if mapped is not None else super().resolve(s)
+
+    def configure(self) -> None:
+        config = self.config
+        if "version" not in config:
+            raise ValueError("dictionary doesn't specify a version")
+        if config["version"] != 1:
+            raise ValueError(f"Unsupported version: {config['version']}")
+        with _lock:
+            if config.pop("incremental", False):
+                self._configure_incrementally()
+            else:
+                self._configure_afresh()
+
+    def _configure_incrementally(self) -> None:
+        config = self.config
+        for name, handler_config in config.get("handlers", {}).items():
+            handler = _configured_handlers.get(name)
+            if handler is None:
+                raise ValueError(f"No handler found with name {name!r}")
+            level = handler_config.get("level", None)
+            if level:
+                handler.setLevel(check_level(level))
+        for name, logger_config in config.get("loggers", {}).items():
+            try:
+                self.configure_logger(name, logger_config, True)
+            except Exception as error:
+                raise ValueError(f"Unable to configure logger {name!r}") from error
+        root_config = config.get("root", None)
+        if root_config:
+            try:
+                self.configure_root(root_config, True)
+            except Exception as error:
+                raise ValueError("Unable to configure root logger") from error
+
+    def _configure_afresh(self) -> None:
+        config = self.config
+        disable_existing = config.pop("disable_existing_loggers", True)
+        _clear_existing_handlers()
+        formatters = config.get("formatters", {})
+        for name in formatters:
+            try:
+                formatters[name] = self.configure_formatter(formatters[name])
+            except Exception as error:
+                raise ValueError(f"Unable to configure formatter {name!r}") from error
+        filters = config.get("filters", {})
+        for name in filters:
+            try:
+                filters[name] = self.configure_filter(filters[name])
+            except Exception as error:
+                raise ValueError(f"Unable to configure filter {name!r}") from error
+        handlers = config.get("handlers", {})
+        deferred = []
+        for name in sorted(handlers):
+            try:
+                self._make_handler(name, handlers)
+            except _TargetNotReadyError:
+                deferred.append(name)  # a MemoryHandler whose target comes later
+            except Exception as error:
+                raise ValueError(f"Unable to configure handler {name!r}") from error
+        for name in deferred:
+            try:
+                self._make_handler(name, handlers)
+            except Exception as error:
+                raise ValueError(f"Unable to configure handler {name!r}") from error
+        existing = sorted(name for name in _loggers if name != "root")
+        child_loggers = []
+        loggers = config.get("loggers", {})
+        for name in loggers:
+            # Existing children of a configured logger stay enabled (stdlib
+            # finds them through the parent's placeholder).
+            prefix = name + "."
+            child_loggers.extend(other for other in existing if other.startswith(prefix))
+            if name in existing:
+                existing.remove(name)
+            try:
+                self.configure_logger(name, loggers[name])
+            except Exception as error:
+                raise ValueError(f"Unable to configure logger {name!r}") from error
+        for name in existing:
+            logger = _loggers[name]
+            if name in child_loggers:
+                logger.setLevel(0)
+                for handler in logger.handlers[:]:
+                    logger.removeHandler(handler)
+                logger.propagate = True
+            else:
+                logger.disabled = disable_existing
+        root_config = config.get("root", None)
+        if root_config:
+            try:
+                self.configure_root(root_config)
+            except Exception as error:
+                raise ValueError("Unable to configure root logger") from error
+
+    def _make_handler(self, name: str, handlers: Any) -> None:
+        handler = self.configure_handler(handlers[name])
+        handler.name = name
+        handlers[name] = handler
+        _configured_handlers[name] = handler
+
+    def configure_handler(self, config: Any) -> Any:
+        # stdlib resolves a MemoryHandler's target only for its own class.
+        cname = config.get("class")
+        if "()" not in config and self.resolve(cname) is _handlers.MemoryHandler and "target" in config:
+            target_name = config.pop("target")
+            target = self.config["handlers"].get(target_name)
+            if not isinstance(target, (Handler, _stdlib.Handler)):
+                config["target"] = target_name
+                if target is None:
+                    raise ValueError(f"target {target_name!r} is not a configured handler")
+                raise _TargetNotReadyError(target_name)
+            config["target"] = target
+        return super().configure_handler(config)
+
+    def configure_formatter(self, config: Any) -> Any:
+        if "()" in config or config.get("class"):
+            return super().configure_formatter(config)
+        fmt = config.get("format", None)
+        datefmt = config.get("datefmt", None)
+        style = config.get("style", "%")
+        validate = config.get("validate", True)
+        defaults = config.get("defaults", None)
+        return Formatter(fmt, datefmt, style, validate, defaults=defaults)
+
+    def common_logger_config(self, logger: Any, config: Any, incremental: bool = False) -> None:
+        # stdlib's version checks levels against its own names; ours knows TRACE too.
+        level = config.get("level", None)
+        if level is not None:
+            logger.setLevel(check_level(level))
+        if not incremental:
+            for handler in logger.handlers[:]:
+                logger.removeHandler(handler)
+            handlers = config.get("handlers", None)
+            if handlers:
+                self.add_handlers(logger, handlers)
+            filters = config.get("filters", None)
+            if filters:
+                self.add_filters(logger, filters)
+
+    def configure_logger(self, name: str, config: Any, incremental: bool = False) -> None:
+        logger = getLogger(name)
+        self.common_logger_config(logger, config, incremental)
+        logger.disabled = False
+        propagate = config.get("propagate", None)
+        if propagate is not None:
+            logger.propagate = propagate
+
+    def configure_root(self, config: Any, incremental: bool = False) -> None:
+        self.common_logger_config(root, config, incremental)
+
+
+def _clear_existing_handlers() -> None:
+    """Detaches and closes (after draining) what the previous configuration
+    attached, as stdlib closes its handlers on a new configuration."""
+    closing = []
+    for logger in list(_loggers.values()):
+        for handler in logger.handlers[:]:
+            logger.removeHandler(handler)
+            closing.append(handler)
+    closing.extend(_configured_handlers.values())
+    _configured_handlers.clear()
+    seen: set[int] = set()
+    for handler in closing:
+        if id(handler) not in seen:
+            seen.add(id(handler))
+            handler.close()
+
+
+def dictConfig(config: dict[str, Any]) -> None:  # noqa: N802 (stdlib name)
+    """Configures femtologging from a dictionary in the standard library's
+    schema (``logging.config.dictConfig``)."""
+    DictConfigurator(config).configure()
