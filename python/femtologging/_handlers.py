@@ -38,16 +38,17 @@ _created: list[weakref.ref[Handler]] = []
 
 
 def close_all() -> None:
-    """Flushes and closes every handler, newest first (``shutdown``)."""
-    for ref in reversed(_created[:]):
-        handler = ref()
-        if handler is None:
-            continue
-        try:
-            handler.flush()
-            handler.close()
-        except (OSError, ValueError):
-            pass  # as stdlib: shutdown goes on
+    """Flushes every handler, then closes them, newest first (``shutdown``).
+    Flushing twice first lets records that one handler forwards to another
+    (a ``MemoryHandler``, whose worker forwards in the background) reach
+    their target before any handler closes."""
+    live = [handler for handler in (ref() for ref in reversed(_created[:])) if handler is not None]
+    for step in ("flush", "flush", "close"):
+        for handler in live:
+            try:
+                getattr(handler, step)()
+            except (OSError, ValueError):
+                pass  # as stdlib: shutdown goes on
     _created[:] = [ref for ref in _created if ref() is not None]
 
 

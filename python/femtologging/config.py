@@ -25,7 +25,7 @@ from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
 from ._logger import _loggers, getLogger, root
 
-__all__ = ["DictConfigurator", "dictConfig"]
+__all__ = ["DictConfigurator", "dictConfig", "fileConfig"]
 
 #: stdlib class names and the femtologging classes they stand for.
 CLASS_MAP: dict[str, Any] = {
@@ -124,29 +124,16 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
                 self._make_handler(name, handlers)
             except Exception as error:
                 raise ValueError(f"Unable to configure handler {name!r}") from error
-        existing = sorted(name for name in _loggers if name != "root")
-        child_loggers = []
+        existing = _existing_loggers()
+        child_loggers: list[str] = []
         loggers = config.get("loggers", {})
         for name in loggers:
-            # Existing children of a configured logger stay enabled (stdlib
-            # finds them through the parent's placeholder).
-            prefix = name + "."
-            child_loggers.extend(other for other in existing if other.startswith(prefix))
-            if name in existing:
-                existing.remove(name)
+            _claim(name, existing, child_loggers)
             try:
                 self.configure_logger(name, loggers[name])
             except Exception as error:
                 raise ValueError(f"Unable to configure logger {name!r}") from error
-        for name in existing:
-            logger = _loggers[name]
-            if name in child_loggers:
-                logger.setLevel(0)
-                for handler in logger.handlers[:]:
-                    logger.removeHandler(handler)
-                logger.propagate = True
-            else:
-                logger.disabled = disable_existing
+        _handle_existing_loggers(existing, child_loggers, disable_existing)
         root_config = config.get("root", None)
         if root_config:
             try:
@@ -211,6 +198,33 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
         self.common_logger_config(root, config, incremental)
 
 
+def _existing_loggers() -> list[str]:
+    return sorted(name for name in _loggers if name != "root")
+
+
+def _claim(name: str, existing: list[str], child_loggers: list[str]) -> None:
+    """Marks logger ``name`` as configured; its existing children stay
+    enabled (stdlib finds them through the parent's placeholder)."""
+    prefix = name + "."
+    child_loggers.extend(other for other in existing if other.startswith(prefix))
+    if name in existing:
+        existing.remove(name)
+
+
+def _handle_existing_loggers(existing: list[str], child_loggers: list[str], disable_existing: bool) -> None:
+    """Loggers the new configuration does not name: children of configured
+    ones are reset, the others disabled (unless ``disable_existing`` is false)."""
+    for name in existing:
+        logger = _loggers[name]
+        if name in child_loggers:
+            logger.setLevel(0)
+            for handler in logger.handlers[:]:
+                logger.removeHandler(handler)
+            logger.propagate = True
+        else:
+            logger.disabled = disable_existing
+
+
 def _clear_existing_handlers() -> None:
     """Detaches and closes (after draining) what the previous configuration
     attached, as stdlib closes its handlers on a new configuration."""
@@ -232,3 +246,91 @@ def dictConfig(config: dict[str, Any]) -> None:  # noqa: N802 (stdlib name)
     """Configures femtologging from a dictionary in the standard library's
     schema (``logging.config.dictConfig``)."""
     DictConfigurator(config).configure()
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def fileConfig(  # noqa: N802 (stdlib name)
+    fname: Any,
+    defaults: dict[str, str] | None = None,
+    disable_existing_loggers: bool = True,
+    encoding: str | None = None,
+) -> None:
+    """Configures femtologging from an INI file in the standard library's
+    ``fileConfig`` format. As there, ``class``, ``args`` and ``kwargs`` are
+    evaluated as Python (in femtologging's namespace, so ``StreamHandler``
+    and ``handlers.RotatingFileHandler`` are femtologging's): only load
+    files you trust."""
+    import configparser
+    import sys
+
+    if isinstance(fname, configparser.RawConfigParser):
+        parser = fname
+    else:
+        parser = configparser.ConfigParser(defaults)
+        try:
+            if hasattr(fname, "readline"):
+                parser.read_file(fname)
+            else:
+                parser.read(fname, encoding=encoding or "utf-8")
+        except configparser.ParsingError as error:
+            raise RuntimeError(f"{fname} is invalid: {error}") from error
+    namespace = dict(vars(sys.modules[__package__ or "femtologging"]))
+    namespace["handlers"] = _handlers
+    formatters = {}
+    for name in _names(parser["formatters"]["keys"]):
+        section = f"formatter_{name}"
+        fmt = parser.get(section, "format", raw=True, fallback=None)
+        datefmt = parser.get(section, "datefmt", raw=True, fallback=None)
+        style = parser.get(section, "style", raw=True, fallback="%")
+        class_name = parser[section].get("class")
+        factory = DictConfigurator({}).resolve(class_name) if class_name else Formatter
+        formatters[name] = factory(fmt, datefmt, style)
+    with _lock:
+        _clear_existing_handlers()
+        made: dict[str, Any] = {}
+        targets = []
+        for name in _names(parser["handlers"]["keys"]):
+            section = parser[f"handler_{name}"]
+            class_name = section["class"]
+            try:
+                klass = eval(class_name, namespace)  # noqa: S307 (stdlib's format is code)
+            except (AttributeError, NameError):
+                klass = DictConfigurator({}).resolve(class_name)
+            args = eval(section.get("args", "()"), namespace)  # noqa: S307
+            kwargs = eval(section.get("kwargs", "{}"), namespace)  # noqa: S307
+            handler = klass(*args, **kwargs)
+            handler.name = name
+            if "level" in section:
+                handler.setLevel(section["level"])
+            if section.get("formatter", ""):
+                handler.setFormatter(formatters[section["formatter"]])
+            if isinstance(handler, _handlers.MemoryHandler) and section.get("target", ""):
+                targets.append((handler, section["target"]))
+            made[name] = handler
+            _configured_handlers[name] = handler
+        for handler, target in targets:
+            handler.setTarget(made[target])
+        logger_names = _names(parser["loggers"]["keys"])
+        logger_names.remove("root")
+        section = parser["logger_root"]
+        if "level" in section:
+            root.setLevel(section["level"])
+        for name in _names(section.get("handlers", "")):
+            root.addHandler(made[name])
+        existing = _existing_loggers()
+        child_loggers: list[str] = []
+        for name in logger_names:
+            section = parser[f"logger_{name}"]
+            qualname = section["qualname"]
+            _claim(qualname, existing, child_loggers)
+            logger = getLogger(qualname)
+            if "level" in section:
+                logger.setLevel(section["level"])
+            logger.propagate = bool(section.getint("propagate", fallback=1))
+            logger.disabled = False
+            for handler_name in _names(section.get("handlers", "")):
+                logger.addHandler(made[handler_name])
+        _handle_existing_loggers(existing, child_loggers, disable_existing_loggers)

@@ -601,6 +601,147 @@ PROGRAMS: dict[str, str] = {
         logging.getLogger("a").error("both")
         logging.getLogger("quiet").error("swallowed")
     """,
+    "file_config_root_and_formatter": """
+        import io
+        config = importlib.import_module(logging.__name__ + ".config")
+        ini = '''
+        [loggers]
+        keys=root
+        [handlers]
+        keys=file
+        [formatters]
+        keys=plain
+        [logger_root]
+        level=INFO
+        handlers=file
+        [handler_file]
+        class=FileHandler
+        args=('%(out)s', 'a')
+        formatter=plain
+        [formatter_plain]
+        format=%(levelname)s %(name)s %(message)s
+        '''
+        config.fileConfig(io.StringIO(textwrap.dedent(ini)), defaults={"out": OUT})
+        logging.getLogger("app").debug("hidden")
+        logging.getLogger("app").info("shown")
+    """,
+    "file_config_qualname_propagate_and_levels": """
+        import io
+        config = importlib.import_module(logging.__name__ + ".config")
+        ini = '''
+        [loggers]
+        keys=root,db
+        [handlers]
+        keys=all,db
+        [formatters]
+        keys=f
+        [logger_root]
+        level=WARNING
+        handlers=all
+        [logger_db]
+        level=DEBUG
+        handlers=db
+        propagate=0
+        qualname=app.db
+        [handler_all]
+        class=FileHandler
+        args=('%(out)s',)
+        formatter=f
+        [handler_db]
+        class=FileHandler
+        args=('%(out)s.db',)
+        level=INFO
+        formatter=f
+        [formatter_f]
+        format=%(name)s:%(levelname)s:%(message)s
+        '''
+        config.fileConfig(io.StringIO(textwrap.dedent(ini)), defaults={"out": OUT})
+        logging.getLogger("app.db").debug("below the handler")
+        logging.getLogger("app.db").info("db info")
+        logging.getLogger("app").info("hidden by root")
+        logging.getLogger("app").warning("app warning")
+    """,
+    "file_config_rotating_handler": """
+        import io
+        config = importlib.import_module(logging.__name__ + ".config")
+        ini = '''
+        [loggers]
+        keys=root
+        [handlers]
+        keys=rot
+        [formatters]
+        keys=f
+        [logger_root]
+        level=INFO
+        handlers=rot
+        [handler_rot]
+        class=handlers.RotatingFileHandler
+        args=('%(out)s', 'a', 60, 2)
+        formatter=f
+        [formatter_f]
+        format=%(message)s
+        '''
+        config.fileConfig(io.StringIO(textwrap.dedent(ini)), defaults={"out": OUT})
+        for i in range(10):
+            logging.getLogger("r").info("record number %02d", i)
+    """,
+    "file_config_keeps_or_disables_existing_loggers": """
+        import io
+        config = importlib.import_module(logging.__name__ + ".config")
+        ini = '''
+        [loggers]
+        keys=root
+        [handlers]
+        keys=file
+        [formatters]
+        keys=
+        [logger_root]
+        level=INFO
+        handlers=file
+        [handler_file]
+        class=FileHandler
+        args=('%(out)s',)
+        '''
+        early = logging.getLogger("early")
+        config.fileConfig(io.StringIO(textwrap.dedent(ini)), defaults={"out": OUT})
+        early.warning("disabled")
+        config.fileConfig(io.StringIO(textwrap.dedent(ini)), defaults={"out": OUT}, disable_existing_loggers=False)
+        early.warning("enabled again")
+    """,
+    "file_config_kwargs_style_and_memory_target": """
+        import io
+        config = importlib.import_module(logging.__name__ + ".config")
+        ini = '''
+        [loggers]
+        keys=root
+        [handlers]
+        keys=buffer,out
+        [formatters]
+        keys=braced
+        [logger_root]
+        level=INFO
+        handlers=buffer
+        [handler_buffer]
+        class=handlers.MemoryHandler
+        args=(2,)
+        kwargs={"flushLevel": ERROR}
+        target=out
+        [handler_out]
+        class=FileHandler
+        kwargs={"filename": "%(out)s", "mode": "w"}
+        formatter=braced
+        [formatter_braced]
+        format={levelname}|{message}
+        style={
+        '''
+        config.fileConfig(io.StringIO(textwrap.dedent(ini)), defaults={"out": OUT})
+        log = logging.getLogger("m")
+        log.info("a")
+        log.info("b fills the buffer")
+        log.info("c")
+        log.error("d flushes")
+        logging.shutdown()
+    """,
     "lone_surrogates_are_escaped": """
         logging.basicConfig(filename=OUT, format="%(name)s|%(message)s")
         name = b"caf\\xe9.txt".decode("utf-8", "surrogateescape")
@@ -804,7 +945,7 @@ MASKS = [
 def run(program: str, implementation: str, tmp_path) -> str:
     header = "import logging" if implementation == "stdlib" else "import femtologging as logging"
     out = tmp_path / f"{implementation}.log"
-    source = f"import importlib, sys\n{header}\nOUT = {str(out)!r}\n" + textwrap.dedent(program)
+    source = f"import importlib, sys, textwrap\n{header}\nOUT = {str(out)!r}\n" + textwrap.dedent(program)
     script = tmp_path / "script.py"
     script.write_text(source, encoding="utf-8")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False)
