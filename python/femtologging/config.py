@@ -8,8 +8,12 @@ and ``cfg://`` references, ``()`` factories, ``.`` properties, filters,
 ``incremental`` and ``disable_existing_loggers`` behave as in stdlib.
 
 As in the standard library, a configuration dictionary is code: ``()``
-factories and ``class`` names import and call whatever they name. Only load
-configurations you trust.
+factories, ``class`` names and ``ext://`` references import and call
+whatever they name. For configurations from untrusted sources, use
+``dictConfig(config, untrusted=True)``: it refuses ``()`` factories,
+``.`` properties and any class or ``ext://`` reference outside
+femtologging's own classes, the standard library names that map onto them,
+``sys.stdout``/``sys.stderr`` and the level constants.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
 from ._logger import _loggers, getLogger, root
 
-__all__ = ["DictConfigurator", "dictConfig", "fileConfig"]
+__all__ = ["DictConfigurator", "UnsafeConfigError", "dictConfig", "fileConfig"]
 
 #: stdlib class names and the femtologging classes they stand for.
 CLASS_MAP: dict[str, Any] = {
@@ -54,12 +58,50 @@ _lock = threading.RLock()
 _configured_handlers: dict[str, Handler] = {}
 
 
+#: What ``ext://`` may name in untrusted configurations.
+SAFE_EXTERNALS = frozenset(
+    ["sys.stdout", "sys.stderr"]
+    + [f"logging.{level}" for level in ("CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET")]
+)
+
+
+class UnsafeConfigError(ValueError):
+    """An untrusted configuration asked for code to be imported or called."""
+
+
 class DictConfigurator(_stdlib_config.DictConfigurator):
-    """stdlib's ``DictConfigurator`` over femtologging's loggers and classes."""
+    """stdlib's ``DictConfigurator`` over femtologging's loggers and classes;
+    with ``untrusted``, refuses anything that would import or call code."""
+
+    def __init__(self, config: Any, untrusted: bool = False) -> None:
+        super().__init__(config)
+        self.untrusted = untrusted
 
     def resolve(self, s: str) -> Any:
         mapped = CLASS_MAP.get(s)
-        return mapped if mapped is not None else super().resolve(s)
+        if mapped is not None:
+            return mapped
+        if self.untrusted and not s.startswith("femtologging."):
+            raise UnsafeConfigError(f"{s!r} is not a femtologging class (untrusted configuration)")
+        return super().resolve(s)
+
+    def ext_convert(self, value: str) -> Any:
+        if not self.untrusted:
+            return super().ext_convert(value)
+        if value not in SAFE_EXTERNALS:
+            raise UnsafeConfigError(f"ext://{value} is not allowed in an untrusted configuration")
+        return _stdlib_config.BaseConfigurator.resolve(self, value)
+
+    def configure_custom(self, config: Any) -> Any:
+        if self.untrusted:
+            raise UnsafeConfigError("'()' factories are not allowed in an untrusted configuration")
+        return super().configure_custom(config)
+
+    def configure_handler(self, config: Any) -> Any:
+        if self.untrusted and ("()" in config or "." in config):
+            key = "()" if "()" in config else "."
+            raise UnsafeConfigError(f"{key!r} is not allowed in an untrusted configuration")
+        return self._configure_handler(config)
 
     def configure(self) -> None:
         config = self.config
@@ -147,7 +189,7 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
         handlers[name] = handler
         _configured_handlers[name] = handler
 
-    def configure_handler(self, config: Any) -> Any:
+    def _configure_handler(self, config: Any) -> Any:
         # stdlib resolves a MemoryHandler's target only for its own class.
         cname = config.get("class")
         if "()" not in config and self.resolve(cname) is _handlers.MemoryHandler and "target" in config:
@@ -162,14 +204,19 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
         return super().configure_handler(config)
 
     def configure_formatter(self, config: Any) -> Any:
-        if "()" in config or config.get("class"):
+        if "()" in config:
             return super().configure_formatter(config)
         fmt = config.get("format", None)
         datefmt = config.get("datefmt", None)
         style = config.get("style", "%")
-        validate = config.get("validate", True)
-        defaults = config.get("defaults", None)
-        return Formatter(fmt, datefmt, style, validate, defaults=defaults)
+        cname = config.get("class", None)
+        # Through our resolve (stdlib's imports the class unchecked).
+        factory = self.resolve(cname) if cname else Formatter
+        if factory is Formatter:
+            return Formatter(fmt, datefmt, style, config.get("validate", True), defaults=config.get("defaults"))
+        if "validate" in config:
+            return factory(fmt, datefmt, style, config["validate"])
+        return factory(fmt, datefmt, style)
 
     def common_logger_config(self, logger: Any, config: Any, incremental: bool = False) -> None:
         # stdlib's version checks levels against its own names; ours knows TRACE too.
@@ -242,10 +289,11 @@ def _clear_existing_handlers() -> None:
             handler.close()
 
 
-def dictConfig(config: dict[str, Any]) -> None:  # noqa: N802 (stdlib name)
+def dictConfig(config: dict[str, Any], *, untrusted: bool = False) -> None:  # noqa: N802 (stdlib name)
     """Configures femtologging from a dictionary in the standard library's
-    schema (``logging.config.dictConfig``)."""
-    DictConfigurator(config).configure()
+    schema (``logging.config.dictConfig``). With ``untrusted``, refuses
+    anything that would import or call code (see the module's docs)."""
+    DictConfigurator(config, untrusted).configure()
 
 
 def _names(value: str) -> list[str]:
