@@ -137,9 +137,38 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
                 raise ValueError("Unable to configure root logger") from error
 
     def _configure_afresh(self) -> None:
+        """Builds and checks the whole new configuration first; only then
+        swaps it in and closes (draining) the previous handlers. A bad
+        configuration raises and leaves the previous one in place."""
         config = self.config
         disable_existing = config.pop("disable_existing_loggers", True)
-        _clear_existing_handlers()
+        made: list[Any] = []
+        try:
+            self._build_objects(made)
+            self._check_loggers()
+        except BaseException:
+            for handler in made:
+                handler.close()
+            raise
+        previous = _detach_all_handlers()
+        _configured_handlers.clear()
+        _configured_handlers.update({handler.name: handler for handler in made})
+        existing = _existing_loggers()
+        child_loggers: list[str] = []
+        loggers = config.get("loggers", {})
+        for name in loggers:
+            _claim(name, existing, child_loggers)
+            self.configure_logger(name, loggers[name])
+        _handle_existing_loggers(existing, child_loggers, disable_existing)
+        root_config = config.get("root", None)
+        if root_config:
+            self.configure_root(root_config)
+        _close(previous)
+
+    def _build_objects(self, made: list[Any]) -> None:
+        """Formatters, filters and handlers (``made`` collects the handlers,
+        to close them if anything fails)."""
+        config = self.config
         formatters = config.get("formatters", {})
         for name in formatters:
             try:
@@ -156,38 +185,43 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
         deferred = []
         for name in sorted(handlers):
             try:
-                self._make_handler(name, handlers)
+                made.append(self._make_handler(name, handlers))
             except _TargetNotReadyError:
                 deferred.append(name)  # a MemoryHandler whose target comes later
             except Exception as error:
                 raise ValueError(f"Unable to configure handler {name!r}") from error
         for name in deferred:
             try:
-                self._make_handler(name, handlers)
+                made.append(self._make_handler(name, handlers))
             except Exception as error:
                 raise ValueError(f"Unable to configure handler {name!r}") from error
-        existing = _existing_loggers()
-        child_loggers: list[str] = []
-        loggers = config.get("loggers", {})
-        for name in loggers:
-            _claim(name, existing, child_loggers)
-            try:
-                self.configure_logger(name, loggers[name])
-            except Exception as error:
-                raise ValueError(f"Unable to configure logger {name!r}") from error
-        _handle_existing_loggers(existing, child_loggers, disable_existing)
-        root_config = config.get("root", None)
-        if root_config:
-            try:
-                self.configure_root(root_config)
-            except Exception as error:
-                raise ValueError("Unable to configure root logger") from error
 
-    def _make_handler(self, name: str, handlers: Any) -> None:
+    def _check_loggers(self) -> None:
+        """What configuring the loggers could fail on, checked before any
+        change: levels, and the handlers and filters they name."""
+        config = self.config
+        named = [(f"logger {name!r}", cfg) for name, cfg in config.get("loggers", {}).items()]
+        if config.get("root"):
+            named.append(("root logger", config["root"]))
+        for what, logger_config in named:
+            try:
+                level = logger_config.get("level", None)
+                if level is not None:
+                    check_level(level)
+                for handler in logger_config.get("handlers", None) or []:
+                    if handler not in config.get("handlers", {}):
+                        raise ValueError(f"Unable to add handler {handler!r}")
+                for filter_ in logger_config.get("filters", None) or []:
+                    if not callable(filter_) and filter_ not in config.get("filters", {}):
+                        raise ValueError(f"Unable to add filter {filter_!r}")
+            except Exception as error:
+                raise ValueError(f"Unable to configure {what}") from error
+
+    def _make_handler(self, name: str, handlers: Any) -> Any:
         handler = self.configure_handler(handlers[name])
         handler.name = name
         handlers[name] = handler
-        _configured_handlers[name] = handler
+        return handler
 
     def _configure_handler(self, config: Any) -> Any:
         # stdlib resolves a MemoryHandler's target only for its own class.
@@ -272,21 +306,31 @@ def _handle_existing_loggers(existing: list[str], child_loggers: list[str], disa
             logger.disabled = disable_existing
 
 
-def _clear_existing_handlers() -> None:
-    """Detaches and closes (after draining) what the previous configuration
-    attached, as stdlib closes its handlers on a new configuration."""
-    closing = []
+def _detach_all_handlers() -> list[Any]:
+    """Takes every handler off every logger; returns them with the handlers
+    of the previous configuration, to close once the new one is in place."""
+    detached: list[Any] = []
     for logger in list(_loggers.values()):
         for handler in logger.handlers[:]:
             logger.removeHandler(handler)
-            closing.append(handler)
-    closing.extend(_configured_handlers.values())
-    _configured_handlers.clear()
+            detached.append(handler)
+    return detached + list(_configured_handlers.values())
+
+
+def _close(handlers: list[Any]) -> None:
+    """Closes each handler once (draining what it has queued)."""
     seen: set[int] = set()
-    for handler in closing:
+    for handler in handlers:
         if id(handler) not in seen:
             seen.add(id(handler))
             handler.close()
+
+
+def _clear_existing_handlers() -> None:
+    """Detaches and closes (after draining) what the previous configuration
+    attached, as stdlib closes its handlers on a new configuration."""
+    _close(_detach_all_handlers())
+    _configured_handlers.clear()
 
 
 def dictConfig(config: dict[str, Any], *, untrusted: bool = False) -> None:  # noqa: N802 (stdlib name)

@@ -59,3 +59,34 @@ def test_untrusted_configurations_may_use_femtologging_classes(tmp_path):
     log.handlers[0].flush()
     assert (tmp_path / "u.log").read_text() == "INFO allowed\n"
     config.dictConfig({"version": 1, "disable_existing_loggers": False})  # closes them again
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        base(handlers={"h": {"class": "logging.NoSuchHandler"}}),
+        base(handlers={"h": {"class": "logging.StreamHandler", "formatter": "missing"}}),
+        base(handlers={"h": {"class": "logging.StreamHandler", "level": 12.5}}),
+        base(loggers={"kept": {"level": "LOUD"}}),
+        base(loggers={"kept": {"handlers": ["nope"]}}),
+        base(formatters={"f": {"format": "cfg://formatters.f.format"}}),
+    ],
+)
+def test_a_bad_configuration_leaves_the_previous_one_in_place(tmp_path, bad):
+    path = tmp_path / "kept.log"
+    config.dictConfig(
+        base(
+            handlers={"file": {"class": "logging.FileHandler", "filename": str(path)}},
+            loggers={"kept": {"level": "INFO", "handlers": ["file"], "propagate": False}},
+        )
+    )
+    log = logging.getLogger("kept")
+    log.info("before")
+    with pytest.raises(ValueError):
+        config.dictConfig(bad)
+    log.info("after the refused configuration")
+    handler = log.handlers[0]
+    handler.flush()
+    assert path.read_text() == "before\nafter the refused configuration\n"
+    assert log.level == logging.INFO and not log.disabled
+    config.dictConfig({"version": 1, "disable_existing_loggers": False})
