@@ -313,3 +313,35 @@ def test_percent_formatting_matches_python(captured, logger, msg, args):
     logger.warning(msg, *args)
     expected = msg % args
     assert captured() == f"WARNING:{logger.name}:{expected}\n".encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def test_set_formatter_on_a_full_queue_does_not_hold_the_gil(run_script):
+    # setFormatter is queued behind the records; the worker writing to a
+    # Python stream needs the GIL to make room.
+    result = run_script(
+        """
+        import io, threading
+        import femtologging as logging
+
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream, capacity=2)
+        log = logging.getLogger("gil.formatter")
+        log.propagate = False
+        log.addHandler(handler)
+
+        def work():
+            for i in range(5000):
+                log.warning("record %d", i)
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        for i in range(300):
+            handler.setFormatter(logging.Formatter(f"{i} %(message)s"))
+        thread.join()
+        handler.flush()
+        print(len(stream.getvalue().splitlines()))
+        """,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5000"]

@@ -437,7 +437,9 @@ fn handler_set_rotation(
 
 #[pyfunction]
 fn handler_roll_over(py: Python<'_>, handler: usize) -> PyResult<()> {
-    check(py, (api().handler_roll_over)(handle(handler)))?;
+    // Queued behind the records: may wait for room, so without the GIL.
+    let status = py.detach(move || (api().handler_roll_over)(handle(handler)));
+    check(py, status)?;
     Ok(())
 }
 
@@ -467,11 +469,10 @@ fn handler_set_level(py: Python<'_>, handler: usize, level: i32) -> PyResult<()>
 
 #[pyfunction]
 fn handler_set_formatter(py: Python<'_>, handler: usize, formatter: usize) -> PyResult<()> {
-    check(
-        py,
-        (api().handler_set_formatter)(handle(handler), handle(formatter)),
-    )
-    .map(drop)
+    // Queued behind the records: may wait for room, so without the GIL.
+    let status =
+        py.detach(move || (api().handler_set_formatter)(handle(handler), handle(formatter)));
+    check(py, status).map(drop)
 }
 
 /// `(written, dropped, errors)`.
