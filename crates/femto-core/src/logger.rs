@@ -117,10 +117,18 @@ impl FemtoLogger {
         self.level.store(level.value(), Ordering::Relaxed);
     }
 
-    pub(crate) fn publish(&self, threshold: FemtoLevel, effective: FemtoLevel, dispatch: Dispatch) {
-        self.dispatch.store(Arc::new(dispatch));
+    /// Installs a new snapshot; returns the one it replaces, which calls
+    /// already under way may still be using.
+    pub(crate) fn publish(
+        &self,
+        threshold: FemtoLevel,
+        effective: FemtoLevel,
+        dispatch: Dispatch,
+    ) -> Arc<Dispatch> {
+        let retired = self.dispatch.swap(Arc::new(dispatch));
         self.effective.store(effective.value(), Ordering::Relaxed);
         self.threshold.store(threshold.value(), Ordering::Release);
+        retired
     }
 
     fn configure(&self, change: impl FnOnce(&mut crate::manager::Entry)) {
@@ -164,6 +172,16 @@ impl FemtoLogger {
             removed = entry.handlers.len() != before;
         });
         removed
+    }
+
+    /// Replaces this logger's handlers in one step: a record sees either
+    /// the old set or the new one, never both or neither. Returns the old
+    /// set once no logging call under way can still reach it, so its
+    /// handlers can be closed without losing a record.
+    pub fn set_handlers(&self, handlers: Vec<Arc<FemtoHandler>>) -> Vec<Arc<FemtoHandler>> {
+        let mut old = Vec::new();
+        self.configure(|entry| old = std::mem::replace(&mut entry.handlers, handlers));
+        old
     }
 
     /// Detaches every handler of this logger.

@@ -7,6 +7,7 @@ use arc_swap::ArcSwapOption;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use crate::filter::FemtoFilter;
 use crate::handler::{FemtoHandler, HandlerOptions, StreamTarget};
@@ -145,7 +146,8 @@ impl Manager {
                     filters: Vec::new(),
                 },
             );
-            rebuild_one(&state, &logger);
+            // A new logger: no call can hold its first snapshot yet.
+            let _ = rebuild_one(&state, &logger);
             parent = logger;
         }
         Ok(parent)
@@ -187,11 +189,17 @@ impl Manager {
     }
 
     /// Applies a configuration change and refreshes every logger's cache,
-    /// all under the registry lock.
+    /// under the registry lock; then waits (without the lock) until logging
+    /// calls that started under the old configuration have finished, so a
+    /// handler taken off a logger can be closed without losing a record
+    /// still on its way to it.
     pub(crate) fn configure<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
-        let mut state = lock(&self.shared.state);
-        let result = change(&mut state);
-        rebuild(&state);
+        let (result, retired) = {
+            let mut state = lock(&self.shared.state);
+            let result = change(&mut state);
+            (result, rebuild(&state))
+        };
+        wait_for_calls_under_way(&retired);
         result
     }
 
@@ -230,19 +238,39 @@ impl Manager {
     }
 }
 
-/// Recomputes every logger's threshold and dispatch snapshot.
-fn rebuild(state: &State) {
-    for entry in state.loggers.values() {
-        rebuild_one(state, &entry.logger);
+/// How long a configuration change waits for calls under way (a call
+/// blocked on a full queue keeps its snapshot until there is room).
+const RETIRE_WAIT: Duration = Duration::from_secs(2);
+
+/// Waits until nobody but us holds the retired snapshots (arc-swap counts
+/// a reader of a replaced value as a reference). A thread that changes the
+/// configuration from inside a logging call (a filter callback) waits out
+/// the limit.
+fn wait_for_calls_under_way(retired: &[Arc<Dispatch>]) {
+    let deadline = Instant::now() + RETIRE_WAIT;
+    for snapshot in retired {
+        let mut pause = Duration::from_micros(10);
+        while Arc::strong_count(snapshot) > 1 && Instant::now() < deadline {
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(1));
+        }
     }
 }
 
+/// Recomputes every logger's threshold and dispatch snapshot; returns the
+/// snapshots replaced.
+fn rebuild(state: &State) -> Vec<Arc<Dispatch>> {
+    state
+        .loggers
+        .values()
+        .filter_map(|entry| rebuild_one(state, &entry.logger))
+        .collect()
+}
+
 /// Recomputes one logger's threshold and dispatch snapshot.
-fn rebuild_one(state: &State, logger: &Arc<FemtoLogger>) {
+fn rebuild_one(state: &State, logger: &Arc<FemtoLogger>) -> Option<Arc<Dispatch>> {
     {
-        let Some(entry) = state.loggers.get(logger.name()) else {
-            return;
-        };
+        let entry = state.loggers.get(logger.name())?;
         let mut effective = FemtoLevel::NOTSET;
         let mut handlers = Vec::new();
         let mut collecting = true;
@@ -264,14 +292,14 @@ fn rebuild_one(state: &State, logger: &Arc<FemtoLogger>) {
         } else {
             effective.value().max(state.disable.saturating_add(1))
         };
-        logger.publish(
+        Some(logger.publish(
             FemtoLevel(threshold),
             effective,
             Dispatch {
                 filters: entry.filters.clone(),
                 handlers,
             },
-        );
+        ))
     }
 }
 

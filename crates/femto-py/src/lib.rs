@@ -88,9 +88,14 @@ fn logger_get(py: Python<'_>, name: &str) -> PyResult<usize> {
     Ok(out as usize)
 }
 
+// Configuration changes (levels, handlers, propagation, disable) wait for
+// logging calls under way on other threads, which may need the GIL to
+// finish: they run without it.
+
 #[pyfunction]
 fn logger_set_level(py: Python<'_>, logger: usize, level: i32) -> PyResult<()> {
-    check(py, (api().logger_set_level)(handle(logger), level)).map(drop)
+    let status = py.detach(move || (api().logger_set_level)(handle(logger), level));
+    check(py, status).map(drop)
 }
 
 #[pyfunction]
@@ -117,35 +122,32 @@ fn logger_is_enabled_for(logger: usize, level: i32) -> bool {
 
 #[pyfunction]
 fn logger_set_propagate(py: Python<'_>, logger: usize, propagate: bool) -> PyResult<()> {
-    check(py, (api().logger_set_propagate)(handle(logger), propagate)).map(drop)
+    let status = py.detach(move || (api().logger_set_propagate)(handle(logger), propagate));
+    check(py, status).map(drop)
 }
 
 #[pyfunction]
 fn logger_add_handler(py: Python<'_>, logger: usize, handler: usize) -> PyResult<()> {
-    check(
-        py,
-        (api().logger_add_handler)(handle(logger), handle(handler)),
-    )
-    .map(drop)
+    let status = py.detach(move || (api().logger_add_handler)(handle(logger), handle(handler)));
+    check(py, status).map(drop)
 }
 
 #[pyfunction]
 fn logger_remove_handler(py: Python<'_>, logger: usize, handler: usize) -> PyResult<()> {
-    check(
-        py,
-        (api().logger_remove_handler)(handle(logger), handle(handler)),
-    )
-    .map(drop)
+    let status = py.detach(move || (api().logger_remove_handler)(handle(logger), handle(handler)));
+    check(py, status).map(drop)
 }
 
 #[pyfunction]
 fn logger_set_disabled(py: Python<'_>, logger: usize, disabled: bool) -> PyResult<()> {
-    check(py, (api().logger_set_disabled)(handle(logger), disabled)).map(drop)
+    let status = py.detach(move || (api().logger_set_disabled)(handle(logger), disabled));
+    check(py, status).map(drop)
 }
 
 #[pyfunction]
 fn disable(py: Python<'_>, level: i32) -> PyResult<()> {
-    check(py, (api().disable)(level)).map(drop)
+    let status = py.detach(move || (api().disable)(level));
+    check(py, status).map(drop)
 }
 
 #[pyfunction]
