@@ -31,9 +31,8 @@ RECORD_ATTRIBUTES = frozenset(_stdlib.LogRecord("", 0, "", 0, "", (), None).__di
 #: handler's filters ran in Python already (or, for ``emit``, must not run).
 _prefiltered = threading.local()
 
-#: Every handler made, oldest first: ``shutdown`` closes them newest first,
-#: as stdlib does, so a handler forwarding to another (a ``MemoryHandler``)
-#: is closed before its target.
+#: Every handler made, oldest first: ``shutdown`` flushes them all, then
+#: closes them newest first, as stdlib does (see ``close_all``).
 _created: list[weakref.ref[Handler]] = []
 
 
