@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use super::sink::{FileMode, Sink, SinkFactory, MAX_BUFFERED};
+use super::sink::{open_log_file, FileMode, Sink, SinkFactory, MAX_BUFFERED};
 use crate::record::FemtoLogRecord;
 
 /// The rotation settings, shared with whoever built the handler so they
@@ -90,20 +90,7 @@ impl RotatingFileSinkFactory {
     }
 
     fn open_file(&self, reopen: bool) -> io::Result<File> {
-        if self.mode == FileMode::Truncate && !reopen {
-            // The handler starts empty; later opens append (fork).
-            fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .truncate(true)
-                .open(&self.path)
-                .map_err(|e| describe(&self.path, e))?;
-        }
-        OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| describe(&self.path, e))
+        open_log_file(&self.path, self.mode, reopen)
     }
 }
 
@@ -138,10 +125,6 @@ impl SinkFactory for RotatingFileSinkFactory {
     fn rotation(&self) -> Option<&Arc<Rotation>> {
         Some(&self.rotation)
     }
-}
-
-fn describe(path: &Path, error: io::Error) -> io::Error {
-    io::Error::new(error.kind(), format!("cannot open {path:?}: {error}"))
 }
 
 struct RotatingFileSink {

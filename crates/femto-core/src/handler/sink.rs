@@ -161,26 +161,31 @@ impl FileSinkFactory {
 
     /// Opens (creating; truncating first for `Truncate` unless `reopen`).
     pub(super) fn open_now_file(&self, reopen: bool) -> io::Result<File> {
-        let describe =
-            |e: io::Error| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path));
-        if self.mode == FileMode::Truncate && !reopen {
-            OpenOptions::new()
-                .create(true)
-                .write(true)
-                .truncate(true)
-                .open(&self.path)
-                .map_err(describe)?;
-        }
-        // Always write through O_APPEND: a forked child (or another process)
-        // appending to the same file must never be overwritten at a stale
-        // offset.
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(describe)?;
-        Ok(file)
+        open_log_file(&self.path, self.mode, reopen)
     }
+}
+
+/// Opens a log file for appending, creating it; with `Truncate` (and not
+/// `reopen`, a forked child's reopening) it is emptied first. Every file
+/// handler opens its file through here.
+pub(super) fn open_log_file(path: &Path, mode: FileMode, reopen: bool) -> io::Result<File> {
+    let describe = |e: io::Error| io::Error::new(e.kind(), format!("cannot open {path:?}: {e}"));
+    if mode == FileMode::Truncate && !reopen {
+        OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .map_err(describe)?;
+    }
+    // Always write through O_APPEND: a forked child (or another process)
+    // appending to the same file must never be overwritten at a stale
+    // offset.
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(describe)
 }
 
 impl SinkFactory for FileSinkFactory {

@@ -18,7 +18,7 @@
 //! - The clock and the time zone come from a [`Clock`], so tests can move
 //!   time and daylight saving at will.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -27,7 +27,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, NaiveDateTime, Offset, TimeZone, Timelike};
 
 use super::rotating::{create_fresh, entry_exists, remove_entry, sibling};
-use super::sink::{FileMode, Sink, SinkFactory, MAX_BUFFERED};
+use super::sink::{open_log_file, FileMode, Sink, SinkFactory, MAX_BUFFERED};
 use crate::record::FemtoLogRecord;
 
 const DAY: i64 = 24 * 60 * 60;
@@ -230,13 +230,7 @@ impl TimedRotatingFileSinkFactory {
     }
 
     fn open_file(&self, reopen: bool) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        if self.mode == FileMode::Truncate && !reopen {
-            options.append(false).write(true).truncate(true);
-        }
-        let file = options.open(&self.path);
-        file.map_err(|e| io::Error::new(e.kind(), format!("cannot open {:?}: {e}", self.path)))
+        open_log_file(&self.path, self.mode, reopen)
     }
 }
 
