@@ -21,7 +21,7 @@ CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 APT_TEST := valgrind
 APT_BENCH := libspdlog-dev pkg-config g++
 
-.PHONY: help demo test build header check-header lint lint-python test-rust test-c test-cdef \
+.PHONY: help demo test build header check-header lint lint-python test-rust test-c test-cdef test-config \
         wheel python test-python bench tools apt-test apt-bench venv clean
 
 help:
@@ -92,6 +92,10 @@ test-rust:
 test-c: build apt-test
 	tests/c/run.sh $(LIBDIR) $(BUILD)/c
 
+# One TOML file, three languages, the same logs.
+test-config: build python
+	tests/config/shared.sh $(LIBDIR) $(BUILD) $(VENV)/bin/python
+
 test-cdef: build venv
 	$(VENV)/bin/python tools/check_cdef.py $(CDEF) $(LIBDIR)/libfemtologging.so
 
@@ -113,7 +117,7 @@ test-python: python
 	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=native $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
 	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
 
-test: apt-test tools venv check-header lint lint-python test-rust test-c test-cdef test-python
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cdef test-python test-config
 	@echo "make test: every layer passed"
 
 # ---- demo and benchmarks ---------------------------------------------------

@@ -113,6 +113,12 @@ typedef enum femto_overflow {
   FEMTO_OVERFLOW_TIMEOUT = 2,
 } femto_overflow;
 
+// A configuration being put together: formatters, filters, handlers and
+// loggers by name (see `docs/c-api.md` for the file format). Not
+// thread-safe: use it from one thread at a time. Nothing takes effect
+// until `femto_config_apply`. Free it with `femto_config_free`.
+typedef struct femto_config femto_config;
+
 // An immutable filter. Thread-safe: attach it to any number of loggers
 // and handlers. Release your reference with `femto_filter_free`.
 typedef struct femto_filter femto_filter;
@@ -483,6 +489,25 @@ typedef struct femto_api {
                                                        const struct femto_handler_options*,
                                                        struct femto_handler**);
   enum femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
+  enum femto_status (*config_new)(struct femto_config**);
+  enum femto_status (*config_from_toml)(const char*, size_t, struct femto_config**);
+  enum femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
+  enum femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
+  enum femto_status (*config_add_handler)(struct femto_config*,
+                                          struct femto_str,
+                                          const struct femto_handler*);
+  enum femto_status (*config_set_logger)(struct femto_config*,
+                                         struct femto_str,
+                                         int32_t,
+                                         bool,
+                                         const struct femto_str*,
+                                         size_t);
+  enum femto_status (*config_apply)(const struct femto_config*);
+  enum femto_status (*config_to_json)(const struct femto_config*, char*, size_t, size_t*);
+  void (*config_free)(struct femto_config*);
+  enum femto_status (*configure_toml)(const char*, size_t);
+  enum femto_status (*configure_json)(const char*, size_t);
+  enum femto_status (*configure_file)(const char*, size_t);
 } femto_api;
 
 #ifdef __cplusplus
@@ -504,6 +529,83 @@ enum femto_status femto_callback_handler_new(femto_write_fn write,
                                              femto_destroy_fn destroy,
                                              const struct femto_handler_options *options,
                                              struct femto_handler **out);
+
+// An empty configuration: applied as it is, it detaches and closes the
+// handlers of the configuration applied before.
+enum femto_status femto_config_new(struct femto_config **out);
+
+// Reads a configuration from TOML text (`text`/`text_len`, UTF-8,
+// borrowed for the call). A bad one fails with `INVALID_ARGUMENT` and a
+// `femto_last_error()` naming the key, such as
+// `handlers.file.max_bytes: invalid type: string "big", expected u64`.
+enum femto_status femto_config_from_toml(const char *text_ptr,
+                                         size_t text_len,
+                                         struct femto_config **out);
+
+// As `femto_config_from_toml`, from JSON text.
+enum femto_status femto_config_from_json(const char *text_ptr,
+                                         size_t text_len,
+                                         struct femto_config **out);
+
+// Reads a `.toml` or `.json` file (`path`/`path_len`, UTF-8). A file that
+// cannot be read fails with `IO`.
+enum femto_status femto_config_from_file(const char *path_ptr,
+                                         size_t path_len,
+                                         struct femto_config **out);
+
+// Adds `handler` (made with any `femto_*_handler_new`) under the name
+// `id`, for loggers to use; a handler of that name from the file is
+// replaced. The configuration takes its own reference. A later
+// configuration detaches this handler but, unlike the handlers the file
+// describes, does not close it.
+enum femto_status femto_config_add_handler(struct femto_config *config,
+                                           struct femto_str id,
+                                           const struct femto_handler *handler);
+
+// Configures the logger `name` (`""` or `"root"`: the root logger),
+// replacing what the configuration said of it: its `level`, `propagate`,
+// and the handlers named in `handler_ids[0..handler_count]` (NULL when
+// the count is 0), which must be in the configuration when it is applied.
+enum femto_status femto_config_set_logger(struct femto_config *config,
+                                          struct femto_str name,
+                                          int32_t level_value,
+                                          bool propagate,
+                                          const struct femto_str *handler_ids,
+                                          size_t handler_count);
+
+// Checks the whole configuration, builds every handler, then applies it
+// to the process's loggers in one step: a record logged meanwhile sees
+// the old configuration or the new one, never a mix. The handlers the
+// previously applied configuration made are then drained and closed. On
+// failure nothing changes. The configuration stays yours to free (or to
+// apply again). Thread-safe with respect to logging.
+enum femto_status femto_config_apply(const struct femto_config *config);
+
+// Writes the configuration as JSON in the file format, with every
+// default filled in, to `buffer` (`capacity` bytes; NUL-terminated when it
+// fits) and its length, without the NUL, to `*out_len`. When `capacity`
+// is too small, writes nothing to `buffer` and returns `INVALID_STATE`
+// with `*out_len` set: call again with a larger buffer. Fails with
+// `INVALID_ARGUMENT` for a handler added with `femto_config_add_handler`,
+// which has no file form.
+enum femto_status femto_config_to_json(const struct femto_config *config,
+                                       char *buffer,
+                                       size_t capacity,
+                                       size_t *out_len);
+
+// Frees a configuration (an applied one stays in effect). `NULL` is a
+// no-op.
+void femto_config_free(struct femto_config *config);
+
+// Reads TOML text and applies it (`femto_config_from_toml`, then
+// `femto_config_apply`).
+enum femto_status femto_configure_toml(const char *text_ptr, size_t text_len);
+
+// Reads JSON text and applies it.
+enum femto_status femto_configure_json(const char *text_ptr, size_t text_len);
+
+// Reads a `.toml` or `.json` file and applies it.
+enum femto_status femto_configure_file(const char *path_ptr, size_t path_len);
 
 // A filter passing records whose level is in `min_level..=max_level`.
 // Thread-safe.

@@ -59,6 +59,8 @@ typedef enum femto_overflow {
   FEMTO_OVERFLOW_TIMEOUT = 2,
 } femto_overflow;
 
+typedef struct femto_config femto_config;
+
 typedef struct femto_filter femto_filter;
 
 typedef struct femto_formatter femto_formatter;
@@ -297,6 +299,25 @@ typedef struct femto_api {
                                                        const struct femto_handler_options*,
                                                        struct femto_handler**);
   enum femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
+  enum femto_status (*config_new)(struct femto_config**);
+  enum femto_status (*config_from_toml)(const char*, size_t, struct femto_config**);
+  enum femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
+  enum femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
+  enum femto_status (*config_add_handler)(struct femto_config*,
+                                          struct femto_str,
+                                          const struct femto_handler*);
+  enum femto_status (*config_set_logger)(struct femto_config*,
+                                         struct femto_str,
+                                         int32_t,
+                                         bool,
+                                         const struct femto_str*,
+                                         size_t);
+  enum femto_status (*config_apply)(const struct femto_config*);
+  enum femto_status (*config_to_json)(const struct femto_config*, char*, size_t, size_t*);
+  void (*config_free)(struct femto_config*);
+  enum femto_status (*configure_toml)(const char*, size_t);
+  enum femto_status (*configure_json)(const char*, size_t);
+  enum femto_status (*configure_file)(const char*, size_t);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -307,6 +328,46 @@ enum femto_status femto_callback_handler_new(femto_write_fn write,
                                              femto_destroy_fn destroy,
                                              const struct femto_handler_options *options,
                                              struct femto_handler **out);
+
+enum femto_status femto_config_new(struct femto_config **out);
+
+enum femto_status femto_config_from_toml(const char *text_ptr,
+                                         size_t text_len,
+                                         struct femto_config **out);
+
+enum femto_status femto_config_from_json(const char *text_ptr,
+                                         size_t text_len,
+                                         struct femto_config **out);
+
+enum femto_status femto_config_from_file(const char *path_ptr,
+                                         size_t path_len,
+                                         struct femto_config **out);
+
+enum femto_status femto_config_add_handler(struct femto_config *config,
+                                           struct femto_str id,
+                                           const struct femto_handler *handler);
+
+enum femto_status femto_config_set_logger(struct femto_config *config,
+                                          struct femto_str name,
+                                          int32_t level_value,
+                                          bool propagate,
+                                          const struct femto_str *handler_ids,
+                                          size_t handler_count);
+
+enum femto_status femto_config_apply(const struct femto_config *config);
+
+enum femto_status femto_config_to_json(const struct femto_config *config,
+                                       char *buffer,
+                                       size_t capacity,
+                                       size_t *out_len);
+
+void femto_config_free(struct femto_config *config);
+
+enum femto_status femto_configure_toml(const char *text_ptr, size_t text_len);
+
+enum femto_status femto_configure_json(const char *text_ptr, size_t text_len);
+
+enum femto_status femto_configure_file(const char *path_ptr, size_t path_len);
 
 enum femto_status femto_filter_new_level(int32_t min_level,
                                          int32_t max_level,

@@ -17,7 +17,8 @@ from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
-from ._formatter import Formatter
+from ._filters import LevelFilter
+from ._formatter import Formatter, JsonFormatter
 from ._handlers import FileHandler, Handler, NullHandler, StreamHandler, close_all
 from ._levels import (
     CRITICAL,
@@ -64,6 +65,8 @@ __all__ = [
     "Filter",
     "Formatter",
     "Handler",
+    "JsonFormatter",
+    "LevelFilter",
     "LogRecord",
     "Logger",
     "LoggerAdapter",

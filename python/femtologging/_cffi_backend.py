@@ -14,6 +14,7 @@ from ._errors import error_for_status
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _STATUS_DROPPED = 1
+_STATUS_INVALID_STATE = 7003
 
 ffi = cffi.FFI()
 with open(os.path.join(_HERE, "include", "femtologging_cffi.h"), encoding="utf-8") as _cdef:
@@ -160,6 +161,34 @@ def formatter_new(style: int, fmt: str, datefmt: str | None = None) -> object:
     date_data, date_size = _str(datefmt)
     _check(lib.femto_formatter_new(style, fmt_data, fmt_size, date_data, date_size, out))
     return out[0]
+
+
+def formatter_new_json(datefmt: str | None = None) -> object:
+    out = ffi.new("femto_formatter **")
+    date_data, date_size = _str(datefmt)
+    _check(lib.femto_formatter_new_json(date_data, date_size, out))
+    return out[0]
+
+
+_CONFIG_READERS = ("femto_config_from_toml", "femto_config_from_json", "femto_config_from_file")
+
+
+def config_export(source: str, kind: int) -> str:
+    """See the native backend's ``config_export``."""
+    config = ffi.new("femto_config **")
+    data, size = _str(source)
+    _check(getattr(lib, _CONFIG_READERS[min(kind, 2)])(data, size, config))
+    try:
+        length = ffi.new("size_t *")
+        buffer = ffi.new("char[]", 4096)
+        status = lib.femto_config_to_json(config[0], buffer, len(buffer), length)
+        if status == _STATUS_INVALID_STATE:
+            buffer = ffi.new("char[]", length[0] + 1)
+            status = lib.femto_config_to_json(config[0], buffer, len(buffer), length)
+        _check(status)
+        return ffi.string(buffer, length[0]).decode("utf-8")
+    finally:
+        lib.femto_config_free(config[0])
 
 
 def formatter_free(formatter: object) -> None:

@@ -10,6 +10,7 @@ their worker thread instead.
 
 from __future__ import annotations
 
+import json as _json
 import logging as _stdlib
 import time
 from typing import Any
@@ -54,6 +55,65 @@ class Formatter(_stdlib.Formatter):
         return f"<{type(self).__name__} {self._fmt!r}>"
 
 
+class JsonFormatter(Formatter):
+    """One JSON object per record, written by the engine: ``asctime``,
+    ``created``, ``levelname``, ``levelno``, ``name``, ``message``,
+    ``process``, ``thread``, ``threadName``, the source location, then
+    ``exc_info`` and ``stack_info`` when present. ``utc`` renders
+    ``asctime`` in UTC (in Python)."""
+
+    def __init__(
+        self,
+        fmt: str | None = None,  # noqa: ARG002 (stdlib's dictConfig passes a class these)
+        datefmt: str | None = None,
+        style: str = "%",  # noqa: ARG002
+        validate: bool = True,  # noqa: ARG002
+        *,
+        utc: bool = False,
+    ) -> None:
+        _stdlib.Formatter.__init__(self, None, datefmt)
+        self._handle = None
+        if utc:
+            self.converter = time.gmtime  # type: ignore[assignment]
+        else:
+            self._handle = engine.formatter_new_json(datefmt)
+
+    def format(self, record: _stdlib.LogRecord) -> str:
+        """The engine's JSON line for ``record``, rendered in Python."""
+        record.message = record.getMessage()
+        text = _json.dumps
+        parts = [
+            '{"asctime":',
+            text(self.formatTime(record, self.datefmt), ensure_ascii=False),
+            f',"created":{record.created:.6f},"levelname":',
+            text(record.levelname, ensure_ascii=False),
+            ',"levelno":',
+            text(record.levelno),
+            ',"name":',
+            text(record.name, ensure_ascii=False),
+            ',"message":',
+            text(record.message, ensure_ascii=False),
+            ',"process":',
+            text(record.process or 0),
+            ',"thread":',
+            text(record.thread or 0),
+            ',"threadName":',
+            text(record.threadName or "", ensure_ascii=False),
+        ]
+        if record.pathname:
+            parts += [',"pathname":', text(record.pathname, ensure_ascii=False), ',"lineno":', text(record.lineno)]
+        if record.funcName:
+            parts += [',"funcName":', text(record.funcName, ensure_ascii=False)]
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            parts += [',"exc_info":', text(record.exc_text, ensure_ascii=False)]
+        if record.stack_info:
+            parts += [',"stack_info":', text(self.formatStack(record.stack_info), ensure_ascii=False)]
+        parts.append("}")
+        return "".join(parts)
+
+
 def needs_python(formatter: _stdlib.Formatter | None) -> bool:
     """Whether ``formatter`` must run in Python to print what stdlib would."""
     if formatter is None:
@@ -61,7 +121,8 @@ def needs_python(formatter: _stdlib.Formatter | None) -> bool:
     if not isinstance(formatter, Formatter) or not formatter._handle:
         return True
     cls = type(formatter)
-    if any(getattr(cls, name) is not getattr(Formatter, name) for name in _PYTHON_METHODS):
+    base = JsonFormatter if isinstance(formatter, JsonFormatter) else Formatter
+    if any(getattr(cls, name) is not getattr(base, name) for name in _PYTHON_METHODS):
         return True
     return (
         formatter.converter is not time.localtime

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging as _stdlib
 import logging.config as _stdlib_config
+import os
 import threading
 from typing import Any
 
@@ -29,7 +30,7 @@ from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
 from ._logger import _loggers, getLogger, root
 
-__all__ = ["DictConfigurator", "UnsafeConfigError", "dictConfig", "fileConfig"]
+__all__ = ["DictConfigurator", "UnsafeConfigError", "dictConfig", "fileConfig", "load_file", "load_json", "load_toml"]
 
 #: stdlib class names and the femtologging classes they stand for.
 CLASS_MAP: dict[str, Any] = {
@@ -338,6 +339,49 @@ def dictConfig(config: dict[str, Any], *, untrusted: bool = False) -> None:  # n
     schema (``logging.config.dictConfig``). With ``untrusted``, refuses
     anything that would import or call code (see the module's docs)."""
     DictConfigurator(config, untrusted).configure()
+
+
+class _ModelConfigurator(DictConfigurator):
+    """Applies a configuration the engine's loader read and checked. Its
+    strings are data (file names, formats), never ``ext://`` or ``cfg://``
+    references; its factories are femtologging's own callables."""
+
+    def convert(self, value: Any) -> Any:
+        return value if isinstance(value, str) else super().convert(value)
+
+
+_TOML, _JSON, _FILE = 0, 1, 2
+
+
+def _apply_model(source: str, kind: int) -> None:
+    import json
+
+    from ._backend import engine
+    from ._model import dict_config
+
+    model = json.loads(engine.config_export(source, kind))
+    _ModelConfigurator(dict_config(model)).configure()
+
+
+def load_file(path: str | os.PathLike[str]) -> None:
+    """Configures femtologging from a ``.toml`` or ``.json`` file in the
+    format C and Rust programs read too (see ``docs/configuration.md``). A
+    bad file raises ``FemtoValueError`` naming the key
+    (``handlers.file.max_bytes: invalid type: string "big", expected u64``)
+    and leaves the previous configuration in place; an unreadable one
+    raises ``FemtoOSError``. Safe for untrusted files: nothing in them is
+    imported or called."""
+    _apply_model(os.fspath(path), _FILE)
+
+
+def load_toml(text: str) -> None:
+    """``load_file`` for TOML text."""
+    _apply_model(text, _TOML)
+
+
+def load_json(text: str) -> None:
+    """``load_file`` for JSON text."""
+    _apply_model(text, _JSON)
 
 
 def _names(value: str) -> list[str]:

@@ -42,6 +42,18 @@ pub enum BuildError {
     Handler(#[from] HandlerBuildError),
 }
 
+impl BuildError {
+    /// The builder option at fault, if one is.
+    pub fn option(&self) -> Option<&'static str> {
+        match self {
+            BuildError::Format(_) => Some("format"),
+            BuildError::EmptyPath => Some("path"),
+            BuildError::When(_) => Some("when"),
+            BuildError::Schedule(_) | BuildError::Handler(_) => None,
+        }
+    }
+}
+
 /// Options every handler has.
 #[derive(Debug, Clone, Default)]
 pub struct CommonOptions {
@@ -57,7 +69,8 @@ pub struct CommonOptions {
 }
 
 impl CommonOptions {
-    fn handler_options(&self) -> Result<HandlerOptions, BuildError> {
+    /// The engine's handler options these describe (compiling the format).
+    pub fn handler_options(&self) -> Result<HandlerOptions, BuildError> {
         let mut options = HandlerOptions {
             level: self.level,
             overflow: self.overflow,
@@ -82,8 +95,16 @@ impl CommonOptions {
 pub trait HandlerBuilder: Sized {
     fn common(&mut self) -> &mut CommonOptions;
 
+    fn common_options(&self) -> &CommonOptions;
+
+    /// Builds the handler with `options` in place of the common ones (a
+    /// configuration passes its shared formatter this way).
+    fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError>;
+
     /// Builds the handler (opening its file, starting its worker).
-    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError>;
+    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
+        self.build_with(self.common_options().handler_options()?)
+    }
 
     fn level(mut self, level: FemtoLevel) -> Self {
         self.common().level = level;
@@ -160,11 +181,12 @@ impl HandlerBuilder for StreamHandlerBuilder {
         &mut self.common
     }
 
-    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
-        Ok(FemtoHandler::stream(
-            self.target,
-            self.common.handler_options()?,
-        )?)
+    fn common_options(&self) -> &CommonOptions {
+        &self.common
+    }
+
+    fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
+        Ok(FemtoHandler::stream(self.target, options)?)
     }
 }
 
@@ -221,8 +243,11 @@ impl HandlerBuilder for FileHandlerBuilder {
         &mut self.common
     }
 
-    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
-        let options = self.common.handler_options()?;
+    fn common_options(&self) -> &CommonOptions {
+        &self.common
+    }
+
+    fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
         let factory = FileSinkFactory {
             delay: self.delay,
             watch: self.watch,
@@ -284,8 +309,11 @@ impl HandlerBuilder for RotatingFileHandlerBuilder {
         &mut self.common
     }
 
-    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
-        let options = self.common.handler_options()?;
+    fn common_options(&self) -> &CommonOptions {
+        &self.common
+    }
+
+    fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
         let factory = RotatingFileSinkFactory {
             delay: self.delay,
             ..RotatingFileSinkFactory::new(
@@ -363,8 +391,11 @@ impl HandlerBuilder for TimedRotatingFileHandlerBuilder {
         &mut self.common
     }
 
-    fn build(&self) -> Result<Arc<FemtoHandler>, BuildError> {
-        let options = self.common.handler_options()?;
+    fn common_options(&self) -> &CommonOptions {
+        &self.common
+    }
+
+    fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
         let schedule = TimedRotation::new(
             When::parse(&self.when)?,
             self.interval,

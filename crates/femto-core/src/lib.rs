@@ -20,6 +20,7 @@
 //! ```
 
 pub mod builder;
+pub mod config;
 pub mod context;
 pub mod error_hook;
 pub mod filter;

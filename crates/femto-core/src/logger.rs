@@ -117,6 +117,14 @@ impl FemtoLogger {
         self.level.store(level.value(), Ordering::Relaxed);
     }
 
+    pub(crate) fn store_propagate(&self, propagate: bool) {
+        self.propagate.store(propagate, Ordering::Relaxed);
+    }
+
+    pub(crate) fn store_disabled(&self, disabled: bool) {
+        self.disabled.store(disabled, Ordering::Relaxed);
+    }
+
     /// Installs a new snapshot; returns the one it replaces, which calls
     /// already under way may still be using.
     pub(crate) fn publish(
@@ -147,11 +155,11 @@ impl FemtoLogger {
     }
 
     pub fn set_propagate(&self, propagate: bool) {
-        self.configure(|entry| entry.logger.propagate.store(propagate, Ordering::Relaxed));
+        self.configure(|entry| entry.logger.store_propagate(propagate));
     }
 
     pub fn set_disabled(&self, disabled: bool) {
-        self.configure(|entry| entry.logger.disabled.store(disabled, Ordering::Relaxed));
+        self.configure(|entry| entry.logger.store_disabled(disabled));
     }
 
     /// Attaches a handler (the same handler may serve many loggers).

@@ -35,6 +35,9 @@ pub(crate) struct State {
     pub(crate) loggers: HashMap<Arc<str>, Entry>,
     /// stdlib `logging.disable`: records at or below this level are off.
     disable: u32,
+    /// The handlers the last applied [`crate::config`] attached: the next
+    /// one detaches them all, and closes those it made (`true`).
+    pub(crate) config_handlers: Vec<(Arc<FemtoHandler>, bool)>,
 }
 
 pub(crate) struct Shared {
@@ -89,6 +92,7 @@ impl Manager {
                 state: Mutex::new(State {
                     loggers,
                     disable: 0,
+                    config_handlers: Vec::new(),
                 }),
                 root,
                 last_resort_enabled: AtomicBool::new(true),
@@ -303,7 +307,7 @@ fn rebuild_one(state: &State, logger: &Arc<FemtoLogger>) -> Option<Arc<Dispatch>
     }
 }
 
-fn validate_name(name: &str) -> Result<(), LoggerNameError> {
+pub(crate) fn validate_name(name: &str) -> Result<(), LoggerNameError> {
     let reason = if name.starts_with('.') {
         Some("leading dot")
     } else if name.ends_with('.') {

@@ -6,6 +6,7 @@
 use std::ffi::{c_char, c_void};
 
 use crate::callback_handler::{femto_flush_fn, femto_write_fn};
+use crate::config::femto_config;
 use crate::filter::{femto_destroy_fn, femto_filter, femto_filter_fn};
 use crate::formatter::{femto_format_fn, femto_format_style, femto_formatter, femto_text};
 use crate::handler::{
@@ -15,6 +16,7 @@ use crate::handler::{
 use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn};
 use crate::logger::{femto_log_args, femto_logger};
 use crate::status::femto_status;
+use crate::types::femto_str;
 
 /// Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 /// and that `size` covers the last field you use before calling through
@@ -156,6 +158,30 @@ pub struct femto_api {
         *mut *mut femto_handler,
     ) -> femto_status,
     pub handler_set_backup_count: extern "C" fn(*const femto_handler, u32) -> femto_status,
+    pub config_new: extern "C" fn(*mut *mut femto_config) -> femto_status,
+    pub config_from_toml:
+        extern "C" fn(*const c_char, usize, *mut *mut femto_config) -> femto_status,
+    pub config_from_json:
+        extern "C" fn(*const c_char, usize, *mut *mut femto_config) -> femto_status,
+    pub config_from_file:
+        extern "C" fn(*const c_char, usize, *mut *mut femto_config) -> femto_status,
+    pub config_add_handler:
+        extern "C" fn(*mut femto_config, femto_str, *const femto_handler) -> femto_status,
+    pub config_set_logger: extern "C" fn(
+        *mut femto_config,
+        femto_str,
+        i32,
+        bool,
+        *const femto_str,
+        usize,
+    ) -> femto_status,
+    pub config_apply: extern "C" fn(*const femto_config) -> femto_status,
+    pub config_to_json:
+        extern "C" fn(*const femto_config, *mut c_char, usize, *mut usize) -> femto_status,
+    pub config_free: extern "C" fn(*mut femto_config),
+    pub configure_toml: extern "C" fn(*const c_char, usize) -> femto_status,
+    pub configure_json: extern "C" fn(*const c_char, usize) -> femto_status,
+    pub configure_file: extern "C" fn(*const c_char, usize) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -218,6 +244,18 @@ static API: femto_api = femto_api {
     handler_roll_over: crate::handler::femto_handler_roll_over,
     timed_rotating_file_handler_new: crate::handler::femto_timed_rotating_file_handler_new,
     handler_set_backup_count: crate::handler::femto_handler_set_backup_count,
+    config_new: crate::config::femto_config_new,
+    config_from_toml: crate::config::femto_config_from_toml,
+    config_from_json: crate::config::femto_config_from_json,
+    config_from_file: crate::config::femto_config_from_file,
+    config_add_handler: crate::config::femto_config_add_handler,
+    config_set_logger: crate::config::femto_config_set_logger,
+    config_apply: crate::config::femto_config_apply,
+    config_to_json: crate::config::femto_config_to_json,
+    config_free: crate::config::femto_config_free,
+    configure_toml: crate::config::femto_configure_toml,
+    configure_json: crate::config::femto_configure_json,
+    configure_file: crate::config::femto_configure_file,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -12,6 +12,7 @@
 
 mod api;
 mod callback_handler;
+mod config;
 mod filter;
 mod formatter;
 mod handler;
@@ -27,6 +28,7 @@ mod version;
 
 pub use api::*;
 pub use callback_handler::*;
+pub use config::*;
 pub use filter::*;
 pub use formatter::*;
 pub use handler::*;

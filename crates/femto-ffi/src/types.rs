@@ -122,17 +122,41 @@ pub(crate) fn key_values<'a>(
     ptr: *const femto_kv,
     count: usize,
 ) -> Result<&'a [femto_kv], femto_status> {
+    array(ptr, count, "key_values")
+}
+
+/// Borrows the caller's array of `count` entries at `ptr` (NULL allowed
+/// when `count` is 0).
+pub(crate) fn array<'a, T>(
+    ptr: *const T,
+    count: usize,
+    what: &str,
+) -> Result<&'a [T], femto_status> {
     if count == 0 {
         return Ok(&[]);
     }
     if ptr.is_null() {
         return Err(fail(
             femto_status::NullArgument,
-            "argument `key_values` is NULL",
+            format!("argument `{what}` is NULL"),
         ));
     }
     // SAFETY: the caller promises `count` valid entries for this call.
     Ok(unsafe { std::slice::from_raw_parts(ptr, count) })
+}
+
+/// Copies `text` and a NUL into the caller's `buffer` of `capacity`
+/// bytes; `false` (nothing written) when it does not fit.
+pub(crate) fn copy_out(text: &str, buffer: *mut c_char, capacity: usize) -> bool {
+    if buffer.is_null() || capacity <= text.len() {
+        return false;
+    }
+    // SAFETY: `buffer` has `capacity` writable bytes (the caller's
+    // promise), more than the text and its NUL.
+    let out = unsafe { std::slice::from_raw_parts_mut(buffer.cast::<u8>(), capacity) };
+    out[..text.len()].copy_from_slice(text.as_bytes());
+    out[text.len()] = 0;
+    true
 }
 
 /// Reads a versioned options struct: the caller's `size` bytes over our

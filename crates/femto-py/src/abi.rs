@@ -14,6 +14,7 @@ pub type Status = i32;
 pub const STATUS_OK: Status = 0;
 pub const STATUS_DROPPED: Status = 1;
 pub const STATUS_TIMEOUT: Status = 2;
+pub const STATUS_INVALID_STATE: Status = 7003;
 
 pub type Handle = *const c_void;
 
@@ -312,6 +313,19 @@ pub struct femto_api {
         *mut Handle,
     ) -> Status,
     pub handler_set_backup_count: extern "C" fn(Handle, u32) -> Status,
+    pub config_new: extern "C" fn(*mut Handle) -> Status,
+    pub config_from_toml: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
+    pub config_from_json: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
+    pub config_from_file: extern "C" fn(*const c_char, usize, *mut Handle) -> Status,
+    pub config_add_handler: extern "C" fn(Handle, femto_str, Handle) -> Status,
+    pub config_set_logger:
+        extern "C" fn(Handle, femto_str, i32, bool, *const femto_str, usize) -> Status,
+    pub config_apply: extern "C" fn(Handle) -> Status,
+    pub config_to_json: extern "C" fn(Handle, *mut c_char, usize, *mut usize) -> Status,
+    pub config_free: extern "C" fn(Handle),
+    pub configure_toml: extern "C" fn(*const c_char, usize) -> Status,
+    pub configure_json: extern "C" fn(*const c_char, usize) -> Status,
+    pub configure_file: extern "C" fn(*const c_char, usize) -> Status,
 }
 
 unsafe extern "C" {

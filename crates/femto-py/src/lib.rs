@@ -239,6 +239,42 @@ fn formatter_new(py: Python<'_>, style: i32, fmt: &str, datefmt: Option<&str>) -
 }
 
 #[pyfunction]
+#[pyo3(signature = (datefmt=None))]
+fn formatter_new_json(py: Python<'_>, datefmt: Option<&str>) -> PyResult<usize> {
+    let mut out: Handle = std::ptr::null();
+    let (date_ptr, date_len) =
+        datefmt.map_or((std::ptr::null(), 0), |d| (d.as_ptr().cast(), d.len()));
+    check(py, (api().formatter_new_json)(date_ptr, date_len, &mut out))?;
+    Ok(out as usize)
+}
+
+/// Reads a configuration (`kind` 0: TOML text, 1: JSON text, 2: a file
+/// path) with the engine's loader, which checks it, and returns it as
+/// JSON in the file format with every default filled in.
+#[pyfunction]
+fn config_export(py: Python<'_>, source: &str, kind: u8) -> PyResult<String> {
+    let read = match kind {
+        0 => api().config_from_toml,
+        1 => api().config_from_json,
+        _ => api().config_from_file,
+    };
+    let mut config: Handle = std::ptr::null();
+    check(py, read(source.as_ptr().cast(), source.len(), &mut config))?;
+    let mut buffer = vec![0u8; 4096];
+    let mut len = 0usize;
+    let mut status =
+        (api().config_to_json)(config, buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
+    if status == abi::STATUS_INVALID_STATE {
+        buffer = vec![0u8; len + 1];
+        status = (api().config_to_json)(config, buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
+    }
+    (api().config_free)(config);
+    check(py, status)?;
+    buffer.truncate(len);
+    String::from_utf8(buffer).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+#[pyfunction]
 fn formatter_free(formatter: usize) {
     (api().formatter_free)(handle(formatter));
 }
@@ -655,6 +691,8 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
     m.add_function(wrap_pyfunction!(timed_rotating_file_handler_new, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_backup_count, m)?)?;
+    m.add_function(wrap_pyfunction!(formatter_new_json, m)?)?;
+    m.add_function(wrap_pyfunction!(config_export, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::formatter_new_callback, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::filter_new_callback, m)?)?;
     Ok(())

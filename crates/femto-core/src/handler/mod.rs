@@ -398,6 +398,12 @@ impl FemtoHandler {
         queued && done.recv_deadline(deadline).is_ok()
     }
 
+    /// Whether [`FemtoHandler::close`] has begun: the handler takes no
+    /// more records.
+    pub fn is_closed(&self) -> bool {
+        self.pipe.load().is_none()
+    }
+
     /// Stops accepting records, drains the queue into the sink and joins
     /// the worker. Returns `false` if the worker had not finished by the
     /// timeout (it finishes on its own later). Closing twice is harmless.

@@ -1,0 +1,210 @@
+//! A configuration written back in the file format, every default
+//! spelled out: what bindings that build their own objects (Python's
+//! handler classes) read after the engine has checked the file.
+
+use serde_json::{json, Map, Value};
+
+use crate::builder::CommonOptions;
+use crate::formatter::FormatStyle;
+use crate::handler::{OverflowPolicy, StreamTarget};
+use crate::level::{FemtoLevel, LevelName};
+
+use super::error::key_path;
+use super::spec::{ConfigBuilder, FilterBuilder, FormatterBuilder, HandlerKind, LoggerBuilder};
+use super::ConfigError;
+
+impl ConfigBuilder {
+    /// The configuration as JSON in the file format, with every default
+    /// filled in; [`ConfigBuilder::from_json`] reads it back unchanged. A
+    /// handler built elsewhere, or one with its own inline `format`, has
+    /// no file form and is an error.
+    pub fn to_json(&self) -> Result<String, ConfigError> {
+        let mut handlers = Map::new();
+        for (id, spec) in &self.handlers {
+            let mut handler = handler(id, &spec.kind)?;
+            handler.insert("formatter".into(), json!(spec.formatter));
+            handler.insert("filters".into(), json!(spec.filters));
+            handlers.insert(id.clone(), Value::Object(handler));
+        }
+        let formatters: Map<String, Value> = self
+            .formatters
+            .iter()
+            .map(|(id, f)| (id.clone(), formatter(f)))
+            .collect();
+        let filters: Map<String, Value> = self
+            .filters
+            .iter()
+            .map(|(id, f)| (id.clone(), filter(f)))
+            .collect();
+        let loggers: Map<String, Value> = self
+            .loggers
+            .iter()
+            .map(|(name, l)| (name.clone(), logger(l, FemtoLevel::NOTSET)))
+            .collect();
+        let document = json!({
+            "version": 1,
+            "disable_existing_loggers": self.disable_existing_loggers,
+            "formatters": formatters,
+            "filters": filters,
+            "handlers": handlers,
+            "root": self.root.as_ref().map(|r| logger(r, FemtoLevel::WARNING)),
+            "loggers": loggers,
+        });
+        Ok(document.to_string())
+    }
+}
+
+/// A level by its standard or registered name, else by number (which
+/// reads back whatever names are registered).
+fn level(level: FemtoLevel) -> Value {
+    match level.name() {
+        LevelName::Static(name) => json!(name),
+        LevelName::Unnamed(n) => json!(n),
+    }
+}
+
+fn style(style: FormatStyle) -> &'static str {
+    match style {
+        FormatStyle::Percent => "%",
+        FormatStyle::Brace => "{",
+        FormatStyle::Dollar => "$",
+    }
+}
+
+fn formatter(f: &FormatterBuilder) -> Value {
+    match f {
+        FormatterBuilder::Template {
+            format,
+            style: s,
+            datefmt,
+            utc,
+        } => json!({"kind": "template", "format": format, "style": style(*s),
+                    "datefmt": datefmt, "utc": utc}),
+        FormatterBuilder::Json { datefmt, utc } => {
+            json!({"kind": "json", "datefmt": datefmt, "utc": utc})
+        }
+    }
+}
+
+fn filter(f: &FilterBuilder) -> Value {
+    match f {
+        FilterBuilder::Name(name) => json!({ "name": name }),
+        FilterBuilder::Levels { min, max } => {
+            json!({"min_level": level(*min), "max_level": level(*max)})
+        }
+    }
+}
+
+fn logger(l: &LoggerBuilder, default_level: FemtoLevel) -> Value {
+    json!({
+        "level": level(l.level.unwrap_or(default_level)),
+        "propagate": l.propagate.unwrap_or(true),
+        "handlers": l.handlers,
+        "filters": l.filters,
+    })
+}
+
+fn mode(truncate: bool) -> &'static str {
+    if truncate {
+        "w"
+    } else {
+        "a"
+    }
+}
+
+fn handler(id: &str, kind: &HandlerKind) -> Result<Map<String, Value>, ConfigError> {
+    let (common, mut fields) = match kind {
+        HandlerKind::Stream(b) => {
+            let stream = match b.target {
+                StreamTarget::Stdout => "stdout",
+                StreamTarget::Stderr => "stderr",
+            };
+            (
+                &b.common,
+                object([("class", json!("stream")), ("stream", json!(stream))]),
+            )
+        }
+        HandlerKind::File(b) => (
+            &b.common,
+            object([
+                ("class", json!("file")),
+                ("path", path(id, &b.path)?),
+                ("mode", json!(mode(b.truncate))),
+                ("delay", json!(b.delay)),
+                ("watch", json!(b.watch)),
+            ]),
+        ),
+        HandlerKind::RotatingFile(b) => (
+            &b.common,
+            object([
+                ("class", json!("rotating_file")),
+                ("path", path(id, &b.path)?),
+                ("mode", json!(mode(b.truncate))),
+                ("delay", json!(b.delay)),
+                ("max_bytes", json!(b.max_bytes)),
+                ("backup_count", json!(b.backup_count)),
+            ]),
+        ),
+        HandlerKind::TimedRotatingFile(b) => {
+            let mut fields = object([
+                ("class", json!("timed_rotating_file")),
+                ("path", path(id, &b.path)?),
+                ("delay", json!(b.delay)),
+                ("when", json!(b.when)),
+                ("interval", json!(b.interval)),
+                ("utc", json!(b.utc)),
+                ("backup_count", json!(b.backup_count)),
+            ]);
+            if let Some((h, m, s)) = b.at_time {
+                fields.insert("at_time".into(), json!(format!("{h:02}:{m:02}:{s:02}")));
+            }
+            (&b.common, fields)
+        }
+        HandlerKind::Built(_) => {
+            return Err(ConfigError::at(
+                key_path("handlers", id, ""),
+                "a handler built elsewhere has no file form",
+            ))
+        }
+    };
+    if common.format.is_some() {
+        return Err(ConfigError::at(
+            key_path("handlers", id, "format"),
+            "an inline format has no file form (name a formatter instead)",
+        ));
+    }
+    add_common(&mut fields, common);
+    Ok(fields)
+}
+
+fn object<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
+fn path(id: &str, path: &std::path::Path) -> Result<Value, ConfigError> {
+    path.to_str()
+        .map(|p| json!(p))
+        .ok_or_else(|| ConfigError::at(key_path("handlers", id, "path"), "not valid UTF-8"))
+}
+
+fn add_common(fields: &mut Map<String, Value>, common: &CommonOptions) {
+    fields.insert("level".into(), level(common.level));
+    if let Some(capacity) = common.capacity {
+        fields.insert("capacity".into(), json!(capacity));
+    }
+    let (overflow, timeout_ms) = match common.overflow {
+        OverflowPolicy::Block => ("block", None),
+        OverflowPolicy::Drop => ("drop", None),
+        OverflowPolicy::Timeout(t) => (
+            "timeout",
+            Some(u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
+        ),
+    };
+    fields.insert("overflow".into(), json!(overflow));
+    if let Some(ms) = timeout_ms {
+        fields.insert("timeout_ms".into(), json!(ms));
+    }
+}

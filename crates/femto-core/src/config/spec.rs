@@ -1,0 +1,298 @@
+//! The configuration model: named formatters, filters and handlers, and
+//! the loggers that use them by name. Plain values; nothing is opened
+//! until [`ConfigBuilder::build_and_init`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::builder::{
+    CommonOptions, FileHandlerBuilder, RotatingFileHandlerBuilder, StreamHandlerBuilder,
+    TimedRotatingFileHandlerBuilder,
+};
+use crate::formatter::FormatStyle;
+use crate::handler::FemtoHandler;
+use crate::level::FemtoLevel;
+use crate::manager::Manager;
+
+use super::ConfigError;
+
+/// A named formatter: a stdlib-style template, or JSON lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatterBuilder {
+    Template {
+        format: String,
+        style: FormatStyle,
+        datefmt: Option<String>,
+        utc: bool,
+    },
+    Json {
+        datefmt: Option<String>,
+        utc: bool,
+    },
+}
+
+impl FormatterBuilder {
+    /// A `%`-style template such as `"%(levelname)s %(message)s"`.
+    pub fn new(format: impl Into<String>) -> Self {
+        FormatterBuilder::Template {
+            format: format.into(),
+            style: FormatStyle::Percent,
+            datefmt: None,
+            utc: false,
+        }
+    }
+
+    /// One JSON object per record.
+    pub fn json() -> Self {
+        FormatterBuilder::Json {
+            datefmt: None,
+            utc: false,
+        }
+    }
+
+    /// The template's placeholder syntax (no effect on JSON).
+    pub fn style(mut self, new_style: FormatStyle) -> Self {
+        if let FormatterBuilder::Template { style, .. } = &mut self {
+            *style = new_style;
+        }
+        self
+    }
+
+    /// A `strftime` pattern for `asctime`.
+    pub fn datefmt(mut self, pattern: impl Into<String>) -> Self {
+        match &mut self {
+            FormatterBuilder::Template { datefmt, .. } | FormatterBuilder::Json { datefmt, .. } => {
+                *datefmt = Some(pattern.into())
+            }
+        }
+        self
+    }
+
+    /// `asctime` in UTC instead of local time.
+    pub fn utc(mut self, in_utc: bool) -> Self {
+        match &mut self {
+            FormatterBuilder::Template { utc, .. } | FormatterBuilder::Json { utc, .. } => {
+                *utc = in_utc
+            }
+        }
+        self
+    }
+}
+
+/// A named filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterBuilder {
+    /// stdlib `logging.Filter(name)`: the logger `name` and its children.
+    Name(String),
+    /// Records whose level lies in `min..=max`.
+    Levels { min: FemtoLevel, max: FemtoLevel },
+}
+
+impl FilterBuilder {
+    pub fn name(name: impl Into<String>) -> Self {
+        FilterBuilder::Name(name.into())
+    }
+
+    pub fn levels(min: FemtoLevel, max: FemtoLevel) -> Self {
+        FilterBuilder::Levels { min, max }
+    }
+}
+
+/// Which handler a [`HandlerSpec`] makes.
+#[derive(Debug, Clone)]
+pub enum HandlerKind {
+    Stream(StreamHandlerBuilder),
+    File(FileHandlerBuilder),
+    RotatingFile(RotatingFileHandlerBuilder),
+    TimedRotatingFile(TimedRotatingFileHandlerBuilder),
+    /// A handler made elsewhere (a callback handler from C, say). The
+    /// configuration attaches it but does not own it: a later
+    /// configuration detaches it without closing it.
+    Built(Arc<FemtoHandler>),
+}
+
+impl HandlerKind {
+    /// The options every built-here handler has.
+    pub fn common(&self) -> Option<&CommonOptions> {
+        match self {
+            HandlerKind::Stream(b) => Some(&b.common),
+            HandlerKind::File(b) => Some(&b.common),
+            HandlerKind::RotatingFile(b) => Some(&b.common),
+            HandlerKind::TimedRotatingFile(b) => Some(&b.common),
+            HandlerKind::Built(_) => None,
+        }
+    }
+
+    pub fn common_mut(&mut self) -> Option<&mut CommonOptions> {
+        match self {
+            HandlerKind::Stream(b) => Some(&mut b.common),
+            HandlerKind::File(b) => Some(&mut b.common),
+            HandlerKind::RotatingFile(b) => Some(&mut b.common),
+            HandlerKind::TimedRotatingFile(b) => Some(&mut b.common),
+            HandlerKind::Built(_) => None,
+        }
+    }
+}
+
+macro_rules! handler_kind_from {
+    ($($builder:ty => $variant:ident),* $(,)?) => {$(
+        impl From<$builder> for HandlerKind {
+            fn from(builder: $builder) -> Self {
+                HandlerKind::$variant(builder)
+            }
+        }
+    )*};
+}
+
+handler_kind_from! {
+    StreamHandlerBuilder => Stream,
+    FileHandlerBuilder => File,
+    RotatingFileHandlerBuilder => RotatingFile,
+    TimedRotatingFileHandlerBuilder => TimedRotatingFile,
+    Arc<FemtoHandler> => Built,
+}
+
+/// A named handler: what to build, and the formatter and filters it uses
+/// by name. A named formatter replaces the builder's own `format`.
+#[derive(Debug, Clone)]
+pub struct HandlerSpec {
+    pub kind: HandlerKind,
+    pub formatter: Option<String>,
+    pub filters: Vec<String>,
+}
+
+impl HandlerSpec {
+    pub fn new(kind: impl Into<HandlerKind>) -> Self {
+        HandlerSpec {
+            kind: kind.into(),
+            formatter: None,
+            filters: Vec::new(),
+        }
+    }
+
+    pub fn formatter(mut self, id: impl Into<String>) -> Self {
+        self.formatter = Some(id.into());
+        self
+    }
+
+    pub fn filter(mut self, id: impl Into<String>) -> Self {
+        self.filters.push(id.into());
+        self
+    }
+}
+
+impl<K: Into<HandlerKind>> From<K> for HandlerSpec {
+    fn from(kind: K) -> Self {
+        HandlerSpec::new(kind)
+    }
+}
+
+/// A logger's whole configuration. A logger named in a configuration gets
+/// exactly this: unset fields take their defaults (level NOTSET, or
+/// WARNING for the root; `propagate` true; no handlers, no filters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoggerBuilder {
+    pub level: Option<FemtoLevel>,
+    pub propagate: Option<bool>,
+    pub handlers: Vec<String>,
+    pub filters: Vec<String>,
+}
+
+impl LoggerBuilder {
+    pub fn new() -> Self {
+        LoggerBuilder::default()
+    }
+
+    pub fn level(mut self, level: FemtoLevel) -> Self {
+        self.level = Some(level);
+        self
+    }
+
+    pub fn propagate(mut self, propagate: bool) -> Self {
+        self.propagate = Some(propagate);
+        self
+    }
+
+    pub fn handlers<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.handlers.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn filters<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.filters.extend(ids.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// A whole configuration. Sections are keyed by id; adding an id again
+/// replaces the earlier entry.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigBuilder {
+    pub formatters: BTreeMap<String, FormatterBuilder>,
+    pub filters: BTreeMap<String, FilterBuilder>,
+    pub handlers: BTreeMap<String, HandlerSpec>,
+    pub root: Option<LoggerBuilder>,
+    pub loggers: BTreeMap<String, LoggerBuilder>,
+    /// Disable every existing logger the configuration does not name (nor
+    /// a child of one), as stdlib's `dictConfig` does by default. Off by
+    /// default here.
+    pub disable_existing_loggers: bool,
+}
+
+impl ConfigBuilder {
+    pub fn new() -> Self {
+        ConfigBuilder::default()
+    }
+
+    pub fn formatter(mut self, id: impl Into<String>, formatter: FormatterBuilder) -> Self {
+        self.formatters.insert(id.into(), formatter);
+        self
+    }
+
+    pub fn filter(mut self, id: impl Into<String>, filter: FilterBuilder) -> Self {
+        self.filters.insert(id.into(), filter);
+        self
+    }
+
+    pub fn handler(mut self, id: impl Into<String>, handler: impl Into<HandlerSpec>) -> Self {
+        self.handlers.insert(id.into(), handler.into());
+        self
+    }
+
+    pub fn root(mut self, root: LoggerBuilder) -> Self {
+        self.root = Some(root);
+        self
+    }
+
+    /// Configures the logger `name` (`""` or `"root"` is the root logger).
+    pub fn logger(mut self, name: impl Into<String>, logger: LoggerBuilder) -> Self {
+        let name = name.into();
+        if name.is_empty() || name == crate::manager::ROOT_NAME {
+            self.root = Some(logger);
+        } else {
+            self.loggers.insert(name, logger);
+        }
+        self
+    }
+
+    pub fn disable_existing_loggers(mut self, disable: bool) -> Self {
+        self.disable_existing_loggers = disable;
+        self
+    }
+
+    /// Checks every reference, name and format without opening anything.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        super::apply::validate(self)
+    }
+
+    /// Builds everything and applies it to the process-wide registry.
+    pub fn build_and_init(&self) -> Result<(), ConfigError> {
+        self.build_and_init_in(Manager::global())
+    }
+
+    /// Builds everything and applies it to `manager` in one step; on error
+    /// the previous configuration stays.
+    pub fn build_and_init_in(&self, manager: &Manager) -> Result<(), ConfigError> {
+        super::apply::build(self)?.init(manager)
+    }
+}

@@ -1,0 +1,247 @@
+//! Whole configurations from C: the engine's configuration model
+//! (`femto_core::config`), read from TOML or JSON, extended with handlers
+//! made in C, and applied in one step.
+
+use std::ffi::c_char;
+
+use femto_core::config::{ConfigBuilder, ConfigError, ConfigErrorKind, HandlerSpec, LoggerBuilder};
+
+use crate::handler::{femto_handler, handler_arc};
+use crate::level::level;
+use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
+use crate::types::{array, copy_out, femto_str, put, text};
+
+/// A configuration being put together: formatters, filters, handlers and
+/// loggers by name (see `docs/c-api.md` for the file format). Not
+/// thread-safe: use it from one thread at a time. Nothing takes effect
+/// until `femto_config_apply`. Free it with `femto_config_free`.
+#[allow(non_camel_case_types)]
+pub struct femto_config {
+    _private: [u8; 0],
+}
+
+fn config_error(error: &ConfigError) -> femto_status {
+    let status = match error.kind {
+        ConfigErrorKind::Invalid => femto_status::InvalidArgument,
+        ConfigErrorKind::Io => femto_status::Io,
+    };
+    fail(status, error.to_string())
+}
+
+fn publish(config: ConfigBuilder, out: *mut *mut femto_config) -> Outcome {
+    put(out, Box::into_raw(Box::new(config)).cast::<femto_config>());
+    Ok(femto_status::Ok)
+}
+
+fn config_mut<'a>(config: *mut femto_config) -> &'a mut ConfigBuilder {
+    // SAFETY: callers pass non-NULL pointers made by `publish` and not yet
+    // freed; the type is documented as one-thread-at-a-time.
+    unsafe { &mut *config.cast::<ConfigBuilder>() }
+}
+
+fn config_ref<'a>(config: *const femto_config) -> &'a ConfigBuilder {
+    // SAFETY: as for `config_mut`, for reading.
+    unsafe { &*config.cast::<ConfigBuilder>() }
+}
+
+/// Reads a configuration with `read`, from UTF-8 text.
+fn load(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+    out: *mut *mut femto_config,
+    read: fn(&str) -> Result<ConfigBuilder, ConfigError>,
+) -> Outcome {
+    require!(out);
+    let input = text(ptr, len, what)?;
+    publish(read(input).map_err(|e| config_error(&e))?, out)
+}
+
+/// An empty configuration: applied as it is, it detaches and closes the
+/// handlers of the configuration applied before.
+#[no_mangle]
+pub extern "C" fn femto_config_new(out: *mut *mut femto_config) -> femto_status {
+    boundary(|| {
+        require!(out);
+        publish(ConfigBuilder::new(), out)
+    })
+}
+
+/// Reads a configuration from TOML text (`text`/`text_len`, UTF-8,
+/// borrowed for the call). A bad one fails with `INVALID_ARGUMENT` and a
+/// `femto_last_error()` naming the key, such as
+/// `handlers.file.max_bytes: invalid type: string "big", expected u64`.
+#[no_mangle]
+pub extern "C" fn femto_config_from_toml(
+    text_ptr: *const c_char,
+    text_len: usize,
+    out: *mut *mut femto_config,
+) -> femto_status {
+    boundary(|| load(text_ptr, text_len, "text", out, ConfigBuilder::from_toml))
+}
+
+/// As `femto_config_from_toml`, from JSON text.
+#[no_mangle]
+pub extern "C" fn femto_config_from_json(
+    text_ptr: *const c_char,
+    text_len: usize,
+    out: *mut *mut femto_config,
+) -> femto_status {
+    boundary(|| load(text_ptr, text_len, "text", out, ConfigBuilder::from_json))
+}
+
+/// Reads a `.toml` or `.json` file (`path`/`path_len`, UTF-8). A file that
+/// cannot be read fails with `IO`.
+#[no_mangle]
+pub extern "C" fn femto_config_from_file(
+    path_ptr: *const c_char,
+    path_len: usize,
+    out: *mut *mut femto_config,
+) -> femto_status {
+    boundary(|| {
+        load(path_ptr, path_len, "path", out, |p| {
+            ConfigBuilder::from_path(p)
+        })
+    })
+}
+
+/// Adds `handler` (made with any `femto_*_handler_new`) under the name
+/// `id`, for loggers to use; a handler of that name from the file is
+/// replaced. The configuration takes its own reference. A later
+/// configuration detaches this handler but, unlike the handlers the file
+/// describes, does not close it.
+#[no_mangle]
+pub extern "C" fn femto_config_add_handler(
+    config: *mut femto_config,
+    id: femto_str,
+    handler: *const femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(config, handler);
+        let id = text(id.ptr, id.len, "id")?.to_owned();
+        let spec = HandlerSpec::new(handler_arc(handler));
+        let built = std::mem::take(config_mut(config));
+        *config_mut(config) = built.handler(id, spec);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Configures the logger `name` (`""` or `"root"`: the root logger),
+/// replacing what the configuration said of it: its `level`, `propagate`,
+/// and the handlers named in `handler_ids[0..handler_count]` (NULL when
+/// the count is 0), which must be in the configuration when it is applied.
+#[no_mangle]
+pub extern "C" fn femto_config_set_logger(
+    config: *mut femto_config,
+    name: femto_str,
+    level_value: i32,
+    propagate: bool,
+    handler_ids: *const femto_str,
+    handler_count: usize,
+) -> femto_status {
+    boundary(|| {
+        require!(config);
+        let name = text(name.ptr, name.len, "name")?.to_owned();
+        let ids = array(handler_ids, handler_count, "handler_ids")?;
+        let mut handlers = Vec::with_capacity(ids.len());
+        for id in ids {
+            handlers.push(text(id.ptr, id.len, "handler_ids")?.to_owned());
+        }
+        let logger = LoggerBuilder::new()
+            .level(level(level_value)?)
+            .propagate(propagate)
+            .handlers(handlers);
+        let built = std::mem::take(config_mut(config));
+        *config_mut(config) = built.logger(name, logger);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Checks the whole configuration, builds every handler, then applies it
+/// to the process's loggers in one step: a record logged meanwhile sees
+/// the old configuration or the new one, never a mix. The handlers the
+/// previously applied configuration made are then drained and closed. On
+/// failure nothing changes. The configuration stays yours to free (or to
+/// apply again). Thread-safe with respect to logging.
+#[no_mangle]
+pub extern "C" fn femto_config_apply(config: *const femto_config) -> femto_status {
+    boundary(|| {
+        require!(config);
+        config_ref(config)
+            .build_and_init()
+            .map_err(|e| config_error(&e))?;
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Writes the configuration as JSON in the file format, with every
+/// default filled in, to `buffer` (`capacity` bytes; NUL-terminated when it
+/// fits) and its length, without the NUL, to `*out_len`. When `capacity`
+/// is too small, writes nothing to `buffer` and returns `INVALID_STATE`
+/// with `*out_len` set: call again with a larger buffer. Fails with
+/// `INVALID_ARGUMENT` for a handler added with `femto_config_add_handler`,
+/// which has no file form.
+#[no_mangle]
+pub extern "C" fn femto_config_to_json(
+    config: *const femto_config,
+    buffer: *mut c_char,
+    capacity: usize,
+    out_len: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        require!(config, out_len);
+        let json = config_ref(config).to_json().map_err(|e| config_error(&e))?;
+        put(out_len, json.len());
+        if !copy_out(&json, buffer, capacity) {
+            return Err(fail(
+                femto_status::InvalidState,
+                format!("the buffer needs {} bytes", json.len() + 1),
+            ));
+        }
+        Ok(femto_status::Ok)
+    })
+}
+
+/// Frees a configuration (an applied one stays in effect). `NULL` is a
+/// no-op.
+#[no_mangle]
+pub extern "C" fn femto_config_free(config: *mut femto_config) {
+    boundary_or((), || {
+        if !config.is_null() {
+            // SAFETY: made by `publish` with `Box::into_raw`, freed once.
+            drop(unsafe { Box::from_raw(config.cast::<ConfigBuilder>()) });
+        }
+    })
+}
+
+fn configure(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+    read: fn(&str) -> Result<ConfigBuilder, ConfigError>,
+) -> Outcome {
+    let input = text(ptr, len, what)?;
+    read(input)
+        .and_then(|config| config.build_and_init())
+        .map_err(|e| config_error(&e))?;
+    Ok(femto_status::Ok)
+}
+
+/// Reads TOML text and applies it (`femto_config_from_toml`, then
+/// `femto_config_apply`).
+#[no_mangle]
+pub extern "C" fn femto_configure_toml(text_ptr: *const c_char, text_len: usize) -> femto_status {
+    boundary(|| configure(text_ptr, text_len, "text", ConfigBuilder::from_toml))
+}
+
+/// Reads JSON text and applies it.
+#[no_mangle]
+pub extern "C" fn femto_configure_json(text_ptr: *const c_char, text_len: usize) -> femto_status {
+    boundary(|| configure(text_ptr, text_len, "text", ConfigBuilder::from_json))
+}
+
+/// Reads a `.toml` or `.json` file and applies it.
+#[no_mangle]
+pub extern "C" fn femto_configure_file(path_ptr: *const c_char, path_len: usize) -> femto_status {
+    boundary(|| configure(path_ptr, path_len, "path", |p| ConfigBuilder::from_path(p)))
+}

@@ -1,0 +1,193 @@
+"""``config.load_file``/``load_toml``/``load_json``: the engine's TOML and
+JSON format, shared with C and Rust programs, applied as femtologging's
+own handler objects."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import femtologging as logging
+import pytest
+from femtologging import config, handlers
+
+
+@pytest.fixture(autouse=True)
+def fresh_configuration():
+    yield
+    config.dictConfig({"version": 1, "disable_existing_loggers": False})  # closes what a test configured
+
+
+def sample(tmp_path) -> str:
+    return f"""
+version = 1
+[formatters.plain]
+format = "%(levelname)s %(name)s: %(message)s"
+[formatters.lines]
+kind = "json"
+[filters.db]
+name = "app.db"
+[filters.quiet]
+max_level = "INFO"
+[handlers.all]
+class = "file"
+path = {json.dumps(str(tmp_path / "all.log"))}
+formatter = "plain"
+[handlers.db]
+class = "logging.handlers.RotatingFileHandler"
+filename = {json.dumps(str(tmp_path / "db.log"))}
+maxBytes = 100000
+backupCount = 2
+level = "DEBUG"
+formatter = "plain"
+filters = ["db"]
+[handlers.quiet]
+class = "file"
+path = {json.dumps(str(tmp_path / "quiet.log"))}
+formatter = "lines"
+filters = ["quiet"]
+capacity = 64
+overflow = "timeout"
+timeout_ms = 250
+[root]
+level = "INFO"
+handlers = ["all", "quiet"]
+[loggers.app]
+level = "DEBUG"
+handlers = ["db"]
+"""
+
+
+def log_sample() -> None:
+    logging.getLogger("app").debug("app debug")
+    logging.getLogger("app.db").debug("db debug %d", 1)
+    logging.getLogger("app.db").warning("db warning")
+    logging.getLogger().info("root info")
+    logging.getLogger().debug("root debug")
+
+
+def flush_all() -> None:
+    for logger in (logging.getLogger(), logging.getLogger("app")):
+        for handler in logger.handlers:
+            handler.flush()
+
+
+def test_a_toml_file_makes_femtologging_handlers(tmp_path):
+    path = tmp_path / "logging.toml"
+    path.write_text(sample(tmp_path), encoding="utf-8")
+    config.load_file(path)
+    root_handlers = logging.getLogger().handlers
+    assert [type(h) for h in root_handlers] == [logging.FileHandler, logging.FileHandler]
+    (rotating,) = logging.getLogger("app").handlers
+    assert isinstance(rotating, handlers.RotatingFileHandler)
+    assert (rotating.maxBytes, rotating.backupCount, rotating.level, rotating.name) == (100000, 2, 10, "db")
+    assert isinstance(root_handlers[1].formatter, logging.JsonFormatter)
+    log_sample()
+    flush_all()
+    assert (tmp_path / "all.log").read_text() == (
+        "DEBUG app: app debug\nDEBUG app.db: db debug 1\nWARNING app.db: db warning\nINFO root: root info\n"
+    )
+    assert (tmp_path / "db.log").read_text() == "DEBUG app.db: db debug 1\nWARNING app.db: db warning\n"
+    lines = [json.loads(line) for line in (tmp_path / "quiet.log").read_text().splitlines()]
+    assert [(r["levelname"], r["name"], r["message"]) for r in lines] == [
+        ("DEBUG", "app", "app debug"),
+        ("DEBUG", "app.db", "db debug 1"),
+        ("INFO", "root", "root info"),
+    ]
+
+
+def test_json_text_reads_as_toml_does(tmp_path):
+    config.load_json(
+        json.dumps(
+            {
+                "handlers": {"all": {"class": "file", "path": str(tmp_path / "j.log"), "mode": "w"}},
+                "root": {"level": "WARNING", "handlers": ["all"]},
+            }
+        )
+    )
+    logging.getLogger().warning("from json")
+    logging.getLogger().info("below")
+    flush_all()
+    assert (tmp_path / "j.log").read_text() == "from json\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[handlers.f]\nclass = "rotating_file"\npath = "x"\nmax_bytes = "big"', "handlers.f.max_bytes: invalid type"),
+        ('[handlers.h]\nclass = "logging.handlers.SMTPHandler"', "handlers.h.class: unknown variant"),
+        ('[handlers.h]\nclass = "stream"\nformatter = "gone"', 'handlers.h.formatter: no formatter named "gone"'),
+        ('[root]\nhandlers = ["gone"]', 'root.handlers[0]: no handler named "gone"'),
+        ('[root]\nlevel = "LOUD"', "root.level: unknown level name"),
+        ("[root\n", "TOML syntax at line 1"),
+    ],
+)
+def test_a_bad_file_names_the_key_and_changes_nothing(tmp_path, text, message):
+    config.load_toml(sample(tmp_path))
+    before = logging.getLogger().handlers[:]
+    with pytest.raises(logging.FemtoValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        config.load_toml(text)
+    assert logging.getLogger().handlers == before
+    log_sample()
+    flush_all()
+    assert "root info" in (tmp_path / "all.log").read_text()
+
+
+def test_an_unreadable_file_is_an_os_error(tmp_path):
+    with pytest.raises(logging.FemtoOSError, match="cannot read"):
+        config.load_file(tmp_path / "missing.toml")
+    with pytest.raises(logging.FemtoValueError, match="expected a .toml or .json file"):
+        config.load_file(tmp_path / "logging.ini")
+
+
+def test_strings_in_a_file_are_data_not_references(tmp_path, monkeypatch):
+    """A file is safe to load from an untrusted source: ``ext://`` and
+    ``cfg://`` are file names like any other."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ext:").mkdir()
+    config.load_toml('[handlers.h]\nclass = "file"\npath = "ext://os.system"\n[root]\nhandlers = ["h"]')
+    logging.getLogger().warning("literal")
+    flush_all()
+    assert (tmp_path / "ext:" / "os.system").read_text() == "literal\n"
+
+
+def test_timed_rotation_and_streams_map_onto_their_classes(tmp_path):
+    config.load_toml(
+        f"""
+[handlers.timed]
+class = "timed_rotating_file"
+path = {json.dumps(str(tmp_path / "t.log"))}
+when = "midnight"
+at_time = "01:02:03"
+backup_count = 4
+utc = true
+delay = true
+[handlers.out]
+class = "stream"
+stream = "stdout"
+[loggers.timed]
+handlers = ["timed", "out"]
+propagate = false
+"""
+    )
+    timed, out = logging.getLogger("timed").handlers
+    assert isinstance(timed, handlers.TimedRotatingFileHandler)
+    assert (timed.when, timed.backupCount, timed.utc, timed.atTime) == ("MIDNIGHT", 4, True, datetime.time(1, 2, 3))
+    assert not (tmp_path / "t.log").exists()  # delay
+    assert isinstance(out, logging.StreamHandler)
+    assert out.stream is __import__("sys").stdout
+    assert logging.getLogger("timed").propagate is False
+
+
+def test_level_filter_and_json_formatter_work_alone(tmp_path):
+    quiet = logging.LevelFilter(max_level="INFO")
+    record = logging.makeLogRecord({"levelno": 30, "levelname": "WARNING", "msg": "x"})
+    assert not quiet.filter(record)
+    record.levelno = 20
+    assert quiet.filter(record)
+    with pytest.raises(ValueError, match="above"):
+        logging.LevelFilter("ERROR", "INFO")
+    record = logging.makeLogRecord({"name": "n", "levelno": 20, "levelname": "INFO", "msg": "hé %s", "args": ("x",)})
+    formatted = json.loads(logging.JsonFormatter().format(record))
+    assert formatted["message"] == "hé x"
+    assert list(formatted)[:6] == ["asctime", "created", "levelname", "levelno", "name", "message"]
