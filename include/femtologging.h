@@ -382,6 +382,17 @@ typedef struct femto_timed_rotation_options {
   femto_destroy_fn clock_destroy;
 } femto_timed_rotation_options;
 
+// The whole configuration of one logger, for `femto_loggers_set`.
+typedef struct femto_logger_state {
+  const struct femto_logger *logger;
+  int32_t level;
+  bool propagate;
+  bool disabled;
+  // `handler_count` handlers (NULL when 0), borrowed for the call.
+  const struct femto_handler *const *handlers;
+  size_t handler_count;
+} femto_logger_state;
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -508,6 +519,7 @@ typedef struct femto_api {
   enum femto_status (*configure_toml)(const char*, size_t);
   enum femto_status (*configure_json)(const char*, size_t);
   enum femto_status (*configure_file)(const char*, size_t);
+  enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
 } femto_api;
 
 #ifdef __cplusplus
@@ -856,6 +868,14 @@ enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, 
 // Turns the logger off entirely (`true`) or back on, whatever its level
 // (Python's `Logger.disabled`). Thread-safe; takes effect at once.
 enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
+
+// Sets the level, `propagate`, `disabled` flag and handlers of
+// `count` loggers (`states`, borrowed for the call) as one change: a
+// record logged meanwhile sees every one of them as before or every one
+// as now, never a mix. On return no logging call can reach a handler
+// that was taken off, so it can be closed without losing a record.
+// Nothing changes if any entry is invalid. Thread-safe.
+enum femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
 
 // Turns off every record at or below `level` in every logger (Python's
 // `logging.disable`); `FEMTO_LEVEL_NOTSET` turns them back on. Thread-safe.

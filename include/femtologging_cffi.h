@@ -196,6 +196,15 @@ typedef struct femto_timed_rotation_options {
   femto_destroy_fn clock_destroy;
 } femto_timed_rotation_options;
 
+typedef struct femto_logger_state {
+  const struct femto_logger *logger;
+  int32_t level;
+  bool propagate;
+  bool disabled;
+  const struct femto_handler *const *handlers;
+  size_t handler_count;
+} femto_logger_state;
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -318,6 +327,7 @@ typedef struct femto_api {
   enum femto_status (*configure_toml)(const char*, size_t);
   enum femto_status (*configure_json)(const char*, size_t);
   enum femto_status (*configure_file)(const char*, size_t);
+  enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -495,6 +505,8 @@ enum femto_status femto_logger_get_effective_level(const struct femto_logger *lo
 enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
 
 enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
+
+enum femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
 
 enum femto_status femto_disable(int32_t level_value);
 

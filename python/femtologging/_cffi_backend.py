@@ -145,6 +145,22 @@ def logger_set_disabled(logger: object, disabled: bool) -> None:
     _check(lib.femto_logger_set_disabled(logger, disabled))
 
 
+def loggers_set(states: list[tuple[object, int, bool, bool, list[object]]]) -> None:
+    """See the native backend's ``loggers_set``."""
+    entries = ffi.new("femto_logger_state[]", len(states))
+    keep = []  # the handler arrays must outlive the call
+    for entry, (logger, level, propagate, disabled, handlers) in zip(entries, states, strict=True):
+        array = ffi.new("femto_handler *[]", handlers)
+        keep.append(array)
+        entry.logger = logger
+        entry.level = level
+        entry.propagate = propagate
+        entry.disabled = disabled
+        entry.handlers = array
+        entry.handler_count = len(handlers)
+    _check(lib.femto_loggers_set(entries, len(states)))
+
+
 def disable(level: int) -> None:
     _check(lib.femto_disable(level))
 
@@ -507,5 +523,5 @@ def filter_new_callback(keep: object) -> object:
 
 def struct_sizes() -> list[tuple[str, int]]:
     names = ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
-    more = ("femto_file_options", "femto_rotation_options", "femto_timed_rotation_options")
+    more = ("femto_file_options", "femto_rotation_options", "femto_timed_rotation_options", "femto_logger_state")
     return [(name, ffi.sizeof(name)) for name in (*names, *more)]

@@ -4,12 +4,13 @@ stdlib puts on a record (message, caller, thread name, exception text)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging as _stdlib
 import os
 import sys
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,55 @@ ExcInfo = (
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _lock = threading.RLock()
 _loggers: dict[str, Logger] = {}
+
+
+class _Batch(threading.local):
+    """The loggers this thread changed inside ``configuration_change``, and
+    the levels it set on them; ``None`` outside one."""
+
+    touched: dict[int, Logger] | None = None
+    levels: dict[int, int]
+
+
+_batch = _Batch()
+
+
+@contextlib.contextmanager
+def configuration_change() -> Iterator[None]:
+    """Groups the logger changes this thread makes (levels, handlers,
+    ``propagate``, ``disabled``) into one engine change, made on leaving the
+    block: a record logged meanwhile by another thread sees every logger as
+    before or every logger as after, never a mix (and never a moment with
+    no handler). Nests."""
+    if _batch.touched is not None:
+        yield
+        return
+    _batch.touched, _batch.levels = {}, {}
+    try:
+        yield
+    finally:
+        touched, levels = _batch.touched, _batch.levels
+        _batch.touched = None
+        engine.loggers_set(
+            [
+                (
+                    logger._handle,
+                    levels.get(key, logger.level),
+                    logger._propagate,
+                    logger._disabled,
+                    [handler._handle for handler in logger.handlers],
+                )
+                for key, logger in touched.items()
+            ]
+        )
+
+
+def _deferred(logger: Logger) -> bool:
+    """Whether ``logger``'s engine side waits for the end of a batch."""
+    if _batch.touched is None:
+        return False
+    _batch.touched[id(logger)] = logger
+    return True
 
 
 class _PythonLogging:
@@ -101,10 +151,16 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
     @property
     def level(self) -> int:
+        if _batch.touched is not None and id(self) in _batch.levels:
+            return _batch.levels[id(self)]
         return engine.logger_get_level(self._handle)
 
     def setLevel(self, level: int | str) -> None:  # noqa: N802 (stdlib name)
-        engine.logger_set_level(self._handle, check_level(level))
+        value = check_level(level)
+        if _deferred(self):
+            _batch.levels[id(self)] = value
+        else:
+            engine.logger_set_level(self._handle, value)
 
     def getEffectiveLevel(self) -> int:  # noqa: N802
         return engine.logger_effective_level(self._handle)
@@ -117,7 +173,8 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     @disabled.setter
     def disabled(self, value: bool) -> None:
         self._disabled = bool(value)
-        engine.logger_set_disabled(self._handle, self._disabled)
+        if not _deferred(self):
+            engine.logger_set_disabled(self._handle, self._disabled)
 
     @property
     def propagate(self) -> bool:
@@ -126,7 +183,8 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     @propagate.setter
     def propagate(self, value: bool) -> None:
         self._propagate = bool(value)
-        engine.logger_set_propagate(self._handle, self._propagate)
+        if not _deferred(self):
+            engine.logger_set_propagate(self._handle, self._propagate)
 
     @property
     def parent(self) -> Logger | None:
@@ -150,13 +208,15 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
         with _lock:
             if hdlr not in self.handlers:
-                engine.logger_add_handler(self._handle, hdlr._handle)
+                if not _deferred(self):
+                    engine.logger_add_handler(self._handle, hdlr._handle)
                 self.handlers.append(hdlr)
 
     def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
         with _lock:
             if hdlr in self.handlers:
-                engine.logger_remove_handler(self._handle, hdlr._handle)
+                if not _deferred(self):
+                    engine.logger_remove_handler(self._handle, hdlr._handle)
                 self.handlers.remove(hdlr)
 
     def hasHandlers(self) -> bool:  # noqa: N802

@@ -28,7 +28,7 @@ from . import handlers as _handlers
 from ._formatter import Formatter
 from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
-from ._logger import _loggers, getLogger, root
+from ._logger import _loggers, configuration_change, getLogger, root
 
 __all__ = ["DictConfigurator", "UnsafeConfigError", "dictConfig", "fileConfig", "load_file", "load_json", "load_toml"]
 
@@ -151,19 +151,21 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
             for handler in made:
                 handler.close()
             raise
-        previous = _detach_all_handlers()
-        _configured_handlers.clear()
-        _configured_handlers.update({handler.name: handler for handler in made})
-        existing = _existing_loggers()
-        child_loggers: list[str] = []
-        loggers = config.get("loggers", {})
-        for name in loggers:
-            _claim(name, existing, child_loggers)
-            self.configure_logger(name, loggers[name])
-        _handle_existing_loggers(existing, child_loggers, disable_existing)
-        root_config = config.get("root", None)
-        if root_config:
-            self.configure_root(root_config)
+        # One engine change: no record sees a logger half configured.
+        with configuration_change():
+            previous = _detach_all_handlers()
+            _configured_handlers.clear()
+            _configured_handlers.update({handler.name: handler for handler in made})
+            existing = _existing_loggers()
+            child_loggers: list[str] = []
+            loggers = config.get("loggers", {})
+            for name in loggers:
+                _claim(name, existing, child_loggers)
+                self.configure_logger(name, loggers[name])
+            _handle_existing_loggers(existing, child_loggers, disable_existing)
+            root_config = config.get("root", None)
+            if root_config:
+                self.configure_root(root_config)
         _close(previous)
 
     def _build_objects(self, made: list[Any]) -> None:
@@ -327,13 +329,6 @@ def _close(handlers: list[Any]) -> None:
             handler.close()
 
 
-def _clear_existing_handlers() -> None:
-    """Detaches and closes (after draining) what the previous configuration
-    attached, as stdlib closes its handlers on a new configuration."""
-    _close(_detach_all_handlers())
-    _configured_handlers.clear()
-
-
 def dictConfig(config: dict[str, Any], *, untrusted: bool = False) -> None:  # noqa: N802 (stdlib name)
     """Configures femtologging from a dictionary in the standard library's
     schema (``logging.config.dictConfig``). With ``untrusted``, refuses
@@ -424,8 +419,11 @@ def fileConfig(  # noqa: N802 (stdlib name)
         class_name = parser[section].get("class")
         factory = DictConfigurator({}).resolve(class_name) if class_name else Formatter
         formatters[name] = factory(fmt, datefmt, style)
-    with _lock:
-        _clear_existing_handlers()
+    # One engine change; the previous handlers close after it.
+    previous: list[Any] = []
+    with _lock, configuration_change():
+        previous = _detach_all_handlers()
+        _configured_handlers.clear()
         made: dict[str, Any] = {}
         targets = []
         for name in _names(parser["handlers"]["keys"]):
@@ -470,3 +468,4 @@ def fileConfig(  # noqa: N802 (stdlib name)
             for handler_name in _names(section.get("handlers", "")):
                 logger.addHandler(made[handler_name])
         _handle_existing_loggers(existing, child_loggers, disable_existing_loggers)
+    _close(previous)

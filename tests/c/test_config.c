@@ -124,6 +124,31 @@ int main(int argc, char **argv) {
     FEMTO_ERROR(logger, "%s", "to no handler");
     CHECK_OK(femto_handler_flush(mine, 10000));
     expect_file(second, "ERROR|three 3\n");
+
+    /* Several loggers set in one change; a bad entry changes nothing. */
+    const femto_logger *other = get_logger("cfg.other");
+    const femto_handler *both[] = {mine};
+    femto_logger_state states[2] = {
+        {logger, FEMTO_LEVEL_INFO, false, false, both, 1},
+        {other, FEMTO_LEVEL_ERROR, false, false, both, 1},
+    };
+    CHECK_OK(femto_loggers_set(states, 2));
+    FEMTO_INFO(logger, "%s", "four");
+    FEMTO_WARNING(other, "%s", "below ERROR");
+    FEMTO_ERROR(other, "%s", "five");
+    const femto_handler *broken[] = {NULL};
+    femto_logger_state bad[2] = {
+        {logger, FEMTO_LEVEL_CRITICAL, false, false, NULL, 0},
+        {other, FEMTO_LEVEL_INFO, false, false, broken, 1},
+    };
+    CHECK(femto_loggers_set(bad, 2) == FEMTO_STATUS_NULL_ARGUMENT);
+    int32_t level = -1;
+    CHECK_OK(femto_logger_get_level(logger, &level));
+    CHECK(level == FEMTO_LEVEL_INFO);
+    CHECK(femto_loggers_set(NULL, 1) == FEMTO_STATUS_NULL_ARGUMENT);
+    CHECK_OK(femto_loggers_set(NULL, 0));
+    CHECK_OK(femto_handler_flush(mine, 10000));
+    expect_file(second, "ERROR|three 3\nINFO|four\nERROR|five\n");
     CHECK_OK(femto_handler_close(mine, 10000));
     femto_handler_free(mine);
     CHECK_OK(femto_shutdown(10000));

@@ -191,3 +191,64 @@ def test_level_filter_and_json_formatter_work_alone(tmp_path):
     formatted = json.loads(logging.JsonFormatter().format(record))
     assert formatted["message"] == "hé x"
     assert list(formatted)[:6] == ["asctime", "created", "levelname", "levelno", "name", "message"]
+
+
+def test_swapping_configurations_under_load_loses_and_repeats_nothing(run_script, tmp_path):
+    """4 threads log 200,000 records while the configuration is swapped 100
+    times between two file handlers, alternately by ``dictConfig`` and by
+    ``load_toml``: the two files hold every record once, and none reaches
+    the last resort (which would mean a moment with no handler)."""
+    result = run_script(
+        """
+        import json, threading, time
+        import femtologging as logging
+        from femtologging import config
+
+        THREADS, PER_THREAD, SWAPS = 4, 50_000, 100
+        paths = ["a.log", "b.log"]
+
+        def swap(i):
+            path = paths[i % 2]
+            if i % 2:
+                config.load_toml(
+                    f'[handlers.f]\\nclass = "file"\\npath = "{path}"\\n'
+                    '[loggers.load]\\nlevel = "INFO"\\nhandlers = ["f"]\\npropagate = false\\n'
+                )
+            else:
+                config.dictConfig({
+                    "version": 1,
+                    "disable_existing_loggers": False,
+                    "handlers": {"f": {"class": "logging.FileHandler", "filename": path}},
+                    "loggers": {"load": {"level": "INFO", "handlers": ["f"], "propagate": False}},
+                })
+
+        swap(0)
+        log = logging.getLogger("load")
+        started = threading.Barrier(THREADS + 1)
+
+        def produce(t):
+            started.wait()
+            for i in range(PER_THREAD):
+                log.info("t%d %d", t, i)
+                if i % 1000 == 0:
+                    time.sleep(0.002)  # let the swapping thread in (the GIL)
+
+        threads = [threading.Thread(target=produce, args=(t,)) for t in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        started.wait()
+        for i in range(1, SWAPS + 1):
+            swap(i)
+        for thread in threads:
+            thread.join()
+        logging.shutdown()
+        lines = [line for path in paths for line in open(path, encoding="utf-8").read().splitlines()]
+        print(json.dumps([len(lines), len(set(lines))] + [len(open(p).read().splitlines()) for p in paths]))
+        """,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    total, distinct, in_a, in_b = json.loads(result.stdout)
+    assert (total, distinct) == (200_000, 200_000)
+    assert in_a > 0 and in_b > 0
+    assert result.stderr == ""

@@ -52,7 +52,7 @@ pub use handler::{
 };
 pub use level::{add_level_name, FemtoLevel, LevelParseError, STATIC_MIN_LEVEL};
 pub use logger::{FemtoLogger, LogOutcome};
-pub use manager::{LoggerNameError, Manager};
+pub use manager::{LoggerNameError, LoggerState, Manager};
 pub use record::{FemtoLogRecord, KeyValue, SourceLocation};
 
 /// The shared types cross threads: prove it at compile time.

@@ -50,6 +50,16 @@ pub(crate) struct Shared {
     last_resort_handler: ArcSwapOption<FemtoHandler>,
 }
 
+/// One logger's whole configuration, for [`Manager::set_logger_states`].
+#[derive(Debug, Clone)]
+pub struct LoggerState {
+    pub logger: Arc<FemtoLogger>,
+    pub level: FemtoLevel,
+    pub propagate: bool,
+    pub disabled: bool,
+    pub handlers: Vec<Arc<FemtoHandler>>,
+}
+
 /// A logger registry. Cheap to clone (shared). Most programs use
 /// [`Manager::global`]; tests may make their own.
 #[derive(Clone)]
@@ -190,6 +200,28 @@ impl Manager {
     /// the last resort on or off.
     pub fn set_last_resort_handler(&self, handler: Option<Arc<FemtoHandler>>) {
         self.shared.last_resort_handler.store(handler);
+    }
+
+    /// Sets the level, `propagate`, `disabled` and handlers of several
+    /// loggers as one change: a record logged meanwhile sees all of them
+    /// as they were or all as they are now. On return no logging call can
+    /// reach a handler that was taken off, so it can be closed at once.
+    /// Loggers of another registry are left alone.
+    pub fn set_logger_states(&self, states: Vec<LoggerState>) {
+        self.configure(|state| {
+            for change in states {
+                let Some(entry) = state.loggers.get_mut(change.logger.name()) else {
+                    continue;
+                };
+                if !Arc::ptr_eq(&entry.logger, &change.logger) {
+                    continue;
+                }
+                entry.logger.store_level(change.level);
+                entry.logger.store_propagate(change.propagate);
+                entry.logger.store_disabled(change.disabled);
+                entry.handlers = change.handlers;
+            }
+        });
     }
 
     /// Applies a configuration change and refreshes every logger's cache,

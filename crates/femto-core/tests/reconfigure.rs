@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use femto_core::{FemtoHandler, FileMode, HandlerOptions, Manager};
+use femto_core::{FemtoHandler, FemtoLevel, FileMode, HandlerOptions, LoggerState, Manager};
 use rstest::rstest;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -70,4 +70,56 @@ fn replacing_and_closing_handlers_under_load_loses_nothing() {
         }
     }
     assert_eq!(lines, THREADS * PER_THREAD);
+}
+
+#[rstest]
+fn logger_states_change_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let manager = Manager::new();
+    manager.set_last_resort(false);
+    let (a, b) = (
+        manager.get_logger("states.a").unwrap(),
+        manager.get_logger("states.b").unwrap(),
+    );
+    let old = file_handler(&dir.path().join("old.log"));
+    a.add_handler(old.clone());
+    let new = file_handler(&dir.path().join("new.log"));
+    manager.set_logger_states(vec![
+        LoggerState {
+            logger: a.clone(),
+            level: FemtoLevel::ERROR,
+            propagate: false,
+            disabled: false,
+            handlers: vec![new.clone()],
+        },
+        LoggerState {
+            logger: b.clone(),
+            level: FemtoLevel::INFO,
+            propagate: true,
+            disabled: true,
+            handlers: vec![new.clone()],
+        },
+    ]);
+    assert!(old.close(WAIT), "nothing can reach the replaced handler");
+    assert_eq!((a.level(), a.propagate()), (FemtoLevel::ERROR, false));
+    assert!(b.disabled() && b.propagate());
+    a.warning("below ERROR");
+    a.error("to the new file");
+    b.error("disabled");
+    assert!(new.close(WAIT));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("new.log")).unwrap(),
+        "to the new file\n"
+    );
+    // A logger of another registry is left alone.
+    let stranger = Manager::new().get_logger("states.a").unwrap();
+    manager.set_logger_states(vec![LoggerState {
+        logger: stranger.clone(),
+        level: FemtoLevel::CRITICAL,
+        propagate: true,
+        disabled: false,
+        handlers: Vec::new(),
+    }]);
+    assert_eq!(a.level(), FemtoLevel::ERROR);
+    assert_eq!(stranger.level(), FemtoLevel::NOTSET);
 }

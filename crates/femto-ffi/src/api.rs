@@ -14,7 +14,7 @@ use crate::handler::{
     femto_rotation_options, femto_stream, femto_timed_rotation_options,
 };
 use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn};
-use crate::logger::{femto_log_args, femto_logger};
+use crate::logger::{femto_log_args, femto_logger, femto_logger_state};
 use crate::status::femto_status;
 use crate::types::femto_str;
 
@@ -182,6 +182,7 @@ pub struct femto_api {
     pub configure_toml: extern "C" fn(*const c_char, usize) -> femto_status,
     pub configure_json: extern "C" fn(*const c_char, usize) -> femto_status,
     pub configure_file: extern "C" fn(*const c_char, usize) -> femto_status,
+    pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -256,6 +257,7 @@ static API: femto_api = femto_api {
     configure_toml: crate::config::femto_configure_toml,
     configure_json: crate::config::femto_configure_json,
     configure_file: crate::config::femto_configure_file,
+    loggers_set: crate::logger::femto_loggers_set,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

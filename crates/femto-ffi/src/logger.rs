@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, Manager, SourceLocation};
+use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
 use crate::filter::{femto_filter, FilterBox};
 use crate::handler::{femto_handler, handler_arc};
@@ -11,8 +11,8 @@ use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
 use crate::types::{
-    arc_ref, c_interned, femto_kv, femto_str, invalid, key_values, optional, optional_interned,
-    put, read_sized, text,
+    arc_ref, array, c_interned, femto_kv, femto_str, invalid, key_values, optional,
+    optional_interned, put, read_sized, text,
 };
 
 /// A logger. Loggers live as long as the process: there is nothing to
@@ -131,6 +131,55 @@ pub extern "C" fn femto_logger_set_disabled(
     boundary(|| {
         require!(logger);
         logger_ref(logger).set_disabled(disabled);
+        Ok(femto_status::Ok)
+    })
+}
+
+/// The whole configuration of one logger, for `femto_loggers_set`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_logger_state {
+    pub logger: *const femto_logger,
+    pub level: i32,
+    pub propagate: bool,
+    pub disabled: bool,
+    /// `handler_count` handlers (NULL when 0), borrowed for the call.
+    pub handlers: *const *const femto_handler,
+    pub handler_count: usize,
+}
+
+/// Sets the level, `propagate`, `disabled` flag and handlers of
+/// `count` loggers (`states`, borrowed for the call) as one change: a
+/// record logged meanwhile sees every one of them as before or every one
+/// as now, never a mix. On return no logging call can reach a handler
+/// that was taken off, so it can be closed without losing a record.
+/// Nothing changes if any entry is invalid. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_loggers_set(
+    states: *const femto_logger_state,
+    count: usize,
+) -> femto_status {
+    boundary(|| {
+        let mut changes = Vec::with_capacity(count);
+        for state in array(states, count, "states")? {
+            let logger = state.logger;
+            require!(logger);
+            let name = logger_ref(logger).name();
+            let mut handlers = Vec::with_capacity(state.handler_count);
+            for &handler in array(state.handlers, state.handler_count, "handlers")? {
+                require!(handler);
+                handlers.push(handler_arc(handler));
+            }
+            changes.push(LoggerState {
+                logger: Manager::global().get_logger(name).map_err(invalid)?,
+                level: level(state.level)?,
+                propagate: state.propagate,
+                disabled: state.disabled,
+                handlers,
+            });
+        }
+        Manager::global().set_logger_states(changes);
         Ok(femto_status::Ok)
     })
 }

@@ -326,6 +326,19 @@ pub struct femto_api {
     pub configure_toml: extern "C" fn(*const c_char, usize) -> Status,
     pub configure_json: extern "C" fn(*const c_char, usize) -> Status,
     pub configure_file: extern "C" fn(*const c_char, usize) -> Status,
+    pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> Status,
+}
+
+/// `femto_logger_state`: one logger's whole configuration.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct femto_logger_state {
+    pub logger: Handle,
+    pub level: i32,
+    pub propagate: bool,
+    pub disabled: bool,
+    pub handlers: *const Handle,
+    pub handler_count: usize,
 }
 
 unsafe extern "C" {

@@ -138,6 +138,36 @@ fn logger_remove_handler(py: Python<'_>, logger: usize, handler: usize) -> PyRes
     check(py, status).map(drop)
 }
 
+/// Sets several loggers' level, propagate, disabled flag and handlers in
+/// one engine change (`femto_loggers_set`): `states` holds `(logger,
+/// level, propagate, disabled, [handler, …])` tuples.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn loggers_set(py: Python<'_>, states: Vec<(usize, i32, bool, bool, Vec<usize>)>) -> PyResult<()> {
+    let handlers: Vec<Vec<Handle>> = states
+        .iter()
+        .map(|(_, _, _, _, hs)| hs.iter().map(|&h| handle(h)).collect())
+        .collect();
+    let entries: Vec<abi::femto_logger_state> = states
+        .iter()
+        .zip(&handlers)
+        .map(
+            |(&(logger, level, propagate, disabled, _), hs)| abi::femto_logger_state {
+                logger: handle(logger),
+                level,
+                propagate,
+                disabled,
+                handlers: hs.as_ptr(),
+                handler_count: hs.len(),
+            },
+        )
+        .collect();
+    let (ptr, len) = (entries.as_ptr() as usize, entries.len());
+    let status = py.detach(move || (api().loggers_set)(ptr as *const abi::femto_logger_state, len));
+    drop(entries);
+    check(py, status).map(drop)
+}
+
 #[pyfunction]
 fn logger_set_disabled(py: Python<'_>, logger: usize, disabled: bool) -> PyResult<()> {
     let status = py.detach(move || (api().logger_set_disabled)(handle(logger), disabled));
@@ -616,6 +646,10 @@ fn struct_sizes() -> Vec<(&'static str, usize)> {
             "femto_timed_rotation_options",
             std::mem::size_of::<abi::femto_timed_rotation_options>(),
         ),
+        (
+            "femto_logger_state",
+            std::mem::size_of::<abi::femto_logger_state>(),
+        ),
     ]
 }
 
@@ -693,6 +727,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_set_backup_count, m)?)?;
     m.add_function(wrap_pyfunction!(formatter_new_json, m)?)?;
     m.add_function(wrap_pyfunction!(config_export, m)?)?;
+    m.add_function(wrap_pyfunction!(loggers_set, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::formatter_new_callback, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::filter_new_callback, m)?)?;
     Ok(())
