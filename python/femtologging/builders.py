@@ -1,5 +1,6 @@
-"""Handler builders: the roadmap's programmatic configuration, with the same
-names and options as the Rust builders (``femto_core::builder``).
+"""Builders: the roadmap's programmatic configuration, with the same names
+and options as the Rust builders (``femto_core::builder`` and
+``femto_core::config``).
 
     from femtologging.builders import RotatingFileHandlerBuilder
 
@@ -14,6 +15,21 @@ names and options as the Rust builders (``femto_core::builder``).
 A builder collects options; ``build()`` validates them and returns a
 handler (``femtologging.handlers.RotatingFileHandler`` here), so a builder
 can be kept and built again.
+
+A whole configuration names formatters, filters and handlers once and lets
+loggers use them by name; ``build_and_init()`` checks every reference
+first (errors name the key, as a configuration file's do) and then applies
+everything as one change, closing the handlers of the configuration before:
+
+    from femtologging.builders import ConfigBuilder, FormatterBuilder, LoggerBuilder
+
+    (
+        ConfigBuilder()
+        .formatter("plain", FormatterBuilder("%(levelname)s %(name)s: %(message)s"))
+        .handler("file", FileHandlerBuilder("app.log"), formatter="plain")
+        .root(LoggerBuilder().level("INFO").handlers(["file"]))
+        .build_and_init()
+    )
 """
 
 from __future__ import annotations
@@ -22,16 +38,25 @@ import os
 import sys
 from typing import Any, TypeVar
 
-from ._formatter import Formatter
+from ._errors import FemtoValueError
+from ._filters import LevelFilter
+from ._formatter import Formatter, JsonFormatter
 from ._handlers import FileHandler, Handler, StreamHandler
 from ._levels import NOTSET, check_level
 
 __all__ = [
+    "ConfigBuilder",
     "FileHandlerBuilder",
+    "FilterBuilder",
+    "FormatterBuilder",
+    "LoggerBuilder",
     "RotatingFileHandlerBuilder",
     "StreamHandlerBuilder",
     "TimedRotatingFileHandlerBuilder",
 ]
+
+#: The status a configuration error carries (the C API's INVALID_ARGUMENT).
+_INVALID = 7002
 
 _Self = TypeVar("_Self", bound="_HandlerBuilder")
 
@@ -207,3 +232,202 @@ class TimedRotatingFileHandlerBuilder(FileHandlerBuilder):
         file_options = {k: v for k, v in self._file.items() if k != "mode"}
         handler = TimedRotatingFileHandler(self._path, **self._schedule, **file_options, **self._queue)
         return self._finish(handler, formatter)  # type: ignore[return-value]
+
+
+class FormatterBuilder:
+    """A formatter: a stdlib-style template, or JSON lines (``json()``)."""
+
+    def __init__(self, fmt: str = "%(message)s") -> None:
+        self._fmt = fmt
+        self._style = "%"
+        self._datefmt: str | None = None
+        self._utc = False
+        self._json = False
+
+    @classmethod
+    def json(cls) -> FormatterBuilder:
+        """One JSON object per record (``JsonFormatter``)."""
+        builder = cls()
+        builder._json = True
+        return builder
+
+    def style(self, style: str) -> FormatterBuilder:
+        """``"%"``, ``"{"`` or ``"$"``: the template's syntax."""
+        self._style = style
+        return self
+
+    def datefmt(self, datefmt: str) -> FormatterBuilder:
+        self._datefmt = datefmt
+        return self
+
+    def utc(self, utc: bool = True) -> FormatterBuilder:
+        """``asctime`` in UTC."""
+        self._utc = utc
+        return self
+
+    def build(self) -> Formatter:
+        if self._json:
+            return JsonFormatter(datefmt=self._datefmt, utc=self._utc)
+        formatter = Formatter(self._fmt, self._datefmt, self._style)
+        if self._utc:
+            import time
+
+            formatter.converter = time.gmtime  # type: ignore[assignment]
+        return formatter
+
+
+class FilterBuilder:
+    """A filter: by logger name (stdlib ``Filter(name)``) or by level range."""
+
+    def __init__(self, name: str = "", min_level: int | str | None = None, max_level: int | str | None = None) -> None:
+        self._name = name
+        self._levels = (min_level, max_level)
+
+    @classmethod
+    def name(cls, name: str) -> FilterBuilder:
+        """Records of the logger ``name`` and its children."""
+        return cls(name)
+
+    @classmethod
+    def levels(cls, min_level: int | str = NOTSET, max_level: int | str | None = None) -> FilterBuilder:
+        """Records whose level lies in ``min_level..=max_level``."""
+        return cls(min_level=min_level, max_level=max_level)
+
+    def build(self) -> Any:
+        min_level, max_level = self._levels
+        if min_level is None and max_level is None:
+            import logging
+
+            return logging.Filter(self._name)
+        return LevelFilter(NOTSET if min_level is None else min_level, max_level)
+
+
+class LoggerBuilder:
+    """A logger's whole configuration: a logger named in a configuration gets
+    exactly this (unset: level NOTSET, or WARNING for the root; ``propagate``
+    true; no handlers or filters)."""
+
+    def __init__(self) -> None:
+        self._level: int | None = None
+        self._propagate = True
+        self._handlers: list[str] = []
+        self._filters: list[str] = []
+
+    def level(self, level: int | str) -> LoggerBuilder:
+        self._level = check_level(level)
+        return self
+
+    def propagate(self, propagate: bool) -> LoggerBuilder:
+        self._propagate = propagate
+        return self
+
+    def handlers(self, ids: list[str]) -> LoggerBuilder:
+        """Handlers by their id in the configuration."""
+        self._handlers.extend(ids)
+        return self
+
+    def filters(self, ids: list[str]) -> LoggerBuilder:
+        """Filters by their id in the configuration."""
+        self._filters.extend(ids)
+        return self
+
+
+class ConfigBuilder:
+    """A whole configuration: formatters, filters and handlers by id, and the
+    loggers that use them. Adding an id again replaces the earlier entry."""
+
+    def __init__(self) -> None:
+        self._formatters: dict[str, FormatterBuilder] = {}
+        self._filters: dict[str, FilterBuilder] = {}
+        self._handlers: dict[str, tuple[_HandlerBuilder, str | None, list[str]]] = {}
+        self._loggers: dict[str, LoggerBuilder] = {}
+        self._disable_existing = False
+
+    def formatter(self, id: str, formatter: FormatterBuilder) -> ConfigBuilder:  # noqa: A002 (the config's term)
+        self._formatters[id] = formatter
+        return self
+
+    def filter(self, id: str, filter: FilterBuilder) -> ConfigBuilder:  # noqa: A002
+        self._filters[id] = filter
+        return self
+
+    def handler(
+        self,
+        id: str,  # noqa: A002
+        handler: _HandlerBuilder,
+        formatter: str | None = None,
+        filters: list[str] | None = None,
+    ) -> ConfigBuilder:
+        """A handler, with the formatter and filters it uses by id."""
+        self._handlers[id] = (handler, formatter, list(filters or []))
+        return self
+
+    def root(self, logger: LoggerBuilder) -> ConfigBuilder:
+        self._loggers["root"] = logger
+        return self
+
+    def logger(self, name: str, logger: LoggerBuilder) -> ConfigBuilder:
+        """Configures the logger ``name`` (``""`` or ``"root"``: the root)."""
+        self._loggers[name or "root"] = logger
+        return self
+
+    def disable_existing_loggers(self, disable: bool = True) -> ConfigBuilder:
+        """Disable the existing loggers the configuration does not name (nor
+        their children), as stdlib's ``dictConfig`` does by default."""
+        self._disable_existing = disable
+        return self
+
+    def validate(self) -> None:
+        """Checks every reference; raises ``FemtoValueError`` naming the key."""
+
+        def refuse(path: str, problem: str) -> None:
+            raise FemtoValueError(_INVALID, f"{path}: {problem}")
+
+        for id, (handler, formatter, filters) in self._handlers.items():  # noqa: A001
+            if formatter is not None:
+                if formatter not in self._formatters:
+                    refuse(f"handlers.{id}.formatter", f"no formatter named {formatter!r}")
+                if handler._format is not None:
+                    refuse(f"handlers.{id}.formatter", "given together with format")
+            for i, filter_id in enumerate(filters):
+                if filter_id not in self._filters:
+                    refuse(f"handlers.{id}.filters[{i}]", f"no filter named {filter_id!r}")
+        for name, logger in self._loggers.items():
+            path = "root" if name == "root" else f"loggers.{name}"
+            for i, handler_id in enumerate(logger._handlers):
+                if handler_id not in self._handlers:
+                    refuse(f"{path}.handlers[{i}]", f"no handler named {handler_id!r}")
+            for i, filter_id in enumerate(logger._filters):
+                if filter_id not in self._filters:
+                    refuse(f"{path}.filters[{i}]", f"no filter named {filter_id!r}")
+
+    def build_and_init(self) -> None:
+        """Builds everything, then applies it as one change (see the module's
+        docs); on any error the previous configuration stays."""
+        from .config import _ModelConfigurator
+
+        self.validate()
+        config: dict[str, Any] = {
+            "version": 1,
+            "disable_existing_loggers": self._disable_existing,
+            "formatters": {id: {"()": f.build} for id, f in self._formatters.items()},  # noqa: A001
+            "filters": {id: {"()": f.build} for id, f in self._filters.items()},  # noqa: A001
+            "handlers": {
+                id: {"()": h.build, "filters": filters, **({"formatter": fmt} if fmt else {})}
+                for id, (h, fmt, filters) in self._handlers.items()  # noqa: A001
+            },
+            "loggers": {},
+        }
+        for name, logger in self._loggers.items():
+            default = "WARNING" if name == "root" else NOTSET
+            entry = {
+                "level": default if logger._level is None else logger._level,
+                "propagate": logger._propagate,
+                "handlers": logger._handlers,
+                "filters": logger._filters,
+            }
+            if name == "root":
+                config["root"] = entry
+            else:
+                config["loggers"][name] = entry
+        _ModelConfigurator(config).configure()
