@@ -139,6 +139,18 @@ demo: build python
 	@$(VENV)/bin/python examples/python/demo.py $(BUILD)/demo/pipeline.log $(BUILD)/demo
 	@echo; echo "== $(BUILD)/demo/pipeline.log"
 	@cat $(BUILD)/demo/pipeline.log
+	@echo; echo "== one configuration file, examples/config/logging.toml, read by a C, a Rust and a Python program"
+	@cc $(DEMO_CFLAGS) examples/c/configured.c $(DEMO_LDFLAGS) -o $(BUILD)/demo/configured
+	@$(CARGO) build -q --release -p femto-core --example configured
+	@for lang in c rust python; do rm -rf $(BUILD)/demo/config-$$lang; mkdir -p $(BUILD)/demo/config-$$lang; done
+	@cd $(BUILD)/demo/config-c && ../configured $(CURDIR)/examples/config/logging.toml
+	@cd $(BUILD)/demo/config-rust && $(CURDIR)/$(LIBDIR)/examples/configured $(CURDIR)/examples/config/logging.toml
+	@cd $(BUILD)/demo/config-python && $(CURDIR)/$(VENV)/bin/python $(CURDIR)/examples/python/configured.py \
+		$(CURDIR)/examples/config/logging.toml
+	@for log in app.log problems.log db.log; do echo "-- $(BUILD)/demo/config-c/$$log"; cat $(BUILD)/demo/config-c/$$log; \
+		for lang in rust python; do cmp -s $(BUILD)/demo/config-c/$$log $(BUILD)/demo/config-$$lang/$$log || \
+			{ echo "$$lang wrote a different $$log" >&2; exit 1; }; done; done
+	@echo "(the Rust and Python programs wrote the same three files)"
 
 bench: build apt-bench python
 	@$(VENV)/bin/python -c "import picologging" 2>/dev/null || \
