@@ -845,8 +845,8 @@ enum femto_status femto_logger_get(const char *name,
                                    const struct femto_logger **out);
 
 // Whether a record at `level` would be logged. One atomic load; returns
-// false for NULL. The `FEMTO_INFO` … macros call this before formatting.
-// Thread-safe.
+// false for NULL. The `FEMTO_INFO` … macros make the same check inline
+// (`femto_logger_enabled_`) before formatting. Thread-safe.
 bool femto_logger_is_enabled_for(const struct femto_logger *logger, int32_t level);
 
 // Sets the logger's level (0 = NOTSET: inherit from the parent). Takes
@@ -1058,6 +1058,18 @@ static inline femto_status femto_logf_at(const femto_logger *logger, int32_t lev
 #endif
 
 /**
+ * What `femto_logger_is_enabled_for` answers, without a call: every
+ * `femto_logger` begins with its threshold (the effective level folded
+ * with `femto_disable` and the disabled flag), a 32-bit atomic the engine
+ * keeps current. The macros use it, so a disabled call is one load and a
+ * compare. Thread-safe.
+ */
+static inline bool femto_logger_enabled_(const femto_logger *logger, int32_t level) {
+    return logger != NULL && level >= 0 &&
+           (uint32_t)level >= __atomic_load_n((const uint32_t *)(const void *)logger, __ATOMIC_RELAXED);
+}
+
+/**
  * Logs a printf-style message at `level` through `logger`, capturing
  * __FILE__, __LINE__ and __func__. The level is checked first: a disabled
  * call evaluates no message argument and formats nothing. `logger` and
@@ -1067,7 +1079,7 @@ static inline femto_status femto_logf_at(const femto_logger *logger, int32_t lev
     do {                                                                                      \
         const femto_logger *femto_log_logger_ = (logger);                                     \
         int32_t femto_log_level_ = (level);                                                   \
-        if (femto_logger_is_enabled_for(femto_log_logger_, femto_log_level_)) {               \
+        if (femto_logger_enabled_(femto_log_logger_, femto_log_level_)) {                     \
             (void)femto_logf_at(femto_log_logger_, femto_log_level_, __FILE__, (uint32_t)__LINE__, \
                                 __func__, __VA_ARGS__);                                       \
         }                                                                                     \

@@ -347,8 +347,33 @@ static void check_formatters_filters_handlers(const char *dir) {
     femto_handler_free(handler);
 }
 
+/* The macros' inline level check answers as femto_logger_is_enabled_for
+ * does, whatever changed the threshold. */
+static void check_inline_level_check(void) {
+    const femto_logger *parent = get_logger("inline");
+    const femto_logger *child = get_logger("inline.child");
+    const int32_t levels[] = {-1, 0, 5, 10, 19, 20, 21, 30, 40, 50, 51, 1000};
+    for (int step = 0; step < 6; step++) {
+        switch (step) {
+        case 1: CHECK_OK(femto_logger_set_level(parent, FEMTO_LEVEL_INFO)); break;
+        case 2: CHECK_OK(femto_logger_set_level(child, FEMTO_LEVEL_ERROR)); break;
+        case 3: CHECK_OK(femto_disable(FEMTO_LEVEL_CRITICAL)); break;
+        case 4: CHECK_OK(femto_disable(FEMTO_LEVEL_NOTSET)); CHECK_OK(femto_logger_set_disabled(child, true)); break;
+        case 5: CHECK_OK(femto_logger_set_disabled(child, false)); break;
+        default: break;
+        }
+        for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+            CHECK(femto_logger_enabled_(child, levels[i]) == femto_logger_is_enabled_for(child, levels[i]));
+            CHECK(femto_logger_enabled_(parent, levels[i]) == femto_logger_is_enabled_for(parent, levels[i]));
+        }
+    }
+    CHECK(femto_logger_enabled_(child, FEMTO_LEVEL_ERROR) && !femto_logger_enabled_(child, FEMTO_LEVEL_WARNING));
+    CHECK(!femto_logger_enabled_(NULL, FEMTO_LEVEL_CRITICAL));
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 2);
+    check_inline_level_check();
     CHECK(strcmp(femto_last_error(), "") == 0);
     check_versions();
     check_levels();

@@ -38,12 +38,17 @@ pub enum LogOutcome {
 
 /// A named logger from a [`Manager`]. Thread-safe; configuration changes
 /// take effect at once for every thread.
+///
+/// `repr(C)` with `threshold` first: a binding holding a pointer to the
+/// logger may read the threshold in place, without a call (the C macros
+/// do), so a disabled call costs one load and a compare.
+#[repr(C)]
 pub struct FemtoLogger {
+    /// Effective level folded with `disable` and `disabled`: the only value
+    /// the disabled-call path reads. Stays the first field (see above).
+    threshold: AtomicU32,
     name: Text,
     parent: Option<Arc<FemtoLogger>>,
-    /// Effective level folded with `disable` and `disabled`: the only value
-    /// the disabled-call path reads.
-    threshold: AtomicU32,
     effective: AtomicU32,
     level: AtomicU32,
     propagate: AtomicBool,
@@ -62,6 +67,9 @@ impl std::fmt::Debug for FemtoLogger {
             .finish_non_exhaustive()
     }
 }
+
+/// Bindings read the threshold in place (see [`FemtoLogger`]).
+const _: () = assert!(std::mem::offset_of!(FemtoLogger, threshold) == 0);
 
 impl FemtoLogger {
     pub(crate) fn new(name: Text, parent: Option<Arc<FemtoLogger>>, manager: Weak<Shared>) -> Self {

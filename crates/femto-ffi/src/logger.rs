@@ -50,8 +50,8 @@ pub extern "C" fn femto_logger_get(
 }
 
 /// Whether a record at `level` would be logged. One atomic load; returns
-/// false for NULL. The `FEMTO_INFO` … macros call this before formatting.
-/// Thread-safe.
+/// false for NULL. The `FEMTO_INFO` … macros make the same check inline
+/// (`femto_logger_enabled_`) before formatting. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_logger_is_enabled_for(logger: *const femto_logger, level: i32) -> bool {
     boundary_or(false, || {
