@@ -1024,10 +1024,126 @@ static inline femto_status femto_logf_at(const femto_logger *logger, int32_t lev
                                          uint32_t line, const char *function, const char *format, ...)
     FEMTO_PRINTF_LIKE(6, 7);
 
+/* Writes the decimal digits of `magnitude`, with a '-' when `negative`,
+ * ending at `end`; returns where they start. */
+static inline char *femto_digits_(char *end, unsigned long long magnitude, bool negative) {
+    do {
+        *--end = (char)('0' + (int)(magnitude % 10));
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (negative) {
+        *--end = '-';
+    }
+    return end;
+}
+
+/**
+ * printf for the conversions log messages use most, without the C
+ * library's stream machinery (several times faster than vsnprintf): `%d`,
+ * `%i`, `%u`, `%x`, `%X`, `%s`, `%c` and `%%`, with the length modifiers
+ * `hh`, `h`, `l`, `ll`, `z`, `j` and `t`. Writes the text and a NUL into
+ * `out` (`capacity` bytes) and returns its length, exactly as vsnprintf
+ * would; returns -1, for the caller to use vsnprintf, on anything else
+ * (flags, width, precision, `%f`, `%p`, a NULL `%s`) or when the text does
+ * not fit. Consumes `args` either way.
+ */
+static inline int femto_format_simple_(char *out, size_t capacity, const char *format, va_list args) {
+    size_t used = 0;
+    for (const char *p = format; *p != '\0'; p++) {
+        char digits[24];
+        char *end = digits + sizeof digits;
+        const char *piece = p;
+        size_t length = 1;
+        if (*p != '%') {
+            length = strcspn(p, "%");
+            p += length - 1;
+        } else {
+            p++;
+            int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
+            if (p[0] == 'h' && p[1] == 'h') { size = -2; p += 2; }
+            else if (p[0] == 'h') { size = -1; p++; }
+            else if (p[0] == 'l' && p[1] == 'l') { size = 2; p += 2; }
+            else if (p[0] == 'l') { size = 1; p++; }
+            else if (p[0] == 'z') { size = 3; p++; }
+            else if (p[0] == 'j') { size = 4; p++; }
+            else if (p[0] == 't') { size = 5; p++; }
+            char conversion = *p;
+            if (conversion == 'd' || conversion == 'i') {
+                long long value;
+                switch (size) {
+                case -2: value = (signed char)va_arg(args, int); break;
+                case -1: value = (short)va_arg(args, int); break;
+                case 1: value = va_arg(args, long); break;
+                case 2: value = va_arg(args, long long); break;
+                case 3: value = (long long)(ptrdiff_t)va_arg(args, size_t); break;
+                case 4: value = (long long)va_arg(args, intmax_t); break;
+                case 5: value = (long long)va_arg(args, ptrdiff_t); break;
+                default: value = va_arg(args, int); break;
+                }
+                unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+                piece = femto_digits_(end, magnitude, value < 0);
+            } else if (conversion == 'u' || conversion == 'x' || conversion == 'X') {
+                unsigned long long value;
+                switch (size) {
+                case -2: value = (unsigned char)va_arg(args, unsigned int); break;
+                case -1: value = (unsigned short)va_arg(args, unsigned int); break;
+                case 1: value = va_arg(args, unsigned long); break;
+                case 2: value = va_arg(args, unsigned long long); break;
+                case 3: value = va_arg(args, size_t); break;
+                case 4: value = (unsigned long long)va_arg(args, uintmax_t); break;
+                case 5: value = (unsigned long long)(size_t)va_arg(args, ptrdiff_t); break;
+                default: value = va_arg(args, unsigned int); break;
+                }
+                if (conversion == 'u') {
+                    piece = femto_digits_(end, value, false);
+                } else {
+                    const char *hex = conversion == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
+                    char *at = end;
+                    do {
+                        *--at = hex[value & 15];
+                        value >>= 4;
+                    } while (value != 0);
+                    piece = at;
+                }
+            } else if (conversion == 's' && size == 0) {
+                piece = va_arg(args, const char *);
+                if (piece == NULL) {
+                    return -1;
+                }
+                length = strlen(piece);
+            } else if (conversion == 'c' && size == 0) {
+                digits[0] = (char)va_arg(args, int);
+                piece = digits;
+                end = digits + 1;
+            } else if (conversion == '%' && size == 0) {
+                piece = p;
+            } else {
+                return -1;
+            }
+            if (conversion != 's' && conversion != '%') {
+                length = (size_t)(end - piece);
+            }
+        }
+        if (length >= capacity - used) {
+            return -1;
+        }
+        memcpy(out + used, piece, length);
+        used += length;
+    }
+    out[used] = '\0';
+    return (int)used;
+}
+
 static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
                                          uint32_t line, const char *function, const char *format, ...) {
     char stack_buffer[512];
     va_list args;
+    va_start(args, format);
+    int simple = femto_format_simple_(stack_buffer, sizeof stack_buffer, format, args);
+    va_end(args);
+    if (simple >= 0) {
+        return femto_logger_log_at(logger, level, stack_buffer, (size_t)simple, file, line, function);
+    }
     va_start(args, format);
     int needed = vsnprintf(stack_buffer, sizeof stack_buffer, format, args);
     va_end(args);

@@ -59,19 +59,19 @@ run "header as C++" c++ -std=c++17 -Wall -Wextra -Werror -I"$ROOT/include" -x c+
 run "header as C++" "$OUT/header_cxx"
 
 echo "== AddressSanitizer + UBSan"
-for name in test_api test_features test_drop test_exit test_config; do
+for name in test_api test_features test_drop test_exit test_config test_printf; do
     compile "$name" "$BUILD/asan_$name" "${ASAN[@]}"
 done
 compile test_features "$BUILD/asan_test_features_min" "${ASAN[@]}" -DFEMTO_MIN_LEVEL=30
 nm "$BUILD/asan_test_api" | grep __asan_init >/dev/null || { echo "ASan runtime not linked" >&2; exit 1; }
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for name in test_api test_features test_features_min test_drop test_config; do
+for name in test_api test_features test_features_min test_drop test_config test_printf; do
     run "asan $name" "$BUILD/asan_$name" "$OUT"
 done
 run "asan test_exit" "$BUILD/asan_test_exit" "$OUT/exit-asan.log"
 
 echo "== valgrind"
-for name in test_api test_features test_drop test_config; do
+for name in test_api test_features test_drop test_config test_printf; do
     compile "$name" "$BUILD/plain_$name" -O1
     run "valgrind $name" valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
         --errors-for-leak-kinds=definite "$BUILD/plain_$name" "$OUT"

@@ -16,6 +16,7 @@ use crate::error_hook::{self, HandlerError, HandlerErrorKind};
 use crate::formatter::{FemtoFormatter, FormatFailed};
 use crate::level::FemtoLevel;
 use crate::record::FemtoLogRecord;
+use crate::record_pool::Recycler;
 
 /// What travels through a handler's queue.
 pub(crate) enum Message {
@@ -85,6 +86,7 @@ pub(crate) fn spawn(
             text: String::with_capacity(512),
             acks: Vec::new(),
             first_unreported_drop: None,
+            recycler: Recycler::default(),
         }
         .run(&queue);
     })?;
@@ -101,6 +103,7 @@ struct Worker {
     text: String,
     acks: Vec<Sender<()>>,
     first_unreported_drop: Option<Instant>,
+    recycler: Recycler,
 }
 
 impl Worker {
@@ -113,7 +116,7 @@ impl Worker {
                 match message {
                     Message::Record(record) => {
                         written += u64::from(self.emit(&record));
-                        crate::record_pool::recycle(record);
+                        self.recycler.put(record);
                     }
                     Message::Flush(ack) => self.acks.push(ack),
                     Message::SetFormatter(formatter) => self.formatter = formatter,
@@ -126,6 +129,7 @@ impl Worker {
                     None
                 };
             }
+            self.recycler.hand_over();
             self.report_drops(queue.is_empty());
             self.flush_sink();
             self.core
