@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Runs the C benchmark programs side by side and prints one table.
+"""Runs the native benchmark programs side by side and prints one table.
 
-    compare.py BUILD_DIR [--records N] [--repeats R] [--markdown FILE]
+    compare.py BUILD_DIR [--rust BIN] [--records N] [--repeats R] [--markdown FILE]
+
+The C programs (femtologging, spdlog, a snprintf+write floor) come from
+BUILD_DIR; with ``--rust``, the Rust program (femto-core, tracing with
+tracing-appender, a write!+write floor) adds its workloads and the memory
+measurement.
 
 Each configuration runs R times, interleaved (femtologging, spdlog sync,
 spdlog async, floor, then again) so that machine noise hits every peer
@@ -40,6 +45,7 @@ def main():
     parser.add_argument("--disabled-calls", type=int, default=200_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--markdown")
+    parser.add_argument("--rust", help="the femto-rust-bench binary")
     args = parser.parse_args()
     build = args.build
     work = tempfile.mkdtemp(prefix="femto-bench-")
@@ -70,6 +76,30 @@ def main():
             },
         )
     )
+
+    rust = args.rust
+    if rust:
+        for threads in (1, 2):
+            t = str(threads)
+            workloads.append(
+                (
+                    f"Rust: {n} records to a file, {threads} thread{'s' if threads > 1 else ''}",
+                    {
+                        "femtologging": [rust, "femto", t, path, n],
+                        "tracing + tracing-appender": [rust, "tracing", t, path, n],
+                        "floor (write!+write)": [rust, "floor", t, path, n],
+                    },
+                )
+            )
+        workloads.append(
+            (
+                "Rust: disabled call",
+                {
+                    "femtologging": [rust, "femto-disabled", calls],
+                    "tracing": [rust, "tracing-disabled", calls],
+                },
+            )
+        )
 
     rows = []
     for title, peers in workloads:
@@ -109,6 +139,18 @@ def main():
                 f"| {title} | {name} | {min(totals):.1f} | {statistics.median(totals):.1f} | "
                 f"{min(producers):.1f} | {statistics.median(producers):.1f} | {ratio} |"
             )
+    if rust:
+        done = subprocess.run([rust, "memory", "16384"], capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+        if done.returncode == 0:
+            fields = dict(part.split("=") for part in done.stdout.split())
+            lines += [
+                "",
+                f"Memory: {float(fields['bytes_per_record']):.0f} bytes of resident memory per queued record; "
+                f"peak RSS {int(fields['peak_rss_bytes']) / 2**20:.1f} MiB with a full queue of "
+                f"{int(fields['records']):,} records (Rust program, worker held up).",
+            ]
+        else:
+            lines += ["", f"Memory: failed: {done.stderr.strip()[:200]}"]
     table = "\n".join(lines)
     print(table)
     if args.markdown:

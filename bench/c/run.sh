@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the C benchmark programs and runs them side by side.
+# Builds the native benchmark programs (C, and the Rust one in bench/rust)
+# and runs them side by side.
 #   bench/c/run.sh LIBDIR BUILDDIR [compare.py options]
 set -euo pipefail
 LIBDIR=$(cd "$1" && pwd)
@@ -13,4 +14,7 @@ cc -std=c11 "${CFLAGS[@]}" "$HERE/femto_bench.c" -L"$LIBDIR" -Wl,-rpath,"$LIBDIR
 cc -std=c11 "${CFLAGS[@]}" "$HERE/floor_bench.c" -lpthread -o "$BUILD/floor_bench"
 # shellcheck disable=SC2046
 c++ -std=c++17 "${CFLAGS[@]}" "$HERE/spdlog_bench.cpp" $(pkg-config --cflags --libs spdlog) -o "$BUILD/spdlog_bench"
-exec python3 "$HERE/compare.py" "$BUILD" "$@"
+cargo build -q --release -p femto-bench --manifest-path "$ROOT/Cargo.toml"
+RUST_BIN=$(cargo metadata -q --format-version 1 --no-deps --manifest-path "$ROOT/Cargo.toml" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/femto-rust-bench
+exec python3 "$HERE/compare.py" "$BUILD" --rust "$RUST_BIN" "$@"

@@ -290,6 +290,25 @@ impl FemtoLogger {
         crate::record_pool::make(self.name.clone(), level, message, fill)
     }
 
+    /// As [`FemtoLogger::record`], formatting `args` straight into the
+    /// record (what the `info!` … macros use: no `String` per call).
+    pub fn record_args(
+        &self,
+        level: FemtoLevel,
+        args: std::fmt::Arguments<'_>,
+        fill: impl FnOnce(&mut FemtoLogRecord),
+    ) -> Arc<FemtoLogRecord> {
+        crate::record_pool::make_with(
+            self.name.clone(),
+            level,
+            |buffer| {
+                // Writing to a String fails only if a Display impl does.
+                let _ = std::fmt::Write::write_fmt(buffer, args);
+            },
+            fill,
+        )
+    }
+
     fn last_resort(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
         let handler = self
             .manager
@@ -331,8 +350,7 @@ macro_rules! femto_log {
         let logger: &$crate::FemtoLogger = &$logger;
         let level: $crate::FemtoLevel = $level;
         if level >= $crate::STATIC_MIN_LEVEL && logger.is_enabled_for(level) {
-            let message = ::std::format!($($arg)+);
-            let record = logger.record(level, &message, |record| {
+            let record = logger.record_args(level, ::std::format_args!($($arg)+), |record| {
                 record.location = $crate::SourceLocation {
                     file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
                     line: ::std::line!(),

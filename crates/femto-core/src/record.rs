@@ -85,10 +85,16 @@ impl FemtoLogRecord {
     /// make, keeping its buffers (the message keeps its capacity): how
     /// recycled records are refilled.
     pub fn reset(&mut self, logger: Text, level: FemtoLevel, message: &str) {
+        self.reset_with(logger, level, |buffer| buffer.push_str(message));
+    }
+
+    /// As [`FemtoLogRecord::reset`], with the message written by `write`
+    /// straight into the record's buffer (no intermediate `String`).
+    pub fn reset_with(&mut self, logger: Text, level: FemtoLevel, write: impl FnOnce(&mut String)) {
         self.logger = logger;
         self.level = level;
         self.message.clear();
-        self.message.push_str(message);
+        write(&mut self.message);
         self.location = SourceLocation::default();
         self.key_values.clear();
         self.exception = None;

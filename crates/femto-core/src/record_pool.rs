@@ -65,6 +65,18 @@ pub fn make(
     message: &str,
     fill: impl FnOnce(&mut FemtoLogRecord),
 ) -> Arc<FemtoLogRecord> {
+    make_with(logger, level, |buffer| buffer.push_str(message), fill)
+}
+
+/// As [`make`], with the message written by `write` into the record's own
+/// buffer: a recycled record's buffer keeps its capacity, so formatting a
+/// message allocates nothing.
+pub fn make_with(
+    logger: Text,
+    level: FemtoLevel,
+    write: impl FnOnce(&mut String),
+    fill: impl FnOnce(&mut FemtoLogRecord),
+) -> Arc<FemtoLogRecord> {
     let recycled = STASH
         .try_with(|stash| {
             let mut stash = stash.try_borrow_mut().ok()?;
@@ -75,20 +87,30 @@ pub fn make(
         })
         .ok()
         .flatten();
-    let mut shared = match recycled {
+    match recycled {
         Some(mut shared) => match Arc::get_mut(&mut shared) {
             Some(record) => {
-                record.reset(logger, level, message);
+                record.reset_with(logger, level, write);
+                fill(record);
                 shared
             }
-            None => Arc::new(FemtoLogRecord::new(logger, level, message)),
+            None => fresh(logger, level, write, fill),
         },
-        None => Arc::new(FemtoLogRecord::new(logger, level, message)),
-    };
-    if let Some(record) = Arc::get_mut(&mut shared) {
-        fill(record);
+        None => fresh(logger, level, write, fill),
     }
-    shared
+}
+
+fn fresh(
+    logger: Text,
+    level: FemtoLevel,
+    write: impl FnOnce(&mut String),
+    fill: impl FnOnce(&mut FemtoLogRecord),
+) -> Arc<FemtoLogRecord> {
+    let mut message = String::new();
+    write(&mut message);
+    let mut record = FemtoLogRecord::new(logger, level, message);
+    fill(&mut record);
+    Arc::new(record)
 }
 
 /// A worker's records on their way back to the pool: collected one by

@@ -4,6 +4,7 @@
 
 pub(crate) mod live;
 mod options;
+mod room;
 mod rotating;
 mod sink;
 mod timed;
@@ -74,6 +75,8 @@ pub(crate) struct HandlerCore {
     name: String,
     formatter: ArcSwap<Arc<dyn FemtoFormatter>>,
     stats: Counters,
+    /// Producers waiting for room in a full queue.
+    room: room::RoomWaiters,
 }
 
 /// The producer side of a running handler; replaced wholesale after `fork`.
@@ -197,7 +200,9 @@ impl FemtoHandler {
     /// `false` if the handler is closed; other handlers ignore it.
     pub fn roll_over(&self) -> bool {
         match self.pipe.load_full() {
-            Some(pipe) => send_waiting(&pipe.queue, Message::RollOver, None).is_ok(),
+            Some(pipe) => {
+                send_waiting(&pipe.queue, &self.core.room, Message::RollOver, None).is_ok()
+            }
             None => false,
         }
     }
@@ -224,6 +229,7 @@ impl FemtoHandler {
                 name: options.name.unwrap_or_else(|| factory.describe()),
                 formatter: ArcSwap::from_pointee(options.formatter),
                 stats: Counters::default(),
+                room: room::RoomWaiters::default(),
             }),
             level: AtomicU32::new(options.level.value()),
             overflow: options.overflow,
@@ -285,7 +291,12 @@ impl FemtoHandler {
     pub fn set_formatter(&self, formatter: Arc<dyn FemtoFormatter>) {
         self.core.formatter.store(Arc::new(Arc::clone(&formatter)));
         if let Some(pipe) = self.pipe.load_full() {
-            let _ = send_waiting(&pipe.queue, Message::SetFormatter(formatter), None);
+            let _ = send_waiting(
+                &pipe.queue,
+                &self.core.room,
+                Message::SetFormatter(formatter),
+                None,
+            );
         }
     }
 
@@ -359,10 +370,13 @@ impl FemtoHandler {
         };
         let message = Message::Record(record);
         let sent = match self.overflow {
-            OverflowPolicy::Block => send_waiting(&pipe.queue, message, None).is_ok(),
+            OverflowPolicy::Block => {
+                send_waiting(&pipe.queue, &self.core.room, message, None).is_ok()
+            }
             OverflowPolicy::Drop => pipe.queue.try_send(message).is_ok(),
             OverflowPolicy::Timeout(limit) => send_waiting(
                 &pipe.queue,
+                &self.core.room,
                 message,
                 Some(crate::sync::deadline_after(limit)),
             )
@@ -458,6 +472,7 @@ impl Drop for FemtoHandler {
 /// with bench/c).
 fn send_waiting(
     queue: &Sender<Message>,
+    room: &room::RoomWaiters,
     mut message: Message,
     deadline: Option<Instant>,
 ) -> Result<(), Message> {
@@ -479,7 +494,16 @@ fn send_waiting(
                 _ => return Err(message),
             }
         }
-        std::thread::sleep(pause);
+        let attempt = room.wait(
+            pause,
+            || queue.try_send(message),
+            |result| matches!(result, Err(TrySendError::Full(_))),
+        );
+        match attempt {
+            Ok(()) => return Ok(()),
+            Err(TrySendError::Disconnected(back)) => return Err(back),
+            Err(TrySendError::Full(back)) => message = back,
+        }
         pause = (pause * 2).min(Duration::from_millis(1));
     }
 }

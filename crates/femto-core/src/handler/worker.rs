@@ -130,6 +130,7 @@ impl Worker {
                 };
             }
             self.recycler.hand_over();
+            self.core.room.wake_if_room(queue);
             self.report_drops(queue.is_empty());
             self.flush_sink();
             self.core
