@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json as _json
 import logging as _stdlib
+import math
 import time
 from typing import Any
 
@@ -38,12 +39,31 @@ class Formatter(_stdlib.Formatter):
     ) -> None:
         super().__init__(fmt, datefmt, style, validate, defaults=defaults)  # type: ignore[arg-type]
         self._handle: object = None
+        self._second_text: tuple[tuple[Any, ...], str] | None = None
         if defaults:
             return  # defaults for missing fields: rendered in Python
         try:
             self._handle = engine.formatter_new(_STYLE_CODES[style], self._fmt or "", datefmt)
         except FemtoValueError:
             pass  # a format stdlib accepts but the engine does not compile: rendered in Python
+
+    def formatTime(self, record: _stdlib.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (stdlib name)
+        """stdlib's ``formatTime``, remembering the text of the last second:
+        records of the same second cost a comparison instead of a
+        ``localtime`` and a ``strftime`` (the text can only change with the
+        second, the converter or the format)."""
+        created = record.created
+        pattern = datefmt or self.default_time_format
+        key = (math.floor(created), pattern, self.converter)
+        last = getattr(self, "_second_text", None)
+        if last is not None and last[0] == key:
+            text = last[1]
+        else:
+            text = time.strftime(pattern, self.converter(created))
+            self._second_text = (key, text)
+        if datefmt or not self.default_msec_format:
+            return text
+        return self.default_msec_format % (text, record.msecs)
 
     def __del__(self) -> None:
         handle = getattr(self, "_handle", None)

@@ -345,3 +345,22 @@ def test_set_formatter_on_a_full_queue_does_not_hold_the_gil(run_script):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["5000"]
+
+
+@pytest.mark.parametrize("datefmt", [None, "%Y-%m-%d %H:%M:%S", "%H:%M %Z %%", "%j %a %b"])
+@pytest.mark.parametrize("converter", ["localtime", "gmtime"])
+def test_format_time_remembers_the_second_and_still_matches_stdlib(datefmt, converter):
+    import logging as stdlib
+    import time
+
+    ours, theirs = logging.Formatter(datefmt=datefmt), stdlib.Formatter(datefmt=datefmt)
+    ours.converter = theirs.converter = getattr(time, converter)
+    instants = [1_700_000_000.0, 1_700_000_000.999, 1_700_000_001.0, 1_700_000_000.5, -1.5, -1.0, 0.25, 86_399.9]
+    for created in instants + instants[::-1]:
+        record = stdlib.makeLogRecord({"created": created, "msecs": (created - int(created)) * 1000})
+        assert ours.formatTime(record, datefmt) == theirs.formatTime(record, datefmt), created
+    ours.default_msec_format = theirs.default_msec_format = None
+    record = stdlib.makeLogRecord({"created": 1_700_000_000.25, "msecs": 250.0})
+    assert ours.formatTime(record) == theirs.formatTime(record)
+    ours.default_time_format = theirs.default_time_format = "%H"
+    assert ours.formatTime(record) == theirs.formatTime(record)
