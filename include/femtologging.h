@@ -240,6 +240,11 @@ typedef struct femto_handler_options {
   // Name for error messages and the worker thread (UTF-8, copied);
   // `{NULL, 0}` means a description of the target.
   struct femto_str name;
+  // For `femto_callback_handler_new` only: the write callback uses the
+  // text alone, not the record's source location, so a logger whose
+  // handlers all say so need not capture it (`femto_logger_needs_location`).
+  // Appended after `name`; false by default.
+  bool text_only;
 } femto_handler_options;
 
 // Receives one formatted record: `text`/`text_len` is the formatter's
@@ -520,6 +525,7 @@ typedef struct femto_api {
   enum femto_status (*configure_json)(const char*, size_t);
   enum femto_status (*configure_file)(const char*, size_t);
   enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
+  bool (*logger_needs_location)(const struct femto_logger*);
 } femto_api;
 
 #ifdef __cplusplus
@@ -865,6 +871,15 @@ enum femto_status femto_logger_get_effective_level(const struct femto_logger *lo
 // Thread-safe.
 enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
 
+// Whether records from `logger` must carry the call's source location:
+// a handler it reaches prints it (its format names `%(pathname)s`,
+// `%(filename)s`, `%(module)s`, `%(lineno)d` or `%(funcName)s`), a
+// filter or a callback may read it, or no handler is reached. A binding
+// that pays to find its caller can skip that when this is false; the
+// `FEMTO_*` macros' location costs nothing and `femto_logger_log_at`
+// checks for itself. False for NULL. Thread-safe.
+bool femto_logger_needs_location(const struct femto_logger *logger);
+
 // Turns the logger off entirely (`true`) or back on, whatever its level
 // (Python's `Logger.disabled`). Thread-safe; takes effect at once.
 enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
@@ -977,7 +992,7 @@ uint32_t femto_abi_version(void);
 
 /** Initialiser for `femto_handler_options`: every option at its default. */
 #define FEMTO_HANDLER_OPTIONS_INIT \
-    { sizeof(femto_handler_options), 0, FEMTO_OVERFLOW_BLOCK, 0, 0, NULL, { NULL, 0 } }
+    { sizeof(femto_handler_options), 0, FEMTO_OVERFLOW_BLOCK, 0, 0, NULL, { NULL, 0 }, false }
 
 /** Initialiser for `femto_handler_stats` before `femto_handler_stats_get`. */
 #define FEMTO_HANDLER_STATS_INIT { sizeof(femto_handler_stats), 0, 0, 0 }

@@ -129,6 +129,7 @@ typedef struct femto_handler_options {
   int32_t level;
   const struct femto_formatter *formatter;
   struct femto_str name;
+  bool text_only;
 } femto_handler_options;
 
 typedef int32_t (*femto_write_fn)(void *user_data,
@@ -328,6 +329,7 @@ typedef struct femto_api {
   enum femto_status (*configure_json)(const char*, size_t);
   enum femto_status (*configure_file)(const char*, size_t);
   enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
+  bool (*logger_needs_location)(const struct femto_logger*);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -503,6 +505,8 @@ enum femto_status femto_logger_get_effective_level(const struct femto_logger *lo
                                                    int32_t *out_level);
 
 enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
+
+bool femto_logger_needs_location(const struct femto_logger *logger);
 
 enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
 

@@ -464,6 +464,7 @@ def callback_handler_new(
     _sinks[int(ffi.cast("uintptr_t", handle))] = handle
     out = ffi.new("femto_handler **")
     options = _options(level, formatter, capacity, overflow, timeout_ms)
+    options.text_only = terminator is not None  # a text sink never sees the location
     _check(lib.femto_callback_handler_new(_write, _flush, handle, _destroy, options, out))
     return out[0]
 

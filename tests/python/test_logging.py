@@ -364,3 +364,30 @@ def test_format_time_remembers_the_second_and_still_matches_stdlib(datefmt, conv
     assert ours.formatTime(record) == theirs.formatTime(record)
     ours.default_time_format = theirs.default_time_format = "%H"
     assert ours.formatTime(record) == theirs.formatTime(record)
+
+
+def test_the_location_appears_as_soon_as_a_format_prints_it(logger, tmp_path):
+    """Calls skip finding their caller while no handler prints or reads the
+    location; a format that prints it gets it from the next record on."""
+    import inspect
+
+    path = tmp_path / "where.log"
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.info("no location needed")
+    handler.setFormatter(logging.Formatter("%(filename)s:%(lineno)d %(funcName)s %(message)s"))
+    line = inspect.currentframe().f_lineno + 1
+    logger.info("with location")
+    stream = io.StringIO()
+    logger.addHandler(logging.StreamHandler(stream))  # a text sink: it needs no location
+    logger.warning("both")
+    handler.flush()
+    name = "test_logging.py"
+    function = "test_the_location_appears_as_soon_as_a_format_prints_it"
+    assert path.read_text().splitlines() == [
+        "no location needed",
+        f"{name}:{line} {function} with location",
+        f"{name}:{line + 3} {function} both",
+    ]

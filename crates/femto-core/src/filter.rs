@@ -7,6 +7,12 @@ use crate::record::FemtoLogRecord;
 /// block; it may be called from many threads at once.
 pub trait FemtoFilter: Send + Sync {
     fn should_log(&self, record: &FemtoLogRecord) -> bool;
+
+    /// Whether the filter reads where the call was made (see
+    /// [`crate::FemtoFormatter::needs_location`]). True unless it knows better.
+    fn needs_location(&self) -> bool {
+        true
+    }
 }
 
 /// Passes records whose level lies in `min..=max`.
@@ -38,6 +44,10 @@ impl FemtoFilter for LevelFilter {
     fn should_log(&self, record: &FemtoLogRecord) -> bool {
         (self.min..=self.max).contains(&record.level)
     }
+
+    fn needs_location(&self) -> bool {
+        false
+    }
 }
 
 /// stdlib `logging.Filter(name)`: passes records of the logger `name` and
@@ -65,6 +75,10 @@ impl FemtoFilter for NameFilter {
         name.is_empty()
             || logger == name
             || (logger.starts_with(name) && logger.as_bytes().get(name.len()) == Some(&b'.'))
+    }
+
+    fn needs_location(&self) -> bool {
+        false
     }
 }
 

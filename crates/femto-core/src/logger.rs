@@ -220,6 +220,18 @@ impl FemtoLogger {
             .unwrap_or_default()
     }
 
+    /// Whether a record from this logger must carry the call's location:
+    /// a handler it reaches, or one of its filters, reads it (see
+    /// [`FemtoHandler::needs_location`]). True when no handler is reached
+    /// (the last resort may be anything). Bindings check it before they
+    /// capture a caller's file, line and function.
+    pub fn needs_location(&self) -> bool {
+        let dispatch = self.dispatch.load();
+        dispatch.handlers.is_empty()
+            || dispatch.filters.iter().any(|f| f.needs_location())
+            || dispatch.handlers.iter().any(|h| h.needs_location())
+    }
+
     /// Whether a record from this logger would reach any handler (stdlib
     /// `hasHandlers`).
     pub fn has_handlers(&self) -> bool {

@@ -77,15 +77,23 @@ fn callback_result(code: i32) -> io::Result<()> {
     }
 }
 
-struct CallbackFactory(Arc<Callbacks>);
+struct CallbackFactory {
+    callbacks: Arc<Callbacks>,
+    /// The write callback reads the text alone (see `text_only`).
+    text_only: bool,
+}
 
 impl SinkFactory for CallbackFactory {
     fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
-        Ok(Box::new(CallbackSink(Arc::clone(&self.0))))
+        Ok(Box::new(CallbackSink(Arc::clone(&self.callbacks))))
     }
 
     fn describe(&self) -> String {
         "callback".into()
+    }
+
+    fn reads_location(&self) -> bool {
+        !self.text_only
     }
 }
 
@@ -112,15 +120,17 @@ pub extern "C" fn femto_callback_handler_new(
         let Some(write) = write else {
             return Err(fail(femto_status::NullArgument, "argument `write` is NULL"));
         };
+        let text_only = crate::handler::text_only(options)?;
         let options = handler_options(options)?;
         let callbacks = Arc::new(Callbacks {
             write,
             flush,
             user_data,
         });
-        publish(
-            FemtoHandler::new(Box::new(CallbackFactory(callbacks)), options),
-            out,
-        )
+        let factory = CallbackFactory {
+            callbacks,
+            text_only,
+        };
+        publish(FemtoHandler::new(Box::new(factory), options), out)
     })
 }

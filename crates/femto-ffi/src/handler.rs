@@ -63,10 +63,15 @@ pub struct femto_handler_options {
     /// Name for error messages and the worker thread (UTF-8, copied);
     /// `{NULL, 0}` means a description of the target.
     pub name: crate::types::femto_str,
+    /// For `femto_callback_handler_new` only: the write callback uses the
+    /// text alone, not the record's source location, so a logger whose
+    /// handlers all say so need not capture it (`femto_logger_needs_location`).
+    /// Appended after `name`; false by default.
+    pub text_only: bool,
 }
 
-/// The first published size of `femto_handler_options`.
-const HANDLER_OPTIONS_V1: usize = std::mem::size_of::<femto_handler_options>();
+/// The first published size of `femto_handler_options` (before `text_only`).
+const HANDLER_OPTIONS_V1: usize = std::mem::offset_of!(femto_handler_options, text_only);
 
 impl femto_handler_options {
     fn defaults() -> Self {
@@ -78,8 +83,19 @@ impl femto_handler_options {
             level: 0,
             formatter: std::ptr::null(),
             name: crate::types::femto_str::EMPTY,
+            text_only: false,
         }
     }
+}
+
+/// Whether the options say the write callback reads the text alone.
+pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, femto_status> {
+    let raw = read_sized(
+        options,
+        femto_handler_options::defaults(),
+        HANDLER_OPTIONS_V1,
+    )?;
+    Ok(raw.text_only)
 }
 
 /// Converts the C options into engine options.

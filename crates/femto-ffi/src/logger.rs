@@ -121,6 +121,20 @@ pub extern "C" fn femto_logger_set_propagate(
     })
 }
 
+/// Whether records from `logger` must carry the call's source location:
+/// a handler it reaches prints it (its format names `%(pathname)s`,
+/// `%(filename)s`, `%(module)s`, `%(lineno)d` or `%(funcName)s`), a
+/// filter or a callback may read it, or no handler is reached. A binding
+/// that pays to find its caller can skip that when this is false; the
+/// `FEMTO_*` macros' location costs nothing and `femto_logger_log_at`
+/// checks for itself. False for NULL. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_needs_location(logger: *const femto_logger) -> bool {
+    boundary_or(false, || {
+        !logger.is_null() && logger_ref(logger).needs_location()
+    })
+}
+
 /// Turns the logger off entirely (`true`) or back on, whatever its level
 /// (Python's `Logger.disabled`). Thread-safe; takes effect at once.
 #[no_mangle]
@@ -342,11 +356,16 @@ pub extern "C" fn femto_logger_log_at(
             return Ok(femto_status::Ok);
         }
         let message = text(message, message_len, "message")?;
-        let location = SourceLocation {
-            file: c_interned(file, "file")?,
-            line,
-            function: c_interned(function, "function")?,
-            module: None,
+        // Nothing a handler prints or reads needs the location: skip it.
+        let location = if logger.needs_location() {
+            SourceLocation {
+                file: c_interned(file, "file")?,
+                line,
+                function: c_interned(function, "function")?,
+                module: None,
+            }
+        } else {
+            SourceLocation::default()
         };
         outcome(
             logger.dispatch_shared(

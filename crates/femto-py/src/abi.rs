@@ -138,6 +138,7 @@ pub struct femto_handler_options {
     pub level: i32,
     pub formatter: Handle,
     pub name: femto_str,
+    pub text_only: bool,
 }
 
 #[repr(C)]
@@ -327,6 +328,7 @@ pub struct femto_api {
     pub configure_json: extern "C" fn(*const c_char, usize) -> Status,
     pub configure_file: extern "C" fn(*const c_char, usize) -> Status,
     pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> Status,
+    pub logger_needs_location: extern "C" fn(Handle) -> bool,
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

@@ -121,7 +121,9 @@ pub fn callback_handler_new(
     overflow: i32,
     timeout_ms: u32,
 ) -> PyResult<usize> {
-    let options = crate::handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let mut options = crate::handler_options(level, formatter, capacity, overflow, timeout_ms);
+    // A text sink (a Python stream) never sees the record's location.
+    options.text_only = terminator.is_some();
     let batch = match terminator {
         Some(terminator) => Batch::Text {
             terminator: terminator.to_owned(),

@@ -324,6 +324,7 @@ fn handler_options(
         level,
         formatter: handle(formatter),
         name: femto_str::ABSENT,
+        text_only: false,
     }
 }
 

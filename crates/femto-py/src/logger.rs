@@ -244,21 +244,34 @@ impl NativeLogger {
         if kwargs.is_some_and(|k| !k.is_empty()) || slf.get().filtered.load(Ordering::Relaxed) {
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
-        // SAFETY: with the GIL held, the current frame (borrowed) is the
-        // caller's: a native method pushes no frame of its own.
-        let frame = unsafe { pyo3::ffi::PyEval_GetFrame() };
-        if frame.is_null() {
-            return Self::slow_path(slf, level, msg, args, kwargs);
-        }
-        let site = call_site(py, frame)?;
-        if site.in_package {
-            // Called through the package (module-level functions): let
-            // Python find the real caller.
-            return Self::slow_path(slf, level, msg, args, kwargs);
-        }
-        let filename = crate::utf8(site.file.bind(py))?;
-        let function = crate::utf8(site.function.bind(py))?;
-        let lineno = site.line;
+        // The caller's file, line and function, only if a handler prints
+        // or reads them.
+        let site = if (api().logger_needs_location)(handle(logger)) {
+            // SAFETY: with the GIL held, the current frame (borrowed) is the
+            // caller's: a native method pushes no frame of its own.
+            let frame = unsafe { pyo3::ffi::PyEval_GetFrame() };
+            if frame.is_null() {
+                return Self::slow_path(slf, level, msg, args, kwargs);
+            }
+            let site = call_site(py, frame)?;
+            if site.in_package {
+                // Called through the package (module-level functions): let
+                // Python find the real caller.
+                return Self::slow_path(slf, level, msg, args, kwargs);
+            }
+            Some(site)
+        } else {
+            None
+        };
+        let filename = site
+            .as_ref()
+            .map(|s| crate::utf8(s.file.bind(py)))
+            .transpose()?;
+        let function = site
+            .as_ref()
+            .map(|s| crate::utf8(s.function.bind(py)))
+            .transpose()?;
+        let lineno = site.as_ref().map_or(0, |s| s.line);
         let text = match message(msg, args) {
             Ok(text) => text,
             // stdlib reports a message that cannot be built and carries on.
@@ -268,9 +281,9 @@ impl NativeLogger {
         let thread = thread_name(py)?;
         let thread = crate::utf8(thread.cast::<PyString>()?)?;
         let args = femto_log_args {
-            file: femto_str::of(&filename),
+            file: filename.as_deref().map_or(femto_str::ABSENT, femto_str::of),
             line: lineno,
-            function: femto_str::of(&function),
+            function: function.as_deref().map_or(femto_str::ABSENT, femto_str::of),
             thread_name: femto_str::of(&thread),
             ..femto_log_args::new(level, &text)
         };

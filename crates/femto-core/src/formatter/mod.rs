@@ -23,6 +23,13 @@ pub trait FemtoFormatter: Send + Sync {
         self.format(record, out);
         Ok(())
     }
+
+    /// Whether the output shows where the call was made (file, line,
+    /// function, module): when nothing a logger reaches needs it, bindings
+    /// skip capturing it. True unless a formatter knows better.
+    fn needs_location(&self) -> bool {
+        true
+    }
 }
 
 /// Why [`FemtoFormatter::try_format`] skipped a record.
@@ -54,5 +61,9 @@ impl FemtoFormatter for DefaultFormatter {
             out.push('\n');
             out.push_str(extra);
         }
+    }
+
+    fn needs_location(&self) -> bool {
+        false
     }
 }

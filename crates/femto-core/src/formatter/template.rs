@@ -188,6 +188,22 @@ impl TemplateFormatter {
 }
 
 impl FemtoFormatter for TemplateFormatter {
+    fn needs_location(&self) -> bool {
+        self.parts.iter().any(|part| {
+            matches!(
+                part,
+                Part::Field(
+                    Field::Pathname
+                        | Field::Filename
+                        | Field::Module
+                        | Field::Lineno
+                        | Field::FuncName,
+                    _
+                )
+            )
+        })
+    }
+
     fn format(&self, record: &FemtoLogRecord, out: &mut String) {
         for part in &self.parts {
             match part {

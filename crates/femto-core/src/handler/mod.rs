@@ -117,6 +117,9 @@ pub struct FemtoHandler {
     filters: ArcSwap<Vec<Arc<dyn FemtoFilter>>>,
     /// Lets the hot path skip loading `filters` when there are none.
     has_filters: AtomicBool,
+    /// Whether the formatter, a filter or the sink reads the call's
+    /// location (see [`FemtoHandler::needs_location`]).
+    needs_location: AtomicBool,
     pipe: ArcSwapOption<Pipe>,
     /// A null handler: accepts and discards every record, with no thread.
     discards: bool,
@@ -224,6 +227,7 @@ impl FemtoHandler {
         options: HandlerOptions,
         discards: bool,
     ) -> FemtoHandler {
+        let needs_location = options.formatter.needs_location() || factory.reads_location();
         FemtoHandler {
             core: Arc::new(HandlerCore {
                 name: options.name.unwrap_or_else(|| factory.describe()),
@@ -236,6 +240,7 @@ impl FemtoHandler {
             capacity: options.capacity,
             filters: ArcSwap::from_pointee(Vec::new()),
             has_filters: AtomicBool::new(false),
+            needs_location: AtomicBool::new(needs_location),
             pipe: ArcSwapOption::empty(),
             discards,
             worker: Mutex::new(None),
@@ -290,6 +295,7 @@ impl FemtoHandler {
     /// change is never dropped.
     pub fn set_formatter(&self, formatter: Arc<dyn FemtoFormatter>) {
         self.core.formatter.store(Arc::new(Arc::clone(&formatter)));
+        live::with_lock(|| self.refresh_needs_location());
         if let Some(pipe) = self.pipe.load_full() {
             let _ = send_waiting(
                 &pipe.queue,
@@ -317,6 +323,24 @@ impl FemtoHandler {
 
     /// Publishes a changed filter list (serialised by the live lock, so
     /// `has_filters` always matches the list).
+    /// Whether records for this handler must carry the call's location
+    /// (file, line, function, module): its formatter prints it, a filter
+    /// or the sink reads it. Bindings skip capturing the location when no
+    /// handler a logger reaches needs it. A record logged while the
+    /// formatter is being replaced may miss it.
+    pub fn needs_location(&self) -> bool {
+        self.needs_location.load(Ordering::Relaxed)
+    }
+
+    /// Recomputes `needs_location` from the current formatter and filters
+    /// (under the live-handler lock, so concurrent changes agree).
+    fn refresh_needs_location(&self) {
+        let needs = self.filters.load().iter().any(|f| f.needs_location())
+            || self.core.formatter.load().needs_location()
+            || self.factory.reads_location();
+        self.needs_location.store(needs, Ordering::Relaxed);
+    }
+
     fn change_filters(&self, change: impl FnOnce(&mut Vec<Arc<dyn FemtoFilter>>)) {
         let replaced = live::with_lock(|| {
             let mut filters = Vec::clone(&self.filters.load());
@@ -324,6 +348,7 @@ impl FemtoHandler {
             let any = !filters.is_empty();
             let replaced = self.filters.swap(Arc::new(filters));
             self.has_filters.store(any, Ordering::Release);
+            self.refresh_needs_location();
             replaced
         });
         // Dropped outside the lock: a filter's destructor may call back in.

@@ -35,6 +35,12 @@ pub trait SinkFactory: Send + Sync {
     fn open(&self, reopen: bool) -> io::Result<Box<dyn Sink>>;
     /// A short description for error messages, such as `file "app.log"`.
     fn describe(&self) -> String;
+    /// Whether the sink reads records beyond their formatted text (a host
+    /// callback may read the call's location): see
+    /// [`crate::FemtoFormatter::needs_location`].
+    fn reads_location(&self) -> bool {
+        false
+    }
     /// The rotation settings of a rotating file sink.
     fn rotation(&self) -> Option<&std::sync::Arc<super::rotating::Rotation>> {
         None
