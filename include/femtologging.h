@@ -1070,8 +1070,15 @@ static inline int femto_format_simple_(char *out, size_t capacity, const char *f
         const char *piece = p;
         size_t length = 1;
         if (*p != '%') {
-            length = strcspn(p, "%");
-            p += length - 1;
+            /* Literal text, copied as it is scanned. */
+            for (; *p != '\0' && *p != '%'; p++) {
+                if (used + 1 >= capacity) {
+                    return -1;
+                }
+                out[used++] = *p;
+            }
+            p--;
+            continue;
         } else {
             p++;
             int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
