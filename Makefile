@@ -155,8 +155,9 @@ demo: build python
 bench: build apt-bench python
 	@$(VENV)/bin/python -c "import picologging" 2>/dev/null || \
 		$(VENV)/bin/pip install -q --disable-pip-version-check picologging==0.9.3
-	bench/c/run.sh $(LIBDIR) $(BUILD)/bench
-	$(VENV)/bin/python bench/python/compare.py
+	bench/c/run.sh $(LIBDIR) $(BUILD)/bench --markdown $(BUILD)/bench/native.md
+	$(VENV)/bin/python bench/python/compare.py --markdown $(BUILD)/bench/python.md
+	@echo "tables: $(BUILD)/bench/native.md, $(BUILD)/bench/python.md (docs/benchmarks.md keeps the latest)"
 
 clean:
 	$(CARGO) clean

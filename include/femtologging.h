@@ -1064,6 +1064,9 @@ static inline char *femto_digits_(char *end, unsigned long long magnitude, bool 
  */
 static inline int femto_format_simple_(char *out, size_t capacity, const char *format, va_list args) {
     size_t used = 0;
+    if (capacity == 0) {
+        return -1;
+    }
     for (const char *p = format; *p != '\0'; p++) {
         char digits[24];
         char *end = digits + sizeof digits;

@@ -88,6 +88,8 @@ int main(void) {
     CHECK(fast(small, sizeof small, "%d%d", 123, 45) == 5 && strcmp(small, "12345") == 0);
     CHECK(fast(small, sizeof small, "%d%d", 123, 456) == -1);
     CHECK(fast(small, sizeof small, "abcdef") == -1);
+    CHECK(fast(small, 0, "") == -1);
+    CHECK(fast(small, 1, "") == 0 && small[0] == '\0');
     printf("test_printf: %ld formats checked against vsnprintf, and the buffer limit\n", checked);
     return 0;
 }

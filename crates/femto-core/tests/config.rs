@@ -204,6 +204,18 @@ fn the_json_export_reads_back_unchanged(setup: Setup) {
     assert_eq!(value["filters"]["quiet"]["min_level"], "NOTSET");
 }
 
+#[rstest]
+#[case::with_a_size_limit("max_bytes = 10", "a")]
+#[case::without_one("max_bytes = 0", "w")]
+fn mode_w_of_a_rotating_file_follows_python(#[case] limit: &str, #[case] mode: &str) {
+    let text = format!(
+        "[handlers.r]\nclass = \"rotating_file\"\npath = \"r.log\"\nmode = \"w\"\n{limit}\n"
+    );
+    let exported = ConfigBuilder::from_toml(&text).unwrap().to_json().unwrap();
+    let value: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(value["handlers"]["r"]["mode"], mode);
+}
+
 fn toml_error(text: &str) -> ConfigError {
     match ConfigBuilder::from_toml(text).and_then(|c| c.validate().map(|()| c)) {
         Ok(_) => panic!("accepted a bad configuration:\n{text}"),

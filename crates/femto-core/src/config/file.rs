@@ -428,8 +428,10 @@ fn handler(id: &str, h: HandlerModel) -> Result<HandlerSpec, ConfigError> {
             .delay(delay)
             .watch(h.class == HandlerClass::WatchedFile || h.watch.unwrap_or(false))
             .into(),
+        // As Python's RotatingFileHandler: with a size limit, "w" appends
+        // too (a rollover never starts by emptying the file).
         HandlerClass::RotatingFile => RotatingFileHandlerBuilder::new(file_path()?)
-            .truncate(truncate)
+            .truncate(truncate && h.max_bytes.unwrap_or(0) == 0)
             .delay(delay)
             .max_bytes(h.max_bytes.unwrap_or(0))
             .backup_count(h.backup_count.unwrap_or(0))
