@@ -397,6 +397,15 @@ fn a_new_configuration_closes_the_handlers_of_the_last(setup: Setup) {
         .get_logger("app")
         .unwrap()
         .add_handler(manual.clone());
+    let refused = ConfigBuilder::new()
+        .filter("f", FilterBuilder::name("x"))
+        .handler(
+            "elsewhere",
+            HandlerSpec::new(built_elsewhere.clone()).filter("f"),
+        )
+        .validate()
+        .unwrap_err();
+    assert_eq!(refused.path, "handlers.elsewhere.filters");
     setup.finish();
     assert!(setup.manager.root().handlers().is_empty());
     assert!(old[0].is_closed());

@@ -251,6 +251,12 @@ fn check_handler(config: &ConfigBuilder, id: &str, spec: &HandlerSpec) -> Result
             ));
         }
     }
+    if matches!(spec.kind, HandlerKind::Built(_)) && !spec.filters.is_empty() {
+        return Err(ConfigError::at(
+            key_path("handlers", id, "filters"),
+            "a handler built elsewhere keeps its own",
+        ));
+    }
     check_filter_refs(config, &key_path("handlers", id, "filters"), &spec.filters)?;
     if let Some(common) = spec.kind.common() {
         common

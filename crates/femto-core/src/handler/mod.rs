@@ -437,10 +437,11 @@ impl FemtoHandler {
         queued && done.recv_deadline(deadline).is_ok()
     }
 
-    /// Whether [`FemtoHandler::close`] has begun: the handler takes no
-    /// more records.
+    /// Whether [`FemtoHandler::close`] has begun (or a forked child could
+    /// not reopen the sink): the handler takes no more records. A null
+    /// handler is never closed.
     pub fn is_closed(&self) -> bool {
-        self.pipe.load().is_none()
+        !self.discards && self.pipe.load().is_none()
     }
 
     /// Stops accepting records, drains the queue into the sink and joins
