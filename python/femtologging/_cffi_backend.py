@@ -141,6 +141,10 @@ def logger_log(
     return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_DROPPED
 
 
+def logger_needs_location(logger: object) -> bool:
+    return bool(lib.femto_logger_needs_location(logger))
+
+
 def logger_set_disabled(logger: object, disabled: bool) -> None:
     _check(lib.femto_logger_set_disabled(logger, disabled))
 

@@ -246,12 +246,16 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         stack_info: bool = False,
         stacklevel: int = 1,
     ) -> None:
-        frame = _caller(stacklevel)
+        # The caller is found only when something reads where it is.
+        needs_caller = bool(self.filters) or stack_info or engine.logger_needs_location(self._handle)
+        frame = _caller(stacklevel) if needs_caller else None
         if frame is not None:
             code = frame.f_code
             pathname, lineno, func_name = code.co_filename, frame.f_lineno, code.co_name
-        else:
+        elif needs_caller:
             pathname, lineno, func_name = "(unknown file)", 0, "(unknown function)"
+        else:
+            pathname, lineno, func_name = "", 0, ""  # nothing reads them
         stack = _stack_text(frame) if stack_info else None
         if self.filters:
             # stdlib semantics: the logger's filters see (and may change) a LogRecord.

@@ -168,6 +168,13 @@ fn loggers_set(py: Python<'_>, states: Vec<(usize, i32, bool, bool, Vec<usize>)>
     check(py, status).map(drop)
 }
 
+/// Whether records from `logger` must carry the caller's location
+/// (`femto_logger_needs_location`).
+#[pyfunction]
+fn logger_needs_location(logger: usize) -> bool {
+    (api().logger_needs_location)(handle(logger))
+}
+
 #[pyfunction]
 fn logger_set_disabled(py: Python<'_>, logger: usize, disabled: bool) -> PyResult<()> {
     let status = py.detach(move || (api().logger_set_disabled)(handle(logger), disabled));
@@ -729,6 +736,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(formatter_new_json, m)?)?;
     m.add_function(wrap_pyfunction!(config_export, m)?)?;
     m.add_function(wrap_pyfunction!(loggers_set, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_needs_location, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::formatter_new_callback, m)?)?;
     m.add_function(wrap_pyfunction!(hooks::filter_new_callback, m)?)?;
     Ok(())
