@@ -44,8 +44,13 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     root: Arc<FemtoLogger>,
     last_resort_enabled: AtomicBool,
-    /// The default last resort, made on first use.
-    last_resort: OnceLock<Option<Arc<FemtoHandler>>>,
+    /// The default last resort, made on first use. Not a `OnceLock`: a
+    /// `fork` while another thread is making it would leave the child's
+    /// lock "in progress" for ever; here a child just makes its own.
+    last_resort: ArcSwapOption<FemtoHandler>,
+    /// Making the default last resort failed (stderr could not be
+    /// duplicated): do not try again for every record.
+    last_resort_failed: AtomicBool,
     /// A handler that replaces the default (Python's `logging.lastResort = h`).
     last_resort_handler: ArcSwapOption<FemtoHandler>,
 }
@@ -106,7 +111,8 @@ impl Manager {
                 }),
                 root,
                 last_resort_enabled: AtomicBool::new(true),
-                last_resort: OnceLock::new(),
+                last_resort: ArcSwapOption::empty(),
+                last_resort_failed: AtomicBool::new(false),
                 last_resort_handler: ArcSwapOption::empty(),
             }
         });
@@ -255,17 +261,33 @@ impl Manager {
         if let Some(handler) = self.shared.last_resort_handler.load_full() {
             return Some(handler);
         }
-        self.shared
+        if let Some(handler) = self.shared.last_resort.load_full() {
+            return Some(handler);
+        }
+        if self.shared.last_resort_failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let options = HandlerOptions {
+            name: Some("lastResort".into()),
+            level: FemtoLevel::WARNING,
+            ..HandlerOptions::default()
+        };
+        let Ok(fresh) = FemtoHandler::stream(StreamTarget::Stderr, options) else {
+            self.shared
+                .last_resort_failed
+                .store(true, Ordering::Relaxed);
+            return None;
+        };
+        // Two threads may both make one: the first stored wins, the other
+        // is dropped (which closes it).
+        let previous = self
+            .shared
             .last_resort
-            .get_or_init(|| {
-                let options = HandlerOptions {
-                    name: Some("lastResort".into()),
-                    level: FemtoLevel::WARNING,
-                    ..HandlerOptions::default()
-                };
-                FemtoHandler::stream(StreamTarget::Stderr, options).ok()
-            })
-            .clone()
+            .compare_and_swap(&None::<Arc<FemtoHandler>>, Some(Arc::clone(&fresh)));
+        match &*previous {
+            Some(existing) => Some(Arc::clone(existing)),
+            None => Some(fresh),
+        }
     }
 
     /// Held across `fork` so no configuration change is half done.
@@ -355,5 +377,31 @@ pub(crate) fn validate_name(name: &str) -> Result<(), LoggerNameError> {
             reason,
         }),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod last_resort_tests {
+    use super::*;
+
+    #[test]
+    fn threads_racing_for_the_default_last_resort_all_get_one_handler() {
+        let manager = Manager::new();
+        let barrier = std::sync::Barrier::new(8);
+        let handlers: Vec<Arc<FemtoHandler>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait();
+                        manager.last_resort().expect("stderr can be duplicated")
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        assert!(handlers.iter().all(|h| Arc::ptr_eq(h, &handlers[0])));
+        assert!(!handlers[0].is_closed());
+        manager.set_last_resort(false);
+        assert!(manager.last_resort().is_none());
     }
 }
