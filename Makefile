@@ -25,9 +25,9 @@ APT_BENCH := libspdlog-dev pkg-config g++
         wheel python test-python bench tools apt-test apt-bench venv clean
 
 help:
-	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline"
+	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline; one TOML for C, Rust, Python"
 	@echo "make test   install what the tests need, build, and run every test layer"
-	@echo "make bench  run the benchmarks against spdlog, stdlib logging and picologging (not part of make test)"
+	@echo "make bench  run every benchmark side by side: spdlog, tracing-appender, floors, stdlib logging, picologging (not in make test)"
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
 
 # ---- installation steps (idempotent) ---------------------------------------
