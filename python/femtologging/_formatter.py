@@ -10,6 +10,7 @@ their worker thread instead.
 
 from __future__ import annotations
 
+import functools
 import json as _json
 import logging as _stdlib
 import math
@@ -20,6 +21,9 @@ from ._backend import engine
 from ._errors import FemtoValueError
 
 _STYLE_CODES = {"%": 0, "{": 1, "$": 2}
+
+#: A JSON value as the engine writes it (UTF-8 kept, not escaped).
+_json_text = functools.partial(_json.dumps, ensure_ascii=False)
 
 #: Methods whose override means only Python knows the output.
 _PYTHON_METHODS = ("format", "formatMessage", "formatTime", "formatException", "formatStack", "usesTime")
@@ -101,35 +105,35 @@ class JsonFormatter(Formatter):
     def format(self, record: _stdlib.LogRecord) -> str:
         """The engine's JSON line for ``record``, rendered in Python."""
         record.message = record.getMessage()
-        text = _json.dumps
+        text = _json_text
         parts = [
             '{"asctime":',
-            text(self.formatTime(record, self.datefmt), ensure_ascii=False),
+            text(self.formatTime(record, self.datefmt)),
             f',"created":{record.created:.6f},"levelname":',
-            text(record.levelname, ensure_ascii=False),
+            text(record.levelname),
             ',"levelno":',
             text(record.levelno),
             ',"name":',
-            text(record.name, ensure_ascii=False),
+            text(record.name),
             ',"message":',
-            text(record.message, ensure_ascii=False),
+            text(record.message),
             ',"process":',
             text(record.process or 0),
             ',"thread":',
             text(record.thread or 0),
             ',"threadName":',
-            text(record.threadName or "", ensure_ascii=False),
+            text(record.threadName or ""),
         ]
         if record.pathname:
-            parts += [',"pathname":', text(record.pathname, ensure_ascii=False), ',"lineno":', text(record.lineno)]
+            parts += [',"pathname":', text(record.pathname), ',"lineno":', text(record.lineno)]
         if record.funcName:
-            parts += [',"funcName":', text(record.funcName, ensure_ascii=False)]
+            parts += [',"funcName":', text(record.funcName)]
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
-            parts += [',"exc_info":', text(record.exc_text, ensure_ascii=False)]
+            parts += [',"exc_info":', text(record.exc_text)]
         if record.stack_info:
-            parts += [',"stack_info":', text(self.formatStack(record.stack_info), ensure_ascii=False)]
+            parts += [',"stack_info":', text(self.formatStack(record.stack_info))]
         parts.append("}")
         return "".join(parts)
 

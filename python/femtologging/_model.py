@@ -14,8 +14,7 @@ import datetime
 import sys
 from typing import Any
 
-from ._filters import LevelFilter
-from ._formatter import Formatter, JsonFormatter
+from .builders import FilterBuilder, FormatterBuilder
 
 #: The file format's handler classes and the stdlib names they map onto.
 _HANDLER_CLASSES = {
@@ -27,35 +26,20 @@ _HANDLER_CLASSES = {
 }
 
 
-def _template_formatter(format: str, style: str, datefmt: str | None, utc: bool) -> Formatter:  # noqa: A002 (the file's key)
-    import time
-
-    formatter = Formatter(format, datefmt, style)
-    if utc:
-        formatter.converter = time.gmtime  # type: ignore[assignment]
-    return formatter
-
-
-def _json_formatter(datefmt: str | None, utc: bool) -> JsonFormatter:
-    return JsonFormatter(datefmt=datefmt, utc=utc)
-
-
 def _formatter(model: dict[str, Any]) -> dict[str, Any]:
     if model["kind"] == "json":
-        return {"()": _json_formatter, "datefmt": model.get("datefmt"), "utc": model["utc"]}
-    return {
-        "()": _template_formatter,
-        "format": model["format"],
-        "style": model["style"],
-        "datefmt": model.get("datefmt"),
-        "utc": model["utc"],
-    }
+        builder = FormatterBuilder.json()
+    else:
+        builder = FormatterBuilder(model["format"]).style(model["style"])
+    if model.get("datefmt") is not None:
+        builder.datefmt(model["datefmt"])
+    return {"()": builder.utc(model["utc"]).build}
 
 
 def _filter(model: dict[str, Any]) -> dict[str, Any]:
     if "name" in model:
-        return {"name": model["name"]}
-    return {"()": LevelFilter, "min_level": model["min_level"], "max_level": model["max_level"]}
+        return {"()": FilterBuilder.name(model["name"]).build}
+    return {"()": FilterBuilder.levels(model["min_level"], model["max_level"]).build}
 
 
 def _at_time(text: str) -> datetime.time:

@@ -34,8 +34,10 @@ everything as one change, closing the handlers of the configuration before:
 
 from __future__ import annotations
 
+import logging as _stdlib
 import os
 import sys
+import time
 from typing import Any, TypeVar
 
 from ._errors import FemtoValueError
@@ -270,8 +272,6 @@ class FormatterBuilder:
             return JsonFormatter(datefmt=self._datefmt, utc=self._utc)
         formatter = Formatter(self._fmt, self._datefmt, self._style)
         if self._utc:
-            import time
-
             formatter.converter = time.gmtime  # type: ignore[assignment]
         return formatter
 
@@ -296,9 +296,7 @@ class FilterBuilder:
     def build(self) -> Any:
         min_level, max_level = self._levels
         if min_level is None and max_level is None:
-            import logging
-
-            return logging.Filter(self._name)
+            return _stdlib.Filter(self._name)
         return LevelFilter(NOTSET if min_level is None else min_level, max_level)
 
 

@@ -44,7 +44,24 @@ fn config_ref<'a>(config: *const femto_config) -> &'a ConfigBuilder {
     unsafe { &*config.cast::<ConfigBuilder>() }
 }
 
-/// Reads a configuration with `read`, from UTF-8 text.
+/// Changes a configuration with the by-value builder methods.
+fn update(config: *mut femto_config, change: impl FnOnce(ConfigBuilder) -> ConfigBuilder) {
+    let slot = config_mut(config);
+    *slot = change(std::mem::take(slot));
+}
+
+/// Reads a configuration with `read` from the caller's UTF-8 text (or
+/// path), reporting its errors as statuses.
+fn read_config(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+    read: fn(&str) -> Result<ConfigBuilder, ConfigError>,
+) -> Result<ConfigBuilder, femto_status> {
+    read(text(ptr, len, what)?).map_err(|e| config_error(&e))
+}
+
+/// Reads a configuration into `*out`.
 fn load(
     ptr: *const c_char,
     len: usize,
@@ -53,8 +70,7 @@ fn load(
     read: fn(&str) -> Result<ConfigBuilder, ConfigError>,
 ) -> Outcome {
     require!(out);
-    let input = text(ptr, len, what)?;
-    publish(read(input).map_err(|e| config_error(&e))?, out)
+    publish(read_config(ptr, len, what, read)?, out)
 }
 
 /// An empty configuration: applied as it is, it detaches and closes the
@@ -120,8 +136,7 @@ pub extern "C" fn femto_config_add_handler(
         require!(config, handler);
         let id = text(id.ptr, id.len, "id")?.to_owned();
         let spec = HandlerSpec::new(handler_arc(handler));
-        let built = std::mem::take(config_mut(config));
-        *config_mut(config) = built.handler(id, spec);
+        update(config, |built| built.handler(id, spec));
         Ok(femto_status::Ok)
     })
 }
@@ -151,8 +166,7 @@ pub extern "C" fn femto_config_set_logger(
             .level(level(level_value)?)
             .propagate(propagate)
             .handlers(handlers);
-        let built = std::mem::take(config_mut(config));
-        *config_mut(config) = built.logger(name, logger);
+        update(config, |built| built.logger(name, logger));
         Ok(femto_status::Ok)
     })
 }
@@ -220,9 +234,8 @@ fn configure(
     what: &str,
     read: fn(&str) -> Result<ConfigBuilder, ConfigError>,
 ) -> Outcome {
-    let input = text(ptr, len, what)?;
-    read(input)
-        .and_then(|config| config.build_and_init())
+    read_config(ptr, len, what, read)?
+        .build_and_init()
         .map_err(|e| config_error(&e))?;
     Ok(femto_status::Ok)
 }
