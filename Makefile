@@ -87,6 +87,7 @@ lint:
 
 test-rust:
 	$(CARGO) test  # the default members; femto-py is tested by pytest
+	$(CARGO) test -p femto-py --lib  # its pure-Rust parts (no interpreter)
 	$(CARGO) test -p femto-core --features min_level_warning --test static_level
 
 test-c: build apt-test

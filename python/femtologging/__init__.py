@@ -11,7 +11,7 @@ import atexit
 import os
 import sys
 import types
-from logging import Filter, LogRecord, makeLogRecord
+from logging import Filter
 
 from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
@@ -39,6 +39,7 @@ from ._levels import (
 )
 from ._logger import Logger, getLogger, getLoggerClass, root, setLoggerClass
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
+from ._records import LogRecord, makeLogRecord
 
 __all__ = [
     "BACKEND",

@@ -7,6 +7,7 @@ time). Used when the native extension cannot load, or when
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import cffi
 
@@ -414,12 +415,25 @@ def _write(user_data: object, record: object, text: object, length: int) -> int:
     if state.terminator is not None:
         state.pending.append(ffi.unpack(text, length).decode("utf-8") + state.terminator)
         return 0
-    state.pending.append(_fields(record))
+    state.pending.append(_record(record))
     return 0
 
 
+_make_record: Any = None
+
+
+def _record(view: object) -> object:
+    """A stdlib ``LogRecord`` made from the engine's record view."""
+    global _make_record
+    if _make_record is None:
+        from ._records import record_from_fields  # imported late: it imports this module
+
+        _make_record = record_from_fields
+    return _make_record(_fields(view))
+
+
 def _fields(r: object) -> tuple[object, ...]:
-    """The record view as the field tuple ``_handlers._record_from_fields`` reads."""
+    """The record view as the field tuple ``_records.record_from_fields`` reads."""
     pairs = (r.key_values[i] for i in range(r.key_value_count))
     key_values = [(_text(pair.key) or "", _text(pair.value) or "") for pair in pairs]
     return (
@@ -492,7 +506,7 @@ def _release(user_data: object) -> None:
 
 @ffi.callback("int32_t(void *, const femto_record *, femto_text *)", onerror=lambda *_: -1)
 def _format(user_data: object, record: object, out: object) -> int:
-    text = ffi.from_handle(user_data)(_fields(record))
+    text = ffi.from_handle(user_data)(_record(record))
     if text is None:
         return -1
     data = text.encode("utf-8", "backslashreplace")
@@ -501,7 +515,7 @@ def _format(user_data: object, record: object, out: object) -> int:
 
 @ffi.callback("bool(void *, const femto_record *)", onerror=lambda *_: False)
 def _filter(user_data: object, record: object) -> bool:
-    return bool(ffi.from_handle(user_data)(_fields(record)))
+    return bool(ffi.from_handle(user_data)(_record(record)))
 
 
 @ffi.callback("int64_t(void *)", onerror=lambda *_: 0)
@@ -514,9 +528,9 @@ def _clock_utc_offset(user_data: object, at: int) -> int:
     return int(ffi.from_handle(user_data).utc_offset(at))
 
 
-def formatter_new_callback(format_fields: object) -> object:
+def formatter_new_callback(format_record: object) -> object:
     out = ffi.new("femto_formatter **")
-    _check(lib.femto_formatter_new_callback(_format, _keep(format_fields), _release, out))
+    _check(lib.femto_formatter_new_callback(_format, _keep(format_record), _release, out))
     return out[0]
 
 

@@ -2,6 +2,7 @@
 C ABI). Handles are opaque integers; use the public API in ``femtologging``."""
 
 from collections.abc import Callable
+from typing import Any
 
 ABI_VERSION: int
 _C_API: object
@@ -107,9 +108,13 @@ def handler_add_filter(handler: int, filter: int) -> None: ...  # noqa: A002
 def handler_remove_filter(handler: int, filter: int) -> None: ...  # noqa: A002
 def filter_free(filter: int) -> None: ...  # noqa: A002
 def set_last_resort(handler: int) -> None: ...
-def formatter_new_callback(format_fields: Callable[[tuple[object, ...]], str | None]) -> int: ...
+def formatter_new_callback(format_record: Callable[[LogRecord], str | None]) -> int: ...
 def install_level_methods(cls: type) -> None: ...
-def filter_new_callback(keep: Callable[[tuple[object, ...]], bool]) -> int: ...
+def filter_new_callback(keep: Callable[[LogRecord], bool]) -> int: ...
+def record_setup(
+    level_names: dict[int, str], start_time: float, make_record: Callable[[dict[str, Any]], LogRecord], task_names: bool
+) -> None: ...
+def record_after_fork() -> None: ...
 
 class NativeLogger:
     """The hot path of ``femtologging.Logger`` under the native backend."""
@@ -125,3 +130,54 @@ class NativeLogger:
     def fatal(self, msg: object, *args: object, **kwargs: object) -> None: ...
     def log(self, level: int, msg: object, *args: object, **kwargs: object) -> None: ...
     def _set_filtered(self, filtered: bool) -> None: ...
+
+class LogRecord:
+    """stdlib's ``LogRecord``, its attributes kept in a Rust struct."""
+
+    name: str
+    msg: Any
+    args: Any
+    levelname: str
+    levelno: int
+    pathname: str
+    filename: str
+    module: str
+    exc_info: Any
+    exc_text: str | None
+    stack_info: str | None
+    lineno: int
+    funcName: str | None  # noqa: N815 (stdlib name)
+    created: float
+    msecs: float
+    relativeCreated: float  # noqa: N815
+    thread: int | None
+    threadName: str | None  # noqa: N815
+    processName: str | None  # noqa: N815
+    process: int | None
+    taskName: str | None  # noqa: N815
+    message: str
+    asctime: str
+
+    def __init__(
+        self,
+        name: str,
+        level: int,
+        pathname: str,
+        lineno: int,
+        msg: object,
+        args: Any,
+        exc_info: Any,
+        func: str | None = None,
+        sinfo: str | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+    def getMessage(self) -> str: ...  # noqa: N802
+    def _femto_extra(self) -> list[tuple[str, str]] | None: ...
+    def __getattr__(self, name: str) -> Any: ...
+
+class RecordTemplate:
+    """A ``%``-style format compiled for native records (``Formatter.format``)."""
+
+    @staticmethod
+    def compile(fmt: str) -> RecordTemplate | None: ...
+    def __call__(self, formatter: object, record: object) -> str | None: ...

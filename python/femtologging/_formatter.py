@@ -17,6 +17,7 @@ import math
 import time
 from typing import Any
 
+from . import _records  # noqa: F401 (sets up the native LogRecord that formatters render)
 from ._backend import engine
 from ._errors import FemtoValueError
 
@@ -28,9 +29,15 @@ _json_text = functools.partial(_json.dumps, ensure_ascii=False)
 #: Methods whose override means only Python knows the output.
 _PYTHON_METHODS = ("format", "formatMessage", "formatTime", "formatException", "formatStack", "usesTime")
 
+#: Methods whose override the native rendering of ``format`` would skip.
+_RENDERING_METHODS = ("formatMessage", "usesTime")
+
 
 class Formatter(_stdlib.Formatter):
     """stdlib ``logging.Formatter``: ``%``, ``{`` or ``$`` style, with ``datefmt``."""
+
+    #: The format compiled for native records (``RecordTemplate``), or None.
+    _template: Any = None
 
     def __init__(
         self,
@@ -46,10 +53,21 @@ class Formatter(_stdlib.Formatter):
         self._second_text: tuple[tuple[Any, ...], str] | None = None
         if defaults:
             return  # defaults for missing fields: rendered in Python
+        self._template = _compile_template(self)
         try:
             self._handle = engine.formatter_new(_STYLE_CODES[style], self._fmt or "", datefmt)
         except FemtoValueError:
             pass  # a format stdlib accepts but the engine does not compile: rendered in Python
+
+    def format(self, record: _stdlib.LogRecord) -> str:
+        """stdlib's ``format``; a native record with a plain ``%``-style
+        format is rendered in one native call (same text)."""
+        template = self._template
+        if template is not None:
+            text = template(self, record)
+            if text is not None:
+                return text  # type: ignore[no-any-return]
+        return super().format(record)
 
     def formatTime(self, record: _stdlib.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (stdlib name)
         """stdlib's ``formatTime``, remembering the text of the last second:
@@ -136,6 +154,19 @@ class JsonFormatter(Formatter):
             parts += [',"stack_info":', text(self.formatStack(record.stack_info))]
         parts.append("}")
         return "".join(parts)
+
+
+def _compile_template(formatter: Formatter) -> Any:
+    """The native rendering of ``formatter``'s format, when it prints
+    exactly what stdlib's ``format`` would (native backend, ``%`` style,
+    ``formatMessage``/``usesTime`` not overridden); else None."""
+    compile_template = getattr(engine, "RecordTemplate", None)
+    if compile_template is None or type(formatter._style) is not _stdlib.PercentStyle:
+        return None
+    cls = type(formatter)
+    if any(getattr(cls, name) is not getattr(Formatter, name) for name in _RENDERING_METHODS):
+        return None
+    return compile_template.compile(formatter._style._fmt)
 
 
 def needs_python(formatter: _stdlib.Formatter | None) -> bool:

@@ -14,9 +14,10 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ._backend import engine
+from ._backend import BACKEND, engine
 from ._formatter import Formatter, needs_python
-from ._levels import NOTSET, _level_to_name, check_level
+from ._levels import NOTSET, check_level
+from ._records import LogRecord
 from ._tracebacks import exception_text
 
 #: How long flush() and close() wait for a handler's queue to drain.
@@ -149,13 +150,12 @@ class Handler(_stdlib.Filterer):
     def release(self) -> None:
         self.lock.release()
 
-    def _emit_batch(self, batch: list[tuple[object, ...]] | None) -> None:
+    def _emit_batch(self, batch: list[_stdlib.LogRecord] | None) -> None:
         if batch is None:
             return
         _worker.handler = self
         try:
-            for fields in batch:
-                record = _record_from_fields(fields)
+            for record in batch:
                 try:
                     self.handle(record)
                 except Exception:
@@ -223,84 +223,7 @@ class Handler(_stdlib.Filterer):
         return f"<{type(self).__name__} ({_level_name(self._level)})>"
 
 
-#: Attributes a newer Python's ``LogRecord.__init__`` sets beyond the ones
-#: filled below (3.12's ``taskName``), with their values when unset.
-_NEWER_ATTRIBUTES = {
-    key: value
-    for key, value in _stdlib.LogRecord("", 0, "", 0, "", None, None).__dict__.items()
-    if key
-    not in "name msg args levelname levelno pathname filename module exc_info exc_text stack_info lineno funcName "
-    "created msecs relativeCreated thread threadName processName process".split()
-}
-_START_TIME: float = _stdlib._startTime  # type: ignore[attr-defined]
-_new_record = _stdlib.LogRecord.__new__
-_file_parts_cache: dict[str, tuple[str, str]] = {}
-
-
-def _file_parts(pathname: str) -> tuple[str, str]:
-    """``(filename, module)`` of a path, as ``LogRecord`` computes them."""
-    parts = _file_parts_cache.get(pathname)
-    if parts is None:
-        filename = os.path.basename(pathname)
-        parts = (filename, os.path.splitext(filename)[0])
-        if len(_file_parts_cache) > 4096:
-            _file_parts_cache.clear()
-        _file_parts_cache[pathname] = parts
-    return parts
-
-
-def _process_name() -> str | None:
-    """``LogRecord.processName`` as stdlib computes it."""
-    multiprocessing = sys.modules.get("multiprocessing")
-    if multiprocessing is None:
-        return "MainProcess"
-    try:
-        return str(multiprocessing.current_process().name)
-    except Exception:
-        return None
-
-
-def _record_from_fields(fields: tuple[Any, ...]) -> _stdlib.LogRecord:
-    """A stdlib ``LogRecord`` from the engine's copy of a record (``extra``
-    values arrive as strings). Filled directly rather than through
-    ``LogRecord.__init__``, which would recompute what the engine knows."""
-    name, levelno, message, created_ns, thread, thread_name, process, pathname, lineno, func_name, exc, stack, extra = (
-        fields
-    )
-    created = created_ns / 1e9
-    filename, module = _file_parts(pathname)
-    attributes = {
-        "name": name,
-        "msg": message,
-        "args": None,
-        "levelname": _level_to_name.get(levelno) or f"Level {levelno}",
-        "levelno": levelno,
-        "pathname": pathname,
-        "filename": filename,
-        "module": module,
-        "exc_info": None,
-        "exc_text": exc,
-        "stack_info": stack,
-        "lineno": lineno,
-        "funcName": func_name,
-        "created": created,
-        "msecs": (created_ns % 1_000_000_000) // 1_000_000 + 0.0,
-        "relativeCreated": (created - _START_TIME) * 1000,
-        "thread": thread,
-        "threadName": thread_name,
-        "processName": _process_name(),
-        "process": process,
-    }
-    if _NEWER_ATTRIBUTES:
-        attributes.update(_NEWER_ATTRIBUTES)
-    if extra:
-        attributes.update(extra)
-    record = _new_record(_stdlib.LogRecord)
-    record.__dict__ = attributes
-    return record
-
-
-def _python_format(handler: Handler) -> Callable[[tuple[Any, ...]], str | None]:
+def _python_format(handler: Handler) -> Callable[[_stdlib.LogRecord], str | None]:
     """The engine's formatter callback for ``handler``: ``handler.format``
     on the worker thread. Holds the handler weakly (the engine handle must
     not keep it alive) and its formatter strongly (queued records still
@@ -308,8 +231,7 @@ def _python_format(handler: Handler) -> Callable[[tuple[Any, ...]], str | None]:
     handler_ref = weakref.ref(handler)
     formatter = handler.formatter or _DEFAULT_FORMATTER
 
-    def format_fields(fields: tuple[Any, ...]) -> str | None:
-        record = _record_from_fields(fields)
+    def format_record(record: _stdlib.LogRecord) -> str | None:
         live = handler_ref()
         try:
             return live.format(record) if live is not None else formatter.format(record)
@@ -320,18 +242,18 @@ def _python_format(handler: Handler) -> Callable[[tuple[Any, ...]], str | None]:
                 traceback.print_exc()
             return None  # the engine skips the record (reported here)
 
-    return format_fields
+    return format_record
 
 
-def _python_filter(filter: Any) -> Callable[[tuple[Any, ...]], bool]:  # noqa: A002 (stdlib's name)
+def _python_filter(filter: Any) -> Callable[[_stdlib.LogRecord], bool]:  # noqa: A002 (stdlib's name)
     """The engine's filter callback for a Python filter on a native handler."""
     check = filter.filter if hasattr(filter, "filter") else filter
 
-    def keep(fields: tuple[Any, ...]) -> bool:
+    def keep(record: _stdlib.LogRecord) -> bool:
         if getattr(_prefiltered, "active", False):
             return True
         try:
-            return bool(check(_record_from_fields(fields)))
+            return bool(check(record))
         except Exception:
             traceback.print_exc()  # stdlib would raise into the caller; the engine cannot
             return False
@@ -359,10 +281,13 @@ def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
     exc_text = record.exc_text
     if record.exc_info and not exc_text:
         exc_text = exception_text(*record.exc_info)
-    attributes = record.__dict__
-    extra = None
-    if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
-        extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
+    if type(record) is LogRecord and BACKEND == "native":
+        extra = record._femto_extra()  # type: ignore[attr-defined]
+    else:
+        attributes = record.__dict__
+        extra = None
+        if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
+            extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
     engine.logger_log(
         _logger_handle(record.name),
         record.levelno,

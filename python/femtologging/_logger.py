@@ -18,6 +18,7 @@ from ._backend import BACKEND, engine
 from ._handlers import RECORD_ATTRIBUTES, Handler
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 from ._messages import report_bad_message
+from ._records import LogRecord
 from ._tracebacks import exception_text
 
 ExcInfo = (
@@ -259,14 +260,13 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         stack = _stack_text(frame) if stack_info else None
         if self.filters:
             # stdlib semantics: the logger's filters see (and may change) a LogRecord.
-            record = _stdlib.LogRecord(
-                self.name, level, pathname, lineno, msg, args, _exc_tuple(exc_info), func_name, stack
-            )
+            record = LogRecord(self.name, level, pathname, lineno, msg, args, _exc_tuple(exc_info), func_name, stack)
             if extra:
                 for key in extra:
                     if key in _RESERVED or key in record.__dict__:
                         raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
-                record.__dict__.update(extra)
+                for key, value in extra.items():
+                    setattr(record, key, value)
             if not self.filter(record):
                 return
             try:

@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
 
+use crate::record::LogRecord;
 use crate::record_fields::RecordFields;
 
 struct PySink {
@@ -81,9 +82,9 @@ unsafe extern "C-unwind" fn flush(user_data: *mut c_void) -> i32 {
             Batch::Text { pending, .. } => sink.callable.call1(py, (pending,)).map(drop),
             Batch::Records(records) => records
                 .into_iter()
-                .map(|record| record.into_tuple(py))
+                .map(|fields| LogRecord::from_engine(py, fields))
                 .collect::<PyResult<Vec<_>>>()
-                .and_then(|tuples| sink.callable.call1(py, (tuples,)).map(drop)),
+                .and_then(|records| sink.callable.call1(py, (records,)).map(drop)),
         };
         match delivered.and_then(|()| sink.callable.call1(py, (None::<&str>,)).map(drop)) {
             Ok(()) => 0,
@@ -104,10 +105,8 @@ unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
 
 /// A handler whose worker calls `sink(chunk)` with each batch of lines
 /// (each followed by `terminator`) and then `sink(None)`. With
-/// `terminator=None` it calls `sink(records)` instead, a list of field
-/// tuples `(name, levelno, message, created_ns, thread, threadName,
-/// process, pathname, lineno, funcName, exc_text, stack_info, key_values)`, for
-/// Python `Handler.emit`.
+/// `terminator=None` it calls `sink(records)` instead, a list of
+/// `femtologging.LogRecord`, for Python `Handler.emit`.
 #[pyfunction]
 #[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
 #[allow(clippy::too_many_arguments)]

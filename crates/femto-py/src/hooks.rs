@@ -2,7 +2,7 @@
 //! subclass with its own `format()` (on the handler's worker thread), a
 //! filter on a native handler (on the logging thread), and a timed rotating
 //! handler's clock (on its worker thread). Each call takes the GIL and
-//! hands Python a field tuple (see `record_fields`).
+//! hands Python a `femtologging.LogRecord` (see `record`).
 //!
 //! The Python callables report their own exceptions (stdlib's
 //! "--- Logging error ---"), so a failure here is counted by the engine but
@@ -13,6 +13,7 @@ use std::ffi::c_void;
 use pyo3::prelude::*;
 
 use crate::abi::{femto_record, Handle};
+use crate::record::LogRecord;
 use crate::record_fields::RecordFields;
 
 /// The skip code that tells the engine the failure was reported already.
@@ -24,11 +25,11 @@ fn callable<'a>(user_data: *mut c_void) -> &'a Py<PyAny> {
     unsafe { &*(user_data as *const Py<PyAny>) }
 }
 
-/// Copies the view and calls `user_data(fields)` with the GIL held.
+/// Copies the view and calls `user_data(record)` with the GIL held.
 ///
 /// # Safety
 /// `record` must be the engine's valid view for the current callback.
-unsafe fn call_with_fields<R>(
+unsafe fn call_with_record<R>(
     user_data: *mut c_void,
     record: *const c_void,
     use_result: impl FnOnce(Python<'_>, PyResult<Py<PyAny>>) -> R,
@@ -36,9 +37,8 @@ unsafe fn call_with_fields<R>(
     // SAFETY: per this function's contract.
     let fields = unsafe { RecordFields::copy(&*record.cast::<femto_record>()) };
     Python::attach(|py| {
-        let result = fields
-            .into_tuple(py)
-            .and_then(|fields| callable(user_data).call1(py, (fields,)));
+        let result = LogRecord::from_engine(py, fields)
+            .and_then(|record| callable(user_data).call1(py, (record,)));
         use_result(py, result)
     })
 }
@@ -50,7 +50,7 @@ unsafe extern "C-unwind" fn format(
 ) -> i32 {
     // SAFETY: the engine passes a valid view for the duration of the call.
     unsafe {
-        call_with_fields(user_data, record, |py, result| {
+        call_with_record(user_data, record, |py, result| {
             // `None` means: the formatter failed and said so already.
             match result.and_then(|text| text.extract::<Option<String>>(py)) {
                 Ok(Some(text)) => (crate::api().text_append)(out, text.as_ptr().cast(), text.len()),
@@ -67,7 +67,7 @@ unsafe extern "C-unwind" fn format(
 unsafe extern "C-unwind" fn filter(user_data: *mut c_void, record: *const c_void) -> bool {
     // SAFETY: the engine passes a valid view for the duration of the call.
     unsafe {
-        call_with_fields(user_data, record, |py, result| {
+        call_with_record(user_data, record, |py, result| {
             match result.and_then(|keep| keep.bind(py).is_truthy()) {
                 Ok(keep) => keep,
                 Err(error) => {
@@ -90,16 +90,16 @@ fn boxed(callable: Py<PyAny>) -> *mut c_void {
     Box::into_raw(Box::new(callable)) as *mut c_void
 }
 
-/// A formatter whose text is `format(fields)` (a `str`, or `None` after
+/// A formatter whose text is `format(record)` (a `str`, or `None` after
 /// reporting a failure: the record is then skipped). Runs on the worker
 /// threads of the handlers using it, with the GIL.
 #[pyfunction]
-pub fn formatter_new_callback(py: Python<'_>, format_fields: Py<PyAny>) -> PyResult<usize> {
+pub fn formatter_new_callback(py: Python<'_>, format_record: Py<PyAny>) -> PyResult<usize> {
     let mut out: Handle = std::ptr::null();
     // The engine owns the box from here on, and destroys it even on failure.
     let status = (crate::api().formatter_new_callback)(
         Some(format),
-        boxed(format_fields),
+        boxed(format_record),
         Some(destroy),
         &mut out,
     );
@@ -107,7 +107,7 @@ pub fn formatter_new_callback(py: Python<'_>, format_fields: Py<PyAny>) -> PyRes
     Ok(out as usize)
 }
 
-/// A filter passing the records for which `keep(fields)` is true. Runs on
+/// A filter passing the records for which `keep(record)` is true. Runs on
 /// the logging thread, with the GIL.
 #[pyfunction]
 pub fn filter_new_callback(py: Python<'_>, keep: Py<PyAny>) -> PyResult<usize> {

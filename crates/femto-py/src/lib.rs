@@ -13,7 +13,9 @@ mod gil;
 mod hooks;
 mod logger;
 mod percent;
+mod record;
 mod record_fields;
+mod template;
 
 use std::borrow::Cow;
 use std::ffi::{c_char, c_void, CStr};
@@ -693,6 +695,10 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;
+    m.add_class::<record::LogRecord>()?;
+    m.add_class::<template::RecordTemplate>()?;
+    m.add_function(wrap_pyfunction!(record::record_setup, m)?)?;
+    m.add_function(wrap_pyfunction!(record::record_after_fork, m)?)?;
     logger::install_native_level_methods(m.py())?;
     m.add_function(wrap_pyfunction!(logger::install_level_methods, m)?)?;
     m.add_function(wrap_pyfunction!(abi_version, m)?)?;

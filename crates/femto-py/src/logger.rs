@@ -89,7 +89,13 @@ fn prepared() -> PyResult<&'static Prepared> {
     })
 }
 
-fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+/// `collections.abc.Mapping`.
+pub(crate) fn mapping_type(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    Ok(prepared()?.mapping.bind(py).clone())
+}
+
+/// The current thread's name, as `threading.current_thread().name`.
+pub(crate) fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let thread = CURRENT_THREAD.with(|slot| slot.borrow().as_ref().map(|t| t.clone_ref(py)));
     let thread = match thread {
         Some(thread) => thread,

@@ -1,27 +1,23 @@
-//! A record's fields copied out of the engine's view, and the tuple Python
-//! code turns into a stdlib `LogRecord`
-//! (`femtologging._handlers._record_from_fields`).
-
-use pyo3::prelude::*;
-use pyo3::types::PyTuple;
-use pyo3::IntoPyObjectExt;
+//! A record's fields copied out of the engine's view (on a worker thread,
+//! without the GIL), then made into a `femtologging.LogRecord` for Python
+//! handlers, formatters and filters (`record::LogRecord::from_engine`).
 
 /// The fields of one record, copied out of the engine's view.
 pub(crate) struct RecordFields {
-    name: String,
-    level: i32,
-    message: String,
-    created_ns: u64,
-    thread_id: u64,
-    thread_name: String,
-    process_id: u32,
-    pathname: String,
-    lineno: u32,
-    func_name: String,
-    exc_text: Option<String>,
-    stack: Option<String>,
+    pub(crate) name: String,
+    pub(crate) level: i32,
+    pub(crate) message: String,
+    pub(crate) created_ns: u64,
+    pub(crate) thread_id: u64,
+    pub(crate) thread_name: String,
+    pub(crate) process_id: u32,
+    pub(crate) pathname: String,
+    pub(crate) lineno: u32,
+    pub(crate) func_name: String,
+    pub(crate) exc_text: Option<String>,
+    pub(crate) stack: Option<String>,
     /// `extra` (as strings) and fields set by filters.
-    key_values: Vec<(String, String)>,
+    pub(crate) key_values: Vec<(String, String)>,
 }
 
 impl RecordFields {
@@ -64,27 +60,4 @@ fn key_values(record: &crate::abi::femto_record) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-impl RecordFields {
-    /// `(name, levelno, message, created_ns, thread, threadName, process,
-    /// pathname, lineno, funcName, exc_text, stack_info, key_values)`.
-    pub(crate) fn into_tuple(self, py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-        let items = [
-            self.name.into_bound_py_any(py)?,
-            self.level.into_bound_py_any(py)?,
-            self.message.into_bound_py_any(py)?,
-            self.created_ns.into_bound_py_any(py)?,
-            self.thread_id.into_bound_py_any(py)?,
-            self.thread_name.into_bound_py_any(py)?,
-            self.process_id.into_bound_py_any(py)?,
-            self.pathname.into_bound_py_any(py)?,
-            self.lineno.into_bound_py_any(py)?,
-            self.func_name.into_bound_py_any(py)?,
-            self.exc_text.into_bound_py_any(py)?,
-            self.stack.into_bound_py_any(py)?,
-            self.key_values.into_bound_py_any(py)?,
-        ];
-        PyTuple::new(py, items)
-    }
 }

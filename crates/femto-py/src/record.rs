@@ -1,0 +1,644 @@
+//! `femtologging.LogRecord` under the native backend: stdlib's record, with
+//! its attributes in a Rust struct instead of an instance dictionary.
+//!
+//! stdlib's `LogRecord.__init__` is Python code that stores about twenty
+//! attributes and calls `os.path`, `threading` and `time` for them; making
+//! one took 2.6 us, four times picologging's C record. Here the attributes
+//! are struct fields (read and written as attributes, as before), the file
+//! name split is cached per path, and `extra` or attributes a filter adds
+//! go to the ordinary instance dictionary. `record.__dict__` copies the
+//! fields into that dictionary first, so code written for stdlib
+//! (`fmt % record.__dict__`, `dict(record.__dict__)`) sees every attribute.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use pyo3::exceptions::{PyAttributeError, PyRuntimeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyFloat, PyInt, PyString, PyTuple};
+use pyo3::{ffi, intern, IntoPyObjectExt};
+
+use crate::record_fields::RecordFields;
+
+/// What records are made with, given by `femtologging._records` at import.
+struct Context {
+    /// `femtologging._levels._level_to_name` (follows `addLevelName`).
+    level_names: Py<PyDict>,
+    /// `logging._startTime`, in seconds.
+    start_time: f64,
+    /// `sys.modules`, to find `multiprocessing` and `asyncio` as stdlib does.
+    modules: Py<PyDict>,
+    /// `femtologging.makeLogRecord`, which unpickles a record.
+    make_record: Py<PyAny>,
+    /// Whether this Python's records have `taskName` (3.12 and later).
+    task_names: bool,
+    main_process: Py<PyString>,
+    /// `FIELD_NAMES`, interned.
+    field_keys: Vec<Py<PyString>>,
+    /// `(filename, module)` per path (see `file_parts`).
+    file_parts: Py<PyDict>,
+}
+
+static CONTEXT: OnceLock<Context> = OnceLock::new();
+
+/// The process id, read once and again in a forked child (`after_fork`):
+/// `getpid` is a system call per record otherwise.
+static PROCESS_ID: AtomicU32 = AtomicU32::new(0);
+
+fn context() -> PyResult<&'static Context> {
+    CONTEXT
+        .get()
+        .ok_or_else(|| PyRuntimeError::new_err("femtologging._records is not imported"))
+}
+
+/// Called once by `femtologging._records`.
+#[pyfunction]
+pub fn record_setup(
+    py: Python<'_>,
+    level_names: Py<PyDict>,
+    start_time: f64,
+    make_record: Py<PyAny>,
+    task_names: bool,
+) -> PyResult<()> {
+    let modules = py
+        .import("sys")?
+        .getattr("modules")?
+        .cast_into::<PyDict>()?;
+    let _ = CONTEXT.set(Context {
+        level_names,
+        start_time,
+        modules: modules.unbind(),
+        make_record,
+        task_names,
+        main_process: PyString::intern(py, "MainProcess").unbind(),
+        field_keys: FIELD_NAMES
+            .iter()
+            .map(|name| PyString::intern(py, name).unbind())
+            .collect(),
+        file_parts: PyDict::new(py).unbind(),
+    });
+    record_after_fork();
+    Ok(())
+}
+
+/// Reads the process id again (registered with `os.register_at_fork`).
+#[pyfunction]
+pub fn record_after_fork() {
+    PROCESS_ID.store(std::process::id(), Ordering::Relaxed);
+}
+
+/// The names of the attributes a record keeps in its struct, in stdlib's
+/// order; `message` and `asctime` follow once a formatter sets them.
+const FIELD_NAMES: [&str; 20] = [
+    "name",
+    "msg",
+    "args",
+    "levelname",
+    "levelno",
+    "pathname",
+    "filename",
+    "module",
+    "exc_info",
+    "exc_text",
+    "stack_info",
+    "lineno",
+    "funcName",
+    "created",
+    "msecs",
+    "relativeCreated",
+    "thread",
+    "threadName",
+    "processName",
+    "process",
+];
+
+/// A field's value; `None` stands for Python's `None` (a record starts
+/// with every field unset, at no reference-counting cost).
+type Field = Option<Py<PyAny>>;
+
+/// A field as a Python object.
+fn bind<'py>(field: &Field, py: Python<'py>) -> Bound<'py, PyAny> {
+    match field {
+        Some(value) => value.bind(py).clone(),
+        None => py.None().into_bound(py),
+    }
+}
+
+/// Where a record attribute is kept (see `LogRecord::slot`).
+#[derive(Clone, Copy)]
+pub(crate) enum Slot {
+    Field(usize),
+    Message,
+    Asctime,
+    TaskName,
+    Extra,
+}
+
+#[pyclass(name = "LogRecord", module = "femtologging", subclass, dict, weakref)]
+pub struct LogRecord {
+    #[pyo3(get, set)]
+    name: Field,
+    #[pyo3(get, set)]
+    msg: Field,
+    #[pyo3(get, set)]
+    args: Field,
+    #[pyo3(get, set)]
+    levelname: Field,
+    #[pyo3(get, set)]
+    levelno: Field,
+    #[pyo3(get, set)]
+    pathname: Field,
+    #[pyo3(get, set)]
+    filename: Field,
+    #[pyo3(get, set)]
+    module: Field,
+    #[pyo3(get, set)]
+    exc_info: Field,
+    #[pyo3(get, set)]
+    exc_text: Field,
+    #[pyo3(get, set)]
+    stack_info: Field,
+    #[pyo3(get, set)]
+    lineno: Field,
+    #[pyo3(get, set, name = "funcName")]
+    func_name: Field,
+    #[pyo3(get, set)]
+    created: Field,
+    #[pyo3(get, set)]
+    msecs: Field,
+    #[pyo3(get, set, name = "relativeCreated")]
+    relative_created: Field,
+    #[pyo3(get, set)]
+    thread: Field,
+    #[pyo3(get, set, name = "threadName")]
+    thread_name: Field,
+    #[pyo3(get, set, name = "processName")]
+    process_name: Field,
+    #[pyo3(get, set)]
+    process: Field,
+    #[pyo3(get, set, name = "taskName")]
+    task_name: Field,
+    /// Set by `Formatter.format`; absent (`AttributeError`) before.
+    message: Option<Py<PyAny>>,
+    asctime: Option<Py<PyAny>>,
+}
+
+impl LogRecord {
+    fn blank() -> Self {
+        LogRecord {
+            name: None,
+            msg: None,
+            args: None,
+            levelname: None,
+            levelno: None,
+            pathname: None,
+            filename: None,
+            module: None,
+            exc_info: None,
+            exc_text: None,
+            stack_info: None,
+            lineno: None,
+            func_name: None,
+            created: None,
+            msecs: None,
+            relative_created: None,
+            thread: None,
+            thread_name: None,
+            process_name: None,
+            process: None,
+            task_name: None,
+            message: None,
+            asctime: None,
+        }
+    }
+
+    /// The fields in `FIELD_NAMES` order.
+    fn fields(&self) -> [&Field; 20] {
+        [
+            &self.name,
+            &self.msg,
+            &self.args,
+            &self.levelname,
+            &self.levelno,
+            &self.pathname,
+            &self.filename,
+            &self.module,
+            &self.exc_info,
+            &self.exc_text,
+            &self.stack_info,
+            &self.lineno,
+            &self.func_name,
+            &self.created,
+            &self.msecs,
+            &self.relative_created,
+            &self.thread,
+            &self.thread_name,
+            &self.process_name,
+            &self.process,
+        ]
+    }
+
+    /// Where attribute `key` lives: a field, or the instance dictionary.
+    pub(crate) fn slot(key: &str) -> Slot {
+        match key {
+            "message" => Slot::Message,
+            "asctime" => Slot::Asctime,
+            _ => match FIELD_NAMES.iter().position(|name| *name == key) {
+                Some(at) => Slot::Field(at),
+                // `taskName` is a field only where stdlib records have it.
+                None if key == "taskName" && context().is_ok_and(|c| c.task_names) => {
+                    Slot::TaskName
+                }
+                None => Slot::Extra,
+            },
+        }
+    }
+
+    /// The value in a field slot (`None` for an unset `message`/`asctime`
+    /// or for `Slot::Extra`, which the caller looks up in the dictionary).
+    pub(crate) fn value<'py>(&self, py: Python<'py>, slot: Slot) -> Option<Bound<'py, PyAny>> {
+        match slot {
+            Slot::Field(at) => Some(bind(self.fields()[at], py)),
+            Slot::Message => Some(self.message.as_ref()?.bind(py).clone()),
+            Slot::Asctime => Some(self.asctime.as_ref()?.bind(py).clone()),
+            Slot::TaskName => Some(bind(&self.task_name, py)),
+            Slot::Extra => None,
+        }
+    }
+
+    /// `created`, `msecs` and `relativeCreated` from nanoseconds since the
+    /// epoch, as Python 3.12's `LogRecord` computes them.
+    fn set_time(&mut self, py: Python<'_>, created_ns: u64, start_time: f64) -> PyResult<()> {
+        let created = created_ns as f64 / 1e9;
+        self.created = Some(created.into_py_any(py)?);
+        self.msecs = Some(((created_ns % 1_000_000_000 / 1_000_000) as f64).into_py_any(py)?);
+        self.relative_created = Some(((created - start_time) * 1000.0).into_py_any(py)?);
+        Ok(())
+    }
+
+    fn set_level(&mut self, level: &Bound<'_, PyAny>, context: &Context) -> PyResult<()> {
+        let py = level.py();
+        self.levelname = Some(match context.level_names.bind(py).get_item(level)? {
+            Some(name) => name.unbind(),
+            None => format!("Level {}", level.str()?).into_py_any(py)?,
+        });
+        self.levelno = Some(level.clone().unbind());
+        Ok(())
+    }
+
+    fn set_path(&mut self, pathname: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (filename, module) = file_parts(pathname)?;
+        self.pathname = Some(pathname.clone().unbind());
+        self.filename = Some(filename);
+        self.module = Some(module);
+        Ok(())
+    }
+
+    fn set_process(&mut self, py: Python<'_>, context: &Context) -> PyResult<()> {
+        self.process = Some(PROCESS_ID.load(Ordering::Relaxed).into_py_any(py)?);
+        self.process_name = Some(process_name(py, context));
+        if context.task_names {
+            self.task_name = Some(task_name(py, context));
+        }
+        Ok(())
+    }
+
+    /// stdlib's `getMessage`: `str(msg)`, then `% args` if `args` is not empty.
+    pub(crate) fn message_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        let msg = bind(&self.msg, py);
+        let args = bind(&self.args, py);
+        if !args.is_truthy()? {
+            return msg.str();
+        }
+        if let (Ok(text), Ok(tuple)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>())
+        {
+            let items: Vec<Bound<'py, PyAny>> = tuple.iter().collect();
+            if let Some(formatted) = text
+                .to_str()
+                .ok()
+                .and_then(|t| crate::percent::format(t, &items))
+            {
+                return Ok(PyString::new(py, &formatted));
+            }
+        }
+        msg.str()?.rem(args)?.str()
+    }
+
+    /// Sets `message`, as `Formatter.format` does.
+    pub(crate) fn set_message(&mut self, message: Py<PyAny>) {
+        self.message = Some(message);
+    }
+
+    /// Sets `asctime`, as `Formatter.format` does when the format uses it.
+    pub(crate) fn set_asctime(&mut self, asctime: Py<PyAny>) {
+        self.asctime = Some(asctime);
+    }
+
+    /// Whether stdlib's `format` would append an exception or a stack.
+    pub(crate) fn has_appendix(&self, py: Python<'_>) -> PyResult<bool> {
+        for value in [&self.exc_info, &self.exc_text, &self.stack_info]
+            .into_iter()
+            .flatten()
+        {
+            if !value.is_none(py) && value.bind(py).is_truthy()? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+impl LogRecord {
+    /// The record a Python handler, formatter or filter receives for one
+    /// the engine carries: its message is the formatted text (`args` is
+    /// `None`), its `extra` values are strings.
+    pub(crate) fn from_engine(py: Python<'_>, fields: RecordFields) -> PyResult<Bound<'_, Self>> {
+        let context = context()?;
+        let mut record = LogRecord::blank();
+        record.name = Some(fields.name.into_py_any(py)?);
+        record.msg = Some(fields.message.into_py_any(py)?);
+        record.set_level(&fields.level.into_bound_py_any(py)?, context)?;
+        record.set_path(&PyString::new(py, &fields.pathname).into_any())?;
+        record.exc_text = fields.exc_text.map(|t| t.into_py_any(py)).transpose()?;
+        record.stack_info = fields.stack.map(|t| t.into_py_any(py)).transpose()?;
+        record.lineno = Some(fields.lineno.into_py_any(py)?);
+        record.func_name = Some(fields.func_name.into_py_any(py)?);
+        record.set_time(py, fields.created_ns, context.start_time)?;
+        record.thread = Some(fields.thread_id.into_py_any(py)?);
+        record.thread_name = Some(fields.thread_name.into_py_any(py)?);
+        record.set_process(py, context)?;
+        record.process = Some(fields.process_id.into_py_any(py)?);
+        let record = Bound::new(py, record)?;
+        if !fields.key_values.is_empty() {
+            let dict = instance_dict(&record)?;
+            for (key, value) in fields.key_values {
+                dict.set_item(key, value)?;
+            }
+        }
+        Ok(record)
+    }
+}
+
+/// The record's own dictionary (made on first use): `extra`, attributes
+/// set by filters, and the copies `__dict__` makes.
+pub(crate) fn instance_dict<'py>(record: &Bound<'py, LogRecord>) -> PyResult<Bound<'py, PyDict>> {
+    // SAFETY: `record` is a live object of a class with an instance
+    // dictionary; the call returns a new reference or NULL with an error set.
+    let dict = unsafe { ffi::PyObject_GenericGetDict(record.as_ptr(), std::ptr::null_mut()) };
+    // SAFETY: as above.
+    let dict = unsafe { Bound::from_owned_ptr_or_err(record.py(), dict)? };
+    Ok(dict.cast_into::<PyDict>()?)
+}
+
+/// Paths cached in `Context::file_parts` before it starts over.
+const FILE_PARTS_LIMIT: usize = 4096;
+
+/// `(filename, module)` of `pathname` as stdlib's `LogRecord` sets them.
+fn file_parts(pathname: &Bound<'_, PyAny>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let py = pathname.py();
+    let Ok(path) = pathname.cast_exact::<PyString>() else {
+        return file_parts_in_python(pathname);
+    };
+    // A dict keyed by the path object: its hash is cached in the string
+    // and the same code object's path compares by identity.
+    let cache = context()?.file_parts.bind(py);
+    if let Some(parts) = cache.get_item(path)? {
+        return parts.extract();
+    }
+    let Ok(text) = path.to_str() else {
+        return file_parts_in_python(pathname);
+    };
+    let (filename, module) = split_path(text);
+    let parts = (
+        PyString::new(py, filename).into_any().unbind(),
+        PyString::new(py, module).into_any().unbind(),
+    );
+    if cache.len() >= FILE_PARTS_LIMIT {
+        cache.clear();
+    }
+    cache.set_item(path, (&parts.0, &parts.1))?;
+    Ok(parts)
+}
+
+/// `os.path.basename(path)` and `os.path.splitext` of that (POSIX rules:
+/// the extension starts at the last dot that is not one of the leading dots).
+fn split_path(path: &str) -> (&str, &str) {
+    let filename = path.rsplit('/').next().unwrap_or(path);
+    let leading_dots = filename.len() - filename.trim_start_matches('.').len();
+    let module = match filename[leading_dots..].rfind('.') {
+        Some(dot) => &filename[..leading_dots + dot],
+        None => filename,
+    };
+    (filename, module)
+}
+
+/// stdlib's computation for a path that is not a `str` (bytes, None…).
+fn file_parts_in_python(pathname: &Bound<'_, PyAny>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let py = pathname.py();
+    let os_path = py.import("os")?.getattr("path")?;
+    let split = || -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+        let filename = os_path.call_method1("basename", (pathname,))?;
+        let module = os_path
+            .call_method1("splitext", (&filename,))?
+            .get_item(0)?;
+        Ok((filename.unbind(), module.unbind()))
+    };
+    match split() {
+        Ok(parts) => Ok(parts),
+        Err(error)
+            if error.is_instance_of::<pyo3::exceptions::PyTypeError>(py)
+                || error.is_instance_of::<pyo3::exceptions::PyValueError>(py)
+                || error.is_instance_of::<PyAttributeError>(py) =>
+        {
+            Ok((pathname.clone().unbind(), "Unknown module".into_py_any(py)?))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// stdlib's `processName`: `multiprocessing.current_process().name` once
+/// `multiprocessing` is imported, else `"MainProcess"`.
+fn process_name(py: Python<'_>, context: &Context) -> Py<PyAny> {
+    let modules = context.modules.bind(py);
+    let Ok(Some(multiprocessing)) = modules.get_item(intern!(py, "multiprocessing")) else {
+        return context.main_process.clone_ref(py).into_any();
+    };
+    multiprocessing
+        .call_method0(intern!(py, "current_process"))
+        .and_then(|process| process.getattr(intern!(py, "name")))
+        .map_or_else(|_| py.None(), Bound::unbind)
+}
+
+/// stdlib's `taskName` (3.12+): the current asyncio task's name, if any.
+fn task_name(py: Python<'_>, context: &Context) -> Py<PyAny> {
+    let modules = context.modules.bind(py);
+    let Ok(Some(asyncio)) = modules.get_item(intern!(py, "asyncio")) else {
+        return py.None();
+    };
+    asyncio
+        .call_method0(intern!(py, "current_task"))
+        .and_then(|task| task.call_method0(intern!(py, "get_name")))
+        .map_or_else(|_| py.None(), Bound::unbind)
+}
+
+/// A record's `args` as stdlib keeps them: a lone non-empty mapping
+/// argument replaces the tuple.
+fn record_args<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let Ok(tuple) = args.cast::<PyTuple>() else {
+        return Ok(args.clone());
+    };
+    if tuple.len() != 1 {
+        return Ok(args.clone());
+    }
+    let first = tuple.get_item(0)?;
+    // The common arguments are answered without the `Mapping` ABC's check.
+    let plainly_not_mapping = first.is_exact_instance_of::<PyString>()
+        || first.is_exact_instance_of::<PyInt>()
+        || first.is_exact_instance_of::<PyFloat>()
+        || first.is_none();
+    let is_mapping = !plainly_not_mapping
+        && (first.is_instance_of::<PyDict>()
+            || first.is_instance(&crate::logger::mapping_type(args.py())?)?);
+    if is_mapping && first.is_truthy()? {
+        return Ok(first);
+    }
+    Ok(args.clone())
+}
+
+#[pymethods]
+impl LogRecord {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn __new__(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        LogRecord::blank()
+    }
+
+    /// stdlib's signature; `kwargs` are accepted and ignored, as there.
+    #[pyo3(signature = (name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **_kwargs))]
+    #[allow(clippy::too_many_arguments)]
+    fn __init__(
+        &mut self,
+        name: &Bound<'_, PyAny>,
+        level: &Bound<'_, PyAny>,
+        pathname: &Bound<'_, PyAny>,
+        lineno: &Bound<'_, PyAny>,
+        msg: &Bound<'_, PyAny>,
+        args: &Bound<'_, PyAny>,
+        exc_info: &Bound<'_, PyAny>,
+        func: Option<&Bound<'_, PyAny>>,
+        sinfo: Option<&Bound<'_, PyAny>>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let py = name.py();
+        let context = context()?;
+        let created_ns = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        self.name = Some(name.clone().unbind());
+        self.msg = Some(msg.clone().unbind());
+        self.args = Some(record_args(args)?.unbind());
+        self.set_level(level, context)?;
+        self.set_path(pathname)?;
+        self.exc_info = Some(exc_info.clone().unbind());
+        self.exc_text = None;
+        self.stack_info = sinfo.map(|s| s.clone().unbind());
+        self.lineno = Some(lineno.clone().unbind());
+        self.func_name = func.map(|f| f.clone().unbind());
+        self.set_time(py, created_ns, context.start_time)?;
+        // SAFETY: no preconditions; the GIL is held.
+        self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
+        self.thread_name = Some(crate::logger::thread_name(py)?.unbind());
+        self.set_process(py, context)
+    }
+
+    #[pyo3(name = "getMessage")]
+    fn get_message<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        self.message_text(py)
+    }
+
+    #[getter(message)]
+    fn message_attr(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        formatted(&self.message, py, "message")
+    }
+
+    #[setter(message)]
+    fn set_message_attr(&mut self, value: Option<Py<PyAny>>) {
+        self.message = value;
+    }
+
+    #[getter(asctime)]
+    fn asctime_attr(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        formatted(&self.asctime, py, "asctime")
+    }
+
+    #[setter(asctime)]
+    fn set_asctime_attr(&mut self, value: Option<Py<PyAny>>) {
+        self.asctime = value;
+    }
+
+    /// Every attribute, as stdlib code reads them (`fmt % record.__dict__`):
+    /// the fields are copied into the instance dictionary, which is
+    /// returned. Writing a field's key there does not change the field;
+    /// set the attribute instead.
+    #[getter(__dict__)]
+    fn attributes<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        let py = slf.py();
+        let dict = instance_dict(slf)?;
+        let record = slf.borrow();
+        let context = context()?;
+        for (key, value) in context.field_keys.iter().zip(record.fields()) {
+            dict.set_item(key.bind(py), value)?;
+        }
+        if context.task_names {
+            dict.set_item(intern!(py, "taskName"), &record.task_name)?;
+        }
+        if let Some(message) = &record.message {
+            dict.set_item(intern!(py, "message"), message)?;
+        }
+        if let Some(asctime) = &record.asctime {
+            dict.set_item(intern!(py, "asctime"), asctime)?;
+        }
+        Ok(dict)
+    }
+
+    /// `extra` and the attributes filters added, as `(key, str(value))`
+    /// pairs for the engine (`None` when there are none).
+    fn _femto_extra(slf: &Bound<'_, Self>) -> PyResult<Option<Vec<(String, String)>>> {
+        let dict = instance_dict(slf)?;
+        let mut pairs = Vec::new();
+        for (key, value) in dict.iter() {
+            let key = key.str()?;
+            let name = key.to_str()?;
+            if FIELD_NAMES.contains(&name) || matches!(name, "message" | "asctime" | "taskName") {
+                continue;
+            }
+            pairs.push((name.to_owned(), crate::utf8(&value.str()?)?.into_owned()));
+        }
+        Ok((!pairs.is_empty()).then_some(pairs))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<LogRecord: {}, {}, {}, {}, \"{}\">",
+            bind(&self.name, py).str()?,
+            bind(&self.levelno, py).str()?,
+            bind(&self.pathname, py).str()?,
+            bind(&self.lineno, py).str()?,
+            bind(&self.msg, py).str()?,
+        ))
+    }
+
+    /// Pickles (and `copy.copy`) as `makeLogRecord(record.__dict__)`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Py<PyAny>, (Bound<'py, PyDict>,))> {
+        let make_record = context()?.make_record.clone_ref(slf.py());
+        Ok((make_record, (Self::attributes(slf)?.copy()?,)))
+    }
+}
+
+/// `message`/`asctime`: set by a formatter, `AttributeError` before.
+fn formatted(value: &Option<Py<PyAny>>, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+    value.as_ref().map(|v| v.clone_ref(py)).ok_or_else(|| {
+        PyAttributeError::new_err(format!("'LogRecord' object has no attribute '{name}'"))
+    })
+}

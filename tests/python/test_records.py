@@ -1,0 +1,192 @@
+"""``LogRecord`` and ``Formatter.format``: femtologging's record (native
+under the PyO3 backend, stdlib's under cffi) behaves as stdlib's, and the
+native rendering of a format prints exactly what stdlib prints."""
+
+from __future__ import annotations
+
+import copy
+import io
+import logging as stdlib
+import pickle
+import sys
+import threading
+
+import femtologging
+import pytest
+
+ARGS = ("app.db", femtologging.INFO, "/srv/app/module.py", 42, "user %s took %d ms", ("ann", 12), None)
+
+#: Attributes that depend on the moment or the object, not on the arguments.
+TIMING = {"created", "msecs", "relativeCreated"}
+
+
+def both_records(*args: object, **kwargs: object) -> tuple[stdlib.LogRecord, stdlib.LogRecord]:
+    return stdlib.LogRecord(*args, **kwargs), femtologging.LogRecord(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_attributes_match_stdlib() -> None:
+    expected, record = both_records(*ARGS, func="handler", sinfo="Stack (most recent call last):")
+    assert record.__dict__.keys() == expected.__dict__.keys()
+    for key, value in expected.__dict__.items():
+        if key not in TIMING:
+            assert getattr(record, key) == value, key
+    assert abs(record.created - expected.created) < 5
+    assert record.msecs == int(record.msecs) and 0 <= record.msecs < 1000
+    assert record.getMessage() == "user ann took 12 ms"
+    assert record.threadName == threading.current_thread().name
+    assert isinstance(record, femtologging.LogRecord)
+
+
+@pytest.mark.parametrize(
+    ("msg", "args", "message"),
+    [
+        ("%(user)s", ({"user": "ann"},), "ann"),
+        ("plain", (), "plain"),
+        ("%s", ([1, 2],), "[1, 2]"),
+        ("%d%%", (5,), "5%"),
+        (42, None, "42"),
+        ("%s", ({},), "{}"),
+    ],
+)
+def test_get_message_matches_stdlib(msg: object, args: object, message: str) -> None:
+    expected, record = both_records("x", 20, "p.py", 1, msg, args, None)
+    assert record.getMessage() == expected.getMessage() == message
+    assert record.args == expected.args
+
+
+@pytest.mark.parametrize(
+    ("pathname", "filename", "module"),
+    [
+        ("/a/b/c.py", "c.py", "c"),
+        ("c", "c", "c"),
+        ("/a/.hidden", ".hidden", ".hidden"),
+        ("x.tar.gz", "x.tar.gz", "x.tar"),
+    ],
+)
+def test_file_name_parts(pathname: str, filename: str, module: str) -> None:
+    expected, record = both_records("x", 20, pathname, 1, "m", (), None)
+    assert (record.filename, record.module) == (expected.filename, expected.module) == (filename, module)
+
+
+def test_unknown_level_and_odd_path() -> None:
+    expected, record = both_records("x", 33, None, 1, "m", (), None)
+    assert record.levelname == expected.levelname == "Level 33"
+    assert (record.filename, record.module) == (expected.filename, expected.module)
+
+
+def test_extra_attributes_live_in_the_instance_dictionary() -> None:
+    record = femtologging.LogRecord(*ARGS)
+    record.user = "ann"
+    record.msg = "changed"
+    attributes = record.__dict__
+    assert attributes["user"] == "ann" and attributes["msg"] == "changed"
+    assert vars(record)["user"] == "ann"
+    with pytest.raises(AttributeError):
+        _ = record.message  # set by a formatter only
+    with pytest.raises(AttributeError):
+        _ = record.not_there
+
+
+def test_pickle_and_copy_keep_every_attribute() -> None:
+    record = femtologging.LogRecord(*ARGS)
+    record.user = "ann"
+    for clone in (pickle.loads(pickle.dumps(record)), copy.copy(record)):
+        assert type(clone) is type(record)
+        assert clone.__dict__ == record.__dict__
+        assert clone.getMessage() == record.getMessage()
+
+
+def test_make_log_record() -> None:
+    record = femtologging.makeLogRecord({"msg": "hello %s", "args": ("you",), "levelno": 30, "custom": 1})
+    assert isinstance(record, femtologging.LogRecord)
+    assert record.getMessage() == "hello you" and record.custom == 1 and record.levelno == 30
+
+
+def test_repr_matches_stdlib() -> None:
+    expected, record = both_records(*ARGS)
+    assert repr(record) == repr(expected).replace(type(expected).__name__, "LogRecord", 1)
+
+
+FORMATS = [
+    "%(levelname)s %(name)s %(module)s:%(lineno)d %(message)s",
+    "%(asctime)s %(levelname)-8s [%(name)10s] %(message)s",
+    "%(lineno)05d|%(lineno)-5d|%(levelno)i %% %(process)d",
+    "%(created)f %(msecs)03d %(relativeCreated).1f %(thread)x",
+    "%(name)r %(msg)a %(args)s %(funcName)s %(user)s",
+    "%(message).4s|%(levelname)+8s|%(stack_info)s",
+    "plain %% text: %(message)s",
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("datefmt", [None, "%H:%M:%S"])
+def test_formatter_prints_what_stdlib_prints(fmt: str, datefmt: str | None) -> None:
+    record = femtologging.LogRecord(*ARGS, func="handler")
+    record.user = "ann"
+    ours = femtologging.Formatter(fmt, datefmt).format(record)
+    theirs = stdlib.Formatter(fmt, datefmt).format(record)
+    assert ours == theirs
+    assert record.message == "user ann took 12 ms"
+
+
+def test_formatter_appends_exception_and_stack_as_stdlib() -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = femtologging.LogRecord("x", 40, "p.py", 1, "failed", (), exc_info, sinfo="Stack: here")
+    fmt = "%(levelname)s %(message)s"
+    assert femtologging.Formatter(fmt).format(record) == stdlib.Formatter(fmt).format(record)
+    assert "ValueError: boom" in record.exc_text
+
+
+def test_missing_field_raises_as_stdlib() -> None:
+    record = femtologging.LogRecord(*ARGS)
+    with pytest.raises(ValueError, match="Formatting field not found in record: 'nope'"):
+        femtologging.Formatter("%(nope)s").format(record)
+
+
+def test_changed_style_format_is_followed() -> None:
+    formatter = femtologging.Formatter("%(message)s")
+    record = femtologging.LogRecord(*ARGS)
+    assert formatter.format(record) == "user ann took 12 ms"
+    formatter._style._fmt = "[%(message)s]"
+    assert formatter.format(record) == "[user ann took 12 ms]"
+
+
+def test_overridden_methods_are_used() -> None:
+    class Upper(femtologging.Formatter):
+        def formatMessage(self, record: stdlib.LogRecord) -> str:  # noqa: N802
+            return super().formatMessage(record).upper()
+
+    record = femtologging.LogRecord(*ARGS)
+    assert Upper("%(message)s").format(record) == "USER ANN TOOK 12 MS"
+
+
+def test_python_handler_receives_package_records() -> None:
+    seen: list[stdlib.LogRecord] = []
+
+    class Collect(femtologging.Handler):
+        def emit(self, record: stdlib.LogRecord) -> None:
+            seen.append(record)
+
+    logger = femtologging.getLogger("test.records.handler")
+    logger.propagate = False
+    handler = Collect()
+    logger.addHandler(handler)
+    try:
+        for i in range(100):
+            logger.warning("n=%d", i, extra={"user": "ann"})
+        handler.flush()
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert len(seen) == 100
+    assert all(type(r) is femtologging.LogRecord for r in seen)
+    assert [r.getMessage() for r in seen] == [f"n={i}" for i in range(100)]
+    assert {r.user for r in seen} == {"ann"}
+    text = io.StringIO()
+    stream = stdlib.StreamHandler(text)
+    stream.setFormatter(stdlib.Formatter("%(levelname)s %(name)s %(message)s %(user)s"))
+    stream.handle(seen[0])
+    assert text.getvalue() == "WARNING test.records.handler n=0 ann\n"
