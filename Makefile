@@ -85,7 +85,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
 
-test-rust:
+# femto-py links libfemtologging.so: its unit tests need `build` first.
+test-rust: build
 	$(CARGO) test  # the default members; femto-py is tested by pytest
 	$(CARGO) test -p femto-py --lib  # its pure-Rust parts (no interpreter)
 	$(CARGO) test -p femto-core --features min_level_warning --test static_level

@@ -68,7 +68,7 @@ class Handler(_stdlib.Filterer):
 
     Subclass it and override ``emit(record)`` as with stdlib: your ``emit``
     runs on the handler's own worker thread (holding the GIL), receiving a
-    stdlib ``LogRecord`` whose ``msg`` is the formatted message and whose
+    ``femtologging.LogRecord`` whose ``msg`` is the formatted message and whose
     ``args`` are empty. Filters added with ``addFilter`` run there too.
 
     ``capacity`` is the queue length; ``overflow`` is ``"block"`` (default:

@@ -1,7 +1,7 @@
 """``LogRecord`` and ``makeLogRecord``.
 
 Under the native backend ``LogRecord`` is the extension's record: stdlib's
-attributes and methods, kept in a Rust struct (made about seven times faster
+attributes and methods, kept in a Rust struct (made about six times faster
 than stdlib's Python ``__init__``), and it is what femtologging's Python
 handlers, formatters and filters receive. ``record.__dict__`` holds every
 attribute, as stdlib code expects; write attributes with ``setattr``. Under
