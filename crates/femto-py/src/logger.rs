@@ -205,13 +205,7 @@ fn message<'py>(msg: &Bound<'py, PyAny>, args: &[Bound<'py, PyAny>]) -> PyResult
     }
     let text = msg.str()?;
     let operand = match args {
-        [first]
-            if (first.is_instance_of::<PyDict>()
-                || first.is_instance(prepared()?.mapping.bind(py))?)
-                && first.is_truthy()? =>
-        {
-            first.clone()
-        }
+        [first] if crate::record::is_message_mapping(first)? => first.clone(),
         _ => PyTuple::new(py, args)?.into_any(),
     };
     Ok(Message::Python(text.rem(operand)?.str()?))

@@ -482,6 +482,22 @@ fn task_name(py: Python<'_>, context: &Context) -> Py<PyAny> {
         .map_or_else(|_| py.None(), Bound::unbind)
 }
 
+/// Whether a lone argument is the mapping `msg % args` formats with
+/// (stdlib: a non-empty `collections.abc.Mapping`). The common arguments
+/// are answered without the ABC's `isinstance` check.
+pub(crate) fn is_message_mapping(first: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if first.is_exact_instance_of::<PyString>()
+        || first.is_exact_instance_of::<PyInt>()
+        || first.is_exact_instance_of::<PyFloat>()
+        || first.is_none()
+    {
+        return Ok(false);
+    }
+    let is_mapping = first.is_instance_of::<PyDict>()
+        || first.is_instance(&crate::logger::mapping_type(first.py())?)?;
+    Ok(is_mapping && first.is_truthy()?)
+}
+
 /// A record's `args` as stdlib keeps them: a lone non-empty mapping
 /// argument replaces the tuple.
 fn record_args<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -492,15 +508,7 @@ fn record_args<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         return Ok(args.clone());
     }
     let first = tuple.get_item(0)?;
-    // The common arguments are answered without the `Mapping` ABC's check.
-    let plainly_not_mapping = first.is_exact_instance_of::<PyString>()
-        || first.is_exact_instance_of::<PyInt>()
-        || first.is_exact_instance_of::<PyFloat>()
-        || first.is_none();
-    let is_mapping = !plainly_not_mapping
-        && (first.is_instance_of::<PyDict>()
-            || first.is_instance(&crate::logger::mapping_type(args.py())?)?);
-    if is_mapping && first.is_truthy()? {
+    if is_message_mapping(&first)? {
         return Ok(first);
     }
     Ok(args.clone())
