@@ -72,6 +72,10 @@ typedef enum femto_status {
   FEMTO_STATUS_DROPPED = 1,
   // `flush`, `close` or `shutdown` did not finish within the timeout.
   FEMTO_STATUS_TIMEOUT = 2,
+  // The logger's filters rejected the record. Returned only to a caller
+  // that asked for it (`femto_log_args.caller_side_done`); otherwise a
+  // filtered record is `FEMTO_STATUS_OK`.
+  FEMTO_STATUS_FILTERED = 3,
   // A required pointer argument was NULL.
   FEMTO_STATUS_NULL_ARGUMENT = 7001,
   // An argument was invalid: bad UTF-8, an unknown level name, a bad
@@ -181,6 +185,12 @@ typedef struct femto_log_args {
   uint64_t thread_id;
   // Overrides the timestamp (ns since the epoch); 0: now.
   uint64_t created_ns;
+  // The caller has already handed this record to the caller-side
+  // handlers it reaches (`femto_handler_options.caller_side`): the
+  // logger skips them, and returns `FEMTO_STATUS_FILTERED` if its
+  // filters reject the record, so the caller knows it was not logged.
+  // Appended after `created_ns`; false by default.
+  bool caller_side_done;
 } femto_log_args;
 
 // A record as callbacks see it. Every pointer in it (and the struct
@@ -245,6 +255,18 @@ typedef struct femto_handler_options {
   // handlers all say so need not capture it (`femto_logger_needs_location`).
   // Appended after `name`; false by default.
   bool text_only;
+  // The caller delivers its own records to this handler itself, on the
+  // logging thread (logged with `femto_log_args.caller_side_done`);
+  // loggers hand it every other record as usual. For host languages
+  // whose handlers run where the call is made (Python's `QueueHandler`).
+  // Appended after `text_only`; false by default.
+  bool caller_side;
+  // Microseconds the worker may leave written records unflushed, so a
+  // sink whose flush is costly (a callback that takes an interpreter
+  // lock) is flushed at most this often; 0 flushes after every batch.
+  // `femto_handler_flush` and close flush at once. At most 1000000.
+  // Appended after `caller_side`; 0 by default.
+  uint32_t flush_delay_us;
 } femto_handler_options;
 
 // Receives one formatted record: `text`/`text_len` is the formatter's
@@ -992,7 +1014,7 @@ uint32_t femto_abi_version(void);
 
 /** Initialiser for `femto_handler_options`: every option at its default. */
 #define FEMTO_HANDLER_OPTIONS_INIT \
-    { sizeof(femto_handler_options), 0, FEMTO_OVERFLOW_BLOCK, 0, 0, NULL, { NULL, 0 }, false }
+    { sizeof(femto_handler_options), 0, FEMTO_OVERFLOW_BLOCK, 0, 0, NULL, { NULL, 0 }, false, false, 0 }
 
 /** Initialiser for `femto_handler_stats` before `femto_handler_stats_get`. */
 #define FEMTO_HANDLER_STATS_INIT { sizeof(femto_handler_stats), 0, 0, 0 }
@@ -1010,7 +1032,7 @@ uint32_t femto_abi_version(void);
 /** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
 #define FEMTO_LOG_ARGS_INIT \
     { sizeof(femto_log_args), 0, { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 }, \
-      NULL, 0, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, 0 }
+      NULL, 0, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, 0, false }
 
 /** A `femto_str` initialiser for a string literal. */
 #define FEMTO_STR(literal) { (literal), sizeof(literal) - 1 }

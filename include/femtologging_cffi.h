@@ -34,6 +34,7 @@ typedef enum femto_status {
   FEMTO_STATUS_OK = 0,
   FEMTO_STATUS_DROPPED = 1,
   FEMTO_STATUS_TIMEOUT = 2,
+  FEMTO_STATUS_FILTERED = 3,
   FEMTO_STATUS_NULL_ARGUMENT = 7001,
   FEMTO_STATUS_INVALID_ARGUMENT = 7002,
   FEMTO_STATUS_INVALID_STATE = 7003,
@@ -96,6 +97,7 @@ typedef struct femto_log_args {
   struct femto_str thread_name;
   uint64_t thread_id;
   uint64_t created_ns;
+  bool caller_side_done;
 } femto_log_args;
 
 typedef struct femto_record {
@@ -130,6 +132,8 @@ typedef struct femto_handler_options {
   const struct femto_formatter *formatter;
   struct femto_str name;
   bool text_only;
+  bool caller_side;
+  uint32_t flush_delay_us;
 } femto_handler_options;
 
 typedef int32_t (*femto_write_fn)(void *user_data,

@@ -14,7 +14,9 @@ import cffi
 from ._errors import error_for_status
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_STATUS_DROPPED = 1
+_STATUS_FILTERED = 3
+#: As the native backend's ``callback::FLUSH_DELAY_US``.
+_FLUSH_DELAY_US = 2_000
 _STATUS_INVALID_STATE = 7003
 
 ffi = cffi.FFI()
@@ -106,7 +108,9 @@ def logger_log(
     created_ns: int = 0,
     thread_id: int = 0,
     handler: object = 0,
+    caller_side_done: bool = False,
 ) -> bool:
+    """See the native backend's ``logger_log``."""
     args = ffi.new("femto_log_args *")
     args.size = ffi.sizeof("femto_log_args")
     args.level = level
@@ -127,6 +131,7 @@ def logger_log(
     args.line = lineno
     args.created_ns = created_ns
     args.thread_id = thread_id
+    args.caller_side_done = caller_side_done
     if key_values:
         pairs = ffi.new("femto_kv[]", len(key_values))
         for pair, (key, value) in zip(pairs, key_values, strict=True):
@@ -138,8 +143,8 @@ def logger_log(
         args.key_values = pairs
         args.key_value_count = len(key_values)
     if handler:
-        return _check(lib.femto_handler_log_ex(handler, logger, args)) != _STATUS_DROPPED
-    return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_DROPPED
+        return _check(lib.femto_handler_log_ex(handler, logger, args)) != _STATUS_FILTERED
+    return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_FILTERED
 
 
 def logger_needs_location(logger: object) -> bool:
@@ -477,12 +482,15 @@ def callback_handler_new(
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
+    caller_side: bool = False,
 ) -> object:
     handle = ffi.new_handle(_PySink(sink, terminator))
     _sinks[int(ffi.cast("uintptr_t", handle))] = handle
     out = ffi.new("femto_handler **")
     options = _options(level, formatter, capacity, overflow, timeout_ms)
     options.text_only = terminator is not None  # a text sink never sees the location
+    options.caller_side = caller_side
+    options.flush_delay_us = _FLUSH_DELAY_US  # each flush takes the GIL: not for every few records
     _check(lib.femto_callback_handler_new(_write, _flush, handle, _destroy, options, out))
     return out[0]
 

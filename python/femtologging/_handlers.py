@@ -75,6 +75,13 @@ class Handler(_stdlib.Filterer):
     nothing is lost), ``"drop"`` or ``"timeout"`` (waits ``timeout_ms``).
     """
 
+    #: A Python handler whose records from Python callers are handed to it
+    #: on the logging thread, as stdlib does, rather than on its worker
+    #: (which still brings it the records of C and Rust callers). For the
+    #: handlers whose point is to be cheap on the caller's side:
+    #: ``QueueHandler`` and ``BufferingHandler``.
+    _caller_side: bool = False
+
     def __init__(self, level: int | str = NOTSET) -> None:
         super().__init__()
         self._level = check_level(level)
@@ -88,7 +95,9 @@ class Handler(_stdlib.Filterer):
         _created.append(weakref.ref(self))
         if self._is_python_handler():
             # A Python handler: the worker hands it batches of records.
-            self._handle = engine.callback_handler_new(self._emit_batch, None, self._level)
+            self._handle = engine.callback_handler_new(
+                self._emit_batch, None, self._level, caller_side=self._caller_side
+            )
 
     def _is_python_handler(self) -> bool:
         return not getattr(type(self).emit, "_femto_native", False)
@@ -108,7 +117,7 @@ class Handler(_stdlib.Filterer):
         femtologging's own handlers need no lock: their queue is one)."""
         if self.filters and not self.filter(record):
             return False
-        if self._is_python_handler():
+        if self._caller_side or self._is_python_handler():
             with self.lock:
                 self.emit(record)
         else:
@@ -198,9 +207,17 @@ class Handler(_stdlib.Filterer):
 
     def flush(self) -> None:
         """Waits until every record handed to this handler is written (from
-        the handler's own ``emit``, there is nothing to wait for)."""
-        if self._handle and getattr(_worker, "handler", None) is not self:
+        the handler's own ``emit``, there is nothing to wait for: this
+        thread holds the lock the worker would need)."""
+        if self._handle and not self._in_own_emit():
             engine.handler_flush(self._handle, DRAIN_TIMEOUT_MS)
+
+    def _in_own_emit(self) -> bool:
+        """Whether this thread is running this handler's ``emit``: its
+        worker, or a caller-side delivery (which holds the handler's lock)."""
+        if getattr(_worker, "handler", None) is self:
+            return True
+        return self._caller_side and self.lock._is_owned()  # type: ignore[attr-defined]
 
     def close(self) -> None:
         """Drains the queue and stops the worker; later records are dropped (and counted)."""
@@ -274,14 +291,22 @@ def _logger_handle(name: str) -> object:
     return _get_logger(name)._handle
 
 
+#: The native backend's ``log_native_record`` (``None`` under cffi).
+_log_native_record: Callable[[_stdlib.LogRecord, object], bool] | None = (
+    engine.log_native_record if BACKEND == "native" else None  # type: ignore[attr-defined]
+)
+
+
 def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
     """Hands a standard-library ``LogRecord`` to the engine: to the logger
     of its name, or with ``handler`` to that handler only. Keeps its
     message, level, time, caller, thread, exception text and ``extra``."""
+    if _log_native_record is not None and _log_native_record(record, handler):
+        return  # a native record, read by the extension
     exc_text = record.exc_text
     if record.exc_info and not exc_text:
         exc_text = exception_text(*record.exc_info)
-    if type(record) is LogRecord and BACKEND == "native":
+    if type(record) is LogRecord and _log_native_record is not None:
         extra = record._femto_extra()  # type: ignore[attr-defined]
     else:
         attributes = record.__dict__
@@ -310,17 +335,22 @@ def _emit_to_engine(self: Handler, record: _stdlib.LogRecord) -> None:
     """``emit`` of femtologging's own handlers: hands a stdlib record (from
     a ``QueueListener``, a ``MemoryHandler``, ``handle()``) to this
     handler's queue. Its level applies; its filters ran in ``handle()``."""
-    _prefiltered.active = True
+    engine_filters = bool(self._engine_filters)
+    if engine_filters:
+        _prefiltered.active = True
     try:
-        log_stdlib_record(record, self._handle)
+        if _log_native_record is None or not _log_native_record(record, self._handle):
+            log_stdlib_record(record, self._handle)
     except Exception:
         self.handleError(record)
     finally:
-        _prefiltered.active = False
+        if engine_filters:
+            _prefiltered.active = False
 
 
-_DEFAULT_FORMATTER = _stdlib.Formatter()
-_ENGINE_DEFAULT = Formatter()
+#: ``%(message)s``: compiled for the engine, and the native record's fast
+#: ``format`` in Python (``Handler.format`` of a handler with no formatter).
+_DEFAULT_FORMATTER = _ENGINE_DEFAULT = Formatter()
 
 
 def _level_name(level: int) -> str:

@@ -61,6 +61,7 @@ def configuration_change() -> Iterator[None]:
     finally:
         touched, levels = _batch.touched, _batch.levels
         _batch.touched = None
+        _refresh_caller_side(force=any(h._caller_side for logger in touched.values() for h in logger.handlers))
         engine.loggers_set(
             [
                 (
@@ -73,6 +74,31 @@ def configuration_change() -> Iterator[None]:
                 for key, logger in touched.items()
             ]
         )
+
+
+#: Whether some logger has a caller-side handler; until one does, changes
+#: to handlers and ``propagate`` need not look for them.
+_caller_side_in_use = False
+
+
+def _refresh_caller_side(force: bool) -> None:
+    """Recomputes which caller-side handlers each logger's records reach
+    (after a change of handlers or ``propagate``)."""
+    global _caller_side_in_use
+    if not (force or _caller_side_in_use):
+        return
+    with _lock:
+        loggers = list(_loggers.values())
+        _caller_side_in_use = any(h._caller_side for logger in loggers for h in logger.handlers)
+        for logger in loggers:
+            _set_caller_side(logger)
+
+
+def _set_caller_side(logger: Logger) -> None:
+    reached = logger._reached_caller_side()
+    if reached != logger._caller_side_handlers:
+        logger._caller_side_handlers = reached
+        logger._python_path_changed()
 
 
 def _deferred(logger: Logger) -> bool:
@@ -147,6 +173,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         self.handlers: list[Handler] = []
         self._propagate = True
         self._disabled = False
+        #: The caller-side handlers this logger's records reach (see
+        #: ``Handler._caller_side``), kept by ``_refresh_caller_side``.
+        self._caller_side_handlers: tuple[Handler, ...] = ()
 
     # ---- configuration ---------------------------------------------------
 
@@ -185,6 +214,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     def propagate(self, value: bool) -> None:
         self._propagate = bool(value)
         if not _deferred(self):
+            _refresh_caller_side(force=False)
             engine.logger_set_propagate(self._handle, self._propagate)
 
     @property
@@ -203,22 +233,39 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         self._filters_changed()
 
     def _filters_changed(self) -> None:
+        self._python_path_changed()
+
+    def _python_path_changed(self) -> None:
+        """Tells the native fast path whether calls must go through ``_log``:
+        filters need a ``LogRecord``, and so do caller-side handlers."""
         if BACKEND == "native":
-            self._set_filtered(bool(self.filters))  # type: ignore[attr-defined]
+            self._set_paths(bool(self.filters), bool(self._caller_side_handlers))  # type: ignore[attr-defined]
+
+    def _reached_caller_side(self) -> tuple[Handler, ...]:
+        """The caller-side handlers of this logger and its ancestors (while
+        ``propagate`` holds), in stdlib's ``callHandlers`` order."""
+        found: list[Handler] = []
+        logger: Logger | None = self
+        while logger is not None:
+            found.extend(handler for handler in logger.handlers if handler._caller_side)
+            logger = logger.parent if logger._propagate else None
+        return tuple(found)
 
     def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
         with _lock:
             if hdlr not in self.handlers:
-                if not _deferred(self):
-                    engine.logger_add_handler(self._handle, hdlr._handle)
                 self.handlers.append(hdlr)
+                if not _deferred(self):
+                    _refresh_caller_side(force=hdlr._caller_side)
+                    engine.logger_add_handler(self._handle, hdlr._handle)
 
     def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
         with _lock:
             if hdlr in self.handlers:
-                if not _deferred(self):
-                    engine.logger_remove_handler(self._handle, hdlr._handle)
                 self.handlers.remove(hdlr)
+                if not _deferred(self):
+                    _refresh_caller_side(force=False)
+                    engine.logger_remove_handler(self._handle, hdlr._handle)
 
     def hasHandlers(self) -> bool:  # noqa: N802
         logger: Logger | None = self
@@ -247,8 +294,10 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         stack_info: bool = False,
         stacklevel: int = 1,
     ) -> None:
+        caller_side = self._caller_side_handlers
         # The caller is found only when something reads where it is.
-        needs_caller = bool(self.filters) or stack_info or engine.logger_needs_location(self._handle)
+        needs_record = bool(self.filters or caller_side)
+        needs_caller = needs_record or stack_info or engine.logger_needs_location(self._handle)
         frame = _caller(stacklevel) if needs_caller else None
         if frame is not None:
             code = frame.f_code
@@ -258,8 +307,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         else:
             pathname, lineno, func_name = "", 0, ""  # nothing reads them
         stack = _stack_text(frame) if stack_info else None
-        if self.filters:
-            # stdlib semantics: the logger's filters see (and may change) a LogRecord.
+        if needs_record:
+            # stdlib semantics: the logger's filters and the caller-side
+            # handlers see (and may change) a LogRecord.
             record = LogRecord(self.name, level, pathname, lineno, msg, args, _exc_tuple(exc_info), func_name, stack)
             if extra:
                 for key in extra:
@@ -267,7 +317,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                         raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
                 for key, value in extra.items():
                     setattr(record, key, value)
-            if not self.filter(record):
+            if self.filters and not self.filter(record):
                 return
             try:
                 message = record.getMessage()
@@ -288,7 +338,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 return
             key_values = _key_values(extra) if extra else None
             exc_text = _exception_text(exc_info) if exc_info else None
-        engine.logger_log(
+        passed = engine.logger_log(
             self._handle,
             level,
             message,
@@ -299,7 +349,10 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             exc_text,
             stack,
             key_values,
+            caller_side_done=bool(caller_side),
         )
+        if caller_side and passed:
+            _call_handlers(record, caller_side)
 
     def __repr__(self) -> str:
         from ._levels import getLevelName
@@ -312,6 +365,15 @@ _RESERVED = frozenset(
     "args asctime created exc_info exc_text filename funcName levelname levelno lineno module msecs message msg "
     "name pathname process processName relativeCreated stack_info thread threadName taskName".split()
 )
+
+
+def _call_handlers(record: LogRecord, handlers: tuple[Handler, ...]) -> None:
+    """stdlib's ``callHandlers`` for the caller-side handlers (the engine
+    has the others): each whose level the record meets handles it here."""
+    levelno = record.levelno
+    for handler in handlers:
+        if levelno >= handler._level:
+            handler.handle(record)
 
 
 def _exc_tuple(exc_info: ExcInfo) -> Any:
@@ -393,6 +455,8 @@ def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
         if logger is None:
             logger = _logger_class(key, engine.logger_get(key))
             _loggers[key] = logger
+            if _caller_side_in_use:
+                _set_caller_side(logger)
         return logger
 
 

@@ -3,10 +3,12 @@ by the engine: the size check and the renames happen on the worker thread)
 and the queue and buffering handlers.
 
 ``QueueHandler``, ``BufferingHandler`` and ``MemoryHandler`` are Python
-handlers (their ``emit`` runs on the handler's worker thread) with the
-standard library's behaviour; ``QueueListener`` is the standard library's
-own, and any femtologging handler can be its target (``handle(record)``
-hands the record to the handler's queue).
+handlers with the standard library's behaviour. As in the standard library,
+Python callers' records reach them on the thread that logs (putting a record
+on a queue or in a buffer is what they are for); records from C and Rust
+callers reach them on their worker thread. ``QueueListener`` is the standard
+library's own, and any femtologging handler can be its target
+(``handle(record)`` hands the record to the handler's queue).
 
 femtologging's handlers already queue every record and write on their own
 threads, so a ``QueueHandler`` in front of them buys nothing; these exist so
@@ -15,6 +17,7 @@ that code written for ``logging.handlers`` keeps working.
 
 from __future__ import annotations
 
+import copy
 import logging as _stdlib
 import logging.handlers as _stdlib_handlers
 import os
@@ -323,6 +326,8 @@ class QueueHandler(Handler):
     """stdlib ``QueueHandler``: puts each record, prepared (message merged,
     exception text kept), on ``queue`` for a ``QueueListener``."""
 
+    _caller_side = True
+
     def __init__(self, queue: queue.Queue[Any] | Any) -> None:
         super().__init__()
         self.queue = queue
@@ -331,10 +336,13 @@ class QueueHandler(Handler):
         self.queue.put_nowait(record)
 
     def prepare(self, record: _stdlib.LogRecord) -> _stdlib.LogRecord:
-        """stdlib's ``prepare``: merges the message, arguments and exception
-        text into ``msg``. The record is this handler's own copy (made on
-        its worker thread), so unlike stdlib it is changed in place."""
+        """stdlib's ``prepare``: a copy of the record with the message,
+        arguments and exception text merged into ``msg``."""
         message = self.format(record)
+        prepared = getattr(record, "_femto_prepared", None)
+        if prepared is not None:
+            return prepared(message)  # the native record does the same in one call
+        record = copy.copy(record)
         record.message = message
         record.msg = message
         record.args = None
@@ -342,16 +350,6 @@ class QueueHandler(Handler):
         record.exc_text = None
         record.stack_info = None
         return record
-
-    def format(self, record: _stdlib.LogRecord) -> str:
-        if self.formatter is not None:
-            return self.formatter.format(record)
-        # The default "%(message)s" of a record whose message is final.
-        message = str(record.msg)
-        for text in (record.exc_text, record.stack_info):
-            if text:
-                message = f"{message}\n{text}"
-        return message
 
     def emit(self, record: _stdlib.LogRecord) -> None:
         try:
@@ -363,6 +361,8 @@ class QueueHandler(Handler):
 class BufferingHandler(Handler):
     """stdlib ``BufferingHandler``: keeps records in ``buffer`` until
     ``shouldFlush`` says so; subclasses decide what flushing means."""
+
+    _caller_side = True
 
     def __init__(self, capacity: int) -> None:
         super().__init__()

@@ -176,6 +176,10 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), INVALID);
     CHECK(strstr(femto_last_error(), "maximum") != NULL);
     options.capacity = 0;
+    options.flush_delay_us = 1000001;
+    CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), INVALID);
+    CHECK(strstr(femto_last_error(), "flush_delay_us") != NULL);
+    options.flush_delay_us = 0;
     options.size = 2;
     CHECK_STATUS(femto_callback_handler_new(ignore_write, NULL, NULL, NULL, &options, &handler), FEMTO_STATUS_STRUCT_TOO_SMALL);
     CHECK(handler == NULL);
@@ -379,7 +383,7 @@ int main(int argc, char **argv) {
     check_levels();
     check_loggers();
     check_formatters_filters_handlers(argv[1]);
-    for (int s = 0; s < 3; s++) {
+    for (int s = 0; s < 4; s++) {
         CHECK(strlen(femto_status_message((femto_status)s)) > 0);
     }
     CHECK(strlen(femto_status_message(FEMTO_STATUS_PANIC)) > 0);

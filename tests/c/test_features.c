@@ -320,6 +320,43 @@ int main(void) {
     CHECK_OK(femto_set_wait_hooks(NULL, NULL, NULL));
     femto_handler_free(slow);
 
+    /* A caller-side handler gets only the records its caller did not
+     * already hand it (`caller_side_done`); the logger's filters still
+     * decide, and say so with FEMTO_STATUS_FILTERED. */
+    struct collector by_engine, by_caller;
+    memset(&by_engine, 0, sizeof by_engine);
+    memset(&by_caller, 0, sizeof by_caller);
+    femto_handler *engine_side = collecting_handler(&by_engine, percent_formatter("%(message)s"));
+    femto_handler_options caller_options = FEMTO_HANDLER_OPTIONS_INIT;
+    caller_options.caller_side = true;
+    caller_options.flush_delay_us = 1000;
+    femto_handler *caller_side = NULL;
+    CHECK_OK(femto_callback_handler_new(collect, NULL, &by_caller, NULL, &caller_options, &caller_side));
+    const femto_logger *hosted = get_logger("feat.hosted");
+    CHECK_OK(femto_logger_set_propagate(hosted, false));
+    CHECK_OK(femto_logger_add_handler(hosted, engine_side));
+    CHECK_OK(femto_logger_add_handler(hosted, caller_side));
+    femto_log_args done = FEMTO_LOG_ARGS_INIT;
+    done.level = FEMTO_LEVEL_ERROR;
+    done.message = (femto_str)FEMTO_STR("delivered by the caller");
+    done.caller_side_done = true;
+    CHECK_OK(femto_logger_log_ex(hosted, &done));
+    CHECK_OK(femto_logger_log(hosted, FEMTO_LEVEL_ERROR, "from anyone", 11));
+    femto_filter *errors_only = NULL;
+    CHECK_OK(femto_filter_new_level(FEMTO_LEVEL_CRITICAL, FEMTO_LEVEL_CRITICAL, &errors_only));
+    CHECK_OK(femto_logger_add_filter(hosted, errors_only));
+    CHECK(femto_logger_log_ex(hosted, &done) == FEMTO_STATUS_FILTERED);
+    CHECK_OK(femto_logger_log(hosted, FEMTO_LEVEL_ERROR, "filtered", 8)); /* OK unless asked */
+    CHECK_OK(femto_handler_flush(engine_side, 10000));
+    CHECK_OK(femto_handler_flush(caller_side, 10000));
+    CHECK(by_engine.count == 2 && strcmp(by_engine.lines[0], "delivered by the caller") == 0);
+    CHECK(by_caller.count == 1 && strcmp(by_caller.lines[0], "from anyone") == 0);
+    reset(&by_engine);
+    reset(&by_caller);
+    femto_filter_free(errors_only);
+    femto_handler_free(engine_side);
+    femto_handler_free(caller_side);
+
     femto_handler_free(host_handler);
     femto_handler_free(handler);
     femto_handler_free(kv_handler);
@@ -328,7 +365,7 @@ int main(void) {
     CHECK(formatter_destroyed == 1); /* once, after the handler's last record */
     reset(&c);
     printf("test_features: macros, log_ex, formatters (also host callbacks), filters, propagation, "
-           "handler_log_ex, error hook\n");
+           "handler_log_ex, caller-side handlers, error hook\n");
     return 0;
 #endif
 }

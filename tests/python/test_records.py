@@ -96,6 +96,20 @@ def test_pickle_and_copy_keep_every_attribute() -> None:
         assert clone.getMessage() == record.getMessage()
 
 
+def test_copies_are_independent_and_keep_the_class() -> None:
+    class Custom(femtologging.LogRecord):
+        pass
+
+    for record in (femtologging.LogRecord(*ARGS), Custom(*ARGS)):
+        record.user = "ann"
+        record.message = "formatted"
+        clone = copy.copy(record)
+        assert type(clone) is type(record)
+        assert (clone.user, clone.message, clone.args) == ("ann", "formatted", record.args)
+        clone.msg, clone.user = "changed", "bob"
+        assert (record.msg, record.user) == (ARGS[4], "ann")
+
+
 def test_make_log_record() -> None:
     record = femtologging.makeLogRecord({"msg": "hello %s", "args": ("you",), "levelno": 30, "custom": 1})
     assert isinstance(record, femtologging.LogRecord)

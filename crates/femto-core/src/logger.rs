@@ -291,6 +291,55 @@ impl FemtoLogger {
         outcome
     }
 
+    /// Whether a record from this logger has nowhere to go once its
+    /// binding has run the caller-side handlers: every handler it reaches
+    /// is one of those, and the logger has no filters. The binding then
+    /// need not build the record at all.
+    pub fn only_caller_side(&self) -> bool {
+        let dispatch = self.dispatch.load();
+        dispatch.filters.is_empty()
+            && !dispatch.handlers.is_empty()
+            && dispatch
+                .handlers
+                .iter()
+                .all(|handler| handler.caller_side())
+    }
+
+    /// As [`FemtoLogger::dispatch_shared`] for a record the binding that
+    /// logged it has already handed to the caller-side handlers it reaches
+    /// (see [`HandlerOptions::caller_side`]): those are skipped, and count
+    /// as handlers found (no last resort).
+    ///
+    /// [`HandlerOptions::caller_side`]: crate::HandlerOptions::caller_side
+    pub fn dispatch_caller_side_done(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
+        let dispatch = self.dispatch.load();
+        if !dispatch.filters.is_empty() && !passes(&dispatch.filters, &record, &self.name) {
+            return LogOutcome::Filtered;
+        }
+        if dispatch.handlers.is_empty() {
+            return self.last_resort(record);
+        }
+        let mut outcome = LogOutcome::Queued;
+        let mut targets = dispatch
+            .handlers
+            .iter()
+            .filter(|handler| !handler.caller_side())
+            .peekable();
+        let mut record = Some(record);
+        while let Some(handler) = targets.next() {
+            // The last target takes our reference (see `dispatch_shared`).
+            let shared = if targets.peek().is_some() {
+                record.clone()
+            } else {
+                record.take()
+            };
+            if shared.is_some_and(|shared| handler.handle(shared) == Enqueued::Dropped) {
+                outcome = LogOutcome::Dropped;
+            }
+        }
+        outcome
+    }
+
     /// A record from this logger (recycled when possible), completed by
     /// `fill`, for [`FemtoLogger::dispatch_shared`].
     pub fn record(

@@ -391,6 +391,7 @@ fn a_delayed_file_is_created_by_the_first_record(manager: Manager, dir: TempDir)
     assert!(handler.flush(WAIT));
     assert!(!path.exists());
     let logger = manager.get_logger("delayed").unwrap();
+    logger.set_level(FemtoLevel::INFO);
     logger.add_handler(handler.clone());
     logger.error("first");
     assert!(handler.close(WAIT));
@@ -441,4 +442,138 @@ fn a_failing_formatter_skips_the_record_and_counts_an_error(manager: Manager) {
     assert_eq!(*sink.lines.lock().unwrap(), ["ok", "fine"]);
     assert_eq!(handler.stats().errors, 2);
     assert_eq!(handler.stats().written, 2);
+}
+
+/// Counts the sink's flushes (written lines go to `lines`).
+#[derive(Clone, Default)]
+struct FlushCountingSink {
+    lines: Arc<Mutex<Vec<String>>>,
+    flushes: Arc<AtomicUsize>,
+}
+
+impl Sink for FlushCountingSink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.lines.lock().unwrap().push(text.to_owned());
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.flushes.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+impl SinkFactory for FlushCountingSink {
+    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
+        Ok(Box::new(self.clone()))
+    }
+
+    fn describe(&self) -> String {
+        "flush counting".into()
+    }
+}
+
+fn handler_for(sink: &MemorySink, caller_side: bool) -> Arc<FemtoHandler> {
+    let caller = HandlerOptions {
+        caller_side,
+        ..options("%(message)s")
+    };
+    FemtoHandler::new(Box::new(sink.clone()), caller).unwrap()
+}
+
+#[rstest]
+fn records_a_binding_delivered_skip_its_caller_side_handlers(manager: Manager) {
+    let last_resort = MemorySink::default();
+    let replacement = handler_for(&last_resort, false);
+    manager.set_last_resort_handler(Some(replacement.clone()));
+    manager.set_last_resort(true);
+    let (caller_side, engine_side) = (MemorySink::default(), MemorySink::default());
+    let parent = manager.get_logger("app").unwrap();
+    let child = manager.get_logger("app.part").unwrap();
+    parent.set_level(FemtoLevel::INFO);
+    let (engine_handler, caller_handler) = (
+        handler_for(&engine_side, false),
+        handler_for(&caller_side, true),
+    );
+    parent.add_handler(engine_handler.clone());
+    child.add_handler(caller_handler.clone());
+    assert!(!child.only_caller_side());
+    let delivered = child.record(FemtoLevel::INFO, "delivered by the binding", |_| {});
+    assert_eq!(
+        child.dispatch_caller_side_done(delivered),
+        LogOutcome::Queued
+    );
+    assert_eq!(child.info("from another caller"), LogOutcome::Queued);
+
+    parent.set_propagate(false);
+    child.set_propagate(false);
+    assert!(child.only_caller_side());
+    let delivered = child.record(FemtoLevel::INFO, "nowhere else to go", |_| {});
+    assert_eq!(
+        child.dispatch_caller_side_done(delivered),
+        LogOutcome::Queued
+    );
+    child.add_filter(Arc::new(NameFilter::new("elsewhere")));
+    assert!(!child.only_caller_side(), "its filters must still run");
+    let rejected = child.record(FemtoLevel::INFO, "filtered", |_| {});
+    assert_eq!(
+        child.dispatch_caller_side_done(rejected),
+        LogOutcome::Filtered
+    );
+
+    for handler in [&engine_handler, &caller_handler, &replacement] {
+        assert!(handler.flush(WAIT));
+    }
+    assert_eq!(*caller_side.lines.lock().unwrap(), ["from another caller"]);
+    assert_eq!(
+        *engine_side.lines.lock().unwrap(),
+        ["delivered by the binding", "from another caller"]
+    );
+    assert!(last_resort.lines.lock().unwrap().is_empty());
+}
+
+#[rstest]
+fn a_flush_delay_holds_sink_flushes_until_due_or_asked(manager: Manager) {
+    let sink = FlushCountingSink::default();
+    let delayed = HandlerOptions {
+        flush_delay: Duration::from_secs(600),
+        ..options("%(message)s")
+    };
+    let handler = FemtoHandler::new(Box::new(sink.clone()), delayed).unwrap();
+    let logger = manager.get_logger("delayed").unwrap();
+    logger.set_level(FemtoLevel::INFO);
+    logger.add_handler(handler.clone());
+    for i in 0..50 {
+        logger.info(&format!("record {i}"));
+    }
+    let start = std::time::Instant::now();
+    while handler.stats().written < 50 {
+        assert!(
+            start.elapsed() < WAIT,
+            "the worker did not write the records"
+        );
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(
+        sink.flushes.load(Ordering::SeqCst),
+        0,
+        "flushed before the delay"
+    );
+    assert!(handler.flush(WAIT), "flush() must not wait for the delay");
+    assert!(sink.flushes.load(Ordering::SeqCst) >= 1);
+    assert_eq!(sink.lines.lock().unwrap().len(), 50);
+
+    let quick = FlushCountingSink::default();
+    let short = HandlerOptions {
+        flush_delay: Duration::from_millis(5),
+        ..options("%(message)s")
+    };
+    let handler = FemtoHandler::new(Box::new(quick.clone()), short).unwrap();
+    logger.add_handler(handler.clone());
+    logger.info("flushed on its own");
+    while quick.flushes.load(Ordering::SeqCst) == 0 {
+        assert!(start.elapsed() < WAIT, "the delayed flush never came");
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert!(handler.close(WAIT));
 }

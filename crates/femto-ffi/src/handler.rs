@@ -68,6 +68,18 @@ pub struct femto_handler_options {
     /// handlers all say so need not capture it (`femto_logger_needs_location`).
     /// Appended after `name`; false by default.
     pub text_only: bool,
+    /// The caller delivers its own records to this handler itself, on the
+    /// logging thread (logged with `femto_log_args.caller_side_done`);
+    /// loggers hand it every other record as usual. For host languages
+    /// whose handlers run where the call is made (Python's `QueueHandler`).
+    /// Appended after `text_only`; false by default.
+    pub caller_side: bool,
+    /// Microseconds the worker may leave written records unflushed, so a
+    /// sink whose flush is costly (a callback that takes an interpreter
+    /// lock) is flushed at most this often; 0 flushes after every batch.
+    /// `femto_handler_flush` and close flush at once. At most 1000000.
+    /// Appended after `caller_side`; 0 by default.
+    pub flush_delay_us: u32,
 }
 
 /// The first published size of `femto_handler_options` (before `text_only`).
@@ -84,9 +96,14 @@ impl femto_handler_options {
             formatter: std::ptr::null(),
             name: crate::types::femto_str::EMPTY,
             text_only: false,
+            caller_side: false,
+            flush_delay_us: 0,
         }
     }
 }
+
+/// The largest `flush_delay_us` accepted (one second).
+const MAX_FLUSH_DELAY_US: u32 = 1_000_000;
 
 /// Whether the options say the write callback reads the text alone.
 pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, femto_status> {
@@ -118,8 +135,19 @@ pub(crate) fn handler_options(
         overflow,
         level: level(raw.level)?,
         name: crate::types::optional(raw.name, "options.name")?.map(str::to_owned),
+        caller_side: raw.caller_side,
+        flush_delay: Duration::from_micros(u64::from(raw.flush_delay_us)),
         ..HandlerOptions::default()
     };
+    if raw.flush_delay_us > MAX_FLUSH_DELAY_US {
+        return Err(fail(
+            femto_status::InvalidArgument,
+            format!(
+                "options.flush_delay_us is {}; at most {MAX_FLUSH_DELAY_US}",
+                raw.flush_delay_us
+            ),
+        ));
+    }
     if raw.capacity > 0 {
         result.capacity = raw.capacity as usize;
     }

@@ -404,9 +404,16 @@ pub struct femto_log_args {
     pub thread_id: u64,
     /// Overrides the timestamp (ns since the epoch); 0: now.
     pub created_ns: u64,
+    /// The caller has already handed this record to the caller-side
+    /// handlers it reaches (`femto_handler_options.caller_side`): the
+    /// logger skips them, and returns `FEMTO_STATUS_FILTERED` if its
+    /// filters reject the record, so the caller knows it was not logged.
+    /// Appended after `created_ns`; false by default.
+    pub caller_side_done: bool,
 }
 
-const LOG_ARGS_V1: usize = std::mem::size_of::<femto_log_args>();
+/// The first published size of `femto_log_args` (before `caller_side_done`).
+const LOG_ARGS_V1: usize = std::mem::offset_of!(femto_log_args, caller_side_done);
 
 impl femto_log_args {
     fn defaults() -> Self {
@@ -425,6 +432,7 @@ impl femto_log_args {
             thread_name: femto_str::EMPTY,
             thread_id: 0,
             created_ns: 0,
+            caller_side_done: false,
         }
     }
 }
@@ -484,7 +492,17 @@ pub extern "C" fn femto_logger_log_ex(
         if !logger.is_enabled_for(level) {
             return Ok(femto_status::Ok);
         }
-        outcome(logger.dispatch_shared(build_record(logger, &args, level)?))
+        if args.caller_side_done && logger.only_caller_side() {
+            return Ok(femto_status::Ok);
+        }
+        let record = build_record(logger, &args, level)?;
+        if !args.caller_side_done {
+            return outcome(logger.dispatch_shared(record));
+        }
+        match logger.dispatch_caller_side_done(record) {
+            LogOutcome::Filtered => Ok(femto_status::Filtered),
+            other => outcome(other),
+        }
     })
 }
 

@@ -19,6 +19,10 @@ pub enum femto_status {
     Dropped = 1,
     /// `flush`, `close` or `shutdown` did not finish within the timeout.
     Timeout = 2,
+    /// The logger's filters rejected the record. Returned only to a caller
+    /// that asked for it (`femto_log_args.caller_side_done`); otherwise a
+    /// filtered record is `FEMTO_STATUS_OK`.
+    Filtered = 3,
     /// A required pointer argument was NULL.
     NullArgument = 7001,
     /// An argument was invalid: bad UTF-8, an unknown level name, a bad
@@ -65,6 +69,7 @@ pub extern "C" fn femto_status_message(status: femto_status) -> *const c_char {
         femto_status::Ok => b"ok\0",
         femto_status::Dropped => b"record dropped by at least one handler\0",
         femto_status::Timeout => b"timed out\0",
+        femto_status::Filtered => b"rejected by the logger's filters\0",
         femto_status::NullArgument => b"a required argument was NULL\0",
         femto_status::InvalidArgument => b"invalid argument\0",
         femto_status::InvalidState => b"invalid state\0",

@@ -14,6 +14,7 @@ pub type Status = i32;
 pub const STATUS_OK: Status = 0;
 pub const STATUS_DROPPED: Status = 1;
 pub const STATUS_TIMEOUT: Status = 2;
+pub const STATUS_FILTERED: Status = 3;
 pub const STATUS_INVALID_STATE: Status = 7003;
 
 pub type Handle = *const c_void;
@@ -103,6 +104,7 @@ pub struct femto_log_args {
     pub thread_name: femto_str,
     pub thread_id: u64,
     pub created_ns: u64,
+    pub caller_side_done: bool,
 }
 
 impl femto_log_args {
@@ -124,6 +126,7 @@ impl femto_log_args {
             thread_name: femto_str::ABSENT,
             thread_id: 0,
             created_ns: 0,
+            caller_side_done: false,
         }
     }
 }
@@ -139,6 +142,8 @@ pub struct femto_handler_options {
     pub formatter: Handle,
     pub name: femto_str,
     pub text_only: bool,
+    pub caller_side: bool,
+    pub flush_delay_us: u32,
 }
 
 #[repr(C)]

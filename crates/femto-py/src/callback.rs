@@ -15,6 +15,11 @@ use pyo3::prelude::*;
 use crate::record::LogRecord;
 use crate::record_fields::RecordFields;
 
+/// How long the worker of a Python sink may hold written records before
+/// taking the GIL to hand them over: below the interpreter's 5 ms switch
+/// interval, so the output is never far behind.
+pub(crate) const FLUSH_DELAY_US: u32 = 2_000;
+
 struct PySink {
     callable: Py<PyAny>,
     batch: Mutex<Batch>,
@@ -106,9 +111,11 @@ unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
 /// A handler whose worker calls `sink(chunk)` with each batch of lines
 /// (each followed by `terminator`) and then `sink(None)`. With
 /// `terminator=None` it calls `sink(records)` instead, a list of
-/// `femtologging.LogRecord`, for Python `Handler.emit`.
+/// `femtologging.LogRecord`, for Python `Handler.emit`. A `caller_side`
+/// handler gets from the engine only the records Python did not hand it
+/// on the logging thread (see `femto_handler_options.caller_side`).
 #[pyfunction]
-#[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0))]
+#[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0, caller_side=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn callback_handler_new(
     py: Python<'_>,
@@ -119,8 +126,13 @@ pub fn callback_handler_new(
     capacity: u32,
     overflow: i32,
     timeout_ms: u32,
+    caller_side: bool,
 ) -> PyResult<usize> {
     let mut options = crate::handler_options(level, formatter, capacity, overflow, timeout_ms);
+    options.caller_side = caller_side;
+    // Each flush takes the GIL: at most every few milliseconds, not for
+    // every few records (see `femto_handler_options.flush_delay_us`).
+    options.flush_delay_us = FLUSH_DELAY_US;
     // A text sink (a Python stream) never sees the record's location.
     options.text_only = terminator.is_some();
     let batch = match terminator {

@@ -196,11 +196,13 @@ fn null_handler_new(py: Python<'_>) -> PyResult<usize> {
     Ok(out as usize)
 }
 
-/// Logs one record; returns `True` unless a handler dropped it. A full
-/// queue under `block` waits, with the GIL released (`gil`). With
-/// `handler`, the record goes to that handler only (`logger` names it).
+/// Logs one record. A full queue under `block` waits, with the GIL
+/// released (`gil`). With `handler`, the record goes to that handler only
+/// (`logger` names it). With `caller_side_done`, the logger skips its
+/// caller-side handlers (the caller ran them) and the result says whether
+/// the logger's filters let the record through; otherwise it is `True`.
 #[pyfunction]
-#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0, thread_id=0, handler=0))]
+#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0, thread_id=0, handler=0, caller_side_done=false))]
 #[allow(clippy::too_many_arguments)]
 fn logger_log(
     py: Python<'_>,
@@ -217,6 +219,7 @@ fn logger_log(
     created_ns: u64,
     thread_id: u64,
     handler: usize,
+    caller_side_done: bool,
 ) -> PyResult<bool> {
     let message = utf8(message)?;
     let pathname = utf8(pathname)?;
@@ -245,6 +248,7 @@ fn logger_log(
         thread_name: femto_str::of(thread_name),
         created_ns,
         thread_id,
+        caller_side_done,
         ..femto_log_args::new(level, &message)
     };
     // With the GIL held, as in `logger::NativeLogger::emit`.
@@ -254,7 +258,70 @@ fn logger_log(
     } else {
         (api().handler_log_ex)(handle(handler), handle(logger), &args)
     };
-    Ok(check(py, status)? != abi::STATUS_DROPPED)
+    Ok(check(py, status)? != abi::STATUS_FILTERED)
+}
+
+/// [`utf8`] of an optional string.
+fn optional_utf8<'a>(text: &'a Option<Bound<'_, PyString>>) -> PyResult<Option<Cow<'a, str>>> {
+    text.as_ref().map(|t| utf8(t)).transpose()
+}
+
+/// `log_stdlib_record` for a `femtologging.LogRecord`, its fields read
+/// from the struct: to the logger its name names, or with `handler` to
+/// that handler only. Returns `False` (nothing logged) when Python must
+/// convert the record (a subclass, an exception not yet formatted).
+#[pyfunction]
+#[pyo3(signature = (record, handler=0))]
+fn log_native_record(py: Python<'_>, record: &Bound<'_, PyAny>, handler: usize) -> PyResult<bool> {
+    let Ok(record) = record.cast_exact::<record::LogRecord>() else {
+        return Ok(false);
+    };
+    let Some(view) = record::LogRecord::engine_view(record)? else {
+        return Ok(false);
+    };
+    let name = utf8(&view.name)?;
+    let logger = logger_get(py, &name)?;
+    let message = utf8(&view.message)?;
+    let pathname = optional_utf8(&view.pathname)?;
+    let func_name = optional_utf8(&view.func_name)?;
+    let thread_name = optional_utf8(&view.thread_name)?;
+    let exc_text = optional_utf8(&view.exc_text)?;
+    let stack = optional_utf8(&view.stack)?;
+    let pairs: Vec<abi::femto_kv> = view
+        .extra
+        .iter()
+        .flatten()
+        .map(|(key, value)| abi::femto_kv {
+            key: femto_str::of(key),
+            value: femto_str::of(value),
+        })
+        .collect();
+    let args = femto_log_args {
+        file: femto_str::of(pathname.as_deref().unwrap_or("")),
+        line: view.lineno,
+        function: femto_str::of(func_name.as_deref().unwrap_or("")),
+        key_values: if pairs.is_empty() {
+            std::ptr::null()
+        } else {
+            pairs.as_ptr()
+        },
+        key_value_count: pairs.len(),
+        exception: femto_str::of_opt(exc_text.as_deref()),
+        stack: femto_str::of_opt(stack.as_deref()),
+        thread_name: femto_str::of(thread_name.as_deref().unwrap_or("")),
+        created_ns: view.created_ns,
+        thread_id: view.thread_id,
+        ..femto_log_args::new(view.level, &message)
+    };
+    // With the GIL held, as in `logger::NativeLogger::emit`.
+    let _held = gil::HoldingGil::mark(py);
+    let status = if handler == 0 {
+        (api().logger_log_ex)(handle(logger), &args)
+    } else {
+        (api().handler_log_ex)(handle(handler), handle(logger), &args)
+    };
+    check(py, status)?;
+    Ok(true)
 }
 
 #[pyfunction]
@@ -334,6 +401,8 @@ fn handler_options(
         formatter: handle(formatter),
         name: femto_str::ABSENT,
         text_only: false,
+        caller_side: false,
+        flush_delay_us: 0,
     }
 }
 
@@ -712,6 +781,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_add_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_remove_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_log, m)?)?;
+    m.add_function(wrap_pyfunction!(log_native_record, m)?)?;
     m.add_function(wrap_pyfunction!(logger_set_disabled, m)?)?;
     m.add_function(wrap_pyfunction!(disable, m)?)?;
     m.add_function(wrap_pyfunction!(null_handler_new, m)?)?;

@@ -15,10 +15,12 @@ use std::ffi::CStr;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::abi::{femto_log_args, femto_str};
+use crate::abi::{femto_log_args, femto_str, STATUS_FILTERED};
+use crate::record::{Call, LogRecord};
 use crate::{api, check, handle};
 
 /// The stdlib level numbers the methods log at.
@@ -32,9 +34,14 @@ const CRITICAL: i32 = 50;
 #[pyclass(subclass, frozen, module = "femtologging._femtologging")]
 pub struct NativeLogger {
     handle: usize,
+    /// The logger's name, for the records of caller-side handlers.
+    name: Py<PyAny>,
     /// Whether the Python logger has filters: they need a `LogRecord`, so
     /// calls take the Python path.
     filtered: AtomicBool,
+    /// Whether the logger's records reach caller-side handlers (Python's
+    /// `QueueHandler`, `MemoryHandler`), which this thread runs itself.
+    caller_side: AtomicBool,
 }
 
 thread_local! {
@@ -244,9 +251,10 @@ impl NativeLogger {
         if kwargs.is_some_and(|k| !k.is_empty()) || slf.get().filtered.load(Ordering::Relaxed) {
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
+        let caller_side = slf.get().caller_side.load(Ordering::Relaxed);
         // The caller's file, line and function, only if a handler prints
         // or reads them.
-        let site = if (api().logger_needs_location)(handle(logger)) {
+        let site = if caller_side || (api().logger_needs_location)(handle(logger)) {
             // SAFETY: with the GIL held, the current frame (borrowed) is the
             // caller's: a native method pushes no frame of its own.
             let frame = unsafe { pyo3::ffi::PyEval_GetFrame() };
@@ -278,24 +286,55 @@ impl NativeLogger {
             Err(error) => return report_bad_message(py, error, msg, args),
         };
         let text = text.text()?;
-        let thread = thread_name(py)?;
-        let thread = crate::utf8(thread.cast::<PyString>()?)?;
-        let args = femto_log_args {
+        let thread_object = thread_name(py)?;
+        let thread = crate::utf8(thread_object.cast::<PyString>()?)?;
+        let mut log_args = femto_log_args {
             file: filename.as_deref().map_or(femto_str::ABSENT, femto_str::of),
             line: lineno,
             function: function.as_deref().map_or(femto_str::ABSENT, femto_str::of),
             thread_name: femto_str::of(&thread),
             ..femto_log_args::new(level, &text)
         };
+        let Some(site) = site.filter(|_| caller_side) else {
+            return Self::log_to_engine(py, logger, &log_args).map(drop);
+        };
+        // stdlib's `callHandlers` for the caller-side handlers, after the
+        // engine (told to skip them) has the record and its filters said
+        // yes.
+        let call = Call {
+            name: slf.get().name.bind(py),
+            level,
+            pathname: site.file.bind(py),
+            lineno: site.line,
+            func_name: site.function.bind(py),
+            thread_name: &thread_object,
+        };
+        let (record, created_ns) = LogRecord::from_call(&call, msg, args)?;
+        log_args.created_ns = created_ns;
+        log_args.caller_side_done = true;
+        if Self::log_to_engine(py, logger, &log_args)? == STATUS_FILTERED {
+            return Ok(());
+        }
+        let handlers = slf.getattr(intern!(py, "_caller_side_handlers"))?;
+        for handler in handlers.try_iter()? {
+            let handler = handler?;
+            if level >= handler.getattr(intern!(py, "_level"))?.extract::<i32>()? {
+                handler.call_method1(intern!(py, "handle"), (&record,))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn log_to_engine(py: Python<'_>, logger: usize, args: &femto_log_args) -> PyResult<i32> {
         // The GIL stays held: releasing it per call would hand it to a
         // worker writing a Python stream for every few records. The engine
         // releases it only if a full queue makes the call wait
         // (`crate::gil`), so nothing blocks while holding it.
         let status = {
             let _held = crate::gil::HoldingGil::mark(py);
-            (api().logger_log_ex)(handle(logger), &args)
+            (api().logger_log_ex)(handle(logger), args)
         };
-        check(py, status).map(drop)
+        check(py, status)
     }
 
     fn slow_path<'py>(
@@ -314,17 +353,21 @@ impl NativeLogger {
 #[pymethods]
 impl NativeLogger {
     #[new]
-    #[pyo3(signature = (_name, handle))]
-    fn new(_name: &str, handle: usize) -> Self {
+    #[pyo3(signature = (name, handle))]
+    fn new(name: Py<PyAny>, handle: usize) -> Self {
         NativeLogger {
             handle,
+            name,
             filtered: AtomicBool::new(false),
+            caller_side: AtomicBool::new(false),
         }
     }
 
-    /// Tells the fast path whether the logger has filters.
-    fn _set_filtered(&self, filtered: bool) {
+    /// Tells the fast path whether the logger has filters and whether its
+    /// records reach caller-side handlers.
+    fn _set_paths(&self, filtered: bool, caller_side: bool) {
         self.filtered.store(filtered, Ordering::Relaxed);
+        self.caller_side.store(caller_side, Ordering::Relaxed);
     }
 
     #[pyo3(name = "isEnabledFor")]

@@ -213,6 +213,36 @@ impl LogRecord {
         }
     }
 
+    /// A record with the same field values (shared, as a shallow copy).
+    fn copied(&self, py: Python<'_>) -> LogRecord {
+        let share = |field: &Field| field.as_ref().map(|value| value.clone_ref(py));
+        LogRecord {
+            name: share(&self.name),
+            msg: share(&self.msg),
+            args: share(&self.args),
+            levelname: share(&self.levelname),
+            levelno: share(&self.levelno),
+            pathname: share(&self.pathname),
+            filename: share(&self.filename),
+            module: share(&self.module),
+            exc_info: share(&self.exc_info),
+            exc_text: share(&self.exc_text),
+            stack_info: share(&self.stack_info),
+            lineno: share(&self.lineno),
+            func_name: share(&self.func_name),
+            created: share(&self.created),
+            msecs: share(&self.msecs),
+            relative_created: share(&self.relative_created),
+            thread: share(&self.thread),
+            thread_name: share(&self.thread_name),
+            process_name: share(&self.process_name),
+            process: share(&self.process),
+            task_name: share(&self.task_name),
+            message: share(&self.message),
+            asctime: share(&self.asctime),
+        }
+    }
+
     /// The fields in `FIELD_NAMES` order.
     fn fields(&self) -> [&Field; 20] {
         [
@@ -304,6 +334,28 @@ impl LogRecord {
         Ok(())
     }
 
+    /// What `__init__` takes from the moment and place of the call: the
+    /// path's parts, the time, the thread and the process. Returns the
+    /// time (nanoseconds since the epoch).
+    fn set_call(
+        &mut self,
+        pathname: &Bound<'_, PyAny>,
+        thread_name: &Bound<'_, PyAny>,
+    ) -> PyResult<u64> {
+        let py = pathname.py();
+        let context = context()?;
+        let created_ns = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        self.set_path(pathname)?;
+        self.set_time(py, created_ns, context.start_time)?;
+        // SAFETY: no preconditions; the GIL is held.
+        self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
+        self.thread_name = Some(thread_name.clone().unbind());
+        self.set_process(py, context)?;
+        Ok(created_ns)
+    }
+
     /// stdlib's `getMessage`: `str(msg)`, then `% args` if `args` is not empty.
     pub(crate) fn message_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
         let msg = bind(&self.msg, py);
@@ -377,6 +429,128 @@ impl LogRecord {
             }
         }
         Ok(record)
+    }
+}
+
+/// Where a logging call was made, for [`LogRecord::from_call`].
+pub(crate) struct Call<'a, 'py> {
+    pub name: &'a Bound<'py, PyAny>,
+    pub level: i32,
+    pub pathname: &'a Bound<'py, PyString>,
+    pub lineno: u32,
+    pub func_name: &'a Bound<'py, PyString>,
+    pub thread_name: &'a Bound<'py, PyAny>,
+}
+
+impl LogRecord {
+    /// The record `LogRecord(name, level, pathname, lineno, msg, args,
+    /// None, func)` would make, for the logger's fast path (no argument
+    /// parsing, the thread name already at hand). Returns its time too.
+    pub(crate) fn from_call<'py>(
+        call: &Call<'_, 'py>,
+        msg: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
+    ) -> PyResult<(Bound<'py, Self>, u64)> {
+        let py = msg.py();
+        let mut record = LogRecord::blank();
+        record.name = Some(call.name.clone().unbind());
+        record.msg = Some(msg.clone().unbind());
+        record.args = Some(record_args(PyTuple::new(py, args)?.as_any())?.unbind());
+        record.set_level(&call.level.into_bound_py_any(py)?, context()?)?;
+        record.exc_info = Some(py.None());
+        record.lineno = Some(call.lineno.into_py_any(py)?);
+        record.func_name = Some(call.func_name.clone().into_any().unbind());
+        let created_ns = record.set_call(call.pathname.as_any(), call.thread_name)?;
+        Ok((Bound::new(py, record)?, created_ns))
+    }
+}
+
+/// A record's fields as the engine takes them (`log_stdlib_record`).
+pub(crate) struct EngineView<'py> {
+    pub name: Bound<'py, PyString>,
+    pub level: i32,
+    pub message: Bound<'py, PyString>,
+    pub pathname: Option<Bound<'py, PyString>>,
+    pub lineno: u32,
+    pub func_name: Option<Bound<'py, PyString>>,
+    pub thread_name: Option<Bound<'py, PyString>>,
+    pub exc_text: Option<Bound<'py, PyString>>,
+    pub stack: Option<Bound<'py, PyString>>,
+    pub created_ns: u64,
+    pub thread_id: u64,
+    pub extra: Option<Vec<(String, String)>>,
+}
+
+/// A text field: `Ok(None)` for `None`, `Err(())` for anything but a `str`.
+fn text_field<'py>(field: &Field, py: Python<'py>) -> Result<Option<Bound<'py, PyString>>, ()> {
+    match field {
+        None => Ok(None),
+        Some(value) if value.is_none(py) => Ok(None),
+        Some(value) => value
+            .bind(py)
+            .cast_exact::<PyString>()
+            .map(|t| Some(t.clone()))
+            .map_err(drop),
+    }
+}
+
+impl LogRecord {
+    /// The record's fields for the engine, read straight from the struct;
+    /// `None` when Python must convert it: an exception not yet turned
+    /// into text, or a field of an unusual type.
+    pub(crate) fn engine_view<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<EngineView<'py>>> {
+        let py = slf.py();
+        let record = slf.borrow();
+        if bind(&record.exc_info, py).is_truthy()?
+            && record.exc_text.as_ref().is_none_or(|t| t.is_none(py))
+        {
+            return Ok(None);
+        }
+        let int = |field: &Field| -> PyResult<Option<i64>> {
+            match field {
+                Some(value) if !value.is_none(py) => Ok(value.bind(py).extract::<i64>().ok()),
+                _ => Ok(Some(0)),
+            }
+        };
+        let (Some(level), Some(lineno), Some(thread_id)) = (
+            int(&record.levelno)?,
+            int(&record.lineno)?,
+            int(&record.thread)?,
+        ) else {
+            return Ok(None);
+        };
+        let Ok(created) = bind(&record.created, py).extract::<f64>() else {
+            return Ok(None);
+        };
+        let texts = (
+            text_field(&record.name, py),
+            text_field(&record.pathname, py),
+            text_field(&record.func_name, py),
+            text_field(&record.thread_name, py),
+            text_field(&record.exc_text, py),
+            text_field(&record.stack_info, py),
+        );
+        let (Ok(Some(name)), Ok(pathname), Ok(func_name), Ok(thread_name), Ok(exc_text), Ok(stack)) =
+            texts
+        else {
+            return Ok(None);
+        };
+        let message = record.message_text(py)?;
+        drop(record);
+        Ok(Some(EngineView {
+            name,
+            level: i32::try_from(level).unwrap_or(i32::MAX),
+            message,
+            pathname,
+            lineno: u32::try_from(lineno).unwrap_or(0),
+            func_name,
+            thread_name,
+            exc_text,
+            stack,
+            created_ns: (created * 1e9) as u64,
+            thread_id: u64::try_from(thread_id).unwrap_or(0),
+            extra: Self::_femto_extra(slf)?,
+        }))
     }
 }
 
@@ -539,25 +713,17 @@ impl LogRecord {
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let py = name.py();
-        let context = context()?;
-        let created_ns = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
         self.name = Some(name.clone().unbind());
         self.msg = Some(msg.clone().unbind());
         self.args = Some(record_args(args)?.unbind());
-        self.set_level(level, context)?;
-        self.set_path(pathname)?;
+        self.set_level(level, context()?)?;
         self.exc_info = Some(exc_info.clone().unbind());
         self.exc_text = None;
         self.stack_info = sinfo.map(|s| s.clone().unbind());
         self.lineno = Some(lineno.clone().unbind());
         self.func_name = func.map(|f| f.clone().unbind());
-        self.set_time(py, created_ns, context.start_time)?;
-        // SAFETY: no preconditions; the GIL is held.
-        self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
-        self.thread_name = Some(crate::logger::thread_name(py)?.unbind());
-        self.set_process(py, context)
+        let thread_name = crate::logger::thread_name(py)?;
+        self.set_call(pathname, &thread_name).map(drop)
     }
 
     #[pyo3(name = "getMessage")]
@@ -638,6 +804,47 @@ impl LogRecord {
     }
 
     /// Pickles (and `copy.copy`) as `makeLogRecord(record.__dict__)`.
+    /// `copy.copy(record)`: a record of the same class sharing the field
+    /// values and holding a copy of the instance dictionary (as `copy`
+    /// does for stdlib's record), without going through `__reduce__`.
+    fn __copy__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let fields = slf.borrow().copied(py);
+        let copy = if slf.is_exact_instance_of::<LogRecord>() {
+            Bound::new(py, fields)?.into_any()
+        } else {
+            let class = slf.get_type();
+            let copy = class.call_method1(intern!(py, "__new__"), (&class,))?;
+            *copy.cast::<LogRecord>()?.borrow_mut() = fields;
+            copy
+        };
+        let record = copy.cast::<LogRecord>()?;
+        let dict = instance_dict(slf)?;
+        if !dict.is_empty() {
+            instance_dict(record)?.update(dict.as_mapping())?;
+        }
+        Ok(copy)
+    }
+
+    /// `QueueHandler.prepare` after formatting: a copy whose `msg` and
+    /// `message` are `message`, with no arguments, exception or stack.
+    fn _femto_prepared<'py>(
+        slf: &Bound<'py, Self>,
+        message: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let copy = Self::__copy__(slf)?;
+        {
+            let mut record = copy.cast::<LogRecord>()?.borrow_mut();
+            record.msg = Some(message.clone().unbind());
+            record.message = Some(message.unbind());
+            record.args = None;
+            record.exc_info = None;
+            record.exc_text = None;
+            record.stack_info = None;
+        }
+        Ok(copy)
+    }
+
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Py<PyAny>, (Bound<'py, PyDict>,))> {
         let make_record = context()?.make_record.clone_ref(slf.py());
         Ok((make_record, (Self::attributes(slf)?.copy()?,)))

@@ -77,6 +77,8 @@ pub(crate) struct HandlerCore {
     stats: Counters,
     /// Producers waiting for room in a full queue.
     room: room::RoomWaiters,
+    /// See [`HandlerOptions::flush_delay`].
+    flush_delay: std::time::Duration,
 }
 
 /// The producer side of a running handler; replaced wholesale after `fork`.
@@ -123,6 +125,8 @@ pub struct FemtoHandler {
     pipe: ArcSwapOption<Pipe>,
     /// A null handler: accepts and discards every record, with no thread.
     discards: bool,
+    /// See [`HandlerOptions::caller_side`].
+    caller_side: bool,
     worker: Mutex<Option<WorkerHandle>>,
     factory: Box<dyn SinkFactory>,
 }
@@ -234,6 +238,7 @@ impl FemtoHandler {
                 formatter: ArcSwap::from_pointee(options.formatter),
                 stats: Counters::default(),
                 room: room::RoomWaiters::default(),
+                flush_delay: options.flush_delay,
             }),
             level: AtomicU32::new(options.level.value()),
             overflow: options.overflow,
@@ -243,6 +248,7 @@ impl FemtoHandler {
             needs_location: AtomicBool::new(needs_location),
             pipe: ArcSwapOption::empty(),
             discards,
+            caller_side: options.caller_side,
             worker: Mutex::new(None),
             factory,
         }
@@ -321,8 +327,12 @@ impl FemtoHandler {
         removed
     }
 
-    /// Publishes a changed filter list (serialised by the live lock, so
-    /// `has_filters` always matches the list).
+    /// Whether a binding delivers its own callers' records to this handler
+    /// (see [`HandlerOptions::caller_side`]).
+    pub fn caller_side(&self) -> bool {
+        self.caller_side
+    }
+
     /// Whether records for this handler must carry the call's location
     /// (file, line, function, module): its formatter prints it, a filter
     /// or the sink reads it. Bindings skip capturing the location when no
@@ -341,6 +351,8 @@ impl FemtoHandler {
         self.needs_location.store(needs, Ordering::Relaxed);
     }
 
+    /// Publishes a changed filter list (serialised by the live lock, so
+    /// `has_filters` always matches the list).
     fn change_filters(&self, change: impl FnOnce(&mut Vec<Arc<dyn FemtoFilter>>)) {
         let replaced = live::with_lock(|| {
             let mut filters = Vec::clone(&self.filters.load());

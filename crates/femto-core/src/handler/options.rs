@@ -33,6 +33,20 @@ pub struct HandlerOptions {
     pub overflow: OverflowPolicy,
     pub level: FemtoLevel,
     pub formatter: Arc<dyn FemtoFormatter>,
+    /// A binding hands its own callers' records to this handler itself,
+    /// on the calling thread (Python's `QueueHandler`, `MemoryHandler`, as
+    /// stdlib runs them): the engine delivers it only records that were
+    /// not logged with [`FemtoLogger::dispatch_caller_side_done`].
+    ///
+    /// [`FemtoLogger::dispatch_caller_side_done`]: crate::FemtoLogger::dispatch_caller_side_done
+    pub caller_side: bool,
+    /// How long the worker may leave written records in the sink before
+    /// flushing it (zero: after every batch). For sinks whose flush is
+    /// dear, such as a Python callable that must take the GIL: flushing
+    /// at most this often keeps the worker from taking the GIL from the
+    /// interpreter for every few records. `flush()` and `close()` flush
+    /// at once.
+    pub flush_delay: Duration,
 }
 
 impl Default for HandlerOptions {
@@ -43,6 +57,8 @@ impl Default for HandlerOptions {
             overflow: OverflowPolicy::Block,
             level: FemtoLevel::NOTSET,
             formatter: Arc::new(DefaultFormatter),
+            caller_side: false,
+            flush_delay: Duration::ZERO,
         }
     }
 }
@@ -54,6 +70,8 @@ impl std::fmt::Debug for HandlerOptions {
             .field("capacity", &self.capacity)
             .field("overflow", &self.overflow)
             .field("level", &self.level)
+            .field("caller_side", &self.caller_side)
+            .field("flush_delay", &self.flush_delay)
             .finish_non_exhaustive()
     }
 }

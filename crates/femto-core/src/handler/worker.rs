@@ -87,6 +87,7 @@ pub(crate) fn spawn(
             acks: Vec::new(),
             first_unreported_drop: None,
             recycler: Recycler::default(),
+            flush_due: None,
         }
         .run(&queue);
     })?;
@@ -104,11 +105,14 @@ struct Worker {
     acks: Vec<Sender<()>>,
     first_unreported_drop: Option<Instant>,
     recycler: Recycler,
+    /// When the sink, holding records not yet flushed, is to be flushed
+    /// (see [`HandlerOptions::flush_delay`](super::HandlerOptions::flush_delay)).
+    flush_due: Option<Instant>,
 }
 
 impl Worker {
     fn run(mut self, queue: &Receiver<Message>) {
-        while let Some(first) = next_message(queue) {
+        while let Some(first) = self.next_message(queue) {
             let mut written = 0u64;
             let mut next = Some(first);
             let mut handled = 0;
@@ -132,7 +136,7 @@ impl Worker {
             self.recycler.hand_over();
             self.core.room.wake_if_room(queue);
             self.report_drops(queue.is_empty());
-            self.flush_sink();
+            self.end_batch();
             self.core
                 .stats
                 .written
@@ -143,6 +147,58 @@ impl Worker {
         }
         self.report_drops(true);
         self.flush_sink();
+    }
+
+    /// Flushes the sink after a batch, or (with a flush delay, and no
+    /// `flush()` waiting) once the delay since the first unflushed batch
+    /// has passed.
+    fn end_batch(&mut self) {
+        let delay = self.core.flush_delay;
+        if !delay.is_zero() && self.acks.is_empty() {
+            let now = Instant::now();
+            if now < *self.flush_due.get_or_insert(now + delay) {
+                return;
+            }
+        }
+        self.flush_due = None;
+        self.flush_sink();
+    }
+
+    /// Waits for the next message; `None` once every producer is gone and
+    /// the queue is empty (`run` flushes then). Flushes the sink meanwhile
+    /// when that falls due.
+    ///
+    /// A worker blocked in the channel must be woken by the next send (a
+    /// futex call on the logging thread, about a microsecond), and a
+    /// worker that grabs each record the moment it arrives shares the
+    /// queue's cache lines with the producer (measured: slower than a busy
+    /// sink). So the worker lets records gather for a few tens of
+    /// microseconds, polling with growing pauses, and blocks only after a
+    /// quiet spell of about 2 ms (and after any flush that is due).
+    /// `flush` and `close` unpark it at once.
+    fn next_message(&mut self, queue: &Receiver<Message>) -> Option<Message> {
+        let mut pauses = IDLE_PAUSES.iter();
+        loop {
+            match queue.try_recv() {
+                Ok(message) => return Some(message),
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) => {}
+            }
+            let now = Instant::now();
+            if self.flush_due.is_some_and(|due| due <= now) {
+                self.flush_due = None;
+                self.flush_sink();
+                continue;
+            }
+            let until_due = self.flush_due.map(|due| due - now);
+            match (pauses.next(), until_due) {
+                (Some(pause), until_due) => {
+                    std::thread::park_timeout(until_due.map_or(*pause, |d| d.min(*pause)));
+                }
+                (None, Some(until_due)) => std::thread::park_timeout(until_due),
+                (None, None) => return queue.recv().ok(),
+            }
+        }
     }
 
     /// Formats and writes one record; returns whether the sink took it.
@@ -245,27 +301,6 @@ const IDLE_PAUSES: [Duration; 5] = [
     Duration::from_micros(500),
     Duration::from_millis(1),
 ];
-
-/// Waits for the next message; `None` once every producer is gone and the
-/// queue is empty.
-///
-/// A worker blocked in the channel must be woken by the next send (a
-/// futex call on the logging thread, about a microsecond), and a worker
-/// that grabs each record the moment it arrives shares the queue's cache
-/// lines with the producer (measured: slower than a busy sink). So the
-/// worker lets records gather for a few tens of microseconds, polling
-/// with growing pauses, and blocks only after a quiet spell of about 2 ms.
-/// `flush` and `close` unpark it at once.
-fn next_message(queue: &Receiver<Message>) -> Option<Message> {
-    for pause in IDLE_PAUSES {
-        match queue.try_recv() {
-            Ok(message) => return Some(message),
-            Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) => std::thread::park_timeout(pause),
-        }
-    }
-    queue.recv().ok()
-}
 
 /// The text of a caught panic.
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

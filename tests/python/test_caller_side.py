@@ -1,0 +1,189 @@
+"""Caller-side handlers (``QueueHandler``, ``BufferingHandler``,
+``MemoryHandler``): Python callers' records reach them on the logging
+thread, as in the standard library; C callers' records reach them on their
+worker. Every record reaches each handler exactly once."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import os
+import queue
+import threading
+
+import femtologging as logging
+import pytest
+from femtologging import handlers
+from femtologging._logger import configuration_change
+
+
+@pytest.fixture
+def logger(request):
+    log = logging.getLogger(f"caller_side.{request.node.name}".replace("[", "_").replace("]", "_"))
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    yield log
+    for handler in log.handlers[:]:
+        log.removeHandler(handler)
+        handler.close()
+
+
+class Collector(logging.Handler):
+    """A Python handler keeping what it is given (on whichever thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def messages(self) -> list[str]:
+        self.flush()
+        return [record.getMessage() for record in self.records]
+
+
+def log_from_c(logger: logging.Logger, level: int, message: str) -> None:
+    """Logs through the C ABI, as a C extension would."""
+    library = ctypes.CDLL(os.path.join(logging.get_library_dir(), "libfemtologging.so"))
+    library.femto_logger_log.argtypes = [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t]
+    handle = logger._handle
+    if logging.BACKEND == "cffi":
+        from femtologging._cffi_backend import ffi
+
+        handle = int(ffi.cast("uintptr_t", handle))
+    data = message.encode()
+    assert library.femto_logger_log(handle, level, data, len(data)) == 0
+
+
+def test_queue_handler_puts_on_the_logging_thread(logger):
+    threads = []
+
+    class Recording(handlers.QueueHandler):
+        def enqueue(self, record: logging.LogRecord) -> None:
+            threads.append(threading.get_ident())
+            super().enqueue(record)
+
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    logger.addHandler(Recording(records))
+    for i in range(3):
+        logger.info("record %d", i)
+    assert records.qsize() == 3  # already there: no flush needed
+    assert threads == [threading.get_ident()] * 3
+    assert [records.get().msg for _ in range(3)] == ["record 0", "record 1", "record 2"]
+
+
+def test_stopping_the_listener_right_after_logging_loses_nothing(logger):
+    stream = io.StringIO()
+    target = logging.StreamHandler(stream)
+    records: queue.Queue = queue.Queue()
+    listener = handlers.QueueListener(records, target)
+    logger.addHandler(handlers.QueueHandler(records))
+    listener.start()
+
+    def work(n: int) -> None:
+        for i in range(250):
+            logger.info("thread %d record %d", n, i)
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    listener.stop()  # stdlib code does not flush the QueueHandler first
+    target.flush()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1000
+    assert len(set(lines)) == 1000
+    target.close()
+
+
+def test_c_and_python_records_each_reach_a_caller_side_handler_once(logger):
+    collector = Collector()
+    memory = handlers.MemoryHandler(1000, target=collector)
+    logger.addHandler(memory)
+    for i in range(5):
+        logger.info("from python %d", i)
+        log_from_c(logger, logging.INFO, f"from c {i}")
+    memory.flush()  # waits for the C records on the worker, then hands the buffer over
+    messages = collector.messages()
+    assert sorted(messages) == sorted([f"from python {i}" for i in range(5)] + [f"from c {i}" for i in range(5)])
+    python_records = [r for r in collector.records if r.getMessage().startswith("from python")]
+    assert [r.args for r in python_records] == [(i,) for i in range(5)]  # stdlib's record: msg and args kept
+
+
+def test_other_handlers_still_get_the_record_once(logger):
+    stream = io.StringIO()
+    logger.addHandler(logging.StreamHandler(stream))
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    logger.addHandler(handlers.QueueHandler(records))
+    logger.warning("both %s", "ways")
+    logger.handlers[0].flush()
+    assert stream.getvalue() == "both ways\n"
+    assert records.qsize() == 1
+    assert records.get().getMessage() == "both ways"
+
+
+def test_reach_follows_propagation_and_handler_changes():
+    parent = logging.getLogger("caller_side_tree")
+    child = logging.getLogger("caller_side_tree.child")
+    parent.setLevel(logging.INFO)
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    queue_handler = handlers.QueueHandler(records)
+    parent.addHandler(queue_handler)
+    parent.propagate = False
+    try:
+        child.info("one")
+        child.propagate = False
+        child.info("not propagated")
+        child.propagate = True
+        child.info("two")
+        parent.removeHandler(queue_handler)
+        child.info("removed")
+        with configuration_change():  # what dictConfig uses
+            parent.addHandler(queue_handler)
+        child.info("three")
+        assert [records.get_nowait().msg for _ in range(records.qsize())] == ["one", "two", "three"]
+    finally:
+        parent.removeHandler(queue_handler)
+        parent.propagate = True
+
+
+def test_logger_filters_and_handler_levels_apply(logger):
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    queue_handler = handlers.QueueHandler(records)
+    queue_handler.setLevel(logging.WARNING)
+    logger.addHandler(queue_handler)
+    logger.addFilter(lambda record: "keep" in record.getMessage())
+    logger.warning("keep this")
+    logger.warning("drop this")
+    logger.info("keep, but below the handler's level")
+    assert [records.get_nowait().msg for _ in range(records.qsize())] == ["keep this"]
+
+
+def test_prepare_leaves_the_original_record_to_the_next_handler(logger):
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    logger.addHandler(handlers.QueueHandler(records))
+    collector = Collector()
+    memory = handlers.MemoryHandler(10, target=collector)
+    logger.addHandler(memory)
+    logger.info("value %d", 7, extra={"user": "ada"})
+    memory.flush()
+    queued = records.get_nowait()
+    assert (queued.msg, queued.args, queued.user) == ("value 7", None, "ada")
+    (original,) = collector.records
+    assert (original.msg, original.args, original.user) == ("value %d", (7,), "ada")
+
+
+def test_memory_handler_flushes_from_the_logging_thread(logger):
+    stream = io.StringIO()
+    target = logging.StreamHandler(stream)
+    memory = handlers.MemoryHandler(2, flushLevel=logging.ERROR, target=target)
+    logger.addHandler(memory)
+    logger.info("a")
+    logger.info("b")  # fills the buffer: flushed inside emit, under the handler's lock
+    logger.info("c")
+    logger.error("d")  # at flushLevel
+    target.flush()
+    assert stream.getvalue() == "a\nb\nc\nd\n"
+    target.close()
