@@ -548,6 +548,7 @@ typedef struct femto_api {
   enum femto_status (*configure_file)(const char*, size_t);
   enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
   bool (*logger_needs_location)(const struct femto_logger*);
+  bool (*logger_only_caller_side)(const struct femto_logger*);
 } femto_api;
 
 #ifdef __cplusplus
@@ -901,6 +902,13 @@ enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, 
 // `FEMTO_*` macros' location costs nothing and `femto_logger_log_at`
 // checks for itself. False for NULL. Thread-safe.
 bool femto_logger_needs_location(const struct femto_logger *logger);
+
+// Whether a record from `logger` that its caller has already handed to
+// the caller-side handlers (`femto_handler_options.caller_side`) has
+// nowhere else to go: every handler it reaches is caller-side and the
+// logger has no filters. The caller can then skip
+// `femto_logger_log_ex` altogether. False for NULL. Thread-safe.
+bool femto_logger_only_caller_side(const struct femto_logger *logger);
 
 // Turns the logger off entirely (`true`) or back on, whatever its level
 // (Python's `Logger.disabled`). Thread-safe; takes effect at once.

@@ -334,6 +334,7 @@ typedef struct femto_api {
   enum femto_status (*configure_file)(const char*, size_t);
   enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
   bool (*logger_needs_location)(const struct femto_logger*);
+  bool (*logger_only_caller_side)(const struct femto_logger*);
 } femto_api;
 
 const struct femto_api *femto_api_get(void);
@@ -511,6 +512,8 @@ enum femto_status femto_logger_get_effective_level(const struct femto_logger *lo
 enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
 
 bool femto_logger_needs_location(const struct femto_logger *logger);
+
+bool femto_logger_only_caller_side(const struct femto_logger *logger);
 
 enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
 

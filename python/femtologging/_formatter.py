@@ -97,6 +97,12 @@ class Formatter(_stdlib.Formatter):
         return f"<{type(self).__name__} {self._fmt!r}>"
 
 
+if hasattr(engine, "install_format_method"):
+    # The same ``format``, native: no Python frame between the caller and
+    # the compiled template (the native backend only).
+    engine.install_format_method(Formatter, _stdlib.Formatter.format)
+
+
 class JsonFormatter(Formatter):
     """One JSON object per record, written by the engine: ``asctime``,
     ``created``, ``levelname``, ``levelno``, ``name``, ``message``,

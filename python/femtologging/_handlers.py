@@ -297,6 +297,12 @@ _log_native_record: Callable[[_stdlib.LogRecord, object], bool] | None = (
 )
 
 
+#: The native backend's ``log_native_records`` (``None`` under cffi).
+_log_native_records: Callable[[list[_stdlib.LogRecord], object], int] | None = (
+    engine.log_native_records if BACKEND == "native" else None  # type: ignore[attr-defined]
+)
+
+
 def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
     """Hands a standard-library ``LogRecord`` to the engine: to the logger
     of its name, or with ``handler`` to that handler only. Keeps its
@@ -328,6 +334,25 @@ def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
         record.thread or 0,
         handler=handler,
     )
+
+
+def forward_records(records: list[_stdlib.LogRecord], target: Handler | _stdlib.Handler) -> None:
+    """``target.handle(record)`` for each record, in order (a
+    ``MemoryHandler`` flushing): in one native call for the records a
+    plain femtologging handler would only hand to the engine."""
+    start = 0
+    if (
+        _log_native_records is not None
+        and isinstance(target, Handler)
+        and type(target).handle is Handler.handle
+        and type(target).emit is _emit_to_engine
+        and not target.filters
+        and not target._engine_filters
+        and target._handle
+    ):
+        start = _log_native_records(records, target._handle)
+    for record in records[start:] if start else records:
+        target.handle(record)
 
 
 @_native

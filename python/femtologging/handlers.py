@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._backend import engine
-from ._handlers import FileHandler, Handler, _emit_to_engine, _is_utf8, _native
+from ._handlers import FileHandler, Handler, _emit_to_engine, _is_utf8, _native, forward_records
 from ._levels import ERROR
 
 QueueListener = _stdlib_handlers.QueueListener
@@ -421,8 +421,7 @@ class MemoryHandler(BufferingHandler):
         Handler.flush(self)
         with self.lock:
             if self.target is not None:
-                for record in self.buffer:
-                    self.target.handle(record)  # type: ignore[arg-type]
+                forward_records(self.buffer, self.target)
                 self.buffer.clear()
 
     def close(self) -> None:

@@ -336,6 +336,8 @@ int main(void) {
     CHECK_OK(femto_logger_set_propagate(hosted, false));
     CHECK_OK(femto_logger_add_handler(hosted, engine_side));
     CHECK_OK(femto_logger_add_handler(hosted, caller_side));
+    CHECK(!femto_logger_only_caller_side(hosted)); /* engine_side still wants the record */
+    CHECK(!femto_logger_only_caller_side(NULL));
     femto_log_args done = FEMTO_LOG_ARGS_INIT;
     done.level = FEMTO_LEVEL_ERROR;
     done.message = (femto_str)FEMTO_STR("delivered by the caller");
@@ -351,6 +353,10 @@ int main(void) {
     CHECK_OK(femto_handler_flush(caller_side, 10000));
     CHECK(by_engine.count == 2 && strcmp(by_engine.lines[0], "delivered by the caller") == 0);
     CHECK(by_caller.count == 1 && strcmp(by_caller.lines[0], "from anyone") == 0);
+    CHECK_OK(femto_logger_remove_handler(hosted, engine_side));
+    CHECK(!femto_logger_only_caller_side(hosted)); /* its filter must still run */
+    CHECK_OK(femto_logger_remove_filter(hosted, errors_only));
+    CHECK(femto_logger_only_caller_side(hosted)); /* the caller may skip femto_logger_log_ex */
     reset(&by_engine);
     reset(&by_caller);
     femto_filter_free(errors_only);

@@ -187,3 +187,23 @@ def test_memory_handler_flushes_from_the_logging_thread(logger):
     target.flush()
     assert stream.getvalue() == "a\nb\nc\nd\n"
     target.close()
+
+
+def test_a_flushed_buffer_keeps_its_order_when_some_records_need_python(logger):
+    stream = io.StringIO()
+    target = logging.StreamHandler(stream)
+    target.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    memory = handlers.MemoryHandler(100, target=target)
+    logger.addHandler(memory)
+    logger.info("first")
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger.warning("second", exc_info=True)  # its traceback is formatted in Python
+    logger.info("third %s", "arg")
+    memory.flush()
+    target.flush()
+    lines = [line for line in stream.getvalue().splitlines() if not line.startswith((" ", "Traceback", "ValueError"))]
+    assert lines == ["INFO first", "WARNING second", "INFO third arg"]
+    assert "ValueError: boom" in stream.getvalue()
+    target.close()

@@ -110,6 +110,22 @@ def test_copies_are_independent_and_keep_the_class() -> None:
         assert (record.msg, record.user) == (ARGS[4], "ann")
 
 
+def test_format_is_stdlibs_method_whichever_way_it_is_called() -> None:
+    record = femtologging.LogRecord(*ARGS)
+    formatter = femtologging.Formatter("%(levelname)s %(message)s")
+    assert formatter.format(record) == "INFO user ann took 12 ms"
+    assert formatter.format(record=record) == "INFO user ann took 12 ms"
+    assert femtologging.Formatter.format(formatter, record) == "INFO user ann took 12 ms"
+    with pytest.raises(TypeError):
+        formatter.format(record, 1)
+
+    class Bracketed(femtologging.Formatter):
+        def format(self, record: stdlib.LogRecord) -> str:
+            return f"[{super().format(record)}]"
+
+    assert Bracketed("%(message)s").format(record) == "[user ann took 12 ms]"
+
+
 def test_make_log_record() -> None:
     record = femtologging.makeLogRecord({"msg": "hello %s", "args": ("you",), "levelno": 30, "custom": 1})
     assert isinstance(record, femtologging.LogRecord)

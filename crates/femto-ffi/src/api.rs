@@ -184,6 +184,7 @@ pub struct femto_api {
     pub configure_file: extern "C" fn(*const c_char, usize) -> femto_status,
     pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> femto_status,
     pub logger_needs_location: extern "C" fn(*const femto_logger) -> bool,
+    pub logger_only_caller_side: extern "C" fn(*const femto_logger) -> bool,
 }
 
 static API: femto_api = femto_api {
@@ -260,6 +261,7 @@ static API: femto_api = femto_api {
     configure_file: crate::config::femto_configure_file,
     loggers_set: crate::logger::femto_loggers_set,
     logger_needs_location: crate::logger::femto_logger_needs_location,
+    logger_only_caller_side: crate::logger::femto_logger_only_caller_side,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -135,6 +135,18 @@ pub extern "C" fn femto_logger_needs_location(logger: *const femto_logger) -> bo
     })
 }
 
+/// Whether a record from `logger` that its caller has already handed to
+/// the caller-side handlers (`femto_handler_options.caller_side`) has
+/// nowhere else to go: every handler it reaches is caller-side and the
+/// logger has no filters. The caller can then skip
+/// `femto_logger_log_ex` altogether. False for NULL. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_only_caller_side(logger: *const femto_logger) -> bool {
+    boundary_or(false, || {
+        !logger.is_null() && logger_ref(logger).only_caller_side()
+    })
+}
+
 /// Turns the logger off entirely (`true`) or back on, whatever its level
 /// (Python's `Logger.disabled`). Thread-safe; takes effect at once.
 #[no_mangle]

@@ -334,6 +334,7 @@ pub struct femto_api {
     pub configure_file: extern "C" fn(*const c_char, usize) -> Status,
     pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> Status,
     pub logger_needs_location: extern "C" fn(Handle) -> bool,
+    pub logger_only_caller_side: extern "C" fn(Handle) -> bool,
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

@@ -12,6 +12,7 @@ mod callback;
 mod gil;
 mod hooks;
 mod logger;
+mod methods;
 mod percent;
 mod record;
 mod record_fields;
@@ -22,7 +23,7 @@ use std::ffi::{c_char, c_void, CStr};
 
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyList, PyString};
 
 use abi::{
     femto_api, femto_handler_options, femto_handler_stats, femto_log_args, femto_str, Handle,
@@ -273,6 +274,31 @@ fn optional_utf8<'a>(text: &'a Option<Bound<'_, PyString>>) -> PyResult<Option<C
 #[pyfunction]
 #[pyo3(signature = (record, handler=0))]
 fn log_native_record(py: Python<'_>, record: &Bound<'_, PyAny>, handler: usize) -> PyResult<bool> {
+    log_one_native_record(py, record, handler)
+}
+
+/// `log_native_record` for each of `records` in order, up to the first
+/// that Python must convert; returns how many were logged (a
+/// `MemoryHandler` handing its buffer to a femtologging handler).
+#[pyfunction]
+fn log_native_records(
+    py: Python<'_>,
+    records: &Bound<'_, PyList>,
+    handler: usize,
+) -> PyResult<usize> {
+    for (index, record) in records.iter().enumerate() {
+        if !log_one_native_record(py, &record, handler)? {
+            return Ok(index);
+        }
+    }
+    Ok(records.len())
+}
+
+fn log_one_native_record(
+    py: Python<'_>,
+    record: &Bound<'_, PyAny>,
+    handler: usize,
+) -> PyResult<bool> {
     let Ok(record) = record.cast_exact::<record::LogRecord>() else {
         return Ok(false);
     };
@@ -770,6 +796,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(record::record_after_fork, m)?)?;
     logger::install_native_level_methods(m.py())?;
     m.add_function(wrap_pyfunction!(logger::install_level_methods, m)?)?;
+    m.add_function(wrap_pyfunction!(template::install_format_method, m)?)?;
     m.add_function(wrap_pyfunction!(abi_version, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get, m)?)?;
@@ -782,6 +809,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_remove_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_log, m)?)?;
     m.add_function(wrap_pyfunction!(log_native_record, m)?)?;
+    m.add_function(wrap_pyfunction!(log_native_records, m)?)?;
     m.add_function(wrap_pyfunction!(logger_set_disabled, m)?)?;
     m.add_function(wrap_pyfunction!(disable, m)?)?;
     m.add_function(wrap_pyfunction!(null_handler_new, m)?)?;

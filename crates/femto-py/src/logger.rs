@@ -271,6 +271,9 @@ impl NativeLogger {
         } else {
             None
         };
+        if let Some(site) = site.as_ref().filter(|_| caller_side) {
+            return Self::emit_caller_side(slf, level, msg, args, site);
+        }
         let filename = site
             .as_ref()
             .map(|s| crate::utf8(s.file.bind(py)))
@@ -279,41 +282,70 @@ impl NativeLogger {
             .as_ref()
             .map(|s| crate::utf8(s.function.bind(py)))
             .transpose()?;
-        let lineno = site.as_ref().map_or(0, |s| s.line);
         let text = match message(msg, args) {
             Ok(text) => text,
             // stdlib reports a message that cannot be built and carries on.
             Err(error) => return report_bad_message(py, error, msg, args),
         };
         let text = text.text()?;
-        let thread_object = thread_name(py)?;
-        let thread = crate::utf8(thread_object.cast::<PyString>()?)?;
-        let mut log_args = femto_log_args {
+        let thread = thread_name(py)?;
+        let thread = crate::utf8(thread.cast::<PyString>()?)?;
+        let log_args = femto_log_args {
             file: filename.as_deref().map_or(femto_str::ABSENT, femto_str::of),
-            line: lineno,
+            line: site.as_ref().map_or(0, |s| s.line),
             function: function.as_deref().map_or(femto_str::ABSENT, femto_str::of),
             thread_name: femto_str::of(&thread),
             ..femto_log_args::new(level, &text)
         };
-        let Some(site) = site.filter(|_| caller_side) else {
-            return Self::log_to_engine(py, logger, &log_args).map(drop);
-        };
-        // stdlib's `callHandlers` for the caller-side handlers, after the
-        // engine (told to skip them) has the record and its filters said
-        // yes.
+        Self::log_to_engine(py, logger, &log_args).map(drop)
+    }
+
+    /// A record that reaches caller-side handlers: stdlib's record, handed
+    /// to the engine (told to skip those handlers) unless they are all it
+    /// reaches, then to each of them as stdlib's `callHandlers` would, if
+    /// the engine's filters let it through.
+    fn emit_caller_side<'py>(
+        slf: &Bound<'py, Self>,
+        level: i32,
+        msg: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
+        site: &CallSite,
+    ) -> PyResult<()> {
+        let py = slf.py();
+        let logger = slf.get().handle;
+        let thread = thread_name(py)?;
         let call = Call {
             name: slf.get().name.bind(py),
             level,
             pathname: site.file.bind(py),
             lineno: site.line,
             func_name: site.function.bind(py),
-            thread_name: &thread_object,
+            thread_name: &thread,
         };
         let (record, created_ns) = LogRecord::from_call(&call, msg, args)?;
-        log_args.created_ns = created_ns;
-        log_args.caller_side_done = true;
-        if Self::log_to_engine(py, logger, &log_args)? == STATUS_FILTERED {
-            return Ok(());
+        if !(api().logger_only_caller_side)(handle(logger)) {
+            let text = match message(msg, args) {
+                Ok(text) => text,
+                Err(error) => return report_bad_message(py, error, msg, args),
+            };
+            let text = text.text()?;
+            let (file, function) = (
+                crate::utf8(site.file.bind(py))?,
+                crate::utf8(site.function.bind(py))?,
+            );
+            let thread = crate::utf8(thread.cast::<PyString>()?)?;
+            let log_args = femto_log_args {
+                file: femto_str::of(&file),
+                line: site.line,
+                function: femto_str::of(&function),
+                thread_name: femto_str::of(&thread),
+                created_ns,
+                caller_side_done: true,
+                ..femto_log_args::new(level, &text)
+            };
+            if Self::log_to_engine(py, logger, &log_args)? == STATUS_FILTERED {
+                return Ok(());
+            }
         }
         let handlers = slf.getattr(intern!(py, "_caller_side_handlers"))?;
         for handler in handlers.try_iter()? {
@@ -395,17 +427,17 @@ impl NativeLogger {
 }
 
 /// `trace` … `critical` as raw `METH_FASTCALL | METH_KEYWORDS` method
-/// descriptors: PyO3's generated wrappers build the `*args` tuple before the
-/// body runs, while here a disabled call costs a type check and one load of
-/// the logger's threshold, and builds nothing.
-const LEVEL_METHODS: [(&CStr, &str, ffi::PyCFunctionFastWithKeywords); 7] = [
-    (c"trace", "trace", fast_trace),
-    (c"debug", "debug", fast_debug),
-    (c"info", "info", fast_info),
-    (c"warning", "warning", fast_warning),
-    (c"error", "error", fast_error),
-    (c"critical", "critical", fast_critical),
-    (c"fatal", "fatal", fast_critical),
+/// descriptors (`crate::methods`): PyO3's generated wrappers build the
+/// `*args` tuple before the body runs, while here a disabled call costs a
+/// type check and one load of the logger's threshold, and builds nothing.
+const LEVEL_METHODS: [(&CStr, ffi::PyCFunctionFastWithKeywords); 7] = [
+    (c"trace", fast_trace),
+    (c"debug", fast_debug),
+    (c"info", fast_info),
+    (c"warning", fast_warning),
+    (c"error", fast_error),
+    (c"critical", fast_critical),
+    (c"fatal", fast_critical),
 ];
 
 macro_rules! level_entry {
@@ -440,51 +472,63 @@ unsafe fn fast_level_call(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    // SAFETY: the GIL is held (see above).
-    let py = unsafe { Python::assume_attached() };
-    // SAFETY: `slf` is a valid borrowed reference for the call.
-    let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
-    let result = (|| -> PyResult<()> {
+    {
+        // The disabled call: one load and a compare (nothing is made that
+        // PyO3 would have to release later).
+        // SAFETY: the GIL is held (see above).
+        let py = unsafe { Python::assume_attached() };
+        // SAFETY: `slf` is a valid borrowed reference for the call.
+        let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
         // SAFETY: the descriptor's own type check (CPython runs it before
         // the call, or specialises on the exact type) guarantees `slf` is
         // an instance of a `NativeLogger` subclass.
         let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
         if !(api().logger_is_enabled_for)(handle(logger.get().handle), level) {
-            return Ok(());
-        }
-        let positional = usize::try_from(nargs).unwrap_or(0);
-        if positional == 0 {
-            return Err(PyTypeError::new_err("missing required argument: 'msg'"));
-        }
-        // SAFETY: CPython passes `nargs` positional arguments, then the
-        // keyword values, all borrowed for the call.
-        let item = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
-        let msg = item(0);
-        let rest: Vec<_> = (1..positional).map(item).collect();
-        let kwargs = if kwnames.is_null() {
-            None
-        } else {
-            // SAFETY: `kwnames` is a tuple of strings, borrowed for the call.
-            let names = unsafe { Bound::from_borrowed_ptr(py, kwnames) }.cast_into::<PyTuple>()?;
-            let dict = PyDict::new(py);
-            for (offset, name) in names.iter().enumerate() {
-                dict.set_item(name, item(positional + offset))?;
-            }
-            Some(dict)
-        };
-        NativeLogger::emit(logger, level, &msg, &rest, kwargs.as_ref())
-    })();
-    match result {
-        Ok(()) => {
-            // SAFETY: returning a new reference to None.
-            unsafe { ffi::Py_IncRef(ffi::Py_None()) };
-            unsafe { ffi::Py_None() }
-        }
-        Err(error) => {
-            error.restore(py);
-            std::ptr::null_mut()
+            return py.None().into_ptr();
         }
     }
+    let call = |py: Python<'_>| {
+        // SAFETY: as above.
+        let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
+        // SAFETY: as above.
+        let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
+        let result = enabled_call(logger, level, args, nargs, kwnames);
+        crate::methods::into_result(py, result.map(|()| py.None().into_bound(py)))
+    };
+    // SAFETY: the GIL is held (see above).
+    unsafe { crate::methods::attached(call) }
+}
+
+/// The rest of a level method's call, once the level is enabled.
+fn enabled_call(
+    logger: &Bound<'_, NativeLogger>,
+    level: i32,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<()> {
+    let py = logger.py();
+    let positional = usize::try_from(nargs).unwrap_or(0);
+    if positional == 0 {
+        return Err(PyTypeError::new_err("missing required argument: 'msg'"));
+    }
+    // SAFETY: CPython passes `nargs` positional arguments, then the
+    // keyword values, all borrowed for the call.
+    let item = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
+    let msg = item(0);
+    let rest: Vec<_> = (1..positional).map(item).collect();
+    let kwargs = if kwnames.is_null() {
+        None
+    } else {
+        // SAFETY: `kwnames` is a tuple of strings, borrowed for the call.
+        let names = unsafe { Bound::from_borrowed_ptr(py, kwnames) }.cast_into::<PyTuple>()?;
+        let dict = PyDict::new(py);
+        for (offset, name) in names.iter().enumerate() {
+            dict.set_item(name, item(positional + offset))?;
+        }
+        Some(dict)
+    };
+    NativeLogger::emit(logger, level, &msg, &rest, kwargs.as_ref())
 }
 
 /// Puts the fast level methods on `NativeLogger` (called once, at import).
@@ -506,27 +550,13 @@ pub fn install_level_methods(class: &Bound<'_, pyo3::types::PyType>) -> PyResult
 }
 
 fn put_level_methods(class: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
-    let py = class.py();
-    for (c_name, name, function) in LEVEL_METHODS {
-        // The method table must live as long as the class: leak it (seven
-        // small structs, once per process).
-        let definition: &'static mut ffi::PyMethodDef = Box::leak(Box::new(ffi::PyMethodDef {
-            ml_name: c_name.as_ptr(),
-            ml_meth: ffi::PyMethodDefPointer {
-                PyCFunctionFastWithKeywords: function,
-            },
-            ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
-            ml_doc: c"Logs `msg % args` at this level if the logger is enabled for it.".as_ptr(),
-        }));
-        // SAFETY: a valid type object and a method definition with static
-        // lifetime; returns a new reference or NULL with an error set.
-        let descriptor = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyDescr_NewMethod(class.as_type_ptr(), definition),
-            )?
-        };
-        class.setattr(name, descriptor)?;
+    for (name, function) in LEVEL_METHODS {
+        crate::methods::install(
+            class,
+            name,
+            function,
+            c"Logs `msg % args` at this level if the logger is enabled for it.",
+        )?;
     }
     Ok(())
 }

@@ -14,7 +14,9 @@
 use pyo3::prelude::*;
 use std::fmt::Write;
 
-use pyo3::types::{PyInt, PyString, PyTuple};
+use std::sync::OnceLock;
+
+use pyo3::types::{PyDict, PyInt, PyString, PyTuple, PyType};
 use pyo3::{ffi, intern};
 
 use crate::record::{instance_dict, LogRecord, Slot};
@@ -231,6 +233,18 @@ impl RecordTemplate {
         formatter: &Bound<'py, PyAny>,
         record: &Bound<'py, PyAny>,
     ) -> PyResult<Option<Bound<'py, PyString>>> {
+        self.render_record(formatter, record)
+    }
+}
+
+impl RecordTemplate {
+    /// `formatter.format(record)` as stdlib would print it, or `None` when
+    /// only stdlib's code can (see the module's documentation).
+    fn render_record<'py>(
+        &self,
+        formatter: &Bound<'py, PyAny>,
+        record: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyString>>> {
         let py = formatter.py();
         let Ok(record) = record.cast_exact::<LogRecord>() else {
             return Ok(None);
@@ -274,6 +288,88 @@ impl RecordTemplate {
         let text = unsafe { Bound::from_owned_ptr_or_err(py, text)? };
         Ok(Some(text.cast_into::<PyString>()?))
     }
+}
+
+/// stdlib's `logging.Formatter.format`: what `format` falls back to.
+static STDLIB_FORMAT: OnceLock<Py<PyAny>> = OnceLock::new();
+
+/// Makes `format` of `class` (`femtologging.Formatter`) a native method:
+/// the compiled template (`_template`) renders a native record with no
+/// Python frame in between; anything else goes to `fallback`, stdlib's
+/// `Formatter.format`.
+#[pyfunction]
+pub fn install_format_method(class: &Bound<'_, PyType>, fallback: Py<PyAny>) -> PyResult<()> {
+    let _ = STDLIB_FORMAT.set(fallback);
+    crate::methods::install(
+        class,
+        c"format",
+        fast_format,
+        c"stdlib's `format`; a native record with a plain `%`-style format is rendered in one native call (same text).",
+    )
+}
+
+unsafe extern "C" fn fast_format(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls a method descriptor with the GIL held.
+    unsafe { crate::methods::attached(|py| format_call(py, slf, args, nargs, kwnames)) }
+}
+
+/// The body of `fast_format`.
+fn format_call(
+    py: Python<'_>,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: `slf` is a valid borrowed reference for the call.
+    let formatter = unsafe { Bound::from_borrowed_ptr(py, slf) };
+    let keywords = if kwnames.is_null() {
+        None
+    } else {
+        // SAFETY: `kwnames` is a tuple of strings, borrowed for the call.
+        Some(unsafe { Bound::from_borrowed_ptr(py, kwnames) })
+    };
+    let positional = usize::try_from(nargs).unwrap_or(0);
+    let count = positional + keywords.as_ref().map_or(0, |k| k.len().unwrap_or(0));
+    // SAFETY: CPython passes `nargs` positional arguments, then one value
+    // per keyword name, all borrowed for the call.
+    let arguments: Vec<_> = (0..count)
+        .map(|i| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) })
+        .collect();
+    let result = (|| -> PyResult<Bound<'_, PyAny>> {
+        if let ([record], None) = (arguments.as_slice(), &keywords) {
+            let template = formatter.getattr(intern!(py, "_template"))?;
+            if let Ok(template) = template.cast::<RecordTemplate>() {
+                if let Some(text) = template.get().render_record(&formatter, record)? {
+                    return Ok(text.into_any());
+                }
+            }
+        }
+        let fallback = STDLIB_FORMAT.get().ok_or_else(|| {
+            pyo3::exceptions::PyRuntimeError::new_err("Formatter.format is not installed")
+        })?;
+        let mut call = vec![formatter.clone()];
+        call.extend_from_slice(&arguments[..positional.min(arguments.len())]);
+        let kwargs = match &keywords {
+            None => None,
+            Some(names) => {
+                let dict = PyDict::new(py);
+                for (name, value) in names.try_iter()?.zip(&arguments[positional..]) {
+                    dict.set_item(name?, value)?;
+                }
+                Some(dict)
+            }
+        };
+        fallback
+            .bind(py)
+            .call(PyTuple::new(py, call)?, kwargs.as_ref())
+    })();
+    crate::methods::into_result(py, result)
 }
 
 #[cfg(test)]

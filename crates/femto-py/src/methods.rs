@@ -1,0 +1,73 @@
+//! Native methods on Python classes, as method descriptors.
+//!
+//! A function PyO3 exports is a builtin, which does not bind to instances,
+//! and a `#[pymethods]` method belongs to a Rust class. The hot methods of
+//! the Python classes `femtologging.Logger` and `Formatter` are instead
+//! `METH_FASTCALL | METH_KEYWORDS` method descriptors made for those
+//! classes: a call is as cheap as a method of a built-in type (CPython
+//! specialises calls on the instance's exact class), with no Python frame
+//! and no argument tuple.
+
+use std::ffi::CStr;
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+/// Sets `class.<name>` to a method descriptor calling `function`.
+pub(crate) fn install(
+    class: &Bound<'_, PyType>,
+    name: &'static CStr,
+    function: ffi::PyCFunctionFastWithKeywords,
+    doc: &'static CStr,
+) -> PyResult<()> {
+    // The method table must live as long as the class: leak it (a small
+    // struct per method, once per process).
+    let definition: &'static mut ffi::PyMethodDef = Box::leak(Box::new(ffi::PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: ffi::PyMethodDefPointer {
+            PyCFunctionFastWithKeywords: function,
+        },
+        ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
+        ml_doc: doc.as_ptr(),
+    }));
+    // SAFETY: a valid type object and a method definition with static
+    // lifetime; returns a new reference or NULL with an error set.
+    let descriptor = unsafe {
+        Bound::from_owned_ptr_or_err(
+            class.py(),
+            ffi::PyDescr_NewMethod(class.as_type_ptr(), definition),
+        )?
+    };
+    let name = name
+        .to_str()
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    class.setattr(name, descriptor)
+}
+
+/// Runs `body` attached to the interpreter in PyO3's own accounting, so
+/// that `Py` handles dropped inside are released at once rather than
+/// queued (under a lock) for later, as they are under a bare
+/// `Python::assume_attached`.
+///
+/// # Safety
+/// The calling thread holds the GIL (a native method called by CPython).
+pub(crate) unsafe fn attached<R>(body: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    // SAFETY: the thread holds the GIL, so attaching neither fails nor waits.
+    unsafe { Python::attach_unchecked(body) }
+}
+
+/// What a native method returns to CPython: a new reference, or NULL with
+/// the error set.
+pub(crate) fn into_result(
+    py: Python<'_>,
+    result: PyResult<Bound<'_, PyAny>>,
+) -> *mut ffi::PyObject {
+    match result {
+        Ok(value) => value.into_ptr(),
+        Err(error) => {
+            error.restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
