@@ -344,7 +344,7 @@ def forward_records(records: list[_stdlib.LogRecord], target: Handler | _stdlib.
     if (
         _log_native_records is not None
         and isinstance(target, Handler)
-        and type(target).handle is Handler.handle
+        and type(target).handle in (Handler.handle, StreamHandler.handle)
         and type(target).emit is _emit_to_engine
         and not target.filters
         and not target._engine_filters
@@ -451,6 +451,14 @@ class StreamHandler(Handler):
 #: ``errors`` policies the engine's UTF-8 files honour: text reaches it as
 #: valid UTF-8, lone surrogates already backslash-escaped.
 _ENGINE_ERRORS = (None, "strict", "backslashreplace")
+
+
+if hasattr(engine, "install_handle_method"):
+    # The same ``handle``, native: a record from a ``QueueListener``, a
+    # ``MemoryHandler`` or a caller reaches the handler's queue with no
+    # Python frame when the handler has no filters (the native backend
+    # only; Python handlers keep ``Handler.handle``).
+    engine.install_handle_method(StreamHandler, Handler.handle, _emit_to_engine)
 
 
 def _is_utf8(encoding: str | None) -> bool:

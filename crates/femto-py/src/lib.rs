@@ -10,6 +10,7 @@
 mod abi;
 mod callback;
 mod gil;
+mod handler_method;
 mod hooks;
 mod logger;
 mod methods;
@@ -294,7 +295,7 @@ fn log_native_records(
     Ok(records.len())
 }
 
-fn log_one_native_record(
+pub(crate) fn log_one_native_record(
     py: Python<'_>,
     record: &Bound<'_, PyAny>,
     handler: usize,
@@ -797,6 +798,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logger::install_native_level_methods(m.py())?;
     m.add_function(wrap_pyfunction!(logger::install_level_methods, m)?)?;
     m.add_function(wrap_pyfunction!(template::install_format_method, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_method::install_handle_method, m)?)?;
     m.add_function(wrap_pyfunction!(abi_version, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get, m)?)?;

@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::abi::{femto_log_args, femto_str, STATUS_FILTERED};
+use crate::methods::Arguments;
 use crate::record::{Call, LogRecord};
 use crate::{api, check, handle};
 
@@ -507,28 +508,13 @@ fn enabled_call(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> PyResult<()> {
-    let py = logger.py();
-    let positional = usize::try_from(nargs).unwrap_or(0);
-    if positional == 0 {
+    // SAFETY: CPython's METH_FASTCALL | METH_KEYWORDS arguments.
+    let arguments = unsafe { Arguments::borrowed(logger.py(), args, nargs, kwnames) }?;
+    let Some((msg, rest)) = arguments.positional().split_first() else {
         return Err(PyTypeError::new_err("missing required argument: 'msg'"));
-    }
-    // SAFETY: CPython passes `nargs` positional arguments, then the
-    // keyword values, all borrowed for the call.
-    let item = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
-    let msg = item(0);
-    let rest: Vec<_> = (1..positional).map(item).collect();
-    let kwargs = if kwnames.is_null() {
-        None
-    } else {
-        // SAFETY: `kwnames` is a tuple of strings, borrowed for the call.
-        let names = unsafe { Bound::from_borrowed_ptr(py, kwnames) }.cast_into::<PyTuple>()?;
-        let dict = PyDict::new(py);
-        for (offset, name) in names.iter().enumerate() {
-            dict.set_item(name, item(positional + offset))?;
-        }
-        Some(dict)
     };
-    NativeLogger::emit(logger, level, &msg, &rest, kwargs.as_ref())
+    let kwargs = arguments.kwargs()?;
+    NativeLogger::emit(logger, level, msg, rest, kwargs.as_ref())
 }
 
 /// Puts the fast level methods on `NativeLogger` (called once, at import).

@@ -12,7 +12,7 @@ use std::ffi::CStr;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 /// Sets `class.<name>` to a method descriptor calling `function`.
 pub(crate) fn install(
@@ -69,5 +69,83 @@ pub(crate) fn into_result(
             error.restore(py);
             std::ptr::null_mut()
         }
+    }
+}
+
+/// The arguments of a `METH_FASTCALL | METH_KEYWORDS` call, borrowed for
+/// the call: the positional ones, then one value per keyword name.
+pub(crate) struct Arguments<'py> {
+    values: Vec<Bound<'py, PyAny>>,
+    positional: usize,
+    names: Option<Bound<'py, PyTuple>>,
+}
+
+impl<'py> Arguments<'py> {
+    /// # Safety
+    /// As CPython passes them: `args` holds `nargs` positional arguments,
+    /// then one value per name in `kwnames` (a tuple of strings, or NULL),
+    /// all valid for the call.
+    pub(crate) unsafe fn borrowed(
+        py: Python<'py>,
+        args: *const *mut ffi::PyObject,
+        nargs: ffi::Py_ssize_t,
+        kwnames: *mut ffi::PyObject,
+    ) -> PyResult<Self> {
+        let names = if kwnames.is_null() {
+            None
+        } else {
+            // SAFETY: `kwnames` is a tuple, borrowed for the call (above).
+            Some(unsafe { Bound::from_borrowed_ptr(py, kwnames) }.cast_into::<PyTuple>()?)
+        };
+        let positional = usize::try_from(nargs).unwrap_or(0);
+        let count = positional + names.as_ref().map_or(0, |n| n.len());
+        let values = (0..count)
+            // SAFETY: `args` holds `count` borrowed references (above).
+            .map(|i| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) })
+            .collect();
+        Ok(Self {
+            values,
+            positional,
+            names,
+        })
+    }
+
+    /// The positional arguments.
+    pub(crate) fn positional(&self) -> &[Bound<'py, PyAny>] {
+        &self.values[..self.positional]
+    }
+
+    /// The lone argument of a call with one positional argument and no
+    /// keywords (what the fast paths handle).
+    pub(crate) fn single(&self) -> Option<&Bound<'py, PyAny>> {
+        match (self.values.as_slice(), &self.names) {
+            ([only], None) => Some(only),
+            _ => None,
+        }
+    }
+
+    /// The keyword arguments as a dict, if there are any.
+    pub(crate) fn kwargs(&self) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(names) = &self.names else {
+            return Ok(None);
+        };
+        let dict = PyDict::new(names.py());
+        for (name, value) in names.iter().zip(&self.values[self.positional..]) {
+            dict.set_item(name, value)?;
+        }
+        Ok(Some(dict))
+    }
+
+    /// `function(slf, *args, **kwargs)`: the Python method a native one
+    /// falls back to.
+    pub(crate) fn call_method(
+        &self,
+        function: &Bound<'py, PyAny>,
+        slf: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut call = Vec::with_capacity(self.positional + 1);
+        call.push(slf.clone());
+        call.extend_from_slice(self.positional());
+        function.call(PyTuple::new(slf.py(), call)?, self.kwargs()?.as_ref())
     }
 }

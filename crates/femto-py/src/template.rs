@@ -16,9 +16,10 @@ use std::fmt::Write;
 
 use std::sync::OnceLock;
 
-use pyo3::types::{PyDict, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyInt, PyString, PyTuple, PyType};
 use pyo3::{ffi, intern};
 
+use crate::methods::Arguments;
 use crate::record::{instance_dict, LogRecord, Slot};
 
 /// One `%(key)…` of the format.
@@ -328,21 +329,10 @@ fn format_call(
 ) -> *mut ffi::PyObject {
     // SAFETY: `slf` is a valid borrowed reference for the call.
     let formatter = unsafe { Bound::from_borrowed_ptr(py, slf) };
-    let keywords = if kwnames.is_null() {
-        None
-    } else {
-        // SAFETY: `kwnames` is a tuple of strings, borrowed for the call.
-        Some(unsafe { Bound::from_borrowed_ptr(py, kwnames) })
-    };
-    let positional = usize::try_from(nargs).unwrap_or(0);
-    let count = positional + keywords.as_ref().map_or(0, |k| k.len().unwrap_or(0));
-    // SAFETY: CPython passes `nargs` positional arguments, then one value
-    // per keyword name, all borrowed for the call.
-    let arguments: Vec<_> = (0..count)
-        .map(|i| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) })
-        .collect();
     let result = (|| -> PyResult<Bound<'_, PyAny>> {
-        if let ([record], None) = (arguments.as_slice(), &keywords) {
+        // SAFETY: CPython's METH_FASTCALL | METH_KEYWORDS arguments.
+        let arguments = unsafe { Arguments::borrowed(py, args, nargs, kwnames) }?;
+        if let Some(record) = arguments.single() {
             let template = formatter.getattr(intern!(py, "_template"))?;
             if let Ok(template) = template.cast::<RecordTemplate>() {
                 if let Some(text) = template.get().render_record(&formatter, record)? {
@@ -353,21 +343,7 @@ fn format_call(
         let fallback = STDLIB_FORMAT.get().ok_or_else(|| {
             pyo3::exceptions::PyRuntimeError::new_err("Formatter.format is not installed")
         })?;
-        let mut call = vec![formatter.clone()];
-        call.extend_from_slice(&arguments[..positional.min(arguments.len())]);
-        let kwargs = match &keywords {
-            None => None,
-            Some(names) => {
-                let dict = PyDict::new(py);
-                for (name, value) in names.try_iter()?.zip(&arguments[positional..]) {
-                    dict.set_item(name?, value)?;
-                }
-                Some(dict)
-            }
-        };
-        fallback
-            .bind(py)
-            .call(PyTuple::new(py, call)?, kwargs.as_ref())
+        arguments.call_method(fallback.bind(py), &formatter)
     })();
     crate::methods::into_result(py, result)
 }

@@ -1,0 +1,107 @@
+//! `Handler.handle` as a native method: a record handed to one of
+//! femtologging's own handlers (by a `QueueListener`, a `MemoryHandler`
+//! or a caller) goes to the handler's queue with no Python frame, when
+//! nothing Python needs to see first (filters, a Python `emit`).
+
+use std::sync::OnceLock;
+
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyList, PyType};
+
+use crate::methods::Arguments;
+
+/// What `handle` needs from Python, set once by `install_handle_method`.
+struct Installed {
+    /// The Python `Handler.handle`, for every other case.
+    python_handle: Py<PyAny>,
+    /// `_emit_to_engine`, the `emit` of the handlers the engine writes for.
+    engine_emit: Py<PyAny>,
+}
+
+static INSTALLED: OnceLock<Installed> = OnceLock::new();
+
+/// Makes `handle` of `class` (`femtologging.StreamHandler`, whose
+/// subclasses are the handlers the engine writes for) a native method that
+/// hands a native record straight to the handler's queue when the handler
+/// has no filters and its `emit` is still the engine's; anything else goes
+/// to `python_handle` (`Handler.handle`).
+#[pyfunction]
+pub fn install_handle_method(
+    class: &Bound<'_, PyType>,
+    python_handle: Py<PyAny>,
+    engine_emit: Py<PyAny>,
+) -> PyResult<()> {
+    let _ = INSTALLED.set(Installed {
+        python_handle,
+        engine_emit,
+    });
+    crate::methods::install(
+        class,
+        c"handle",
+        fast_handle,
+        c"Filters, then emits under the handler's lock (stdlib semantics; femtologging's own handlers need no lock: their queue is one).",
+    )
+}
+
+unsafe extern "C" fn fast_handle(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls a method descriptor with the GIL held.
+    unsafe {
+        crate::methods::attached(|py| {
+            // SAFETY: `slf` is a valid borrowed reference for the call.
+            let handler = Bound::from_borrowed_ptr(py, slf);
+            let result = Arguments::borrowed(py, args, nargs, kwnames)
+                .and_then(|arguments| handle_call(&handler, &arguments));
+            crate::methods::into_result(py, result)
+        })
+    }
+}
+
+/// The body of `fast_handle`.
+fn handle_call<'py>(
+    handler: &Bound<'py, PyAny>,
+    arguments: &Arguments<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = handler.py();
+    let installed = INSTALLED.get().ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err("Handler.handle is not installed")
+    })?;
+    if let (Some(record), Some(queue)) = (arguments.single(), engine_queue(handler, installed)?) {
+        // An error means the record was not queued: the Python path below
+        // tries again and reports it as stdlib does (`handleError`).
+        if let Ok(true) = crate::log_one_native_record(py, record, queue) {
+            return Ok(PyBool::new(py, true).to_owned().into_any());
+        }
+    }
+    arguments.call_method(installed.python_handle.bind(py), handler)
+}
+
+/// The engine handler of `handler` when records go straight to it: one
+/// of femtologging's own handlers, open, with no filters.
+fn engine_queue(handler: &Bound<'_, PyAny>, installed: &Installed) -> PyResult<Option<usize>> {
+    let py = handler.py();
+    let no_filters = |name| -> PyResult<bool> {
+        Ok(handler
+            .getattr(name)?
+            .cast::<PyList>()
+            .is_ok_and(|list| list.is_empty()))
+    };
+    let emit = handler.get_type().getattr(intern!(py, "emit"))?;
+    if !emit.is(installed.engine_emit.bind(py))
+        || !no_filters(intern!(py, "filters"))?
+        || !no_filters(intern!(py, "_engine_filters"))?
+    {
+        return Ok(None);
+    }
+    let queue = handler
+        .getattr(intern!(py, "_handle"))?
+        .extract::<usize>()
+        .unwrap_or(0);
+    Ok((queue != 0).then_some(queue))
+}
