@@ -336,21 +336,27 @@ def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
     )
 
 
-def forward_records(records: list[_stdlib.LogRecord], target: Handler | _stdlib.Handler) -> None:
-    """``target.handle(record)`` for each record, in order (a
-    ``MemoryHandler`` flushing): in one native call for the records a
-    plain femtologging handler would only hand to the engine."""
-    start = 0
-    if (
+def takes_native_batches(target: object) -> bool:
+    """Whether ``target.handle(record)`` would only hand the record to the
+    engine, so a list of them can go in one native call."""
+    return (
         _log_native_records is not None
         and isinstance(target, Handler)
         and type(target).handle in (Handler.handle, StreamHandler.handle)
         and type(target).emit is _emit_to_engine
         and not target.filters
         and not target._engine_filters
-        and target._handle
-    ):
-        start = _log_native_records(records, target._handle)
+        and bool(target._handle)
+    )
+
+
+def forward_records(records: list[_stdlib.LogRecord], target: Handler | _stdlib.Handler) -> None:
+    """``target.handle(record)`` for each record, in order (a
+    ``MemoryHandler`` flushing): in one native call for the records a
+    plain femtologging handler would only hand to the engine."""
+    start = 0
+    if takes_native_batches(target):
+        start = _log_native_records(records, target._handle)  # type: ignore[misc, union-attr]
     for record in records[start:] if start else records:
         target.handle(record)
 
