@@ -373,8 +373,10 @@ class QueueListener(_stdlib_handlers.QueueListener):
     thread makes one, stdlib's loop finds the queue empty after nearly every
     record, so each ``put`` wakes it and the two threads hand each other the
     GIL and the queue's lock once per record. Taking the whole backlog lets
-    the logging thread run on while the batch is handled. A batch for
-    femtologging's own handlers goes to each one's queue in one native call.
+    the logging thread run on while the batch is handled. From a plain
+    ``queue.Queue`` the batch is taken, and marked done, in one hold of its
+    lock each. A batch for femtologging's own handlers goes to each one's
+    queue in one native call.
     Records are handled in queue order, ``task_done`` is called once per
     record after it is handled, and a listener whose ``dequeue`` is
     overridden keeps stdlib's one-at-a-time loop."""
@@ -387,27 +389,58 @@ class QueueListener(_stdlib_handlers.QueueListener):
             super()._monitor()  # type: ignore[misc]
             return
         q = self.queue
+        plain = type(q) is queue.Queue
         has_task_done = hasattr(q, "task_done")
         stopping = False
         while not stopping:
             try:
-                records = [q.get(True)]
+                records, stopping = self._take_plain(q) if plain else self._take(q)
             except queue.Empty:  # as stdlib's loop: a queue that gives up ends it
                 return
-            stopping = records[0] is self._sentinel
-            while not stopping and len(records) < self.batch_size:
-                try:
-                    record = q.get(False)
-                except queue.Empty:
-                    break
-                records.append(record)
-                stopping = record is self._sentinel
-            if stopping:
-                records.pop()
             self._handle_batch(records)
-            if has_task_done:
+            if plain:
+                _tasks_done(q, len(records) + stopping)
+            elif has_task_done:
                 for _ in range(len(records) + stopping):
                     q.task_done()
+
+    def _take(self, q: Any) -> tuple[list[Any], bool]:
+        """Waits for a record, then takes the ones behind it without
+        waiting; stops at the sentinel (whether it did is returned)."""
+        records = [q.get(True)]
+        stopping = records[0] is self._sentinel
+        while not stopping and len(records) < self.batch_size:
+            try:
+                record = q.get(False)
+            except queue.Empty:
+                break
+            records.append(record)
+            stopping = record is self._sentinel
+        if stopping:
+            records.pop()
+        return records, stopping
+
+    def _take_plain(self, q: queue.Queue[Any]) -> tuple[list[Any], bool]:
+        """``_take`` for a plain ``queue.Queue``: the records in one hold of
+        its lock instead of one ``get`` (two lock rounds) per record; the
+        queue's own condition variables and counters stay consistent."""
+        records: list[Any] = []
+        stopping = False
+        with q.not_empty:
+            while not q._qsize():
+                q.not_empty.wait()
+            waiting = q.queue
+            sentinel = self._sentinel
+            room = max(1, self.batch_size)
+            while waiting and room:
+                record = waiting.popleft()
+                if record is sentinel:
+                    stopping = True
+                    break
+                records.append(record)
+                room -= 1
+            q.not_full.notify(len(records) + stopping)
+        return records, stopping
 
     def _handle_batch(self, records: list[Any]) -> None:
         """``handle(record)`` for each record; in one call per handler when
@@ -428,6 +461,17 @@ class QueueListener(_stdlib_handlers.QueueListener):
             return
         for record in records:
             self.handle(record)
+
+
+def _tasks_done(q: queue.Queue[Any], count: int) -> None:
+    """``q.task_done()`` ``count`` times, in one hold of the queue's lock."""
+    with q.all_tasks_done:
+        unfinished = q.unfinished_tasks - count
+        if unfinished < 0:
+            raise ValueError("task_done() called too many times")
+        if unfinished == 0:
+            q.all_tasks_done.notify_all()
+        q.unfinished_tasks = unfinished
 
 
 class BufferingHandler(Handler):

@@ -10,6 +10,7 @@ import logging as stdlib
 import logging.handlers as stdlib_handlers
 import queue
 import threading
+import time
 
 import femtologging as logging
 import pytest
@@ -91,6 +92,44 @@ def test_batches_are_bounded_and_cover_every_record(stream_handler, monkeypatch)
     assert sum(sizes) == 100
     assert max(sizes) == 7
     assert text.getvalue().splitlines() == [f"INFO record {i}" for i in range(100)]
+
+
+class MyQueue(queue.Queue):
+    """A subclass: the listener takes its records through ``get``."""
+
+
+@pytest.mark.parametrize(
+    "make_queue",
+    [
+        pytest.param(lambda: queue.Queue(maxsize=4), id="bounded Queue"),
+        pytest.param(queue.SimpleQueue, id="SimpleQueue"),
+        pytest.param(lambda: MyQueue(maxsize=4), id="Queue subclass"),
+    ],
+)
+def test_producers_blocked_on_a_full_queue_are_woken(stream_handler, make_queue):
+    handler, text = stream_handler
+    records = make_queue()
+    listener = handlers.QueueListener(records, handler)
+    listener.start()
+
+    def produce(first: int) -> None:
+        for i in range(first, first + 2_000):
+            records.put(make_record(i))  # blocks while the bounded queue is full
+
+    producers = [threading.Thread(target=produce, args=(first,)) for first in (0, 2_000)]
+    for producer in producers:
+        producer.start()
+    for producer in producers:
+        producer.join(timeout=60)
+        assert not producer.is_alive()
+    deadline = time.monotonic() + 60
+    while records.qsize() and time.monotonic() < deadline:
+        time.sleep(0.001)  # stop() puts its sentinel without waiting for room
+    listener.stop()
+    handler.flush()
+    lines = text.getvalue().splitlines()
+    assert sorted(lines) == sorted(f"INFO record {i}" for i in range(4_000))
+    assert [line for line in lines if int(line.split()[-1]) < 2_000] == [f"INFO record {i}" for i in range(2_000)]
 
 
 def test_records_after_the_sentinel_stay_queued(stream_handler):
