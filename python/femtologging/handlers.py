@@ -389,20 +389,15 @@ class QueueListener(_stdlib_handlers.QueueListener):
             super()._monitor()  # type: ignore[misc]
             return
         q = self.queue
-        plain = type(q) is queue.Queue
-        has_task_done = hasattr(q, "task_done")
+        take = self._take_plain if type(q) is queue.Queue else self._take
         stopping = False
         while not stopping:
             try:
-                records, stopping = self._take_plain(q) if plain else self._take(q)
+                records, stopping = take(q)
             except queue.Empty:  # as stdlib's loop: a queue that gives up ends it
                 return
             self._handle_batch(records)
-            if plain:
-                _tasks_done(q, len(records) + stopping)
-            elif has_task_done:
-                for _ in range(len(records) + stopping):
-                    q.task_done()
+            _tasks_done(q, len(records) + stopping)
 
     def _take(self, q: Any) -> tuple[list[Any], bool]:
         """Waits for a record, then takes the ones behind it without
@@ -463,8 +458,14 @@ class QueueListener(_stdlib_handlers.QueueListener):
             self.handle(record)
 
 
-def _tasks_done(q: queue.Queue[Any], count: int) -> None:
-    """``q.task_done()`` ``count`` times, in one hold of the queue's lock."""
+def _tasks_done(q: Any, count: int) -> None:
+    """``q.task_done()`` ``count`` times (if the queue has it); for a plain
+    ``queue.Queue`` in one hold of its lock."""
+    if type(q) is not queue.Queue:
+        if hasattr(q, "task_done"):
+            for _ in range(count):
+                q.task_done()
+        return
     with q.all_tasks_done:
         unfinished = q.unfinished_tasks - count
         if unfinished < 0:

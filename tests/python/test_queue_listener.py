@@ -5,12 +5,14 @@ the overridable methods."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging as stdlib
 import logging.handlers as stdlib_handlers
 import queue
 import threading
 import time
+from collections.abc import Iterator
 
 import femtologging as logging
 import pytest
@@ -52,22 +54,30 @@ def test_it_is_a_stdlib_queue_listener():
     assert issubclass(handlers.QueueListener, stdlib_handlers.QueueListener)
 
 
-def test_a_logging_thread_and_the_listener_lose_nothing(stream_handler):
-    handler, text = stream_handler
+@contextlib.contextmanager
+def listening(name: str, target: logging.Handler) -> Iterator[logging.Logger]:
+    """A logger with a ``QueueHandler`` whose queue a running listener hands
+    to ``target``; the listener is stopped on leaving."""
     records: queue.Queue = queue.Queue()
-    listener = handlers.QueueListener(records, handler)
-    logger = logging.getLogger("test.listener.concurrent")
+    listener = handlers.QueueListener(records, target)
+    logger = logging.getLogger(name)
     logger.propagate = False
     logger.setLevel(logging.INFO)
     queue_handler = handlers.QueueHandler(records)
     logger.addHandler(queue_handler)
     listener.start()
     try:
-        for i in range(20_000):
-            logger.info("record %d", i)
+        yield logger
     finally:
         listener.stop()
         logger.removeHandler(queue_handler)
+
+
+def test_a_logging_thread_and_the_listener_lose_nothing(stream_handler):
+    handler, text = stream_handler
+    with listening("test.listener.concurrent", handler) as logger:
+        for i in range(20_000):
+            logger.info("record %d", i)
     handler.flush()
     assert text.getvalue().splitlines() == [f"INFO record {i}" for i in range(20_000)]
 
@@ -248,28 +258,17 @@ def test_overridden_prepare_and_handle_still_run_per_record(stream_handler):
 
 def test_records_from_several_threads_all_arrive(stream_handler):
     handler, text = stream_handler
-    records: queue.Queue = queue.Queue()
-    listener = handlers.QueueListener(records, handler)
-    queue_handler = handlers.QueueHandler(records)
-    logger = logging.getLogger("test.listener.threads")
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    logger.addHandler(queue_handler)
+    with listening("test.listener.threads", handler) as logger:
 
-    def log(thread: int) -> None:
-        for i in range(5_000):
-            logger.info("%d %d", thread, i)
+        def log(thread: int) -> None:
+            for i in range(5_000):
+                logger.info("%d %d", thread, i)
 
-    listener.start()
-    try:
         threads = [threading.Thread(target=log, args=(t,)) for t in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    finally:
-        listener.stop()
-        logger.removeHandler(queue_handler)
     handler.flush()
     lines = text.getvalue().splitlines()
     assert len(lines) == 20_000
