@@ -21,7 +21,7 @@ CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 APT_TEST := valgrind
 APT_BENCH := libspdlog-dev pkg-config g++
 
-.PHONY: help demo test build header check-header lint lint-python test-rust test-c test-cdef test-config \
+.PHONY: help demo test build header check-header check-abi abi-baseline lint lint-python test-rust test-c test-cdef test-config \
         wheel python test-python bench tools apt-test apt-bench venv clean
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make test   install what the tests need, build, and run every test layer"
 	@echo "make bench  run every benchmark side by side: spdlog, tracing-appender, floors, stdlib logging, picologging (not in make test)"
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
+	@echo "make abi-baseline  record the C ABI in crates/femto-ffi/abi-baseline.json (checked by make test)"
 
 # ---- installation steps (idempotent) ---------------------------------------
 
@@ -101,6 +102,15 @@ test-config: build python
 test-cdef: build venv
 	$(VENV)/bin/python tools/check_cdef.py $(CDEF) $(LIBDIR)/libfemtologging.so
 
+# The exported ABI against its committed baseline: a break without a
+# FEMTO_ABI_VERSION bump fails, and so does an unrecorded addition.
+ABI_BASELINE := crates/femto-ffi/abi-baseline.json
+check-abi: build venv
+	$(VENV)/bin/python tools/check_abi.py $(CDEF) $(LIBDIR)/libfemtologging.so $(ABI_BASELINE)
+
+abi-baseline: build venv
+	$(VENV)/bin/python tools/check_abi.py $(CDEF) $(LIBDIR)/libfemtologging.so $(ABI_BASELINE) --update
+
 # The wheel `pip install .` would build (one engine inside), installed into .venv.
 WHEEL_DIR := $(BUILD)/wheel
 wheel: venv
@@ -119,7 +129,7 @@ test-python: python
 	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=native $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
 	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
 
-test: apt-test tools venv check-header lint lint-python test-rust test-c test-cdef test-python test-config
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cdef check-abi test-python test-config
 	@echo "make test: every layer passed"
 
 # ---- demo and benchmarks ---------------------------------------------------

@@ -48,7 +48,12 @@ def _stage_engine() -> None:
     shutil.copy2(ROOT / "target" / "release" / "libfemtologging.so", PACKAGE / "libfemtologging.so")
     include = PACKAGE / "include"
     include.mkdir(exist_ok=True)
-    for header in ("femtologging.h", "femtologging_cffi.h", "femtologging_python.h"):
+    for header in (
+        "femtologging.h",
+        "femtologging_inline.h",
+        "femtologging_cffi.h",
+        "femtologging_python.h",
+    ):
         shutil.copy2(ROOT / "include" / header, include / header)
     pkgconfig = PACKAGE / "pkgconfig"
     pkgconfig.mkdir(exist_ok=True)

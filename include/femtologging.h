@@ -60,63 +60,6 @@
 // changes incompatibly; appending to the API or to a sized struct does not.
 #define FEMTO_ABI_VERSION 1
 
-// The result of every fallible call. The numbers never change: retired
-// values stay reserved. `FEMTO_STATUS_OK` (0) and the informational
-// `DROPPED` and `TIMEOUT` are successes of a kind; values from 7000 up are
-// errors, explained by `femto_last_error()`.
-typedef enum femto_status {
-  // The call did what was asked.
-  FEMTO_STATUS_OK = 0,
-  // A record was accepted but at least one handler dropped it (its queue
-  // was full under the `drop`/`timeout` policy, or it was closed).
-  FEMTO_STATUS_DROPPED = 1,
-  // `flush`, `close` or `shutdown` did not finish within the timeout.
-  FEMTO_STATUS_TIMEOUT = 2,
-  // The logger's filters rejected the record. Returned only to a caller
-  // that asked for it (`femto_log_args.caller_side_done`); otherwise a
-  // filtered record is `FEMTO_STATUS_OK`.
-  FEMTO_STATUS_FILTERED = 3,
-  // A required pointer argument was NULL.
-  FEMTO_STATUS_NULL_ARGUMENT = 7001,
-  // An argument was invalid: bad UTF-8, an unknown level name, a bad
-  // logger name or format string, an out-of-range option.
-  FEMTO_STATUS_INVALID_ARGUMENT = 7002,
-  // The object cannot do this now (for example, it was already closed).
-  FEMTO_STATUS_INVALID_STATE = 7003,
-  // A file or stream could not be opened, or a thread not started.
-  FEMTO_STATUS_IO = 7004,
-  // femtologging panicked; the call had no effect. Please report it.
-  FEMTO_STATUS_PANIC = 7005,
-  // An options struct's `size` is smaller than the first version of it.
-  FEMTO_STATUS_STRUCT_TOO_SMALL = 7006,
-} femto_status;
-
-// The placeholder syntax of a format string.
-typedef enum femto_format_style {
-  // `%(name)s` (stdlib's default).
-  FEMTO_FORMAT_STYLE_PERCENT = 0,
-  // `{name}`
-  FEMTO_FORMAT_STYLE_BRACE = 1,
-  // `$name` / `${name}`
-  FEMTO_FORMAT_STYLE_DOLLAR = 2,
-} femto_format_style;
-
-// Which standard stream a stream handler writes to.
-typedef enum femto_stream {
-  FEMTO_STREAM_STDOUT = 1,
-  FEMTO_STREAM_STDERR = 2,
-} femto_stream;
-
-// What a producer does when the handler's queue is full.
-typedef enum femto_overflow {
-  // Wait for room: nothing is lost (the default).
-  FEMTO_OVERFLOW_BLOCK = 0,
-  // Drop the record and count it.
-  FEMTO_OVERFLOW_DROP = 1,
-  // Wait up to `timeout_ms`, then drop and count.
-  FEMTO_OVERFLOW_TIMEOUT = 2,
-} femto_overflow;
-
 // A configuration being put together: formatters, filters, handlers and
 // loggers by name (see `docs/c-api.md` for the file format). Not
 // thread-safe: use it from one thread at a time. Nothing takes effect
@@ -144,6 +87,13 @@ typedef struct femto_logger femto_logger;
 // The buffer a `femto_format_fn` appends a record's text to (with
 // `femto_text_append`). Valid only during the callback.
 typedef struct femto_text femto_text;
+
+// The result of every fallible call, a 32-bit integer on the wire: one of
+// the `FEMTO_STATUS_*` values. The numbers never change: retired values
+// stay reserved. `FEMTO_STATUS_OK` (0) and the informational `DROPPED`,
+// `TIMEOUT` and `FILTERED` are successes of a kind; values from 7000 up
+// are errors, explained by `femto_last_error()`.
+typedef int32_t femto_status;
 
 // A borrowed UTF-8 string: pointer and length in bytes, not necessarily
 // NUL-terminated. `{NULL, 0}` means "absent". The bytes only need to live
@@ -193,6 +143,11 @@ typedef struct femto_log_args {
   bool caller_side_done;
 } femto_log_args;
 
+// The placeholder syntax of a format string: one of the
+// `FEMTO_FORMAT_STYLE_*` values (a 32-bit integer on the wire; any other
+// value is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
+typedef int32_t femto_format_style;
+
 // A record as callbacks see it. Every pointer in it (and the struct
 // itself) is valid only during the callback; copy what you keep. Strings
 // are UTF-8 and not NUL-terminated; absent strings are `{NULL, 0}`.
@@ -229,6 +184,16 @@ typedef bool (*femto_filter_fn)(void *user_data, const struct femto_record *reco
 // Called once, on whichever thread drops the last reference.
 typedef void (*femto_destroy_fn)(void *user_data);
 
+// Which standard stream a stream handler writes to: one of the
+// `FEMTO_STREAM_*` values (a 32-bit integer on the wire; any other value
+// is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
+typedef int32_t femto_stream;
+
+// What a producer does when the handler's queue is full: one of the
+// `FEMTO_OVERFLOW_*` values (a 32-bit integer on the wire; any other
+// value is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
+typedef int32_t femto_overflow;
+
 // Options shared by every handler constructor. Initialise with
 // `FEMTO_HANDLER_OPTIONS_INIT` (or set `size = sizeof(femto_handler_options)`
 // and zero the rest): zero fields mean the defaults. Fields are only ever
@@ -239,7 +204,7 @@ typedef struct femto_handler_options {
   // Queue capacity in records; 0 means the default (16384); at most
   // 16777216.
   uint32_t capacity;
-  enum femto_overflow overflow;
+  femto_overflow overflow;
   // Wait limit for `FEMTO_OVERFLOW_TIMEOUT`.
   uint32_t timeout_ms;
   // Minimum level this handler passes; 0 (NOTSET) passes everything.
@@ -430,126 +395,188 @@ typedef struct femto_api {
   const char *(*version)(void);
   uint32_t (*abi_version_fn)(void);
   const char *(*last_error)(void);
-  const char *(*status_message)(enum femto_status);
-  enum femto_status (*level_from_name)(const char*, size_t, int32_t*);
-  enum femto_status (*level_name)(int32_t, const char**, size_t*);
-  enum femto_status (*add_level_name)(int32_t, const char*, size_t);
-  enum femto_status (*logger_get)(const char*, size_t, const struct femto_logger**);
+  const char *(*status_message)(femto_status);
+  femto_status (*level_from_name)(const char*, size_t, int32_t*);
+  femto_status (*level_name)(int32_t, const char**, size_t*);
+  femto_status (*add_level_name)(int32_t, const char*, size_t);
+  femto_status (*logger_get)(const char*, size_t, const struct femto_logger**);
   const char *(*logger_name)(const struct femto_logger*);
   bool (*logger_is_enabled_for)(const struct femto_logger*, int32_t);
-  enum femto_status (*logger_set_level)(const struct femto_logger*, int32_t);
-  enum femto_status (*logger_get_level)(const struct femto_logger*, int32_t*);
-  enum femto_status (*logger_get_effective_level)(const struct femto_logger*, int32_t*);
-  enum femto_status (*logger_set_propagate)(const struct femto_logger*, bool);
-  enum femto_status (*logger_add_handler)(const struct femto_logger*, const struct femto_handler*);
-  enum femto_status (*logger_remove_handler)(const struct femto_logger*, const struct femto_handler*);
-  enum femto_status (*logger_clear_handlers)(const struct femto_logger*);
-  enum femto_status (*logger_add_filter)(const struct femto_logger*, const struct femto_filter*);
-  enum femto_status (*logger_remove_filter)(const struct femto_logger*, const struct femto_filter*);
-  enum femto_status (*logger_log)(const struct femto_logger*, int32_t, const char*, size_t);
-  enum femto_status (*logger_log_at)(const struct femto_logger*,
-                                     int32_t,
-                                     const char*,
-                                     size_t,
-                                     const char*,
-                                     uint32_t,
-                                     const char*);
-  enum femto_status (*logger_log_ex)(const struct femto_logger*, const struct femto_log_args*);
-  enum femto_status (*formatter_new)(enum femto_format_style,
-                                     const char*,
-                                     size_t,
-                                     const char*,
-                                     size_t,
-                                     struct femto_formatter**);
-  enum femto_status (*formatter_new_json)(const char*, size_t, struct femto_formatter**);
+  femto_status (*logger_set_level)(const struct femto_logger*, int32_t);
+  femto_status (*logger_get_level)(const struct femto_logger*, int32_t*);
+  femto_status (*logger_get_effective_level)(const struct femto_logger*, int32_t*);
+  femto_status (*logger_set_propagate)(const struct femto_logger*, bool);
+  femto_status (*logger_add_handler)(const struct femto_logger*, const struct femto_handler*);
+  femto_status (*logger_remove_handler)(const struct femto_logger*, const struct femto_handler*);
+  femto_status (*logger_clear_handlers)(const struct femto_logger*);
+  femto_status (*logger_add_filter)(const struct femto_logger*, const struct femto_filter*);
+  femto_status (*logger_remove_filter)(const struct femto_logger*, const struct femto_filter*);
+  femto_status (*logger_log)(const struct femto_logger*, int32_t, const char*, size_t);
+  femto_status (*logger_log_at)(const struct femto_logger*,
+                                int32_t,
+                                const char*,
+                                size_t,
+                                const char*,
+                                uint32_t,
+                                const char*);
+  femto_status (*logger_log_ex)(const struct femto_logger*, const struct femto_log_args*);
+  femto_status (*formatter_new)(femto_format_style,
+                                const char*,
+                                size_t,
+                                const char*,
+                                size_t,
+                                struct femto_formatter**);
+  femto_status (*formatter_new_json)(const char*, size_t, struct femto_formatter**);
   void (*formatter_free)(struct femto_formatter*);
-  enum femto_status (*filter_new_level)(int32_t, int32_t, struct femto_filter**);
-  enum femto_status (*filter_new_name)(const char*, size_t, struct femto_filter**);
-  enum femto_status (*filter_new_callback)(femto_filter_fn,
-                                           void*,
-                                           femto_destroy_fn,
-                                           struct femto_filter**);
+  femto_status (*filter_new_level)(int32_t, int32_t, struct femto_filter**);
+  femto_status (*filter_new_name)(const char*, size_t, struct femto_filter**);
+  femto_status (*filter_new_callback)(femto_filter_fn,
+                                      void*,
+                                      femto_destroy_fn,
+                                      struct femto_filter**);
   void (*filter_free)(struct femto_filter*);
-  enum femto_status (*stream_handler_new)(enum femto_stream,
-                                          const struct femto_handler_options*,
-                                          struct femto_handler**);
-  enum femto_status (*file_handler_new)(const char*,
-                                        size_t,
-                                        bool,
-                                        const struct femto_handler_options*,
-                                        struct femto_handler**);
-  enum femto_status (*callback_handler_new)(femto_write_fn,
-                                            femto_flush_fn,
-                                            void*,
-                                            femto_destroy_fn,
+  femto_status (*stream_handler_new)(femto_stream,
+                                     const struct femto_handler_options*,
+                                     struct femto_handler**);
+  femto_status (*file_handler_new)(const char*,
+                                   size_t,
+                                   bool,
+                                   const struct femto_handler_options*,
+                                   struct femto_handler**);
+  femto_status (*callback_handler_new)(femto_write_fn,
+                                       femto_flush_fn,
+                                       void*,
+                                       femto_destroy_fn,
+                                       const struct femto_handler_options*,
+                                       struct femto_handler**);
+  void (*handler_free)(struct femto_handler*);
+  femto_status (*handler_flush)(const struct femto_handler*, uint64_t);
+  femto_status (*handler_close)(const struct femto_handler*, uint64_t);
+  femto_status (*handler_set_level)(const struct femto_handler*, int32_t);
+  femto_status (*handler_set_formatter)(const struct femto_handler*, const struct femto_formatter*);
+  femto_status (*handler_add_filter)(const struct femto_handler*, const struct femto_filter*);
+  femto_status (*handler_remove_filter)(const struct femto_handler*, const struct femto_filter*);
+  femto_status (*handler_stats_get)(const struct femto_handler*, struct femto_handler_stats*);
+  femto_status (*flush_all)(uint64_t);
+  femto_status (*shutdown)(uint64_t);
+  femto_status (*set_error_hook)(femto_error_fn, void*);
+  femto_status (*null_handler_new)(struct femto_handler**);
+  femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
+  femto_status (*disable)(int32_t);
+  femto_status (*handler_log_ex)(const struct femto_handler*,
+                                 const struct femto_logger*,
+                                 const struct femto_log_args*);
+  femto_status (*file_handler_new_ex)(const char*,
+                                      size_t,
+                                      const struct femto_file_options*,
+                                      const struct femto_handler_options*,
+                                      struct femto_handler**);
+  femto_status (*formatter_new_callback)(femto_format_fn,
+                                         void*,
+                                         femto_destroy_fn,
+                                         struct femto_formatter**);
+  femto_status (*text_append)(struct femto_text*, const char*, size_t);
+  femto_status (*set_last_resort)(const struct femto_handler*);
+  femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
+  femto_status (*rotating_file_handler_new)(const char*,
+                                            size_t,
+                                            const struct femto_rotation_options*,
                                             const struct femto_handler_options*,
                                             struct femto_handler**);
-  void (*handler_free)(struct femto_handler*);
-  enum femto_status (*handler_flush)(const struct femto_handler*, uint64_t);
-  enum femto_status (*handler_close)(const struct femto_handler*, uint64_t);
-  enum femto_status (*handler_set_level)(const struct femto_handler*, int32_t);
-  enum femto_status (*handler_set_formatter)(const struct femto_handler*,
-                                             const struct femto_formatter*);
-  enum femto_status (*handler_add_filter)(const struct femto_handler*, const struct femto_filter*);
-  enum femto_status (*handler_remove_filter)(const struct femto_handler*, const struct femto_filter*);
-  enum femto_status (*handler_stats_get)(const struct femto_handler*, struct femto_handler_stats*);
-  enum femto_status (*flush_all)(uint64_t);
-  enum femto_status (*shutdown)(uint64_t);
-  enum femto_status (*set_error_hook)(femto_error_fn, void*);
-  enum femto_status (*null_handler_new)(struct femto_handler**);
-  enum femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
-  enum femto_status (*disable)(int32_t);
-  enum femto_status (*handler_log_ex)(const struct femto_handler*,
-                                      const struct femto_logger*,
-                                      const struct femto_log_args*);
-  enum femto_status (*file_handler_new_ex)(const char*,
-                                           size_t,
-                                           const struct femto_file_options*,
-                                           const struct femto_handler_options*,
-                                           struct femto_handler**);
-  enum femto_status (*formatter_new_callback)(femto_format_fn,
-                                              void*,
-                                              femto_destroy_fn,
-                                              struct femto_formatter**);
-  enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
-  enum femto_status (*set_last_resort)(const struct femto_handler*);
-  enum femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
-  enum femto_status (*rotating_file_handler_new)(const char*,
-                                                 size_t,
-                                                 const struct femto_rotation_options*,
-                                                 const struct femto_handler_options*,
-                                                 struct femto_handler**);
-  enum femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
-  enum femto_status (*handler_roll_over)(const struct femto_handler*);
-  enum femto_status (*timed_rotating_file_handler_new)(const char*,
-                                                       size_t,
-                                                       const struct femto_timed_rotation_options*,
-                                                       const struct femto_handler_options*,
-                                                       struct femto_handler**);
-  enum femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
-  enum femto_status (*config_new)(struct femto_config**);
-  enum femto_status (*config_from_toml)(const char*, size_t, struct femto_config**);
-  enum femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
-  enum femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
-  enum femto_status (*config_add_handler)(struct femto_config*,
-                                          struct femto_str,
-                                          const struct femto_handler*);
-  enum femto_status (*config_set_logger)(struct femto_config*,
-                                         struct femto_str,
-                                         int32_t,
-                                         bool,
-                                         const struct femto_str*,
-                                         size_t);
-  enum femto_status (*config_apply)(const struct femto_config*);
-  enum femto_status (*config_to_json)(const struct femto_config*, char*, size_t, size_t*);
+  femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
+  femto_status (*handler_roll_over)(const struct femto_handler*);
+  femto_status (*timed_rotating_file_handler_new)(const char*,
+                                                  size_t,
+                                                  const struct femto_timed_rotation_options*,
+                                                  const struct femto_handler_options*,
+                                                  struct femto_handler**);
+  femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
+  femto_status (*config_new)(struct femto_config**);
+  femto_status (*config_from_toml)(const char*, size_t, struct femto_config**);
+  femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
+  femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
+  femto_status (*config_add_handler)(struct femto_config*,
+                                     struct femto_str,
+                                     const struct femto_handler*);
+  femto_status (*config_set_logger)(struct femto_config*,
+                                    struct femto_str,
+                                    int32_t,
+                                    bool,
+                                    const struct femto_str*,
+                                    size_t);
+  femto_status (*config_apply)(const struct femto_config*);
+  femto_status (*config_to_json)(const struct femto_config*, char*, size_t, size_t*);
   void (*config_free)(struct femto_config*);
-  enum femto_status (*configure_toml)(const char*, size_t);
-  enum femto_status (*configure_json)(const char*, size_t);
-  enum femto_status (*configure_file)(const char*, size_t);
-  enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
+  femto_status (*configure_toml)(const char*, size_t);
+  femto_status (*configure_json)(const char*, size_t);
+  femto_status (*configure_file)(const char*, size_t);
+  femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
   bool (*logger_needs_location)(const struct femto_logger*);
   bool (*logger_only_caller_side)(const struct femto_logger*);
 } femto_api;
+
+// `%(name)s` (stdlib's default).
+#define FEMTO_FORMAT_STYLE_PERCENT 0
+
+// `{name}`
+#define FEMTO_FORMAT_STYLE_BRACE 1
+
+// `$name` / `${name}`
+#define FEMTO_FORMAT_STYLE_DOLLAR 2
+
+// Wait for room: nothing is lost (the default).
+#define FEMTO_OVERFLOW_BLOCK 0
+
+// Drop the record and count it.
+#define FEMTO_OVERFLOW_DROP 1
+
+// Wait up to `timeout_ms`, then drop and count.
+#define FEMTO_OVERFLOW_TIMEOUT 2
+
+// Standard output (file descriptor 1).
+#define FEMTO_STREAM_STDOUT 1
+
+// Standard error (file descriptor 2).
+#define FEMTO_STREAM_STDERR 2
+
+// The call did what was asked.
+#define FEMTO_STATUS_OK 0
+
+// A record was accepted but at least one handler dropped it (its queue
+// was full under the `drop`/`timeout` policy, or it was closed).
+#define FEMTO_STATUS_DROPPED 1
+
+// `flush`, `close` or `shutdown` did not finish within the timeout.
+#define FEMTO_STATUS_TIMEOUT 2
+
+// The logger's filters rejected the record. Returned only to a caller
+// that asked for it (`femto_log_args.caller_side_done`); otherwise a
+// filtered record is `FEMTO_STATUS_OK`.
+#define FEMTO_STATUS_FILTERED 3
+
+// A required pointer argument was NULL.
+#define FEMTO_STATUS_NULL_ARGUMENT 7001
+
+// An argument was invalid: bad UTF-8, an unknown level name or enum
+// value, a bad logger name or format string, an out-of-range option or
+// count, a handle of the wrong kind. The message names the argument.
+#define FEMTO_STATUS_INVALID_ARGUMENT 7002
+
+// The object cannot do this now (for example, it was already closed).
+#define FEMTO_STATUS_INVALID_STATE 7003
+
+// A file or stream could not be opened, or a thread not started.
+#define FEMTO_STATUS_IO 7004
+
+// femtologging panicked; the call had no effect. Please report it.
+#define FEMTO_STATUS_PANIC 7005
+
+// An options struct's `size` is smaller than the first version of it.
+#define FEMTO_STATUS_STRUCT_TOO_SMALL 7006
+
+// The caller's output buffer is too small; the call wrote how much is
+// needed to its length out-parameter: call again with a larger buffer.
+#define FEMTO_STATUS_BUFFER_TOO_SMALL 7007
 
 #ifdef __cplusplus
 extern "C" {
@@ -564,55 +591,55 @@ const struct femto_api *femto_api_get(void);
 // (may be NULL) runs exactly once, after the last callback (when the
 // handler is released and its queue drained), or before this function
 // returns if it fails. Thread-safe.
-enum femto_status femto_callback_handler_new(femto_write_fn write,
-                                             femto_flush_fn flush,
-                                             void *user_data,
-                                             femto_destroy_fn destroy,
-                                             const struct femto_handler_options *options,
-                                             struct femto_handler **out);
+femto_status femto_callback_handler_new(femto_write_fn write,
+                                        femto_flush_fn flush,
+                                        void *user_data,
+                                        femto_destroy_fn destroy,
+                                        const struct femto_handler_options *options,
+                                        struct femto_handler **out);
 
 // An empty configuration: applied as it is, it detaches and closes the
 // handlers of the configuration applied before.
-enum femto_status femto_config_new(struct femto_config **out);
+femto_status femto_config_new(struct femto_config **out);
 
 // Reads a configuration from TOML text (`text`/`text_len`, UTF-8,
 // borrowed for the call). A bad one fails with `INVALID_ARGUMENT` and a
 // `femto_last_error()` naming the key, such as
 // `handlers.file.max_bytes: invalid type: string "big", expected u64`.
-enum femto_status femto_config_from_toml(const char *text_ptr,
-                                         size_t text_len,
-                                         struct femto_config **out);
+femto_status femto_config_from_toml(const char *text_ptr,
+                                    size_t text_len,
+                                    struct femto_config **out);
 
 // As `femto_config_from_toml`, from JSON text.
-enum femto_status femto_config_from_json(const char *text_ptr,
-                                         size_t text_len,
-                                         struct femto_config **out);
+femto_status femto_config_from_json(const char *text_ptr,
+                                    size_t text_len,
+                                    struct femto_config **out);
 
 // Reads a `.toml` or `.json` file (`path`/`path_len`, UTF-8). A file that
 // cannot be read fails with `IO`.
-enum femto_status femto_config_from_file(const char *path_ptr,
-                                         size_t path_len,
-                                         struct femto_config **out);
+femto_status femto_config_from_file(const char *path_ptr,
+                                    size_t path_len,
+                                    struct femto_config **out);
 
 // Adds `handler` (made with any `femto_*_handler_new`) under the name
 // `id`, for loggers to use; a handler of that name from the file is
 // replaced. The configuration takes its own reference. A later
 // configuration detaches this handler but, unlike the handlers the file
 // describes, does not close it.
-enum femto_status femto_config_add_handler(struct femto_config *config,
-                                           struct femto_str id,
-                                           const struct femto_handler *handler);
+femto_status femto_config_add_handler(struct femto_config *config,
+                                      struct femto_str id,
+                                      const struct femto_handler *handler);
 
 // Configures the logger `name` (`""` or `"root"`: the root logger),
 // replacing what the configuration said of it: its `level`, `propagate`,
 // and the handlers named in `handler_ids[0..handler_count]` (NULL when
 // the count is 0), which must be in the configuration when it is applied.
-enum femto_status femto_config_set_logger(struct femto_config *config,
-                                          struct femto_str name,
-                                          int32_t level_value,
-                                          bool propagate,
-                                          const struct femto_str *handler_ids,
-                                          size_t handler_count);
+femto_status femto_config_set_logger(struct femto_config *config,
+                                     struct femto_str name,
+                                     int32_t level_value,
+                                     bool propagate,
+                                     const struct femto_str *handler_ids,
+                                     size_t handler_count);
 
 // Checks the whole configuration, builds every handler, then applies it
 // to the process's loggers in one step: a record logged meanwhile sees
@@ -620,19 +647,19 @@ enum femto_status femto_config_set_logger(struct femto_config *config,
 // previously applied configuration made are then drained and closed. On
 // failure nothing changes. The configuration stays yours to free (or to
 // apply again). Thread-safe with respect to logging.
-enum femto_status femto_config_apply(const struct femto_config *config);
+femto_status femto_config_apply(const struct femto_config *config);
 
 // Writes the configuration as JSON in the file format, with every
 // default filled in, to `buffer` (`capacity` bytes; NUL-terminated when it
 // fits) and its length, without the NUL, to `*out_len`. When `capacity`
-// is too small, writes nothing to `buffer` and returns `INVALID_STATE`
+// is too small, writes nothing to `buffer` and returns `BUFFER_TOO_SMALL`
 // with `*out_len` set: call again with a larger buffer. Fails with
 // `INVALID_ARGUMENT` for a handler added with `femto_config_add_handler`,
 // which has no file form.
-enum femto_status femto_config_to_json(const struct femto_config *config,
-                                       char *buffer,
-                                       size_t capacity,
-                                       size_t *out_len);
+femto_status femto_config_to_json(const struct femto_config *config,
+                                  char *buffer,
+                                  size_t capacity,
+                                  size_t *out_len);
 
 // Frees a configuration (an applied one stays in effect). `NULL` is a
 // no-op.
@@ -640,35 +667,33 @@ void femto_config_free(struct femto_config *config);
 
 // Reads TOML text and applies it (`femto_config_from_toml`, then
 // `femto_config_apply`).
-enum femto_status femto_configure_toml(const char *text_ptr, size_t text_len);
+femto_status femto_configure_toml(const char *text_ptr, size_t text_len);
 
 // Reads JSON text and applies it.
-enum femto_status femto_configure_json(const char *text_ptr, size_t text_len);
+femto_status femto_configure_json(const char *text_ptr, size_t text_len);
 
 // Reads a `.toml` or `.json` file and applies it.
-enum femto_status femto_configure_file(const char *path_ptr, size_t path_len);
+femto_status femto_configure_file(const char *path_ptr, size_t path_len);
 
 // A filter passing records whose level is in `min_level..=max_level`.
 // Thread-safe.
-enum femto_status femto_filter_new_level(int32_t min_level,
-                                         int32_t max_level,
-                                         struct femto_filter **out);
+femto_status femto_filter_new_level(int32_t min_level,
+                                    int32_t max_level,
+                                    struct femto_filter **out);
 
 // stdlib `logging.Filter(name)`: passes records of logger `name` and its
 // descendants; an empty name passes everything. The name is copied.
 // Thread-safe.
-enum femto_status femto_filter_new_name(const char *name,
-                                        size_t name_len,
-                                        struct femto_filter **out);
+femto_status femto_filter_new_name(const char *name, size_t name_len, struct femto_filter **out);
 
 // A filter calling `filter(user_data, record)`. The call takes ownership
 // of `user_data`: `destroy(user_data)` (may be NULL) runs exactly once,
 // when the filter's last reference is released, or before this function
 // returns if it fails. Thread-safe (the callback must be too).
-enum femto_status femto_filter_new_callback(femto_filter_fn filter,
-                                            void *user_data,
-                                            femto_destroy_fn destroy,
-                                            struct femto_filter **out);
+femto_status femto_filter_new_callback(femto_filter_fn filter,
+                                       void *user_data,
+                                       femto_destroy_fn destroy,
+                                       struct femto_filter **out);
 
 // Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 void femto_filter_free(struct femto_filter *filter);
@@ -679,33 +704,33 @@ void femto_filter_free(struct femto_filter *filter);
 // `datefmt`/`datefmt_len`: a `strftime` pattern for `asctime`, or NULL/0
 // for stdlib's `YYYY-MM-DD HH:MM:SS,mmm`. Strings are copied.
 // On success `*out` holds a new reference. Thread-safe.
-enum femto_status femto_formatter_new(enum femto_format_style style,
-                                      const char *format,
-                                      size_t format_len,
-                                      const char *datefmt,
-                                      size_t datefmt_len,
-                                      struct femto_formatter **out);
+femto_status femto_formatter_new(femto_format_style style,
+                                 const char *format,
+                                 size_t format_len,
+                                 const char *datefmt,
+                                 size_t datefmt_len,
+                                 struct femto_formatter **out);
 
 // A formatter writing one JSON object per record (stdlib attribute names,
 // then the record's key-values). `datefmt` as for `femto_formatter_new`.
 // Thread-safe.
-enum femto_status femto_formatter_new_json(const char *datefmt,
-                                           size_t datefmt_len,
-                                           struct femto_formatter **out);
+femto_status femto_formatter_new_json(const char *datefmt,
+                                      size_t datefmt_len,
+                                      struct femto_formatter **out);
 
 // A formatter calling `format(user_data, record, out)` (see
 // `femto_format_fn`), for formats only host-language code can produce.
 // The call takes ownership of `user_data`: `destroy(user_data)` (may be
 // NULL) runs exactly once, when the formatter's last reference is
 // released, or before this function returns if it fails. Thread-safe.
-enum femto_status femto_formatter_new_callback(femto_format_fn format,
-                                               void *user_data,
-                                               femto_destroy_fn destroy,
-                                               struct femto_formatter **out);
+femto_status femto_formatter_new_callback(femto_format_fn format,
+                                          void *user_data,
+                                          femto_destroy_fn destroy,
+                                          struct femto_formatter **out);
 
 // Appends `text`/`text_len` (UTF-8) to a formatter callback's output
 // buffer. Only valid inside a `femto_format_fn` call, with its `out`.
-enum femto_status femto_text_append(struct femto_text *out, const char *text_ptr, size_t text_len);
+femto_status femto_text_append(struct femto_text *out, const char *text_ptr, size_t text_len);
 
 // Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 void femto_formatter_free(struct femto_formatter *formatter);
@@ -713,26 +738,26 @@ void femto_formatter_free(struct femto_formatter *formatter);
 // A handler writing to standard output or standard error. `options` may
 // be NULL for the defaults. On success `*out` holds a new reference.
 // Thread-safe.
-enum femto_status femto_stream_handler_new(enum femto_stream stream,
-                                           const struct femto_handler_options *options,
-                                           struct femto_handler **out);
+femto_status femto_stream_handler_new(femto_stream stream,
+                                      const struct femto_handler_options *options,
+                                      struct femto_handler **out);
 
 // A handler appending to (or, with `truncate`, first emptying) the file at
 // `path`/`path_len` (UTF-8, copied). Fails with `FEMTO_STATUS_IO` if the
 // file cannot be opened. Thread-safe.
-enum femto_status femto_file_handler_new(const char *path,
-                                         size_t path_len,
-                                         bool truncate,
-                                         const struct femto_handler_options *options,
-                                         struct femto_handler **out);
+femto_status femto_file_handler_new(const char *path,
+                                    size_t path_len,
+                                    bool truncate,
+                                    const struct femto_handler_options *options,
+                                    struct femto_handler **out);
 
 // As `femto_file_handler_new`, with file options (`file` may be NULL for
 // the defaults: append, open now). Thread-safe.
-enum femto_status femto_file_handler_new_ex(const char *path,
-                                            size_t path_len,
-                                            const struct femto_file_options *file,
-                                            const struct femto_handler_options *options,
-                                            struct femto_handler **out);
+femto_status femto_file_handler_new_ex(const char *path,
+                                       size_t path_len,
+                                       const struct femto_file_options *file,
+                                       const struct femto_handler_options *options,
+                                       struct femto_handler **out);
 
 // A handler writing to the file at `path`/`path_len` (UTF-8, copied) that
 // rolls over by size, on its worker thread: before a record would take the
@@ -744,11 +769,11 @@ enum femto_status femto_file_handler_new_ex(const char *path,
 // hook and tries again at the next rollover. Names never leave the base
 // file's directory and links among them are moved, never followed.
 // `rotation` NULL means never rotate. Thread-safe.
-enum femto_status femto_rotating_file_handler_new(const char *path,
-                                                  size_t path_len,
-                                                  const struct femto_rotation_options *rotation,
-                                                  const struct femto_handler_options *options,
-                                                  struct femto_handler **out);
+femto_status femto_rotating_file_handler_new(const char *path,
+                                             size_t path_len,
+                                             const struct femto_rotation_options *rotation,
+                                             const struct femto_handler_options *options,
+                                             struct femto_handler **out);
 
 // A handler writing to the file at `path`/`path_len` that rolls over on a
 // schedule, as Python's `TimedRotatingFileHandler` (same schedule, same
@@ -756,38 +781,38 @@ enum femto_status femto_rotating_file_handler_new(const char *path,
 // backup name that exists already is never overwritten (`.1`, `.2` … is
 // appended), and `backup_count` removes only this handler's own oldest
 // backups. Bad options fail with `INVALID_ARGUMENT`. Thread-safe.
-enum femto_status femto_timed_rotating_file_handler_new(const char *path,
-                                                        size_t path_len,
-                                                        const struct femto_timed_rotation_options *schedule,
-                                                        const struct femto_handler_options *options,
-                                                        struct femto_handler **out);
+femto_status femto_timed_rotating_file_handler_new(const char *path,
+                                                   size_t path_len,
+                                                   const struct femto_timed_rotation_options *schedule,
+                                                   const struct femto_handler_options *options,
+                                                   struct femto_handler **out);
 
 // Changes how many backups a rotating handler (by size or by time) keeps;
 // a lower count prunes at the next rollover. `INVALID_ARGUMENT` for other
 // handlers. Thread-safe.
-enum femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
-                                                 uint32_t backup_count);
+femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
+                                            uint32_t backup_count);
 
 // Changes a rotating handler's `max_bytes` and `backup_count`. They apply
 // to the records its worker handles from now on, which may include some
 // queued earlier (`femto_handler_flush` first for an exact cut); a lower
 // count prunes at the next rollover. `INVALID_ARGUMENT` for other
 // handlers. Thread-safe.
-enum femto_status femto_handler_set_rotation(const struct femto_handler *handler,
-                                             uint64_t max_bytes,
-                                             uint32_t backup_count);
+femto_status femto_handler_set_rotation(const struct femto_handler *handler,
+                                        uint64_t max_bytes,
+                                        uint32_t backup_count);
 
 // Rolls a rotating handler (by size or by time) over after the records
 // queued so far (Python's `doRollover()`); `femto_handler_flush` waits for
 // it. `INVALID_ARGUMENT` for other handlers, `INVALID_STATE` once closed.
 // Thread-safe.
-enum femto_status femto_handler_roll_over(const struct femto_handler *handler);
+femto_status femto_handler_roll_over(const struct femto_handler *handler);
 
 // A handler that discards every record, with no queue and no thread
 // (Python's `NullHandler`): attached to a logger it counts as a handler,
 // so records do not fall through to the last-resort stderr handler.
 // Thread-safe.
-enum femto_status femto_null_handler_new(struct femto_handler **out);
+femto_status femto_null_handler_new(struct femto_handler **out);
 
 // Releases the caller's reference; loggers keep theirs. When the last
 // reference goes, the queue is drained by the worker in the background
@@ -797,81 +822,81 @@ void femto_handler_free(struct femto_handler *handler);
 // Waits until every record queued before this call is written and the
 // sink flushed. Returns `FEMTO_STATUS_TIMEOUT` if `timeout_ms` passed
 // first (`UINT64_MAX`: no limit). Thread-safe.
-enum femto_status femto_handler_flush(const struct femto_handler *handler, uint64_t timeout_ms);
+femto_status femto_handler_flush(const struct femto_handler *handler, uint64_t timeout_ms);
 
 // Stops accepting records, drains the queue and joins the worker. Later
 // records to this handler are counted as dropped. Closing twice is
 // harmless. `FEMTO_STATUS_TIMEOUT` if the worker had not finished by
 // `timeout_ms` (it finishes in the background). Thread-safe.
-enum femto_status femto_handler_close(const struct femto_handler *handler, uint64_t timeout_ms);
+femto_status femto_handler_close(const struct femto_handler *handler, uint64_t timeout_ms);
 
 // Sets the minimum level the handler passes (0 passes everything).
 // Thread-safe; takes effect at once.
-enum femto_status femto_handler_set_level(const struct femto_handler *handler, int32_t level_value);
+femto_status femto_handler_set_level(const struct femto_handler *handler, int32_t level_value);
 
 // Replaces the formatter (the handler takes its own reference).
 // Thread-safe; records already being written may use the old one.
-enum femto_status femto_handler_set_formatter(const struct femto_handler *handler,
-                                              const struct femto_formatter *formatter);
+femto_status femto_handler_set_formatter(const struct femto_handler *handler,
+                                         const struct femto_formatter *formatter);
 
 // Adds a filter, run on the logging thread before the record is queued
 // (the handler takes its own reference). Thread-safe.
-enum femto_status femto_handler_add_filter(const struct femto_handler *handler,
-                                           const struct femto_filter *filter);
+femto_status femto_handler_add_filter(const struct femto_handler *handler,
+                                      const struct femto_filter *filter);
 
 // Removes a filter; `FEMTO_STATUS_INVALID_ARGUMENT` if it was not
 // attached. Thread-safe.
-enum femto_status femto_handler_remove_filter(const struct femto_handler *handler,
-                                              const struct femto_filter *filter);
+femto_status femto_handler_remove_filter(const struct femto_handler *handler,
+                                         const struct femto_filter *filter);
 
-// Reads the handler's counters into `*out` (up to `out->size` bytes).
-// Thread-safe.
-enum femto_status femto_handler_stats_get(const struct femto_handler *handler,
-                                          struct femto_handler_stats *out);
+// Reads the handler's counters into `*out`, writing no more than
+// `out->size` bytes (a caller built against a later, longer struct gets
+// the fields this library knows and its `size` set to how many bytes were
+// written). Thread-safe.
+femto_status femto_handler_stats_get(const struct femto_handler *handler,
+                                     struct femto_handler_stats *out);
 
 // Parses a level name (case-insensitive; `WARN` = `WARNING`; registered
 // custom names; decimal numbers) into `*out_level`.
 // Thread-safe.
-enum femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *out_level);
+femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *out_level);
 
 // Writes the name of `level` to `*out_name`/`*out_len`: a standard name,
 // a registered custom name, or "" for an unnamed level. The string is
 // static (valid for the life of the process) and NUL-terminated.
 // Thread-safe.
-enum femto_status femto_level_name(int32_t level_value, const char **out_name, size_t *out_len);
+femto_status femto_level_name(int32_t level_value, const char **out_name, size_t *out_len);
 
 // Registers (or renames) a custom level, like Python's `addLevelName`.
 // Thread-safe.
-enum femto_status femto_add_level_name(int32_t level_value, const char *name, size_t name_len);
+femto_status femto_add_level_name(int32_t level_value, const char *name, size_t name_len);
 
 // Flushes every handler: returns once everything queued before the call
 // is written, or `FEMTO_STATUS_TIMEOUT` after `timeout_ms`. Thread-safe.
-enum femto_status femto_flush_all(uint64_t timeout_ms);
+femto_status femto_flush_all(uint64_t timeout_ms);
 
 // Closes every handler: drains every queue and joins every worker thread
 // within `timeout_ms`. Records logged afterwards are counted as dropped.
 // Also runs automatically at normal process exit. Thread-safe.
-enum femto_status femto_shutdown(uint64_t timeout_ms);
+femto_status femto_shutdown(uint64_t timeout_ms);
 
 // Routes handler failures to `hook(user_data, …)` instead of the default
 // (a rate-limited line on stderr). `hook` NULL restores the default.
 // `user_data` must stay valid until the hook is replaced. Thread-safe.
-enum femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
+femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 
 // Installs hooks around every wait of a logging thread for queue space
 // (see `femto_wait_begin_fn`); both NULL removes them. `user_data` must
 // stay valid until the hooks are replaced. Thread-safe.
-enum femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
-                                       femto_wait_end_fn end,
-                                       void *user_data);
+femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
+                                  femto_wait_end_fn end,
+                                  void *user_data);
 
 // Finds or creates the logger `name`/`name_len` (dotted, UTF-8; "" or
 // "root" is the root logger) and its parents. Invalid names (empty
 // segment, leading or trailing dot) fail with `INVALID_ARGUMENT`.
 // Thread-safe.
-enum femto_status femto_logger_get(const char *name,
-                                   size_t name_len,
-                                   const struct femto_logger **out);
+femto_status femto_logger_get(const char *name, size_t name_len, const struct femto_logger **out);
 
 // Whether a record at `level` would be logged. One atomic load; returns
 // false for NULL. The `FEMTO_INFO` … macros make the same check inline
@@ -880,19 +905,19 @@ bool femto_logger_is_enabled_for(const struct femto_logger *logger, int32_t leve
 
 // Sets the logger's level (0 = NOTSET: inherit from the parent). Takes
 // effect at once in every thread.
-enum femto_status femto_logger_set_level(const struct femto_logger *logger, int32_t level_value);
+femto_status femto_logger_set_level(const struct femto_logger *logger, int32_t level_value);
 
 // The logger's own level (0 if NOTSET). Thread-safe.
-enum femto_status femto_logger_get_level(const struct femto_logger *logger, int32_t *out_level);
+femto_status femto_logger_get_level(const struct femto_logger *logger, int32_t *out_level);
 
 // The level in force: the nearest level set on the logger or an ancestor.
 // Thread-safe.
-enum femto_status femto_logger_get_effective_level(const struct femto_logger *logger,
-                                                   int32_t *out_level);
+femto_status femto_logger_get_effective_level(const struct femto_logger *logger,
+                                              int32_t *out_level);
 
 // Whether records also go to the ancestors' handlers (default true).
 // Thread-safe.
-enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
+femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
 
 // Whether records from `logger` must carry the call's source location:
 // a handler it reaches prints it (its format names `%(pathname)s`,
@@ -912,7 +937,7 @@ bool femto_logger_only_caller_side(const struct femto_logger *logger);
 
 // Turns the logger off entirely (`true`) or back on, whatever its level
 // (Python's `Logger.disabled`). Thread-safe; takes effect at once.
-enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
+femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
 
 // Sets the level, `propagate`, `disabled` flag and handlers of
 // `count` loggers (`states`, borrowed for the call) as one change: a
@@ -920,65 +945,65 @@ enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, b
 // as now, never a mix. On return no logging call can reach a handler
 // that was taken off, so it can be closed without losing a record.
 // Nothing changes if any entry is invalid. Thread-safe.
-enum femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
+femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
 
 // Turns off every record at or below `level` in every logger (Python's
 // `logging.disable`); `FEMTO_LEVEL_NOTSET` turns them back on. Thread-safe.
-enum femto_status femto_disable(int32_t level_value);
+femto_status femto_disable(int32_t level_value);
 
 // Chooses where records go that reach no handler (Python's
 // `logging.lastResort`): `handler` (the engine takes its own reference),
 // or nowhere with NULL. The default is a stderr handler at WARNING.
 // Thread-safe.
-enum femto_status femto_set_last_resort(const struct femto_handler *handler);
+femto_status femto_set_last_resort(const struct femto_handler *handler);
 
 // Attaches a handler (the logger takes its own reference; attaching the
 // same handler twice has no effect). Thread-safe.
-enum femto_status femto_logger_add_handler(const struct femto_logger *logger,
-                                           const struct femto_handler *handler);
+femto_status femto_logger_add_handler(const struct femto_logger *logger,
+                                      const struct femto_handler *handler);
 
 // Detaches a handler; `INVALID_ARGUMENT` if it was not attached.
 // Thread-safe.
-enum femto_status femto_logger_remove_handler(const struct femto_logger *logger,
-                                              const struct femto_handler *handler);
+femto_status femto_logger_remove_handler(const struct femto_logger *logger,
+                                         const struct femto_handler *handler);
 
 // Detaches every handler of this logger. Thread-safe.
-enum femto_status femto_logger_clear_handlers(const struct femto_logger *logger);
+femto_status femto_logger_clear_handlers(const struct femto_logger *logger);
 
 // Adds a filter run on the logging thread for records made by this logger
 // (the logger takes its own reference). Thread-safe.
-enum femto_status femto_logger_add_filter(const struct femto_logger *logger,
-                                          const struct femto_filter *filter);
+femto_status femto_logger_add_filter(const struct femto_logger *logger,
+                                     const struct femto_filter *filter);
 
 // Removes a filter; `INVALID_ARGUMENT` if it was not attached. Thread-safe.
-enum femto_status femto_logger_remove_filter(const struct femto_logger *logger,
-                                             const struct femto_filter *filter);
+femto_status femto_logger_remove_filter(const struct femto_logger *logger,
+                                        const struct femto_filter *filter);
 
 // Logs `message`/`message_len` (UTF-8, copied) at `level`. Returns
 // `FEMTO_STATUS_OK` also when the level is disabled or a filter rejected
 // the record, and `FEMTO_STATUS_DROPPED` when a handler dropped it.
 // Thread-safe; never blocks on I/O (only on a full `block` queue).
-enum femto_status femto_logger_log(const struct femto_logger *logger,
-                                   int32_t level_value,
-                                   const char *message,
-                                   size_t message_len);
+femto_status femto_logger_log(const struct femto_logger *logger,
+                              int32_t level_value,
+                              const char *message,
+                              size_t message_len);
 
 // As `femto_logger_log`, with the source location: `file` and `function`
 // are NUL-terminated (typically `__FILE__` and `__func__`; NULL if
 // unknown). Used by the `FEMTO_*` macros. Thread-safe.
-enum femto_status femto_logger_log_at(const struct femto_logger *logger,
-                                      int32_t level_value,
-                                      const char *message,
-                                      size_t message_len,
-                                      const char *file,
-                                      uint32_t line,
-                                      const char *function);
+femto_status femto_logger_log_at(const struct femto_logger *logger,
+                                 int32_t level_value,
+                                 const char *message,
+                                 size_t message_len,
+                                 const char *file,
+                                 uint32_t line,
+                                 const char *function);
 
 // Logs a record with every field `args` carries (location, key-values,
 // exception and stack text, thread and time overrides). Same results as
 // `femto_logger_log`. Thread-safe.
-enum femto_status femto_logger_log_ex(const struct femto_logger *logger,
-                                      const struct femto_log_args *args);
+femto_status femto_logger_log_ex(const struct femto_logger *logger,
+                                 const struct femto_log_args *args);
 
 // Hands one record straight to `handler`, bypassing loggers: the
 // handler's level and filters apply, the logger's level, filters and
@@ -987,9 +1012,9 @@ enum femto_status femto_logger_log_ex(const struct femto_logger *logger,
 // `Handler.handle(record)`, queue listeners, memory handlers). Returns
 // `FEMTO_STATUS_OK` also when the handler's level or filters reject the
 // record, `FEMTO_STATUS_DROPPED` when its queue dropped it. Thread-safe.
-enum femto_status femto_handler_log_ex(const struct femto_handler *handler,
-                                       const struct femto_logger *logger,
-                                       const struct femto_log_args *args);
+femto_status femto_handler_log_ex(const struct femto_handler *handler,
+                                  const struct femto_logger *logger,
+                                  const struct femto_log_args *args);
 
 // The logger's name as a NUL-terminated string valid for the life of the
 // process ("root" for the root logger; "" for NULL). Thread-safe.
@@ -1000,8 +1025,9 @@ const char *femto_logger_name(const struct femto_logger *logger);
 // thread; copy it to keep it. Never NULL.
 const char *femto_last_error(void);
 
-// A static, NUL-terminated description of `status` (never NULL).
-const char *femto_status_message(enum femto_status status);
+// A static, NUL-terminated description of `status` (never NULL): "unknown
+// status" for a value that is not a `FEMTO_STATUS_*`. Thread-safe.
+const char *femto_status_message(femto_status status);
 
 // The library version as "MAJOR.MINOR.PATCH" (static, NUL-terminated).
 const char *femto_version(void);
@@ -1016,278 +1042,4 @@ uint32_t femto_abi_version(void);
 
 #endif  /* FEMTOLOGGING_H */
 
-/* ------------------------------------------------------------------------
- * Initialisers and logging macros (header-only; not in the function table)
- * ---------------------------------------------------------------------- */
-
-/** Initialiser for `femto_handler_options`: every option at its default. */
-#define FEMTO_HANDLER_OPTIONS_INIT \
-    { sizeof(femto_handler_options), 0, FEMTO_OVERFLOW_BLOCK, 0, 0, NULL, { NULL, 0 }, false, false, 0 }
-
-/** Initialiser for `femto_handler_stats` before `femto_handler_stats_get`. */
-#define FEMTO_HANDLER_STATS_INIT { sizeof(femto_handler_stats), 0, 0, 0 }
-
-/** Initialiser for `femto_file_options`: append, open at once, no watching. */
-#define FEMTO_FILE_OPTIONS_INIT { sizeof(femto_file_options), false, false, false }
-
-/** Initialiser for `femto_rotation_options`: never rotate, no backups, append. */
-#define FEMTO_ROTATION_OPTIONS_INIT { sizeof(femto_rotation_options), 0, 0, false, false }
-
-/** Initialiser for `femto_timed_rotation_options`: hourly, local time, keep every backup. */
-#define FEMTO_TIMED_ROTATION_OPTIONS_INIT \
-    { sizeof(femto_timed_rotation_options), { NULL, 0 }, 0, false, false, 0, 0, 0, 0, false, NULL, NULL, NULL, NULL }
-
-/** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
-#define FEMTO_LOG_ARGS_INIT \
-    { sizeof(femto_log_args), 0, { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 }, \
-      NULL, 0, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, 0, false }
-
-/** A `femto_str` initialiser for a string literal. */
-#define FEMTO_STR(literal) { (literal), sizeof(literal) - 1 }
-
-/** A `femto_str` viewing a NUL-terminated string (NULL gives `{NULL, 0}`). */
-static inline femto_str femto_str_from_cstr(const char *text) {
-    femto_str result;
-    result.ptr = text;
-    result.len = text ? strlen(text) : 0;
-    return result;
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-#define FEMTO_PRINTF_LIKE(format_index, first_arg) \
-    __attribute__((format(printf, format_index, first_arg), nonnull(format_index)))
-#else
-#define FEMTO_PRINTF_LIKE(format_index, first_arg)
-#endif
-
-/**
- * Formats with printf rules and logs with a source location. The FEMTO_*
- * macros call this after checking the level; prefer them. Messages up to
- * 511 bytes are formatted on the stack, longer ones on the heap.
- */
-static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
-                                         uint32_t line, const char *function, const char *format, ...)
-    FEMTO_PRINTF_LIKE(6, 7);
-
-/* Writes the decimal digits of `magnitude`, with a '-' when `negative`,
- * ending at `end`; returns where they start. */
-static inline char *femto_digits_(char *end, unsigned long long magnitude, bool negative) {
-    do {
-        *--end = (char)('0' + (int)(magnitude % 10));
-        magnitude /= 10;
-    } while (magnitude != 0);
-    if (negative) {
-        *--end = '-';
-    }
-    return end;
-}
-
-/**
- * printf for the conversions log messages use most, without the C
- * library's stream machinery (several times faster than vsnprintf): `%d`,
- * `%i`, `%u`, `%x`, `%X`, `%s`, `%c` and `%%`, with the length modifiers
- * `hh`, `h`, `l`, `ll`, `z`, `j` and `t`. Writes the text and a NUL into
- * `out` (`capacity` bytes) and returns its length, exactly as vsnprintf
- * would; returns -1, for the caller to use vsnprintf, on anything else
- * (flags, width, precision, `%f`, `%p`, a NULL `%s`) or when the text does
- * not fit. Consumes `args` either way.
- */
-static inline int femto_format_simple_(char *out, size_t capacity, const char *format, va_list args) {
-    size_t used = 0;
-    if (capacity == 0) {
-        return -1;
-    }
-    for (const char *p = format; *p != '\0'; p++) {
-        char digits[24];
-        char *end = digits + sizeof digits;
-        const char *piece = p;
-        size_t length = 1;
-        if (*p != '%') {
-            /* Literal text, copied as it is scanned. */
-            for (; *p != '\0' && *p != '%'; p++) {
-                if (used + 1 >= capacity) {
-                    return -1;
-                }
-                out[used++] = *p;
-            }
-            p--;
-            continue;
-        } else {
-            p++;
-            int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
-            if (p[0] == 'h' && p[1] == 'h') { size = -2; p += 2; }
-            else if (p[0] == 'h') { size = -1; p++; }
-            else if (p[0] == 'l' && p[1] == 'l') { size = 2; p += 2; }
-            else if (p[0] == 'l') { size = 1; p++; }
-            else if (p[0] == 'z') { size = 3; p++; }
-            else if (p[0] == 'j') { size = 4; p++; }
-            else if (p[0] == 't') { size = 5; p++; }
-            char conversion = *p;
-            if (conversion == 'd' || conversion == 'i') {
-                long long value;
-                switch (size) {
-                case -2: value = (signed char)va_arg(args, int); break;
-                case -1: value = (short)va_arg(args, int); break;
-                case 1: value = va_arg(args, long); break;
-                case 2: value = va_arg(args, long long); break;
-                case 3: value = (long long)(ptrdiff_t)va_arg(args, size_t); break;
-                case 4: value = (long long)va_arg(args, intmax_t); break;
-                case 5: value = (long long)va_arg(args, ptrdiff_t); break;
-                default: value = va_arg(args, int); break;
-                }
-                unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
-                piece = femto_digits_(end, magnitude, value < 0);
-            } else if (conversion == 'u' || conversion == 'x' || conversion == 'X') {
-                unsigned long long value;
-                switch (size) {
-                case -2: value = (unsigned char)va_arg(args, unsigned int); break;
-                case -1: value = (unsigned short)va_arg(args, unsigned int); break;
-                case 1: value = va_arg(args, unsigned long); break;
-                case 2: value = va_arg(args, unsigned long long); break;
-                case 3: value = va_arg(args, size_t); break;
-                case 4: value = (unsigned long long)va_arg(args, uintmax_t); break;
-                case 5: value = (unsigned long long)(size_t)va_arg(args, ptrdiff_t); break;
-                default: value = va_arg(args, unsigned int); break;
-                }
-                if (conversion == 'u') {
-                    piece = femto_digits_(end, value, false);
-                } else {
-                    const char *hex = conversion == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
-                    char *at = end;
-                    do {
-                        *--at = hex[value & 15];
-                        value >>= 4;
-                    } while (value != 0);
-                    piece = at;
-                }
-            } else if (conversion == 's' && size == 0) {
-                piece = va_arg(args, const char *);
-                if (piece == NULL) {
-                    return -1;
-                }
-                length = strlen(piece);
-            } else if (conversion == 'c' && size == 0) {
-                digits[0] = (char)va_arg(args, int);
-                piece = digits;
-                end = digits + 1;
-            } else if (conversion == '%' && size == 0) {
-                piece = p;
-            } else {
-                return -1;
-            }
-            if (conversion != 's' && conversion != '%') {
-                length = (size_t)(end - piece);
-            }
-        }
-        if (length >= capacity - used) {
-            return -1;
-        }
-        memcpy(out + used, piece, length);
-        used += length;
-    }
-    out[used] = '\0';
-    return (int)used;
-}
-
-static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
-                                         uint32_t line, const char *function, const char *format, ...) {
-    char stack_buffer[512];
-    va_list args;
-    va_start(args, format);
-    int simple = femto_format_simple_(stack_buffer, sizeof stack_buffer, format, args);
-    va_end(args);
-    if (simple >= 0) {
-        return femto_logger_log_at(logger, level, stack_buffer, (size_t)simple, file, line, function);
-    }
-    va_start(args, format);
-    int needed = vsnprintf(stack_buffer, sizeof stack_buffer, format, args);
-    va_end(args);
-    if (needed < 0) {
-        return femto_logger_log_at(logger, level, format, strlen(format), file, line, function);
-    }
-    if ((size_t)needed < sizeof stack_buffer) {
-        return femto_logger_log_at(logger, level, stack_buffer, (size_t)needed, file, line, function);
-    }
-    char *heap_buffer = (char *)malloc((size_t)needed + 1);
-    if (heap_buffer == NULL) {
-        return femto_logger_log_at(logger, level, stack_buffer, sizeof stack_buffer - 1, file, line, function);
-    }
-    va_start(args, format);
-    vsnprintf(heap_buffer, (size_t)needed + 1, format, args);
-    va_end(args);
-    femto_status status = femto_logger_log_at(logger, level, heap_buffer, (size_t)needed, file, line, function);
-    free(heap_buffer);
-    return status;
-}
-
-/**
- * Calls below this level compile to nothing: `-DFEMTO_MIN_LEVEL=20` removes
- * FEMTO_TRACE and FEMTO_DEBUG, arguments included.
- */
-#ifndef FEMTO_MIN_LEVEL
-#define FEMTO_MIN_LEVEL 0
-#endif
-
-/**
- * What `femto_logger_is_enabled_for` answers, without a call: every
- * `femto_logger` begins with its threshold (the effective level folded
- * with `femto_disable` and the disabled flag), a 32-bit atomic the engine
- * keeps current. The macros use it, so a disabled call is one load and a
- * compare. Thread-safe.
- */
-static inline bool femto_logger_enabled_(const femto_logger *logger, int32_t level) {
-    return logger != NULL && level >= 0 &&
-           (uint32_t)level >= __atomic_load_n((const uint32_t *)(const void *)logger, __ATOMIC_RELAXED);
-}
-
-/**
- * Logs a printf-style message at `level` through `logger`, capturing
- * __FILE__, __LINE__ and __func__. The level is checked first: a disabled
- * call evaluates no message argument and formats nothing. `logger` and
- * `level` are evaluated exactly once.
- */
-#define FEMTO_LOG(logger, level, ...)                                                         \
-    do {                                                                                      \
-        const femto_logger *femto_log_logger_ = (logger);                                     \
-        int32_t femto_log_level_ = (level);                                                   \
-        if (femto_logger_enabled_(femto_log_logger_, femto_log_level_)) {                     \
-            (void)femto_logf_at(femto_log_logger_, femto_log_level_, __FILE__, (uint32_t)__LINE__, \
-                                __func__, __VA_ARGS__);                                       \
-        }                                                                                     \
-    } while (0)
-
-#define FEMTO_LOG_DISABLED_(logger) \
-    do {                            \
-        (void)(logger);             \
-    } while (0)
-
-#if FEMTO_MIN_LEVEL <= FEMTO_LEVEL_TRACE
-#define FEMTO_TRACE(logger, ...) FEMTO_LOG(logger, FEMTO_LEVEL_TRACE, __VA_ARGS__)
-#else
-#define FEMTO_TRACE(logger, ...) FEMTO_LOG_DISABLED_(logger)
-#endif
-#if FEMTO_MIN_LEVEL <= FEMTO_LEVEL_DEBUG
-#define FEMTO_DEBUG(logger, ...) FEMTO_LOG(logger, FEMTO_LEVEL_DEBUG, __VA_ARGS__)
-#else
-#define FEMTO_DEBUG(logger, ...) FEMTO_LOG_DISABLED_(logger)
-#endif
-#if FEMTO_MIN_LEVEL <= FEMTO_LEVEL_INFO
-#define FEMTO_INFO(logger, ...) FEMTO_LOG(logger, FEMTO_LEVEL_INFO, __VA_ARGS__)
-#else
-#define FEMTO_INFO(logger, ...) FEMTO_LOG_DISABLED_(logger)
-#endif
-#if FEMTO_MIN_LEVEL <= FEMTO_LEVEL_WARNING
-#define FEMTO_WARNING(logger, ...) FEMTO_LOG(logger, FEMTO_LEVEL_WARNING, __VA_ARGS__)
-#else
-#define FEMTO_WARNING(logger, ...) FEMTO_LOG_DISABLED_(logger)
-#endif
-#if FEMTO_MIN_LEVEL <= FEMTO_LEVEL_ERROR
-#define FEMTO_ERROR(logger, ...) FEMTO_LOG(logger, FEMTO_LEVEL_ERROR, __VA_ARGS__)
-#else
-#define FEMTO_ERROR(logger, ...) FEMTO_LOG_DISABLED_(logger)
-#endif
-#if FEMTO_MIN_LEVEL <= FEMTO_LEVEL_CRITICAL
-#define FEMTO_CRITICAL(logger, ...) FEMTO_LOG(logger, FEMTO_LEVEL_CRITICAL, __VA_ARGS__)
-#else
-#define FEMTO_CRITICAL(logger, ...) FEMTO_LOG_DISABLED_(logger)
-#endif
+#include "femtologging_inline.h"

@@ -30,36 +30,6 @@
 
 #define FEMTO_ABI_VERSION 1
 
-typedef enum femto_status {
-  FEMTO_STATUS_OK = 0,
-  FEMTO_STATUS_DROPPED = 1,
-  FEMTO_STATUS_TIMEOUT = 2,
-  FEMTO_STATUS_FILTERED = 3,
-  FEMTO_STATUS_NULL_ARGUMENT = 7001,
-  FEMTO_STATUS_INVALID_ARGUMENT = 7002,
-  FEMTO_STATUS_INVALID_STATE = 7003,
-  FEMTO_STATUS_IO = 7004,
-  FEMTO_STATUS_PANIC = 7005,
-  FEMTO_STATUS_STRUCT_TOO_SMALL = 7006,
-} femto_status;
-
-typedef enum femto_format_style {
-  FEMTO_FORMAT_STYLE_PERCENT = 0,
-  FEMTO_FORMAT_STYLE_BRACE = 1,
-  FEMTO_FORMAT_STYLE_DOLLAR = 2,
-} femto_format_style;
-
-typedef enum femto_stream {
-  FEMTO_STREAM_STDOUT = 1,
-  FEMTO_STREAM_STDERR = 2,
-} femto_stream;
-
-typedef enum femto_overflow {
-  FEMTO_OVERFLOW_BLOCK = 0,
-  FEMTO_OVERFLOW_DROP = 1,
-  FEMTO_OVERFLOW_TIMEOUT = 2,
-} femto_overflow;
-
 typedef struct femto_config femto_config;
 
 typedef struct femto_filter femto_filter;
@@ -71,6 +41,8 @@ typedef struct femto_handler femto_handler;
 typedef struct femto_logger femto_logger;
 
 typedef struct femto_text femto_text;
+
+typedef int32_t femto_status;
 
 typedef struct femto_str {
   const char *ptr;
@@ -100,6 +72,8 @@ typedef struct femto_log_args {
   bool caller_side_done;
 } femto_log_args;
 
+typedef int32_t femto_format_style;
+
 typedef struct femto_record {
   size_t size;
   int32_t level;
@@ -123,10 +97,14 @@ typedef bool (*femto_filter_fn)(void *user_data, const struct femto_record *reco
 
 typedef void (*femto_destroy_fn)(void *user_data);
 
+typedef int32_t femto_stream;
+
+typedef int32_t femto_overflow;
+
 typedef struct femto_handler_options {
   size_t size;
   uint32_t capacity;
-  enum femto_overflow overflow;
+  femto_overflow overflow;
   uint32_t timeout_ms;
   int32_t level;
   const struct femto_formatter *formatter;
@@ -216,352 +194,385 @@ typedef struct femto_api {
   const char *(*version)(void);
   uint32_t (*abi_version_fn)(void);
   const char *(*last_error)(void);
-  const char *(*status_message)(enum femto_status);
-  enum femto_status (*level_from_name)(const char*, size_t, int32_t*);
-  enum femto_status (*level_name)(int32_t, const char**, size_t*);
-  enum femto_status (*add_level_name)(int32_t, const char*, size_t);
-  enum femto_status (*logger_get)(const char*, size_t, const struct femto_logger**);
+  const char *(*status_message)(femto_status);
+  femto_status (*level_from_name)(const char*, size_t, int32_t*);
+  femto_status (*level_name)(int32_t, const char**, size_t*);
+  femto_status (*add_level_name)(int32_t, const char*, size_t);
+  femto_status (*logger_get)(const char*, size_t, const struct femto_logger**);
   const char *(*logger_name)(const struct femto_logger*);
   bool (*logger_is_enabled_for)(const struct femto_logger*, int32_t);
-  enum femto_status (*logger_set_level)(const struct femto_logger*, int32_t);
-  enum femto_status (*logger_get_level)(const struct femto_logger*, int32_t*);
-  enum femto_status (*logger_get_effective_level)(const struct femto_logger*, int32_t*);
-  enum femto_status (*logger_set_propagate)(const struct femto_logger*, bool);
-  enum femto_status (*logger_add_handler)(const struct femto_logger*, const struct femto_handler*);
-  enum femto_status (*logger_remove_handler)(const struct femto_logger*, const struct femto_handler*);
-  enum femto_status (*logger_clear_handlers)(const struct femto_logger*);
-  enum femto_status (*logger_add_filter)(const struct femto_logger*, const struct femto_filter*);
-  enum femto_status (*logger_remove_filter)(const struct femto_logger*, const struct femto_filter*);
-  enum femto_status (*logger_log)(const struct femto_logger*, int32_t, const char*, size_t);
-  enum femto_status (*logger_log_at)(const struct femto_logger*,
-                                     int32_t,
-                                     const char*,
-                                     size_t,
-                                     const char*,
-                                     uint32_t,
-                                     const char*);
-  enum femto_status (*logger_log_ex)(const struct femto_logger*, const struct femto_log_args*);
-  enum femto_status (*formatter_new)(enum femto_format_style,
-                                     const char*,
-                                     size_t,
-                                     const char*,
-                                     size_t,
-                                     struct femto_formatter**);
-  enum femto_status (*formatter_new_json)(const char*, size_t, struct femto_formatter**);
+  femto_status (*logger_set_level)(const struct femto_logger*, int32_t);
+  femto_status (*logger_get_level)(const struct femto_logger*, int32_t*);
+  femto_status (*logger_get_effective_level)(const struct femto_logger*, int32_t*);
+  femto_status (*logger_set_propagate)(const struct femto_logger*, bool);
+  femto_status (*logger_add_handler)(const struct femto_logger*, const struct femto_handler*);
+  femto_status (*logger_remove_handler)(const struct femto_logger*, const struct femto_handler*);
+  femto_status (*logger_clear_handlers)(const struct femto_logger*);
+  femto_status (*logger_add_filter)(const struct femto_logger*, const struct femto_filter*);
+  femto_status (*logger_remove_filter)(const struct femto_logger*, const struct femto_filter*);
+  femto_status (*logger_log)(const struct femto_logger*, int32_t, const char*, size_t);
+  femto_status (*logger_log_at)(const struct femto_logger*,
+                                int32_t,
+                                const char*,
+                                size_t,
+                                const char*,
+                                uint32_t,
+                                const char*);
+  femto_status (*logger_log_ex)(const struct femto_logger*, const struct femto_log_args*);
+  femto_status (*formatter_new)(femto_format_style,
+                                const char*,
+                                size_t,
+                                const char*,
+                                size_t,
+                                struct femto_formatter**);
+  femto_status (*formatter_new_json)(const char*, size_t, struct femto_formatter**);
   void (*formatter_free)(struct femto_formatter*);
-  enum femto_status (*filter_new_level)(int32_t, int32_t, struct femto_filter**);
-  enum femto_status (*filter_new_name)(const char*, size_t, struct femto_filter**);
-  enum femto_status (*filter_new_callback)(femto_filter_fn,
-                                           void*,
-                                           femto_destroy_fn,
-                                           struct femto_filter**);
+  femto_status (*filter_new_level)(int32_t, int32_t, struct femto_filter**);
+  femto_status (*filter_new_name)(const char*, size_t, struct femto_filter**);
+  femto_status (*filter_new_callback)(femto_filter_fn,
+                                      void*,
+                                      femto_destroy_fn,
+                                      struct femto_filter**);
   void (*filter_free)(struct femto_filter*);
-  enum femto_status (*stream_handler_new)(enum femto_stream,
-                                          const struct femto_handler_options*,
-                                          struct femto_handler**);
-  enum femto_status (*file_handler_new)(const char*,
-                                        size_t,
-                                        bool,
-                                        const struct femto_handler_options*,
-                                        struct femto_handler**);
-  enum femto_status (*callback_handler_new)(femto_write_fn,
-                                            femto_flush_fn,
-                                            void*,
-                                            femto_destroy_fn,
+  femto_status (*stream_handler_new)(femto_stream,
+                                     const struct femto_handler_options*,
+                                     struct femto_handler**);
+  femto_status (*file_handler_new)(const char*,
+                                   size_t,
+                                   bool,
+                                   const struct femto_handler_options*,
+                                   struct femto_handler**);
+  femto_status (*callback_handler_new)(femto_write_fn,
+                                       femto_flush_fn,
+                                       void*,
+                                       femto_destroy_fn,
+                                       const struct femto_handler_options*,
+                                       struct femto_handler**);
+  void (*handler_free)(struct femto_handler*);
+  femto_status (*handler_flush)(const struct femto_handler*, uint64_t);
+  femto_status (*handler_close)(const struct femto_handler*, uint64_t);
+  femto_status (*handler_set_level)(const struct femto_handler*, int32_t);
+  femto_status (*handler_set_formatter)(const struct femto_handler*, const struct femto_formatter*);
+  femto_status (*handler_add_filter)(const struct femto_handler*, const struct femto_filter*);
+  femto_status (*handler_remove_filter)(const struct femto_handler*, const struct femto_filter*);
+  femto_status (*handler_stats_get)(const struct femto_handler*, struct femto_handler_stats*);
+  femto_status (*flush_all)(uint64_t);
+  femto_status (*shutdown)(uint64_t);
+  femto_status (*set_error_hook)(femto_error_fn, void*);
+  femto_status (*null_handler_new)(struct femto_handler**);
+  femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
+  femto_status (*disable)(int32_t);
+  femto_status (*handler_log_ex)(const struct femto_handler*,
+                                 const struct femto_logger*,
+                                 const struct femto_log_args*);
+  femto_status (*file_handler_new_ex)(const char*,
+                                      size_t,
+                                      const struct femto_file_options*,
+                                      const struct femto_handler_options*,
+                                      struct femto_handler**);
+  femto_status (*formatter_new_callback)(femto_format_fn,
+                                         void*,
+                                         femto_destroy_fn,
+                                         struct femto_formatter**);
+  femto_status (*text_append)(struct femto_text*, const char*, size_t);
+  femto_status (*set_last_resort)(const struct femto_handler*);
+  femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
+  femto_status (*rotating_file_handler_new)(const char*,
+                                            size_t,
+                                            const struct femto_rotation_options*,
                                             const struct femto_handler_options*,
                                             struct femto_handler**);
-  void (*handler_free)(struct femto_handler*);
-  enum femto_status (*handler_flush)(const struct femto_handler*, uint64_t);
-  enum femto_status (*handler_close)(const struct femto_handler*, uint64_t);
-  enum femto_status (*handler_set_level)(const struct femto_handler*, int32_t);
-  enum femto_status (*handler_set_formatter)(const struct femto_handler*,
-                                             const struct femto_formatter*);
-  enum femto_status (*handler_add_filter)(const struct femto_handler*, const struct femto_filter*);
-  enum femto_status (*handler_remove_filter)(const struct femto_handler*, const struct femto_filter*);
-  enum femto_status (*handler_stats_get)(const struct femto_handler*, struct femto_handler_stats*);
-  enum femto_status (*flush_all)(uint64_t);
-  enum femto_status (*shutdown)(uint64_t);
-  enum femto_status (*set_error_hook)(femto_error_fn, void*);
-  enum femto_status (*null_handler_new)(struct femto_handler**);
-  enum femto_status (*logger_set_disabled)(const struct femto_logger*, bool);
-  enum femto_status (*disable)(int32_t);
-  enum femto_status (*handler_log_ex)(const struct femto_handler*,
-                                      const struct femto_logger*,
-                                      const struct femto_log_args*);
-  enum femto_status (*file_handler_new_ex)(const char*,
-                                           size_t,
-                                           const struct femto_file_options*,
-                                           const struct femto_handler_options*,
-                                           struct femto_handler**);
-  enum femto_status (*formatter_new_callback)(femto_format_fn,
-                                              void*,
-                                              femto_destroy_fn,
-                                              struct femto_formatter**);
-  enum femto_status (*text_append)(struct femto_text*, const char*, size_t);
-  enum femto_status (*set_last_resort)(const struct femto_handler*);
-  enum femto_status (*set_wait_hooks)(femto_wait_begin_fn, femto_wait_end_fn, void*);
-  enum femto_status (*rotating_file_handler_new)(const char*,
-                                                 size_t,
-                                                 const struct femto_rotation_options*,
-                                                 const struct femto_handler_options*,
-                                                 struct femto_handler**);
-  enum femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
-  enum femto_status (*handler_roll_over)(const struct femto_handler*);
-  enum femto_status (*timed_rotating_file_handler_new)(const char*,
-                                                       size_t,
-                                                       const struct femto_timed_rotation_options*,
-                                                       const struct femto_handler_options*,
-                                                       struct femto_handler**);
-  enum femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
-  enum femto_status (*config_new)(struct femto_config**);
-  enum femto_status (*config_from_toml)(const char*, size_t, struct femto_config**);
-  enum femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
-  enum femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
-  enum femto_status (*config_add_handler)(struct femto_config*,
-                                          struct femto_str,
-                                          const struct femto_handler*);
-  enum femto_status (*config_set_logger)(struct femto_config*,
-                                         struct femto_str,
-                                         int32_t,
-                                         bool,
-                                         const struct femto_str*,
-                                         size_t);
-  enum femto_status (*config_apply)(const struct femto_config*);
-  enum femto_status (*config_to_json)(const struct femto_config*, char*, size_t, size_t*);
+  femto_status (*handler_set_rotation)(const struct femto_handler*, uint64_t, uint32_t);
+  femto_status (*handler_roll_over)(const struct femto_handler*);
+  femto_status (*timed_rotating_file_handler_new)(const char*,
+                                                  size_t,
+                                                  const struct femto_timed_rotation_options*,
+                                                  const struct femto_handler_options*,
+                                                  struct femto_handler**);
+  femto_status (*handler_set_backup_count)(const struct femto_handler*, uint32_t);
+  femto_status (*config_new)(struct femto_config**);
+  femto_status (*config_from_toml)(const char*, size_t, struct femto_config**);
+  femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
+  femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
+  femto_status (*config_add_handler)(struct femto_config*,
+                                     struct femto_str,
+                                     const struct femto_handler*);
+  femto_status (*config_set_logger)(struct femto_config*,
+                                    struct femto_str,
+                                    int32_t,
+                                    bool,
+                                    const struct femto_str*,
+                                    size_t);
+  femto_status (*config_apply)(const struct femto_config*);
+  femto_status (*config_to_json)(const struct femto_config*, char*, size_t, size_t*);
   void (*config_free)(struct femto_config*);
-  enum femto_status (*configure_toml)(const char*, size_t);
-  enum femto_status (*configure_json)(const char*, size_t);
-  enum femto_status (*configure_file)(const char*, size_t);
-  enum femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
+  femto_status (*configure_toml)(const char*, size_t);
+  femto_status (*configure_json)(const char*, size_t);
+  femto_status (*configure_file)(const char*, size_t);
+  femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
   bool (*logger_needs_location)(const struct femto_logger*);
   bool (*logger_only_caller_side)(const struct femto_logger*);
 } femto_api;
 
+#define FEMTO_FORMAT_STYLE_PERCENT 0
+
+#define FEMTO_FORMAT_STYLE_BRACE 1
+
+#define FEMTO_FORMAT_STYLE_DOLLAR 2
+
+#define FEMTO_OVERFLOW_BLOCK 0
+
+#define FEMTO_OVERFLOW_DROP 1
+
+#define FEMTO_OVERFLOW_TIMEOUT 2
+
+#define FEMTO_STREAM_STDOUT 1
+
+#define FEMTO_STREAM_STDERR 2
+
+#define FEMTO_STATUS_OK 0
+
+#define FEMTO_STATUS_DROPPED 1
+
+#define FEMTO_STATUS_TIMEOUT 2
+
+#define FEMTO_STATUS_FILTERED 3
+
+#define FEMTO_STATUS_NULL_ARGUMENT 7001
+
+#define FEMTO_STATUS_INVALID_ARGUMENT 7002
+
+#define FEMTO_STATUS_INVALID_STATE 7003
+
+#define FEMTO_STATUS_IO 7004
+
+#define FEMTO_STATUS_PANIC 7005
+
+#define FEMTO_STATUS_STRUCT_TOO_SMALL 7006
+
+#define FEMTO_STATUS_BUFFER_TOO_SMALL 7007
+
 const struct femto_api *femto_api_get(void);
 
-enum femto_status femto_callback_handler_new(femto_write_fn write,
-                                             femto_flush_fn flush,
-                                             void *user_data,
-                                             femto_destroy_fn destroy,
-                                             const struct femto_handler_options *options,
-                                             struct femto_handler **out);
+femto_status femto_callback_handler_new(femto_write_fn write,
+                                        femto_flush_fn flush,
+                                        void *user_data,
+                                        femto_destroy_fn destroy,
+                                        const struct femto_handler_options *options,
+                                        struct femto_handler **out);
 
-enum femto_status femto_config_new(struct femto_config **out);
+femto_status femto_config_new(struct femto_config **out);
 
-enum femto_status femto_config_from_toml(const char *text_ptr,
-                                         size_t text_len,
-                                         struct femto_config **out);
+femto_status femto_config_from_toml(const char *text_ptr,
+                                    size_t text_len,
+                                    struct femto_config **out);
 
-enum femto_status femto_config_from_json(const char *text_ptr,
-                                         size_t text_len,
-                                         struct femto_config **out);
+femto_status femto_config_from_json(const char *text_ptr,
+                                    size_t text_len,
+                                    struct femto_config **out);
 
-enum femto_status femto_config_from_file(const char *path_ptr,
-                                         size_t path_len,
-                                         struct femto_config **out);
+femto_status femto_config_from_file(const char *path_ptr,
+                                    size_t path_len,
+                                    struct femto_config **out);
 
-enum femto_status femto_config_add_handler(struct femto_config *config,
-                                           struct femto_str id,
-                                           const struct femto_handler *handler);
+femto_status femto_config_add_handler(struct femto_config *config,
+                                      struct femto_str id,
+                                      const struct femto_handler *handler);
 
-enum femto_status femto_config_set_logger(struct femto_config *config,
-                                          struct femto_str name,
-                                          int32_t level_value,
-                                          bool propagate,
-                                          const struct femto_str *handler_ids,
-                                          size_t handler_count);
+femto_status femto_config_set_logger(struct femto_config *config,
+                                     struct femto_str name,
+                                     int32_t level_value,
+                                     bool propagate,
+                                     const struct femto_str *handler_ids,
+                                     size_t handler_count);
 
-enum femto_status femto_config_apply(const struct femto_config *config);
+femto_status femto_config_apply(const struct femto_config *config);
 
-enum femto_status femto_config_to_json(const struct femto_config *config,
-                                       char *buffer,
-                                       size_t capacity,
-                                       size_t *out_len);
+femto_status femto_config_to_json(const struct femto_config *config,
+                                  char *buffer,
+                                  size_t capacity,
+                                  size_t *out_len);
 
 void femto_config_free(struct femto_config *config);
 
-enum femto_status femto_configure_toml(const char *text_ptr, size_t text_len);
+femto_status femto_configure_toml(const char *text_ptr, size_t text_len);
 
-enum femto_status femto_configure_json(const char *text_ptr, size_t text_len);
+femto_status femto_configure_json(const char *text_ptr, size_t text_len);
 
-enum femto_status femto_configure_file(const char *path_ptr, size_t path_len);
+femto_status femto_configure_file(const char *path_ptr, size_t path_len);
 
-enum femto_status femto_filter_new_level(int32_t min_level,
-                                         int32_t max_level,
-                                         struct femto_filter **out);
+femto_status femto_filter_new_level(int32_t min_level,
+                                    int32_t max_level,
+                                    struct femto_filter **out);
 
-enum femto_status femto_filter_new_name(const char *name,
-                                        size_t name_len,
-                                        struct femto_filter **out);
+femto_status femto_filter_new_name(const char *name, size_t name_len, struct femto_filter **out);
 
-enum femto_status femto_filter_new_callback(femto_filter_fn filter,
-                                            void *user_data,
-                                            femto_destroy_fn destroy,
-                                            struct femto_filter **out);
+femto_status femto_filter_new_callback(femto_filter_fn filter,
+                                       void *user_data,
+                                       femto_destroy_fn destroy,
+                                       struct femto_filter **out);
 
 void femto_filter_free(struct femto_filter *filter);
 
-enum femto_status femto_formatter_new(enum femto_format_style style,
-                                      const char *format,
-                                      size_t format_len,
-                                      const char *datefmt,
+femto_status femto_formatter_new(femto_format_style style,
+                                 const char *format,
+                                 size_t format_len,
+                                 const char *datefmt,
+                                 size_t datefmt_len,
+                                 struct femto_formatter **out);
+
+femto_status femto_formatter_new_json(const char *datefmt,
                                       size_t datefmt_len,
                                       struct femto_formatter **out);
 
-enum femto_status femto_formatter_new_json(const char *datefmt,
-                                           size_t datefmt_len,
-                                           struct femto_formatter **out);
+femto_status femto_formatter_new_callback(femto_format_fn format,
+                                          void *user_data,
+                                          femto_destroy_fn destroy,
+                                          struct femto_formatter **out);
 
-enum femto_status femto_formatter_new_callback(femto_format_fn format,
-                                               void *user_data,
-                                               femto_destroy_fn destroy,
-                                               struct femto_formatter **out);
-
-enum femto_status femto_text_append(struct femto_text *out, const char *text_ptr, size_t text_len);
+femto_status femto_text_append(struct femto_text *out, const char *text_ptr, size_t text_len);
 
 void femto_formatter_free(struct femto_formatter *formatter);
 
-enum femto_status femto_stream_handler_new(enum femto_stream stream,
-                                           const struct femto_handler_options *options,
-                                           struct femto_handler **out);
+femto_status femto_stream_handler_new(femto_stream stream,
+                                      const struct femto_handler_options *options,
+                                      struct femto_handler **out);
 
-enum femto_status femto_file_handler_new(const char *path,
-                                         size_t path_len,
-                                         bool truncate,
-                                         const struct femto_handler_options *options,
-                                         struct femto_handler **out);
+femto_status femto_file_handler_new(const char *path,
+                                    size_t path_len,
+                                    bool truncate,
+                                    const struct femto_handler_options *options,
+                                    struct femto_handler **out);
 
-enum femto_status femto_file_handler_new_ex(const char *path,
-                                            size_t path_len,
-                                            const struct femto_file_options *file,
-                                            const struct femto_handler_options *options,
-                                            struct femto_handler **out);
+femto_status femto_file_handler_new_ex(const char *path,
+                                       size_t path_len,
+                                       const struct femto_file_options *file,
+                                       const struct femto_handler_options *options,
+                                       struct femto_handler **out);
 
-enum femto_status femto_rotating_file_handler_new(const char *path,
-                                                  size_t path_len,
-                                                  const struct femto_rotation_options *rotation,
-                                                  const struct femto_handler_options *options,
-                                                  struct femto_handler **out);
+femto_status femto_rotating_file_handler_new(const char *path,
+                                             size_t path_len,
+                                             const struct femto_rotation_options *rotation,
+                                             const struct femto_handler_options *options,
+                                             struct femto_handler **out);
 
-enum femto_status femto_timed_rotating_file_handler_new(const char *path,
-                                                        size_t path_len,
-                                                        const struct femto_timed_rotation_options *schedule,
-                                                        const struct femto_handler_options *options,
-                                                        struct femto_handler **out);
+femto_status femto_timed_rotating_file_handler_new(const char *path,
+                                                   size_t path_len,
+                                                   const struct femto_timed_rotation_options *schedule,
+                                                   const struct femto_handler_options *options,
+                                                   struct femto_handler **out);
 
-enum femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
-                                                 uint32_t backup_count);
+femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
+                                            uint32_t backup_count);
 
-enum femto_status femto_handler_set_rotation(const struct femto_handler *handler,
-                                             uint64_t max_bytes,
-                                             uint32_t backup_count);
+femto_status femto_handler_set_rotation(const struct femto_handler *handler,
+                                        uint64_t max_bytes,
+                                        uint32_t backup_count);
 
-enum femto_status femto_handler_roll_over(const struct femto_handler *handler);
+femto_status femto_handler_roll_over(const struct femto_handler *handler);
 
-enum femto_status femto_null_handler_new(struct femto_handler **out);
+femto_status femto_null_handler_new(struct femto_handler **out);
 
 void femto_handler_free(struct femto_handler *handler);
 
-enum femto_status femto_handler_flush(const struct femto_handler *handler, uint64_t timeout_ms);
+femto_status femto_handler_flush(const struct femto_handler *handler, uint64_t timeout_ms);
 
-enum femto_status femto_handler_close(const struct femto_handler *handler, uint64_t timeout_ms);
+femto_status femto_handler_close(const struct femto_handler *handler, uint64_t timeout_ms);
 
-enum femto_status femto_handler_set_level(const struct femto_handler *handler, int32_t level_value);
+femto_status femto_handler_set_level(const struct femto_handler *handler, int32_t level_value);
 
-enum femto_status femto_handler_set_formatter(const struct femto_handler *handler,
-                                              const struct femto_formatter *formatter);
+femto_status femto_handler_set_formatter(const struct femto_handler *handler,
+                                         const struct femto_formatter *formatter);
 
-enum femto_status femto_handler_add_filter(const struct femto_handler *handler,
-                                           const struct femto_filter *filter);
+femto_status femto_handler_add_filter(const struct femto_handler *handler,
+                                      const struct femto_filter *filter);
 
-enum femto_status femto_handler_remove_filter(const struct femto_handler *handler,
-                                              const struct femto_filter *filter);
+femto_status femto_handler_remove_filter(const struct femto_handler *handler,
+                                         const struct femto_filter *filter);
 
-enum femto_status femto_handler_stats_get(const struct femto_handler *handler,
-                                          struct femto_handler_stats *out);
+femto_status femto_handler_stats_get(const struct femto_handler *handler,
+                                     struct femto_handler_stats *out);
 
-enum femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *out_level);
+femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *out_level);
 
-enum femto_status femto_level_name(int32_t level_value, const char **out_name, size_t *out_len);
+femto_status femto_level_name(int32_t level_value, const char **out_name, size_t *out_len);
 
-enum femto_status femto_add_level_name(int32_t level_value, const char *name, size_t name_len);
+femto_status femto_add_level_name(int32_t level_value, const char *name, size_t name_len);
 
-enum femto_status femto_flush_all(uint64_t timeout_ms);
+femto_status femto_flush_all(uint64_t timeout_ms);
 
-enum femto_status femto_shutdown(uint64_t timeout_ms);
+femto_status femto_shutdown(uint64_t timeout_ms);
 
-enum femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
+femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 
-enum femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
-                                       femto_wait_end_fn end,
-                                       void *user_data);
+femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
+                                  femto_wait_end_fn end,
+                                  void *user_data);
 
-enum femto_status femto_logger_get(const char *name,
-                                   size_t name_len,
-                                   const struct femto_logger **out);
+femto_status femto_logger_get(const char *name, size_t name_len, const struct femto_logger **out);
 
 bool femto_logger_is_enabled_for(const struct femto_logger *logger, int32_t level);
 
-enum femto_status femto_logger_set_level(const struct femto_logger *logger, int32_t level_value);
+femto_status femto_logger_set_level(const struct femto_logger *logger, int32_t level_value);
 
-enum femto_status femto_logger_get_level(const struct femto_logger *logger, int32_t *out_level);
+femto_status femto_logger_get_level(const struct femto_logger *logger, int32_t *out_level);
 
-enum femto_status femto_logger_get_effective_level(const struct femto_logger *logger,
-                                                   int32_t *out_level);
+femto_status femto_logger_get_effective_level(const struct femto_logger *logger,
+                                              int32_t *out_level);
 
-enum femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
+femto_status femto_logger_set_propagate(const struct femto_logger *logger, bool propagate);
 
 bool femto_logger_needs_location(const struct femto_logger *logger);
 
 bool femto_logger_only_caller_side(const struct femto_logger *logger);
 
-enum femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
+femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
 
-enum femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
+femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
 
-enum femto_status femto_disable(int32_t level_value);
+femto_status femto_disable(int32_t level_value);
 
-enum femto_status femto_set_last_resort(const struct femto_handler *handler);
+femto_status femto_set_last_resort(const struct femto_handler *handler);
 
-enum femto_status femto_logger_add_handler(const struct femto_logger *logger,
-                                           const struct femto_handler *handler);
+femto_status femto_logger_add_handler(const struct femto_logger *logger,
+                                      const struct femto_handler *handler);
 
-enum femto_status femto_logger_remove_handler(const struct femto_logger *logger,
-                                              const struct femto_handler *handler);
+femto_status femto_logger_remove_handler(const struct femto_logger *logger,
+                                         const struct femto_handler *handler);
 
-enum femto_status femto_logger_clear_handlers(const struct femto_logger *logger);
+femto_status femto_logger_clear_handlers(const struct femto_logger *logger);
 
-enum femto_status femto_logger_add_filter(const struct femto_logger *logger,
-                                          const struct femto_filter *filter);
+femto_status femto_logger_add_filter(const struct femto_logger *logger,
+                                     const struct femto_filter *filter);
 
-enum femto_status femto_logger_remove_filter(const struct femto_logger *logger,
-                                             const struct femto_filter *filter);
+femto_status femto_logger_remove_filter(const struct femto_logger *logger,
+                                        const struct femto_filter *filter);
 
-enum femto_status femto_logger_log(const struct femto_logger *logger,
-                                   int32_t level_value,
-                                   const char *message,
-                                   size_t message_len);
+femto_status femto_logger_log(const struct femto_logger *logger,
+                              int32_t level_value,
+                              const char *message,
+                              size_t message_len);
 
-enum femto_status femto_logger_log_at(const struct femto_logger *logger,
-                                      int32_t level_value,
-                                      const char *message,
-                                      size_t message_len,
-                                      const char *file,
-                                      uint32_t line,
-                                      const char *function);
+femto_status femto_logger_log_at(const struct femto_logger *logger,
+                                 int32_t level_value,
+                                 const char *message,
+                                 size_t message_len,
+                                 const char *file,
+                                 uint32_t line,
+                                 const char *function);
 
-enum femto_status femto_logger_log_ex(const struct femto_logger *logger,
-                                      const struct femto_log_args *args);
+femto_status femto_logger_log_ex(const struct femto_logger *logger,
+                                 const struct femto_log_args *args);
 
-enum femto_status femto_handler_log_ex(const struct femto_handler *handler,
-                                       const struct femto_logger *logger,
-                                       const struct femto_log_args *args);
+femto_status femto_handler_log_ex(const struct femto_handler *handler,
+                                  const struct femto_logger *logger,
+                                  const struct femto_log_args *args);
 
 const char *femto_logger_name(const struct femto_logger *logger);
 
 const char *femto_last_error(void);
 
-const char *femto_status_message(enum femto_status status);
+const char *femto_status_message(femto_status status);
 
 const char *femto_version(void);
 

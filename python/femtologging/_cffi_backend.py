@@ -14,10 +14,8 @@ import cffi
 from ._errors import error_for_status
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_STATUS_FILTERED = 3
 #: As the native backend's ``callback::FLUSH_DELAY_US``.
 _FLUSH_DELAY_US = 2_000
-_STATUS_INVALID_STATE = 7003
 
 ffi = cffi.FFI()
 with open(os.path.join(_HERE, "include", "femtologging_cffi.h"), encoding="utf-8") as _cdef:
@@ -143,8 +141,8 @@ def logger_log(
         args.key_values = pairs
         args.key_value_count = len(key_values)
     if handler:
-        return _check(lib.femto_handler_log_ex(handler, logger, args)) != _STATUS_FILTERED
-    return _check(lib.femto_logger_log_ex(logger, args)) != _STATUS_FILTERED
+        return _check(lib.femto_handler_log_ex(handler, logger, args)) != lib.FEMTO_STATUS_FILTERED
+    return _check(lib.femto_logger_log_ex(logger, args)) != lib.FEMTO_STATUS_FILTERED
 
 
 def logger_needs_location(logger: object) -> bool:
@@ -208,7 +206,7 @@ def config_export(source: str, kind: int) -> str:
         length = ffi.new("size_t *")
         buffer = ffi.new("char[]", 4096)
         status = lib.femto_config_to_json(config[0], buffer, len(buffer), length)
-        if status == _STATUS_INVALID_STATE:
+        if status == lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
             buffer = ffi.new("char[]", length[0] + 1)
             status = lib.femto_config_to_json(config[0], buffer, len(buffer), length)
         _check(status)

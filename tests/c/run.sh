@@ -57,21 +57,33 @@ run "header as C" cc "${CFLAGS[@]}" "$OUT/header.c" "${LDFLAGS[@]}" -o "$OUT/hea
 run "header as C" "$OUT/header_c"
 run "header as C++" c++ -std=c++17 -Wall -Wextra -Werror -I"$ROOT/include" -x c++ "$OUT/header.c" "${LDFLAGS[@]}" -o "$OUT/header_cxx"
 run "header as C++" "$OUT/header_cxx"
+# femtologging_inline.h (the macros and initialisers) has three ways to read
+# a logger's threshold: C11 atomics, C++17 <atomic>, and a call for older
+# languages. Each must compile cleanly and agree with the call.
+printf '#include <femtologging.h>\nint main(void) {\n const femto_logger *l = NULL;\n if (femto_logger_get("inline", 6, &l) != FEMTO_STATUS_OK) return 1;\n femto_logger_set_level(l, FEMTO_LEVEL_ERROR);\n return femto_logger_enabled_(l, FEMTO_LEVEL_ERROR) && !femto_logger_enabled_(l, FEMTO_LEVEL_WARNING) && !femto_logger_enabled_(NULL, 50) ? 0 : 1;\n}\n' > "$OUT/inline.c"
+for std in c99 c11; do
+    run "inline header as $std" cc "${CFLAGS[@]/-std=c11/-std=$std}" "$OUT/inline.c" "${LDFLAGS[@]}" -o "$OUT/inline_$std"
+    run "inline header as $std" "$OUT/inline_$std"
+done
+for std in c++11 c++17; do
+    run "inline header as $std" c++ -std=$std -Wall -Wextra -Wpedantic -Werror -I"$ROOT/include" -x c++ "$OUT/inline.c" "${LDFLAGS[@]}" -o "$OUT/inline_$std"
+    run "inline header as $std" "$OUT/inline_$std"
+done
 
 echo "== AddressSanitizer + UBSan"
-for name in test_api test_features test_drop test_exit test_config test_printf; do
+for name in test_api test_misuse test_features test_drop test_exit test_config test_printf; do
     compile "$name" "$BUILD/asan_$name" "${ASAN[@]}"
 done
 compile test_features "$BUILD/asan_test_features_min" "${ASAN[@]}" -DFEMTO_MIN_LEVEL=30
 nm "$BUILD/asan_test_api" | grep __asan_init >/dev/null || { echo "ASan runtime not linked" >&2; exit 1; }
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for name in test_api test_features test_features_min test_drop test_config test_printf; do
+for name in test_api test_misuse test_features test_features_min test_drop test_config test_printf; do
     run "asan $name" "$BUILD/asan_$name" "$OUT"
 done
 run "asan test_exit" "$BUILD/asan_test_exit" "$OUT/exit-asan.log"
 
 echo "== valgrind"
-for name in test_api test_features test_drop test_config test_printf; do
+for name in test_api test_misuse test_features test_drop test_config test_printf; do
     compile "$name" "$BUILD/plain_$name" -O1
     run "valgrind $name" valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
         --errors-for-leak-kinds=definite "$BUILD/plain_$name" "$OUT"

@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
     /* The export: too small a buffer tells the size needed. */
     const char *text = "[handlers.h]\nclass = \"stream\"\nstream = \"stdout\"\n";
     CHECK_OK(femto_config_from_toml(text, strlen(text), &config));
-    CHECK(femto_config_to_json(config, small, sizeof small, &length) == FEMTO_STATUS_INVALID_STATE);
+    CHECK(femto_config_to_json(config, small, sizeof small, &length) == FEMTO_STATUS_BUFFER_TOO_SMALL);
     CHECK(length > sizeof small);
     char *exported = (char *)malloc(length + 1);
     CHECK(exported != NULL);

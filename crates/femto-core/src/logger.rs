@@ -39,14 +39,17 @@ pub enum LogOutcome {
 /// A named logger from a [`Manager`]. Thread-safe; configuration changes
 /// take effect at once for every thread.
 ///
-/// `repr(C)` with `threshold` first: a binding holding a pointer to the
-/// logger may read the threshold in place, without a call (the C macros
-/// do), so a disabled call costs one load and a compare.
+/// `repr(C)` with `threshold` first and `marker` second: a binding holding
+/// a pointer to the logger may read the threshold in place, without a call
+/// (the C macros do), so a disabled call costs one load and a compare; and
+/// it may check that a pointer it is given points at a logger.
 #[repr(C)]
 pub struct FemtoLogger {
     /// Effective level folded with `disable` and `disabled`: the only value
     /// the disabled-call path reads. Stays the first field (see above).
     threshold: AtomicU32,
+    /// Always [`FemtoLogger::MARKER`]. Stays the second field (see above).
+    marker: u32,
     name: Text,
     parent: Option<Arc<FemtoLogger>>,
     effective: AtomicU32,
@@ -72,11 +75,16 @@ impl std::fmt::Debug for FemtoLogger {
 const _: () = assert!(std::mem::offset_of!(FemtoLogger, threshold) == 0);
 
 impl FemtoLogger {
+    /// The value of every logger's second 32-bit word, after its threshold:
+    /// how a binding tells a logger's memory from its other objects'.
+    pub const MARKER: u32 = 0xFE70_4C47;
+
     pub(crate) fn new(name: Text, parent: Option<Arc<FemtoLogger>>, manager: Weak<Shared>) -> Self {
         FemtoLogger {
             name,
             parent,
             threshold: AtomicU32::new(0),
+            marker: Self::MARKER,
             effective: AtomicU32::new(0),
             level: AtomicU32::new(0),
             propagate: AtomicBool::new(true),

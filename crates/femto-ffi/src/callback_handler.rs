@@ -11,7 +11,7 @@ use crate::filter::femto_destroy_fn;
 use crate::handler::{femto_handler, femto_handler_options, handler_options, publish};
 use crate::lifecycle::ensure_initialized;
 use crate::record::{femto_record, with_view};
-use crate::status::{boundary, fail, femto_status, require};
+use crate::status::{boundary, fail, femto_status, require, Status};
 use crate::user_data::UserData;
 
 /// Receives one formatted record: `text`/`text_len` is the formatter's
@@ -118,7 +118,7 @@ pub extern "C" fn femto_callback_handler_new(
         require!(out);
         ensure_initialized();
         let Some(write) = write else {
-            return Err(fail(femto_status::NullArgument, "argument `write` is NULL"));
+            return Err(fail(Status::NullArgument, "argument `write` is NULL"));
         };
         let text_only = crate::handler::text_only(options)?;
         let options = handler_options(options)?;

@@ -6,9 +6,10 @@ use std::ffi::c_char;
 
 use femto_core::config::{ConfigBuilder, ConfigError, ConfigErrorKind, HandlerSpec, LoggerBuilder};
 
-use crate::handler::{femto_handler, handler_arc};
+use crate::cast::{borrow_mut, free, handle, to_c, Castable};
+use crate::handler::femto_handler;
 use crate::level::level;
-use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
+use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome, Status};
 use crate::types::{array, copy_out, femto_str, put, text};
 
 /// A configuration being put together: formatters, filters, handlers and
@@ -20,34 +21,35 @@ pub struct femto_config {
     _private: [u8; 0],
 }
 
-fn config_error(error: &ConfigError) -> femto_status {
+impl Castable for femto_config {
+    type RustType = ConfigBuilder;
+    const KIND: u32 = 0xFE70_4346;
+    const NAME: &'static str = "femto_config";
+}
+
+fn config_error(error: &ConfigError) -> Status {
     let status = match error.kind {
-        ConfigErrorKind::Invalid => femto_status::InvalidArgument,
-        ConfigErrorKind::Io => femto_status::Io,
+        ConfigErrorKind::Invalid => Status::InvalidArgument,
+        ConfigErrorKind::Io => Status::Io,
     };
     fail(status, error.to_string())
 }
 
 fn publish(config: ConfigBuilder, out: *mut *mut femto_config) -> Outcome {
-    put(out, Box::into_raw(Box::new(config)).cast::<femto_config>());
-    Ok(femto_status::Ok)
-}
-
-fn config_mut<'a>(config: *mut femto_config) -> &'a mut ConfigBuilder {
-    // SAFETY: callers pass non-NULL pointers made by `publish` and not yet
-    // freed; the type is documented as one-thread-at-a-time.
-    unsafe { &mut *config.cast::<ConfigBuilder>() }
-}
-
-fn config_ref<'a>(config: *const femto_config) -> &'a ConfigBuilder {
-    // SAFETY: as for `config_mut`, for reading.
-    unsafe { &*config.cast::<ConfigBuilder>() }
+    put(out, to_c::<femto_config>(config));
+    Ok(Status::Ok)
 }
 
 /// Changes a configuration with the by-value builder methods.
-fn update(config: *mut femto_config, change: impl FnOnce(ConfigBuilder) -> ConfigBuilder) {
-    let slot = config_mut(config);
+fn update(
+    config: *mut femto_config,
+    change: impl FnOnce(ConfigBuilder) -> ConfigBuilder,
+) -> Result<(), Status> {
+    // SAFETY: the caller passes NULL or a live configuration, which the
+    // header documents as used from one thread at a time.
+    let slot = unsafe { borrow_mut(config, "config") }?;
     *slot = change(std::mem::take(slot));
+    Ok(())
 }
 
 /// Reads a configuration with `read` from the caller's UTF-8 text (or
@@ -57,7 +59,7 @@ fn read_config(
     len: usize,
     what: &str,
     read: fn(&str) -> Result<ConfigBuilder, ConfigError>,
-) -> Result<ConfigBuilder, femto_status> {
+) -> Result<ConfigBuilder, Status> {
     read(text(ptr, len, what)?).map_err(|e| config_error(&e))
 }
 
@@ -133,11 +135,11 @@ pub extern "C" fn femto_config_add_handler(
     handler: *const femto_handler,
 ) -> femto_status {
     boundary(|| {
-        require!(config, handler);
+        let handler: &std::sync::Arc<_> = handle!(handler);
         let id = text(id.ptr, id.len, "id")?.to_owned();
-        let spec = HandlerSpec::new(handler_arc(handler));
-        update(config, |built| built.handler(id, spec));
-        Ok(femto_status::Ok)
+        let spec = HandlerSpec::new(std::sync::Arc::clone(handler));
+        update(config, |built| built.handler(id, spec))?;
+        Ok(Status::Ok)
     })
 }
 
@@ -155,9 +157,8 @@ pub extern "C" fn femto_config_set_logger(
     handler_count: usize,
 ) -> femto_status {
     boundary(|| {
-        require!(config);
         let name = text(name.ptr, name.len, "name")?.to_owned();
-        let ids = array(handler_ids, handler_count, "handler_ids")?;
+        let ids = array(handler_ids, handler_count, "handler_ids", 1 << 16)?;
         let mut handlers = Vec::with_capacity(ids.len());
         for id in ids {
             handlers.push(text(id.ptr, id.len, "handler_ids")?.to_owned());
@@ -166,8 +167,8 @@ pub extern "C" fn femto_config_set_logger(
             .level(level(level_value)?)
             .propagate(propagate)
             .handlers(handlers);
-        update(config, |built| built.logger(name, logger));
-        Ok(femto_status::Ok)
+        update(config, |built| built.logger(name, logger))?;
+        Ok(Status::Ok)
     })
 }
 
@@ -180,18 +181,17 @@ pub extern "C" fn femto_config_set_logger(
 #[no_mangle]
 pub extern "C" fn femto_config_apply(config: *const femto_config) -> femto_status {
     boundary(|| {
-        require!(config);
-        config_ref(config)
+        handle!(config)
             .build_and_init()
             .map_err(|e| config_error(&e))?;
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
 /// Writes the configuration as JSON in the file format, with every
 /// default filled in, to `buffer` (`capacity` bytes; NUL-terminated when it
 /// fits) and its length, without the NUL, to `*out_len`. When `capacity`
-/// is too small, writes nothing to `buffer` and returns `INVALID_STATE`
+/// is too small, writes nothing to `buffer` and returns `BUFFER_TOO_SMALL`
 /// with `*out_len` set: call again with a larger buffer. Fails with
 /// `INVALID_ARGUMENT` for a handler added with `femto_config_add_handler`,
 /// which has no file form.
@@ -203,16 +203,17 @@ pub extern "C" fn femto_config_to_json(
     out_len: *mut usize,
 ) -> femto_status {
     boundary(|| {
-        require!(config, out_len);
-        let json = config_ref(config).to_json().map_err(|e| config_error(&e))?;
+        let config = handle!(config);
+        require!(out_len);
+        let json = config.to_json().map_err(|e| config_error(&e))?;
         put(out_len, json.len());
         if !copy_out(&json, buffer, capacity) {
             return Err(fail(
-                femto_status::InvalidState,
+                Status::BufferTooSmall,
                 format!("the buffer needs {} bytes", json.len() + 1),
             ));
         }
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -221,10 +222,9 @@ pub extern "C" fn femto_config_to_json(
 #[no_mangle]
 pub extern "C" fn femto_config_free(config: *mut femto_config) {
     boundary_or((), || {
-        if !config.is_null() {
-            // SAFETY: made by `publish` with `Box::into_raw`, freed once.
-            drop(unsafe { Box::from_raw(config.cast::<ConfigBuilder>()) });
-        }
+        // SAFETY: the caller passes NULL or a configuration it has not
+        // freed yet.
+        unsafe { free(config) }
     })
 }
 
@@ -237,7 +237,7 @@ fn configure(
     read_config(ptr, len, what, read)?
         .build_and_init()
         .map_err(|e| config_error(&e))?;
-    Ok(femto_status::Ok)
+    Ok(Status::Ok)
 }
 
 /// Reads TOML text and applies it (`femto_config_from_toml`, then

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use femto_core::{FemtoFilter, FemtoLogRecord, LevelFilter, NameFilter};
 
+use crate::cast::{free, to_c, Castable};
 use crate::level::level;
 use crate::record::{femto_record, with_view};
-use crate::status::{boundary, femto_status, require};
-use crate::types::{arc_release, arc_to_c, put, text};
+use crate::status::{boundary, femto_status, require, Status};
+use crate::types::{put, text};
 use crate::user_data::UserData;
 
 /// An immutable filter. Thread-safe: attach it to any number of loggers
@@ -21,6 +22,12 @@ pub struct femto_filter {
 
 /// What a `femto_filter` points at.
 pub(crate) type FilterBox = Arc<dyn FemtoFilter>;
+
+impl Castable for femto_filter {
+    type RustType = FilterBox;
+    const KIND: u32 = 0xFE70_464C;
+    const NAME: &'static str = "femto_filter";
+}
 
 /// Releases user data when the last reference to a callback object goes.
 /// Called once, on whichever thread drops the last reference.
@@ -38,8 +45,8 @@ pub type femto_filter_fn = Option<
 >;
 
 fn publish(filter: FilterBox, out: *mut *mut femto_filter) -> crate::status::Outcome {
-    put(out, arc_to_c(Arc::new(filter)));
-    Ok(femto_status::Ok)
+    put(out, to_c::<femto_filter>(filter));
+    Ok(Status::Ok)
 }
 
 /// A filter passing records whose level is in `min_level..=max_level`.
@@ -105,7 +112,7 @@ pub extern "C" fn femto_filter_new_callback(
         require!(out);
         let Some(filter) = filter else {
             return Err(crate::status::fail(
-                femto_status::NullArgument,
+                Status::NullArgument,
                 "argument `filter` is NULL",
             ));
         };
@@ -116,5 +123,6 @@ pub extern "C" fn femto_filter_new_callback(
 /// Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_filter_free(filter: *mut femto_filter) {
-    crate::status::boundary_or((), || arc_release::<FilterBox, _>(filter));
+    // SAFETY: the caller passes NULL or a handle it has not freed yet.
+    crate::status::boundary_or((), || unsafe { free(filter) });
 }

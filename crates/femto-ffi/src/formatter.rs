@@ -8,10 +8,11 @@ use femto_core::{
     FemtoFormatter, FemtoLogRecord, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,
 };
 
+use crate::cast::{free, handle, to_c, with_stack_handle, Castable};
 use crate::filter::femto_destroy_fn;
 use crate::record::{femto_record, with_view};
-use crate::status::{boundary, fail, femto_status, require};
-use crate::types::{arc_release, arc_to_c, invalid, put, text};
+use crate::status::{boundary, fail, femto_status, require, Status};
+use crate::types::{invalid, put, text, unknown_value};
 use crate::user_data::UserData;
 
 /// An immutable formatter. Thread-safe: share it freely. Release your
@@ -24,17 +25,33 @@ pub struct femto_formatter {
 /// What a `femto_formatter` points at.
 pub(crate) type FormatterBox = Arc<dyn FemtoFormatter>;
 
-/// The placeholder syntax of a format string.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Castable for femto_formatter {
+    type RustType = FormatterBox;
+    const KIND: u32 = 0xFE70_464D;
+    const NAME: &'static str = "femto_formatter";
+}
+
+/// The placeholder syntax of a format string: one of the
+/// `FEMTO_FORMAT_STYLE_*` values (a 32-bit integer on the wire; any other
+/// value is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
 #[allow(non_camel_case_types)]
-pub enum femto_format_style {
-    /// `%(name)s` (stdlib's default).
-    Percent = 0,
-    /// `{name}`
-    Brace = 1,
-    /// `$name` / `${name}`
-    Dollar = 2,
+pub type femto_format_style = i32;
+
+/// `%(name)s` (stdlib's default).
+pub const FEMTO_FORMAT_STYLE_PERCENT: femto_format_style = 0;
+/// `{name}`
+pub const FEMTO_FORMAT_STYLE_BRACE: femto_format_style = 1;
+/// `$name` / `${name}`
+pub const FEMTO_FORMAT_STYLE_DOLLAR: femto_format_style = 2;
+
+/// The engine's style for a caller's `femto_format_style`.
+fn format_style(style: femto_format_style) -> Result<FormatStyle, Status> {
+    Ok(match style {
+        FEMTO_FORMAT_STYLE_PERCENT => FormatStyle::Percent,
+        FEMTO_FORMAT_STYLE_BRACE => FormatStyle::Brace,
+        FEMTO_FORMAT_STYLE_DOLLAR => FormatStyle::Dollar,
+        other => return Err(unknown_value("style", "femto_format_style", other)),
+    })
 }
 
 /// Compiles a stdlib-style format string into a formatter.
@@ -60,15 +77,10 @@ pub extern "C" fn femto_formatter_new(
         } else {
             Some(text(datefmt, datefmt_len, "datefmt")?)
         };
-        let style = match style {
-            femto_format_style::Percent => FormatStyle::Percent,
-            femto_format_style::Brace => FormatStyle::Brace,
-            femto_format_style::Dollar => FormatStyle::Dollar,
-        };
+        let style = format_style(style)?;
         let formatter = TemplateFormatter::new(format, style, datefmt).map_err(invalid)?;
-        let boxed: FormatterBox = Arc::new(formatter);
-        put(out, arc_to_c(Arc::new(boxed)));
-        Ok(femto_status::Ok)
+        put(out, to_c::<femto_formatter>(Arc::new(formatter)));
+        Ok(Status::Ok)
     })
 }
 
@@ -89,9 +101,8 @@ pub extern "C" fn femto_formatter_new_json(
             Some(text(datefmt, datefmt_len, "datefmt")?)
         };
         let formatter = JsonFormatter::new(datefmt, false).map_err(invalid)?;
-        let boxed: FormatterBox = Arc::new(formatter);
-        put(out, arc_to_c(Arc::new(boxed)));
-        Ok(femto_status::Ok)
+        put(out, to_c::<femto_formatter>(Arc::new(formatter)));
+        Ok(Status::Ok)
     })
 }
 
@@ -100,6 +111,12 @@ pub extern "C" fn femto_formatter_new_json(
 #[allow(non_camel_case_types)]
 pub struct femto_text {
     _private: [u8; 0],
+}
+
+impl Castable for femto_text {
+    type RustType = *mut String;
+    const KIND: u32 = 0xFE70_5458;
+    const NAME: &'static str = "femto_text";
 }
 
 /// Renders one record: append its text (no line terminator) to `out` with
@@ -133,11 +150,12 @@ impl FemtoFormatter for CallbackFormatter {
     }
 
     fn try_format(&self, record: &FemtoLogRecord, out: &mut String) -> Result<(), FormatFailed> {
-        let buffer = (out as *mut String).cast::<femto_text>();
         // SAFETY: the caller supplied a valid function and user data; the
         // view and the buffer outlive the call.
-        let code = with_view(record, |view| unsafe {
-            (self.format)(self.user_data.ptr, view, buffer)
+        let code = with_stack_handle::<femto_text, _>(out, |buffer| {
+            with_view(record, |view| unsafe {
+                (self.format)(self.user_data.ptr, view, buffer)
+            })
         });
         match code {
             0 => Ok(()),
@@ -166,14 +184,11 @@ pub extern "C" fn femto_formatter_new_callback(
     boundary(move || {
         require!(out);
         let Some(format) = format else {
-            return Err(fail(
-                femto_status::NullArgument,
-                "argument `format` is NULL",
-            ));
+            return Err(fail(Status::NullArgument, "argument `format` is NULL"));
         };
-        let boxed: FormatterBox = Arc::new(CallbackFormatter { format, user_data });
-        put(out, arc_to_c(Arc::new(boxed)));
-        Ok(femto_status::Ok)
+        let formatter = CallbackFormatter { format, user_data };
+        put(out, to_c::<femto_formatter>(Arc::new(formatter)));
+        Ok(Status::Ok)
     })
 }
 
@@ -186,17 +201,18 @@ pub extern "C" fn femto_text_append(
     text_len: usize,
 ) -> femto_status {
     boundary(|| {
-        require!(out);
+        let buffer: &*mut String = handle!(out);
         let piece = text(text_ptr, text_len, "text")?;
-        // SAFETY: `out` is the `String` buffer handed to the running
-        // `femto_format_fn` (the only place a `femto_text` comes from).
-        unsafe { &mut *out.cast::<String>() }.push_str(piece);
-        Ok(femto_status::Ok)
+        // SAFETY: a `femto_text` lives on the stack of the running
+        // `femto_format_fn` call and points at its output `String`.
+        unsafe { &mut **buffer }.push_str(piece);
+        Ok(Status::Ok)
     })
 }
 
 /// Releases the caller's reference. `NULL` is a no-op. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_formatter_free(formatter: *mut femto_formatter) {
-    crate::status::boundary_or((), || arc_release::<FormatterBox, _>(formatter));
+    // SAFETY: the caller passes NULL or a handle it has not freed yet.
+    crate::status::boundary_or((), || unsafe { free(formatter) });
 }

@@ -11,12 +11,13 @@ use femto_core::{
     When,
 };
 
+use crate::cast::{free, handle, to_c, Castable};
 use crate::filter::{femto_filter, FilterBox};
 use crate::formatter::{femto_formatter, FormatterBox};
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
-use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
-use crate::types::{arc_clone, arc_ref, arc_release, arc_to_c, invalid, put, read_sized, text};
+use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome, Status};
+use crate::types::{invalid, put, read_sized, text, unknown_value, write_sized};
 
 /// A handler: a queue and a worker thread that formats and writes.
 /// Thread-safe: log to it, flush and reconfigure it from any thread.
@@ -26,18 +27,24 @@ pub struct femto_handler {
     _private: [u8; 0],
 }
 
-/// What a producer does when the handler's queue is full.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum femto_overflow {
-    /// Wait for room: nothing is lost (the default).
-    Block = 0,
-    /// Drop the record and count it.
-    Drop = 1,
-    /// Wait up to `timeout_ms`, then drop and count.
-    Timeout = 2,
+impl Castable for femto_handler {
+    type RustType = Arc<FemtoHandler>;
+    const KIND: u32 = 0xFE70_4844;
+    const NAME: &'static str = "femto_handler";
 }
+
+/// What a producer does when the handler's queue is full: one of the
+/// `FEMTO_OVERFLOW_*` values (a 32-bit integer on the wire; any other
+/// value is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
+#[allow(non_camel_case_types)]
+pub type femto_overflow = i32;
+
+/// Wait for room: nothing is lost (the default).
+pub const FEMTO_OVERFLOW_BLOCK: femto_overflow = 0;
+/// Drop the record and count it.
+pub const FEMTO_OVERFLOW_DROP: femto_overflow = 1;
+/// Wait up to `timeout_ms`, then drop and count.
+pub const FEMTO_OVERFLOW_TIMEOUT: femto_overflow = 2;
 
 /// Options shared by every handler constructor. Initialise with
 /// `FEMTO_HANDLER_OPTIONS_INIT` (or set `size = sizeof(femto_handler_options)`
@@ -90,7 +97,7 @@ impl femto_handler_options {
         femto_handler_options {
             size: HANDLER_OPTIONS_V1,
             capacity: 0,
-            overflow: femto_overflow::Block,
+            overflow: FEMTO_OVERFLOW_BLOCK,
             timeout_ms: 0,
             level: 0,
             formatter: std::ptr::null(),
@@ -106,7 +113,7 @@ impl femto_handler_options {
 const MAX_FLUSH_DELAY_US: u32 = 1_000_000;
 
 /// Whether the options say the write callback reads the text alone.
-pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, femto_status> {
+pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, Status> {
     let raw = read_sized(
         options,
         femto_handler_options::defaults(),
@@ -118,18 +125,19 @@ pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, f
 /// Converts the C options into engine options.
 pub(crate) fn handler_options(
     options: *const femto_handler_options,
-) -> Result<HandlerOptions, femto_status> {
+) -> Result<HandlerOptions, Status> {
     let raw = read_sized(
         options,
         femto_handler_options::defaults(),
         HANDLER_OPTIONS_V1,
     )?;
     let overflow = match raw.overflow {
-        femto_overflow::Block => OverflowPolicy::Block,
-        femto_overflow::Drop => OverflowPolicy::Drop,
-        femto_overflow::Timeout => {
+        FEMTO_OVERFLOW_BLOCK => OverflowPolicy::Block,
+        FEMTO_OVERFLOW_DROP => OverflowPolicy::Drop,
+        FEMTO_OVERFLOW_TIMEOUT => {
             OverflowPolicy::Timeout(Duration::from_millis(u64::from(raw.timeout_ms)))
         }
+        other => return Err(unknown_value("options.overflow", "femto_overflow", other)),
     };
     let mut result = HandlerOptions {
         overflow,
@@ -141,7 +149,7 @@ pub(crate) fn handler_options(
     };
     if raw.flush_delay_us > MAX_FLUSH_DELAY_US {
         return Err(fail(
-            femto_status::InvalidArgument,
+            Status::InvalidArgument,
             format!(
                 "options.flush_delay_us is {}; at most {MAX_FLUSH_DELAY_US}",
                 raw.flush_delay_us
@@ -152,7 +160,8 @@ pub(crate) fn handler_options(
         result.capacity = raw.capacity as usize;
     }
     if !raw.formatter.is_null() {
-        result.formatter = Arc::clone(arc_ref::<FormatterBox, _>(raw.formatter));
+        let formatter: &FormatterBox = handle!(raw.formatter, "options.formatter");
+        result.formatter = Arc::clone(formatter);
     }
     Ok(result)
 }
@@ -164,20 +173,22 @@ pub(crate) fn publish(
     use femto_core::HandlerBuildError::{CapacityTooLarge, ZeroCapacity};
     let handler = handler.map_err(|e| match e {
         ZeroCapacity | CapacityTooLarge(_) => invalid(e),
-        _ => fail(femto_status::Io, e.to_string()),
+        _ => fail(Status::Io, e.to_string()),
     })?;
-    put(out, arc_to_c(handler));
-    Ok(femto_status::Ok)
+    put(out, to_c::<femto_handler>(handler));
+    Ok(Status::Ok)
 }
 
-/// Which standard stream a stream handler writes to.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which standard stream a stream handler writes to: one of the
+/// `FEMTO_STREAM_*` values (a 32-bit integer on the wire; any other value
+/// is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
 #[allow(non_camel_case_types)]
-pub enum femto_stream {
-    Stdout = 1,
-    Stderr = 2,
-}
+pub type femto_stream = i32;
+
+/// Standard output (file descriptor 1).
+pub const FEMTO_STREAM_STDOUT: femto_stream = 1;
+/// Standard error (file descriptor 2).
+pub const FEMTO_STREAM_STDERR: femto_stream = 2;
 
 /// A handler writing to standard output or standard error. `options` may
 /// be NULL for the defaults. On success `*out` holds a new reference.
@@ -192,8 +203,9 @@ pub extern "C" fn femto_stream_handler_new(
         require!(out);
         ensure_initialized();
         let target = match stream {
-            femto_stream::Stdout => StreamTarget::Stdout,
-            femto_stream::Stderr => StreamTarget::Stderr,
+            FEMTO_STREAM_STDOUT => StreamTarget::Stdout,
+            FEMTO_STREAM_STDERR => StreamTarget::Stderr,
+            other => return Err(unknown_value("stream", "femto_stream", other)),
         };
         publish(FemtoHandler::stream(target, handler_options(options)?), out)
     })
@@ -531,7 +543,7 @@ pub extern "C" fn femto_timed_rotating_file_handler_new(
             }
             _ => {
                 return Err(fail(
-                    femto_status::NullArgument,
+                    Status::NullArgument,
                     "`clock_now` and `clock_utc_offset` must both be set, or both NULL",
                 ))
             }
@@ -552,26 +564,25 @@ pub extern "C" fn femto_handler_set_backup_count(
     backup_count: u32,
 ) -> femto_status {
     boundary(|| {
-        require!(handler);
-        let handler = handler_ref(handler);
+        let handler = handle!(handler);
         if let Some(rotation) = handler.rotation() {
             rotation.set_backup_count(backup_count);
         } else if let Some(schedule) = handler.timed_rotation() {
             schedule.set_backup_count(backup_count);
         } else {
             return Err(fail(
-                femto_status::InvalidArgument,
+                Status::InvalidArgument,
                 "the handler is not a rotating file handler",
             ));
         }
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
-fn rotation_of(handler: *const femto_handler) -> Result<Arc<Rotation>, femto_status> {
-    handler_ref(handler).rotation().ok_or_else(|| {
+fn rotation_of(handler: &FemtoHandler) -> Result<Arc<Rotation>, Status> {
+    handler.rotation().ok_or_else(|| {
         fail(
-            femto_status::InvalidArgument,
+            Status::InvalidArgument,
             "the handler is not a rotating file handler",
         )
     })
@@ -589,11 +600,10 @@ pub extern "C" fn femto_handler_set_rotation(
     backup_count: u32,
 ) -> femto_status {
     boundary(|| {
-        require!(handler);
-        let rotation = rotation_of(handler)?;
+        let rotation = rotation_of(handle!(handler))?;
         rotation.set_max_bytes(max_bytes);
         rotation.set_backup_count(backup_count);
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -604,26 +614,23 @@ pub extern "C" fn femto_handler_set_rotation(
 #[no_mangle]
 pub extern "C" fn femto_handler_roll_over(handler: *const femto_handler) -> femto_status {
     boundary(|| {
-        require!(handler);
-        if handler_ref(handler).timed_rotation().is_none() {
+        let handler: &Arc<FemtoHandler> = handle!(handler);
+        if handler.timed_rotation().is_none() {
             rotation_of(handler)?;
         }
-        if handler_ref(handler).roll_over() {
-            Ok(femto_status::Ok)
+        if handler.roll_over() {
+            Ok(Status::Ok)
         } else {
-            Err(fail(femto_status::InvalidState, "the handler is closed"))
+            Err(fail(Status::InvalidState, "the handler is closed"))
         }
     })
 }
 
 /// A log file's path: UTF-8, not empty.
-fn file_path<'a>(path: *const c_char, path_len: usize) -> Result<&'a str, femto_status> {
+fn file_path<'a>(path: *const c_char, path_len: usize) -> Result<&'a str, Status> {
     let path = text(path, path_len, "path")?;
     if path.is_empty() {
-        return Err(fail(
-            femto_status::InvalidArgument,
-            "argument `path` is empty",
-        ));
+        return Err(fail(Status::InvalidArgument, "argument `path` is empty"));
     }
     Ok(path)
 }
@@ -637,8 +644,8 @@ pub extern "C" fn femto_null_handler_new(out: *mut *mut femto_handler) -> femto_
     boundary(|| {
         require!(out);
         ensure_initialized();
-        put(out, arc_to_c(FemtoHandler::null()));
-        Ok(femto_status::Ok)
+        put(out, to_c::<femto_handler>(FemtoHandler::null()));
+        Ok(Status::Ok)
     })
 }
 
@@ -647,15 +654,8 @@ pub extern "C" fn femto_null_handler_new(out: *mut *mut femto_handler) -> femto_
 /// (`femto_shutdown` waits for it). `NULL` is a no-op. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_handler_free(handler: *mut femto_handler) {
-    boundary_or((), || arc_release::<FemtoHandler, _>(handler));
-}
-
-pub(crate) fn handler_ref<'a>(handler: *const femto_handler) -> &'a FemtoHandler {
-    arc_ref::<FemtoHandler, _>(handler)
-}
-
-pub(crate) fn handler_arc(handler: *const femto_handler) -> Arc<FemtoHandler> {
-    arc_clone::<FemtoHandler, _>(handler)
+    // SAFETY: the caller passes NULL or a handle it has not freed yet.
+    boundary_or((), || unsafe { free(handler) });
 }
 
 pub(crate) fn duration_ms(timeout_ms: u64) -> Duration {
@@ -668,12 +668,9 @@ pub(crate) fn duration_ms(timeout_ms: u64) -> Duration {
 
 pub(crate) fn timed(finished: bool) -> Outcome {
     if finished {
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     } else {
-        Err(fail(
-            femto_status::Timeout,
-            "timed out before the queue drained",
-        ))
+        Err(fail(Status::Timeout, "timed out before the queue drained"))
     }
 }
 
@@ -685,10 +682,7 @@ pub extern "C" fn femto_handler_flush(
     handler: *const femto_handler,
     timeout_ms: u64,
 ) -> femto_status {
-    boundary(|| {
-        require!(handler);
-        timed(handler_ref(handler).flush(duration_ms(timeout_ms)))
-    })
+    boundary(|| timed(handle!(handler).flush(duration_ms(timeout_ms))))
 }
 
 /// Stops accepting records, drains the queue and joins the worker. Later
@@ -700,10 +694,7 @@ pub extern "C" fn femto_handler_close(
     handler: *const femto_handler,
     timeout_ms: u64,
 ) -> femto_status {
-    boundary(|| {
-        require!(handler);
-        timed(handler_ref(handler).close(duration_ms(timeout_ms)))
-    })
+    boundary(|| timed(handle!(handler).close(duration_ms(timeout_ms))))
 }
 
 /// Sets the minimum level the handler passes (0 passes everything).
@@ -714,9 +705,9 @@ pub extern "C" fn femto_handler_set_level(
     level_value: i32,
 ) -> femto_status {
     boundary(|| {
-        require!(handler);
-        handler_ref(handler).set_level(level(level_value)?);
-        Ok(femto_status::Ok)
+        let handler = handle!(handler);
+        handler.set_level(level(level_value)?);
+        Ok(Status::Ok)
     })
 }
 
@@ -728,10 +719,10 @@ pub extern "C" fn femto_handler_set_formatter(
     formatter: *const femto_formatter,
 ) -> femto_status {
     boundary(|| {
-        require!(handler, formatter);
-        let formatter = Arc::clone(arc_ref::<FormatterBox, _>(formatter));
-        handler_ref(handler).set_formatter(formatter);
-        Ok(femto_status::Ok)
+        let handler = handle!(handler);
+        let formatter: &FormatterBox = handle!(formatter);
+        handler.set_formatter(Arc::clone(formatter));
+        Ok(Status::Ok)
     })
 }
 
@@ -743,9 +734,10 @@ pub extern "C" fn femto_handler_add_filter(
     filter: *const femto_filter,
 ) -> femto_status {
     boundary(|| {
-        require!(handler, filter);
-        handler_ref(handler).add_filter(Arc::clone(arc_ref::<FilterBox, _>(filter)));
-        Ok(femto_status::Ok)
+        let handler = handle!(handler);
+        let filter: &FilterBox = handle!(filter);
+        handler.add_filter(Arc::clone(filter));
+        Ok(Status::Ok)
     })
 }
 
@@ -757,12 +749,12 @@ pub extern "C" fn femto_handler_remove_filter(
     filter: *const femto_filter,
 ) -> femto_status {
     boundary(|| {
-        require!(handler, filter);
-        if handler_ref(handler).remove_filter(arc_ref::<FilterBox, _>(filter)) {
-            Ok(femto_status::Ok)
+        let handler = handle!(handler);
+        if handler.remove_filter(handle!(filter)) {
+            Ok(Status::Ok)
         } else {
             Err(fail(
-                femto_status::InvalidArgument,
+                Status::InvalidArgument,
                 "filter is not attached to this handler",
             ))
         }
@@ -784,34 +776,29 @@ pub struct femto_handler_stats {
     pub errors: u64,
 }
 
-/// Reads the handler's counters into `*out` (up to `out->size` bytes).
-/// Thread-safe.
+/// The first published size of `femto_handler_stats`.
+const HANDLER_STATS_V1: usize = std::mem::size_of::<femto_handler_stats>();
+
+/// Reads the handler's counters into `*out`, writing no more than
+/// `out->size` bytes (a caller built against a later, longer struct gets
+/// the fields this library knows and its `size` set to how many bytes were
+/// written). Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_handler_stats_get(
     handler: *const femto_handler,
     out: *mut femto_handler_stats,
 ) -> femto_status {
     boundary(|| {
-        require!(handler, out);
-        let minimum = std::mem::size_of::<femto_handler_stats>();
-        // SAFETY: `out` is non-NULL and starts with its `size` field.
-        let size = unsafe { out.cast::<usize>().read_unaligned() };
-        if size < minimum {
-            return Err(fail(
-                femto_status::StructTooSmall,
-                format!("stats size {size} is below {minimum}; set `size = sizeof(femto_handler_stats)`"),
-            ));
-        }
-        let stats = handler_ref(handler).stats();
-        put(
-            out,
-            femto_handler_stats {
-                size: minimum,
-                written: stats.written,
-                dropped: stats.dropped,
-                errors: stats.errors,
-            },
-        );
-        Ok(femto_status::Ok)
+        let handler = handle!(handler);
+        require!(out);
+        let stats = handler.stats();
+        let stats = femto_handler_stats {
+            size: 0,
+            written: stats.written,
+            dropped: stats.dropped,
+            errors: stats.errors,
+        };
+        write_sized(out, stats, HANDLER_STATS_V1)?;
+        Ok(Status::Ok)
     })
 }

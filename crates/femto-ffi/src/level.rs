@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use femto_core::level::{add_level_name, LevelName};
 use femto_core::FemtoLevel;
 
-use crate::status::{boundary, fail, femto_status, require};
+use crate::status::{boundary, fail, femto_status, require, Status};
 use crate::types::{invalid, put, text};
 
 /// Level numbers, the stdlib scale. Custom levels may use any other number.
@@ -18,10 +18,10 @@ pub const FEMTO_LEVEL_ERROR: i32 = 40;
 pub const FEMTO_LEVEL_CRITICAL: i32 = 50;
 
 /// Converts a C level; negative numbers are invalid.
-pub(crate) fn level(value: i32) -> Result<FemtoLevel, femto_status> {
+pub(crate) fn level(value: i32) -> Result<FemtoLevel, Status> {
     u32::try_from(value).map(FemtoLevel).map_err(|_| {
         fail(
-            femto_status::InvalidArgument,
+            Status::InvalidArgument,
             format!("level {value} is negative"),
         )
     })
@@ -42,12 +42,12 @@ pub extern "C" fn femto_level_from_name(
         let parsed = FemtoLevel::parse(name).map_err(invalid)?;
         let value = i32::try_from(parsed.value()).map_err(|_| {
             fail(
-                femto_status::InvalidArgument,
+                Status::InvalidArgument,
                 format!("level {name:?} is out of range"),
             )
         })?;
         put(out_level, value);
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -72,7 +72,7 @@ pub extern "C" fn femto_level_name(
         let terminated = crate::interned::with_nul(name);
         put(out_name, terminated.as_ptr().cast());
         put(out_len, name.len());
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -88,6 +88,6 @@ pub extern "C" fn femto_add_level_name(
         let level = level(level_value)?;
         let name = text(name, name_len, "name")?;
         add_level_name(level, name).map_err(invalid)?;
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }

@@ -9,9 +9,13 @@
 //! inside a panic boundary and checks its pointers for NULL.
 
 #![allow(clippy::missing_safety_doc)]
+// Every export is a safe `extern "C" fn` taking C pointers: its contract
+// for them is in the header, and `cast` checks what can be checked.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod api;
 mod callback_handler;
+mod cast;
 mod config;
 mod filter;
 mod formatter;

@@ -9,7 +9,7 @@ use femto_core::context::{self, ThreadIdentity};
 use femto_core::error_hook::{self, HandlerErrorKind};
 
 use crate::handler::{duration_ms, timed};
-use crate::status::{boundary, femto_status};
+use crate::status::{boundary, femto_status, Status};
 
 /// How long the exit hook waits for handlers to drain.
 const EXIT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -156,7 +156,7 @@ pub extern "C" fn femto_set_error_hook(
     boundary(|| {
         let Some(hook) = hook else {
             error_hook::set_error_hook(None);
-            return Ok(femto_status::Ok);
+            return Ok(Status::Ok);
         };
         let target = Arc::new(ErrorTarget { hook, user_data });
         error_hook::set_error_hook(Some(Box::new(move |error| {
@@ -178,7 +178,7 @@ pub extern "C" fn femto_set_error_hook(
                 );
             }
         })));
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -232,7 +232,7 @@ pub extern "C" fn femto_set_wait_hooks(
     boundary(|| match (begin, end) {
         (None, None) => {
             femto_core::wait_hook::set_wait_hook(None);
-            Ok(femto_status::Ok)
+            Ok(Status::Ok)
         }
         (Some(begin), Some(end)) => {
             femto_core::wait_hook::set_wait_hook(Some(Box::new(WaitTarget {
@@ -240,10 +240,10 @@ pub extern "C" fn femto_set_wait_hooks(
                 end,
                 user_data,
             })));
-            Ok(femto_status::Ok)
+            Ok(Status::Ok)
         }
         _ => Err(crate::status::fail(
-            femto_status::NullArgument,
+            Status::NullArgument,
             "`begin` and `end` must both be set, or both NULL",
         )),
     })

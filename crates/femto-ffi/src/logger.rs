@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
+use crate::cast::{borrow_logger, handle, logger};
 use crate::filter::{femto_filter, FilterBox};
-use crate::handler::{femto_handler, handler_arc};
+use crate::handler::femto_handler;
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
-use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome};
+use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome, Status};
 use crate::types::{
-    arc_ref, array, c_interned, femto_kv, femto_str, invalid, key_values, optional,
-    optional_interned, put, read_sized, text,
+    array, c_interned, femto_kv, femto_str, invalid, key_values, optional, optional_interned, put,
+    read_sized, text,
 };
 
 /// A logger. Loggers live as long as the process: there is nothing to
@@ -23,10 +24,12 @@ pub struct femto_logger {
     _private: [u8; 0],
 }
 
-fn logger_ref<'a>(logger: *const femto_logger) -> &'a FemtoLogger {
-    // SAFETY: logger pointers come from `femto_logger_get`, which hands out
-    // `Arc::as_ptr` of loggers the global registry keeps forever.
-    unsafe { &*logger.cast::<FemtoLogger>() }
+/// The logger behind `logger`, or `None` for NULL or another kind (for
+/// the exports that answer a plain `bool` or string).
+fn logger_or_none<'a>(logger: *const femto_logger) -> Option<&'a FemtoLogger> {
+    // SAFETY: the export's contract: NULL or a pointer from this library;
+    // `borrow_logger` checks both.
+    unsafe { borrow_logger(logger, "logger") }.ok()
 }
 
 /// Finds or creates the logger `name`/`name_len` (dotted, UTF-8; "" or
@@ -45,7 +48,7 @@ pub extern "C" fn femto_logger_get(
         let name = text(name, name_len, "name")?;
         let logger = Manager::global().get_logger(name).map_err(invalid)?;
         put(out, Arc::as_ptr(&logger).cast::<femto_logger>());
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -55,9 +58,9 @@ pub extern "C" fn femto_logger_get(
 #[no_mangle]
 pub extern "C" fn femto_logger_is_enabled_for(logger: *const femto_logger, level: i32) -> bool {
     boundary_or(false, || {
-        !logger.is_null()
-            && level >= 0
-            && logger_ref(logger).is_enabled_for(femto_core::FemtoLevel(level as u32))
+        level >= 0
+            && logger_or_none(logger)
+                .is_some_and(|logger| logger.is_enabled_for(femto_core::FemtoLevel(level as u32)))
     })
 }
 
@@ -69,17 +72,16 @@ pub extern "C" fn femto_logger_set_level(
     level_value: i32,
 ) -> femto_status {
     boundary(|| {
-        require!(logger);
-        logger_ref(logger).set_level(level(level_value)?);
-        Ok(femto_status::Ok)
+        logger!(logger).set_level(level(level_value)?);
+        Ok(Status::Ok)
     })
 }
 
 fn write_level(out: *mut i32, value: femto_core::FemtoLevel) -> Outcome {
     let value = i32::try_from(value.value())
-        .map_err(|_| fail(femto_status::InvalidState, "level out of range"))?;
+        .map_err(|_| fail(Status::InvalidState, "level out of range"))?;
     put(out, value);
-    Ok(femto_status::Ok)
+    Ok(Status::Ok)
 }
 
 /// The logger's own level (0 if NOTSET). Thread-safe.
@@ -89,8 +91,9 @@ pub extern "C" fn femto_logger_get_level(
     out_level: *mut i32,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, out_level);
-        write_level(out_level, logger_ref(logger).level())
+        let logger = logger!(logger);
+        require!(out_level);
+        write_level(out_level, logger.level())
     })
 }
 
@@ -102,8 +105,9 @@ pub extern "C" fn femto_logger_get_effective_level(
     out_level: *mut i32,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, out_level);
-        write_level(out_level, logger_ref(logger).effective_level())
+        let logger = logger!(logger);
+        require!(out_level);
+        write_level(out_level, logger.effective_level())
     })
 }
 
@@ -115,9 +119,8 @@ pub extern "C" fn femto_logger_set_propagate(
     propagate: bool,
 ) -> femto_status {
     boundary(|| {
-        require!(logger);
-        logger_ref(logger).set_propagate(propagate);
-        Ok(femto_status::Ok)
+        logger!(logger).set_propagate(propagate);
+        Ok(Status::Ok)
     })
 }
 
@@ -131,7 +134,7 @@ pub extern "C" fn femto_logger_set_propagate(
 #[no_mangle]
 pub extern "C" fn femto_logger_needs_location(logger: *const femto_logger) -> bool {
     boundary_or(false, || {
-        !logger.is_null() && logger_ref(logger).needs_location()
+        logger_or_none(logger).is_some_and(FemtoLogger::needs_location)
     })
 }
 
@@ -143,7 +146,7 @@ pub extern "C" fn femto_logger_needs_location(logger: *const femto_logger) -> bo
 #[no_mangle]
 pub extern "C" fn femto_logger_only_caller_side(logger: *const femto_logger) -> bool {
     boundary_or(false, || {
-        !logger.is_null() && logger_ref(logger).only_caller_side()
+        logger_or_none(logger).is_some_and(FemtoLogger::only_caller_side)
     })
 }
 
@@ -155,11 +158,15 @@ pub extern "C" fn femto_logger_set_disabled(
     disabled: bool,
 ) -> femto_status {
     boundary(|| {
-        require!(logger);
-        logger_ref(logger).set_disabled(disabled);
-        Ok(femto_status::Ok)
+        logger!(logger).set_disabled(disabled);
+        Ok(Status::Ok)
     })
 }
+
+/// The most loggers one `femto_loggers_set` call may change.
+const MAX_LOGGER_STATES: usize = 1 << 20;
+/// The most handlers one logger may be given in one call.
+const MAX_HANDLERS: usize = 1 << 16;
 
 /// The whole configuration of one logger, for `femto_loggers_set`.
 #[repr(C)]
@@ -187,16 +194,22 @@ pub extern "C" fn femto_loggers_set(
     count: usize,
 ) -> femto_status {
     boundary(|| {
-        let mut changes = Vec::with_capacity(count);
-        for state in array(states, count, "states")? {
-            let logger = state.logger;
-            require!(logger);
-            let name = logger_ref(logger).name();
-            let mut handlers = Vec::with_capacity(state.handler_count);
-            for &handler in array(state.handlers, state.handler_count, "handlers")? {
-                require!(handler);
-                handlers.push(handler_arc(handler));
+        let states = array(states, count, "states", MAX_LOGGER_STATES)?;
+        let mut changes = Vec::with_capacity(states.len());
+        for state in states {
+            let name = logger!(state.logger, "states.logger").name();
+            let handlers = array(
+                state.handlers,
+                state.handler_count,
+                "states.handlers",
+                MAX_HANDLERS,
+            )?;
+            let mut handlers_now = Vec::with_capacity(handlers.len());
+            for &handler in handlers {
+                let handler: &Arc<_> = handle!(handler, "states.handlers");
+                handlers_now.push(Arc::clone(handler));
             }
+            let handlers = handlers_now;
             changes.push(LoggerState {
                 logger: Manager::global().get_logger(name).map_err(invalid)?,
                 level: level(state.level)?,
@@ -206,7 +219,7 @@ pub extern "C" fn femto_loggers_set(
             });
         }
         Manager::global().set_logger_states(changes);
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -216,7 +229,7 @@ pub extern "C" fn femto_loggers_set(
 pub extern "C" fn femto_disable(level_value: i32) -> femto_status {
     boundary(|| {
         Manager::global().disable(level(level_value)?);
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -233,10 +246,11 @@ pub extern "C" fn femto_set_last_resort(handler: *const femto_handler) -> femto_
             manager.set_last_resort(false);
             manager.set_last_resort_handler(None);
         } else {
-            manager.set_last_resort_handler(Some(handler_arc(handler)));
+            let handler: &Arc<_> = handle!(handler);
+            manager.set_last_resort_handler(Some(Arc::clone(handler)));
             manager.set_last_resort(true);
         }
-        Ok(femto_status::Ok)
+        Ok(Status::Ok)
     })
 }
 
@@ -248,9 +262,9 @@ pub extern "C" fn femto_logger_add_handler(
     handler: *const femto_handler,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, handler);
-        logger_ref(logger).add_handler(handler_arc(handler));
-        Ok(femto_status::Ok)
+        let logger = logger!(logger);
+        logger.add_handler(Arc::clone(handle!(handler)));
+        Ok(Status::Ok)
     })
 }
 
@@ -262,12 +276,12 @@ pub extern "C" fn femto_logger_remove_handler(
     handler: *const femto_handler,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, handler);
-        if logger_ref(logger).remove_handler(&handler_arc(handler)) {
-            Ok(femto_status::Ok)
+        let logger = logger!(logger);
+        if logger.remove_handler(handle!(handler)) {
+            Ok(Status::Ok)
         } else {
             Err(fail(
-                femto_status::InvalidArgument,
+                Status::InvalidArgument,
                 "handler is not attached to this logger",
             ))
         }
@@ -278,9 +292,8 @@ pub extern "C" fn femto_logger_remove_handler(
 #[no_mangle]
 pub extern "C" fn femto_logger_clear_handlers(logger: *const femto_logger) -> femto_status {
     boundary(|| {
-        require!(logger);
-        logger_ref(logger).clear_handlers();
-        Ok(femto_status::Ok)
+        logger!(logger).clear_handlers();
+        Ok(Status::Ok)
     })
 }
 
@@ -292,9 +305,10 @@ pub extern "C" fn femto_logger_add_filter(
     filter: *const femto_filter,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, filter);
-        logger_ref(logger).add_filter(Arc::clone(arc_ref::<FilterBox, _>(filter)));
-        Ok(femto_status::Ok)
+        let logger = logger!(logger);
+        let filter: &FilterBox = handle!(filter);
+        logger.add_filter(Arc::clone(filter));
+        Ok(Status::Ok)
     })
 }
 
@@ -305,12 +319,12 @@ pub extern "C" fn femto_logger_remove_filter(
     filter: *const femto_filter,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, filter);
-        if logger_ref(logger).remove_filter(arc_ref::<FilterBox, _>(filter)) {
-            Ok(femto_status::Ok)
+        let logger = logger!(logger);
+        if logger.remove_filter(handle!(filter)) {
+            Ok(Status::Ok)
         } else {
             Err(fail(
-                femto_status::InvalidArgument,
+                Status::InvalidArgument,
                 "filter is not attached to this logger",
             ))
         }
@@ -319,8 +333,8 @@ pub extern "C" fn femto_logger_remove_filter(
 
 fn outcome(result: LogOutcome) -> Outcome {
     Ok(match result {
-        LogOutcome::Dropped => femto_status::Dropped,
-        LogOutcome::Disabled | LogOutcome::Filtered | LogOutcome::Queued => femto_status::Ok,
+        LogOutcome::Dropped => Status::Dropped,
+        LogOutcome::Disabled | LogOutcome::Filtered | LogOutcome::Queued => Status::Ok,
     })
 }
 
@@ -336,11 +350,10 @@ pub extern "C" fn femto_logger_log(
     message_len: usize,
 ) -> femto_status {
     boundary(|| {
-        require!(logger);
-        let logger = logger_ref(logger);
+        let logger = logger!(logger);
         let level = level(level_value)?;
         if !logger.is_enabled_for(level) {
-            return Ok(femto_status::Ok);
+            return Ok(Status::Ok);
         }
         let message = text(message, message_len, "message")?;
         outcome(logger.dispatch_shared(logger.record(level, message, |_| {})))
@@ -361,11 +374,10 @@ pub extern "C" fn femto_logger_log_at(
     function: *const c_char,
 ) -> femto_status {
     boundary(|| {
-        require!(logger);
-        let logger = logger_ref(logger);
+        let logger = logger!(logger);
         let level = level(level_value)?;
         if !logger.is_enabled_for(level) {
-            return Ok(femto_status::Ok);
+            return Ok(Status::Ok);
         }
         let message = text(message, message_len, "message")?;
         // Nothing a handler prints or reads needs the location: skip it.
@@ -454,7 +466,7 @@ fn build_record(
     logger: &FemtoLogger,
     args: &femto_log_args,
     level: femto_core::FemtoLevel,
-) -> Result<Arc<FemtoLogRecord>, femto_status> {
+) -> Result<Arc<FemtoLogRecord>, Status> {
     let message = optional(args.message, "message")?.unwrap_or("");
     let location = SourceLocation {
         file: optional_interned(args.file, "file")?,
@@ -462,8 +474,9 @@ fn build_record(
         function: optional_interned(args.function, "function")?,
         module: optional_interned(args.module, "module")?,
     };
-    let mut pairs = Vec::with_capacity(args.key_value_count);
-    for kv in key_values(args.key_values, args.key_value_count)? {
+    let kvs = key_values(args.key_values, args.key_value_count)?;
+    let mut pairs = Vec::with_capacity(kvs.len());
+    for kv in kvs {
         let key = optional(kv.key, "key_values.key")?.unwrap_or("");
         let value = optional(kv.value, "key_values.value")?.unwrap_or("");
         pairs.push((key.into(), value.into()));
@@ -497,22 +510,22 @@ pub extern "C" fn femto_logger_log_ex(
     args: *const femto_log_args,
 ) -> femto_status {
     boundary(|| {
-        require!(logger, args);
+        let logger = logger!(logger);
+        require!(args);
         let args = read_sized(args, femto_log_args::defaults(), LOG_ARGS_V1)?;
-        let logger = logger_ref(logger);
         let level = level(args.level)?;
         if !logger.is_enabled_for(level) {
-            return Ok(femto_status::Ok);
+            return Ok(Status::Ok);
         }
         if args.caller_side_done && logger.only_caller_side() {
-            return Ok(femto_status::Ok);
+            return Ok(Status::Ok);
         }
         let record = build_record(logger, &args, level)?;
         if !args.caller_side_done {
             return outcome(logger.dispatch_shared(record));
         }
         match logger.dispatch_caller_side_done(record) {
-            LogOutcome::Filtered => Ok(femto_status::Filtered),
+            LogOutcome::Filtered => Ok(Status::Filtered),
             other => outcome(other),
         }
     })
@@ -532,13 +545,15 @@ pub extern "C" fn femto_handler_log_ex(
     args: *const femto_log_args,
 ) -> femto_status {
     boundary(|| {
-        require!(handler, logger, args);
+        let handler = handle!(handler);
+        let logger = logger!(logger);
+        require!(args);
         let args = read_sized(args, femto_log_args::defaults(), LOG_ARGS_V1)?;
         let level = level(args.level)?;
-        let record = build_record(logger_ref(logger), &args, level)?;
-        Ok(match crate::handler::handler_ref(handler).handle(record) {
-            femto_core::Enqueued::Dropped => femto_status::Dropped,
-            _ => femto_status::Ok,
+        let record = build_record(logger, &args, level)?;
+        Ok(match handler.handle(record) {
+            femto_core::Enqueued::Dropped => Status::Dropped,
+            _ => Status::Ok,
         })
     })
 }
@@ -547,12 +562,8 @@ pub extern "C" fn femto_handler_log_ex(
 /// process ("root" for the root logger; "" for NULL). Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_logger_name(logger: *const femto_logger) -> *const c_char {
-    boundary_or(c"".as_ptr(), || {
-        if logger.is_null() {
-            return c"".as_ptr();
-        }
-        crate::interned::with_nul(logger_ref(logger).name())
-            .as_ptr()
-            .cast()
+    boundary_or(c"".as_ptr(), || match logger_or_none(logger) {
+        Some(logger) => crate::interned::with_nul(logger.name()).as_ptr().cast(),
+        None => c"".as_ptr(),
     })
 }

@@ -4,38 +4,99 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
-/// The result of every fallible call. The numbers never change: retired
-/// values stay reserved. `FEMTO_STATUS_OK` (0) and the informational
-/// `DROPPED` and `TIMEOUT` are successes of a kind; values from 7000 up are
-/// errors, explained by `femto_last_error()`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The result of every fallible call, a 32-bit integer on the wire: one of
+/// the `FEMTO_STATUS_*` values. The numbers never change: retired values
+/// stay reserved. `FEMTO_STATUS_OK` (0) and the informational `DROPPED`,
+/// `TIMEOUT` and `FILTERED` are successes of a kind; values from 7000 up
+/// are errors, explained by `femto_last_error()`.
 #[allow(non_camel_case_types)]
-pub enum femto_status {
-    /// The call did what was asked.
-    Ok = 0,
-    /// A record was accepted but at least one handler dropped it (its queue
-    /// was full under the `drop`/`timeout` policy, or it was closed).
-    Dropped = 1,
-    /// `flush`, `close` or `shutdown` did not finish within the timeout.
-    Timeout = 2,
-    /// The logger's filters rejected the record. Returned only to a caller
-    /// that asked for it (`femto_log_args.caller_side_done`); otherwise a
-    /// filtered record is `FEMTO_STATUS_OK`.
-    Filtered = 3,
-    /// A required pointer argument was NULL.
-    NullArgument = 7001,
-    /// An argument was invalid: bad UTF-8, an unknown level name, a bad
-    /// logger name or format string, an out-of-range option.
-    InvalidArgument = 7002,
-    /// The object cannot do this now (for example, it was already closed).
-    InvalidState = 7003,
-    /// A file or stream could not be opened, or a thread not started.
-    Io = 7004,
-    /// femtologging panicked; the call had no effect. Please report it.
-    Panic = 7005,
-    /// An options struct's `size` is smaller than the first version of it.
-    StructTooSmall = 7006,
+pub type femto_status = i32;
+
+/// The call did what was asked.
+pub const FEMTO_STATUS_OK: femto_status = 0;
+/// A record was accepted but at least one handler dropped it (its queue
+/// was full under the `drop`/`timeout` policy, or it was closed).
+pub const FEMTO_STATUS_DROPPED: femto_status = 1;
+/// `flush`, `close` or `shutdown` did not finish within the timeout.
+pub const FEMTO_STATUS_TIMEOUT: femto_status = 2;
+/// The logger's filters rejected the record. Returned only to a caller
+/// that asked for it (`femto_log_args.caller_side_done`); otherwise a
+/// filtered record is `FEMTO_STATUS_OK`.
+pub const FEMTO_STATUS_FILTERED: femto_status = 3;
+/// A required pointer argument was NULL.
+pub const FEMTO_STATUS_NULL_ARGUMENT: femto_status = 7001;
+/// An argument was invalid: bad UTF-8, an unknown level name or enum
+/// value, a bad logger name or format string, an out-of-range option or
+/// count, a handle of the wrong kind. The message names the argument.
+pub const FEMTO_STATUS_INVALID_ARGUMENT: femto_status = 7002;
+/// The object cannot do this now (for example, it was already closed).
+pub const FEMTO_STATUS_INVALID_STATE: femto_status = 7003;
+/// A file or stream could not be opened, or a thread not started.
+pub const FEMTO_STATUS_IO: femto_status = 7004;
+/// femtologging panicked; the call had no effect. Please report it.
+pub const FEMTO_STATUS_PANIC: femto_status = 7005;
+/// An options struct's `size` is smaller than the first version of it.
+pub const FEMTO_STATUS_STRUCT_TOO_SMALL: femto_status = 7006;
+/// The caller's output buffer is too small; the call wrote how much is
+/// needed to its length out-parameter: call again with a larger buffer.
+pub const FEMTO_STATUS_BUFFER_TOO_SMALL: femto_status = 7007;
+
+/// The statuses as a Rust enum, for matching inside the library. Every
+/// value leaves the library as its `FEMTO_STATUS_*` integer.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Ok = FEMTO_STATUS_OK,
+    Dropped = FEMTO_STATUS_DROPPED,
+    Timeout = FEMTO_STATUS_TIMEOUT,
+    Filtered = FEMTO_STATUS_FILTERED,
+    NullArgument = FEMTO_STATUS_NULL_ARGUMENT,
+    InvalidArgument = FEMTO_STATUS_INVALID_ARGUMENT,
+    InvalidState = FEMTO_STATUS_INVALID_STATE,
+    Io = FEMTO_STATUS_IO,
+    Panic = FEMTO_STATUS_PANIC,
+    StructTooSmall = FEMTO_STATUS_STRUCT_TOO_SMALL,
+    BufferTooSmall = FEMTO_STATUS_BUFFER_TOO_SMALL,
+}
+
+impl Status {
+    /// Every status, for the checked conversion and the tests.
+    pub(crate) const ALL: [Status; 11] = [
+        Status::Ok,
+        Status::Dropped,
+        Status::Timeout,
+        Status::Filtered,
+        Status::NullArgument,
+        Status::InvalidArgument,
+        Status::InvalidState,
+        Status::Io,
+        Status::Panic,
+        Status::StructTooSmall,
+        Status::BufferTooSmall,
+    ];
+
+    /// The status a caller's integer names, if any.
+    pub(crate) fn from_raw(value: femto_status) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|status| *status as i32 == value)
+    }
+
+    fn message(self) -> &'static [u8] {
+        match self {
+            Status::Ok => b"ok\0",
+            Status::Dropped => b"record dropped by at least one handler\0",
+            Status::Timeout => b"timed out\0",
+            Status::Filtered => b"rejected by the logger's filters\0",
+            Status::NullArgument => b"a required argument was NULL\0",
+            Status::InvalidArgument => b"invalid argument\0",
+            Status::InvalidState => b"invalid state\0",
+            Status::Io => b"I/O error\0",
+            Status::Panic => b"internal panic (please report)\0",
+            Status::StructTooSmall => b"options struct size too small\0",
+            Status::BufferTooSmall => b"output buffer too small\0",
+        }
+    }
 }
 
 thread_local! {
@@ -43,7 +104,7 @@ thread_local! {
 }
 
 /// Records `message` as this thread's last error and returns `status`.
-pub(crate) fn fail(status: femto_status, message: impl Into<String>) -> femto_status {
+pub(crate) fn fail(status: Status, message: impl Into<String>) -> Status {
     let mut text = message.into();
     text.retain(|c| c != '\0');
     let text = CString::new(text).unwrap_or_default();
@@ -62,41 +123,31 @@ pub extern "C" fn femto_last_error() -> *const c_char {
         .unwrap_or(EMPTY.as_ptr().cast())
 }
 
-/// A static, NUL-terminated description of `status` (never NULL).
+/// A static, NUL-terminated description of `status` (never NULL): "unknown
+/// status" for a value that is not a `FEMTO_STATUS_*`. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_status_message(status: femto_status) -> *const c_char {
-    let text: &'static [u8] = match status {
-        femto_status::Ok => b"ok\0",
-        femto_status::Dropped => b"record dropped by at least one handler\0",
-        femto_status::Timeout => b"timed out\0",
-        femto_status::Filtered => b"rejected by the logger's filters\0",
-        femto_status::NullArgument => b"a required argument was NULL\0",
-        femto_status::InvalidArgument => b"invalid argument\0",
-        femto_status::InvalidState => b"invalid state\0",
-        femto_status::Io => b"I/O error\0",
-        femto_status::Panic => b"internal panic (please report)\0",
-        femto_status::StructTooSmall => b"options struct size too small\0",
-    };
+    let text = Status::from_raw(status).map_or(b"unknown status\0".as_slice(), Status::message);
     text.as_ptr().cast()
 }
 
 /// The body of an export: `Err` carries a failure status whose message
 /// was already recorded with [`fail`].
-pub(crate) type Outcome = Result<femto_status, femto_status>;
+pub(crate) type Outcome = Result<Status, Status>;
 
 /// Runs `body` inside a panic boundary: a panic becomes
 /// `FEMTO_STATUS_PANIC` with a message, never an abort or unwinding into C.
 pub(crate) fn boundary(body: impl FnOnce() -> Outcome) -> femto_status {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
-        Ok(Ok(status) | Err(status)) => status,
-        Err(panic) => fail(femto_status::Panic, panic_text(&panic)),
+        Ok(Ok(status) | Err(status)) => status as femto_status,
+        Err(panic) => fail(Status::Panic, panic_text(&panic)) as femto_status,
     }
 }
 
 /// Like [`boundary`] for exports that return a value: `fallback` on panic.
 pub(crate) fn boundary_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|panic| {
-        fail(femto_status::Panic, panic_text(&panic));
+        fail(Status::Panic, panic_text(&panic));
         fallback
     })
 }
@@ -116,7 +167,7 @@ macro_rules! require {
         $(
             if $ptr.is_null() {
                 return Err($crate::status::fail(
-                    $crate::status::femto_status::NullArgument,
+                    $crate::status::Status::NullArgument,
                     concat!("argument `", stringify!($ptr), "` is NULL"),
                 ));
             }
@@ -124,3 +175,36 @@ macro_rules! require {
     };
 }
 pub(crate) use require;
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use rstest::rstest;
+
+    use super::*;
+
+    #[rstest]
+    fn every_status_converts_back_and_has_a_message() {
+        for status in Status::ALL {
+            assert_eq!(Status::from_raw(status as femto_status), Some(status));
+            // SAFETY: femto_status_message returns a static NUL-terminated string.
+            let text = unsafe { CStr::from_ptr(femto_status_message(status as femto_status)) };
+            assert_ne!(text.to_bytes(), b"unknown status");
+        }
+    }
+
+    #[rstest]
+    #[case(-1)]
+    #[case(4)]
+    #[case(7000)]
+    #[case(7008)]
+    #[case(i32::MAX)]
+    #[case(i32::MIN)]
+    fn an_unknown_status_has_a_message_too(#[case] value: femto_status) {
+        assert_eq!(Status::from_raw(value), None);
+        // SAFETY: as above.
+        let text = unsafe { CStr::from_ptr(femto_status_message(value)) };
+        assert_eq!(text.to_bytes(), b"unknown status");
+    }
+}

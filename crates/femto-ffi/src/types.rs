@@ -2,11 +2,10 @@
 //! between opaque handles and the Rust objects behind them.
 
 use std::ffi::{c_char, CStr};
-use std::sync::Arc;
 
 use femto_core::intern::Text;
 
-use crate::status::{fail, femto_status};
+use crate::status::{fail, Status};
 
 /// A borrowed UTF-8 string: pointer and length in bytes, not necessarily
 /// NUL-terminated. `{NULL, 0}` means "absent". The bytes only need to live
@@ -42,52 +41,67 @@ pub struct femto_kv {
     pub value: femto_str,
 }
 
+/// The longest string argument accepted (1 GiB): longer is a caller's
+/// bug (a negative length cast to `size_t`), not a log message.
+pub(crate) const MAX_TEXT_LEN: usize = 1 << 30;
+
 /// Borrows `len` bytes at `ptr`; `what` names the argument in the error.
 /// NULL with length 0 is the empty string.
 ///
 /// The lifetime is the caller's to choose and the bytes are only valid
 /// during the export's call: copy or intern before storing (never let the
 /// result become a `Text`, whose borrowed form is `'static`).
-fn bytes<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a [u8], femto_status> {
+fn bytes<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a [u8], Status> {
     if ptr.is_null() {
         return if len == 0 {
             Ok(&[])
         } else {
             Err(fail(
-                femto_status::NullArgument,
-                format!("argument `{what}` is NULL"),
+                Status::NullArgument,
+                format!("argument `{what}` is NULL with a length of {len}"),
             ))
         };
+    }
+    if len > MAX_TEXT_LEN {
+        return Err(fail(
+            Status::InvalidArgument,
+            format!("argument `{what}` is {len} bytes long; at most {MAX_TEXT_LEN} are accepted"),
+        ));
     }
     // SAFETY: the caller promises `ptr` points to `len` readable bytes that
     // stay valid for this call (documented on every export taking them).
     Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
 }
 
-fn not_utf8(what: &str, error: std::str::Utf8Error) -> femto_status {
+fn not_utf8(what: &str, error: std::str::Utf8Error) -> Status {
     fail(
-        femto_status::InvalidArgument,
+        Status::InvalidArgument,
         format!("argument `{what}` is not UTF-8: {error}"),
     )
 }
 
 /// Borrows `len` bytes at `ptr` as UTF-8 (same lifetime rule as `bytes`).
-pub(crate) fn text<'a>(
-    ptr: *const c_char,
-    len: usize,
-    what: &str,
-) -> Result<&'a str, femto_status> {
+pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a str, Status> {
     std::str::from_utf8(bytes(ptr, len, what)?).map_err(|e| not_utf8(what, e))
 }
 
-/// `INVALID_ARGUMENT` explained by `error`.
-pub(crate) fn invalid(error: impl std::fmt::Display) -> femto_status {
-    fail(femto_status::InvalidArgument, error.to_string())
+/// `INVALID_ARGUMENT` for an integer that is none of an enum's values.
+pub(crate) fn unknown_value(what: &str, enum_name: &str, value: i32) -> Status {
+    fail(
+        Status::InvalidArgument,
+        format!("argument `{what}` is {value}, which is not a `{enum_name}` value"),
+    )
 }
 
-/// Like [`text`] for a [`femto_str`]; `None` when absent.
-pub(crate) fn optional<'a>(s: femto_str, what: &str) -> Result<Option<&'a str>, femto_status> {
-    if s.ptr.is_null() {
+/// `INVALID_ARGUMENT` explained by `error`.
+pub(crate) fn invalid(error: impl std::fmt::Display) -> Status {
+    fail(Status::InvalidArgument, error.to_string())
+}
+
+/// Like [`text`] for a [`femto_str`]; `None` when absent (`{NULL, 0}`);
+/// NULL with a length is `NULL_ARGUMENT`.
+pub(crate) fn optional<'a>(s: femto_str, what: &str) -> Result<Option<&'a str>, Status> {
+    if s.ptr.is_null() && s.len == 0 {
         return Ok(None);
     }
     text(s.ptr, s.len, what).map(Some)
@@ -95,20 +109,20 @@ pub(crate) fn optional<'a>(s: femto_str, what: &str) -> Result<Option<&'a str>, 
 
 /// Interned record text for `len` bytes at `ptr` (see `intern::cached`):
 /// no allocation when the same string was seen before.
-pub(crate) fn interned(ptr: *const c_char, len: usize, what: &str) -> Result<Text, femto_status> {
+pub(crate) fn interned(ptr: *const c_char, len: usize, what: &str) -> Result<Text, Status> {
     femto_core::intern::cached(bytes(ptr, len, what)?).map_err(|e| not_utf8(what, e))
 }
 
 /// Like [`interned`] for an optional [`femto_str`].
-pub(crate) fn optional_interned(s: femto_str, what: &str) -> Result<Option<Text>, femto_status> {
-    if s.ptr.is_null() {
+pub(crate) fn optional_interned(s: femto_str, what: &str) -> Result<Option<Text>, Status> {
+    if s.ptr.is_null() && s.len == 0 {
         return Ok(None);
     }
     interned(s.ptr, s.len, what).map(Some)
 }
 
 /// Like [`interned`] for an optional NUL-terminated string.
-pub(crate) fn c_interned(ptr: *const c_char, what: &str) -> Result<Option<Text>, femto_status> {
+pub(crate) fn c_interned(ptr: *const c_char, what: &str) -> Result<Option<Text>, Status> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -117,28 +131,37 @@ pub(crate) fn c_interned(ptr: *const c_char, what: &str) -> Result<Option<Text>,
     interned(ptr, len, what).map(Some)
 }
 
+/// The most key-values one record may carry.
+pub(crate) const MAX_KEY_VALUES: usize = 1 << 16;
+
 /// Borrows `count` key-values at `ptr`.
-pub(crate) fn key_values<'a>(
-    ptr: *const femto_kv,
-    count: usize,
-) -> Result<&'a [femto_kv], femto_status> {
-    array(ptr, count, "key_values")
+pub(crate) fn key_values<'a>(ptr: *const femto_kv, count: usize) -> Result<&'a [femto_kv], Status> {
+    array(ptr, count, "key_values", MAX_KEY_VALUES)
 }
 
 /// Borrows the caller's array of `count` entries at `ptr` (NULL allowed
-/// when `count` is 0).
+/// when `count` is 0). Checked before anything is sized by `count`: NULL
+/// with a count, or a count above `max`, is a status, never an attempt to
+/// allocate or read that much.
 pub(crate) fn array<'a, T>(
     ptr: *const T,
     count: usize,
     what: &str,
-) -> Result<&'a [T], femto_status> {
+    max: usize,
+) -> Result<&'a [T], Status> {
     if count == 0 {
         return Ok(&[]);
     }
     if ptr.is_null() {
         return Err(fail(
-            femto_status::NullArgument,
-            format!("argument `{what}` is NULL"),
+            Status::NullArgument,
+            format!("argument `{what}` is NULL with a count of {count}"),
+        ));
+    }
+    if count > max {
+        return Err(fail(
+            Status::InvalidArgument,
+            format!("argument `{what}` has {count} entries; at most {max} are accepted"),
         ));
     }
     // SAFETY: the caller promises `count` valid entries for this call.
@@ -162,11 +185,7 @@ pub(crate) fn copy_out(text: &str, buffer: *mut c_char, capacity: usize) -> bool
 /// Reads a versioned options struct: the caller's `size` bytes over our
 /// defaults, so that callers built against an older, shorter struct keep
 /// working. `minimum` is the size of the first published version.
-pub(crate) fn read_sized<T: Copy>(
-    ptr: *const T,
-    defaults: T,
-    minimum: usize,
-) -> Result<T, femto_status> {
+pub(crate) fn read_sized<T: Copy>(ptr: *const T, defaults: T, minimum: usize) -> Result<T, Status> {
     if ptr.is_null() {
         return Ok(defaults);
     }
@@ -174,7 +193,7 @@ pub(crate) fn read_sized<T: Copy>(
     let size = unsafe { ptr.cast::<usize>().read_unaligned() };
     if size < minimum {
         return Err(fail(
-            femto_status::StructTooSmall,
+            Status::StructTooSmall,
             format!(
                 "options size {size} is below the minimum {minimum}; set `size = sizeof(struct)`"
             ),
@@ -190,34 +209,31 @@ pub(crate) fn read_sized<T: Copy>(
     Ok(value)
 }
 
-/// Hands an `Arc` to C as an opaque pointer (one strong reference).
-pub(crate) fn arc_to_c<R, C>(arc: Arc<R>) -> *mut C {
-    Arc::into_raw(arc).cast_mut().cast()
-}
-
-/// Borrows the object behind an opaque pointer made by [`arc_to_c`].
-pub(crate) fn arc_ref<'a, R, C>(ptr: *const C) -> &'a R {
-    // SAFETY: callers pass only pointers made by `arc_to_c::<R, C>` that
-    // have not been released (checked non-NULL by the caller).
-    unsafe { &*ptr.cast::<R>() }
-}
-
-/// A new strong reference to the object behind an opaque pointer.
-pub(crate) fn arc_clone<R, C>(ptr: *const C) -> Arc<R> {
-    // SAFETY: as for `arc_ref`; the count is incremented before `from_raw`
-    // so the caller's reference stays valid.
+/// Writes a versioned output struct to the caller's `out`, no more than the
+/// caller's `size` bytes of it (the first field, read first), and sets
+/// that `size` to the bytes written. `minimum` is the size of the first
+/// published version. `out` must be non-NULL.
+pub(crate) fn write_sized<T: Copy>(out: *mut T, value: T, minimum: usize) -> Result<(), Status> {
+    // SAFETY: `out` is non-NULL and every versioned struct starts with its
+    // `size: usize` field, which the caller set.
+    let size = unsafe { out.cast::<usize>().read_unaligned() };
+    if size < minimum {
+        return Err(fail(
+            Status::StructTooSmall,
+            format!(
+                "output size {size} is below the minimum {minimum}; set `size = sizeof(struct)`"
+            ),
+        ));
+    }
+    let copy = size.min(std::mem::size_of::<T>());
+    // SAFETY: the caller's struct has at least `size` writable bytes and we
+    // write no more than that, nor more than `value` holds; the `size`
+    // field then records how much was written.
     unsafe {
-        Arc::increment_strong_count(ptr.cast::<R>());
-        Arc::from_raw(ptr.cast::<R>())
+        std::ptr::copy_nonoverlapping((&raw const value).cast::<u8>(), out.cast::<u8>(), copy);
+        out.cast::<usize>().write_unaligned(copy);
     }
-}
-
-/// Releases the strong reference held by an opaque pointer.
-pub(crate) fn arc_release<R, C>(ptr: *const C) {
-    if !ptr.is_null() {
-        // SAFETY: `ptr` came from `arc_to_c::<R, C>` and is released once.
-        drop(unsafe { Arc::from_raw(ptr.cast::<R>()) });
-    }
+    Ok(())
 }
 
 /// Writes an out-parameter (checked non-NULL by the caller).

@@ -83,11 +83,11 @@ fn a_panicking_callback_is_counted_and_logging_goes_on() {
     let mut logger = ptr::null();
     assert_eq!(
         femto_logger_get(c"ffi.panic".as_ptr(), 9, &mut logger),
-        femto_status::Ok
+        FEMTO_STATUS_OK
     );
     assert_eq!(
         femto_set_error_hook(Some(count_errors), ptr::null_mut()),
-        femto_status::Ok
+        FEMTO_STATUS_OK
     );
     let mut handler = ptr::null_mut();
     let status = femto_callback_handler_new(
@@ -98,14 +98,14 @@ fn a_panicking_callback_is_counted_and_logging_goes_on() {
         ptr::null(),
         &mut handler,
     );
-    assert_eq!(status, femto_status::Ok);
+    assert_eq!(status, FEMTO_STATUS_OK);
     let mut filter = ptr::null_mut();
     assert_eq!(
         femto_filter_new_callback(Some(panicking_filter), ptr::null_mut(), None, &mut filter),
-        femto_status::Ok
+        FEMTO_STATUS_OK
     );
-    assert_eq!(femto_logger_add_handler(logger, handler), femto_status::Ok);
-    assert_eq!(femto_logger_add_filter(logger, filter), femto_status::Ok);
+    assert_eq!(femto_logger_add_handler(logger, handler), FEMTO_STATUS_OK);
+    assert_eq!(femto_logger_add_filter(logger, filter), FEMTO_STATUS_OK);
     for message in ["boom!", "fine", "ok then"] {
         let status = femto_logger_log(
             logger,
@@ -113,16 +113,16 @@ fn a_panicking_callback_is_counted_and_logging_goes_on() {
             message.as_ptr().cast(),
             message.len(),
         );
-        assert_eq!(status, femto_status::Ok, "{message}");
+        assert_eq!(status, FEMTO_STATUS_OK, "{message}");
     }
-    assert_eq!(femto_handler_flush(handler, 10_000), femto_status::Ok);
+    assert_eq!(femto_handler_flush(handler, 10_000), FEMTO_STATUS_OK);
     let mut stats = femto_handler_stats {
         size: std::mem::size_of::<femto_handler_stats>(),
         ..Default::default()
     };
     assert_eq!(
         femto_handler_stats_get(handler, &mut stats),
-        femto_status::Ok
+        FEMTO_STATUS_OK
     );
     assert_eq!(stats.errors, 1, "the sink panic is counted");
     assert_eq!(stats.written, 1, "only \"ok then\" was written");
@@ -132,7 +132,7 @@ fn a_panicking_callback_is_counted_and_logging_goes_on() {
         "sink and filter panics both reported"
     );
     femto_set_error_hook(None, ptr::null_mut());
-    assert_eq!(femto_handler_close(handler, 10_000), femto_status::Ok);
+    assert_eq!(femto_handler_close(handler, 10_000), FEMTO_STATUS_OK);
     femto_filter_free(filter);
     femto_handler_free(handler);
 }

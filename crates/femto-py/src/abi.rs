@@ -15,7 +15,7 @@ pub const STATUS_OK: Status = 0;
 pub const STATUS_DROPPED: Status = 1;
 pub const STATUS_TIMEOUT: Status = 2;
 pub const STATUS_FILTERED: Status = 3;
-pub const STATUS_INVALID_STATE: Status = 7003;
+pub const STATUS_BUFFER_TOO_SMALL: Status = 7007;
 
 pub type Handle = *const c_void;
 

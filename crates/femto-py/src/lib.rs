@@ -397,7 +397,7 @@ fn config_export(py: Python<'_>, source: &str, kind: u8) -> PyResult<String> {
     let mut len = 0usize;
     let mut status =
         (api().config_to_json)(config, buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
-    if status == abi::STATUS_INVALID_STATE {
+    if status == abi::STATUS_BUFFER_TOO_SMALL {
         buffer = vec![0u8; len + 1];
         status = (api().config_to_json)(config, buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     }
