@@ -10,10 +10,24 @@ and ``cfg://`` references, ``()`` factories, ``.`` properties, filters,
 As in the standard library, a configuration dictionary is code: ``()``
 factories, ``class`` names and ``ext://`` references import and call
 whatever they name. For configurations from untrusted sources, use
-``dictConfig(config, untrusted=True)``: it refuses ``()`` factories,
-``.`` properties and any class or ``ext://`` reference outside
-femtologging's own classes, the standard library names that map onto them,
-``sys.stdout``/``sys.stderr`` and the level constants.
+``dictConfig(config, untrusted=True, root=...)``:
+
+- classes resolve only through one explicit table (``untrusted_classes()``):
+  femtologging's handlers, formatters and filters by their public names and
+  by the standard library names that map onto them; no prefix matching, no
+  walk through module attributes, nothing imported;
+- ``()`` factories and ``.`` properties are refused; ``ext://`` may name
+  only ``sys.stdout``, ``sys.stderr`` and the level constants;
+- files stay below ``root`` (default: the current directory): ``..``, an
+  absolute path outside it, and a symbolic link anywhere between ``root``
+  and the file are refused; files open only for appending (``mode`` ``"a"``);
+  a file that does not exist yet is created with mode ``0o640``, and
+  rotation gives new files the permissions of the file they replace.
+
+Everything refused raises ``UnsafeConfigError`` before any handler is made.
+The checks cannot stop another process that swaps a directory for a link
+between the check and the open: keep ``root`` out of reach of whoever
+writes the configuration.
 """
 
 from __future__ import annotations
@@ -30,7 +44,17 @@ from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
 from ._logger import _loggers, configuration_change, getLogger, root
 
-__all__ = ["DictConfigurator", "UnsafeConfigError", "dictConfig", "fileConfig", "load_file", "load_json", "load_toml"]
+__all__ = [
+    "DictConfigurator",
+    "UnsafeConfigError",
+    "confined_path",
+    "dictConfig",
+    "fileConfig",
+    "load_file",
+    "load_json",
+    "load_toml",
+    "untrusted_classes",
+]
 
 #: stdlib class names and the femtologging classes they stand for.
 CLASS_MAP: dict[str, Any] = {
@@ -67,23 +91,102 @@ SAFE_EXTERNALS = frozenset(
 
 
 class UnsafeConfigError(ValueError):
-    """An untrusted configuration asked for code to be imported or called."""
+    """An untrusted configuration asked for code to be imported or called,
+    or for a file outside its root."""
+
+
+def untrusted_classes() -> dict[str, Any]:
+    """The only names an untrusted configuration may use for a class."""
+    import sys
+
+    package = sys.modules[__package__ or "femtologging"]
+
+    top = (
+        "StreamHandler",
+        "FileHandler",
+        "NullHandler",
+        "Formatter",
+        "JsonFormatter",
+        "Filter",
+        "LevelFilter",
+        "FemtoStreamHandler",
+        "FemtoFileHandler",
+        "FemtoRotatingFileHandler",
+        "FemtoTimedRotatingFileHandler",
+        "FemtoWatchedFileHandler",
+    )
+    in_handlers = (
+        "RotatingFileHandler",
+        "TimedRotatingFileHandler",
+        "WatchedFileHandler",
+        "MemoryHandler",
+        "BufferingHandler",
+        "FemtoRotatingFileHandler",
+        "FemtoTimedRotatingFileHandler",
+        "FemtoWatchedFileHandler",
+    )
+    table = {name: cls for name, cls in CLASS_MAP.items() if "Queue" not in name}
+    table.update({f"femtologging.{name}": getattr(package, name) for name in top})
+    table.update({f"femtologging.handlers.{name}": getattr(_handlers, name) for name in in_handlers})
+    return table
+
+
+#: Untrusted configurations may append only.
+_UNTRUSTED_MODES = frozenset(["a"])
+#: The mode of a file an untrusted configuration creates.
+UNTRUSTED_FILE_MODE = 0o640
+
+
+def confined_path(filename: Any, root: str | os.PathLike[str]) -> str:
+    """The absolute path of ``filename`` if it stays below ``root`` with no
+    ``..`` and no symbolic link on the way; ``UnsafeConfigError`` if not."""
+    if not isinstance(filename, (str, os.PathLike)):
+        raise UnsafeConfigError(f"filename {filename!r} is not a path")
+    name = os.fspath(filename)
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise UnsafeConfigError(f"filename {name!r} is not a usable path")
+    if ".." in name.replace("\\", "/").split("/"):
+        raise UnsafeConfigError(f"filename {name!r} leaves the configuration's root ('..')")
+    base = os.path.realpath(root)
+    path = os.path.normpath(os.path.join(base, name))
+    if os.path.commonpath([path, base]) != base or path == base:
+        raise UnsafeConfigError(f"filename {name!r} is outside the configuration's root {base!r}")
+    walked = base
+    for part in os.path.relpath(path, base).split(os.sep):
+        walked = os.path.join(walked, part)
+        if os.path.islink(walked):
+            raise UnsafeConfigError(f"filename {name!r} goes through a symbolic link ({walked!r})")
+    return path
+
+
+def _create_private(path: str) -> None:
+    """Creates ``path`` with ``UNTRUSTED_FILE_MODE`` unless it exists."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        os.close(os.open(path, flags, UNTRUSTED_FILE_MODE))
+    except FileExistsError:
+        pass
 
 
 class DictConfigurator(_stdlib_config.DictConfigurator):
     """stdlib's ``DictConfigurator`` over femtologging's loggers and classes;
     with ``untrusted``, refuses anything that would import or call code."""
 
-    def __init__(self, config: Any, untrusted: bool = False) -> None:
+    def __init__(self, config: Any, untrusted: bool = False, root: str | os.PathLike[str] | None = None) -> None:
         super().__init__(config)
         self.untrusted = untrusted
+        self.root = os.getcwd() if root is None else os.fspath(root)
+        self._allowed = untrusted_classes() if untrusted else {}
 
     def resolve(self, s: str) -> Any:
+        if self.untrusted:
+            allowed = self._allowed.get(s) if isinstance(s, str) else None
+            if allowed is None:
+                raise UnsafeConfigError(f"{s!r} is not a class an untrusted configuration may name")
+            return allowed
         mapped = CLASS_MAP.get(s)
         if mapped is not None:
             return mapped
-        if self.untrusted and not s.startswith("femtologging."):
-            raise UnsafeConfigError(f"{s!r} is not a femtologging class (untrusted configuration)")
         return super().resolve(s)
 
     def ext_convert(self, value: str) -> Any:
@@ -99,10 +202,26 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
         return super().configure_custom(config)
 
     def configure_handler(self, config: Any) -> Any:
-        if self.untrusted and ("()" in config or "." in config):
-            key = "()" if "()" in config else "."
-            raise UnsafeConfigError(f"{key!r} is not allowed in an untrusted configuration")
+        if self.untrusted:
+            if "()" in config or "." in config:
+                key = "()" if "()" in config else "."
+                raise UnsafeConfigError(f"{key!r} is not allowed in an untrusted configuration")
+            if not isinstance(config.get("class"), str):
+                raise UnsafeConfigError("an untrusted configuration names a handler's class as a string")
+            self.resolve(config["class"])
+            self._confine_files(config)
         return self._configure_handler(config)
+
+    def _confine_files(self, config: Any) -> None:
+        """Checks an untrusted handler's file and mode, and creates the
+        file privately (see the module's docs)."""
+        mode = config.get("mode", "a")
+        if mode not in _UNTRUSTED_MODES:
+            raise UnsafeConfigError(f"mode {mode!r} is not allowed in an untrusted configuration (only 'a')")
+        if "filename" in config:
+            path = confined_path(config["filename"], self.root)
+            _create_private(path)
+            config["filename"] = path
 
     def configure(self) -> None:
         config = self.config
@@ -329,11 +448,14 @@ def _close(handlers: list[Any]) -> None:
             handler.close()
 
 
-def dictConfig(config: dict[str, Any], *, untrusted: bool = False) -> None:  # noqa: N802 (stdlib name)
+def dictConfig(  # noqa: N802 (stdlib name)
+    config: dict[str, Any], *, untrusted: bool = False, root: str | os.PathLike[str] | None = None
+) -> None:
     """Configures femtologging from a dictionary in the standard library's
     schema (``logging.config.dictConfig``). With ``untrusted``, refuses
-    anything that would import or call code (see the module's docs)."""
-    DictConfigurator(config, untrusted).configure()
+    anything that would import or call code, and any file outside ``root``
+    (default: the current directory); see the module's docs."""
+    DictConfigurator(config, untrusted, root).configure()
 
 
 class _ModelConfigurator(DictConfigurator):
@@ -341,42 +463,54 @@ class _ModelConfigurator(DictConfigurator):
     strings are data (file names, formats), never ``ext://`` or ``cfg://``
     references; its factories are femtologging's own callables."""
 
+    def __init__(self, config: Any, untrusted: bool, root: str | os.PathLike[str] | None) -> None:
+        super().__init__(config, root=root)
+        self.untrusted_files = untrusted
+
     def convert(self, value: Any) -> Any:
         return value if isinstance(value, str) else super().convert(value)
+
+    def configure_handler(self, config: Any) -> Any:
+        if self.untrusted_files:
+            self._confine_files(config)
+        return self._configure_handler(config)
 
 
 _TOML, _JSON, _FILE = 0, 1, 2
 
 
-def _apply_model(source: str, kind: int) -> None:
+def _apply_model(source: str, kind: int, untrusted: bool, root: str | os.PathLike[str] | None) -> None:
     import json
 
     from ._backend import engine
     from ._model import dict_config
 
     model = json.loads(engine.config_export(source, kind))
-    _ModelConfigurator(dict_config(model)).configure()
+    _ModelConfigurator(dict_config(model), untrusted, root).configure()
 
 
-def load_file(path: str | os.PathLike[str]) -> None:
+def load_file(
+    path: str | os.PathLike[str], *, untrusted: bool = False, root: str | os.PathLike[str] | None = None
+) -> None:
     """Configures femtologging from a ``.toml`` or ``.json`` file in the
     format C and Rust programs read too (see ``docs/configuration.md``). A
     bad file raises ``FemtoValueError`` naming the key
     (``handlers.file.max_bytes: invalid type: string "big", expected u64``)
     and leaves the previous configuration in place; an unreadable one
-    raises ``FemtoOSError``. Safe for untrusted files: nothing in them is
-    imported or called."""
-    _apply_model(os.fspath(path), _FILE)
+    raises ``FemtoOSError``. Nothing in a file is imported or called; with
+    ``untrusted``, its log files must also stay below ``root`` (default: the
+    current directory) under the rules of ``dictConfig(untrusted=True)``."""
+    _apply_model(os.fspath(path), _FILE, untrusted, root)
 
 
-def load_toml(text: str) -> None:
+def load_toml(text: str, *, untrusted: bool = False, root: str | os.PathLike[str] | None = None) -> None:
     """``load_file`` for TOML text."""
-    _apply_model(text, _TOML)
+    _apply_model(text, _TOML, untrusted, root)
 
 
-def load_json(text: str) -> None:
+def load_json(text: str, *, untrusted: bool = False, root: str | os.PathLike[str] | None = None) -> None:
     """``load_file`` for JSON text."""
-    _apply_model(text, _JSON)
+    _apply_model(text, _JSON, untrusted, root)
 
 
 def _names(value: str) -> list[str]:

@@ -252,3 +252,35 @@ def test_swapping_configurations_under_load_loses_and_repeats_nothing(run_script
     assert (total, distinct) == (200_000, 200_000)
     assert in_a > 0 and in_b > 0
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [("../escape.log", ""), ("OUTSIDE", ""), ("link.log", ""), ("inside.log", 'mode = "w"')],
+)
+def test_an_untrusted_file_keeps_its_log_files_below_the_root(tmp_path, path, extra):
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "target.log").write_text("keep\n")
+    (root / "link.log").symlink_to(tmp_path / "target.log")
+    if path == "OUTSIDE":
+        path = str(tmp_path / "target.log")
+    text = f'[handlers.h]\nclass = "file"\npath = {json.dumps(path)}\n{extra}\n[root]\nhandlers = ["h"]'
+    with pytest.raises(ValueError) as caught:
+        config.load_toml(text, untrusted=True, root=root)
+    assert isinstance(caught.value.__cause__, config.UnsafeConfigError)
+    assert (tmp_path / "target.log").read_text() == "keep\n"
+    assert not (tmp_path / "escape.log").exists()
+
+
+def test_an_untrusted_file_may_log_inside_the_root(tmp_path):
+    (tmp_path / "conf.toml").write_text(
+        '[handlers.h]\nclass = "file"\npath = "in.log"\n[loggers.u]\nhandlers = ["h"]\n'
+    )
+    config.load_file(tmp_path / "conf.toml", untrusted=True, root=tmp_path)
+    logger = logging.getLogger("u")
+    logger.warning("inside")
+    logger.handlers[0].flush()
+    assert (tmp_path / "in.log").read_text() == "inside\n"
+    assert (tmp_path / "in.log").stat().st_mode & 0o777 & ~0o640 == 0
+    config.dictConfig({"version": 1, "disable_existing_loggers": False})

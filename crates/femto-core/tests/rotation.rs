@@ -295,3 +295,18 @@ fn a_delayed_rotating_file_appears_with_the_first_record(dir: TempDir) {
     log_all(&logger, &handler, &["one", "two"]);
     expect(&dir, &[("late.log", "two\n"), ("late.log.1", "one\n")]);
 }
+
+#[rstest]
+fn a_fresh_file_keeps_the_permissions_of_the_one_it_replaces(dir: TempDir) {
+    use std::os::unix::fs::PermissionsExt;
+    let (logger, handler, path) = rotating(&dir, 10, 2);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    log_all(&logger, &handler, &["123456789", "abcdefghi", "ABCDEFGHI"]);
+    for name in ["app.log", "app.log.1", "app.log.2"] {
+        let mode = fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+}

@@ -197,7 +197,7 @@ impl RotatingFileSink {
             &format!(".{}.rotating", std::process::id()),
             true,
         );
-        let fresh = create_fresh(&fresh_path)?;
+        let fresh = create_fresh(&fresh_path, &self.path)?;
         let count = self.rotation.backup_count();
         let renamed = cascade(&self.path, count);
         if let Err(error) = renamed.and_then(|()| fs::rename(&fresh_path, &self.path)) {
@@ -259,7 +259,9 @@ fn backup(path: &Path, index: u32) -> PathBuf {
 
 /// Creates the next file under a temporary name, refusing to follow a link
 /// or reuse anything already there (a leftover of a crash is replaced).
-pub(super) fn create_fresh(path: &Path) -> io::Result<File> {
+/// It takes the permissions of `current`, the file it replaces (as
+/// logrotate's `create` does), so a log made private stays private.
+pub(super) fn create_fresh(path: &Path, current: &Path) -> io::Result<File> {
     let open = || {
         OpenOptions::new()
             .append(true)
@@ -267,13 +269,19 @@ pub(super) fn create_fresh(path: &Path) -> io::Result<File> {
             .custom_flags(libc::O_NOFOLLOW)
             .open(path)
     };
-    match open() {
+    let fresh = match open() {
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
             fs::remove_file(path)?;
             open()
         }
         other => other,
+    }?;
+    if let Ok(metadata) = fs::symlink_metadata(current) {
+        if metadata.is_file() {
+            fresh.set_permissions(metadata.permissions())?;
+        }
     }
+    Ok(fresh)
 }
 
 /// Whether a directory entry exists (a dangling link counts: it is a name).

@@ -407,7 +407,7 @@ impl TimedRotatingFileSink {
     fn roll_over_now(&mut self, current: i64) -> io::Result<()> {
         let path = self.factory.path.clone();
         let fresh_path = sibling(&path, &format!(".{}.rotating", std::process::id()), true);
-        let fresh = create_fresh(&fresh_path)?;
+        let fresh = create_fresh(&fresh_path, &path)?;
         let target = self.unused_backup_name(&path, current)?;
         let moved = if entry_exists(&path) {
             fs::rename(&path, &target)
