@@ -463,7 +463,7 @@ class _ModelConfigurator(DictConfigurator):
     strings are data (file names, formats), never ``ext://`` or ``cfg://``
     references; its factories are femtologging's own callables."""
 
-    def __init__(self, config: Any, untrusted: bool, root: str | os.PathLike[str] | None) -> None:
+    def __init__(self, config: Any, untrusted: bool = False, root: str | os.PathLike[str] | None = None) -> None:
         super().__init__(config, root=root)
         self.untrusted_files = untrusted
 
