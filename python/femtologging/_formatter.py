@@ -51,13 +51,31 @@ class Formatter(_stdlib.Formatter):
         super().__init__(fmt, datefmt, style, validate, defaults=defaults)  # type: ignore[arg-type]
         self._handle: object = None
         self._second_text: tuple[tuple[Any, ...], str] | None = None
-        if defaults:
+        self._style_code = _STYLE_CODES[style]
+        self._attach_engine()
+
+    def _attach_engine(self) -> None:
+        """Makes this formatter's own engine formatter (and template)."""
+        if self._style._defaults:  # type: ignore[attr-defined]
             return  # defaults for missing fields: rendered in Python
         self._template = _compile_template(self)
         try:
-            self._handle = engine.formatter_new(_STYLE_CODES[style], self._fmt or "", datefmt)
+            self._handle = engine.formatter_new(self._style_code, self._fmt or "", self.datefmt)
         except FemtoValueError:
             pass  # a format stdlib accepts but the engine does not compile: rendered in Python
+
+    def __getstate__(self) -> dict[str, Any]:
+        # copy, deepcopy and pickle: the engine formatter is this object's
+        # own; a copy makes its own in __setstate__.
+        state = self.__dict__.copy()
+        state.pop("_handle", None)
+        state.pop("_template", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._handle = None
+        self._attach_engine()
 
     def format(self, record: _stdlib.LogRecord) -> str:
         """stdlib's ``format``; a native record with a plain ``%``-style
@@ -121,10 +139,14 @@ class JsonFormatter(Formatter):
     ) -> None:
         _stdlib.Formatter.__init__(self, None, datefmt)
         self._handle = None
+        self._utc = utc
         if utc:
             self.converter = time.gmtime  # type: ignore[assignment]
-        else:
-            self._handle = engine.formatter_new_json(datefmt)
+        self._attach_engine()
+
+    def _attach_engine(self) -> None:
+        if not self._utc:
+            self._handle = engine.formatter_new_json(self.datefmt)
 
     def format(self, record: _stdlib.LogRecord) -> str:
         """The engine's JSON line for ``record``, rendered in Python."""

@@ -228,6 +228,13 @@ class Handler(_stdlib.Filterer):
         """Records lost to a full queue (``drop``/``timeout``) or to a closed handler."""
         return engine.handler_stats(self._handle)[1] if self._handle else 0
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A copy would share the engine handler this object frees when it
+        # goes: refuse copy, deepcopy and pickle alike.
+        raise TypeError(
+            f"{type(self).__name__} cannot be copied or pickled: it owns a native handler; make another one instead"
+        )
+
     def __del__(self) -> None:
         for _, filter_handle in getattr(self, "_engine_filters", ()):
             engine.filter_free(filter_handle)

@@ -21,6 +21,11 @@ from ._messages import report_bad_message
 from ._records import LogRecord
 from ._tracebacks import exception_text
 
+#: What the backend's ``logger_get`` returns (an int or a cffi pointer):
+#: ``Logger`` accepts only a handle of this type that the engine gave for
+#: the same name, never a level or another number.
+_ENGINE_HANDLE_TYPE_PROBE = engine.logger_get("")
+
 ExcInfo = (
     bool
     | BaseException
@@ -167,6 +172,11 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     """
 
     def __init__(self, name: str, handle: object) -> None:
+        if type(handle) is not type(_ENGINE_HANDLE_TYPE_PROBE) or handle != engine.logger_get(name):
+            raise TypeError(
+                "femtologging loggers come from femtologging.getLogger(name) (the engine keeps one "
+                f"logger per name); Logger({name!r}, {handle!r}) cannot make one"
+            )
         _stdlib.Filterer.__init__(self)
         self.name = name
         self._handle = handle
@@ -176,6 +186,10 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         #: The caller-side handlers this logger's records reach (see
         #: ``Handler._caller_side``), kept by ``_refresh_caller_side``.
         self._caller_side_handlers: tuple[Handler, ...] = ()
+
+    def __reduce__(self) -> Any:
+        # As stdlib: a logger pickles (and copies) as its name.
+        return getLogger, (self.name,)
 
     # ---- configuration ---------------------------------------------------
 

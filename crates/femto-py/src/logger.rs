@@ -385,15 +385,32 @@ impl NativeLogger {
 
 #[pymethods]
 impl NativeLogger {
+    /// Only `getLogger` makes loggers: `handle` must be the engine's own
+    /// for `name`, so no number a caller passes (stdlib's
+    /// `Logger(name, level)`) ever reaches the engine as a logger.
     #[new]
     #[pyo3(signature = (name, handle))]
-    fn new(name: Py<PyAny>, handle: usize) -> Self {
-        NativeLogger {
-            handle,
-            name,
+    fn new(py: Python<'_>, name: Bound<'_, PyAny>, handle: Bound<'_, PyAny>) -> PyResult<Self> {
+        let refuse = || {
+            PyTypeError::new_err(format!(
+                "femtologging loggers come from femtologging.getLogger(name) (the engine keeps one \
+                 logger per name); Logger({}, {}) cannot make one",
+                name.repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+                handle.repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+            ))
+        };
+        let (Ok(text), Ok(value)) = (name.extract::<String>(), handle.extract::<usize>()) else {
+            return Err(refuse());
+        };
+        if crate::logger_get(py, &text).ok() != Some(value) {
+            return Err(refuse());
+        }
+        Ok(NativeLogger {
+            handle: value,
+            name: name.unbind(),
             filtered: AtomicBool::new(false),
             caller_side: AtomicBool::new(false),
-        }
+        })
     }
 
     /// Tells the fast path whether the logger has filters and whether its
