@@ -406,7 +406,15 @@ impl FemtoHandler {
             return self.count_drop();
         };
         let message = Message::Record(record);
-        let sent = match self.overflow {
+        // Logged from a worker (a formatter or callback that logs): waiting
+        // could wait for itself. Take room if there is any, else drop and
+        // count, whatever the policy.
+        let policy = if worker::on_worker_thread() {
+            OverflowPolicy::Drop
+        } else {
+            self.overflow
+        };
+        let sent = match policy {
             OverflowPolicy::Block => {
                 send_waiting(&pipe.queue, &self.core.room, message, None).is_ok()
             }
@@ -434,7 +442,14 @@ impl FemtoHandler {
     /// Waits until every record enqueued before this call has reached the
     /// sink and the sink was flushed. Returns `false` on timeout. A closed
     /// handler has nothing pending and returns `true`.
+    /// On a handler's worker thread (a callback flushing a handler) it
+    /// does not wait: the worker it would wait for may be itself.
     pub fn flush(&self, timeout: Duration) -> bool {
+        let timeout = if worker::on_worker_thread() {
+            Duration::ZERO
+        } else {
+            timeout
+        };
         let deadline = crate::sync::deadline_after(timeout);
         let Some(pipe) = self.pipe.load_full() else {
             return true;
@@ -459,7 +474,13 @@ impl FemtoHandler {
     /// Stops accepting records, drains the queue into the sink and joins
     /// the worker. Returns `false` if the worker had not finished by the
     /// timeout (it finishes on its own later). Closing twice is harmless.
+    /// On a handler's worker thread it does not wait (see [`Self::flush`]).
     pub fn close(&self, timeout: Duration) -> bool {
+        let timeout = if worker::on_worker_thread() {
+            Duration::ZERO
+        } else {
+            timeout
+        };
         let worker = live::with_lock(|| self.begin_close());
         match worker {
             Some(mut worker) => {

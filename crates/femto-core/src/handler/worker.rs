@@ -68,6 +68,19 @@ impl WorkerHandle {
     }
 }
 
+thread_local! {
+    /// Set on every handler's worker thread for its whole life.
+    static ON_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the calling thread is a handler's worker: a record logged here
+/// (by a formatter, filter or callback the worker runs) must never wait
+/// for room in a queue, since the queue it waits on may be its own, or
+/// one whose worker waits on this one.
+pub(crate) fn on_worker_thread() -> bool {
+    ON_WORKER.with(std::cell::Cell::get)
+}
+
 /// Starts the worker thread for `core`, reading from `queue`.
 pub(crate) fn spawn(
     core: Arc<HandlerCore>,
@@ -78,6 +91,7 @@ pub(crate) fn spawn(
     let name = format!("femto-{}", core.name);
     let thread = std::thread::Builder::new().name(name).spawn(move || {
         let _done = done_tx;
+        ON_WORKER.with(|on| on.set(true));
         let formatter: Arc<dyn FemtoFormatter> = Arc::clone(&**core.formatter.load());
         Worker {
             core,
