@@ -385,6 +385,14 @@ typedef struct femto_logger_state {
   size_t handler_count;
 } femto_logger_state;
 
+// Runs on a waiting logging thread about every 20 ms, with a pointer to
+// the token `femto_wait_begin_fn` returned (the hook may replace it):
+// returning true abandons the wait, so the record is dropped (counted) and
+// the logging call returns `FEMTO_STATUS_DROPPED`. A host runtime runs its
+// signal handlers here, so Ctrl-C reaches a program whose logging thread
+// waits on a stuck sink. Must not log.
+typedef bool (*femto_wait_poll_fn)(void *user_data, void **token);
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -513,6 +521,10 @@ typedef struct femto_api {
   femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
   bool (*logger_needs_location)(const struct femto_logger*);
   bool (*logger_only_caller_side)(const struct femto_logger*);
+  femto_status (*set_wait_hooks_ex)(femto_wait_begin_fn,
+                                    femto_wait_end_fn,
+                                    femto_wait_poll_fn,
+                                    void*);
 } femto_api;
 
 // `%(name)s` (stdlib's default).
@@ -891,6 +903,14 @@ femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
                                   femto_wait_end_fn end,
                                   void *user_data);
+
+// As `femto_set_wait_hooks`, with a `poll` hook (may be NULL) asked about
+// every 20 ms during a wait whether to give up (see `femto_wait_poll_fn`).
+// Thread-safe.
+femto_status femto_set_wait_hooks_ex(femto_wait_begin_fn begin,
+                                     femto_wait_end_fn end,
+                                     femto_wait_poll_fn poll,
+                                     void *user_data);
 
 // Finds or creates the logger `name`/`name_len` (dotted, UTF-8; "" or
 // "root" is the root logger) and its parents. Invalid names (empty

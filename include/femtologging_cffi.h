@@ -188,6 +188,8 @@ typedef struct femto_logger_state {
   size_t handler_count;
 } femto_logger_state;
 
+typedef bool (*femto_wait_poll_fn)(void *user_data, void **token);
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -312,6 +314,10 @@ typedef struct femto_api {
   femto_status (*loggers_set)(const struct femto_logger_state*, size_t);
   bool (*logger_needs_location)(const struct femto_logger*);
   bool (*logger_only_caller_side)(const struct femto_logger*);
+  femto_status (*set_wait_hooks_ex)(femto_wait_begin_fn,
+                                    femto_wait_end_fn,
+                                    femto_wait_poll_fn,
+                                    void*);
 } femto_api;
 
 #define FEMTO_FORMAT_STYLE_PERCENT 0
@@ -508,6 +514,11 @@ femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 femto_status femto_set_wait_hooks(femto_wait_begin_fn begin,
                                   femto_wait_end_fn end,
                                   void *user_data);
+
+femto_status femto_set_wait_hooks_ex(femto_wait_begin_fn begin,
+                                     femto_wait_end_fn end,
+                                     femto_wait_poll_fn poll,
+                                     void *user_data);
 
 femto_status femto_logger_get(const char *name, size_t name_len, const struct femto_logger **out);
 

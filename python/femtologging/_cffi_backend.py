@@ -6,7 +6,9 @@ time). Used when the native extension cannot load, or when
 
 from __future__ import annotations
 
+import ctypes
 import os
+import threading
 from typing import Any
 
 import cffi
@@ -30,7 +32,47 @@ if lib.femto_abi_version() != ABI_VERSION or lib.FEMTO_ABI_VERSION != ABI_VERSIO
     )
 
 
+# ---- waits for room in a full queue ---------------------------------------
+# cffi releases the GIL for every engine call, so a waiting thread needs no
+# hooks to let the workers run; it needs the poll, so that Python's signal
+# handlers (Ctrl-C) run within 20 ms and end the wait: the record is dropped
+# and counted, and the logging call raises what the handler raised.
+
+_interrupted = threading.local()
+_check_signals = ctypes.pythonapi.PyErr_CheckSignals
+_check_signals.restype = ctypes.c_int
+
+
+def _poll_raised(_type: Any, value: BaseException | None, _traceback: Any) -> bool:
+    _interrupted.exception = value
+    return True
+
+
+@ffi.callback("void *(void *)")
+def _wait_begin(_user_data: Any) -> Any:
+    return ffi.NULL
+
+
+@ffi.callback("void(void *, void *)")
+def _wait_end(_user_data: Any, _token: Any) -> None:
+    return None
+
+
+@ffi.callback("bool(void *, void **)", onerror=_poll_raised)
+def _wait_poll(_user_data: Any, _token: Any) -> bool:
+    _check_signals()  # raises what a signal handler raised (then: _poll_raised)
+    return False
+
+
+lib.femto_set_wait_hooks_ex(_wait_begin, _wait_end, _wait_poll, ffi.NULL)
+
+
 def _check(status: int) -> int:
+    if status == lib.FEMTO_STATUS_DROPPED:
+        raised = getattr(_interrupted, "exception", None)
+        if raised is not None:
+            _interrupted.exception = None
+            raise raised
     if status >= 7000:
         raise error_for_status(status, ffi.string(lib.femto_last_error()).decode("utf-8", "replace"))
     return status

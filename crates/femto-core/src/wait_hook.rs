@@ -14,6 +14,15 @@ pub trait WaitHook: Send + Sync {
     /// Runs when the wait is over (the record was queued, dropped or timed
     /// out), on the same thread, with the token from `before_wait`.
     fn after_wait(&self, token: usize);
+
+    /// Called about every [`POLL_INTERVAL`] while the thread waits, with
+    /// the token (which it may replace): `true` abandons the wait, and the
+    /// record is dropped and counted. A host runs its signal handlers here
+    /// (Python's `KeyboardInterrupt`).
+    fn interrupted(&self, token: &mut usize) -> bool {
+        let _ = token;
+        false
+    }
 }
 
 static HOOK: ArcSwapOption<Box<dyn WaitHook>> = ArcSwapOption::const_empty();
@@ -28,7 +37,19 @@ pub(crate) struct Waiting {
     hook: Option<(Arc<Box<dyn WaitHook>>, usize)>,
 }
 
+/// How often a waiting thread asks the hook whether to give up.
+pub const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
+
 impl Waiting {
+    /// Whether the host asks this wait to end now (see
+    /// [`WaitHook::interrupted`]).
+    pub(crate) fn interrupted(&mut self) -> bool {
+        match &mut self.hook {
+            Some((hook, token)) => hook.interrupted(token),
+            None => false,
+        }
+    }
+
     pub(crate) fn begin() -> Waiting {
         let hook = HOOK.load_full().map(|hook| {
             let token = hook.before_wait();

@@ -13,7 +13,7 @@ use crate::handler::{
     femto_file_options, femto_handler, femto_handler_options, femto_handler_stats,
     femto_rotation_options, femto_stream, femto_timed_rotation_options,
 };
-use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn};
+use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn, femto_wait_poll_fn};
 use crate::logger::{femto_log_args, femto_logger, femto_logger_state};
 use crate::status::femto_status;
 use crate::types::femto_str;
@@ -185,6 +185,12 @@ pub struct femto_api {
     pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> femto_status,
     pub logger_needs_location: extern "C" fn(*const femto_logger) -> bool,
     pub logger_only_caller_side: extern "C" fn(*const femto_logger) -> bool,
+    pub set_wait_hooks_ex: extern "C" fn(
+        femto_wait_begin_fn,
+        femto_wait_end_fn,
+        femto_wait_poll_fn,
+        *mut c_void,
+    ) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -262,6 +268,7 @@ static API: femto_api = femto_api {
     loggers_set: crate::logger::femto_loggers_set,
     logger_needs_location: crate::logger::femto_logger_needs_location,
     logger_only_caller_side: crate::logger::femto_logger_only_caller_side,
+    set_wait_hooks_ex: crate::lifecycle::femto_set_wait_hooks_ex,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -196,9 +196,20 @@ pub type femto_wait_begin_fn =
 pub type femto_wait_end_fn =
     Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, token: *mut c_void)>;
 
+/// Runs on a waiting logging thread about every 20 ms, with a pointer to
+/// the token `femto_wait_begin_fn` returned (the hook may replace it):
+/// returning true abandons the wait, so the record is dropped (counted) and
+/// the logging call returns `FEMTO_STATUS_DROPPED`. A host runtime runs its
+/// signal handlers here, so Ctrl-C reaches a program whose logging thread
+/// waits on a stuck sink. Must not log.
+#[allow(non_camel_case_types)]
+pub type femto_wait_poll_fn =
+    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, token: *mut *mut c_void) -> bool>;
+
 struct WaitTarget {
     begin: unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void,
     end: unsafe extern "C-unwind" fn(*mut c_void, *mut c_void),
+    poll: femto_wait_poll_fn,
     user_data: *mut c_void,
 }
 
@@ -218,6 +229,17 @@ impl femto_core::wait_hook::WaitHook for WaitTarget {
         // SAFETY: as above; `token` came from `begin` on this thread.
         unsafe { (self.end)(self.user_data, token as *mut c_void) }
     }
+
+    fn interrupted(&self, token: &mut usize) -> bool {
+        let Some(poll) = self.poll else {
+            return false;
+        };
+        let mut pointer = *token as *mut c_void;
+        // SAFETY: as above; the hook may replace the token it is given.
+        let give_up = unsafe { poll(self.user_data, &mut pointer) };
+        *token = pointer as usize;
+        give_up
+    }
 }
 
 /// Installs hooks around every wait of a logging thread for queue space
@@ -229,6 +251,19 @@ pub extern "C" fn femto_set_wait_hooks(
     end: femto_wait_end_fn,
     user_data: *mut c_void,
 ) -> femto_status {
+    femto_set_wait_hooks_ex(begin, end, None, user_data)
+}
+
+/// As `femto_set_wait_hooks`, with a `poll` hook (may be NULL) asked about
+/// every 20 ms during a wait whether to give up (see `femto_wait_poll_fn`).
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_wait_hooks_ex(
+    begin: femto_wait_begin_fn,
+    end: femto_wait_end_fn,
+    poll: femto_wait_poll_fn,
+    user_data: *mut c_void,
+) -> femto_status {
     boundary(|| match (begin, end) {
         (None, None) => {
             femto_core::wait_hook::set_wait_hook(None);
@@ -238,6 +273,7 @@ pub extern "C" fn femto_set_wait_hooks(
             femto_core::wait_hook::set_wait_hook(Some(Box::new(WaitTarget {
                 begin,
                 end,
+                poll,
                 user_data,
             })));
             Ok(Status::Ok)

@@ -173,6 +173,8 @@ pub type FormatFn =
 /// `femto_wait_begin_fn` / `femto_wait_end_fn`.
 pub type WaitBeginFn = Option<unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void>;
 pub type WaitEndFn = Option<unsafe extern "C-unwind" fn(*mut c_void, *mut c_void)>;
+/// `femto_wait_poll_fn`.
+pub type WaitPollFn = Option<unsafe extern "C-unwind" fn(*mut c_void, *mut *mut c_void) -> bool>;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -335,6 +337,7 @@ pub struct femto_api {
     pub loggers_set: extern "C" fn(*const femto_logger_state, usize) -> Status,
     pub logger_needs_location: extern "C" fn(Handle) -> bool,
     pub logger_only_caller_side: extern "C" fn(Handle) -> bool,
+    pub set_wait_hooks_ex: extern "C" fn(WaitBeginFn, WaitEndFn, WaitPollFn, *mut c_void) -> Status,
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

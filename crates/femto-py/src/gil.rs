@@ -7,6 +7,11 @@
 //! The hooks run on any thread that waits, so a thread marks the engine
 //! calls it makes holding the GIL ([`HoldingGil`]); other threads (a C
 //! extension's pthreads) are left alone.
+//!
+//! While it waits, the thread takes the GIL back every 20 ms to run
+//! Python's signal handlers (`poll`): a `KeyboardInterrupt` (or any
+//! exception a handler raises) ends the wait, the record is dropped and
+//! counted, and the logging call raises it ([`crate::check`]).
 
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -55,10 +60,31 @@ unsafe extern "C-unwind" fn reacquire(_user_data: *mut c_void, token: *mut c_voi
     }
 }
 
+unsafe extern "C-unwind" fn poll(_user_data: *mut c_void, token: *mut *mut c_void) -> bool {
+    // SAFETY: `token` points at the thread state `release` saved on this
+    // thread (NULL: this thread did not hold the GIL, nothing to run).
+    let saved = unsafe { *token };
+    if saved.is_null() {
+        return false;
+    }
+    // SAFETY: as in `reacquire`, then released again as in `release`; an
+    // exception a signal handler raised stays set on the thread state.
+    unsafe {
+        ffi::PyEval_RestoreThread(saved.cast());
+        let raised = ffi::PyErr_CheckSignals() != 0;
+        *token = ffi::PyEval_SaveThread().cast();
+        raised
+    }
+}
+
 /// Installs the hooks (once, at import).
 pub fn release_while_waiting() -> PyResult<()> {
-    let status =
-        (crate::api().set_wait_hooks)(Some(release), Some(reacquire), std::ptr::null_mut());
+    let status = (crate::api().set_wait_hooks_ex)(
+        Some(release),
+        Some(reacquire),
+        Some(poll),
+        std::ptr::null_mut(),
+    );
     if status == crate::abi::STATUS_OK {
         Ok(())
     } else {

@@ -55,6 +55,13 @@ fn c_string(ptr: *const c_char) -> String {
 /// Raises `femtologging.FemtoError` (defined in Python, shared with the cffi
 /// backend) for an error status; passes `OK`, `DROPPED` and `TIMEOUT`.
 fn check(py: Python<'_>, status: Status) -> PyResult<Status> {
+    if status == abi::STATUS_DROPPED {
+        // A signal handler that ran while the call waited (crate::gil) may
+        // have raised: the call raises it.
+        if let Some(raised) = PyErr::take(py) {
+            return Err(raised);
+        }
+    }
     if status < 7000 {
         return Ok(status);
     }

@@ -536,16 +536,25 @@ fn send_waiting(
     deadline: Option<Instant>,
 ) -> Result<(), Message> {
     let mut pause = Duration::from_micros(20);
-    // Set at the first full queue: the host may release its lock meanwhile.
-    let mut _waiting = None;
+    // Set at the first full queue: the host may release its lock meanwhile,
+    // and is asked now and then whether to give up (a signal arrived).
+    let mut waiting: Option<crate::wait_hook::Waiting> = None;
+    let mut next_poll = Instant::now();
     loop {
         match queue.try_send(message) {
             Ok(()) => return Ok(()),
             Err(TrySendError::Disconnected(back)) => return Err(back),
             Err(TrySendError::Full(back)) => message = back,
         }
-        if _waiting.is_none() {
-            _waiting = Some(crate::wait_hook::Waiting::begin());
+        let waiting = waiting.get_or_insert_with(|| {
+            next_poll = Instant::now() + crate::wait_hook::POLL_INTERVAL;
+            crate::wait_hook::Waiting::begin()
+        });
+        if Instant::now() >= next_poll {
+            if waiting.interrupted() {
+                return Err(message);
+            }
+            next_poll = Instant::now() + crate::wait_hook::POLL_INTERVAL;
         }
         if let Some(deadline) = deadline {
             match deadline.checked_duration_since(Instant::now()) {
