@@ -37,7 +37,7 @@ from ._levels import (
 from ._levels import (
     check_level as _check_level,
 )
-from ._logger import Logger, getLogger, getLoggerClass, root, setLoggerClass
+from ._logger import Logger, getLogger, getLoggerClass, nested_dropped, root, setLoggerClass
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
 from ._records import LogRecord, makeLogRecord
 
@@ -98,6 +98,7 @@ __all__ = [
     "setLoggerClass",
     "shutdown",
     "warning",
+    "nested_dropped",
 ]
 
 __version__ = engine.version()

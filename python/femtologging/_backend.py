@@ -17,12 +17,14 @@ def _load() -> tuple[ModuleType, str]:
         try:
             from . import _femtologging
 
+            _femtologging.install_wait_hooks()
             return _femtologging, "native"
         except ImportError:
             if requested == "native":
                 raise
     from . import _cffi_backend
 
+    _cffi_backend.install_wait_hooks()
     return _cffi_backend, "cffi"
 
 

@@ -32,6 +32,39 @@ if lib.femto_abi_version() != ABI_VERSION or lib.FEMTO_ABI_VERSION != ABI_VERSIO
     )
 
 
+#: Every C type this module names. cffi parses a type name the first time
+#: it sees it, holding a lock that is not re-entrant: a signal handler that
+#: logs while the interrupted call is parsing would wait for itself for
+#: ever. Parsed here, at import, the names are found later without the lock.
+CDECLS = (
+    "char[]",
+    "const femto_logger **",
+    "femto_config **",
+    "femto_file_options",
+    "femto_file_options *",
+    "femto_filter **",
+    "femto_formatter **",
+    "femto_handler **",
+    "femto_handler *[]",
+    "femto_handler_options",
+    "femto_handler_options *",
+    "femto_handler_stats",
+    "femto_handler_stats *",
+    "femto_kv[]",
+    "femto_log_args",
+    "femto_log_args *",
+    "femto_logger_state[]",
+    "femto_rotation_options",
+    "femto_rotation_options *",
+    "femto_timed_rotation_options",
+    "femto_timed_rotation_options *",
+    "int32_t *",
+    "size_t *",
+    "uintptr_t",
+)
+for _cdecl in CDECLS:
+    ffi.typeof(_cdecl)
+
 # ---- waits for room in a full queue ---------------------------------------
 # cffi releases the GIL for every engine call, so a waiting thread needs no
 # hooks to let the workers run; it needs the poll, so that Python's signal
@@ -64,7 +97,10 @@ def _wait_poll(_user_data: Any, _token: Any) -> bool:
     return False
 
 
-lib.femto_set_wait_hooks_ex(_wait_begin, _wait_end, _wait_poll, ffi.NULL)
+def install_wait_hooks() -> None:
+    """Makes this backend the one whose hooks run during waits (the engine
+    has one set per process: only the backend in use installs them)."""
+    _check(lib.femto_set_wait_hooks_ex(_wait_begin, _wait_end, _wait_poll, ffi.NULL))
 
 
 def _check(status: int) -> int:

@@ -36,6 +36,21 @@ ExcInfo = (
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _lock = threading.RLock()
+
+#: How deep logging calls may nest on one thread (a signal handler that logs
+#: interrupting a logging call, again and again) before a record is dropped.
+MAX_NESTED_CALLS = 8
+_nesting = threading.local()
+_nested_dropped = 0
+
+
+def nested_dropped() -> int:
+    """Records dropped because logging calls nested deeper than
+    ``MAX_NESTED_CALLS`` on one thread (signal handlers that log, firing
+    faster than a call completes)."""
+    return _nested_dropped
+
+
 _loggers: dict[str, Logger] = {}
 
 
@@ -307,6 +322,29 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         extra: Mapping[str, object] | None = None,
         stack_info: bool = False,
         stacklevel: int = 1,
+    ) -> None:
+        # A signal handler that logs can interrupt this very method; one
+        # that fires faster than a call completes would nest without end.
+        depth = getattr(_nesting, "depth", 0)
+        if depth >= MAX_NESTED_CALLS:
+            global _nested_dropped
+            _nested_dropped += 1
+            return
+        _nesting.depth = depth + 1
+        try:
+            self._log_record(level, msg, args, exc_info, extra, stack_info, stacklevel)
+        finally:
+            _nesting.depth = depth
+
+    def _log_record(
+        self,
+        level: int,
+        msg: object,
+        args: tuple[object, ...],
+        exc_info: ExcInfo,
+        extra: Mapping[str, object] | None,
+        stack_info: bool,
+        stacklevel: int,
     ) -> None:
         caller_side = self._caller_side_handlers
         # The caller is found only when something reads where it is.

@@ -13,7 +13,9 @@ use crate::handler::{
     femto_file_options, femto_handler, femto_handler_options, femto_handler_stats,
     femto_rotation_options, femto_stream, femto_timed_rotation_options,
 };
-use crate::lifecycle::{femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn, femto_wait_poll_fn};
+use crate::lifecycle::{
+    femto_error_fn, femto_wait_begin_fn, femto_wait_end_fn, femto_wait_poll_fn,
+};
 use crate::logger::{femto_log_args, femto_logger, femto_logger_state};
 use crate::status::femto_status;
 use crate::types::femto_str;

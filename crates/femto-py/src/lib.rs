@@ -782,10 +782,16 @@ fn check_abi() -> PyResult<()> {
     Ok(())
 }
 
+/// Makes this backend the one whose hooks run during waits (the engine has
+/// one set per process: only the backend in use installs them).
+#[pyfunction]
+fn install_wait_hooks() -> PyResult<()> {
+    gil::release_while_waiting()
+}
+
 #[pymodule]
 fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     check_abi()?;
-    gil::release_while_waiting()?;
     let table = abi::femto_api_get as unsafe extern "C" fn() -> *const femto_api;
     // SAFETY: `femto_api_get` has no preconditions.
     let table_ptr = unsafe { table() } as *mut c_void;
@@ -795,6 +801,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // SAFETY: `PyCapsule_New` returns a new reference or NULL with an error set.
     let capsule = unsafe { Bound::from_owned_ptr_or_err(m.py(), capsule)? };
     m.add("_C_API", capsule)?;
+    m.add_function(wrap_pyfunction!(install_wait_hooks, m)?)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;
