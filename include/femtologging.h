@@ -525,6 +525,10 @@ typedef struct femto_api {
                                     femto_wait_end_fn,
                                     femto_wait_poll_fn,
                                     void*);
+  femto_status (*exit_drain)(void);
+  void (*exit_begin)(void);
+  femto_status (*set_exit_timeout)(uint64_t);
+  uint64_t (*exit_abandoned)(void);
 } femto_api;
 
 // `%(name)s` (stdlib's default).
@@ -891,6 +895,31 @@ femto_status femto_flush_all(uint64_t timeout_ms);
 // within `timeout_ms`. Records logged afterwards are counted as dropped.
 // Also runs automatically at normal process exit. Thread-safe.
 femto_status femto_shutdown(uint64_t timeout_ms);
+
+// The drain at process exit, which the library also runs by itself from
+// `atexit`: closes every handler, waiting as long as records are being
+// written, and gives up once no handler has written anything for the exit
+// limit (`femto_set_exit_timeout`; 5 s by default, or
+// `FEMTOLOGGING_EXIT_TIMEOUT` seconds from the environment). What a stuck
+// handler still held is counted and reported once on stderr. From the
+// first call on, every wait in the library (a full queue, a flush, a
+// close) gives up the same way. `FEMTO_STATUS_TIMEOUT` if something was
+// abandoned. Thread-safe.
+femto_status femto_exit_drain(void);
+
+// Begins exit without draining: from now on every wait in the library
+// gives up after the exit limit without progress (see
+// `femto_exit_drain`). For a host that closes its own handlers first.
+// Thread-safe.
+void femto_exit_begin(void);
+
+// Sets the exit limit: how long exit waits while no handler writes
+// anything (see `femto_exit_drain`). `UINT64_MAX` waits for ever.
+// Thread-safe.
+femto_status femto_set_exit_timeout(uint64_t timeout_ms);
+
+// Records abandoned at exit so far (see `femto_exit_drain`). Thread-safe.
+uint64_t femto_exit_abandoned(void);
 
 // Routes handler failures to `hook(user_data, …)` instead of the default
 // (a rate-limited line on stderr). `hook` NULL restores the default.

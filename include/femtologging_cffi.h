@@ -318,6 +318,10 @@ typedef struct femto_api {
                                     femto_wait_end_fn,
                                     femto_wait_poll_fn,
                                     void*);
+  femto_status (*exit_drain)(void);
+  void (*exit_begin)(void);
+  femto_status (*set_exit_timeout)(uint64_t);
+  uint64_t (*exit_abandoned)(void);
 } femto_api;
 
 #define FEMTO_FORMAT_STYLE_PERCENT 0
@@ -508,6 +512,14 @@ femto_status femto_add_level_name(int32_t level_value, const char *name, size_t 
 femto_status femto_flush_all(uint64_t timeout_ms);
 
 femto_status femto_shutdown(uint64_t timeout_ms);
+
+femto_status femto_exit_drain(void);
+
+void femto_exit_begin(void);
+
+femto_status femto_set_exit_timeout(uint64_t timeout_ms);
+
+uint64_t femto_exit_abandoned(void);
 
 femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 

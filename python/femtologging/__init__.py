@@ -99,6 +99,7 @@ __all__ = [
     "shutdown",
     "warning",
     "nested_dropped",
+    "set_exit_timeout",
 ]
 
 __version__ = engine.version()
@@ -166,7 +167,29 @@ def shutdown() -> None:
     engine.shutdown(SHUTDOWN_TIMEOUT_MS)
 
 
-atexit.register(shutdown)
+def set_exit_timeout(seconds: float | None) -> None:
+    """Sets how long the drain at exit waits while no handler writes
+    anything before it abandons what a stuck handler still holds (counted,
+    and said once on stderr). ``None`` waits for ever. The default is 5
+    seconds, or ``FEMTOLOGGING_EXIT_TIMEOUT`` seconds from the environment.
+    C and Rust code in the process share the setting."""
+    if seconds is None:
+        engine.set_exit_timeout(2**64 - 1)
+    elif seconds < 0 or seconds != seconds:
+        raise ValueError(f"exit timeout must be a number of seconds >= 0, not {seconds!r}")
+    else:
+        engine.set_exit_timeout(int(seconds * 1000))
+
+
+def _shutdown_at_exit() -> None:
+    """``shutdown`` at interpreter exit, bounded: from the start every wait
+    gives up once no handler has written anything for the exit timeout."""
+    engine.exit_begin()
+    close_all()
+    engine.exit_drain()
+
+
+atexit.register(_shutdown_at_exit)
 
 
 def disable(level: int = CRITICAL) -> None:

@@ -97,6 +97,23 @@ def _wait_poll(_user_data: Any, _token: Any) -> bool:
     return False
 
 
+def exit_drain() -> bool:
+    """See the native backend's ``exit_drain``."""
+    return _check(lib.femto_exit_drain()) == lib.FEMTO_STATUS_OK
+
+
+def exit_begin() -> None:
+    lib.femto_exit_begin()
+
+
+def set_exit_timeout(timeout_ms: int) -> None:
+    _check(lib.femto_set_exit_timeout(timeout_ms))
+
+
+def exit_abandoned() -> int:
+    return int(lib.femto_exit_abandoned())
+
+
 def install_wait_hooks() -> None:
     """Makes this backend the one whose hooks run during waits (the engine
     has one set per process: only the backend in use installs them)."""

@@ -23,6 +23,7 @@ pub mod builder;
 pub mod config;
 pub mod context;
 pub mod error_hook;
+pub mod exit;
 pub mod filter;
 pub mod fork;
 pub mod formatter;
@@ -40,7 +41,7 @@ pub use filter::{FemtoFilter, LevelFilter, NameFilter};
 pub use formatter::{
     DefaultFormatter, FemtoFormatter, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,
 };
-pub use handler::live::{flush_all, shutdown};
+pub use handler::live::{drain_at_exit, flush_all, shutdown};
 pub use handler::{
     Clock, SystemClock, TimedRotatingFileSinkFactory, TimedRotation, TimedRotationError, When,
     WhenError,

@@ -193,6 +193,10 @@ pub struct femto_api {
         femto_wait_poll_fn,
         *mut c_void,
     ) -> femto_status,
+    pub exit_drain: extern "C" fn() -> femto_status,
+    pub exit_begin: extern "C" fn(),
+    pub set_exit_timeout: extern "C" fn(u64) -> femto_status,
+    pub exit_abandoned: extern "C" fn() -> u64,
 }
 
 static API: femto_api = femto_api {
@@ -271,6 +275,10 @@ static API: femto_api = femto_api {
     logger_needs_location: crate::logger::femto_logger_needs_location,
     logger_only_caller_side: crate::logger::femto_logger_only_caller_side,
     set_wait_hooks_ex: crate::lifecycle::femto_set_wait_hooks_ex,
+    exit_drain: crate::lifecycle::femto_exit_drain,
+    exit_begin: crate::lifecycle::femto_exit_begin,
+    set_exit_timeout: crate::lifecycle::femto_set_exit_timeout,
+    exit_abandoned: crate::lifecycle::femto_exit_abandoned,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

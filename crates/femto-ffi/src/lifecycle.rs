@@ -3,16 +3,12 @@
 
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Once};
-use std::time::Duration;
 
 use femto_core::context::{self, ThreadIdentity};
 use femto_core::error_hook::{self, HandlerErrorKind};
 
 use crate::handler::{duration_ms, timed};
-use crate::status::{boundary, femto_status, Status};
-
-/// How long the exit hook waits for handlers to drain.
-const EXIT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::status::{boundary, boundary_or, femto_status, Status};
 
 static INIT: Once = Once::new();
 
@@ -50,9 +46,10 @@ extern "C" fn fork_child() {
     });
 }
 
-/// A program that exits normally without `femto_shutdown` loses nothing.
+/// A program that exits normally without `femto_shutdown` loses nothing,
+/// unless a sink is stuck (see `femto_exit_drain`).
 extern "C" fn exit_hook() {
-    let _ = std::panic::catch_unwind(|| femto_core::shutdown(EXIT_DRAIN_TIMEOUT));
+    let _ = std::panic::catch_unwind(femto_core::drain_at_exit);
 }
 
 /// `pthread_self()` and the pthread name, as Python's `threading` reports
@@ -110,6 +107,46 @@ pub extern "C" fn femto_flush_all(timeout_ms: u64) -> femto_status {
 #[no_mangle]
 pub extern "C" fn femto_shutdown(timeout_ms: u64) -> femto_status {
     boundary(|| timed(femto_core::shutdown(duration_ms(timeout_ms))))
+}
+
+/// The drain at process exit, which the library also runs by itself from
+/// `atexit`: closes every handler, waiting as long as records are being
+/// written, and gives up once no handler has written anything for the exit
+/// limit (`femto_set_exit_timeout`; 5 s by default, or
+/// `FEMTOLOGGING_EXIT_TIMEOUT` seconds from the environment). What a stuck
+/// handler still held is counted and reported once on stderr. From the
+/// first call on, every wait in the library (a full queue, a flush, a
+/// close) gives up the same way. `FEMTO_STATUS_TIMEOUT` if something was
+/// abandoned. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_exit_drain() -> femto_status {
+    boundary(|| timed(femto_core::drain_at_exit()))
+}
+
+/// Begins exit without draining: from now on every wait in the library
+/// gives up after the exit limit without progress (see
+/// `femto_exit_drain`). For a host that closes its own handlers first.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_exit_begin() {
+    boundary_or((), femto_core::exit::begin_exit);
+}
+
+/// Sets the exit limit: how long exit waits while no handler writes
+/// anything (see `femto_exit_drain`). `UINT64_MAX` waits for ever.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_exit_timeout(timeout_ms: u64) -> femto_status {
+    boundary(|| {
+        femto_core::exit::set_exit_limit(duration_ms(timeout_ms));
+        Ok(Status::Ok)
+    })
+}
+
+/// Records abandoned at exit so far (see `femto_exit_drain`). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_exit_abandoned() -> u64 {
+    boundary_or(0, femto_core::exit::abandoned)
 }
 
 /// Kinds of handler failure passed to an error hook.

@@ -338,6 +338,10 @@ pub struct femto_api {
     pub logger_needs_location: extern "C" fn(Handle) -> bool,
     pub logger_only_caller_side: extern "C" fn(Handle) -> bool,
     pub set_wait_hooks_ex: extern "C" fn(WaitBeginFn, WaitEndFn, WaitPollFn, *mut c_void) -> Status,
+    pub exit_drain: extern "C" fn() -> Status,
+    pub exit_begin: extern "C" fn(),
+    pub set_exit_timeout: extern "C" fn(u64) -> Status,
+    pub exit_abandoned: extern "C" fn() -> u64,
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

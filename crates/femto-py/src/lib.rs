@@ -679,6 +679,31 @@ fn shutdown(py: Python<'_>, timeout_ms: u64) -> PyResult<bool> {
     Ok(check(py, status)? == abi::STATUS_OK)
 }
 
+/// The drain at exit (`femto_exit_drain`); `False` if something was
+/// abandoned. The GIL is released while waiting.
+#[pyfunction]
+fn exit_drain(py: Python<'_>) -> PyResult<bool> {
+    let status = py.detach(|| (api().exit_drain)());
+    Ok(check(py, status)? == abi::STATUS_OK)
+}
+
+/// Begins exit (`femto_exit_begin`): later waits give up without progress.
+#[pyfunction]
+fn exit_begin() {
+    (api().exit_begin)();
+}
+
+#[pyfunction]
+fn set_exit_timeout(py: Python<'_>, timeout_ms: u64) -> PyResult<()> {
+    check(py, (api().set_exit_timeout)(timeout_ms))?;
+    Ok(())
+}
+
+#[pyfunction]
+fn exit_abandoned() -> u64 {
+    (api().exit_abandoned)()
+}
+
 #[pyfunction]
 fn add_level_name(py: Python<'_>, level: i32, name: &str) -> PyResult<()> {
     check(
@@ -802,6 +827,10 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let capsule = unsafe { Bound::from_owned_ptr_or_err(m.py(), capsule)? };
     m.add("_C_API", capsule)?;
     m.add_function(wrap_pyfunction!(install_wait_hooks, m)?)?;
+    m.add_function(wrap_pyfunction!(exit_drain, m)?)?;
+    m.add_function(wrap_pyfunction!(exit_begin, m)?)?;
+    m.add_function(wrap_pyfunction!(set_exit_timeout, m)?)?;
+    m.add_function(wrap_pyfunction!(exit_abandoned, m)?)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;

@@ -82,8 +82,25 @@ pub fn shutdown(timeout: Duration) -> bool {
             unfinished.push(worker);
         }
     }
+    if crate::exit::exiting() && !unfinished.is_empty() {
+        let names: Vec<String> = unfinished
+            .iter()
+            .map(|w| format!("{:?}", w.name()))
+            .collect();
+        crate::exit::count_abandoned(unfinished.iter().map(WorkerHandle::left_behind).sum());
+        crate::exit::report_abandoned(&names);
+    }
     lock(&LIVE).orphans.extend(unfinished);
     all_finished
+}
+
+/// The drain at process exit: begins exit (see [`crate::exit`]), then
+/// closes every handler, waiting as long as records are being written and
+/// giving up after the exit limit without progress. Returns whether every
+/// handler finished.
+pub fn drain_at_exit() -> bool {
+    crate::exit::begin_exit();
+    shutdown(Duration::MAX)
 }
 
 /// Taken by the `fork` prepare hook and held across `fork`.

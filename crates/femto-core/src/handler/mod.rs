@@ -455,13 +455,41 @@ impl FemtoHandler {
             return true;
         };
         let (ack, done) = crossbeam_channel::bounded(1);
-        let queued = pipe
-            .queue
-            .send_deadline(Message::Flush(ack), deadline)
-            .is_ok();
+        // Both waits end at the deadline, or when exit gives up on a stuck
+        // sink (see crate::exit).
+        let mut pending = Some(Message::Flush(ack));
+        let mut queued = false;
+        crate::exit::wait_until(deadline, worker::EXIT_CHECK, |slice| {
+            let Some(message) = pending.take() else {
+                return true;
+            };
+            match pipe.queue.send_timeout(message, slice) {
+                Ok(()) => {
+                    queued = true;
+                    true
+                }
+                Err(crossbeam_channel::SendTimeoutError::Timeout(back)) => {
+                    pending = Some(back);
+                    false
+                }
+                Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => true,
+            }
+        });
         pipe.unpark_worker();
         drop(pipe);
-        queued && done.recv_deadline(deadline).is_ok()
+        if !queued {
+            return false;
+        }
+        let mut acked = false;
+        crate::exit::wait_until(deadline, worker::EXIT_CHECK, |slice| {
+            match done.recv_timeout(slice) {
+                Ok(()) => acked = true,
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => return false,
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {}
+            }
+            true
+        });
+        acked
     }
 
     /// Whether [`FemtoHandler::close`] has begun (or a forked child could
@@ -505,10 +533,15 @@ impl FemtoHandler {
 
     /// Disconnects the queue and takes the worker (live lock held).
     fn begin_close(&self) -> Option<WorkerHandle> {
-        if let Some(pipe) = self.pipe.swap(None) {
+        let pipe = self.pipe.swap(None);
+        let mut worker = lock(&self.worker).take();
+        if let Some(pipe) = pipe {
+            if let Some(worker) = worker.as_mut() {
+                worker.mark_close(pipe.queue.len());
+            }
             pipe.unpark_worker();
         }
-        lock(&self.worker).take()
+        worker
     }
 }
 
@@ -551,7 +584,7 @@ fn send_waiting(
             crate::wait_hook::Waiting::begin()
         });
         if Instant::now() >= next_poll {
-            if waiting.interrupted() {
+            if waiting.interrupted() || crate::exit::gave_up() {
                 return Err(message);
             }
             next_poll = Instant::now() + crate::wait_hook::POLL_INTERVAL;

@@ -39,6 +39,11 @@ const DROP_REPORT_INTERVAL: Duration = Duration::from_secs(5);
 pub(crate) struct WorkerHandle {
     thread: Option<JoinHandle<()>>,
     done: Receiver<()>,
+    /// The handler's counters and name, for the exit report.
+    core: Arc<HandlerCore>,
+    /// Records queued and written when the handler closed (see
+    /// [`WorkerHandle::left_behind`]).
+    at_close: Option<(usize, u64)>,
 }
 
 impl WorkerHandle {
@@ -50,16 +55,42 @@ impl WorkerHandle {
 
     /// Waits until the worker has drained its queue and ended, or until
     /// `deadline`. Returns whether it ended.
+    /// Once exit has begun, gives up when no handler makes progress (see
+    /// [`crate::exit`]).
     pub(crate) fn wait(&mut self, deadline: Instant) -> bool {
-        match self.done.recv_deadline(deadline) {
-            Err(RecvTimeoutError::Timeout) => false,
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => {
-                if let Some(thread) = self.thread.take() {
-                    let _ = thread.join();
-                }
-                true
+        let ended = crate::exit::wait_until(deadline, EXIT_CHECK, |slice| {
+            !matches!(
+                self.done.recv_timeout(slice),
+                Err(RecvTimeoutError::Timeout)
+            )
+        });
+        if ended {
+            if let Some(thread) = self.thread.take() {
+                let _ = thread.join();
             }
         }
+        ended
+    }
+
+    /// Notes, as the handler closes, how many records its queue holds.
+    pub(crate) fn mark_close(&mut self, queued: usize) {
+        let written = self.core.stats.written.load(Ordering::Acquire);
+        self.at_close = Some((queued, written));
+    }
+
+    /// Records queued at close that the worker has not written since (what
+    /// exit abandons when it gives up on this worker).
+    pub(crate) fn left_behind(&self) -> u64 {
+        let Some((queued, written_then)) = self.at_close else {
+            return 0;
+        };
+        let written_since = self.core.stats.written.load(Ordering::Acquire) - written_then;
+        (queued as u64).saturating_sub(written_since)
+    }
+
+    /// The handler's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.core.name
     }
 
     /// Forgets a worker that does not exist in this (forked) process.
@@ -81,6 +112,9 @@ pub(crate) fn on_worker_thread() -> bool {
     ON_WORKER.with(std::cell::Cell::get)
 }
 
+/// How often a wait re-checks whether exit gave up.
+pub(crate) const EXIT_CHECK: Duration = Duration::from_millis(50);
+
 /// Starts the worker thread for `core`, reading from `queue`.
 pub(crate) fn spawn(
     core: Arc<HandlerCore>,
@@ -88,6 +122,7 @@ pub(crate) fn spawn(
     sink: Box<dyn Sink>,
 ) -> std::io::Result<WorkerHandle> {
     let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(0);
+    let watched = Arc::clone(&core);
     let name = format!("femto-{}", core.name);
     let thread = std::thread::Builder::new().name(name).spawn(move || {
         let _done = done_tx;
@@ -108,6 +143,8 @@ pub(crate) fn spawn(
     Ok(WorkerHandle {
         thread: Some(thread),
         done: done_rx,
+        core: watched,
+        at_close: None,
     })
 }
 
@@ -155,6 +192,7 @@ impl Worker {
                 .stats
                 .written
                 .fetch_add(written, Ordering::Release);
+
             for ack in self.acks.drain(..) {
                 let _ = ack.send(());
             }
@@ -231,6 +269,8 @@ impl Worker {
             sink.write(record, text)
                 .map_err(|e| Some((HandlerErrorKind::Io, e.to_string())))
         }));
+        // Any outcome is progress: the sink returned (see crate::exit).
+        crate::exit::note_progress();
         match outcome {
             Ok(Ok(())) => true,
             Ok(Err(Some((kind, message)))) => {

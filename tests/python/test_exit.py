@@ -1,0 +1,91 @@
+"""Bounded exit (issue 22): exit writes everything it can, but a stuck sink
+holds the process only until the exit limit passes with nothing written;
+what it abandons is counted and said once on stderr. Each case runs in
+its own interpreter with a timeout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+
+def run(source: str, *args: str, env: dict[str, str] | None = None, timeout: float = 60):
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(source), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    return result, time.monotonic() - started
+
+
+STUCK = """
+import os, sys
+import femtologging as logging
+if len(sys.argv) > 1:
+    logging.set_exit_timeout(float(sys.argv[1]))
+read_end, write_end = os.pipe()  # never read: writes block once the pipe is full
+handler = logging.StreamHandler(os.fdopen(write_end, "w", buffering=1))
+log = logging.getLogger("stuck")
+log.propagate = False
+log.addHandler(handler)
+for _ in range(5000):
+    log.warning("x" * 100)
+print("logged", flush=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "limit"), [({"FEMTOLOGGING_EXIT_TIMEOUT": "1"}, (), "1.0"), ({}, ("0.5",), "0.5")]
+)
+def test_a_stuck_sink_holds_exit_only_for_the_limit(env, args, limit):
+    result, took = run(STUCK, *args, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == "logged\n"
+    reports = [line for line in result.stderr.splitlines() if "exit gave up" in line]
+    assert len(reports) == 1, result.stderr[-2000:]
+    assert f"after {limit} s without progress" in reports[0]
+    assert took < 30  # was 220 s: stuck for the limit, not for each handler and phase
+
+
+DAEMONS = """
+import sys, threading, time
+import femtologging as logging
+handler = logging.StreamHandler(sys.stderr)
+handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(message)s"))
+logging.getLogger().addHandler(handler)
+logging.getLogger().setLevel(logging.INFO)
+
+def spin(n):
+    log = logging.getLogger(f"daemon{n}")
+    while True:
+        log.info("daemon %d", n)
+
+for n in range(4):
+    threading.Thread(target=spin, args=(n,), daemon=True).start()
+time.sleep(0.3)
+print("main done", flush=True)
+"""
+
+
+def test_daemon_threads_still_logging_do_not_hold_exit():
+    result, took = run(DAEMONS)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == "main done\n"
+    assert took < 20  # measured well under a second; was up to 20.5 s
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan")])
+def test_the_exit_limit_must_be_a_number_of_seconds(bad):
+    import femtologging
+
+    with pytest.raises(ValueError):
+        femtologging.set_exit_timeout(bad)
