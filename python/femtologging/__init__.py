@@ -38,6 +38,7 @@ from ._levels import (
     check_level as _check_level,
 )
 from ._logger import Logger, getLogger, getLoggerClass, nested_dropped, root, setLoggerClass
+from . import _processes
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
 from ._records import LogRecord, makeLogRecord
 
@@ -190,6 +191,7 @@ def _shutdown_at_exit() -> None:
 
 
 atexit.register(_shutdown_at_exit)
+_processes.arm(_shutdown_at_exit)
 
 
 def disable(level: int = CRITICAL) -> None:

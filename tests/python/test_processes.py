@@ -131,3 +131,43 @@ def test_small_block_queue_with_a_python_handler_does_not_deadlock(tmp_path):
         log.removeHandler(handler)
     assert len((tmp_path / "d.log").read_text().splitlines()) == 10_000
     assert len(python_handler.stream.getvalue().splitlines()) == 10_000
+
+
+MULTIPROCESSING = """
+import multiprocessing as mp, sys
+import femtologging as logging
+
+method, path, workers, records = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+log = logging.getLogger("mp")
+handler = logging.FileHandler(path)
+handler.setFormatter(logging.Formatter("%(process)d %(message)s"))
+log.addHandler(handler)
+log.propagate = False
+
+def work(n):
+    for i in range(records):
+        log.warning("worker %d record %d", n, i)
+
+if __name__ == "__main__":
+    context = mp.get_context(method)
+    processes = [context.Process(target=work, args=(n,)) for n in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    print(sum(process.exitcode for process in processes))
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_multiprocessing_workers_lose_nothing(run_script, tmp_path, method):
+    # fork and forkserver workers end with os._exit: femtologging drains its
+    # handlers from multiprocessing's own finalizers first (issue 22).
+    out = tmp_path / "mp.log"
+    result = run_script(MULTIPROCESSING, method, str(out), "8", "2000", timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "0"
+    lines = out.read_text(encoding="utf-8").splitlines()
+    expected = {f"worker {n} record {i}" for n in range(8) for i in range(2000)}
+    assert len(lines) == len(expected)
+    assert {line.split(" ", 1)[1] for line in lines} == expected

@@ -1,0 +1,54 @@
+"""Processes that end without running ``atexit``: ``multiprocessing``
+workers started by ``fork`` or ``forkserver`` end with ``os._exit`` once
+their target returns, and would take the records still queued in their
+handlers with them.
+
+multiprocessing runs its own finalizers there (``util._exit_function``), so
+every worker process gets one that drains femtologging's handlers, after
+all the others. It is registered through ``util.register_after_fork``, which
+multiprocessing runs at the start of every worker (after clearing the
+finalizers the parent had), whichever imported first: femtologging or
+multiprocessing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+
+class _Token:
+    """What multiprocessing's after-fork registry keys on (held for ever)."""
+
+
+_TOKEN = _Token()
+_drain: Callable[[], None] | None = None
+
+
+def arm(drain: Callable[[], None]) -> None:
+    """Makes every multiprocessing worker started from now on run ``drain``
+    when it ends. Called at import; again in every forked child."""
+    global _drain
+    _drain = drain
+    _register()
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_register)
+
+
+def _register() -> None:
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        util.register_after_fork(_TOKEN, _at_worker_start)
+
+
+def _at_worker_start(_token: object) -> None:
+    util = sys.modules["multiprocessing.util"]
+    # Negative: after the finalizers of every priority >= 0, as atexit
+    # would run femtologging's drain after the program's own functions.
+    util.Finalize(None, _at_worker_end, exitpriority=-100)
+
+
+def _at_worker_end() -> None:
+    if _drain is not None:
+        _drain()
