@@ -13,6 +13,7 @@ import sys
 import types
 from logging import Filter
 
+from . import _processes
 from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
@@ -38,7 +39,6 @@ from ._levels import (
     check_level as _check_level,
 )
 from ._logger import Logger, getLogger, getLoggerClass, nested_dropped, root, setLoggerClass
-from . import _processes
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
 from ._records import LogRecord, makeLogRecord
 
