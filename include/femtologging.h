@@ -529,6 +529,7 @@ typedef struct femto_api {
   void (*exit_begin)(void);
   femto_status (*set_exit_timeout)(uint64_t);
   uint64_t (*exit_abandoned)(void);
+  femto_status (*fork_quiesce)(uint64_t);
 } femto_api;
 
 // `%(name)s` (stdlib's default).
@@ -920,6 +921,15 @@ femto_status femto_set_exit_timeout(uint64_t timeout_ms);
 
 // Records abandoned at exit so far (see `femto_exit_drain`). Thread-safe.
 uint64_t femto_exit_abandoned(void);
+
+// Before `fork`: stops handlers' workers from starting another sink call
+// and waits, up to `timeout_ms`, for those under way to end, so that the
+// child copies no lock held in the middle of a write. The library's own
+// `pthread_atfork` hook does this too, but waits only briefly: a host
+// whose sinks need a lock the forking thread holds (Python's GIL) calls
+// this first, without that lock. The workers resume after the fork.
+// `FEMTO_STATUS_TIMEOUT` if some call had not ended. Thread-safe.
+femto_status femto_fork_quiesce(uint64_t timeout_ms);
 
 // Routes handler failures to `hook(user_data, …)` instead of the default
 // (a rate-limited line on stderr). `hook` NULL restores the default.

@@ -322,6 +322,7 @@ typedef struct femto_api {
   void (*exit_begin)(void);
   femto_status (*set_exit_timeout)(uint64_t);
   uint64_t (*exit_abandoned)(void);
+  femto_status (*fork_quiesce)(uint64_t);
 } femto_api;
 
 #define FEMTO_FORMAT_STYLE_PERCENT 0
@@ -520,6 +521,8 @@ void femto_exit_begin(void);
 femto_status femto_set_exit_timeout(uint64_t timeout_ms);
 
 uint64_t femto_exit_abandoned(void);
+
+femto_status femto_fork_quiesce(uint64_t timeout_ms);
 
 femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 

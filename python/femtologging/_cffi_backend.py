@@ -114,6 +114,18 @@ def exit_abandoned() -> int:
     return int(lib.femto_exit_abandoned())
 
 
+def fork_quiesce(timeout_ms: int) -> bool:
+    """See the native backend's ``fork_quiesce`` (cffi releases the GIL)."""
+    return _check(lib.femto_fork_quiesce(timeout_ms)) == lib.FEMTO_STATUS_OK
+
+
+def after_fork_in_child() -> None:
+    """Drops what Python sinks had collected for the parent: the parent
+    hands it over; the child would write it a second time."""
+    for handle in list(_sinks.values()):
+        ffi.from_handle(handle).pending.clear()
+
+
 def install_wait_hooks() -> None:
     """Makes this backend the one whose hooks run during waits (the engine
     has one set per process: only the backend in use installs them)."""
@@ -563,8 +575,9 @@ def _flush(user_data: object) -> int:
 
 
 @ffi.callback("void(void *)")
-def _destroy(user_data: object) -> None:
-    _sinks.pop(int(ffi.cast("uintptr_t", user_data)), None)
+def _destroy(user_data: object, _sinks: dict[int, object] = _sinks, _cast: Any = ffi.cast) -> None:
+    # Bound now: the last handlers may go at interpreter teardown.
+    _sinks.pop(int(_cast("uintptr_t", user_data)), None)
 
 
 def callback_handler_new(

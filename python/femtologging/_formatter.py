@@ -105,10 +105,11 @@ class Formatter(_stdlib.Formatter):
             return text
         return self.default_msec_format % (text, record.msecs)
 
-    def __del__(self) -> None:
+    # Bound now: at interpreter teardown a formatter may outlive the globals.
+    def __del__(self, _formatter_free: Any = engine.formatter_free) -> None:
         handle = getattr(self, "_handle", None)
         if handle:
-            engine.formatter_free(handle)
+            _formatter_free(handle)
             self._handle = None
 
     def __repr__(self) -> str:

@@ -235,12 +235,14 @@ class Handler(_stdlib.Filterer):
             f"{type(self).__name__} cannot be copied or pickled: it owns a native handler; make another one instead"
         )
 
-    def __del__(self) -> None:
+    # The engine functions are bound now: at interpreter teardown a handler
+    # may outlive this module's globals.
+    def __del__(self, _filter_free: Any = engine.filter_free, _handler_free: Any = engine.handler_free) -> None:
         for _, filter_handle in getattr(self, "_engine_filters", ()):
-            engine.filter_free(filter_handle)
+            _filter_free(filter_handle)
         handle = getattr(self, "_handle", None)
         if handle:
-            engine.handler_free(handle)
+            _handler_free(handle)
             self._handle = None
 
     def __repr__(self) -> str:

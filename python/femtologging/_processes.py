@@ -1,4 +1,12 @@
-"""Processes that end without running ``atexit``: ``multiprocessing``
+"""``fork`` and processes that end without running ``atexit``.
+
+Before ``fork``, the handlers' workers finish the sink call they are in and
+start no other until the fork is done (``engine.fork_quiesce``, with the GIL
+released, since a worker writing to a Python stream needs it): the child
+then copies no stream whose buffer lock a worker held, and nothing a
+worker had collected but not yet handed to Python is written twice.
+
+``multiprocessing``
 workers started by ``fork`` or ``forkserver`` end with ``os._exit`` once
 their target returns, and would take the records still queued in their
 handlers with them.
@@ -33,7 +41,27 @@ def arm(drain: Callable[[], None]) -> None:
     _drain = drain
     _register()
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_register)
+        os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+#: How long a fork waits for sink calls under way (a stuck sink must not
+#: hold it for ever).
+FORK_QUIESCE_MS = 2000
+
+
+def _before_fork() -> None:
+    from ._backend import engine
+
+    engine.fork_quiesce(FORK_QUIESCE_MS)
+
+
+def _after_fork_in_child() -> None:
+    from ._backend import engine
+
+    after = getattr(engine, "after_fork_in_child", None)
+    if after is not None:
+        after()
+    _register()
 
 
 def _register() -> None:

@@ -171,3 +171,110 @@ def test_multiprocessing_workers_lose_nothing(run_script, tmp_path, method):
     expected = {f"worker {n} record {i}" for n in range(8) for i in range(2000)}
     assert len(lines) == len(expected)
     assert {line.split(" ", 1)[1] for line in lines} == expected
+
+
+FORKS = """
+import os, sys, threading, time
+import femtologging as logging
+
+kind, path, children = sys.argv[1], sys.argv[2], int(sys.argv[3])
+log = logging.getLogger("forks")
+log.propagate = False
+if kind == "file":
+    handler = logging.FileHandler(path, mode="w")
+else:  # a Python stream: a pipe a thread of this process reads into `path`
+    read_end, write_end = os.pipe()
+    copy = open(path, "wb")
+
+    def reader():
+        with os.fdopen(read_end, "rb") as pipe:
+            while chunk := pipe.read(65536):
+                copy.write(chunk)
+        copy.close()
+
+    class LineStream:
+        # Like a buffered file: a lock held while writing (a child that
+        # copied it held would hang) and a buffer (a child that copied it
+        # full would write its parent's lines again). Each line goes out in
+        # one write, so parent and child lines never split each other.
+        def __init__(self, fd):
+            self.fd, self.lock, self.buffer = fd, threading.Lock(), []
+
+        def write(self, text):
+            with self.lock:
+                self.buffer.extend(text.splitlines(keepends=True))
+            return len(text)
+
+        def flush(self):
+            with self.lock:
+                for line in self.buffer:
+                    os.write(self.fd, line.encode())
+                self.buffer.clear()
+
+        def close(self):
+            self.flush()
+            os.close(self.fd)
+
+    reading = threading.Thread(target=reader)
+    reading.start()
+    handler = logging.StreamHandler(LineStream(write_end))
+handler.setFormatter(logging.Formatter("%(process)d %(message)s"))
+log.addHandler(handler)
+stop = False
+sent = [0] * 4
+
+def spin(n):
+    while not stop:
+        log.warning("parent %d %d", n, sent[n])
+        sent[n] += 1
+
+threads = [threading.Thread(target=spin, args=(n,)) for n in range(4)]
+for thread in threads:
+    thread.start()
+hung = 0
+pids = []
+for i in range(children):
+    pid = os.fork()
+    if pid == 0:
+        log.warning("child %d", i)
+        handler.flush()
+        os._exit(0)
+    pids.append(pid)
+for pid in pids:
+    for _ in range(500):
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            break
+        time.sleep(0.01)
+    else:
+        hung += 1
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+stop = True
+for thread in threads:
+    thread.join()
+handler.close()
+if kind != "file":
+    handler.stream.close()
+    reading.join()
+print(sum(sent), hung)
+"""
+
+
+@pytest.mark.parametrize("kind", ["file", "pipe"])
+def test_200_forks_while_4_threads_log(run_script, tmp_path, kind):
+    # Each child logs one record, flushes and calls os._exit(0): every
+    # child's record arrives, no child hangs, and no parent record is
+    # written twice (a child never writes what its parent had queued or
+    # collected) -- issue 22.
+    out = tmp_path / "forks.log"
+    result = run_script(FORKS, kind, str(out), "200", timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    sent, hung = map(int, result.stdout.split())
+    assert hung == 0
+    lines = out.read_text(encoding="utf-8", errors="replace").splitlines()
+    parent = [line.split(" ", 1)[1] for line in lines if " parent " in line]
+    assert len(parent) == sent
+    assert len(set(parent)) == sent
+    assert sorted(line.split(" ", 1)[1] for line in lines if " child " in line) == sorted(
+        f"child {i}" for i in range(200)
+    )

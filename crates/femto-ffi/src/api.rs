@@ -197,6 +197,7 @@ pub struct femto_api {
     pub exit_begin: extern "C" fn(),
     pub set_exit_timeout: extern "C" fn(u64) -> femto_status,
     pub exit_abandoned: extern "C" fn() -> u64,
+    pub fork_quiesce: extern "C" fn(u64) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -279,6 +280,7 @@ static API: femto_api = femto_api {
     exit_begin: crate::lifecycle::femto_exit_begin,
     set_exit_timeout: crate::lifecycle::femto_set_exit_timeout,
     exit_abandoned: crate::lifecycle::femto_exit_abandoned,
+    fork_quiesce: crate::lifecycle::femto_fork_quiesce,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -149,6 +149,18 @@ pub extern "C" fn femto_exit_abandoned() -> u64 {
     boundary_or(0, femto_core::exit::abandoned)
 }
 
+/// Before `fork`: stops handlers' workers from starting another sink call
+/// and waits, up to `timeout_ms`, for those under way to end, so that the
+/// child copies no lock held in the middle of a write. The library's own
+/// `pthread_atfork` hook does this too, but waits only briefly: a host
+/// whose sinks need a lock the forking thread holds (Python's GIL) calls
+/// this first, without that lock. The workers resume after the fork.
+/// `FEMTO_STATUS_TIMEOUT` if some call had not ended. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_fork_quiesce(timeout_ms: u64) -> femto_status {
+    boundary(|| timed(femto_core::fork::quiesce(duration_ms(timeout_ms))))
+}
+
 /// Kinds of handler failure passed to an error hook.
 pub const FEMTO_ERROR_IO: i32 = 1;
 pub const FEMTO_ERROR_PANIC: i32 = 2;

@@ -342,6 +342,7 @@ pub struct femto_api {
     pub exit_begin: extern "C" fn(),
     pub set_exit_timeout: extern "C" fn(u64) -> Status,
     pub exit_abandoned: extern "C" fn() -> u64,
+    pub fork_quiesce: extern "C" fn(u64) -> Status,
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

@@ -22,7 +22,28 @@ pub(crate) const FLUSH_DELAY_US: u32 = 2_000;
 
 struct PySink {
     callable: Py<PyAny>,
-    batch: Mutex<Batch>,
+    batch: Mutex<Pending>,
+}
+
+/// The batch, and the process that collected it: after `fork` the child's
+/// worker drops what the parent's had collected (the parent hands it over).
+struct Pending {
+    process_id: u32,
+    batch: Batch,
+}
+
+impl Pending {
+    /// The batch, emptied first if another process collected it.
+    fn of_process(&mut self, process_id: u32) -> &mut Batch {
+        if self.process_id != process_id {
+            self.process_id = process_id;
+            match &mut self.batch {
+                Batch::Text { pending, .. } => pending.clear(),
+                Batch::Records(records) => records.clear(),
+            }
+        }
+        &mut self.batch
+    }
 }
 
 /// What the worker collects between two flushes; only it touches this.
@@ -41,7 +62,7 @@ fn sink<'a>(user_data: *mut c_void) -> &'a PySink {
 
 unsafe extern "C-unwind" fn write(
     user_data: *mut c_void,
-    _record: *const c_void,
+    record: *const c_void,
     text: *const c_char,
     len: usize,
 ) -> i32 {
@@ -51,7 +72,10 @@ unsafe extern "C-unwind" fn write(
         return 2;
     };
     let sink = sink(user_data);
-    match &mut *sink.batch.lock().unwrap_or_else(PoisonError::into_inner) {
+    // SAFETY: the engine passes a valid view for the duration of the call.
+    let process_id = unsafe { (*record.cast::<crate::abi::femto_record>()).process_id };
+    let mut pending = sink.batch.lock().unwrap_or_else(PoisonError::into_inner);
+    match pending.of_process(process_id) {
         Batch::Text {
             terminator,
             pending,
@@ -60,7 +84,7 @@ unsafe extern "C-unwind" fn write(
             pending.push_str(terminator);
         }
         // SAFETY: the engine passes a valid view for the duration of the call.
-        Batch::Records(records) => records.push(unsafe { RecordFields::copy(&*_record.cast()) }),
+        Batch::Records(records) => records.push(unsafe { RecordFields::copy(&*record.cast()) }),
     }
     0
 }
@@ -68,8 +92,8 @@ unsafe extern "C-unwind" fn write(
 unsafe extern "C-unwind" fn flush(user_data: *mut c_void) -> i32 {
     let sink = sink(user_data);
     let batch = {
-        let mut batch = sink.batch.lock().unwrap_or_else(PoisonError::into_inner);
-        match &mut *batch {
+        let mut pending = sink.batch.lock().unwrap_or_else(PoisonError::into_inner);
+        match pending.of_process(std::process::id()) {
             Batch::Text {
                 terminator,
                 pending,
@@ -144,7 +168,10 @@ pub fn callback_handler_new(
     };
     let user_data = Box::into_raw(Box::new(PySink {
         callable: sink,
-        batch: Mutex::new(batch),
+        batch: Mutex::new(Pending {
+            process_id: std::process::id(),
+            batch,
+        }),
     })) as *mut c_void;
     let mut out: crate::abi::Handle = std::ptr::null();
     // The engine owns `user_data` from here on, and destroys it even if

@@ -699,6 +699,14 @@ fn set_exit_timeout(py: Python<'_>, timeout_ms: u64) -> PyResult<()> {
     Ok(())
 }
 
+/// Before `fork` (`femto_fork_quiesce`), with the GIL released: the
+/// workers of Python sinks may need it to finish their call.
+#[pyfunction]
+fn fork_quiesce(py: Python<'_>, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(|| (api().fork_quiesce)(timeout_ms));
+    Ok(check(py, status)? == abi::STATUS_OK)
+}
+
 #[pyfunction]
 fn exit_abandoned() -> u64 {
     (api().exit_abandoned)()
@@ -831,6 +839,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exit_begin, m)?)?;
     m.add_function(wrap_pyfunction!(set_exit_timeout, m)?)?;
     m.add_function(wrap_pyfunction!(exit_abandoned, m)?)?;
+    m.add_function(wrap_pyfunction!(fork_quiesce, m)?)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;

@@ -164,6 +164,8 @@ struct Worker {
 impl Worker {
     fn run(mut self, queue: &Receiver<Message>) {
         while let Some(first) = self.next_message(queue) {
+            // Held while the batch is formatted, written and flushed.
+            let pass = crate::fork::sink_pass();
             let mut written = 0u64;
             let mut next = Some(first);
             let mut handled = 0;
@@ -188,6 +190,7 @@ impl Worker {
             self.core.room.wake_if_room(queue);
             self.report_drops(queue.is_empty());
             self.end_batch();
+            drop(pass);
             self.core
                 .stats
                 .written
@@ -197,6 +200,7 @@ impl Worker {
                 let _ = ack.send(());
             }
         }
+        let _pass = crate::fork::sink_pass();
         self.report_drops(true);
         self.flush_sink();
     }
@@ -239,6 +243,7 @@ impl Worker {
             let now = Instant::now();
             if self.flush_due.is_some_and(|due| due <= now) {
                 self.flush_due = None;
+                let _pass = crate::fork::sink_pass();
                 self.flush_sink();
                 continue;
             }
