@@ -79,8 +79,13 @@ impl Drop for SinkPass {
     fn drop(&mut self) {
         let mut state = gate();
         state.active = state.active.saturating_sub(1);
+        // Only a fork being prepared waits for this (a wake-up is a
+        // system call: not one per batch).
+        let waited_for = state.closed;
         drop(state);
-        GATE.changed.notify_all();
+        if waited_for {
+            GATE.changed.notify_all();
+        }
     }
 }
 

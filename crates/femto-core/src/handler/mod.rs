@@ -572,22 +572,21 @@ fn send_waiting(
     // Set at the first full queue: the host may release its lock meanwhile,
     // and is asked now and then whether to give up (a signal arrived).
     let mut waiting: Option<crate::wait_hook::Waiting> = None;
-    let mut next_poll = Instant::now();
+    // Time waited since the last poll, summed from the pauses: reading
+    // the clock on every round costs more than the wait itself.
+    let mut since_poll = Duration::ZERO;
     loop {
         match queue.try_send(message) {
             Ok(()) => return Ok(()),
             Err(TrySendError::Disconnected(back)) => return Err(back),
             Err(TrySendError::Full(back)) => message = back,
         }
-        let waiting = waiting.get_or_insert_with(|| {
-            next_poll = Instant::now() + crate::wait_hook::POLL_INTERVAL;
-            crate::wait_hook::Waiting::begin()
-        });
-        if Instant::now() >= next_poll {
+        let waiting = waiting.get_or_insert_with(crate::wait_hook::Waiting::begin);
+        if since_poll >= crate::wait_hook::POLL_INTERVAL {
+            since_poll = Duration::ZERO;
             if waiting.interrupted() || crate::exit::gave_up() {
                 return Err(message);
             }
-            next_poll = Instant::now() + crate::wait_hook::POLL_INTERVAL;
         }
         if let Some(deadline) = deadline {
             match deadline.checked_duration_since(Instant::now()) {
@@ -605,6 +604,7 @@ fn send_waiting(
             Err(TrySendError::Disconnected(back)) => return Err(back),
             Err(TrySendError::Full(back)) => message = back,
         }
+        since_poll += pause;
         pause = (pause * 2).min(Duration::from_millis(1));
     }
 }
