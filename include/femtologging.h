@@ -236,7 +236,9 @@ typedef struct femto_handler_options {
 
 // Receives one formatted record: `text`/`text_len` is the formatter's
 // output (no line terminator). Return 0 on success; any other value is
-// counted as an error of the handler.
+// counted as an error of the handler, and a positive one is also reported
+// to the error hook (return a negative value for a failure the callback
+// has reported itself).
 //
 // Called on the handler's worker thread, one record at a time (never
 // concurrently for one handler). It must not log to the same handler.
@@ -245,7 +247,8 @@ typedef int32_t (*femto_write_fn)(void *user_data,
                                   const char *text,
                                   size_t text_len);
 
-// Called once per batch after the writes; return 0 on success.
+// Called once per batch after the writes; return 0 on success (other
+// values as for `femto_write_fn`).
 // Same thread rules as `femto_write_fn`.
 typedef int32_t (*femto_flush_fn)(void *user_data);
 
@@ -530,6 +533,7 @@ typedef struct femto_api {
   femto_status (*set_exit_timeout)(uint64_t);
   uint64_t (*exit_abandoned)(void);
   femto_status (*fork_quiesce)(uint64_t);
+  void (*set_error_output)(bool);
 } femto_api;
 
 // `%(name)s` (stdlib's default).
@@ -930,6 +934,12 @@ uint64_t femto_exit_abandoned(void);
 // this first, without that lock. The workers resume after the fork.
 // `FEMTO_STATUS_TIMEOUT` if some call had not ended. Thread-safe.
 femto_status femto_fork_quiesce(uint64_t timeout_ms);
+
+// Turns the default error reporter's stderr output off (`false`) or back
+// on; failures are counted either way (`femto_handler_stats_get`). A hook
+// installed with `femto_set_error_hook` is called regardless. Python's
+// binding follows `logging.raiseExceptions` with it. Thread-safe.
+void femto_set_error_output(bool enabled);
 
 // Routes handler failures to `hook(user_data, …)` instead of the default
 // (a rate-limited line on stderr). `hook` NULL restores the default.

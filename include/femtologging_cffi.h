@@ -323,6 +323,7 @@ typedef struct femto_api {
   femto_status (*set_exit_timeout)(uint64_t);
   uint64_t (*exit_abandoned)(void);
   femto_status (*fork_quiesce)(uint64_t);
+  void (*set_error_output)(bool);
 } femto_api;
 
 #define FEMTO_FORMAT_STYLE_PERCENT 0
@@ -523,6 +524,8 @@ femto_status femto_set_exit_timeout(uint64_t timeout_ms);
 uint64_t femto_exit_abandoned(void);
 
 femto_status femto_fork_quiesce(uint64_t timeout_ms);
+
+void femto_set_error_output(bool enabled);
 
 femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 

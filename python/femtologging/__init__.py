@@ -130,9 +130,13 @@ lastResort: Handler | None = _make_last_resort()  # noqa: N816 (stdlib name)
 
 
 class _Module(types.ModuleType):
-    """Gives ``femtologging.lastResort = ...`` its effect on the engine."""
+    """Gives ``femtologging.lastResort = ...`` and ``raiseExceptions = ...``
+    their effect on the engine."""
 
     def __setattr__(self, name: str, value: object) -> None:
+        if name == "raiseExceptions":
+            # Also silences (or restores) the engine's own error lines.
+            engine.set_error_output(bool(value))
         if name == "lastResort":
             if value is not None and not (isinstance(value, Handler) and value._handle):
                 raise TypeError("lastResort must be a femtologging Handler or None")

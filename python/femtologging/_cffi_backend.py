@@ -126,6 +126,11 @@ def after_fork_in_child() -> None:
         ffi.from_handle(handle).pending.clear()
 
 
+def set_error_output(enabled: bool) -> None:
+    """See the native backend's ``set_error_output``."""
+    lib.femto_set_error_output(enabled)
+
+
 def install_wait_hooks() -> None:
     """Makes this backend the one whose hooks run during waits (the engine
     has one set per process: only the backend in use installs them)."""
@@ -563,7 +568,17 @@ def _fields(r: object) -> tuple[object, ...]:
     )
 
 
-@ffi.callback("int32_t(void *)", onerror=lambda *_: 1)
+def _sink_raised(_type: Any, value: BaseException | None, _traceback: Any) -> int:
+    # Reported here as stdlib would (or not, under raiseExceptions = False);
+    # -1 tells the engine to count it without a second report.
+    if value is not None:
+        from ._messages import report_sink_error
+
+        report_sink_error(value)
+    return -1
+
+
+@ffi.callback("int32_t(void *)", onerror=_sink_raised)
 def _flush(user_data: object) -> int:
     state = ffi.from_handle(user_data)
     if state.pending:

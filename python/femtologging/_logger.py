@@ -44,6 +44,12 @@ _nesting = threading.local()
 _nested_dropped = 0
 
 
+def _engine_level(level: int) -> int:
+    """Any int is a level, as in stdlib; beyond the engine's 32-bit range it
+    is taken as the nearest end of it."""
+    return min(max(level, -(2**31)), 2**31 - 1)
+
+
 def nested_dropped() -> int:
     """Records dropped because logging calls nested deeper than
     ``MAX_NESTED_CALLS`` on one thread (signal handlers that log, firing
@@ -138,7 +144,7 @@ class _PythonLogging:
     _log: Any  # Logger._log: stdlib's full semantics
 
     def isEnabledFor(self, level: int) -> bool:  # noqa: N802
-        return engine.logger_is_enabled_for(self._handle, level)
+        return engine.logger_is_enabled_for(self._handle, _engine_level(level))
 
     def trace(self, msg: object, *args: object, **kwargs: Any) -> None:
         if self.isEnabledFor(TRACE):
@@ -169,6 +175,7 @@ class _PythonLogging:
     def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
         if not isinstance(level, int):
             raise TypeError("level must be an integer")
+        level = _engine_level(level)
         if self.isEnabledFor(level):
             self._log(level, msg, args, **kwargs)
 
@@ -377,7 +384,11 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 report_bad_message(error, record.msg, record.args or ())
                 return
             level, stack = record.levelno, record.stack_info
-            exc_text = _exception_text(record.exc_info) if record.exc_info else None
+            try:
+                exc_text = _exception_text(record.exc_info) if record.exc_info else None
+            except Exception as error:  # a garbage exc_info: stdlib's handler reports it
+                report_bad_message(error, record.msg, record.args or ())
+                return
             key_values = [(k, str(v)) for k, v in record.__dict__.items() if k not in RECORD_ATTRIBUTES] or None
         else:
             try:
@@ -389,7 +400,11 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 report_bad_message(error, msg, args)
                 return
             key_values = _key_values(extra) if extra else None
-            exc_text = _exception_text(exc_info) if exc_info else None
+            try:
+                exc_text = _exception_text(exc_info) if exc_info else None
+            except Exception as error:  # a garbage exc_info: stdlib's handler reports it
+                report_bad_message(error, msg, args)
+                return
         passed = engine.logger_log(
             self._handle,
             level,
@@ -445,8 +460,17 @@ def _key_values(extra: Mapping[str, object]) -> list[tuple[str, str]]:
     for key, value in extra.items():
         if key in _RESERVED:
             raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
-        pairs.append((str(key), str(value)))
+        pairs.append((str(key), _text(value)))
     return pairs
+
+
+def _text(value: object) -> str:
+    """``str(value)``; a value whose ``__str__`` fails is shown as stdlib's
+    ``object.__repr__`` would show it (the logging call must not raise)."""
+    try:
+        return str(value)
+    except Exception:
+        return object.__repr__(value)
 
 
 def _caller(stacklevel: int) -> FrameType | None:

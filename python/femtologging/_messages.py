@@ -29,9 +29,33 @@ def report_bad_message(error: BaseException, msg: object, args: tuple[object, ..
         while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
             frame = frame.f_back
         traceback.print_stack(frame, file=stream)
-        stream.write(f"Message: {msg!r}\nArguments: {args}\n")
+        try:
+            stream.write("Message: %r\nArguments: %s\n" % (msg, args))  # noqa: UP031 (stdlib's text)
+        except RecursionError:
+            raise
+        except Exception:
+            stream.write(
+                "Unable to print the message and arguments - possible formatting error.\n"
+                "Use the traceback above to help find the error.\n"
+            )
     except OSError:
         pass  # stdlib ignores a broken stderr too
+
+
+def report_sink_error(error: BaseException) -> None:
+    """A Python stream or handler the engine wrote a batch to raised: as
+    stdlib's ``Handler.handleError``, "--- Logging error ---" and the
+    traceback on ``sys.stderr``, unless ``femtologging.raiseExceptions`` is
+    false. The engine counts the failure (``handler_stats``)."""
+    package = sys.modules.get(__package__ or "femtologging")
+    stream = sys.stderr
+    if not getattr(package, "raiseExceptions", True) or stream is None:
+        return
+    try:
+        stream.write("--- Logging error ---\n")
+        traceback.print_exception(type(error), error, error.__traceback__, file=stream)
+    except OSError:
+        pass
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep

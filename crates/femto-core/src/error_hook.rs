@@ -34,6 +34,38 @@ pub type ErrorHook = dyn Fn(&HandlerError<'_>) + Send + Sync;
 
 static HOOK: ArcSwapOption<Box<ErrorHook>> = ArcSwapOption::const_empty();
 
+/// Whether the default reporter writes to stderr (Python's
+/// `logging.raiseExceptions`); failures are counted either way.
+static DEFAULT_OUTPUT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turns the default stderr reporter's output off (`false`) or back on.
+pub fn set_default_output(enabled: bool) {
+    DEFAULT_OUTPUT.store(enabled, Ordering::Relaxed);
+}
+
+/// The error a sink returns for a failure it has reported itself (a host
+/// callback that printed its own traceback): the worker counts it and does
+/// not report it a second time.
+#[derive(Debug, Clone, Copy)]
+pub struct AlreadyReported;
+
+impl std::fmt::Display for AlreadyReported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the sink reported the failure itself")
+    }
+}
+
+impl std::error::Error for AlreadyReported {}
+
+impl AlreadyReported {
+    /// Whether `error` is this marker.
+    pub fn is(error: &std::io::Error) -> bool {
+        error
+            .get_ref()
+            .is_some_and(|inner| inner.is::<AlreadyReported>())
+    }
+}
+
 /// Installs `hook`, or restores the default stderr reporter with `None`.
 pub fn set_error_hook(hook: Option<Box<ErrorHook>>) {
     HOOK.store(hook.map(Arc::new));
@@ -88,6 +120,9 @@ impl RateLimit {
 
 /// At most one line a second; the next line says how many were held back.
 fn default_report(error: &HandlerError<'_>) {
+    if !DEFAULT_OUTPUT.load(Ordering::Relaxed) {
+        return;
+    }
     static START: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
     static LIMIT: RateLimit = RateLimit::new(Duration::from_secs(1));
     let Some(suppressed) = LIMIT.admit(START.elapsed().as_millis() as u64) else {
@@ -123,5 +158,16 @@ mod tests {
         assert_eq!(limit.admit(1_000), Some(2), "two were held back");
         assert_eq!(limit.admit(1_500), None);
         assert_eq!(limit.admit(5_000), Some(1));
+    }
+}
+
+#[cfg(test)]
+mod already_reported_tests {
+    use super::AlreadyReported;
+
+    #[test]
+    fn the_marker_is_recognised_through_io_error() {
+        assert!(AlreadyReported::is(&std::io::Error::other(AlreadyReported)));
+        assert!(!AlreadyReported::is(&std::io::Error::other("other")));
     }
 }

@@ -198,6 +198,7 @@ pub struct femto_api {
     pub set_exit_timeout: extern "C" fn(u64) -> femto_status,
     pub exit_abandoned: extern "C" fn() -> u64,
     pub fork_quiesce: extern "C" fn(u64) -> femto_status,
+    pub set_error_output: extern "C" fn(bool),
 }
 
 static API: femto_api = femto_api {
@@ -281,6 +282,7 @@ static API: femto_api = femto_api {
     set_exit_timeout: crate::lifecycle::femto_set_exit_timeout,
     exit_abandoned: crate::lifecycle::femto_exit_abandoned,
     fork_quiesce: crate::lifecycle::femto_fork_quiesce,
+    set_error_output: crate::lifecycle::femto_set_error_output,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -16,7 +16,9 @@ use crate::user_data::UserData;
 
 /// Receives one formatted record: `text`/`text_len` is the formatter's
 /// output (no line terminator). Return 0 on success; any other value is
-/// counted as an error of the handler.
+/// counted as an error of the handler, and a positive one is also reported
+/// to the error hook (return a negative value for a failure the callback
+/// has reported itself).
 ///
 /// Called on the handler's worker thread, one record at a time (never
 /// concurrently for one handler). It must not log to the same handler.
@@ -30,7 +32,8 @@ pub type femto_write_fn = Option<
     ) -> i32,
 >;
 
-/// Called once per batch after the writes; return 0 on success.
+/// Called once per batch after the writes; return 0 on success (other
+/// values as for `femto_write_fn`).
 /// Same thread rules as `femto_write_fn`.
 #[allow(non_camel_case_types)]
 pub type femto_flush_fn = Option<unsafe extern "C-unwind" fn(user_data: *mut c_void) -> i32>;
@@ -69,11 +72,13 @@ impl Sink for CallbackSink {
     }
 }
 
+/// 0 is success; a negative code is a failure the callback reported
+/// itself (counted, not reported again); a positive one is reported.
 fn callback_result(code: i32) -> io::Result<()> {
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::other(format!("callback returned {code}")))
+    match code {
+        0 => Ok(()),
+        code if code < 0 => Err(io::Error::other(femto_core::error_hook::AlreadyReported)),
+        code => Err(io::Error::other(format!("callback returned {code}"))),
     }
 }
 

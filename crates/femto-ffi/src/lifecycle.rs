@@ -161,6 +161,15 @@ pub extern "C" fn femto_fork_quiesce(timeout_ms: u64) -> femto_status {
     boundary(|| timed(femto_core::fork::quiesce(duration_ms(timeout_ms))))
 }
 
+/// Turns the default error reporter's stderr output off (`false`) or back
+/// on; failures are counted either way (`femto_handler_stats_get`). A hook
+/// installed with `femto_set_error_hook` is called regardless. Python's
+/// binding follows `logging.raiseExceptions` with it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_error_output(enabled: bool) {
+    boundary_or((), || femto_core::error_hook::set_default_output(enabled));
+}
+
 /// Kinds of handler failure passed to an error hook.
 pub const FEMTO_ERROR_IO: i32 = 1;
 pub const FEMTO_ERROR_PANIC: i32 = 2;

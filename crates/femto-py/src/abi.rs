@@ -343,6 +343,7 @@ pub struct femto_api {
     pub set_exit_timeout: extern "C" fn(u64) -> Status,
     pub exit_abandoned: extern "C" fn() -> u64,
     pub fork_quiesce: extern "C" fn(u64) -> Status,
+    pub set_error_output: extern "C" fn(bool),
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

@@ -117,12 +117,23 @@ unsafe extern "C-unwind" fn flush(user_data: *mut c_void) -> i32 {
         };
         match delivered.and_then(|()| sink.callable.call1(py, (None::<&str>,)).map(drop)) {
             Ok(()) => 0,
-            Err(error) => {
-                error.print(py);
-                1
-            }
+            Err(error) => report_sink_error(py, error),
         }
     })
+}
+
+/// Reports a Python sink's exception as stdlib's `handleError` does (or
+/// not, under `raiseExceptions = False`); -1 tells the engine to count it
+/// without reporting it again.
+fn report_sink_error(py: Python<'_>, error: PyErr) -> i32 {
+    let reported = py
+        .import("femtologging._messages")
+        .and_then(|messages| messages.getattr("report_sink_error"))
+        .and_then(|report| report.call1((error.into_value(py),)));
+    if let Err(failure) = reported {
+        failure.print(py);
+    }
+    -1
 }
 
 unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {

@@ -90,7 +90,14 @@ fn version() -> String {
 }
 
 #[pyfunction]
-fn logger_get(py: Python<'_>, name: &str) -> PyResult<usize> {
+fn logger_get(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<usize> {
+    // A name with lone surrogates names the engine logger with them
+    // backslash-escaped, as the cffi backend does.
+    engine_logger(py, &utf8(name)?)
+}
+
+/// The engine's logger `name`.
+pub(crate) fn engine_logger(py: Python<'_>, name: &str) -> PyResult<usize> {
     let mut out: Handle = std::ptr::null();
     check(
         py,
@@ -220,23 +227,30 @@ fn logger_log(
     message: &Bound<'_, PyString>,
     pathname: &Bound<'_, PyString>,
     lineno: u32,
-    func_name: &str,
-    thread_name: &str,
+    func_name: &Bound<'_, PyString>,
+    thread_name: &Bound<'_, PyString>,
     exc_text: Option<&Bound<'_, PyString>>,
     stack: Option<&Bound<'_, PyString>>,
-    key_values: Option<Vec<(String, String)>>,
+    key_values: Option<Vec<(Bound<'_, PyString>, Bound<'_, PyString>)>>,
     created_ns: u64,
     thread_id: u64,
     handler: usize,
     caller_side_done: bool,
 ) -> PyResult<bool> {
+    // Text with lone surrogates is written backslash-escaped, never raised.
     let message = utf8(message)?;
     let pathname = utf8(pathname)?;
+    let func_name = utf8(func_name)?;
+    let thread_name = utf8(thread_name)?;
     let exc_text = exc_text.map(utf8).transpose()?;
     let stack = stack.map(utf8).transpose()?;
-    let pairs: Vec<abi::femto_kv> = key_values
+    let texts = key_values
         .iter()
         .flatten()
+        .map(|(key, value)| Ok((utf8(key)?, utf8(value)?)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let pairs: Vec<abi::femto_kv> = texts
+        .iter()
         .map(|(key, value)| abi::femto_kv {
             key: femto_str::of(key),
             value: femto_str::of(value),
@@ -245,7 +259,7 @@ fn logger_log(
     let args = femto_log_args {
         file: femto_str::of(&pathname),
         line: lineno,
-        function: femto_str::of(func_name),
+        function: femto_str::of(&func_name),
         key_values: if pairs.is_empty() {
             std::ptr::null()
         } else {
@@ -254,7 +268,7 @@ fn logger_log(
         key_value_count: pairs.len(),
         exception: femto_str::of_opt(exc_text.as_deref()),
         stack: femto_str::of_opt(stack.as_deref()),
-        thread_name: femto_str::of(thread_name),
+        thread_name: femto_str::of(&thread_name),
         created_ns,
         thread_id,
         caller_side_done,
@@ -314,7 +328,7 @@ pub(crate) fn log_one_native_record(
         return Ok(false);
     };
     let name = utf8(&view.name)?;
-    let logger = logger_get(py, &name)?;
+    let logger = engine_logger(py, &name)?;
     let message = utf8(&view.message)?;
     let pathname = optional_utf8(&view.pathname)?;
     let func_name = optional_utf8(&view.func_name)?;
@@ -707,6 +721,13 @@ fn fork_quiesce(py: Python<'_>, timeout_ms: u64) -> PyResult<bool> {
     Ok(check(py, status)? == abi::STATUS_OK)
 }
 
+/// Whether the engine's default error reporter writes to stderr
+/// (`femto_set_error_output`; `raiseExceptions`).
+#[pyfunction]
+fn set_error_output(enabled: bool) {
+    (api().set_error_output)(enabled);
+}
+
 #[pyfunction]
 fn exit_abandoned() -> u64 {
     (api().exit_abandoned)()
@@ -840,6 +861,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_exit_timeout, m)?)?;
     m.add_function(wrap_pyfunction!(exit_abandoned, m)?)?;
     m.add_function(wrap_pyfunction!(fork_quiesce, m)?)?;
+    m.add_function(wrap_pyfunction!(set_error_output, m)?)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;

@@ -399,10 +399,10 @@ impl NativeLogger {
                 handle.repr().map_or_else(|_| "?".into(), |r| r.to_string()),
             ))
         };
-        let (Ok(text), Ok(value)) = (name.extract::<String>(), handle.extract::<usize>()) else {
+        let (Ok(text), Ok(value)) = (name.cast::<PyString>(), handle.extract::<usize>()) else {
             return Err(refuse());
         };
-        if crate::logger_get(py, &text).ok() != Some(value) {
+        if crate::logger_get(py, text).ok() != Some(value) {
             return Err(refuse());
         }
         Ok(NativeLogger {
@@ -421,8 +421,11 @@ impl NativeLogger {
     }
 
     #[pyo3(name = "isEnabledFor")]
-    fn is_enabled_for(&self, level: i32) -> bool {
-        (api().logger_is_enabled_for)(handle(self.handle), level)
+    fn is_enabled_for(&self, level: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok((api().logger_is_enabled_for)(
+            handle(self.handle),
+            engine_level(level)?,
+        ))
     }
 
     #[pyo3(signature = (level, msg, *args, **kwargs))]
@@ -438,10 +441,23 @@ impl NativeLogger {
         {
             return Err(PyTypeError::new_err("level must be an integer"));
         }
-        let level: i32 = level.extract()?;
+        let level = engine_level(level)?;
         let args: Vec<_> = args.iter().collect();
         Self::emit(slf, level, msg, &args, kwargs)
     }
+}
+
+/// A Python level as the engine's 32-bit level: any int is accepted, as in
+/// stdlib, and one beyond the 32-bit range is taken as the nearest end of
+/// it (a level above 2**31 - 1 logs as 2**31 - 1).
+fn engine_level(level: &Bound<'_, PyAny>) -> PyResult<i32> {
+    if let Ok(value) = level.extract::<i64>() {
+        return Ok(value.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32);
+    }
+    if level.is_instance_of::<pyo3::types::PyInt>() {
+        return Ok(if level.gt(0)? { i32::MAX } else { i32::MIN });
+    }
+    level.extract::<i32>()
 }
 
 /// `trace` … `critical` as raw `METH_FASTCALL | METH_KEYWORDS` method

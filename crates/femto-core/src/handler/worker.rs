@@ -271,8 +271,10 @@ impl Worker {
                     FormatFailed::Report(message) => Some((HandlerErrorKind::Callback, message)),
                     FormatFailed::Reported => None,
                 })?;
-            sink.write(record, text)
-                .map_err(|e| Some((HandlerErrorKind::Io, e.to_string())))
+            sink.write(record, text).map_err(|e| {
+                (!error_hook::AlreadyReported::is(&e))
+                    .then(|| (HandlerErrorKind::Io, e.to_string()))
+            })
         }));
         // Any outcome is progress: the sink returned (see crate::exit).
         crate::exit::note_progress();
@@ -312,6 +314,9 @@ impl Worker {
         self.report_warning();
         match catch_unwind(AssertUnwindSafe(|| self.sink.flush())) {
             Ok(Ok(())) => {}
+            Ok(Err(e)) if error_hook::AlreadyReported::is(&e) => {
+                self.core.stats.errors.fetch_add(1, Ordering::Relaxed);
+            }
             Ok(Err(e)) => self.fail(HandlerErrorKind::Io, &e.to_string()),
             Err(panic) => self.fail(HandlerErrorKind::Panic, &panic_message(&panic)),
         }
