@@ -14,6 +14,7 @@ import functools
 import json as _json
 import logging as _stdlib
 import math
+import sys
 import time
 from typing import Any
 
@@ -105,8 +106,10 @@ class Formatter(_stdlib.Formatter):
             return text
         return self.default_msec_format % (text, record.msecs)
 
-    # Bound now: at interpreter teardown a formatter may outlive the globals.
-    def __del__(self, _formatter_free: Any = engine.formatter_free) -> None:
+    # Left alone at interpreter teardown (see ``Handler.__del__``).
+    def __del__(self, _formatter_free: Any = engine.formatter_free, _finalizing: Any = sys.is_finalizing) -> None:
+        if _finalizing():
+            return
         handle = getattr(self, "_handle", None)
         if handle:
             _formatter_free(handle)

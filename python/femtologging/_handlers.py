@@ -235,9 +235,17 @@ class Handler(_stdlib.Filterer):
             f"{type(self).__name__} cannot be copied or pickled: it owns a native handler; make another one instead"
         )
 
-    # The engine functions are bound now: at interpreter teardown a handler
-    # may outlive this module's globals.
-    def __del__(self, _filter_free: Any = engine.filter_free, _handler_free: Any = engine.handler_free) -> None:
+    # At interpreter teardown the engine objects are left alone: freeing
+    # one would call back into an interpreter that is going away (a Python
+    # sink's destroy callback).
+    def __del__(
+        self,
+        _filter_free: Any = engine.filter_free,
+        _handler_free: Any = engine.handler_free,
+        _finalizing: Any = sys.is_finalizing,
+    ) -> None:
+        if _finalizing():
+            return
         for _, filter_handle in getattr(self, "_engine_filters", ()):
             _filter_free(filter_handle)
         handle = getattr(self, "_handle", None)

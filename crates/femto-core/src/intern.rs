@@ -17,8 +17,20 @@ pub type Text = Cow<'static, str>;
 
 /// Most distinct strings kept for the life of the process.
 pub const INTERN_CAP: usize = 1 << 16;
+/// Most bytes of interned text kept for the life of the process.
+pub const INTERN_BYTES_CAP: usize = 4 << 20;
+/// Longer strings are never interned: a one-off text (a message passed
+/// as a file or logger name) must not stay in memory for good.
+pub const INTERN_MAX_LEN: usize = 512;
 
 static TABLE: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
+/// Bytes of text in the table (guarded by its lock; read without it).
+static INTERNED_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Bytes of text interned so far (at most [`INTERN_BYTES_CAP`]).
+pub fn interned_bytes() -> usize {
+    INTERNED_BYTES.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// The table's lock, held across `fork` (see `fork.rs`) so that a child
 /// never finds it taken by a thread that did not survive the fork.
@@ -30,17 +42,23 @@ pub(crate) fn lock_for_fork() -> ForkGuard {
     ForkGuard(lock(&TABLE))
 }
 
-/// The interned copy of `text`, or `None` once the table is full.
+/// The interned copy of `text`, or `None` for a text longer than
+/// [`INTERN_MAX_LEN`] and once the table is full (in count or in bytes).
 pub fn intern(text: &str) -> Option<&'static str> {
+    if text.len() > INTERN_MAX_LEN {
+        return None;
+    }
     let mut table = lock(&TABLE);
     if let Some(interned) = table.get(text) {
         return Some(interned);
     }
-    if table.len() >= INTERN_CAP {
+    let bytes = interned_bytes();
+    if table.len() >= INTERN_CAP || bytes + text.len() > INTERN_BYTES_CAP {
         return None;
     }
     let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
     table.insert(leaked);
+    INTERNED_BYTES.store(bytes + text.len(), std::sync::atomic::Ordering::Relaxed);
     Some(leaked)
 }
 

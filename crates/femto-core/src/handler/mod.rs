@@ -79,11 +79,22 @@ pub(crate) struct HandlerCore {
     room: room::RoomWaiters,
     /// See [`HandlerOptions::flush_delay`].
     flush_delay: std::time::Duration,
+    /// The records the queue holds at most (see [`Pipe::try_send`]).
+    capacity: usize,
 }
+
+/// Queues up to this many records are crossbeam's array channel, whose
+/// slots are allocated when the handler starts (fastest); larger ones its
+/// list channel, which grows as records arrive and is held to the
+/// capacity by [`Pipe::try_send`], so a huge capacity costs memory only
+/// when it is used.
+const ALLOCATED_UP_FRONT: usize = 1 << 16;
 
 /// The producer side of a running handler; replaced wholesale after `fork`.
 struct Pipe {
     queue: Sender<Message>,
+    /// The records the queue holds at most.
+    capacity: usize,
     /// The worker, unparked for flush and close (see `worker::next_message`).
     worker: Option<std::thread::Thread>,
 }
@@ -102,6 +113,14 @@ impl SinkFactory for NullFactory {
 }
 
 impl Pipe {
+    /// Queues `message` if the queue holds fewer than `capacity` records.
+    fn try_send(&self, message: Message) -> Result<(), TrySendError<Message>> {
+        if self.queue.capacity().is_none() && self.queue.len() >= self.capacity {
+            return Err(TrySendError::Full(message));
+        }
+        self.queue.try_send(message)
+    }
+
     fn unpark_worker(&self) {
         if let Some(worker) = &self.worker {
             worker.unpark();
@@ -207,9 +226,7 @@ impl FemtoHandler {
     /// `false` if the handler is closed; other handlers ignore it.
     pub fn roll_over(&self) -> bool {
         match self.pipe.load_full() {
-            Some(pipe) => {
-                send_waiting(&pipe.queue, &self.core.room, Message::RollOver, None).is_ok()
-            }
+            Some(pipe) => send_waiting(&pipe, &self.core.room, Message::RollOver, None).is_ok(),
             None => false,
         }
     }
@@ -239,6 +256,7 @@ impl FemtoHandler {
                 stats: Counters::default(),
                 room: room::RoomWaiters::default(),
                 flush_delay: options.flush_delay,
+                capacity: options.capacity,
             }),
             level: AtomicU32::new(options.level.value()),
             overflow: options.overflow,
@@ -264,12 +282,20 @@ impl FemtoHandler {
                 target: self.factory.describe(),
                 source,
             })?;
-        let (queue, receiver) = crossbeam_channel::bounded(self.capacity);
+        let (queue, receiver) = if self.capacity <= ALLOCATED_UP_FRONT {
+            crossbeam_channel::bounded(self.capacity)
+        } else {
+            crossbeam_channel::unbounded()
+        };
         let handle = worker::spawn(Arc::clone(&self.core), receiver, sink)
             .map_err(HandlerBuildError::Spawn)?;
         let worker = handle.thread();
         let old_worker = lock(&self.worker).replace(handle);
-        let old_pipe = self.pipe.swap(Some(Arc::new(Pipe { queue, worker })));
+        let old_pipe = self.pipe.swap(Some(Arc::new(Pipe {
+            queue,
+            capacity: self.capacity,
+            worker,
+        })));
         if reopen {
             // The parent's queue and thread do not exist for us: touching
             // them could deadlock or write the parent's records twice.
@@ -304,7 +330,7 @@ impl FemtoHandler {
         live::with_lock(|| self.refresh_needs_location());
         if let Some(pipe) = self.pipe.load_full() {
             let _ = send_waiting(
-                &pipe.queue,
+                &pipe,
                 &self.core.room,
                 Message::SetFormatter(formatter),
                 None,
@@ -415,12 +441,10 @@ impl FemtoHandler {
             self.overflow
         };
         let sent = match policy {
-            OverflowPolicy::Block => {
-                send_waiting(&pipe.queue, &self.core.room, message, None).is_ok()
-            }
-            OverflowPolicy::Drop => pipe.queue.try_send(message).is_ok(),
+            OverflowPolicy::Block => send_waiting(pipe, &self.core.room, message, None).is_ok(),
+            OverflowPolicy::Drop => pipe.try_send(message).is_ok(),
             OverflowPolicy::Timeout(limit) => send_waiting(
-                &pipe.queue,
+                pipe,
                 &self.core.room,
                 message,
                 Some(crate::sync::deadline_after(limit)),
@@ -563,7 +587,7 @@ impl Drop for FemtoHandler {
 /// record on both threads more than doubles the cost of logging (measured
 /// with bench/c).
 fn send_waiting(
-    queue: &Sender<Message>,
+    queue: &Pipe,
     room: &room::RoomWaiters,
     mut message: Message,
     deadline: Option<Instant>,

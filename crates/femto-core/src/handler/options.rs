@@ -20,8 +20,8 @@ pub enum OverflowPolicy {
 
 /// Default queue capacity (records).
 pub const DEFAULT_CAPACITY: usize = 16 * 1024;
-/// Largest queue capacity accepted (the queue's slots are allocated up
-/// front).
+/// Largest queue capacity accepted. Queues up to 65536 records allocate
+/// their slots when the handler starts; larger ones grow as records arrive.
 pub const MAX_CAPACITY: usize = 1 << 24;
 
 /// Per-handler options.

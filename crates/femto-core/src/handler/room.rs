@@ -54,11 +54,11 @@ impl RoomWaiters {
 
     /// Called by the worker after each batch: wakes the waiting producers
     /// once the queue is at most half full.
-    pub(crate) fn wake_if_room<T>(&self, queue: &Receiver<T>) {
+    pub(crate) fn wake_if_room<T>(&self, queue: &Receiver<T>, capacity: usize) {
         if self.waiting.load(Ordering::SeqCst) == 0 {
             return;
         }
-        let half = queue.capacity().unwrap_or(usize::MAX) / 2;
+        let half = capacity / 2;
         if queue.len() > half {
             return;
         }
@@ -97,10 +97,10 @@ mod tests {
         assert_eq!(room.waiting.load(Ordering::SeqCst), 1, "listed once");
         assert_eq!(room.threads.lock().unwrap().len(), 1);
         receive.try_recv().unwrap();
-        room.wake_if_room(&receive);
+        room.wake_if_room(&receive, 4);
         assert_eq!(room.waiting.load(Ordering::SeqCst), 1, "3 of 4: not yet");
         receive.try_recv().unwrap();
-        room.wake_if_room(&receive);
+        room.wake_if_room(&receive, 4);
         assert_eq!(room.waiting.load(Ordering::SeqCst), 0, "2 of 4: woken");
         assert!(room.threads.lock().unwrap().is_empty());
     }

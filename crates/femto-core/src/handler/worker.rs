@@ -187,7 +187,7 @@ impl Worker {
                 };
             }
             self.recycler.hand_over();
-            self.core.room.wake_if_room(queue);
+            self.core.room.wake_if_room(queue, self.core.capacity);
             self.report_drops(queue.is_empty());
             self.end_batch();
             drop(pass);
