@@ -44,6 +44,11 @@
 
 #define FEMTO_ERROR_CALLBACK 3
 
+// A configuration change could not retire the handlers it took off within
+// 2 s (a logging call under way was blocked); the handler name is
+// "configuration".
+#define FEMTO_ERROR_CONFIG 4
+
 // Major version of the library (the header's `FEMTO_VERSION_MAJOR`).
 #define FEMTO_VERSION_MAJOR 0
 

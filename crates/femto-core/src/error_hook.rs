@@ -18,6 +18,9 @@ pub enum HandlerErrorKind {
     Panic,
     /// A host-language callback returned an error status.
     Callback,
+    /// A configuration change could not retire what it replaced (see
+    /// `Manager::set_logger_states`); `handler` is "configuration".
+    Config,
 }
 
 /// One handler failure, as passed to the error hook.

@@ -303,7 +303,8 @@ const RETIRE_WAIT: Duration = Duration::from_secs(2);
 /// Waits until nobody but us holds the retired snapshots (arc-swap counts
 /// a reader of a replaced value as a reference). A thread that changes the
 /// configuration from inside a logging call (a filter callback) waits out
-/// the limit.
+/// the limit. Calls still under way then are reported (see
+/// [`report_calls_under_way`]), never ignored.
 fn wait_for_calls_under_way(retired: &[Arc<Dispatch>]) {
     let deadline = Instant::now() + RETIRE_WAIT;
     for snapshot in retired {
@@ -313,6 +314,28 @@ fn wait_for_calls_under_way(retired: &[Arc<Dispatch>]) {
             pause = (pause * 2).min(Duration::from_millis(1));
         }
     }
+    let still = retired.iter().filter(|s| Arc::strong_count(s) > 1).count();
+    if still > 0 {
+        report_calls_under_way(still);
+    }
+}
+
+/// Says, through the error hook, that a configuration change could not
+/// retire what it replaced: a logging call that began before it (blocked
+/// on a full queue, or the caller itself from inside a filter) may still
+/// hand its record to a handler the change took off. Such a handler,
+/// once closed, counts the record as dropped.
+fn report_calls_under_way(snapshots: usize) {
+    crate::error_hook::report(&crate::error_hook::HandlerError {
+        handler: "configuration",
+        kind: crate::error_hook::HandlerErrorKind::Config,
+        message: &format!(
+            "{snapshots} logger(s) still had logging calls under way {} s after a configuration \
+             change; they may reach handlers the change took off (counted as dropped there once \
+             closed)",
+            RETIRE_WAIT.as_secs()
+        ),
+    });
 }
 
 /// Recomputes every logger's threshold and dispatch snapshot; returns the

@@ -174,6 +174,10 @@ pub extern "C" fn femto_set_error_output(enabled: bool) {
 pub const FEMTO_ERROR_IO: i32 = 1;
 pub const FEMTO_ERROR_PANIC: i32 = 2;
 pub const FEMTO_ERROR_CALLBACK: i32 = 3;
+/// A configuration change could not retire the handlers it took off within
+/// 2 s (a logging call under way was blocked); the handler name is
+/// "configuration".
+pub const FEMTO_ERROR_CONFIG: i32 = 4;
 
 /// Receives a handler failure: the handler's name, a `FEMTO_ERROR_*` kind
 /// and a message (UTF-8, not NUL-terminated, valid during the call).
@@ -222,6 +226,7 @@ pub extern "C" fn femto_set_error_hook(
                 HandlerErrorKind::Io => FEMTO_ERROR_IO,
                 HandlerErrorKind::Panic => FEMTO_ERROR_PANIC,
                 HandlerErrorKind::Callback => FEMTO_ERROR_CALLBACK,
+                HandlerErrorKind::Config => FEMTO_ERROR_CONFIG,
             };
             // SAFETY: valid hook and user data per the contract above; the
             // strings outlive the call.
