@@ -21,7 +21,7 @@ CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 APT_TEST := valgrind
 APT_BENCH := libspdlog-dev pkg-config g++
 
-.PHONY: help demo test build header check-header check-abi abi-baseline lint lint-python test-rust test-c test-cdef test-config \
+.PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config \
         wheel python test-python bench tools apt-test apt-bench venv clean
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make bench  run every benchmark side by side: spdlog, tracing-appender, floors, stdlib logging, picologging (not in make test)"
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
 	@echo "make abi-baseline  record the C ABI in crates/femto-ffi/abi-baseline.json (checked by make test)"
+	@echo "make fuzz   the property tests of the loaders and C inputs, 100000 cases each (make test runs 256)"
 
 # ---- installation steps (idempotent) ---------------------------------------
 
@@ -107,6 +108,13 @@ test-cdef: build venv
 ABI_BASELINE := crates/femto-ffi/abi-baseline.json
 check-abi: build venv
 	$(VENV)/bin/python tools/check_abi.py $(CDEF) $(LIBDIR)/libfemtologging.so $(ABI_BASELINE)
+
+# The property tests of the configuration loaders and the C inputs, run
+# longer than make test runs them (256 cases each). FUZZ_CASES=... to change.
+FUZZ_CASES ?= 100000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test -p femto-core --release --test config_fuzz
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test -p femto-ffi --release --test input_fuzz
 
 abi-baseline: build venv
 	$(VENV)/bin/python tools/check_abi.py $(CDEF) $(LIBDIR)/libfemtologging.so $(ABI_BASELINE) --update
