@@ -89,8 +89,6 @@ typedef struct femto_handler femto_handler;
 // forked child). Thread-safe: log and reconfigure from any thread.
 typedef struct femto_logger femto_logger;
 
-// The buffer a `femto_format_fn` appends a record's text to (with
-// `femto_text_append`). Valid only during the callback.
 typedef struct femto_text femto_text;
 
 // The result of every fallible call, a 32-bit integer on the wire: one of
@@ -401,6 +399,25 @@ typedef struct femto_logger_state {
 // waits on a stuck sink. Must not log.
 typedef bool (*femto_wait_poll_fn)(void *user_data, void **token);
 
+// The buffer a `femto_format_fn` appends a record's text to (with
+// `femto_text_append`). Valid only during the callback.
+// Options for `femto_formatter_new_ex`. Initialise with
+// `FEMTO_FORMATTER_OPTIONS_INIT` (or set `size =
+// sizeof(femto_formatter_options)` and zero the rest). Fields are only
+// ever appended.
+typedef struct femto_formatter_options {
+  // `sizeof(femto_formatter_options)` as the caller compiled it.
+  size_t size;
+  // Write control characters in the values put into the format (the
+  // message, names, key-values …) as escapes (`\n`, `\r`, `\x1b`,
+  // `\u0085`), so that a message cannot forge a log line or drive a
+  // terminal. The format's own text and exception and stack text are
+  // written as they are.
+  bool escape_controls;
+  // Render `asctime` in UTC instead of local time.
+  bool utc;
+} femto_formatter_options;
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -539,6 +556,13 @@ typedef struct femto_api {
   uint64_t (*exit_abandoned)(void);
   femto_status (*fork_quiesce)(uint64_t);
   void (*set_error_output)(bool);
+  femto_status (*formatter_new_ex)(femto_format_style,
+                                   const char*,
+                                   size_t,
+                                   const char*,
+                                   size_t,
+                                   const struct femto_formatter_options*,
+                                   struct femto_formatter**);
 } femto_api;
 
 // `%(name)s` (stdlib's default).
@@ -743,6 +767,16 @@ femto_status femto_formatter_new(femto_format_style style,
 femto_status femto_formatter_new_json(const char *datefmt,
                                       size_t datefmt_len,
                                       struct femto_formatter **out);
+
+// As `femto_formatter_new`, with options (`options` may be NULL for the
+// defaults). Thread-safe.
+femto_status femto_formatter_new_ex(femto_format_style style,
+                                    const char *format,
+                                    size_t format_len,
+                                    const char *datefmt,
+                                    size_t datefmt_len,
+                                    const struct femto_formatter_options *options,
+                                    struct femto_formatter **out);
 
 // A formatter calling `format(user_data, record, out)` (see
 // `femto_format_fn`), for formats only host-language code can produce.

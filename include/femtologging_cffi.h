@@ -192,6 +192,12 @@ typedef struct femto_logger_state {
 
 typedef bool (*femto_wait_poll_fn)(void *user_data, void **token);
 
+typedef struct femto_formatter_options {
+  size_t size;
+  bool escape_controls;
+  bool utc;
+} femto_formatter_options;
+
 typedef struct femto_api {
   size_t size;
   uint32_t abi_version;
@@ -326,6 +332,13 @@ typedef struct femto_api {
   uint64_t (*exit_abandoned)(void);
   femto_status (*fork_quiesce)(uint64_t);
   void (*set_error_output)(bool);
+  femto_status (*formatter_new_ex)(femto_format_style,
+                                   const char*,
+                                   size_t,
+                                   const char*,
+                                   size_t,
+                                   const struct femto_formatter_options*,
+                                   struct femto_formatter**);
 } femto_api;
 
 #define FEMTO_FORMAT_STYLE_PERCENT 0
@@ -438,6 +451,14 @@ femto_status femto_formatter_new(femto_format_style style,
 femto_status femto_formatter_new_json(const char *datefmt,
                                       size_t datefmt_len,
                                       struct femto_formatter **out);
+
+femto_status femto_formatter_new_ex(femto_format_style style,
+                                    const char *format,
+                                    size_t format_len,
+                                    const char *datefmt,
+                                    size_t datefmt_len,
+                                    const struct femto_formatter_options *options,
+                                    struct femto_formatter **out);
 
 femto_status femto_formatter_new_callback(femto_format_fn format,
                                           void *user_data,

@@ -15,6 +15,9 @@
 #define FEMTO_HANDLER_OPTIONS_INIT \
     { sizeof(femto_handler_options), 0, FEMTO_OVERFLOW_BLOCK, 0, 0, NULL, { NULL, 0 }, false, false, 0 }
 
+/** Initialiser for `femto_formatter_options`: no escaping, local time. */
+#define FEMTO_FORMATTER_OPTIONS_INIT { sizeof(femto_formatter_options), false, false }
+
 /** Initialiser for `femto_handler_stats` before `femto_handler_stats_get`. */
 #define FEMTO_HANDLER_STATS_INIT { sizeof(femto_handler_stats), 0, 0, 0 }
 

@@ -42,6 +42,8 @@ CDECLS = (
     "femto_config **",
     "femto_file_options",
     "femto_file_options *",
+    "femto_formatter_options",
+    "femto_formatter_options *",
     "femto_filter **",
     "femto_formatter **",
     "femto_handler **",
@@ -291,11 +293,14 @@ def null_handler_new() -> object:
     return out[0]
 
 
-def formatter_new(style: int, fmt: str, datefmt: str | None = None) -> object:
+def formatter_new(style: int, fmt: str, datefmt: str | None = None, escape_controls: bool = False) -> object:
     out = ffi.new("femto_formatter **")
     fmt_data, fmt_size = _str(fmt)
     date_data, date_size = _str(datefmt)
-    _check(lib.femto_formatter_new(style, fmt_data, fmt_size, date_data, date_size, out))
+    options = ffi.new("femto_formatter_options *")
+    options.size = ffi.sizeof("femto_formatter_options")
+    options.escape_controls = escape_controls
+    _check(lib.femto_formatter_new_ex(style, fmt_data, fmt_size, date_data, date_size, options, out))
     return out[0]
 
 

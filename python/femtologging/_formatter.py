@@ -14,8 +14,10 @@ import functools
 import json as _json
 import logging as _stdlib
 import math
+import re
 import sys
 import time
+import types
 from typing import Any
 
 from . import _records  # noqa: F401 (sets up the native LogRecord that formatters render)
@@ -48,22 +50,40 @@ class Formatter(_stdlib.Formatter):
         validate: bool = True,
         *,
         defaults: dict[str, Any] | None = None,
+        escape_controls: bool = False,
     ) -> None:
+        """stdlib's parameters, and ``escape_controls``: write control
+        characters in the record's values (the message, names, ``extra``)
+        as escapes (``\\n``, ``\\r``, ``\\x1b``, ``\\u0085``), so that
+        a message cannot forge a log line or drive a terminal. The format's
+        own text and exception and stack text are written as they are."""
         super().__init__(fmt, datefmt, style, validate, defaults=defaults)  # type: ignore[arg-type]
         self._handle: object = None
         self._second_text: tuple[tuple[Any, ...], str] | None = None
         self._style_code = _STYLE_CODES[style]
+        self._escape_controls = escape_controls
         self._attach_engine()
 
     def _attach_engine(self) -> None:
         """Makes this formatter's own engine formatter (and template)."""
         if self._style._defaults:  # type: ignore[attr-defined]
             return  # defaults for missing fields: rendered in Python
-        self._template = _compile_template(self)
+        if not self._escape_controls:
+            self._template = _compile_template(self)  # the escaping one renders in Python
         try:
-            self._handle = engine.formatter_new(self._style_code, self._fmt or "", self.datefmt)
+            self._handle = engine.formatter_new(
+                self._style_code, self._fmt or "", self.datefmt, escape_controls=self._escape_controls
+            )
         except FemtoValueError:
             pass  # a format stdlib accepts but the engine does not compile: rendered in Python
+
+    def formatMessage(self, record: _stdlib.LogRecord) -> str:  # noqa: N802 (stdlib name)
+        if not getattr(self, "_escape_controls", False):
+            return self._style.format(record)
+        values = {
+            key: escape_controls(value) if isinstance(value, str) else value for key, value in vars(record).items()
+        }
+        return self._style.format(types.SimpleNamespace(**values))  # type: ignore[arg-type]
 
     def __getstate__(self) -> dict[str, Any]:
         # copy, deepcopy and pickle: the engine formatter is this object's
@@ -186,6 +206,25 @@ class JsonFormatter(Formatter):
             parts += [',"stack_info":', text(self.formatStack(record.stack_info))]
         parts.append("}")
         return "".join(parts)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\n":
+        return "\\n"
+    if char == "\r":
+        return "\\r"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters (C0 but the tab, DEL, C1) written
+    as escapes, as the engine writes them for ``escape_controls``."""
+    return _CONTROLS.sub(_escaped, text)
 
 
 def _compile_template(formatter: Formatter) -> Any:

@@ -31,6 +31,7 @@ def _formatter(model: dict[str, Any]) -> dict[str, Any]:
         builder = FormatterBuilder.json()
     else:
         builder = FormatterBuilder(model["format"]).style(model["style"])
+        builder.escape_controls(model.get("escape_controls", False))
     if model.get("datefmt") is not None:
         builder.datefmt(model["datefmt"])
     return {"()": builder.utc(model["utc"]).build}

@@ -245,6 +245,7 @@ class FormatterBuilder:
         self._datefmt: str | None = None
         self._utc = False
         self._json = False
+        self._escape_controls = False
 
     @classmethod
     def json(cls) -> FormatterBuilder:
@@ -267,10 +268,16 @@ class FormatterBuilder:
         self._utc = utc
         return self
 
+    def escape_controls(self, escape: bool = True) -> FormatterBuilder:
+        """Control characters in the record's values written as escapes
+        (see ``Formatter``; JSON lines always escape them)."""
+        self._escape_controls = escape
+        return self
+
     def build(self) -> Formatter:
         if self._json:
             return JsonFormatter(datefmt=self._datefmt, utc=self._utc)
-        formatter = Formatter(self._fmt, self._datefmt, self._style)
+        formatter = Formatter(self._fmt, self._datefmt, self._style, escape_controls=self._escape_controls)
         if self._utc:
             formatter.converter = time.gmtime  # type: ignore[assignment]
         return formatter

@@ -199,6 +199,15 @@ pub struct femto_api {
     pub exit_abandoned: extern "C" fn() -> u64,
     pub fork_quiesce: extern "C" fn(u64) -> femto_status,
     pub set_error_output: extern "C" fn(bool),
+    pub formatter_new_ex: extern "C" fn(
+        femto_format_style,
+        *const c_char,
+        usize,
+        *const c_char,
+        usize,
+        *const crate::formatter::femto_formatter_options,
+        *mut *mut femto_formatter,
+    ) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -283,6 +292,7 @@ static API: femto_api = femto_api {
     exit_abandoned: crate::lifecycle::femto_exit_abandoned,
     fork_quiesce: crate::lifecycle::femto_fork_quiesce,
     set_error_output: crate::lifecycle::femto_set_error_output,
+    formatter_new_ex: crate::formatter::femto_formatter_new_ex,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

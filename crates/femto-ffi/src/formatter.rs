@@ -108,6 +108,63 @@ pub extern "C" fn femto_formatter_new_json(
 
 /// The buffer a `femto_format_fn` appends a record's text to (with
 /// `femto_text_append`). Valid only during the callback.
+/// Options for `femto_formatter_new_ex`. Initialise with
+/// `FEMTO_FORMATTER_OPTIONS_INIT` (or set `size =
+/// sizeof(femto_formatter_options)` and zero the rest). Fields are only
+/// ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct femto_formatter_options {
+    /// `sizeof(femto_formatter_options)` as the caller compiled it.
+    pub size: usize,
+    /// Write control characters in the values put into the format (the
+    /// message, names, key-values …) as escapes (`\n`, `\r`, `\x1b`,
+    /// `\u0085`), so that a message cannot forge a log line or drive a
+    /// terminal. The format's own text and exception and stack text are
+    /// written as they are.
+    pub escape_controls: bool,
+    /// Render `asctime` in UTC instead of local time.
+    pub utc: bool,
+}
+
+const FORMATTER_OPTIONS_V1: usize = std::mem::size_of::<femto_formatter_options>();
+
+/// As `femto_formatter_new`, with options (`options` may be NULL for the
+/// defaults). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_formatter_new_ex(
+    style: femto_format_style,
+    format: *const c_char,
+    format_len: usize,
+    datefmt: *const c_char,
+    datefmt_len: usize,
+    options: *const femto_formatter_options,
+    out: *mut *mut femto_formatter,
+) -> femto_status {
+    boundary(|| {
+        require!(format, out);
+        let defaults = femto_formatter_options {
+            size: FORMATTER_OPTIONS_V1,
+            escape_controls: false,
+            utc: false,
+        };
+        let options = crate::types::read_sized(options, defaults, FORMATTER_OPTIONS_V1)?;
+        let format = text(format, format_len, "format")?;
+        let datefmt = if datefmt.is_null() {
+            None
+        } else {
+            Some(text(datefmt, datefmt_len, "datefmt")?)
+        };
+        let formatter =
+            TemplateFormatter::with_utc(format, format_style(style)?, datefmt, options.utc)
+                .map_err(invalid)?
+                .escaping_controls(options.escape_controls);
+        put(out, to_c::<femto_formatter>(Arc::new(formatter)));
+        Ok(Status::Ok)
+    })
+}
+
 #[allow(non_camel_case_types)]
 pub struct femto_text {
     _private: [u8; 0],

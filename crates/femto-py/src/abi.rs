@@ -344,6 +344,23 @@ pub struct femto_api {
     pub exit_abandoned: extern "C" fn() -> u64,
     pub fork_quiesce: extern "C" fn(u64) -> Status,
     pub set_error_output: extern "C" fn(bool),
+    pub formatter_new_ex: extern "C" fn(
+        i32,
+        *const c_char,
+        usize,
+        *const c_char,
+        usize,
+        *const femto_formatter_options,
+        *mut Handle,
+    ) -> Status,
+}
+
+/// `femto_formatter_options`.
+#[repr(C)]
+pub struct femto_formatter_options {
+    pub size: usize,
+    pub escape_controls: bool,
+    pub utc: bool,
 }
 
 /// `femto_logger_state`: one logger's whole configuration.

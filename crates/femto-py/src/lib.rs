@@ -373,19 +373,31 @@ pub(crate) fn log_one_native_record(
 }
 
 #[pyfunction]
-#[pyo3(signature = (style, fmt, datefmt=None))]
-fn formatter_new(py: Python<'_>, style: i32, fmt: &str, datefmt: Option<&str>) -> PyResult<usize> {
+#[pyo3(signature = (style, fmt, datefmt=None, escape_controls=false))]
+fn formatter_new(
+    py: Python<'_>,
+    style: i32,
+    fmt: &str,
+    datefmt: Option<&str>,
+    escape_controls: bool,
+) -> PyResult<usize> {
     let mut out: Handle = std::ptr::null();
     let (date_ptr, date_len) =
         datefmt.map_or((std::ptr::null(), 0), |d| (d.as_ptr().cast(), d.len()));
+    let options = abi::femto_formatter_options {
+        size: std::mem::size_of::<abi::femto_formatter_options>(),
+        escape_controls,
+        utc: false,
+    };
     check(
         py,
-        (api().formatter_new)(
+        (api().formatter_new_ex)(
             style,
             fmt.as_ptr().cast(),
             fmt.len(),
             date_ptr,
             date_len,
+            &options,
             &mut out,
         ),
     )?;

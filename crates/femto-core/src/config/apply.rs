@@ -339,8 +339,9 @@ fn make_formatter(
             style,
             datefmt,
             utc,
+            escape_controls,
         } => TemplateFormatter::with_utc(format, *style, datefmt.as_deref(), *utc)
-            .map(|f| Arc::new(f) as Arc<dyn FemtoFormatter>)
+            .map(|f| Arc::new(f.escaping_controls(*escape_controls)) as Arc<dyn FemtoFormatter>)
             .map_err(|e| {
                 let key = if matches!(e, FormatError::Date(_)) {
                     "datefmt"

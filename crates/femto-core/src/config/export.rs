@@ -78,8 +78,9 @@ fn formatter(f: &FormatterBuilder) -> Value {
             style: s,
             datefmt,
             utc,
+            escape_controls,
         } => json!({"kind": "template", "format": format, "style": style(*s),
-                    "datefmt": datefmt, "utc": utc}),
+                    "datefmt": datefmt, "utc": utc, "escape_controls": escape_controls}),
         FormatterBuilder::Json { datefmt, utc } => {
             json!({"kind": "json", "datefmt": datefmt, "utc": utc})
         }

@@ -143,6 +143,8 @@ struct FormatterModel {
     style: Option<String>,
     #[serde(default)]
     utc: bool,
+    #[serde(default)]
+    escape_controls: bool,
 }
 
 #[derive(Deserialize)]
@@ -378,7 +380,9 @@ fn formatter(id: &str, f: FormatterModel) -> Result<FormatterBuilder, ConfigErro
                     .parse()
                     .map_err(|e| ConfigError::at(path("style"), e))?,
             };
-            FormatterBuilder::new(f.format.unwrap_or_else(|| "%(message)s".into())).style(style)
+            FormatterBuilder::new(f.format.unwrap_or_else(|| "%(message)s".into()))
+                .style(style)
+                .escape_controls(f.escape_controls)
         }
     };
     if let Some(datefmt) = f.datefmt {

@@ -24,6 +24,8 @@ pub enum FormatterBuilder {
         style: FormatStyle,
         datefmt: Option<String>,
         utc: bool,
+        /// See [`crate::TemplateFormatter::escaping_controls`].
+        escape_controls: bool,
     },
     Json {
         datefmt: Option<String>,
@@ -39,6 +41,7 @@ impl FormatterBuilder {
             style: FormatStyle::Percent,
             datefmt: None,
             utc: false,
+            escape_controls: false,
         }
     }
 
@@ -64,6 +67,18 @@ impl FormatterBuilder {
             FormatterBuilder::Template { datefmt, .. } | FormatterBuilder::Json { datefmt, .. } => {
                 *datefmt = Some(pattern.into())
             }
+        }
+        self
+    }
+
+    /// Control characters in the values escaped (templates; JSON always
+    /// escapes them): see [`crate::TemplateFormatter::escaping_controls`].
+    pub fn escape_controls(mut self, on: bool) -> Self {
+        if let FormatterBuilder::Template {
+            escape_controls, ..
+        } = &mut self
+        {
+            *escape_controls = on;
         }
         self
     }

@@ -114,6 +114,8 @@ pub enum FormatError {
 pub struct TemplateFormatter {
     parts: Vec<Part>,
     date: DateFormat,
+    /// See [`TemplateFormatter::escaping_controls`].
+    escape_controls: bool,
 }
 
 impl TemplateFormatter {
@@ -142,7 +144,18 @@ impl TemplateFormatter {
         Ok(TemplateFormatter {
             parts,
             date: DateFormat::new(datefmt, utc)?,
+            escape_controls: false,
         })
+    }
+
+    /// With `on`, control characters in the values put into the format
+    /// (the message, logger and thread names, key-values …) are written as
+    /// escapes (`\n`, `\r`, `\x1b`, `\u0085`), so that a message cannot
+    /// forge a log line or drive a terminal. The format's own text, and
+    /// exception and stack text, are written as they are.
+    pub fn escaping_controls(mut self, on: bool) -> Self {
+        self.escape_controls = on;
+        self
     }
 
     fn write_field(&self, field: &Field, spec: &Spec, rec: &FemtoLogRecord, out: &mut String) {
@@ -208,6 +221,11 @@ impl FemtoFormatter for TemplateFormatter {
         for part in &self.parts {
             match part {
                 Part::Literal(text) => out.push_str(text),
+                Part::Field(field, spec) if self.escape_controls => {
+                    let start = out.len();
+                    self.write_field(field, spec, record, out);
+                    escape_controls_from(out, start);
+                }
                 Part::Field(field, spec) => self.write_field(field, spec, record, out),
             }
         }
@@ -216,6 +234,31 @@ impl FemtoFormatter for TemplateFormatter {
                 out.push('\n');
             }
             out.push_str(extra);
+        }
+    }
+}
+
+/// Whether `c` is escaped by [`escape_controls_from`]: C0 controls but the
+/// tab, DEL, and the C1 controls.
+fn is_escaped_control(c: char) -> bool {
+    (c.is_control() && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Rewrites `out[start..]` with its control characters escaped.
+pub fn escape_controls_from(out: &mut String, start: usize) {
+    if !out[start..].chars().any(is_escaped_control) {
+        return;
+    }
+    let tail = out.split_off(start);
+    for c in tail.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_escaped_control(c) && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_escaped_control(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
     }
 }
@@ -439,5 +482,30 @@ mod tests {
     fn style_from_str() {
         assert_eq!("{".parse(), Ok(FormatStyle::Brace));
         assert!("?".parse::<FormatStyle>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use rstest::rstest;
+
+    use super::*;
+    use crate::level::FemtoLevel;
+
+    #[rstest]
+    #[case("plain", "plain")]
+    #[case("forged\nINFO root: ok", "forged\\nINFO root: ok")]
+    #[case("\r\x1b[31mred\x1b[0m\ttab", "\\r\\x1b[31mred\\x1b[0m\ttab")]
+    #[case("c1 \u{85} \u{9b}", "c1 \\u0085 \\u009b")]
+    #[case("del \u{7f}", "del \\x7f")]
+    fn values_are_escaped_and_the_format_is_not(#[case] message: &str, #[case] expected: &str) {
+        let formatter =
+            TemplateFormatter::new("%(message)s|\t%(name)s", FormatStyle::Percent, None)
+                .unwrap()
+                .escaping_controls(true);
+        let record = FemtoLogRecord::new("app\nforged".into(), FemtoLevel::INFO, message);
+        let mut out = String::new();
+        formatter.format(&record, &mut out);
+        assert_eq!(out, format!("{expected}|\tapp\\nforged"));
     }
 }
