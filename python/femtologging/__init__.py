@@ -188,14 +188,24 @@ def set_exit_timeout(seconds: float | None) -> None:
 
 def _shutdown_at_exit() -> None:
     """``shutdown`` at interpreter exit, bounded: from the start every wait
-    gives up once no handler has written anything for the exit timeout."""
+    gives up once no handler has written anything for the exit timeout.
+    Handlers that run no Python stay open for the ``atexit`` functions that
+    run after this one (registered before femtologging was imported); the
+    library's exit hook drains them once the interpreter has finished."""
+    engine.exit_begin()
+    close_all(keep_native=True)
+
+
+def _shutdown_at_process_end() -> None:
+    """A ``multiprocessing`` worker's end (``os._exit`` follows, and no exit
+    hook runs): everything is drained and closed now."""
     engine.exit_begin()
     close_all()
     engine.exit_drain()
 
 
 atexit.register(_shutdown_at_exit)
-_processes.arm(_shutdown_at_exit)
+_processes.arm(_shutdown_at_process_end)
 
 
 def disable(level: int = CRITICAL) -> None:

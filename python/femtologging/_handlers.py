@@ -37,14 +37,21 @@ _prefiltered = threading.local()
 _created: list[weakref.ref[Handler]] = []
 
 
-def close_all() -> None:
+def close_all(keep_native: bool = False) -> None:
     """Flushes every handler, then closes them, newest first (``shutdown``).
     Flushing twice first lets records that one handler forwards to another
     (a ``MemoryHandler``, whose worker forwards in the background) reach
-    their target before any handler closes."""
+    their target before any handler closes.
+
+    With ``keep_native`` (interpreter exit), handlers whose worker runs no
+    Python stay open: an ``atexit`` function that runs after this one may
+    still log to them, and the library's own exit hook drains them after
+    the interpreter has finished. Handlers that need Python close now."""
     live = [handler for handler in (ref() for ref in reversed(_created[:])) if handler is not None]
     for step in ("flush", "flush", "close"):
         for handler in live:
+            if step == "close" and keep_native and not handler._worker_runs_python:
+                continue
             try:
                 getattr(handler, step)()
             except (OSError, ValueError):
@@ -64,6 +71,11 @@ def _native(emit: Callable[..., None]) -> Callable[..., None]:
 
 
 class Handler(_stdlib.Filterer):
+    #: Whether the handler's worker calls into Python (a Python ``emit``, a
+    #: Python stream, a Python formatter or clock): such a handler must
+    #: close before the interpreter finishes.
+    _worker_runs_python = False
+
     """Base class of femtologging's handlers.
 
     Subclass it and override ``emit(record)`` as with stdlib: your ``emit``
@@ -95,6 +107,7 @@ class Handler(_stdlib.Filterer):
         _created.append(weakref.ref(self))
         if self._is_python_handler():
             # A Python handler: the worker hands it batches of records.
+            self._worker_runs_python = True
             self._handle = engine.callback_handler_new(
                 self._emit_batch, None, self._level, caller_side=self._caller_side
             )
@@ -199,6 +212,7 @@ class Handler(_stdlib.Filterer):
         if type(self).format is Handler.format and not needs_python(fmt):
             engine.handler_set_formatter(self._handle, (fmt or _ENGINE_DEFAULT)._handle)  # type: ignore[union-attr]
             return
+        self._worker_runs_python = True
         handle = engine.formatter_new_callback(_python_format(self))
         try:
             engine.handler_set_formatter(self._handle, handle)
@@ -451,6 +465,7 @@ class StreamHandler(Handler):
         self._open(make, capacity, overflow, timeout_ms)
 
     def _python_sink(self, *args: int) -> object:
+        self._worker_runs_python = True
         stream = self.stream
         assert stream is not None  # set by __init__ before the handler opens
         terminator = self.terminator
@@ -548,6 +563,7 @@ class FileHandler(StreamHandler):
         return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
 
     def _python_sink(self, *args: int) -> object:
+        self._worker_runs_python = True
         # The worker's sink must not hold the handler (it would never be freed).
         path, mode, encoding, errors = self.baseFilename, self.mode, self.encoding, self.errors
         handler_ref = weakref.ref(self)

@@ -259,6 +259,8 @@ class TimedRotatingFileHandler(_RotatingBase):
         clock: Any = None,
     ) -> None:
         self._clock = clock
+        if clock is not None:
+            self._worker_runs_python = True
         self.when = when.upper()
         if self.when.startswith("W") and (len(self.when) != 2 or self.when[1] not in "0123456"):
             raise ValueError(f"You must specify a day for weekly rollover from 0 to 6 (0 is Monday): {self.when}")

@@ -89,3 +89,27 @@ def test_the_exit_limit_must_be_a_number_of_seconds(bad):
 
     with pytest.raises(ValueError):
         femtologging.set_exit_timeout(bad)
+
+
+LATE = """
+import atexit, sys
+
+def late():
+    logging.getLogger("late").warning("from an atexit function registered before the import")
+
+atexit.register(late)  # runs after femtologging's own exit drain
+import femtologging as logging
+
+logging.getLogger().addHandler(logging.FileHandler(sys.argv[1], mode="w"))
+logging.getLogger().warning("main")
+"""
+
+
+def test_a_record_from_a_late_atexit_function_is_written(tmp_path):
+    out = tmp_path / "late.log"
+    result, _ = run(LATE, str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "main",
+        "from an atexit function registered before the import",
+    ]
