@@ -563,6 +563,8 @@ typedef struct femto_api {
                                    size_t,
                                    const struct femto_formatter_options*,
                                    struct femto_formatter**);
+  femto_status (*config_confine_files)(struct femto_config*, const char*, size_t);
+  femto_status (*confine_file)(const char*, size_t, const char*, size_t, char*, size_t, size_t*);
 } femto_api;
 
 // `%(name)s` (stdlib's default).
@@ -690,6 +692,30 @@ femto_status femto_config_set_logger(struct femto_config *config,
                                      bool propagate,
                                      const struct femto_str *handler_ids,
                                      size_t handler_count);
+
+// Confines the configuration's files, for one from an untrusted source
+// (see `femto_confine_file` for the rules): checked when it is applied.
+// `root`/`root_len` is a directory path (UTF-8, copied). Not thread-safe
+// (one thread at a time per configuration).
+femto_status femto_config_confine_files(struct femto_config *config,
+                                        const char *root,
+                                        size_t root_len);
+
+// The rules for a file an untrusted configuration names: `path` (UTF-8)
+// must stay below the directory `root` (a relative path is taken from
+// there) with no `..` component and no symbolic link on the way; the file
+// is created with mode 0o640 if it does not exist. On success writes the
+// resolved absolute path to `buffer` (`capacity` bytes, NUL-terminated)
+// and its length to `*out_len`; `BUFFER_TOO_SMALL` with `*out_len` set
+// when it does not fit; `INVALID_ARGUMENT` (the reason in
+// `femto_last_error()`) for a path the rules refuse. Thread-safe.
+femto_status femto_confine_file(const char *root,
+                                size_t root_len,
+                                const char *path,
+                                size_t path_len,
+                                char *buffer,
+                                size_t capacity,
+                                size_t *out_len);
 
 // Checks the whole configuration, builds every handler, then applies it
 // to the process's loggers in one step: a record logged meanwhile sees

@@ -339,6 +339,8 @@ typedef struct femto_api {
                                    size_t,
                                    const struct femto_formatter_options*,
                                    struct femto_formatter**);
+  femto_status (*config_confine_files)(struct femto_config*, const char*, size_t);
+  femto_status (*confine_file)(const char*, size_t, const char*, size_t, char*, size_t, size_t*);
 } femto_api;
 
 #define FEMTO_FORMAT_STYLE_PERCENT 0
@@ -412,6 +414,18 @@ femto_status femto_config_set_logger(struct femto_config *config,
                                      bool propagate,
                                      const struct femto_str *handler_ids,
                                      size_t handler_count);
+
+femto_status femto_config_confine_files(struct femto_config *config,
+                                        const char *root,
+                                        size_t root_len);
+
+femto_status femto_confine_file(const char *root,
+                                size_t root_len,
+                                const char *path,
+                                size_t path_len,
+                                char *buffer,
+                                size_t capacity,
+                                size_t *out_len);
 
 femto_status femto_config_apply(const struct femto_config *config);
 

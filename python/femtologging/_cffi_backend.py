@@ -128,6 +128,20 @@ def after_fork_in_child() -> None:
         ffi.from_handle(handle).pending.clear()
 
 
+def confine_file(root: str, path: str) -> str:
+    """See the native backend's ``confine_file``."""
+    root_data, root_size = _str(root)
+    path_data, path_size = _str(path)
+    length = ffi.new("size_t *")
+    buffer = ffi.new("char[]", 4096)
+    status = lib.femto_confine_file(root_data, root_size, path_data, path_size, buffer, len(buffer), length)
+    if status == lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
+        buffer = ffi.new("char[]", length[0] + 1)
+        status = lib.femto_confine_file(root_data, root_size, path_data, path_size, buffer, len(buffer), length)
+    _check(status)
+    return ffi.string(buffer, length[0]).decode("utf-8")
+
+
 def set_error_output(enabled: bool) -> None:
     """See the native backend's ``set_error_output``."""
     lib.femto_set_error_output(enabled)

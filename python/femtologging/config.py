@@ -133,39 +133,25 @@ def untrusted_classes() -> dict[str, Any]:
 
 #: Untrusted configurations may append only.
 _UNTRUSTED_MODES = frozenset(["a"])
-#: The mode of a file an untrusted configuration creates.
-UNTRUSTED_FILE_MODE = 0o640
 
 
 def confined_path(filename: Any, root: str | os.PathLike[str]) -> str:
     """The absolute path of ``filename`` if it stays below ``root`` with no
-    ``..`` and no symbolic link on the way; ``UnsafeConfigError`` if not."""
+    ``..`` and no symbolic link on the way, the file created with mode
+    0o640 if it does not exist; ``UnsafeConfigError`` if not. The engine's
+    rule (``femto_confine_file``), the one its own file loaders apply."""
+    from ._backend import engine
+    from ._errors import FemtoValueError
+
     if not isinstance(filename, (str, os.PathLike)):
         raise UnsafeConfigError(f"filename {filename!r} is not a path")
     name = os.fspath(filename)
     if not isinstance(name, str) or not name or "\x00" in name:
         raise UnsafeConfigError(f"filename {name!r} is not a usable path")
-    if ".." in name.replace("\\", "/").split("/"):
-        raise UnsafeConfigError(f"filename {name!r} leaves the configuration's root ('..')")
-    base = os.path.realpath(root)
-    path = os.path.normpath(os.path.join(base, name))
-    if os.path.commonpath([path, base]) != base or path == base:
-        raise UnsafeConfigError(f"filename {name!r} is outside the configuration's root {base!r}")
-    walked = base
-    for part in os.path.relpath(path, base).split(os.sep):
-        walked = os.path.join(walked, part)
-        if os.path.islink(walked):
-            raise UnsafeConfigError(f"filename {name!r} goes through a symbolic link ({walked!r})")
-    return path
-
-
-def _create_private(path: str) -> None:
-    """Creates ``path`` with ``UNTRUSTED_FILE_MODE`` unless it exists."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        os.close(os.open(path, flags, UNTRUSTED_FILE_MODE))
-    except FileExistsError:
-        pass
+        return str(engine.confine_file(os.fspath(root), name))
+    except FemtoValueError as error:
+        raise UnsafeConfigError(str(error)) from None
 
 
 class DictConfigurator(_stdlib_config.DictConfigurator):
@@ -219,9 +205,7 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
         if mode not in _UNTRUSTED_MODES:
             raise UnsafeConfigError(f"mode {mode!r} is not allowed in an untrusted configuration (only 'a')")
         if "filename" in config:
-            path = confined_path(config["filename"], self.root)
-            _create_private(path)
-            config["filename"] = path
+            config["filename"] = confined_path(config["filename"], self.root)
 
     def configure(self) -> None:
         config = self.config

@@ -6,6 +6,8 @@
  */
 #include "check.h"
 
+#include <sys/stat.h>
+
 static char path_buf[4096];
 
 static const char *in_dir(const char *dir, const char *name) {
@@ -40,6 +42,47 @@ static void expect_file(const char *path, const char *expected) {
         exit(1);
     }
     free(data);
+}
+
+/* An untrusted configuration confined to `dir`: escapes refused, a file
+ * inside created private (0640) and written. */
+static void check_confined(const char *dir) {
+    remove(in_dir(dir, "confined.log"));
+    static const char escaping[] = "[handlers.h]\nclass = \"file\"\npath = \"../escape.log\"\n"
+                                   "[loggers.confined]\nhandlers = [\"h\"]\n";
+    femto_config *config = NULL;
+    CHECK_OK(femto_config_from_toml(escaping, sizeof escaping - 1, &config));
+    CHECK_OK(femto_config_confine_files(config, dir, strlen(dir)));
+    CHECK(femto_config_apply(config) == FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(femto_last_error(), "handlers.h.path") != NULL && strstr(femto_last_error(), "..") != NULL);
+    femto_config_free(config);
+
+    static const char truncating[] = "[handlers.h]\nclass = \"file\"\npath = \"in.log\"\nmode = \"w\"\n";
+    CHECK_OK(femto_config_from_toml(truncating, sizeof truncating - 1, &config));
+    CHECK_OK(femto_config_confine_files(config, dir, strlen(dir)));
+    CHECK(femto_config_apply(config) == FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(femto_last_error(), "handlers.h.mode") != NULL);
+    femto_config_free(config);
+
+    static const char inside[] = "[handlers.h]\nclass = \"file\"\npath = \"confined.log\"\n"
+                                 "[loggers.confined]\nlevel = \"INFO\"\nhandlers = [\"h\"]\npropagate = false\n";
+    CHECK_OK(femto_config_from_toml(inside, sizeof inside - 1, &config));
+    CHECK_OK(femto_config_confine_files(config, dir, strlen(dir)));
+    CHECK_OK(femto_config_apply(config));
+    femto_config_free(config);
+    FEMTO_INFO(get_logger("confined"), "inside the root");
+    CHECK_OK(femto_flush_all(UINT64_MAX));
+    struct stat info;
+    CHECK(stat(in_dir(dir, "confined.log"), &info) == 0 && (info.st_mode & 0777 & ~0640) == 0);
+    CHECK(count_lines(in_dir(dir, "confined.log")) == 1);
+
+    char resolved[4096];
+    size_t length = 0;
+    CHECK(femto_confine_file(dir, strlen(dir), "../x", 4, resolved, sizeof resolved, &length) ==
+          FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK_OK(femto_confine_file(dir, strlen(dir), "sub.log", 7, resolved, sizeof resolved, &length));
+    CHECK(length == strlen(resolved) && strstr(resolved, "sub.log") != NULL);
+    CHECK(femto_confine_file(dir, strlen(dir), "sub.log", 7, resolved, 3, &length) == FEMTO_STATUS_BUFFER_TOO_SMALL);
 }
 
 int main(int argc, char **argv) {
@@ -152,5 +195,6 @@ int main(int argc, char **argv) {
     CHECK_OK(femto_handler_close(mine, 10000));
     femto_handler_free(mine);
     CHECK_OK(femto_shutdown(10000));
+    check_confined(dir);
     return 0;
 }

@@ -157,7 +157,7 @@ def outside(tmp_path):
         ("link.log", "symbolic link"),
         ("", "not a usable path"),
         ("a\x00b", "not a usable path"),
-        (".", "outside the configuration's root"),
+        (".", "the root itself"),
     ],
 )
 @pytest.mark.parametrize("cls", ["logging.FileHandler", "logging.handlers.RotatingFileHandler"])

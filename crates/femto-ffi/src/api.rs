@@ -208,6 +208,17 @@ pub struct femto_api {
         *const crate::formatter::femto_formatter_options,
         *mut *mut femto_formatter,
     ) -> femto_status,
+    pub config_confine_files:
+        extern "C" fn(*mut femto_config, *const c_char, usize) -> femto_status,
+    pub confine_file: extern "C" fn(
+        *const c_char,
+        usize,
+        *const c_char,
+        usize,
+        *mut c_char,
+        usize,
+        *mut usize,
+    ) -> femto_status,
 }
 
 static API: femto_api = femto_api {
@@ -293,6 +304,8 @@ static API: femto_api = femto_api {
     fork_quiesce: crate::lifecycle::femto_fork_quiesce,
     set_error_output: crate::lifecycle::femto_set_error_output,
     formatter_new_ex: crate::formatter::femto_formatter_new_ex,
+    config_confine_files: crate::config::femto_config_confine_files,
+    confine_file: crate::config::femto_confine_file,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -172,6 +172,62 @@ pub extern "C" fn femto_config_set_logger(
     })
 }
 
+/// Confines the configuration's files, for one from an untrusted source
+/// (see `femto_confine_file` for the rules): checked when it is applied.
+/// `root`/`root_len` is a directory path (UTF-8, copied). Not thread-safe
+/// (one thread at a time per configuration).
+#[no_mangle]
+pub extern "C" fn femto_config_confine_files(
+    config: *mut femto_config,
+    root: *const c_char,
+    root_len: usize,
+) -> femto_status {
+    boundary(|| {
+        let root = text(root, root_len, "root")?.to_owned();
+        update(config, |built| built.confine_files(root))?;
+        Ok(Status::Ok)
+    })
+}
+
+/// The rules for a file an untrusted configuration names: `path` (UTF-8)
+/// must stay below the directory `root` (a relative path is taken from
+/// there) with no `..` component and no symbolic link on the way; the file
+/// is created with mode 0o640 if it does not exist. On success writes the
+/// resolved absolute path to `buffer` (`capacity` bytes, NUL-terminated)
+/// and its length to `*out_len`; `BUFFER_TOO_SMALL` with `*out_len` set
+/// when it does not fit; `INVALID_ARGUMENT` (the reason in
+/// `femto_last_error()`) for a path the rules refuse. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_confine_file(
+    root: *const c_char,
+    root_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    buffer: *mut c_char,
+    capacity: usize,
+    out_len: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        require!(out_len);
+        let root = text(root, root_len, "root")?;
+        let path = text(path, path_len, "path")?;
+        let resolved = femto_core::config::confine_file(
+            std::path::Path::new(root),
+            std::path::Path::new(path),
+        )
+        .map_err(|reason| fail(Status::InvalidArgument, format!("path {path:?}: {reason}")))?;
+        let resolved = resolved.to_string_lossy();
+        put(out_len, resolved.len());
+        if !copy_out(&resolved, buffer, capacity) {
+            return Err(fail(
+                Status::BufferTooSmall,
+                format!("the buffer needs {} bytes", resolved.len() + 1),
+            ));
+        }
+        Ok(Status::Ok)
+    })
+}
+
 /// Checks the whole configuration, builds every handler, then applies it
 /// to the process's loggers in one step: a record logged meanwhile sees
 /// the old configuration or the new one, never a mix. The handlers the

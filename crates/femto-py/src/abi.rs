@@ -353,6 +353,16 @@ pub struct femto_api {
         *const femto_formatter_options,
         *mut Handle,
     ) -> Status,
+    pub config_confine_files: extern "C" fn(Handle, *const c_char, usize) -> Status,
+    pub confine_file: extern "C" fn(
+        *const c_char,
+        usize,
+        *const c_char,
+        usize,
+        *mut c_char,
+        usize,
+        *mut usize,
+    ) -> Status,
 }
 
 /// `femto_formatter_options`.

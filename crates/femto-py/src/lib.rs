@@ -740,6 +740,34 @@ fn set_error_output(enabled: bool) {
     (api().set_error_output)(enabled);
 }
 
+/// `femto_confine_file`: the resolved path of a file an untrusted
+/// configuration names, created private; `FemtoValueError` with the reason
+/// for a path the rules refuse.
+#[pyfunction]
+fn confine_file(py: Python<'_>, root: &str, path: &str) -> PyResult<String> {
+    let mut buffer = vec![0u8; 4096];
+    let mut len = 0usize;
+    let call = |buffer: &mut Vec<u8>, len: &mut usize| {
+        (api().confine_file)(
+            root.as_ptr().cast(),
+            root.len(),
+            path.as_ptr().cast(),
+            path.len(),
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            len,
+        )
+    };
+    let mut status = call(&mut buffer, &mut len);
+    if status == abi::STATUS_BUFFER_TOO_SMALL {
+        buffer = vec![0u8; len + 1];
+        status = call(&mut buffer, &mut len);
+    }
+    check(py, status)?;
+    buffer.truncate(len);
+    String::from_utf8(buffer).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
 #[pyfunction]
 fn exit_abandoned() -> u64 {
     (api().exit_abandoned)()
@@ -874,6 +902,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exit_abandoned, m)?)?;
     m.add_function(wrap_pyfunction!(fork_quiesce, m)?)?;
     m.add_function(wrap_pyfunction!(set_error_output, m)?)?;
+    m.add_function(wrap_pyfunction!(confine_file, m)?)?;
     m.add("ABI_VERSION", abi::ABI_VERSION)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;

@@ -88,6 +88,14 @@ pub(super) fn build(config: &ConfigBuilder) -> Result<Built, ConfigError> {
             .formatter
             .as_deref()
             .and_then(|f| formatters.get(f).cloned());
+        let confined;
+        let spec = match &config.confined_to {
+            Some(root) => {
+                confined = super::confine::confine(id, spec, root)?;
+                &confined
+            }
+            None => spec,
+        };
         let handler = make_handler(id, spec, formatter)?;
         made.push((
             Arc::clone(&handler),

@@ -33,11 +33,13 @@
 //! ```
 
 mod apply;
+mod confine;
 mod error;
 mod export;
 mod file;
 mod spec;
 
+pub use confine::{confine_file, confined_path, CONFINED_FILE_MODE};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use spec::{
     ConfigBuilder, FilterBuilder, FormatterBuilder, HandlerKind, HandlerSpec, LoggerBuilder,

@@ -252,6 +252,8 @@ pub struct ConfigBuilder {
     /// a child of one), as stdlib's `dictConfig` does by default. Off by
     /// default here.
     pub disable_existing_loggers: bool,
+    /// See [`ConfigBuilder::confine_files`].
+    pub confined_to: Option<std::path::PathBuf>,
 }
 
 impl ConfigBuilder {
@@ -292,6 +294,18 @@ impl ConfigBuilder {
 
     pub fn disable_existing_loggers(mut self, disable: bool) -> Self {
         self.disable_existing_loggers = disable;
+        self
+    }
+
+    /// For a configuration from an untrusted source: its handlers may write
+    /// only files below `root` (a relative path is taken from there; `..`,
+    /// an absolute path outside it and a symbolic link on the way are
+    /// refused), only appending to them (`truncate`/mode `"w"` is refused),
+    /// and a file that does not exist yet is created with mode 0o640.
+    /// Checked when the configuration is built; nothing in a configuration
+    /// is code, so this is what an untrusted one needs.
+    pub fn confine_files(mut self, root: impl Into<std::path::PathBuf>) -> Self {
+        self.confined_to = Some(root.into());
         self
     }
 
