@@ -34,8 +34,9 @@ if lib.femto_abi_version() != ABI_VERSION or lib.FEMTO_ABI_VERSION != ABI_VERSIO
 
 #: Every C type this module names. cffi parses a type name the first time
 #: it sees it, holding a lock that is not re-entrant: a signal handler that
-#: logs while the interrupted call is parsing would wait for itself for
-#: ever. Parsed here, at import, the names are found later without the lock.
+#: logs (or a SIGTERM that drains the handlers) while the interrupted call
+#: is parsing would wait for itself for ever. Parsed here, at import, the
+#: names are found later without the lock.
 CDECLS = (
     "char[]",
     "const femto_logger **",
@@ -66,6 +67,10 @@ CDECLS = (
 )
 for _cdecl in CDECLS:
     ffi.typeof(_cdecl)
+# Each function of ``lib`` is looked up (under the same lock) the first time
+# it is used: all of them now, for the same reason.
+for _name in dir(lib):
+    getattr(lib, _name)
 
 # ---- waits for room in a full queue ---------------------------------------
 # cffi releases the GIL for every engine call, so a waiting thread needs no

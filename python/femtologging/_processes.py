@@ -13,7 +13,9 @@ handlers with them.
 
 multiprocessing runs its own finalizers there (``util._exit_function``), so
 every worker process gets one that drains femtologging's handlers, after
-all the others. It is registered through ``util.register_after_fork``, which
+all the others. A pool ends its workers with SIGTERM instead; a worker
+whose SIGTERM does the default drains first, then ends the same way. It
+is registered through ``util.register_after_fork``, which
 multiprocessing runs at the start of every worker (after clearing the
 finalizers the parent had), whichever imported first: femtologging or
 multiprocessing.
@@ -22,7 +24,9 @@ multiprocessing.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 
 
@@ -75,6 +79,19 @@ def _at_worker_start(_token: object) -> None:
     # Negative: after the finalizers of every priority >= 0, as atexit
     # would run femtologging's drain after the program's own functions.
     util.Finalize(None, _at_worker_end, exitpriority=-100)
+    # A pool ends its workers with SIGTERM (Pool.terminate, and leaving a
+    # `with Pool(...)` block): drain first, then end as SIGTERM would. Only
+    # where nobody has chosen what SIGTERM does.
+    if threading.current_thread() is threading.main_thread() and (signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    try:
+        _at_worker_end()
+    finally:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
 
 def _at_worker_end() -> None:

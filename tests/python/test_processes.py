@@ -278,3 +278,48 @@ def test_200_forks_while_4_threads_log(run_script, tmp_path, kind):
     assert sorted(line.split(" ", 1)[1] for line in lines if " child " in line) == sorted(
         f"child {i}" for i in range(200)
     )
+
+
+POOL = """
+import multiprocessing as mp, sys, time
+import femtologging as logging
+
+method, path = sys.argv[1], sys.argv[2]
+
+class Slow:
+    # A stream whose writes take a while: records are still queued in a
+    # worker when the pool ends it.
+    def __init__(self, path):
+        self.file = open(path, "a", encoding="utf-8")
+
+    def write(self, text):
+        time.sleep(0.002)
+        self.file.write(text)
+
+    def flush(self):
+        self.file.flush()
+
+def work(n):
+    log = logging.getLogger("pool")
+    if not log.handlers:
+        log.addHandler(logging.StreamHandler(Slow(path)))
+        log.propagate = False
+    for i in range(2000):
+        log.warning("task %d record %d", n, i)
+
+if __name__ == "__main__":
+    with mp.get_context(method).Pool(4) as pool:  # leaving it terminates the workers
+        pool.map(work, range(8))
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_pool_workers_ended_by_sigterm_lose_nothing(run_script, tmp_path, method):
+    # Pool.terminate (leaving the `with` block) sends SIGTERM: a worker
+    # whose SIGTERM does the default drains its handlers first (issue 22).
+    out = tmp_path / "pool.log"
+    out.touch()
+    result = run_script(POOL, method, str(out), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert sorted(lines) == sorted(f"task {n} record {i}" for n in range(8) for i in range(2000))
