@@ -14,16 +14,27 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import TextIO
 
 
-def report_bad_message(error: BaseException, msg: object, args: tuple[object, ...]) -> None:
+def _error_stream(error: BaseException) -> TextIO | None:
+    """``sys.stderr`` with "--- Logging error ---" and the traceback of
+    ``error`` written to it, or None when ``raiseExceptions`` is false (or
+    there is no stderr), as stdlib's ``Handler.handleError`` decides."""
     package = sys.modules.get(__package__ or "femtologging")
     stream = sys.stderr
     if not getattr(package, "raiseExceptions", True) or stream is None:
-        return
+        return None
+    stream.write("--- Logging error ---\n")
+    traceback.print_exception(type(error), error, error.__traceback__, file=stream)
+    return stream
+
+
+def report_bad_message(error: BaseException, msg: object, args: tuple[object, ...]) -> None:
     try:
-        stream.write("--- Logging error ---\n")
-        traceback.print_exception(type(error), error, error.__traceback__, file=stream)
+        stream = _error_stream(error)
+        if stream is None:
+            return
         stream.write("Call stack:\n")
         frame = sys._getframe(1)
         while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
@@ -47,13 +58,8 @@ def report_sink_error(error: BaseException) -> None:
     stdlib's ``Handler.handleError``, "--- Logging error ---" and the
     traceback on ``sys.stderr``, unless ``femtologging.raiseExceptions`` is
     false. The engine counts the failure (``handler_stats``)."""
-    package = sys.modules.get(__package__ or "femtologging")
-    stream = sys.stderr
-    if not getattr(package, "raiseExceptions", True) or stream is None:
-        return
     try:
-        stream.write("--- Logging error ---\n")
-        traceback.print_exception(type(error), error, error.__traceback__, file=stream)
+        _error_stream(error)
     except OSError:
         pass
 

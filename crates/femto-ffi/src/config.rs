@@ -216,15 +216,7 @@ pub extern "C" fn femto_confine_file(
             std::path::Path::new(path),
         )
         .map_err(|reason| fail(Status::InvalidArgument, format!("path {path:?}: {reason}")))?;
-        let resolved = resolved.to_string_lossy();
-        put(out_len, resolved.len());
-        if !copy_out(&resolved, buffer, capacity) {
-            return Err(fail(
-                Status::BufferTooSmall,
-                format!("the buffer needs {} bytes", resolved.len() + 1),
-            ));
-        }
-        Ok(Status::Ok)
+        text_out(&resolved.to_string_lossy(), buffer, capacity, out_len)
     })
 }
 
@@ -262,15 +254,22 @@ pub extern "C" fn femto_config_to_json(
         let config = handle!(config);
         require!(out_len);
         let json = config.to_json().map_err(|e| config_error(&e))?;
-        put(out_len, json.len());
-        if !copy_out(&json, buffer, capacity) {
-            return Err(fail(
-                Status::BufferTooSmall,
-                format!("the buffer needs {} bytes", json.len() + 1),
-            ));
-        }
-        Ok(Status::Ok)
+        text_out(&json, buffer, capacity, out_len)
     })
+}
+
+/// Writes `text` and a NUL to the caller's `buffer` and its length to
+/// `*out_len` (non-NULL); `BUFFER_TOO_SMALL`, with only the length
+/// written, when it does not fit.
+fn text_out(text: &str, buffer: *mut c_char, capacity: usize, out_len: *mut usize) -> Outcome {
+    put(out_len, text.len());
+    if !copy_out(text, buffer, capacity) {
+        return Err(fail(
+            Status::BufferTooSmall,
+            format!("the buffer needs {} bytes", text.len() + 1),
+        ));
+    }
+    Ok(Status::Ok)
 }
 
 /// Frees a configuration (an applied one stays in effect). `NULL` is a
