@@ -137,14 +137,11 @@ def confine_file(root: str, path: str) -> str:
     """See the native backend's ``confine_file``."""
     root_data, root_size = _str(root)
     path_data, path_size = _str(path)
-    length = ffi.new("size_t *")
-    buffer = ffi.new("char[]", 4096)
-    status = lib.femto_confine_file(root_data, root_size, path_data, path_size, buffer, len(buffer), length)
-    if status == lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
-        buffer = ffi.new("char[]", length[0] + 1)
-        status = lib.femto_confine_file(root_data, root_size, path_data, path_size, buffer, len(buffer), length)
-    _check(status)
-    return ffi.string(buffer, length[0]).decode("utf-8")
+    return _text_out(
+        lambda buffer, capacity, length: lib.femto_confine_file(
+            root_data, root_size, path_data, path_size, buffer, capacity, length
+        )
+    )
 
 
 def set_error_output(enabled: bool) -> None:
@@ -339,16 +336,23 @@ def config_export(source: str, kind: int) -> str:
     data, size = _str(source)
     _check(getattr(lib, _CONFIG_READERS[min(kind, 2)])(data, size, config))
     try:
-        length = ffi.new("size_t *")
-        buffer = ffi.new("char[]", 4096)
-        status = lib.femto_config_to_json(config[0], buffer, len(buffer), length)
-        if status == lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
-            buffer = ffi.new("char[]", length[0] + 1)
-            status = lib.femto_config_to_json(config[0], buffer, len(buffer), length)
-        _check(status)
-        return ffi.string(buffer, length[0]).decode("utf-8")
+        return _text_out(lambda buffer, capacity, length: lib.femto_config_to_json(config[0], buffer, capacity, length))
     finally:
         lib.femto_config_free(config[0])
+
+
+def _text_out(write: Any) -> str:
+    """The text a C function writes to a caller's buffer (``buffer``,
+    ``capacity``, ``out_len``), asked for again with a larger buffer on
+    ``BUFFER_TOO_SMALL``."""
+    length = ffi.new("size_t *")
+    buffer = ffi.new("char[]", 4096)
+    status = write(buffer, len(buffer), length)
+    if status == lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
+        buffer = ffi.new("char[]", length[0] + 1)
+        status = write(buffer, len(buffer), length)
+    _check(status)
+    return ffi.string(buffer, length[0]).decode("utf-8")
 
 
 def formatter_free(formatter: object) -> None:

@@ -21,11 +21,6 @@ from ._messages import report_bad_message
 from ._records import LogRecord
 from ._tracebacks import exception_text
 
-#: What the backend's ``logger_get`` returns (an int or a cffi pointer):
-#: ``Logger`` accepts only a handle of this type that the engine gave for
-#: the same name, never a level or another number.
-_ENGINE_HANDLE_TYPE_PROBE = engine.logger_get("")
-
 ExcInfo = (
     bool
     | BaseException
@@ -194,7 +189,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     """
 
     def __init__(self, name: str, handle: object) -> None:
-        if type(handle) is not type(_ENGINE_HANDLE_TYPE_PROBE) or handle != engine.logger_get(name):
+        # Only the engine's own handle for `name`: never a level or another
+        # number (the handle is an int or a cffi pointer).
+        if handle != engine.logger_get(name):
             raise TypeError(
                 "femtologging loggers come from femtologging.getLogger(name) (the engine keeps one "
                 f"logger per name); Logger({name!r}, {handle!r}) cannot make one"

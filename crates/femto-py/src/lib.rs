@@ -426,15 +426,26 @@ fn config_export(py: Python<'_>, source: &str, kind: u8) -> PyResult<String> {
     };
     let mut config: Handle = std::ptr::null();
     check(py, read(source.as_ptr().cast(), source.len(), &mut config))?;
+    let json = text_out(py, |buffer, capacity, len| {
+        (api().config_to_json)(config, buffer, capacity, len)
+    });
+    (api().config_free)(config);
+    json
+}
+
+/// The text a C function writes to a caller's buffer (`buffer`, `capacity`,
+/// `out_len`), asked for again with a larger buffer on `BUFFER_TOO_SMALL`.
+fn text_out(
+    py: Python<'_>,
+    mut write: impl FnMut(*mut c_char, usize, *mut usize) -> Status,
+) -> PyResult<String> {
     let mut buffer = vec![0u8; 4096];
     let mut len = 0usize;
-    let mut status =
-        (api().config_to_json)(config, buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
+    let mut status = write(buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     if status == abi::STATUS_BUFFER_TOO_SMALL {
         buffer = vec![0u8; len + 1];
-        status = (api().config_to_json)(config, buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
+        status = write(buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     }
-    (api().config_free)(config);
     check(py, status)?;
     buffer.truncate(len);
     String::from_utf8(buffer).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
@@ -745,27 +756,17 @@ fn set_error_output(enabled: bool) {
 /// for a path the rules refuse.
 #[pyfunction]
 fn confine_file(py: Python<'_>, root: &str, path: &str) -> PyResult<String> {
-    let mut buffer = vec![0u8; 4096];
-    let mut len = 0usize;
-    let call = |buffer: &mut Vec<u8>, len: &mut usize| {
+    text_out(py, |buffer, capacity, len| {
         (api().confine_file)(
             root.as_ptr().cast(),
             root.len(),
             path.as_ptr().cast(),
             path.len(),
-            buffer.as_mut_ptr().cast(),
-            buffer.len(),
+            buffer,
+            capacity,
             len,
         )
-    };
-    let mut status = call(&mut buffer, &mut len);
-    if status == abi::STATUS_BUFFER_TOO_SMALL {
-        buffer = vec![0u8; len + 1];
-        status = call(&mut buffer, &mut len);
-    }
-    check(py, status)?;
-    buffer.truncate(len);
-    String::from_utf8(buffer).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    })
 }
 
 #[pyfunction]

@@ -435,10 +435,10 @@ impl FemtoHandler {
         // Logged from a worker (a formatter or callback that logs): waiting
         // could wait for itself. Take room if there is any, else drop and
         // count, whatever the policy.
-        let policy = if worker::on_worker_thread() {
-            OverflowPolicy::Drop
-        } else {
-            self.overflow
+        let policy = match self.overflow {
+            OverflowPolicy::Drop => OverflowPolicy::Drop,
+            _ if worker::on_worker_thread() => OverflowPolicy::Drop,
+            waiting => waiting,
         };
         let sent = match policy {
             OverflowPolicy::Block => send_waiting(pipe, &self.core.room, message, None).is_ok(),
@@ -469,12 +469,7 @@ impl FemtoHandler {
     /// On a handler's worker thread (a callback flushing a handler) it
     /// does not wait: the worker it would wait for may be itself.
     pub fn flush(&self, timeout: Duration) -> bool {
-        let timeout = if worker::on_worker_thread() {
-            Duration::ZERO
-        } else {
-            timeout
-        };
-        let deadline = crate::sync::deadline_after(timeout);
+        let deadline = crate::sync::deadline_after(worker::wait_limit(timeout));
         let Some(pipe) = self.pipe.load_full() else {
             return true;
         };
@@ -528,15 +523,11 @@ impl FemtoHandler {
     /// timeout (it finishes on its own later). Closing twice is harmless.
     /// On a handler's worker thread it does not wait (see [`Self::flush`]).
     pub fn close(&self, timeout: Duration) -> bool {
-        let timeout = if worker::on_worker_thread() {
-            Duration::ZERO
-        } else {
-            timeout
-        };
         let worker = live::with_lock(|| self.begin_close());
         match worker {
             Some(mut worker) => {
-                let finished = worker.wait(crate::sync::deadline_after(timeout));
+                let finished =
+                    worker.wait(crate::sync::deadline_after(worker::wait_limit(timeout)));
                 if !finished {
                     live::adopt_orphan(worker);
                 }

@@ -112,6 +112,17 @@ pub(crate) fn on_worker_thread() -> bool {
     ON_WORKER.with(std::cell::Cell::get)
 }
 
+/// `timeout`, or none at all on a handler's worker thread: a flush or
+/// close called there must not wait, since the worker it would wait for
+/// may be itself.
+pub(crate) fn wait_limit(timeout: Duration) -> Duration {
+    if on_worker_thread() {
+        Duration::ZERO
+    } else {
+        timeout
+    }
+}
+
 /// How often a wait re-checks whether exit gave up.
 pub(crate) const EXIT_CHECK: Duration = Duration::from_millis(50);
 
