@@ -113,3 +113,10 @@ def test_a_record_from_a_late_atexit_function_is_written(tmp_path):
         "main",
         "from an atexit function registered before the import",
     ]
+
+
+def test_a_bad_exit_timeout_in_the_environment_is_said_and_the_default_used():
+    result, _ = run(STUCK, env={"FEMTOLOGGING_EXIT_TIMEOUT": "soon"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert 'FEMTOLOGGING_EXIT_TIMEOUT="soon" is not a number of seconds; using 5 s' in result.stderr
+    assert "exit gave up after 5.0 s" in result.stderr
