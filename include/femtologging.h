@@ -22,6 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Major version of the library (the header's `FEMTO_VERSION_MAJOR`).
+#define FEMTO_VERSION_MAJOR 0
+
+// Minor version of the library.
+#define FEMTO_VERSION_MINOR 1
+
+// Patch version of the library.
+#define FEMTO_VERSION_PATCH 0
+
+// `MAJOR * 10000 + MINOR * 100 + PATCH`, for `#if` comparisons.
+#define FEMTO_VERSION_NUMBER 100
+
+// The ABI version. It changes only when an existing function or struct
+// changes incompatibly; appending to the API or to a sized struct does not.
+#define FEMTO_ABI_VERSION 1
+
 // Level numbers, the stdlib scale. Custom levels may use any other number.
 #define FEMTO_LEVEL_NOTSET 0
 
@@ -49,22 +65,6 @@
 // "configuration".
 #define FEMTO_ERROR_CONFIG 4
 
-// Major version of the library (the header's `FEMTO_VERSION_MAJOR`).
-#define FEMTO_VERSION_MAJOR 0
-
-// Minor version of the library.
-#define FEMTO_VERSION_MINOR 1
-
-// Patch version of the library.
-#define FEMTO_VERSION_PATCH 0
-
-// `MAJOR * 10000 + MINOR * 100 + PATCH`, for `#if` comparisons.
-#define FEMTO_VERSION_NUMBER 100
-
-// The ABI version. It changes only when an existing function or struct
-// changes incompatibly; appending to the API or to a sized struct does not.
-#define FEMTO_ABI_VERSION 1
-
 // A configuration being put together: formatters, filters, handlers and
 // loggers by name (see `docs/c-api.md` for the file format). Not
 // thread-safe: use it from one thread at a time. Nothing takes effect
@@ -89,6 +89,8 @@ typedef struct femto_handler femto_handler;
 // forked child). Thread-safe: log and reconfigure from any thread.
 typedef struct femto_logger femto_logger;
 
+// The buffer a `femto_format_fn` appends a record's text to (with
+// `femto_text_append`). Valid only during the callback.
 typedef struct femto_text femto_text;
 
 // The result of every fallible call, a 32-bit integer on the wire: one of
@@ -399,8 +401,6 @@ typedef struct femto_logger_state {
 // waits on a stuck sink. Must not log.
 typedef bool (*femto_wait_poll_fn)(void *user_data, void **token);
 
-// The buffer a `femto_format_fn` appends a record's text to (with
-// `femto_text_append`). Valid only during the callback.
 // Options for `femto_formatter_new_ex`. Initialise with
 // `FEMTO_FORMATTER_OPTIONS_INIT` (or set `size =
 // sizeof(femto_formatter_options)` and zero the rest). Fields are only
@@ -567,15 +567,6 @@ typedef struct femto_api {
   femto_status (*confine_file)(const char*, size_t, const char*, size_t, char*, size_t, size_t*);
 } femto_api;
 
-// `%(name)s` (stdlib's default).
-#define FEMTO_FORMAT_STYLE_PERCENT 0
-
-// `{name}`
-#define FEMTO_FORMAT_STYLE_BRACE 1
-
-// `$name` / `${name}`
-#define FEMTO_FORMAT_STYLE_DOLLAR 2
-
 // Wait for room: nothing is lost (the default).
 #define FEMTO_OVERFLOW_BLOCK 0
 
@@ -590,6 +581,15 @@ typedef struct femto_api {
 
 // Standard error (file descriptor 2).
 #define FEMTO_STREAM_STDERR 2
+
+// `%(name)s` (stdlib's default).
+#define FEMTO_FORMAT_STYLE_PERCENT 0
+
+// `{name}`
+#define FEMTO_FORMAT_STYLE_BRACE 1
+
+// `$name` / `${name}`
+#define FEMTO_FORMAT_STYLE_DOLLAR 2
 
 // The call did what was asked.
 #define FEMTO_STATUS_OK 0

@@ -140,7 +140,7 @@ class _Module(types.ModuleType):
         if name == "lastResort":
             if value is not None and not (isinstance(value, Handler) and value._handle):
                 raise TypeError("lastResort must be a femtologging Handler or None")
-            engine.set_last_resort(value._handle if value is not None else 0)  # type: ignore[union-attr]
+            engine.set_last_resort(value._handle if value is not None else None)  # type: ignore[union-attr]
         super().__setattr__(name, value)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 from typing import Any
 
@@ -166,6 +167,18 @@ def _check(status: int) -> int:
     return status
 
 
+def _owned(handle: object, free: Any) -> object:
+    """``handle`` as a pointer released with ``free`` when its last Python
+    reference goes; left alone at interpreter teardown, when releasing it
+    could call a Python sink's destroy callback in a dying interpreter."""
+
+    def release(pointer: object, _finalizing: Any = sys.is_finalizing) -> None:
+        if not _finalizing():
+            free(pointer)
+
+    return ffi.gc(handle, release)
+
+
 def _str(text: str | None) -> tuple[object, int]:
     """UTF-8 for the engine; lone surrogates become backslash escapes (as
     in the native backend) rather than failing the call."""
@@ -235,7 +248,7 @@ def logger_log(
     key_values: list[tuple[str, str]] | None = None,
     created_ns: int = 0,
     thread_id: int = 0,
-    handler: object = 0,
+    handler: object = None,
     caller_side_done: bool = False,
 ) -> bool:
     """See the native backend's ``logger_log``."""
@@ -270,7 +283,7 @@ def logger_log(
                 target.len = len(data)
         args.key_values = pairs
         args.key_value_count = len(key_values)
-    if handler:
+    if handler is not None:
         return _check(lib.femto_handler_log_ex(handler, logger, args)) != lib.FEMTO_STATUS_FILTERED
     return _check(lib.femto_logger_log_ex(logger, args)) != lib.FEMTO_STATUS_FILTERED
 
@@ -306,7 +319,7 @@ def disable(level: int) -> None:
 def null_handler_new() -> object:
     out = ffi.new("femto_handler **")
     _check(lib.femto_null_handler_new(out))
-    return out[0]
+    return _owned(out[0], lib.femto_handler_free)
 
 
 def formatter_new(style: int, fmt: str, datefmt: str | None = None, escape_controls: bool = False) -> object:
@@ -317,14 +330,14 @@ def formatter_new(style: int, fmt: str, datefmt: str | None = None, escape_contr
     options.size = ffi.sizeof("femto_formatter_options")
     options.escape_controls = escape_controls
     _check(lib.femto_formatter_new_ex(style, fmt_data, fmt_size, date_data, date_size, options, out))
-    return out[0]
+    return _owned(out[0], lib.femto_formatter_free)
 
 
 def formatter_new_json(datefmt: str | None = None) -> object:
     out = ffi.new("femto_formatter **")
     date_data, date_size = _str(datefmt)
     _check(lib.femto_formatter_new_json(date_data, date_size, out))
-    return out[0]
+    return _owned(out[0], lib.femto_formatter_free)
 
 
 _CONFIG_READERS = ("femto_config_from_toml", "femto_config_from_json", "femto_config_from_file")
@@ -355,10 +368,6 @@ def _text_out(write: Any) -> str:
     return ffi.string(buffer, length[0]).decode("utf-8")
 
 
-def formatter_free(formatter: object) -> None:
-    lib.femto_formatter_free(formatter)
-
-
 def _options(level: int, formatter: object, capacity: int, overflow: int, timeout_ms: int) -> object:
     options = ffi.new("femto_handler_options *")
     options.size = ffi.sizeof("femto_handler_options")
@@ -371,11 +380,11 @@ def _options(level: int, formatter: object, capacity: int, overflow: int, timeou
 
 
 def stream_handler_new(
-    fd: int, level: int = 0, formatter: object = 0, capacity: int = 0, overflow: int = 0, timeout_ms: int = 0
+    fd: int, level: int = 0, formatter: object = None, capacity: int = 0, overflow: int = 0, timeout_ms: int = 0
 ) -> object:
     out = ffi.new("femto_handler **")
     _check(lib.femto_stream_handler_new(fd, _options(level, formatter, capacity, overflow, timeout_ms), out))
-    return out[0]
+    return _owned(out[0], lib.femto_handler_free)
 
 
 def file_handler_new(
@@ -384,7 +393,7 @@ def file_handler_new(
     delay: bool = False,
     watch: bool = False,
     level: int = 0,
-    formatter: object = 0,
+    formatter: object = None,
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
@@ -399,7 +408,7 @@ def file_handler_new(
     file.delay = delay
     file.watch = watch
     _check(lib.femto_file_handler_new_ex(data, size, file, options, out))
-    return out[0]
+    return _owned(out[0], lib.femto_handler_free)
 
 
 def rotating_file_handler_new(
@@ -409,7 +418,7 @@ def rotating_file_handler_new(
     backup_count: int,
     delay: bool = False,
     level: int = 0,
-    formatter: object = 0,
+    formatter: object = None,
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
@@ -424,7 +433,7 @@ def rotating_file_handler_new(
     rotation.delay = delay
     options = _options(level, formatter, capacity, overflow, timeout_ms)
     _check(lib.femto_rotating_file_handler_new(data, len(data), rotation, options, out))
-    return out[0]
+    return _owned(out[0], lib.femto_handler_free)
 
 
 def timed_rotating_file_handler_new(
@@ -436,7 +445,7 @@ def timed_rotating_file_handler_new(
     backup_count: int,
     delay: bool = False,
     level: int = 0,
-    formatter: object = 0,
+    formatter: object = None,
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
@@ -463,7 +472,7 @@ def timed_rotating_file_handler_new(
         schedule.clock_destroy = _release
     options = _options(level, formatter, capacity, overflow, timeout_ms)
     _check(lib.femto_timed_rotating_file_handler_new(data, len(data), schedule, options, out))
-    return out[0]
+    return _owned(out[0], lib.femto_handler_free)
 
 
 def handler_set_backup_count(handler: object, backup_count: int) -> None:
@@ -476,10 +485,6 @@ def handler_set_rotation(handler: object, max_bytes: int, backup_count: int) -> 
 
 def handler_roll_over(handler: object) -> None:
     _check(lib.femto_handler_roll_over(handler))
-
-
-def handler_free(handler: object) -> None:
-    lib.femto_handler_free(handler)
 
 
 def handler_flush(handler: object, timeout_ms: int) -> bool:
@@ -511,10 +516,6 @@ def handler_add_filter(handler: object, filter: object) -> None:  # noqa: A002 (
 
 def handler_remove_filter(handler: object, filter: object) -> None:  # noqa: A002
     _check(lib.femto_handler_remove_filter(handler, filter))
-
-
-def filter_free(filter: object) -> None:  # noqa: A002
-    lib.femto_filter_free(filter)
 
 
 def set_last_resort(handler: object) -> None:
@@ -627,7 +628,7 @@ def callback_handler_new(
     sink: object,
     terminator: str | None = "\n",
     level: int = 0,
-    formatter: object = 0,
+    formatter: object = None,
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
@@ -641,7 +642,7 @@ def callback_handler_new(
     options.caller_side = caller_side
     options.flush_delay_us = _FLUSH_DELAY_US  # each flush takes the GIL: not for every few records
     _check(lib.femto_callback_handler_new(_write, _flush, handle, _destroy, options, out))
-    return out[0]
+    return _owned(out[0], lib.femto_handler_free)
 
 
 # Python formatters and filters the engine calls (see crates/femto-py/src/hooks.rs):
@@ -688,16 +689,23 @@ def _clock_utc_offset(user_data: object, at: int) -> int:
 def formatter_new_callback(format_record: object) -> object:
     out = ffi.new("femto_formatter **")
     _check(lib.femto_formatter_new_callback(_format, _keep(format_record), _release, out))
-    return out[0]
+    return _owned(out[0], lib.femto_formatter_free)
 
 
 def filter_new_callback(keep: object) -> object:
     out = ffi.new("femto_filter **")
     _check(lib.femto_filter_new_callback(_filter, _keep(keep), _release, out))
-    return out[0]
+    return _owned(out[0], lib.femto_filter_free)
 
 
-def struct_sizes() -> list[tuple[str, int]]:
-    names = ("femto_api", "femto_log_args", "femto_handler_options", "femto_handler_stats", "femto_str")
-    more = ("femto_file_options", "femto_rotation_options", "femto_timed_rotation_options", "femto_logger_state")
-    return [(name, ffi.sizeof(name)) for name in (*names, *more)]
+def struct_layout() -> list[tuple[str, str, int]]:
+    """Every C struct's size and field offsets as cffi lays out the
+    declarations (compared with the native module's in the tests)."""
+    layout = []
+    for name in ffi.list_types()[0]:
+        kind = ffi.typeof(name)
+        if kind.kind != "struct" or kind.fields is None:  # opaque handles have no layout
+            continue
+        layout.append((name, "", ffi.sizeof(kind)))
+        layout += [(name, field, ffi.offsetof(kind, field)) for field, _ in kind.fields]
+    return layout

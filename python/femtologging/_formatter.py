@@ -15,7 +15,6 @@ import json as _json
 import logging as _stdlib
 import math
 import re
-import sys
 import time
 import types
 from typing import Any
@@ -125,15 +124,6 @@ class Formatter(_stdlib.Formatter):
         if datefmt or not self.default_msec_format:
             return text
         return self.default_msec_format % (text, record.msecs)
-
-    # Left alone at interpreter teardown (see ``Handler.__del__``).
-    def __del__(self, _formatter_free: Any = engine.formatter_free, _finalizing: Any = sys.is_finalizing) -> None:
-        if _finalizing():
-            return
-        handle = getattr(self, "_handle", None)
-        if handle:
-            _formatter_free(handle)
-            self._handle = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._fmt!r}>"

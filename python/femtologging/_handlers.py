@@ -163,7 +163,6 @@ class Handler(_stdlib.Filterer):
             if pair[0] is filter:
                 self._engine_filters.remove(pair)
                 engine.handler_remove_filter(self._handle, pair[1])
-                engine.filter_free(pair[1])
                 break
 
     def acquire(self) -> None:
@@ -190,7 +189,7 @@ class Handler(_stdlib.Filterer):
             raise ValueError(f"overflow must be one of {sorted(_OVERFLOW)}, not {overflow!r}")
         if capacity < 0:
             raise ValueError("capacity must not be negative")
-        self._handle = make(self._level, 0, capacity, _OVERFLOW[overflow], timeout_ms)  # type: ignore[operator]
+        self._handle = make(self._level, None, capacity, _OVERFLOW[overflow], timeout_ms)  # type: ignore[operator]
 
     @property
     def level(self) -> int:
@@ -213,11 +212,7 @@ class Handler(_stdlib.Filterer):
             engine.handler_set_formatter(self._handle, (fmt or _ENGINE_DEFAULT)._handle)  # type: ignore[union-attr]
             return
         self._worker_runs_python = True
-        handle = engine.formatter_new_callback(_python_format(self))
-        try:
-            engine.handler_set_formatter(self._handle, handle)
-        finally:
-            engine.formatter_free(handle)
+        engine.handler_set_formatter(self._handle, engine.formatter_new_callback(_python_format(self)))
 
     def flush(self) -> None:
         """Waits until every record handed to this handler is written (from
@@ -248,24 +243,6 @@ class Handler(_stdlib.Filterer):
         raise TypeError(
             f"{type(self).__name__} cannot be copied or pickled: it owns a native handler; make another one instead"
         )
-
-    # At interpreter teardown the engine objects are left alone: freeing
-    # one would call back into an interpreter that is going away (a Python
-    # sink's destroy callback).
-    def __del__(
-        self,
-        _filter_free: Any = engine.filter_free,
-        _handler_free: Any = engine.handler_free,
-        _finalizing: Any = sys.is_finalizing,
-    ) -> None:
-        if _finalizing():
-            return
-        for _, filter_handle in getattr(self, "_engine_filters", ()):
-            _filter_free(filter_handle)
-        handle = getattr(self, "_handle", None)
-        if handle:
-            _handler_free(handle)
-            self._handle = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} ({_level_name(self._level)})>"
@@ -334,7 +311,7 @@ _log_native_records: Callable[[list[_stdlib.LogRecord], object], int] | None = (
 )
 
 
-def log_stdlib_record(record: _stdlib.LogRecord, handler: object = 0) -> None:
+def log_stdlib_record(record: _stdlib.LogRecord, handler: object = None) -> None:
     """Hands a standard-library ``LogRecord`` to the engine: to the logger
     of its name, or with ``handler`` to that handler only. Keeps its
     message, level, time, caller, thread, exception text and ``extra``."""

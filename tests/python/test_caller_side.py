@@ -46,12 +46,11 @@ class Collector(logging.Handler):
 def log_from_c(logger: logging.Logger, level: int, message: str) -> None:
     """Logs through the C ABI, as a C extension would."""
     library = ctypes.CDLL(os.path.join(logging.get_library_dir(), "libfemtologging.so"))
+    library.femto_logger_get.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]
     library.femto_logger_log.argtypes = [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t]
-    handle = logger._handle
-    if logging.BACKEND == "cffi":
-        from femtologging._cffi_backend import ffi
-
-        handle = int(ffi.cast("uintptr_t", handle))
+    handle = ctypes.c_void_p()
+    name = logger.name.encode()
+    assert library.femto_logger_get(name, len(name), ctypes.byref(handle)) == 0
     data = message.encode()
     assert library.femto_logger_log(handle, level, data, len(data)) == 0
 

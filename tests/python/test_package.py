@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import femtologging
+import pytest
 
 
 def test_backend_is_reported():
@@ -19,10 +20,33 @@ def test_version_matches_the_library():
     assert femtologging.__version__ == femtologging._backend.engine.version()
 
 
-def test_both_backends_agree_on_struct_layouts():
+def test_every_struct_field_lies_where_the_header_puts_it():
+    """The Rust types both the library and the native module are built from
+    (femto-abi) against cffi's C layout of the generated declarations:
+    every struct's size and every field's offset, and the same fields."""
     from femtologging import _cffi_backend, _femtologging
 
-    assert dict(_femtologging.struct_sizes()) == dict(_cffi_backend.struct_sizes())
+    rust = sorted(_femtologging.struct_layout())
+    c = sorted(_cffi_backend.struct_layout())
+    assert {name for name, _, _ in c} >= {"femto_api", "femto_log_args", "femto_handler_options", "femto_record"}
+    assert rust == c
+
+
+def test_handles_are_objects_not_numbers():
+    """No number reaches the library as a handle: functions taking one
+    refuse anything but the owning object."""
+    from femtologging import _femtologging
+
+    handler = _femtologging.null_handler_new()
+    for bad in (0, 1, 123456789, None, "x"):
+        with pytest.raises(TypeError):
+            _femtologging.handler_flush(bad, 0)
+        with pytest.raises(TypeError):
+            _femtologging.logger_get_level(bad)
+    with pytest.raises(TypeError):
+        _femtologging.logger_add_handler(_femtologging.logger_get("app"), _femtologging.formatter_new(0, "%(message)s"))
+    assert _femtologging.handler_flush(handler, 0) in (True, False)
+    assert _femtologging.logger_get("app") == _femtologging.logger_get("app")
 
 
 def test_capsule_holds_the_librarys_function_table():

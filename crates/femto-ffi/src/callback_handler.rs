@@ -5,38 +5,17 @@ use std::ffi::{c_char, c_void};
 use std::io;
 use std::sync::Arc;
 
+use femto_abi::{
+    femto_destroy_fn, femto_flush_fn, femto_handler, femto_handler_options, femto_record,
+    femto_status, femto_write_fn,
+};
 use femto_core::{FemtoHandler, FemtoLogRecord, Sink, SinkFactory};
 
-use crate::filter::femto_destroy_fn;
-use crate::handler::{femto_handler, femto_handler_options, handler_options, publish};
+use crate::handler::{handler_options, publish};
 use crate::lifecycle::ensure_initialized;
-use crate::record::{femto_record, with_view};
-use crate::status::{boundary, fail, femto_status, require, Status};
+use crate::record::with_view;
+use crate::status::{boundary, fail, require, Status};
 use crate::user_data::UserData;
-
-/// Receives one formatted record: `text`/`text_len` is the formatter's
-/// output (no line terminator). Return 0 on success; any other value is
-/// counted as an error of the handler, and a positive one is also reported
-/// to the error hook (return a negative value for a failure the callback
-/// has reported itself).
-///
-/// Called on the handler's worker thread, one record at a time (never
-/// concurrently for one handler). It must not log to the same handler.
-#[allow(non_camel_case_types)]
-pub type femto_write_fn = Option<
-    unsafe extern "C-unwind" fn(
-        user_data: *mut c_void,
-        record: *const femto_record,
-        text: *const c_char,
-        text_len: usize,
-    ) -> i32,
->;
-
-/// Called once per batch after the writes; return 0 on success (other
-/// values as for `femto_write_fn`).
-/// Same thread rules as `femto_write_fn`.
-#[allow(non_camel_case_types)]
-pub type femto_flush_fn = Option<unsafe extern "C-unwind" fn(user_data: *mut c_void) -> i32>;
 
 struct Callbacks {
     write:

@@ -8,6 +8,7 @@
 //! being misread. A dangling or made-up pointer cannot be detected; the
 //! header documents every pointer's lifetime.
 
+use femto_abi::{femto_config, femto_filter, femto_formatter, femto_handler, femto_text};
 use femto_core::FemtoLogger;
 
 use crate::status::{fail, Status};
@@ -39,7 +40,6 @@ pub(crate) trait Castable {
 
 /// The name of the kind tagged `kind`, for error messages.
 fn kind_name(kind: u32) -> &'static str {
-    use crate::{config::femto_config, femto_filter, femto_formatter, femto_handler, femto_text};
     match kind {
         FemtoLogger::MARKER => "femto_logger",
         femto_handler::KIND => femto_handler::NAME,
@@ -223,7 +223,6 @@ mod tests {
     use rstest::rstest;
 
     use super::*;
-    use crate::{femto_filter, femto_formatter, femto_handler};
 
     #[rstest]
     fn a_handle_is_refused_where_another_kind_belongs() {

@@ -4,22 +4,14 @@
 
 use std::ffi::c_char;
 
+use femto_abi::{femto_config, femto_handler, femto_status, femto_str};
 use femto_core::config::{ConfigBuilder, ConfigError, ConfigErrorKind, HandlerSpec, LoggerBuilder};
 
 use crate::cast::{borrow_mut, free, handle, to_c, Castable};
-use crate::handler::femto_handler;
-use crate::level::level;
-use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome, Status};
-use crate::types::{array, copy_out, femto_str, put, text};
 
-/// A configuration being put together: formatters, filters, handlers and
-/// loggers by name (see `docs/c-api.md` for the file format). Not
-/// thread-safe: use it from one thread at a time. Nothing takes effect
-/// until `femto_config_apply`. Free it with `femto_config_free`.
-#[allow(non_camel_case_types)]
-pub struct femto_config {
-    _private: [u8; 0],
-}
+use crate::level::level;
+use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
+use crate::types::{array, copy_out, put, text};
 
 impl Castable for femto_config {
     type RustType = ConfigBuilder;

@@ -4,21 +4,15 @@
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
+use femto_abi::{femto_destroy_fn, femto_filter, femto_filter_fn, femto_record, femto_status};
 use femto_core::{FemtoFilter, FemtoLogRecord, LevelFilter, NameFilter};
 
 use crate::cast::{free, to_c, Castable};
 use crate::level::level;
-use crate::record::{femto_record, with_view};
-use crate::status::{boundary, femto_status, require, Status};
+use crate::record::with_view;
+use crate::status::{boundary, require, Status};
 use crate::types::{put, text};
 use crate::user_data::UserData;
-
-/// An immutable filter. Thread-safe: attach it to any number of loggers
-/// and handlers. Release your reference with `femto_filter_free`.
-#[allow(non_camel_case_types)]
-pub struct femto_filter {
-    _private: [u8; 0],
-}
 
 /// What a `femto_filter` points at.
 pub(crate) type FilterBox = Arc<dyn FemtoFilter>;
@@ -28,21 +22,6 @@ impl Castable for femto_filter {
     const KIND: u32 = 0xFE70_464C;
     const NAME: &'static str = "femto_filter";
 }
-
-/// Releases user data when the last reference to a callback object goes.
-/// Called once, on whichever thread drops the last reference.
-#[allow(non_camel_case_types)]
-pub type femto_destroy_fn = Option<unsafe extern "C-unwind" fn(user_data: *mut c_void)>;
-
-/// Decides whether a record passes: return true to keep it.
-///
-/// Called on the logging thread, possibly from many threads at once: it
-/// must be thread-safe and must not log. A Rust callback that panics
-/// rejects the record; the panic is reported to the error hook.
-#[allow(non_camel_case_types)]
-pub type femto_filter_fn = Option<
-    unsafe extern "C-unwind" fn(user_data: *mut c_void, record: *const femto_record) -> bool,
->;
 
 fn publish(filter: FilterBox, out: *mut *mut femto_filter) -> crate::status::Outcome {
     put(out, to_c::<femto_filter>(filter));

@@ -4,23 +4,21 @@
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
+use femto_abi::{
+    femto_destroy_fn, femto_format_fn, femto_format_style, femto_formatter,
+    femto_formatter_options, femto_record, femto_status, femto_text, FEMTO_FORMAT_STYLE_BRACE,
+    FEMTO_FORMAT_STYLE_DOLLAR, FEMTO_FORMAT_STYLE_PERCENT,
+};
 use femto_core::{
     FemtoFormatter, FemtoLogRecord, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,
 };
 
 use crate::cast::{free, handle, to_c, with_stack_handle, Castable};
-use crate::filter::femto_destroy_fn;
-use crate::record::{femto_record, with_view};
-use crate::status::{boundary, fail, femto_status, require, Status};
+
+use crate::record::with_view;
+use crate::status::{boundary, fail, require, Status};
 use crate::types::{invalid, put, text, unknown_value};
 use crate::user_data::UserData;
-
-/// An immutable formatter. Thread-safe: share it freely. Release your
-/// reference with `femto_formatter_free`; handlers keep their own.
-#[allow(non_camel_case_types)]
-pub struct femto_formatter {
-    _private: [u8; 0],
-}
 
 /// What a `femto_formatter` points at.
 pub(crate) type FormatterBox = Arc<dyn FemtoFormatter>;
@@ -30,19 +28,6 @@ impl Castable for femto_formatter {
     const KIND: u32 = 0xFE70_464D;
     const NAME: &'static str = "femto_formatter";
 }
-
-/// The placeholder syntax of a format string: one of the
-/// `FEMTO_FORMAT_STYLE_*` values (a 32-bit integer on the wire; any other
-/// value is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
-#[allow(non_camel_case_types)]
-pub type femto_format_style = i32;
-
-/// `%(name)s` (stdlib's default).
-pub const FEMTO_FORMAT_STYLE_PERCENT: femto_format_style = 0;
-/// `{name}`
-pub const FEMTO_FORMAT_STYLE_BRACE: femto_format_style = 1;
-/// `$name` / `${name}`
-pub const FEMTO_FORMAT_STYLE_DOLLAR: femto_format_style = 2;
 
 /// The engine's style for a caller's `femto_format_style`.
 fn format_style(style: femto_format_style) -> Result<FormatStyle, Status> {
@@ -106,30 +91,6 @@ pub extern "C" fn femto_formatter_new_json(
     })
 }
 
-/// The buffer a `femto_format_fn` appends a record's text to (with
-/// `femto_text_append`). Valid only during the callback.
-/// Options for `femto_formatter_new_ex`. Initialise with
-/// `FEMTO_FORMATTER_OPTIONS_INIT` (or set `size =
-/// sizeof(femto_formatter_options)` and zero the rest). Fields are only
-/// ever appended.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_formatter_options {
-    /// `sizeof(femto_formatter_options)` as the caller compiled it.
-    pub size: usize,
-    /// Write control characters in the values put into the format (the
-    /// message, names, key-values …) as escapes (`\n`, `\r`, `\x1b`,
-    /// `\u0085`), so that a message cannot forge a log line or drive a
-    /// terminal. The format's own text and exception and stack text are
-    /// written as they are.
-    pub escape_controls: bool,
-    /// Render `asctime` in UTC instead of local time.
-    pub utc: bool,
-}
-
-const FORMATTER_OPTIONS_V1: usize = std::mem::size_of::<femto_formatter_options>();
-
 /// As `femto_formatter_new`, with options (`options` may be NULL for the
 /// defaults). Thread-safe.
 #[no_mangle]
@@ -144,12 +105,7 @@ pub extern "C" fn femto_formatter_new_ex(
 ) -> femto_status {
     boundary(|| {
         require!(format, out);
-        let defaults = femto_formatter_options {
-            size: FORMATTER_OPTIONS_V1,
-            escape_controls: false,
-            utc: false,
-        };
-        let options = crate::types::read_sized(options, defaults, FORMATTER_OPTIONS_V1)?;
+        let options = crate::types::read_sized(options)?;
         let format = text(format, format_len, "format")?;
         let datefmt = if datefmt.is_null() {
             None
@@ -165,34 +121,11 @@ pub extern "C" fn femto_formatter_new_ex(
     })
 }
 
-#[allow(non_camel_case_types)]
-pub struct femto_text {
-    _private: [u8; 0],
-}
-
 impl Castable for femto_text {
     type RustType = *mut String;
     const KIND: u32 = 0xFE70_5458;
     const NAME: &'static str = "femto_text";
 }
-
-/// Renders one record: append its text (no line terminator) to `out` with
-/// `femto_text_append`. Return 0 on success; any other value skips the
-/// record, which counts as an error of the handler. A positive value is
-/// also reported to the error hook; a negative one is not (for callbacks
-/// that reported the failure themselves).
-///
-/// Called on the worker threads of the handlers using the formatter, which
-/// may be several at once: it must be thread-safe and must not log to
-/// those handlers.
-#[allow(non_camel_case_types)]
-pub type femto_format_fn = Option<
-    unsafe extern "C-unwind" fn(
-        user_data: *mut c_void,
-        record: *const femto_record,
-        out: *mut femto_text,
-    ) -> i32,
->;
 
 struct CallbackFormatter {
     format: unsafe extern "C-unwind" fn(*mut c_void, *const femto_record, *mut femto_text) -> i32,

@@ -5,6 +5,12 @@ use std::ffi::c_char;
 use std::sync::Arc;
 use std::time::Duration;
 
+use femto_abi::{
+    femto_file_options, femto_filter, femto_formatter, femto_handler, femto_handler_options,
+    femto_handler_stats, femto_rotation_options, femto_status, femto_stream,
+    femto_timed_rotation_options, FEMTO_OVERFLOW_BLOCK, FEMTO_OVERFLOW_DROP,
+    FEMTO_OVERFLOW_TIMEOUT, FEMTO_STREAM_STDERR, FEMTO_STREAM_STDOUT,
+};
 use femto_core::{
     FemtoHandler, FileMode, FileSinkFactory, HandlerOptions, OverflowPolicy,
     RotatingFileSinkFactory, Rotation, StreamTarget, TimedRotatingFileSinkFactory, TimedRotation,
@@ -12,20 +18,12 @@ use femto_core::{
 };
 
 use crate::cast::{free, handle, to_c, Castable};
-use crate::filter::{femto_filter, FilterBox};
-use crate::formatter::{femto_formatter, FormatterBox};
+use crate::filter::FilterBox;
+use crate::formatter::FormatterBox;
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
-use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome, Status};
+use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
 use crate::types::{invalid, put, read_sized, text, unknown_value, write_sized};
-
-/// A handler: a queue and a worker thread that formats and writes.
-/// Thread-safe: log to it, flush and reconfigure it from any thread.
-/// Loggers hold their own references; release yours with `femto_handler_free`.
-#[allow(non_camel_case_types)]
-pub struct femto_handler {
-    _private: [u8; 0],
-}
 
 impl Castable for femto_handler {
     type RustType = Arc<FemtoHandler>;
@@ -33,92 +31,12 @@ impl Castable for femto_handler {
     const NAME: &'static str = "femto_handler";
 }
 
-/// What a producer does when the handler's queue is full: one of the
-/// `FEMTO_OVERFLOW_*` values (a 32-bit integer on the wire; any other
-/// value is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
-#[allow(non_camel_case_types)]
-pub type femto_overflow = i32;
-
-/// Wait for room: nothing is lost (the default).
-pub const FEMTO_OVERFLOW_BLOCK: femto_overflow = 0;
-/// Drop the record and count it.
-pub const FEMTO_OVERFLOW_DROP: femto_overflow = 1;
-/// Wait up to `timeout_ms`, then drop and count.
-pub const FEMTO_OVERFLOW_TIMEOUT: femto_overflow = 2;
-
-/// Options shared by every handler constructor. Initialise with
-/// `FEMTO_HANDLER_OPTIONS_INIT` (or set `size = sizeof(femto_handler_options)`
-/// and zero the rest): zero fields mean the defaults. Fields are only ever
-/// appended, so code built against an older header keeps working.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_handler_options {
-    /// `sizeof(femto_handler_options)` as the caller compiled it.
-    pub size: usize,
-    /// Queue capacity in records; 0 means the default (16384); at most
-    /// 16777216.
-    pub capacity: u32,
-    pub overflow: femto_overflow,
-    /// Wait limit for `FEMTO_OVERFLOW_TIMEOUT`.
-    pub timeout_ms: u32,
-    /// Minimum level this handler passes; 0 (NOTSET) passes everything.
-    pub level: i32,
-    /// Formatter to use (borrowed: the handler takes its own reference);
-    /// NULL means `%(message)s`.
-    pub formatter: *const femto_formatter,
-    /// Name for error messages and the worker thread (UTF-8, copied);
-    /// `{NULL, 0}` means a description of the target.
-    pub name: crate::types::femto_str,
-    /// For `femto_callback_handler_new` only: the write callback uses the
-    /// text alone, not the record's source location, so a logger whose
-    /// handlers all say so need not capture it (`femto_logger_needs_location`).
-    /// Appended after `name`; false by default.
-    pub text_only: bool,
-    /// The caller delivers its own records to this handler itself, on the
-    /// logging thread (logged with `femto_log_args.caller_side_done`);
-    /// loggers hand it every other record as usual. For host languages
-    /// whose handlers run where the call is made (Python's `QueueHandler`).
-    /// Appended after `text_only`; false by default.
-    pub caller_side: bool,
-    /// Microseconds the worker may leave written records unflushed, so a
-    /// sink whose flush is costly (a callback that takes an interpreter
-    /// lock) is flushed at most this often; 0 flushes after every batch.
-    /// `femto_handler_flush` and close flush at once. At most 1000000.
-    /// Appended after `caller_side`; 0 by default.
-    pub flush_delay_us: u32,
-}
-
-/// The first published size of `femto_handler_options` (before `text_only`).
-const HANDLER_OPTIONS_V1: usize = std::mem::offset_of!(femto_handler_options, text_only);
-
-impl femto_handler_options {
-    fn defaults() -> Self {
-        femto_handler_options {
-            size: HANDLER_OPTIONS_V1,
-            capacity: 0,
-            overflow: FEMTO_OVERFLOW_BLOCK,
-            timeout_ms: 0,
-            level: 0,
-            formatter: std::ptr::null(),
-            name: crate::types::femto_str::EMPTY,
-            text_only: false,
-            caller_side: false,
-            flush_delay_us: 0,
-        }
-    }
-}
-
 /// The largest `flush_delay_us` accepted (one second).
 const MAX_FLUSH_DELAY_US: u32 = 1_000_000;
 
 /// Whether the options say the write callback reads the text alone.
 pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, Status> {
-    let raw = read_sized(
-        options,
-        femto_handler_options::defaults(),
-        HANDLER_OPTIONS_V1,
-    )?;
+    let raw = read_sized(options)?;
     Ok(raw.text_only)
 }
 
@@ -126,11 +44,7 @@ pub(crate) fn text_only(options: *const femto_handler_options) -> Result<bool, S
 pub(crate) fn handler_options(
     options: *const femto_handler_options,
 ) -> Result<HandlerOptions, Status> {
-    let raw = read_sized(
-        options,
-        femto_handler_options::defaults(),
-        HANDLER_OPTIONS_V1,
-    )?;
+    let raw = read_sized(options)?;
     let overflow = match raw.overflow {
         FEMTO_OVERFLOW_BLOCK => OverflowPolicy::Block,
         FEMTO_OVERFLOW_DROP => OverflowPolicy::Drop,
@@ -178,17 +92,6 @@ pub(crate) fn publish(
     put(out, to_c::<femto_handler>(handler));
     Ok(Status::Ok)
 }
-
-/// Which standard stream a stream handler writes to: one of the
-/// `FEMTO_STREAM_*` values (a 32-bit integer on the wire; any other value
-/// is refused with `FEMTO_STATUS_INVALID_ARGUMENT`).
-#[allow(non_camel_case_types)]
-pub type femto_stream = i32;
-
-/// Standard output (file descriptor 1).
-pub const FEMTO_STREAM_STDOUT: femto_stream = 1;
-/// Standard error (file descriptor 2).
-pub const FEMTO_STREAM_STDERR: femto_stream = 2;
 
 /// A handler writing to standard output or standard error. `options` may
 /// be NULL for the defaults. On success `*out` holds a new reference.
@@ -238,39 +141,6 @@ pub extern "C" fn femto_file_handler_new(
     })
 }
 
-/// File options for `femto_file_handler_new_ex`. Initialise with
-/// `FEMTO_FILE_OPTIONS_INIT` (or set `size = sizeof(femto_file_options)`
-/// and zero the rest). Fields are only ever appended.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_file_options {
-    /// `sizeof(femto_file_options)` as the caller compiled it.
-    pub size: usize,
-    /// Empty the file first (Python's mode `"w"`) instead of appending.
-    pub truncate: bool,
-    /// Open the file at the first record, not now (Python's `delay=True`):
-    /// no record, no file. Open errors then go to the error hook (and the
-    /// open is retried at the next record) instead of failing here.
-    pub delay: bool,
-    /// Reopen the file when the path no longer names it, checked before
-    /// each batch is written (Python's `WatchedFileHandler`, for logrotate).
-    pub watch: bool,
-}
-
-const FILE_OPTIONS_V1: usize = std::mem::size_of::<femto_file_options>();
-
-impl femto_file_options {
-    fn defaults() -> Self {
-        femto_file_options {
-            size: FILE_OPTIONS_V1,
-            truncate: false,
-            delay: false,
-            watch: false,
-        }
-    }
-}
-
 /// As `femto_file_handler_new`, with file options (`file` may be NULL for
 /// the defaults: append, open now). Thread-safe.
 #[no_mangle]
@@ -284,7 +154,7 @@ pub extern "C" fn femto_file_handler_new_ex(
     boundary(|| {
         require!(path, out);
         ensure_initialized();
-        let file = read_sized(file, femto_file_options::defaults(), FILE_OPTIONS_V1)?;
+        let file = read_sized(file)?;
         let path = file_path(path, path_len)?;
         let factory = FileSinkFactory {
             mode: if file.truncate {
@@ -301,41 +171,6 @@ pub extern "C" fn femto_file_handler_new_ex(
             out,
         )
     })
-}
-
-/// Rotation options for `femto_rotating_file_handler_new`. Initialise with
-/// `FEMTO_ROTATION_OPTIONS_INIT` (or set `size = sizeof(femto_rotation_options)`
-/// and zero the rest). Fields are only ever appended.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_rotation_options {
-    /// `sizeof(femto_rotation_options)` as the caller compiled it.
-    pub size: usize,
-    /// Roll over before a record would take the file past this many bytes
-    /// (UTF-8, line terminator included); 0 never rolls over.
-    pub max_bytes: u64,
-    /// Backups kept as `<path>.1` … `<path>.<backup_count>`; 0 empties the
-    /// file at each rollover and keeps none.
-    pub backup_count: u32,
-    /// Empty the file when the handler starts instead of appending.
-    pub truncate: bool,
-    /// Create the file at the first record, not now (Python's `delay`).
-    pub delay: bool,
-}
-
-const ROTATION_OPTIONS_V1: usize = std::mem::size_of::<femto_rotation_options>();
-
-impl femto_rotation_options {
-    fn defaults() -> Self {
-        femto_rotation_options {
-            size: ROTATION_OPTIONS_V1,
-            max_bytes: 0,
-            backup_count: 0,
-            truncate: false,
-            delay: false,
-        }
-    }
 }
 
 /// A handler writing to the file at `path`/`path_len` (UTF-8, copied) that
@@ -359,11 +194,7 @@ pub extern "C" fn femto_rotating_file_handler_new(
     boundary(|| {
         require!(path, out);
         ensure_initialized();
-        let rotation = read_sized(
-            rotation,
-            femto_rotation_options::defaults(),
-            ROTATION_OPTIONS_V1,
-        )?;
+        let rotation = read_sized(rotation)?;
         let path = file_path(path, path_len)?;
         let mode = if rotation.truncate {
             FileMode::Truncate
@@ -385,55 +216,6 @@ pub extern "C" fn femto_rotating_file_handler_new(
     })
 }
 
-/// Schedule options for `femto_timed_rotating_file_handler_new`.
-/// Initialise with `FEMTO_TIMED_ROTATION_OPTIONS_INIT` (or set
-/// `size = sizeof(femto_timed_rotation_options)` and zero the rest).
-/// Fields are only ever appended.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_timed_rotation_options {
-    /// `sizeof(femto_timed_rotation_options)` as the caller compiled it.
-    pub size: usize,
-    /// Python's `when`: "S", "M", "H", "D", "MIDNIGHT" or "W0" … "W6"
-    /// (Monday = 0), any case; `{NULL, 0}` means "H".
-    pub when: crate::types::femto_str,
-    /// Multiplies `when`; 0 means 1.
-    pub interval: u32,
-    /// Schedule and name backups in UTC instead of local time.
-    pub utc: bool,
-    /// Roll over at `at_hour:at_minute:at_second` (MIDNIGHT and W* only).
-    pub has_at_time: bool,
-    pub at_hour: u32,
-    pub at_minute: u32,
-    pub at_second: u32,
-    /// Backups kept (the newest); 0 keeps them all.
-    pub backup_count: u32,
-    /// Create the file at the first record, not now.
-    pub delay: bool,
-    /// A clock and time zone to use instead of the system's (simulations,
-    /// tests): `clock_now` returns seconds since the epoch,
-    /// `clock_utc_offset` the local offset from UTC in seconds east at an
-    /// instant. Both NULL: the system clock and the local zone. Called on
-    /// the worker thread. The call takes ownership of `clock_user_data`:
-    /// `clock_destroy` (may be NULL) runs once when the handler is gone, or
-    /// before the call returns if it fails.
-    pub clock_now: femto_clock_now_fn,
-    pub clock_utc_offset: femto_clock_offset_fn,
-    pub clock_user_data: *mut std::ffi::c_void,
-    pub clock_destroy: crate::filter::femto_destroy_fn,
-}
-
-/// Seconds since the Unix epoch, for `femto_timed_rotation_options`.
-#[allow(non_camel_case_types)]
-pub type femto_clock_now_fn =
-    Option<unsafe extern "C-unwind" fn(user_data: *mut std::ffi::c_void) -> i64>;
-
-/// The local offset from UTC (seconds east) at instant `at`.
-#[allow(non_camel_case_types)]
-pub type femto_clock_offset_fn =
-    Option<unsafe extern "C-unwind" fn(user_data: *mut std::ffi::c_void, at: i64) -> i32>;
-
 struct CallbackClock {
     now: unsafe extern "C-unwind" fn(*mut std::ffi::c_void) -> i64,
     offset: unsafe extern "C-unwind" fn(*mut std::ffi::c_void, i64) -> i32,
@@ -449,29 +231,6 @@ impl femto_core::Clock for CallbackClock {
     fn utc_offset(&self, at: i64) -> i32 {
         // SAFETY: as above.
         unsafe { (self.offset)(self.user_data.ptr, at) }
-    }
-}
-
-const TIMED_OPTIONS_V1: usize = std::mem::size_of::<femto_timed_rotation_options>();
-
-impl femto_timed_rotation_options {
-    fn defaults() -> Self {
-        femto_timed_rotation_options {
-            size: TIMED_OPTIONS_V1,
-            when: crate::types::femto_str::EMPTY,
-            interval: 0,
-            utc: false,
-            has_at_time: false,
-            at_hour: 0,
-            at_minute: 0,
-            at_second: 0,
-            backup_count: 0,
-            delay: false,
-            clock_now: None,
-            clock_utc_offset: None,
-            clock_user_data: std::ptr::null_mut(),
-            clock_destroy: None,
-        }
     }
 }
 
@@ -495,23 +254,14 @@ pub extern "C" fn femto_timed_rotating_file_handler_new(
     } else {
         // SAFETY: a non-NULL options pointer is readable for its `size`;
         // read_sized below validates the size before any other field is used.
-        read_sized(
-            schedule,
-            femto_timed_rotation_options::defaults(),
-            TIMED_OPTIONS_V1,
-        )
-        .ok()
+        read_sized(schedule).ok()
     };
     let clock_data =
         raw.map(|r| crate::user_data::UserData::adopt(r.clock_user_data, r.clock_destroy));
     boundary(move || {
         require!(path, out);
         ensure_initialized();
-        let schedule = read_sized(
-            schedule,
-            femto_timed_rotation_options::defaults(),
-            TIMED_OPTIONS_V1,
-        )?;
+        let schedule = read_sized(schedule)?;
         let path = file_path(path, path_len)?;
         let when = crate::types::optional(schedule.when, "when")?.unwrap_or("H");
         let when = When::parse(when).map_err(invalid)?;
@@ -761,24 +511,6 @@ pub extern "C" fn femto_handler_remove_filter(
     })
 }
 
-/// A handler's counters. Set `size = sizeof(femto_handler_stats)` before
-/// the call; fields are only ever appended.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
-#[allow(non_camel_case_types)]
-pub struct femto_handler_stats {
-    pub size: usize,
-    /// Records the sink accepted.
-    pub written: u64,
-    /// Records lost: queue full under drop/timeout, or handler closed.
-    pub dropped: u64,
-    /// Failures inside the handler: I/O errors, callback errors, panics.
-    pub errors: u64,
-}
-
-/// The first published size of `femto_handler_stats`.
-const HANDLER_STATS_V1: usize = std::mem::size_of::<femto_handler_stats>();
-
 /// Reads the handler's counters into `*out`, writing no more than
 /// `out->size` bytes (a caller built against a later, longer struct gets
 /// the fields this library knows and its `size` set to how many bytes were
@@ -798,7 +530,7 @@ pub extern "C" fn femto_handler_stats_get(
             dropped: stats.dropped,
             errors: stats.errors,
         };
-        write_sized(out, stats, HANDLER_STATS_V1)?;
+        write_sized(out, stats)?;
         Ok(Status::Ok)
     })
 }

@@ -2,20 +2,12 @@
 
 use std::ffi::c_char;
 
+use femto_abi::femto_status;
 use femto_core::level::{add_level_name, LevelName};
 use femto_core::FemtoLevel;
 
-use crate::status::{boundary, fail, femto_status, require, Status};
+use crate::status::{boundary, fail, require, Status};
 use crate::types::{invalid, put, text};
-
-/// Level numbers, the stdlib scale. Custom levels may use any other number.
-pub const FEMTO_LEVEL_NOTSET: i32 = 0;
-pub const FEMTO_LEVEL_TRACE: i32 = 5;
-pub const FEMTO_LEVEL_DEBUG: i32 = 10;
-pub const FEMTO_LEVEL_INFO: i32 = 20;
-pub const FEMTO_LEVEL_WARNING: i32 = 30;
-pub const FEMTO_LEVEL_ERROR: i32 = 40;
-pub const FEMTO_LEVEL_CRITICAL: i32 = 50;
 
 /// Converts a C level; negative numbers are invalid.
 pub(crate) fn level(value: i32) -> Result<FemtoLevel, Status> {

@@ -30,6 +30,8 @@ mod types;
 mod user_data;
 mod version;
 
+pub use femto_abi::*;
+
 pub use api::*;
 pub use callback_handler::*;
 pub use config::*;
@@ -39,7 +41,6 @@ pub use handler::*;
 pub use level::*;
 pub use lifecycle::*;
 pub use logger::*;
-pub use record::*;
+
 pub use status::*;
-pub use types::{femto_kv, femto_str};
 pub use version::*;

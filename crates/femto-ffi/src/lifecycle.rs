@@ -4,11 +4,15 @@
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Once};
 
+use femto_abi::{
+    femto_error_fn, femto_status, femto_wait_begin_fn, femto_wait_end_fn, femto_wait_poll_fn,
+    FEMTO_ERROR_CALLBACK, FEMTO_ERROR_CONFIG, FEMTO_ERROR_IO, FEMTO_ERROR_PANIC,
+};
 use femto_core::context::{self, ThreadIdentity};
 use femto_core::error_hook::{self, HandlerErrorKind};
 
 use crate::handler::{duration_ms, timed};
-use crate::status::{boundary, boundary_or, femto_status, Status};
+use crate::status::{boundary, boundary_or, Status};
 
 static INIT: Once = Once::new();
 
@@ -170,33 +174,6 @@ pub extern "C" fn femto_set_error_output(enabled: bool) {
     boundary_or((), || femto_core::error_hook::set_default_output(enabled));
 }
 
-/// Kinds of handler failure passed to an error hook.
-pub const FEMTO_ERROR_IO: i32 = 1;
-pub const FEMTO_ERROR_PANIC: i32 = 2;
-pub const FEMTO_ERROR_CALLBACK: i32 = 3;
-/// A configuration change could not retire the handlers it took off within
-/// 2 s (a logging call under way was blocked); the handler name is
-/// "configuration".
-pub const FEMTO_ERROR_CONFIG: i32 = 4;
-
-/// Receives a handler failure: the handler's name, a `FEMTO_ERROR_*` kind
-/// and a message (UTF-8, not NUL-terminated, valid during the call).
-///
-/// Called on the failing handler's worker thread (or a logging thread for
-/// a filter), possibly from several threads at once: it must be
-/// thread-safe, and must not log to the handler that failed.
-#[allow(non_camel_case_types)]
-pub type femto_error_fn = Option<
-    unsafe extern "C-unwind" fn(
-        user_data: *mut c_void,
-        handler: *const c_char,
-        handler_len: usize,
-        kind: i32,
-        message: *const c_char,
-        message_len: usize,
-    ),
->;
-
 struct ErrorTarget {
     hook: unsafe extern "C-unwind" fn(*mut c_void, *const c_char, usize, i32, *const c_char, usize),
     user_data: *mut c_void,
@@ -244,30 +221,6 @@ pub extern "C" fn femto_set_error_hook(
         Ok(Status::Ok)
     })
 }
-
-/// Runs on a logging thread before it waits for room in a full queue (the
-/// `block` and `timeout` overflow policies); returns a token for the
-/// matching `femto_wait_end_fn`. A host runtime uses the pair to release a
-/// lock its handlers' workers need while the thread waits (Python's
-/// binding releases the GIL). Must not log.
-#[allow(non_camel_case_types)]
-pub type femto_wait_begin_fn =
-    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void) -> *mut c_void>;
-
-/// Runs on the same thread when the wait is over, with the token.
-#[allow(non_camel_case_types)]
-pub type femto_wait_end_fn =
-    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, token: *mut c_void)>;
-
-/// Runs on a waiting logging thread about every 20 ms, with a pointer to
-/// the token `femto_wait_begin_fn` returned (the hook may replace it):
-/// returning true abandons the wait, so the record is dropped (counted) and
-/// the logging call returns `FEMTO_STATUS_DROPPED`. A host runtime runs its
-/// signal handlers here, so Ctrl-C reaches a program whose logging thread
-/// waits on a stuck sink. Must not log.
-#[allow(non_camel_case_types)]
-pub type femto_wait_poll_fn =
-    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, token: *mut *mut c_void) -> bool>;
 
 struct WaitTarget {
     begin: unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void,

@@ -3,26 +3,20 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
+use femto_abi::{
+    femto_filter, femto_handler, femto_log_args, femto_logger, femto_logger_state, femto_status,
+};
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
 use crate::cast::{borrow_logger, handle, logger};
-use crate::filter::{femto_filter, FilterBox};
-use crate::handler::femto_handler;
+use crate::filter::FilterBox;
+
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
-use crate::status::{boundary, boundary_or, fail, femto_status, require, Outcome, Status};
+use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
 use crate::types::{
-    array, c_interned, femto_kv, femto_str, invalid, key_values, optional, optional_interned, put,
-    read_sized, text,
+    array, c_interned, invalid, key_values, optional, optional_interned, put, read_sized, text,
 };
-
-/// A logger. Loggers live as long as the process: there is nothing to
-/// free, and the pointer from `femto_logger_get` stays valid (also in a
-/// forked child). Thread-safe: log and reconfigure from any thread.
-#[allow(non_camel_case_types)]
-pub struct femto_logger {
-    _private: [u8; 0],
-}
 
 /// The logger behind `logger`, or `None` for NULL or another kind (for
 /// the exports that answer a plain `bool` or string).
@@ -167,20 +161,6 @@ pub extern "C" fn femto_logger_set_disabled(
 const MAX_LOGGER_STATES: usize = 1 << 20;
 /// The most handlers one logger may be given in one call.
 const MAX_HANDLERS: usize = 1 << 16;
-
-/// The whole configuration of one logger, for `femto_loggers_set`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_logger_state {
-    pub logger: *const femto_logger,
-    pub level: i32,
-    pub propagate: bool,
-    pub disabled: bool,
-    /// `handler_count` handlers (NULL when 0), borrowed for the call.
-    pub handlers: *const *const femto_handler,
-    pub handler_count: usize,
-}
 
 /// Sets the level, `propagate`, `disabled` flag and handlers of
 /// `count` loggers (`states`, borrowed for the call) as one change: a
@@ -399,68 +379,6 @@ pub extern "C" fn femto_logger_log_at(
     })
 }
 
-/// Everything a record can carry, for `femto_logger_log_ex`. Initialise
-/// with `FEMTO_LOG_ARGS_INIT` (or set `size = sizeof(femto_log_args)` and
-/// zero the rest). All strings are UTF-8, borrowed for the call and
-/// copied; `{NULL, 0}` means absent. Fields are only ever appended.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_log_args {
-    pub size: usize,
-    pub level: i32,
-    pub message: femto_str,
-    pub file: femto_str,
-    pub line: u32,
-    pub function: femto_str,
-    /// Module name; derived from `file` when absent.
-    pub module: femto_str,
-    pub key_values: *const femto_kv,
-    pub key_value_count: usize,
-    /// Exception text (a traceback), printed after the message.
-    pub exception: femto_str,
-    /// Stack text, printed after the exception.
-    pub stack: femto_str,
-    /// Overrides the calling thread's name (for host languages); absent:
-    /// the OS thread's name.
-    pub thread_name: femto_str,
-    /// Overrides the thread id; 0: the calling thread's `pthread_self()`.
-    pub thread_id: u64,
-    /// Overrides the timestamp (ns since the epoch); 0: now.
-    pub created_ns: u64,
-    /// The caller has already handed this record to the caller-side
-    /// handlers it reaches (`femto_handler_options.caller_side`): the
-    /// logger skips them, and returns `FEMTO_STATUS_FILTERED` if its
-    /// filters reject the record, so the caller knows it was not logged.
-    /// Appended after `created_ns`; false by default.
-    pub caller_side_done: bool,
-}
-
-/// The first published size of `femto_log_args` (before `caller_side_done`).
-const LOG_ARGS_V1: usize = std::mem::offset_of!(femto_log_args, caller_side_done);
-
-impl femto_log_args {
-    fn defaults() -> Self {
-        femto_log_args {
-            size: LOG_ARGS_V1,
-            level: 0,
-            message: femto_str::EMPTY,
-            file: femto_str::EMPTY,
-            line: 0,
-            function: femto_str::EMPTY,
-            module: femto_str::EMPTY,
-            key_values: std::ptr::null(),
-            key_value_count: 0,
-            exception: femto_str::EMPTY,
-            stack: femto_str::EMPTY,
-            thread_name: femto_str::EMPTY,
-            thread_id: 0,
-            created_ns: 0,
-            caller_side_done: false,
-        }
-    }
-}
-
 /// Validates and copies everything `args` carries, then builds the record.
 fn build_record(
     logger: &FemtoLogger,
@@ -512,7 +430,7 @@ pub extern "C" fn femto_logger_log_ex(
     boundary(|| {
         let logger = logger!(logger);
         require!(args);
-        let args = read_sized(args, femto_log_args::defaults(), LOG_ARGS_V1)?;
+        let args = read_sized(args)?;
         let level = level(args.level)?;
         if !logger.is_enabled_for(level) {
             return Ok(Status::Ok);
@@ -548,7 +466,7 @@ pub extern "C" fn femto_handler_log_ex(
         let handler = handle!(handler);
         let logger = logger!(logger);
         require!(args);
-        let args = read_sized(args, femto_log_args::defaults(), LOG_ARGS_V1)?;
+        let args = read_sized(args)?;
         let level = level(args.level)?;
         let record = build_record(logger, &args, level)?;
         Ok(match handler.handle(record) {

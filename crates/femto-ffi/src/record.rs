@@ -1,39 +1,10 @@
 //! The read-only view of a record handed to C callbacks.
 
+use femto_abi::{femto_kv, femto_record, femto_str};
 use femto_core::FemtoLogRecord;
 
-use crate::types::{femto_kv, femto_str};
-
-/// A record as callbacks see it. Every pointer in it (and the struct
-/// itself) is valid only during the callback; copy what you keep. Strings
-/// are UTF-8 and not NUL-terminated; absent strings are `{NULL, 0}`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_record {
-    /// `sizeof(femto_record)` of the library that made it; fields may be
-    /// appended in later versions.
-    pub size: usize,
-    pub level: i32,
-    pub logger: femto_str,
-    pub message: femto_str,
-    /// Wall-clock nanoseconds since the Unix epoch.
-    pub created_ns: u64,
-    pub thread_id: u64,
-    pub thread_name: femto_str,
-    pub process_id: u32,
-    pub file: femto_str,
-    pub line: u32,
-    pub function: femto_str,
-    pub module: femto_str,
-    pub key_values: *const femto_kv,
-    pub key_value_count: usize,
-    pub exception: femto_str,
-    pub stack: femto_str,
-}
-
 fn opt(text: Option<&str>) -> femto_str {
-    text.map_or(femto_str::EMPTY, femto_str::from_rust)
+    text.map_or(femto_str::absent(), femto_str::of)
 }
 
 /// Builds the view of `record` and passes it to `use_view`.
@@ -45,19 +16,19 @@ pub(crate) fn with_view<R>(
         .key_values
         .iter()
         .map(|(k, v)| femto_kv {
-            key: femto_str::from_rust(k),
-            value: femto_str::from_rust(v),
+            key: femto_str::of(k),
+            value: femto_str::of(v),
         })
         .collect();
     let loc = &record.location;
     let view = femto_record {
         size: std::mem::size_of::<femto_record>(),
         level: i32::try_from(record.level.value()).unwrap_or(i32::MAX),
-        logger: femto_str::from_rust(&record.logger),
-        message: femto_str::from_rust(&record.message),
+        logger: femto_str::of(&record.logger),
+        message: femto_str::of(&record.message),
         created_ns: record.created_ns,
         thread_id: record.thread_id,
-        thread_name: femto_str::from_rust(&record.thread_name),
+        thread_name: femto_str::of(&record.thread_name),
         process_id: record.process_id,
         file: opt(loc.file.as_deref()),
         line: loc.line,

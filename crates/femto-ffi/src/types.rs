@@ -3,43 +3,10 @@
 
 use std::ffi::{c_char, CStr};
 
+use femto_abi::{femto_kv, femto_str, Versioned};
 use femto_core::intern::Text;
 
 use crate::status::{fail, Status};
-
-/// A borrowed UTF-8 string: pointer and length in bytes, not necessarily
-/// NUL-terminated. `{NULL, 0}` means "absent". The bytes only need to live
-/// for the duration of the call they are passed to.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_str {
-    pub ptr: *const c_char,
-    pub len: usize,
-}
-
-impl femto_str {
-    pub(crate) const EMPTY: femto_str = femto_str {
-        ptr: std::ptr::null(),
-        len: 0,
-    };
-
-    pub(crate) fn from_rust(text: &str) -> femto_str {
-        femto_str {
-            ptr: text.as_ptr().cast(),
-            len: text.len(),
-        }
-    }
-}
-
-/// A structured key-value pair attached to a record.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
-pub struct femto_kv {
-    pub key: femto_str,
-    pub value: femto_str,
-}
 
 /// The longest string argument accepted (1 GiB): longer is a caller's
 /// bug (a negative length cast to `size_t`), not a log message.
@@ -184,10 +151,11 @@ pub(crate) fn copy_out(text: &str, buffer: *mut c_char, capacity: usize) -> bool
 
 /// Reads a versioned options struct: the caller's `size` bytes over our
 /// defaults, so that callers built against an older, shorter struct keep
-/// working. `minimum` is the size of the first published version.
-pub(crate) fn read_sized<T: Copy>(ptr: *const T, defaults: T, minimum: usize) -> Result<T, Status> {
+/// working; NULL means the defaults.
+pub(crate) fn read_sized<T: Versioned>(ptr: *const T) -> Result<T, Status> {
+    let minimum = T::FIRST_SIZE;
     if ptr.is_null() {
-        return Ok(defaults);
+        return Ok(T::defaults());
     }
     // SAFETY: every versioned struct starts with its `size: usize` field.
     let size = unsafe { ptr.cast::<usize>().read_unaligned() };
@@ -199,7 +167,7 @@ pub(crate) fn read_sized<T: Copy>(ptr: *const T, defaults: T, minimum: usize) ->
             ),
         ));
     }
-    let mut value = defaults;
+    let mut value = T::defaults();
     let copy = size.min(std::mem::size_of::<T>());
     // SAFETY: the caller's struct has at least `size` readable bytes, we copy
     // no more than our own struct holds, and `T` is plain `Copy` data.
@@ -211,9 +179,9 @@ pub(crate) fn read_sized<T: Copy>(ptr: *const T, defaults: T, minimum: usize) ->
 
 /// Writes a versioned output struct to the caller's `out`, no more than the
 /// caller's `size` bytes of it (the first field, read first), and sets
-/// that `size` to the bytes written. `minimum` is the size of the first
-/// published version. `out` must be non-NULL.
-pub(crate) fn write_sized<T: Copy>(out: *mut T, value: T, minimum: usize) -> Result<(), Status> {
+/// that `size` to the bytes written. `out` must be non-NULL.
+pub(crate) fn write_sized<T: Versioned>(out: *mut T, value: T) -> Result<(), Status> {
+    let minimum = T::FIRST_SIZE;
     // SAFETY: `out` is non-NULL and every versioned struct starts with its
     // `size: usize` field, which the caller set.
     let size = unsafe { out.cast::<usize>().read_unaligned() };

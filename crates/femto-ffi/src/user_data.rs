@@ -7,7 +7,7 @@
 
 use std::ffi::c_void;
 
-use crate::filter::femto_destroy_fn;
+use femto_abi::femto_destroy_fn;
 
 pub(crate) struct UserData {
     pub(crate) ptr: *mut c_void,

@@ -3,6 +3,8 @@
 
 use std::ffi::c_char;
 
+use femto_abi::FEMTO_ABI_VERSION;
+
 /// Major version of the library (the header's `FEMTO_VERSION_MAJOR`).
 pub const FEMTO_VERSION_MAJOR: u32 = 0;
 /// Minor version of the library.
@@ -11,9 +13,6 @@ pub const FEMTO_VERSION_MINOR: u32 = 1;
 pub const FEMTO_VERSION_PATCH: u32 = 0;
 /// `MAJOR * 10000 + MINOR * 100 + PATCH`, for `#if` comparisons.
 pub const FEMTO_VERSION_NUMBER: u32 = 100;
-/// The ABI version. It changes only when an existing function or struct
-/// changes incompatibly; appending to the API or to a sized struct does not.
-pub const FEMTO_ABI_VERSION: u32 = 1;
 
 /// The library version as "MAJOR.MINOR.PATCH" (static, NUL-terminated).
 #[no_mangle]

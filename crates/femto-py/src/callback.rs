@@ -10,8 +10,12 @@
 use std::ffi::{c_char, c_void};
 use std::sync::{Mutex, PoisonError};
 
+use femto_abi::femto_record;
 use pyo3::prelude::*;
 
+use crate::api::api;
+use crate::cast::{EngineFormatter, EngineHandler};
+use crate::handler::handler_options;
 use crate::record::LogRecord;
 use crate::record_fields::RecordFields;
 
@@ -62,7 +66,7 @@ fn sink<'a>(user_data: *mut c_void) -> &'a PySink {
 
 unsafe extern "C-unwind" fn write(
     user_data: *mut c_void,
-    record: *const c_void,
+    record: *const femto_record,
     text: *const c_char,
     len: usize,
 ) -> i32 {
@@ -73,7 +77,7 @@ unsafe extern "C-unwind" fn write(
     };
     let sink = sink(user_data);
     // SAFETY: the engine passes a valid view for the duration of the call.
-    let process_id = unsafe { (*record.cast::<crate::abi::femto_record>()).process_id };
+    let process_id = unsafe { (*record).process_id };
     let mut pending = sink.batch.lock().unwrap_or_else(PoisonError::into_inner);
     match pending.of_process(process_id) {
         Batch::Text {
@@ -150,20 +154,20 @@ unsafe extern "C-unwind" fn destroy(user_data: *mut c_void) {
 /// handler gets from the engine only the records Python did not hand it
 /// on the logging thread (see `femto_handler_options.caller_side`).
 #[pyfunction]
-#[pyo3(signature = (sink, terminator="\n", level=0, formatter=0, capacity=0, overflow=0, timeout_ms=0, caller_side=false))]
+#[pyo3(signature = (sink, terminator="\n", level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0, caller_side=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn callback_handler_new(
     py: Python<'_>,
     sink: Py<PyAny>,
     terminator: Option<&str>,
     level: i32,
-    formatter: usize,
+    formatter: Option<&EngineFormatter>,
     capacity: u32,
     overflow: i32,
     timeout_ms: u32,
     caller_side: bool,
-) -> PyResult<usize> {
-    let mut options = crate::handler_options(level, formatter, capacity, overflow, timeout_ms);
+) -> PyResult<EngineHandler> {
+    let mut options = handler_options(level, formatter, capacity, overflow, timeout_ms);
     options.caller_side = caller_side;
     // Each flush takes the GIL: at most every few milliseconds, not for
     // every few records (see `femto_handler_options.flush_delay_us`).
@@ -184,10 +188,10 @@ pub fn callback_handler_new(
             batch,
         }),
     })) as *mut c_void;
-    let mut out: crate::abi::Handle = std::ptr::null();
+    let mut out = std::ptr::null_mut();
     // The engine owns `user_data` from here on, and destroys it even if
     // the call fails.
-    let status = (crate::api().callback_handler_new)(
+    let status = (api().callback_handler_new)(
         Some(write),
         Some(flush),
         user_data,
@@ -195,6 +199,5 @@ pub fn callback_handler_new(
         &options,
         &mut out,
     );
-    crate::check(py, status)?;
-    Ok(out as usize)
+    EngineHandler::made(py, status, out)
 }

@@ -11,7 +11,7 @@
 //! While it waits, the thread takes the GIL back every 20 ms to run
 //! Python's signal handlers (`poll`): a `KeyboardInterrupt` (or any
 //! exception a handler raises) ends the wait, the record is dropped and
-//! counted, and the logging call raises it ([`crate::check`]).
+//! counted, and the logging call raises it ([`crate::status::check`]).
 
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -79,13 +79,13 @@ unsafe extern "C-unwind" fn poll(_user_data: *mut c_void, token: *mut *mut c_voi
 
 /// Installs the hooks (once, at import).
 pub fn release_while_waiting() -> PyResult<()> {
-    let status = (crate::api().set_wait_hooks_ex)(
+    let status = (crate::api::api().set_wait_hooks_ex)(
         Some(release),
         Some(reacquire),
         Some(poll),
         std::ptr::null_mut(),
     );
-    if status == crate::abi::STATUS_OK {
+    if status == femto_abi::FEMTO_STATUS_OK {
         Ok(())
     } else {
         Err(pyo3::exceptions::PyImportError::new_err(

@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use crate::cast::EngineHandler;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -82,9 +83,10 @@ fn handle_call<'py>(
         pyo3::exceptions::PyRuntimeError::new_err("Handler.handle is not installed")
     })?;
     if let (Some(record), Some(queue)) = (arguments.single(), engine_queue(handler, installed)?) {
+        let queue = queue.get();
         // An error means the record was not queued: the Python path below
         // tries again and reports it as stdlib does (`handleError`).
-        if let Ok(true) = crate::log_one_native_record(py, record, queue) {
+        if let Ok(true) = crate::log::log_one_native_record(py, record, Some(queue)) {
             return Ok(PyBool::new(py, true).to_owned().into_any());
         }
     }
@@ -93,7 +95,10 @@ fn handle_call<'py>(
 
 /// The engine handler of `handler` when records go straight to it: one
 /// of femtologging's own handlers, open, with no filters.
-fn engine_queue(handler: &Bound<'_, PyAny>, installed: &Installed) -> PyResult<Option<usize>> {
+fn engine_queue<'py>(
+    handler: &Bound<'py, PyAny>,
+    installed: &Installed,
+) -> PyResult<Option<Bound<'py, EngineHandler>>> {
     let py = handler.py();
     let no_filters = |name| -> PyResult<bool> {
         Ok(handler
@@ -108,9 +113,9 @@ fn engine_queue(handler: &Bound<'_, PyAny>, installed: &Installed) -> PyResult<O
     {
         return Ok(None);
     }
-    let queue = handler
+    // `None` once the handler is closed.
+    Ok(handler
         .getattr(intern!(py, "_handle"))?
-        .extract::<usize>()
-        .unwrap_or(0);
-    Ok((queue != 0).then_some(queue))
+        .cast_into::<EngineHandler>()
+        .ok())
 }

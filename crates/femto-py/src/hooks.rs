@@ -12,7 +12,12 @@ use std::ffi::c_void;
 
 use pyo3::prelude::*;
 
-use crate::abi::{femto_record, Handle};
+use femto_abi::{
+    femto_clock_now_fn, femto_clock_offset_fn, femto_destroy_fn, femto_record, femto_text,
+};
+
+use crate::api::api;
+use crate::cast::{EngineFilter, EngineFormatter};
 use crate::record::LogRecord;
 use crate::record_fields::RecordFields;
 
@@ -31,11 +36,11 @@ fn callable<'a>(user_data: *mut c_void) -> &'a Py<PyAny> {
 /// `record` must be the engine's valid view for the current callback.
 unsafe fn call_with_record<R>(
     user_data: *mut c_void,
-    record: *const c_void,
+    record: *const femto_record,
     use_result: impl FnOnce(Python<'_>, PyResult<Py<PyAny>>) -> R,
 ) -> R {
     // SAFETY: per this function's contract.
-    let fields = unsafe { RecordFields::copy(&*record.cast::<femto_record>()) };
+    let fields = unsafe { RecordFields::copy(&*record) };
     Python::attach(|py| {
         let result = LogRecord::from_engine(py, fields)
             .and_then(|record| callable(user_data).call1(py, (record,)));
@@ -45,15 +50,15 @@ unsafe fn call_with_record<R>(
 
 unsafe extern "C-unwind" fn format(
     user_data: *mut c_void,
-    record: *const c_void,
-    out: *mut c_void,
+    record: *const femto_record,
+    out: *mut femto_text,
 ) -> i32 {
     // SAFETY: the engine passes a valid view for the duration of the call.
     unsafe {
         call_with_record(user_data, record, |py, result| {
             // `None` means: the formatter failed and said so already.
             match result.and_then(|text| text.extract::<Option<String>>(py)) {
-                Ok(Some(text)) => (crate::api().text_append)(out, text.as_ptr().cast(), text.len()),
+                Ok(Some(text)) => (api().text_append)(out, text.as_ptr().cast(), text.len()),
                 Ok(None) => REPORTED_FAILURE,
                 Err(error) => {
                     error.print(py);
@@ -64,7 +69,7 @@ unsafe extern "C-unwind" fn format(
     }
 }
 
-unsafe extern "C-unwind" fn filter(user_data: *mut c_void, record: *const c_void) -> bool {
+unsafe extern "C-unwind" fn filter(user_data: *mut c_void, record: *const femto_record) -> bool {
     // SAFETY: the engine passes a valid view for the duration of the call.
     unsafe {
         call_with_record(user_data, record, |py, result| {
@@ -94,28 +99,24 @@ fn boxed(callable: Py<PyAny>) -> *mut c_void {
 /// reporting a failure: the record is then skipped). Runs on the worker
 /// threads of the handlers using it, with the GIL.
 #[pyfunction]
-pub fn formatter_new_callback(py: Python<'_>, format_record: Py<PyAny>) -> PyResult<usize> {
-    let mut out: Handle = std::ptr::null();
+pub fn formatter_new_callback(
+    py: Python<'_>,
+    format_record: Py<PyAny>,
+) -> PyResult<EngineFormatter> {
+    let mut out = std::ptr::null_mut();
     // The engine owns the box from here on, and destroys it even on failure.
-    let status = (crate::api().formatter_new_callback)(
-        Some(format),
-        boxed(format_record),
-        Some(destroy),
-        &mut out,
-    );
-    crate::check(py, status)?;
-    Ok(out as usize)
+    let status =
+        (api().formatter_new_callback)(Some(format), boxed(format_record), Some(destroy), &mut out);
+    EngineFormatter::made(py, status, out)
 }
 
 /// A filter passing the records for which `keep(record)` is true. Runs on
 /// the logging thread, with the GIL.
 #[pyfunction]
-pub fn filter_new_callback(py: Python<'_>, keep: Py<PyAny>) -> PyResult<usize> {
-    let mut out: Handle = std::ptr::null();
-    let status =
-        (crate::api().filter_new_callback)(Some(filter), boxed(keep), Some(destroy), &mut out);
-    crate::check(py, status)?;
-    Ok(out as usize)
+pub fn filter_new_callback(py: Python<'_>, keep: Py<PyAny>) -> PyResult<EngineFilter> {
+    let mut out = std::ptr::null_mut();
+    let status = (api().filter_new_callback)(Some(filter), boxed(keep), Some(destroy), &mut out);
+    EngineFilter::made(py, status, out)
 }
 
 /// A Python clock for a timed rotating handler: `clock.now()` (seconds
@@ -125,10 +126,10 @@ pub fn filter_new_callback(py: Python<'_>, keep: Py<PyAny>) -> PyResult<usize> {
 pub(crate) fn clock_callbacks(
     clock: Py<PyAny>,
 ) -> (
-    crate::abi::ClockNowFn,
-    crate::abi::ClockOffsetFn,
+    femto_clock_now_fn,
+    femto_clock_offset_fn,
     *mut c_void,
-    crate::abi::DestroyFn,
+    femto_destroy_fn,
 ) {
     (
         Some(clock_now),

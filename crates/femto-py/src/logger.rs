@@ -19,10 +19,14 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::abi::{femto_log_args, femto_str, STATUS_FILTERED};
+use femto_abi::{femto_log_args, femto_logger, femto_str, FEMTO_STATUS_FILTERED};
+
+use crate::api::api;
+use crate::cast::EngineLogger;
 use crate::methods::Arguments;
 use crate::record::{Call, LogRecord};
-use crate::{api, check, handle};
+use crate::status::check;
+use crate::types::utf8;
 
 /// The stdlib level numbers the methods log at.
 const TRACE: i32 = 5;
@@ -34,7 +38,7 @@ const CRITICAL: i32 = 50;
 
 #[pyclass(subclass, frozen, module = "femtologging._femtologging")]
 pub struct NativeLogger {
-    handle: usize,
+    handle: EngineLogger,
     /// The logger's name, for the records of caller-side handlers.
     name: Py<PyAny>,
     /// Whether the Python logger has filters: they need a `LogRecord`, so
@@ -189,7 +193,7 @@ enum Message<'py> {
 impl Message<'_> {
     fn text(&self) -> PyResult<std::borrow::Cow<'_, str>> {
         match self {
-            Message::Python(text) => crate::utf8(text),
+            Message::Python(text) => utf8(text),
             Message::Rust(text) => Ok(std::borrow::Cow::Borrowed(text)),
         }
     }
@@ -245,8 +249,8 @@ impl NativeLogger {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<()> {
         let py = slf.py();
-        let logger = slf.get().handle;
-        if !(api().logger_is_enabled_for)(handle(logger), level) {
+        let logger = slf.get().handle.ptr();
+        if !(api().logger_is_enabled_for)(logger, level) {
             return Ok(());
         }
         if kwargs.is_some_and(|k| !k.is_empty()) || slf.get().filtered.load(Ordering::Relaxed) {
@@ -255,7 +259,7 @@ impl NativeLogger {
         let caller_side = slf.get().caller_side.load(Ordering::Relaxed);
         // The caller's file, line and function, only if a handler prints
         // or reads them.
-        let site = if caller_side || (api().logger_needs_location)(handle(logger)) {
+        let site = if caller_side || (api().logger_needs_location)(logger) {
             // SAFETY: with the GIL held, the current frame (borrowed) is the
             // caller's: a native method pushes no frame of its own.
             let frame = unsafe { pyo3::ffi::PyEval_GetFrame() };
@@ -275,13 +279,10 @@ impl NativeLogger {
         if let Some(site) = site.as_ref().filter(|_| caller_side) {
             return Self::emit_caller_side(slf, level, msg, args, site);
         }
-        let filename = site
-            .as_ref()
-            .map(|s| crate::utf8(s.file.bind(py)))
-            .transpose()?;
+        let filename = site.as_ref().map(|s| utf8(s.file.bind(py))).transpose()?;
         let function = site
             .as_ref()
-            .map(|s| crate::utf8(s.function.bind(py)))
+            .map(|s| utf8(s.function.bind(py)))
             .transpose()?;
         let text = match message(msg, args) {
             Ok(text) => text,
@@ -290,13 +291,17 @@ impl NativeLogger {
         };
         let text = text.text()?;
         let thread = thread_name(py)?;
-        let thread = crate::utf8(thread.cast::<PyString>()?)?;
+        let thread = utf8(thread.cast::<PyString>()?)?;
         let log_args = femto_log_args {
-            file: filename.as_deref().map_or(femto_str::ABSENT, femto_str::of),
+            file: filename
+                .as_deref()
+                .map_or(femto_str::absent(), femto_str::of),
             line: site.as_ref().map_or(0, |s| s.line),
-            function: function.as_deref().map_or(femto_str::ABSENT, femto_str::of),
+            function: function
+                .as_deref()
+                .map_or(femto_str::absent(), femto_str::of),
             thread_name: femto_str::of(&thread),
-            ..femto_log_args::new(level, &text)
+            ..femto_log_args::new(level, femto_str::of(&text))
         };
         Self::log_to_engine(py, logger, &log_args).map(drop)
     }
@@ -313,7 +318,7 @@ impl NativeLogger {
         site: &CallSite,
     ) -> PyResult<()> {
         let py = slf.py();
-        let logger = slf.get().handle;
+        let logger = slf.get().handle.ptr();
         let thread = thread_name(py)?;
         let call = Call {
             name: slf.get().name.bind(py),
@@ -324,17 +329,14 @@ impl NativeLogger {
             thread_name: &thread,
         };
         let (record, created_ns) = LogRecord::from_call(&call, msg, args)?;
-        if !(api().logger_only_caller_side)(handle(logger)) {
+        if !(api().logger_only_caller_side)(logger) {
             let text = match message(msg, args) {
                 Ok(text) => text,
                 Err(error) => return report_bad_message(py, error, msg, args),
             };
             let text = text.text()?;
-            let (file, function) = (
-                crate::utf8(site.file.bind(py))?,
-                crate::utf8(site.function.bind(py))?,
-            );
-            let thread = crate::utf8(thread.cast::<PyString>()?)?;
+            let (file, function) = (utf8(site.file.bind(py))?, utf8(site.function.bind(py))?);
+            let thread = utf8(thread.cast::<PyString>()?)?;
             let log_args = femto_log_args {
                 file: femto_str::of(&file),
                 line: site.line,
@@ -342,9 +344,9 @@ impl NativeLogger {
                 thread_name: femto_str::of(&thread),
                 created_ns,
                 caller_side_done: true,
-                ..femto_log_args::new(level, &text)
+                ..femto_log_args::new(level, femto_str::of(&text))
             };
-            if Self::log_to_engine(py, logger, &log_args)? == STATUS_FILTERED {
+            if Self::log_to_engine(py, logger, &log_args)? == FEMTO_STATUS_FILTERED {
                 return Ok(());
             }
         }
@@ -358,14 +360,18 @@ impl NativeLogger {
         Ok(())
     }
 
-    fn log_to_engine(py: Python<'_>, logger: usize, args: &femto_log_args) -> PyResult<i32> {
+    fn log_to_engine(
+        py: Python<'_>,
+        logger: *const femto_logger,
+        args: &femto_log_args,
+    ) -> PyResult<i32> {
         // The GIL stays held: releasing it per call would hand it to a
         // worker writing a Python stream for every few records. The engine
         // releases it only if a full queue makes the call wait
         // (`crate::gil`), so nothing blocks while holding it.
         let status = {
             let _held = crate::gil::HoldingGil::mark(py);
-            (api().logger_log_ex)(handle(logger), args)
+            (api().logger_log_ex)(logger, args)
         };
         check(py, status)
     }
@@ -399,14 +405,16 @@ impl NativeLogger {
                 handle.repr().map_or_else(|_| "?".into(), |r| r.to_string()),
             ))
         };
-        let (Ok(text), Ok(value)) = (name.cast::<PyString>(), handle.extract::<usize>()) else {
+        let (Ok(text), Ok(handle)) = (name.cast::<PyString>(), handle.cast::<EngineLogger>())
+        else {
             return Err(refuse());
         };
-        if crate::logger_get(py, text).ok() != Some(value) {
+        let engine = EngineLogger::get(py, &utf8(text)?)?;
+        if engine != *handle.get() {
             return Err(refuse());
         }
         Ok(NativeLogger {
-            handle: value,
+            handle: engine,
             name: name.unbind(),
             filtered: AtomicBool::new(false),
             caller_side: AtomicBool::new(false),
@@ -423,7 +431,7 @@ impl NativeLogger {
     #[pyo3(name = "isEnabledFor")]
     fn is_enabled_for(&self, level: &Bound<'_, PyAny>) -> PyResult<bool> {
         Ok((api().logger_is_enabled_for)(
-            handle(self.handle),
+            self.handle.ptr(),
             engine_level(level)?,
         ))
     }
@@ -517,7 +525,7 @@ unsafe fn fast_level_call(
         // the call, or specialises on the exact type) guarantees `slf` is
         // an instance of a `NativeLogger` subclass.
         let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
-        if !(api().logger_is_enabled_for)(handle(logger.get().handle), level) {
+        if !(api().logger_is_enabled_for)(logger.get().handle.ptr(), level) {
             return py.None().into_ptr();
         }
     }

@@ -787,7 +787,10 @@ impl LogRecord {
             if FIELD_NAMES.contains(&name) || matches!(name, "message" | "asctime" | "taskName") {
                 continue;
             }
-            pairs.push((name.to_owned(), crate::utf8(&value.str()?)?.into_owned()));
+            pairs.push((
+                name.to_owned(),
+                crate::types::utf8(&value.str()?)?.into_owned(),
+            ));
         }
         Ok((!pairs.is_empty()).then_some(pairs))
     }

@@ -2,6 +2,8 @@
 //! without the GIL), then made into a `femtologging.LogRecord` for Python
 //! handlers, formatters and filters (`record::LogRecord::from_engine`).
 
+use crate::types::copy_text;
+
 /// The fields of one record, copied out of the engine's view.
 pub(crate) struct RecordFields {
     pub(crate) name: String,
@@ -23,9 +25,9 @@ pub(crate) struct RecordFields {
 impl RecordFields {
     /// # Safety
     /// `record` must be the engine's valid view for the current callback.
-    pub(crate) unsafe fn copy(record: &crate::abi::femto_record) -> Self {
+    pub(crate) unsafe fn copy(record: &femto_abi::femto_record) -> Self {
         // SAFETY: the view's strings are valid UTF-8 during the callback.
-        let text = |s: &crate::abi::femto_str| unsafe { s.copy_text() };
+        let text = |s: &femto_abi::femto_str| unsafe { copy_text(s) };
         RecordFields {
             name: text(&record.logger).unwrap_or_default(),
             level: record.level,
@@ -44,7 +46,7 @@ impl RecordFields {
     }
 }
 
-fn key_values(record: &crate::abi::femto_record) -> Vec<(String, String)> {
+fn key_values(record: &femto_abi::femto_record) -> Vec<(String, String)> {
     if record.key_values.is_null() || record.key_value_count == 0 {
         return Vec::new();
     }
@@ -55,8 +57,8 @@ fn key_values(record: &crate::abi::femto_record) -> Vec<(String, String)> {
         // SAFETY: as above, for the strings of each pair.
         .map(|kv| unsafe {
             (
-                kv.key.copy_text().unwrap_or_default(),
-                kv.value.copy_text().unwrap_or_default(),
+                copy_text(&kv.key).unwrap_or_default(),
+                copy_text(&kv.value).unwrap_or_default(),
             )
         })
         .collect()

@@ -1,0 +1,307 @@
+//! Handlers: the constructors of the engine's own kinds, and what Python
+//! does to a handler (flush, close, level, formatter, filters, rotation,
+//! counters). Calls that queue behind records or wait for the worker run
+//! without the GIL: the worker may need it to finish a Python sink's call.
+
+use femto_abi::{
+    femto_file_options, femto_handler, femto_handler_options, femto_handler_stats,
+    femto_rotation_options, femto_str, femto_timed_rotation_options, Versioned, FEMTO_STATUS_OK,
+};
+use pyo3::prelude::*;
+
+use crate::api::api;
+use crate::cast::{EngineFilter, EngineFormatter, EngineHandler};
+use crate::status::check;
+
+/// The options every constructor takes.
+pub(crate) fn handler_options(
+    level: i32,
+    formatter: Option<&EngineFormatter>,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> femto_handler_options {
+    femto_handler_options {
+        capacity,
+        overflow,
+        timeout_ms,
+        level,
+        formatter: EngineFormatter::ptr_or_null(formatter),
+        ..femto_handler_options::defaults()
+    }
+}
+
+fn new_handler(
+    py: Python<'_>,
+    make: impl FnOnce(*mut *mut femto_handler) -> i32,
+) -> PyResult<EngineHandler> {
+    let mut out = std::ptr::null_mut();
+    let status = make(&mut out);
+    EngineHandler::made(py, status, out)
+}
+
+/// A handler writing to file descriptor 1 or 2.
+#[pyfunction]
+#[pyo3(signature = (fd, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
+fn stream_handler_new(
+    py: Python<'_>,
+    fd: i32,
+    level: i32,
+    formatter: Option<&EngineFormatter>,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<EngineHandler> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    new_handler(py, |out| (api().stream_handler_new)(fd, &options, out))
+}
+
+/// A handler appending to (or with `truncate`, first emptying) `path`;
+/// with `delay`, the file is opened at the first record; with `watch`, it
+/// is reopened when moved or removed.
+#[pyfunction]
+#[pyo3(signature = (path, truncate, delay=false, watch=false, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
+#[allow(clippy::too_many_arguments)]
+fn file_handler_new(
+    py: Python<'_>,
+    path: &str,
+    truncate: bool,
+    delay: bool,
+    watch: bool,
+    level: i32,
+    formatter: Option<&EngineFormatter>,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<EngineHandler> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let file = femto_file_options {
+        truncate,
+        delay,
+        watch,
+        ..femto_file_options::defaults()
+    };
+    new_handler(py, |out| {
+        (api().file_handler_new_ex)(path.as_ptr().cast(), path.len(), &file, &options, out)
+    })
+}
+
+/// A handler writing to `path` that rolls over by size (`max_bytes`, 0:
+/// never) keeping `backup_count` backups.
+#[pyfunction]
+#[pyo3(signature = (path, truncate, max_bytes, backup_count, delay=false, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
+#[allow(clippy::too_many_arguments)]
+fn rotating_file_handler_new(
+    py: Python<'_>,
+    path: &str,
+    truncate: bool,
+    max_bytes: u64,
+    backup_count: u32,
+    delay: bool,
+    level: i32,
+    formatter: Option<&EngineFormatter>,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+) -> PyResult<EngineHandler> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let rotation = femto_rotation_options {
+        max_bytes,
+        backup_count,
+        truncate,
+        delay,
+        ..femto_rotation_options::defaults()
+    };
+    new_handler(py, |out| {
+        (api().rotating_file_handler_new)(
+            path.as_ptr().cast(),
+            path.len(),
+            &rotation,
+            &options,
+            out,
+        )
+    })
+}
+
+/// A handler writing to `path` that rolls over on Python's `when` schedule.
+#[pyfunction]
+#[pyo3(signature = (path, when, interval, utc, at_time, backup_count, delay=false, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0, clock=None))]
+#[allow(clippy::too_many_arguments)]
+fn timed_rotating_file_handler_new(
+    py: Python<'_>,
+    path: &str,
+    when: &str,
+    interval: u32,
+    utc: bool,
+    at_time: Option<(u32, u32, u32)>,
+    backup_count: u32,
+    delay: bool,
+    level: i32,
+    formatter: Option<&EngineFormatter>,
+    capacity: u32,
+    overflow: i32,
+    timeout_ms: u32,
+    clock: Option<Py<PyAny>>,
+) -> PyResult<EngineHandler> {
+    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
+    let (at_hour, at_minute, at_second) = at_time.unwrap_or_default();
+    // The engine owns the clock from the call on (and frees it on failure).
+    let (clock_now, clock_utc_offset, clock_user_data, clock_destroy) = match clock {
+        Some(clock) => crate::hooks::clock_callbacks(clock),
+        None => (None, None, std::ptr::null_mut(), None),
+    };
+    let schedule = femto_timed_rotation_options {
+        when: femto_str::of(when),
+        interval,
+        utc,
+        has_at_time: at_time.is_some(),
+        at_hour,
+        at_minute,
+        at_second,
+        backup_count,
+        delay,
+        clock_now,
+        clock_utc_offset,
+        clock_user_data,
+        clock_destroy,
+        ..femto_timed_rotation_options::defaults()
+    };
+    new_handler(py, |out| {
+        (api().timed_rotating_file_handler_new)(
+            path.as_ptr().cast(),
+            path.len(),
+            &schedule,
+            &options,
+            out,
+        )
+    })
+}
+
+/// A handler that discards every record.
+#[pyfunction]
+fn null_handler_new(py: Python<'_>) -> PyResult<EngineHandler> {
+    new_handler(py, |out| (api().null_handler_new)(out))
+}
+
+#[pyfunction]
+fn handler_set_backup_count(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    backup_count: u32,
+) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_set_backup_count)(handler.ptr(), backup_count),
+    )
+    .map(drop)
+}
+
+#[pyfunction]
+fn handler_set_rotation(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    max_bytes: u64,
+    backup_count: u32,
+) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_set_rotation)(handler.ptr(), max_bytes, backup_count),
+    )
+    .map(drop)
+}
+
+#[pyfunction]
+fn handler_roll_over(py: Python<'_>, handler: &EngineHandler) -> PyResult<()> {
+    let status = py.detach(|| (api().handler_roll_over)(handler.ptr()));
+    check(py, status).map(drop)
+}
+
+/// Returns `False` on timeout. The GIL is released while waiting.
+#[pyfunction]
+fn handler_flush(py: Python<'_>, handler: &EngineHandler, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(|| (api().handler_flush)(handler.ptr(), timeout_ms));
+    Ok(check(py, status)? == FEMTO_STATUS_OK)
+}
+
+/// Returns `False` on timeout. The GIL is released while waiting.
+#[pyfunction]
+fn handler_close(py: Python<'_>, handler: &EngineHandler, timeout_ms: u64) -> PyResult<bool> {
+    let status = py.detach(|| (api().handler_close)(handler.ptr(), timeout_ms));
+    Ok(check(py, status)? == FEMTO_STATUS_OK)
+}
+
+#[pyfunction]
+fn handler_set_level(py: Python<'_>, handler: &EngineHandler, level: i32) -> PyResult<()> {
+    check(py, (api().handler_set_level)(handler.ptr(), level)).map(drop)
+}
+
+#[pyfunction]
+fn handler_set_formatter(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    formatter: &EngineFormatter,
+) -> PyResult<()> {
+    let status = py.detach(|| (api().handler_set_formatter)(handler.ptr(), formatter.ptr()));
+    check(py, status).map(drop)
+}
+
+/// `(written, dropped, errors)`.
+#[pyfunction]
+fn handler_stats(py: Python<'_>, handler: &EngineHandler) -> PyResult<(u64, u64, u64)> {
+    let mut stats = femto_handler_stats::defaults();
+    check(py, (api().handler_stats_get)(handler.ptr(), &mut stats))?;
+    Ok((stats.written, stats.dropped, stats.errors))
+}
+
+#[pyfunction]
+fn handler_add_filter(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    filter: &EngineFilter,
+) -> PyResult<()> {
+    check(py, (api().handler_add_filter)(handler.ptr(), filter.ptr())).map(drop)
+}
+
+#[pyfunction]
+fn handler_remove_filter(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    filter: &EngineFilter,
+) -> PyResult<()> {
+    check(
+        py,
+        (api().handler_remove_filter)(handler.ptr(), filter.ptr()),
+    )
+    .map(drop)
+}
+
+/// Where records reaching no handler go: `handler`, or nowhere with `None`.
+#[pyfunction]
+fn set_last_resort(py: Python<'_>, handler: Option<&EngineHandler>) -> PyResult<()> {
+    check(
+        py,
+        (api().set_last_resort)(EngineHandler::ptr_or_null(handler)),
+    )
+    .map(drop)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<EngineHandler>()?;
+    m.add_function(wrap_pyfunction!(stream_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(rotating_file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(timed_rotating_file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(null_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_backup_count, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_rotation, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_flush, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_close, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_level, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_set_formatter, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_add_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_remove_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(set_last_resort, m)?)?;
+    m.add_function(wrap_pyfunction!(crate::callback::callback_handler_new, m)?)
+}

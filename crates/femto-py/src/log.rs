@@ -1,0 +1,177 @@
+//! Records logged from Python outside the `NativeLogger` fast path: the
+//! pure-Python `_log` (filters, caller-side handlers, `extra`), and
+//! records a handler passes on (`Handler.handle`, `MemoryHandler`).
+
+use femto_abi::{femto_kv, femto_log_args, femto_str, FEMTO_STATUS_FILTERED};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+
+use crate::api::api;
+use crate::cast::{EngineHandler, EngineLogger};
+use crate::status::check;
+use crate::types::{optional_utf8, utf8};
+
+/// Hands `args` to `logger`'s handlers, or with `handler` to that handler
+/// only, with the GIL held (as in `logger::NativeLogger::emit`).
+fn send(
+    py: Python<'_>,
+    logger: &EngineLogger,
+    handler: Option<&EngineHandler>,
+    args: &femto_log_args,
+) -> PyResult<i32> {
+    let _held = crate::gil::HoldingGil::mark(py);
+    let status = match handler {
+        None => (api().logger_log_ex)(logger.ptr(), args),
+        Some(handler) => (api().handler_log_ex)(handler.ptr(), logger.ptr(), args),
+    };
+    check(py, status)
+}
+
+/// The key-values of a record, borrowed from `pairs`.
+fn key_values<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<femto_kv> {
+    pairs
+        .map(|(key, value)| femto_kv {
+            key: femto_str::of(key),
+            value: femto_str::of(value),
+        })
+        .collect()
+}
+
+/// `args` carrying `pairs` as its key-values (`pairs` must outlive it).
+fn with_key_values(mut args: femto_log_args, pairs: &[femto_kv]) -> femto_log_args {
+    if !pairs.is_empty() {
+        args.key_values = pairs.as_ptr();
+        args.key_value_count = pairs.len();
+    }
+    args
+}
+
+/// Logs one record. A full queue under `block` waits, with the GIL
+/// released (`gil`). With `handler`, the record goes to that handler only
+/// (`logger` names it). With `caller_side_done`, the logger skips its
+/// caller-side handlers (the caller ran them) and the result says whether
+/// the logger's filters let the record through; otherwise it is `True`.
+#[pyfunction]
+#[pyo3(signature = (logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0, thread_id=0, handler=None, caller_side_done=false))]
+#[allow(clippy::too_many_arguments)]
+fn logger_log(
+    py: Python<'_>,
+    logger: &EngineLogger,
+    level: i32,
+    message: &Bound<'_, PyString>,
+    pathname: &Bound<'_, PyString>,
+    lineno: u32,
+    func_name: &Bound<'_, PyString>,
+    thread_name: &Bound<'_, PyString>,
+    exc_text: Option<&Bound<'_, PyString>>,
+    stack: Option<&Bound<'_, PyString>>,
+    key_values: Option<Vec<(Bound<'_, PyString>, Bound<'_, PyString>)>>,
+    created_ns: u64,
+    thread_id: u64,
+    handler: Option<&EngineHandler>,
+    caller_side_done: bool,
+) -> PyResult<bool> {
+    // Text with lone surrogates is written backslash-escaped, never raised.
+    let message = utf8(message)?;
+    let pathname = utf8(pathname)?;
+    let func_name = utf8(func_name)?;
+    let thread_name = utf8(thread_name)?;
+    let exc_text = exc_text.map(utf8).transpose()?;
+    let stack = stack.map(utf8).transpose()?;
+    let texts = key_values
+        .iter()
+        .flatten()
+        .map(|(key, value)| Ok((utf8(key)?, utf8(value)?)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let pairs = self::key_values(texts.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+    let args = femto_log_args {
+        file: femto_str::of(&pathname),
+        line: lineno,
+        function: femto_str::of(&func_name),
+        exception: femto_str::of_opt(exc_text.as_deref()),
+        stack: femto_str::of_opt(stack.as_deref()),
+        thread_name: femto_str::of(&thread_name),
+        created_ns,
+        thread_id,
+        caller_side_done,
+        ..femto_log_args::new(level, femto_str::of(&message))
+    };
+    let status = send(py, logger, handler, &with_key_values(args, &pairs))?;
+    Ok(status != FEMTO_STATUS_FILTERED)
+}
+
+/// `log_stdlib_record` for a `femtologging.LogRecord`, its fields read
+/// from the struct: to the logger its name names, or with `handler` to
+/// that handler only. Returns `False` (nothing logged) when Python must
+/// convert the record (a subclass, an exception not yet formatted).
+#[pyfunction]
+#[pyo3(signature = (record, handler=None))]
+fn log_native_record(
+    py: Python<'_>,
+    record: &Bound<'_, PyAny>,
+    handler: Option<&EngineHandler>,
+) -> PyResult<bool> {
+    log_one_native_record(py, record, handler)
+}
+
+/// `log_native_record` for each of `records` in order, up to the first
+/// that Python must convert; returns how many were logged (a
+/// `MemoryHandler` handing its buffer to a femtologging handler).
+#[pyfunction]
+fn log_native_records(
+    py: Python<'_>,
+    records: &Bound<'_, PyList>,
+    handler: &EngineHandler,
+) -> PyResult<usize> {
+    for (index, record) in records.iter().enumerate() {
+        if !log_one_native_record(py, &record, Some(handler))? {
+            return Ok(index);
+        }
+    }
+    Ok(records.len())
+}
+
+pub(crate) fn log_one_native_record(
+    py: Python<'_>,
+    record: &Bound<'_, PyAny>,
+    handler: Option<&EngineHandler>,
+) -> PyResult<bool> {
+    let Ok(record) = record.cast_exact::<crate::record::LogRecord>() else {
+        return Ok(false);
+    };
+    let Some(view) = crate::record::LogRecord::engine_view(record)? else {
+        return Ok(false);
+    };
+    let logger = EngineLogger::get(py, &utf8(&view.name)?)?;
+    let message = utf8(&view.message)?;
+    let pathname = optional_utf8(&view.pathname)?;
+    let func_name = optional_utf8(&view.func_name)?;
+    let thread_name = optional_utf8(&view.thread_name)?;
+    let exc_text = optional_utf8(&view.exc_text)?;
+    let stack = optional_utf8(&view.stack)?;
+    let pairs = key_values(
+        view.extra
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let args = femto_log_args {
+        file: femto_str::of(pathname.as_deref().unwrap_or("")),
+        line: view.lineno,
+        function: femto_str::of(func_name.as_deref().unwrap_or("")),
+        exception: femto_str::of_opt(exc_text.as_deref()),
+        stack: femto_str::of_opt(stack.as_deref()),
+        thread_name: femto_str::of(thread_name.as_deref().unwrap_or("")),
+        created_ns: view.created_ns,
+        thread_id: view.thread_id,
+        ..femto_log_args::new(view.level, femto_str::of(&message))
+    };
+    send(py, &logger, handler, &with_key_values(args, &pairs))?;
+    Ok(true)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(logger_log, m)?)?;
+    m.add_function(wrap_pyfunction!(log_native_record, m)?)?;
+    m.add_function(wrap_pyfunction!(log_native_records, m)?)
+}
