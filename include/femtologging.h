@@ -565,6 +565,16 @@ typedef struct femto_api {
                                    struct femto_formatter**);
   femto_status (*config_confine_files)(struct femto_config*, const char*, size_t);
   femto_status (*confine_file)(const char*, size_t, const char*, size_t, char*, size_t, size_t*);
+  femto_status (*logger_get_propagate)(const struct femto_logger*, bool*);
+  femto_status (*logger_get_disabled)(const struct femto_logger*, bool*);
+  femto_status (*logger_handlers)(const struct femto_logger*,
+                                  struct femto_handler**,
+                                  size_t,
+                                  size_t*);
+  femto_status (*loggers_get)(const struct femto_logger**, size_t, size_t*);
+  femto_status (*handler_id)(const struct femto_handler*, uint64_t*);
+  femto_status (*handler_get_level)(const struct femto_handler*, int32_t*);
+  femto_status (*handler_name)(const struct femto_handler*, char*, size_t, size_t*);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -942,6 +952,23 @@ femto_status femto_handler_remove_filter(const struct femto_handler *handler,
 femto_status femto_handler_stats_get(const struct femto_handler *handler,
                                      struct femto_handler_stats *out);
 
+// A number that identifies the handler: equal for every reference to the
+// same handler (from its constructor, `femto_logger_handlers` …), and
+// never shared by two handlers that exist at the same time. Thread-safe.
+femto_status femto_handler_id(const struct femto_handler *handler, uint64_t *out);
+
+// The minimum level the handler passes, to `*out`. Thread-safe.
+femto_status femto_handler_get_level(const struct femto_handler *handler, int32_t *out);
+
+// The handler's name (from its options, or a description of its target)
+// written as for `femto_config_to_json`: to `buffer` (`capacity` bytes,
+// NUL-terminated) and its length to `*out_len`, or `BUFFER_TOO_SMALL`
+// with only the length written. Thread-safe.
+femto_status femto_handler_name(const struct femto_handler *handler,
+                                char *buffer,
+                                size_t capacity,
+                                size_t *out_len);
+
 // Parses a level name (case-insensitive; `WARN` = `WARNING`; registered
 // custom names; decimal numbers) into `*out_level`.
 // Thread-safe.
@@ -1153,6 +1180,32 @@ femto_status femto_handler_log_ex(const struct femto_handler *handler,
 // The logger's name as a NUL-terminated string valid for the life of the
 // process ("root" for the root logger; "" for NULL). Thread-safe.
 const char *femto_logger_name(const struct femto_logger *logger);
+
+// Whether the logger passes its records on to its ancestors' handlers,
+// to `*out`. Thread-safe.
+femto_status femto_logger_get_propagate(const struct femto_logger *logger, bool *out);
+
+// Whether the logger is disabled (`femto_logger_set_disabled`), to
+// `*out`. Thread-safe.
+femto_status femto_logger_get_disabled(const struct femto_logger *logger, bool *out);
+
+// The logger's own handlers (not its ancestors'), in the order records
+// reach them, as new references: writes them to `out` (an array of
+// `capacity`) and their number to `*out_count`. When `capacity` is too
+// small, writes only `*out_count` and returns `BUFFER_TOO_SMALL`: call
+// again with a larger array. Release each with `femto_handler_free`.
+// Compare handlers with `femto_handler_id`. Thread-safe (a snapshot).
+femto_status femto_logger_handlers(const struct femto_logger *logger,
+                                   struct femto_handler **out,
+                                   size_t capacity,
+                                   size_t *out_count);
+
+// Every logger in the registry, the root first, then by name: writes
+// them to `out` (an array of `capacity`) and their number to
+// `*out_count`; `BUFFER_TOO_SMALL` as for `femto_logger_handlers`.
+// Loggers live as long as the process: there is nothing to release.
+// Thread-safe (a snapshot).
+femto_status femto_loggers_get(const struct femto_logger **out, size_t capacity, size_t *out_count);
 
 // The message of the last failed call on this thread, or "" if none has
 // failed. The pointer is valid until the next failing call on this

@@ -341,6 +341,16 @@ typedef struct femto_api {
                                    struct femto_formatter**);
   femto_status (*config_confine_files)(struct femto_config*, const char*, size_t);
   femto_status (*confine_file)(const char*, size_t, const char*, size_t, char*, size_t, size_t*);
+  femto_status (*logger_get_propagate)(const struct femto_logger*, bool*);
+  femto_status (*logger_get_disabled)(const struct femto_logger*, bool*);
+  femto_status (*logger_handlers)(const struct femto_logger*,
+                                  struct femto_handler**,
+                                  size_t,
+                                  size_t*);
+  femto_status (*loggers_get)(const struct femto_logger**, size_t, size_t*);
+  femto_status (*handler_id)(const struct femto_handler*, uint64_t*);
+  femto_status (*handler_get_level)(const struct femto_handler*, int32_t*);
+  femto_status (*handler_name)(const struct femto_handler*, char*, size_t, size_t*);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -542,6 +552,15 @@ femto_status femto_handler_remove_filter(const struct femto_handler *handler,
 femto_status femto_handler_stats_get(const struct femto_handler *handler,
                                      struct femto_handler_stats *out);
 
+femto_status femto_handler_id(const struct femto_handler *handler, uint64_t *out);
+
+femto_status femto_handler_get_level(const struct femto_handler *handler, int32_t *out);
+
+femto_status femto_handler_name(const struct femto_handler *handler,
+                                char *buffer,
+                                size_t capacity,
+                                size_t *out_len);
+
 femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *out_level);
 
 femto_status femto_level_name(int32_t level_value, const char **out_name, size_t *out_len);
@@ -635,6 +654,17 @@ femto_status femto_handler_log_ex(const struct femto_handler *handler,
                                   const struct femto_log_args *args);
 
 const char *femto_logger_name(const struct femto_logger *logger);
+
+femto_status femto_logger_get_propagate(const struct femto_logger *logger, bool *out);
+
+femto_status femto_logger_get_disabled(const struct femto_logger *logger, bool *out);
+
+femto_status femto_logger_handlers(const struct femto_logger *logger,
+                                   struct femto_handler **out,
+                                   size_t capacity,
+                                   size_t *out_count);
+
+femto_status femto_loggers_get(const struct femto_logger **out, size_t capacity, size_t *out_count);
 
 const char *femto_last_error(void);
 

@@ -39,7 +39,9 @@ if lib.femto_abi_version() != ABI_VERSION or lib.FEMTO_ABI_VERSION != ABI_VERSIO
 #: is parsing would wait for itself for ever. Parsed here, at import, the
 #: names are found later without the lock.
 CDECLS = (
+    "bool *",
     "char[]",
+    "const femto_logger *[]",
     "const femto_logger **",
     "femto_config **",
     "femto_file_options",
@@ -64,6 +66,7 @@ CDECLS = (
     "femto_timed_rotation_options *",
     "int32_t *",
     "size_t *",
+    "uint64_t *",
     "uintptr_t",
 )
 for _cdecl in CDECLS:
@@ -310,6 +313,63 @@ def loggers_set(states: list[tuple[object, int, bool, bool, list[object]]]) -> N
         entry.handlers = array
         entry.handler_count = len(handlers)
     _check(lib.femto_loggers_set(entries, len(states)))
+
+
+def logger_get_propagate(logger: object) -> bool:
+    out = ffi.new("bool *")
+    _check(lib.femto_logger_get_propagate(logger, out))
+    return bool(out[0])
+
+
+def logger_get_disabled(logger: object) -> bool:
+    out = ffi.new("bool *")
+    _check(lib.femto_logger_get_disabled(logger, out))
+    return bool(out[0])
+
+
+def _array_out(item: str, write: Any) -> list[object]:
+    """The items a C function writes to a caller's array (``out``,
+    ``capacity``, ``out_count``), asked for again with a larger array on
+    ``BUFFER_TOO_SMALL`` (the number may grow between the calls)."""
+    count = ffi.new("size_t *")
+    capacity = 16
+    while True:
+        items = ffi.new(f"{item}[]", capacity)
+        status = write(items, capacity, count)
+        if status != lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
+            _check(status)
+            return [items[index] for index in range(count[0])]
+        capacity = count[0] + 16
+
+
+def logger_handlers(logger: object) -> list[object]:
+    """The logger's own handlers (new references), in order."""
+    handlers = _array_out(
+        "femto_handler *", lambda out, capacity, count: lib.femto_logger_handlers(logger, out, capacity, count)
+    )
+    return [_owned(handler, lib.femto_handler_free) for handler in handlers]
+
+
+def loggers_get() -> list[tuple[str, object]]:
+    """Every logger of the registry as ``(name, logger)``, the root first."""
+    loggers = _array_out("const femto_logger *", lib.femto_loggers_get)
+    return [(ffi.string(lib.femto_logger_name(logger)).decode(), logger) for logger in loggers]
+
+
+def handler_id(handler: object) -> int:
+    out = ffi.new("uint64_t *")
+    _check(lib.femto_handler_id(handler, out))
+    return int(out[0])
+
+
+def handler_get_level(handler: object) -> int:
+    out = ffi.new("int32_t *")
+    _check(lib.femto_handler_get_level(handler, out))
+    return int(out[0])
+
+
+def handler_name(handler: object) -> str:
+    return _text_out(lambda buffer, capacity, length: lib.femto_handler_name(handler, buffer, capacity, length))
 
 
 def disable(level: int) -> None:

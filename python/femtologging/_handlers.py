@@ -414,6 +414,47 @@ class NullHandler(Handler):
         return True
 
 
+class NativeHandler(Handler):
+    """A handler made outside Python (by C code or another binding in the
+    process), as ``Logger.handlers`` shows it: records reach it on its own
+    worker; Python can flush, close, set its level or detach it."""
+
+    emit = _emit_to_engine
+
+    def __init__(self, handle: object) -> None:
+        super().__init__(engine.handler_get_level(handle))
+        self._handle = handle
+        self.name = engine.handler_name(handle)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} ({_level_name(self._level)})>"
+
+
+#: The Python object of each engine handler Python attached to a logger, by
+#: ``engine.handler_id`` (handlers made in C get a ``NativeHandler``).
+_by_engine_id: weakref.WeakValueDictionary[int, Handler] = weakref.WeakValueDictionary()
+
+
+def remember(handler: Handler) -> None:
+    """Lets ``Logger.handlers`` find ``handler`` in the engine's lists
+    (called when Python attaches it to a logger)."""
+    if handler._handle is None:
+        raise TypeError(f"{handler!r} is not a femtologging handler with an engine side")
+    _by_engine_id[engine.handler_id(handler._handle)] = handler
+
+
+def python_handlers(handles: list[object]) -> list[Handler]:
+    """The Python objects of engine handlers, in order."""
+    found = []
+    for handle in handles:
+        key = engine.handler_id(handle)
+        handler = _by_engine_id.get(key)
+        if handler is None:
+            handler = _by_engine_id[key] = NativeHandler(handle)
+        found.append(handler)
+    return found
+
+
 class StreamHandler(Handler):
     """Writes to a stream (default ``sys.stderr`` as bound at construction)."""
 

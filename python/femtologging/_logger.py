@@ -15,7 +15,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
-from ._handlers import RECORD_ATTRIBUTES, Handler
+from ._handlers import RECORD_ATTRIBUTES, Handler, python_handlers, remember
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 from ._messages import report_bad_message
 from ._records import LogRecord
@@ -55,12 +55,24 @@ def nested_dropped() -> int:
 _loggers: dict[str, Logger] = {}
 
 
-class _Batch(threading.local):
-    """The loggers this thread changed inside ``configuration_change``, and
-    the levels it set on them; ``None`` outside one."""
+class _Pending:
+    """One logger's state as this thread's ``configuration_change`` has
+    made it so far (read from the engine when the block first touches it)."""
 
-    touched: dict[int, Logger] | None = None
-    levels: dict[int, int]
+    def __init__(self, logger: Logger) -> None:
+        handle = logger._handle
+        self.logger = logger
+        self.level: int = engine.logger_get_level(handle)
+        self.propagate: bool = engine.logger_get_propagate(handle)
+        self.disabled: bool = engine.logger_get_disabled(handle)
+        self.handlers: list[Handler] = python_handlers(engine.logger_handlers(handle))
+
+
+class _Batch(threading.local):
+    """The loggers this thread changed inside ``configuration_change``;
+    ``None`` outside one."""
+
+    pending: dict[int, _Pending] | None = None
 
 
 _batch = _Batch()
@@ -73,28 +85,29 @@ def configuration_change() -> Iterator[None]:
     block: a record logged meanwhile by another thread sees every logger as
     before or every logger as after, never a mix (and never a moment with
     no handler). Nests."""
-    if _batch.touched is not None:
+    if _batch.pending is not None:
         yield
         return
-    _batch.touched, _batch.levels = {}, {}
+    _batch.pending = {}
     try:
         yield
     finally:
-        touched, levels = _batch.touched, _batch.levels
-        _batch.touched = None
-        _refresh_caller_side(force=any(h._caller_side for logger in touched.values() for h in logger.handlers))
-        engine.loggers_set(
-            [
-                (
-                    logger._handle,
-                    levels.get(key, logger.level),
-                    logger._propagate,
-                    logger._disabled,
-                    [handler._handle for handler in logger.handlers],
-                )
-                for key, logger in touched.items()
-            ]
-        )
+        pending, _batch.pending = _batch.pending, None
+        _apply(list(pending.values()))
+
+
+def _apply(states: list[_Pending]) -> None:
+    """Makes ``states`` the engine's, as one change."""
+    for state in states:
+        for handler in state.handlers:
+            remember(handler)
+    engine.loggers_set(
+        [
+            (state.logger._handle, state.level, state.propagate, state.disabled, [h._handle for h in state.handlers])
+            for state in states
+        ]
+    )
+    _refresh_caller_side(force=any(h._caller_side for state in states for h in state.handlers))
 
 
 #: Whether some logger has a caller-side handler; until one does, changes
@@ -122,12 +135,47 @@ def _set_caller_side(logger: Logger) -> None:
         logger._python_path_changed()
 
 
-def _deferred(logger: Logger) -> bool:
-    """Whether ``logger``'s engine side waits for the end of a batch."""
-    if _batch.touched is None:
-        return False
-    _batch.touched[id(logger)] = logger
-    return True
+def _pending(logger: Logger) -> _Pending | None:
+    """``logger``'s state inside this thread's ``configuration_change``
+    (``None`` outside one: changes go to the engine at once)."""
+    pending = _batch.pending
+    if pending is None:
+        return None
+    state = pending.get(id(logger))
+    if state is None:
+        state = pending[id(logger)] = _Pending(logger)
+    return state
+
+
+class _HandlerList(list):  # type: ignore[type-arg]
+    """``Logger.handlers``: the engine's list of the logger's handlers, read
+    when asked for; changing it (``append``, ``remove``, ``clear``,
+    ``handlers[:] = …``) changes where the logger's records go."""
+
+    def __init__(self, logger: Logger, handlers: list[Handler]) -> None:
+        super().__init__(handlers)
+        self._logger = logger
+
+    def _changed(self) -> None:
+        self._logger.handlers = list(self)
+
+
+def _writes_back(name: str) -> Any:
+    method = getattr(list, name)
+
+    def change(self: _HandlerList, *args: Any) -> Any:
+        result = method(self, *args)
+        self._changed()
+        return self if name == "__iadd__" else result
+
+    change.__name__ = name
+    return change
+
+
+for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"):
+    setattr(_HandlerList, _name, _writes_back(_name))
+for _name in ("__setitem__", "__delitem__", "__iadd__"):
+    setattr(_HandlerList, _name, _writes_back(_name))
 
 
 class _PythonLogging:
@@ -199,9 +247,6 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         _stdlib.Filterer.__init__(self)
         self.name = name
         self._handle = handle
-        self.handlers: list[Handler] = []
-        self._propagate = True
-        self._disabled = False
         #: The caller-side handlers this logger's records reach (see
         #: ``Handler._caller_side``), kept by ``_refresh_caller_side``.
         self._caller_side_handlers: tuple[Handler, ...] = ()
@@ -212,16 +257,19 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
     # ---- configuration ---------------------------------------------------
 
+    # Level, ``propagate``, ``disabled`` and handlers live in the engine:
+    # what C code (or another binding) set is what Python reads.
+
     @property
     def level(self) -> int:
-        if _batch.touched is not None and id(self) in _batch.levels:
-            return _batch.levels[id(self)]
-        return engine.logger_get_level(self._handle)
+        state = _pending(self) if _batch.pending is not None else None
+        return state.level if state else engine.logger_get_level(self._handle)
 
     def setLevel(self, level: int | str) -> None:  # noqa: N802 (stdlib name)
         value = check_level(level)
-        if _deferred(self):
-            _batch.levels[id(self)] = value
+        state = _pending(self)
+        if state:
+            state.level = value
         else:
             engine.logger_set_level(self._handle, value)
 
@@ -231,24 +279,50 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     @property
     def disabled(self) -> bool:
         """stdlib ``Logger.disabled``; applies to C callers of this logger too."""
-        return self._disabled
+        state = _pending(self) if _batch.pending is not None else None
+        return state.disabled if state else engine.logger_get_disabled(self._handle)
 
     @disabled.setter
     def disabled(self, value: bool) -> None:
-        self._disabled = bool(value)
-        if not _deferred(self):
-            engine.logger_set_disabled(self._handle, self._disabled)
+        state = _pending(self)
+        if state:
+            state.disabled = bool(value)
+        else:
+            engine.logger_set_disabled(self._handle, bool(value))
 
     @property
     def propagate(self) -> bool:
-        return self._propagate
+        state = _pending(self) if _batch.pending is not None else None
+        return state.propagate if state else engine.logger_get_propagate(self._handle)
 
     @propagate.setter
     def propagate(self, value: bool) -> None:
-        self._propagate = bool(value)
-        if not _deferred(self):
+        state = _pending(self)
+        if state:
+            state.propagate = bool(value)
+        else:
+            engine.logger_set_propagate(self._handle, bool(value))
             _refresh_caller_side(force=False)
-            engine.logger_set_propagate(self._handle, self._propagate)
+
+    @property
+    def handlers(self) -> list[Handler]:
+        """The logger's own handlers, as the engine has them (also those
+        attached from C); changing the list changes where records go."""
+        state = _pending(self) if _batch.pending is not None else None
+        found = state.handlers if state else python_handlers(engine.logger_handlers(self._handle))
+        return _HandlerList(self, found)
+
+    @handlers.setter
+    def handlers(self, value: list[Handler]) -> None:
+        handlers = list(dict.fromkeys(value))  # each once, in order
+        state = _pending(self)
+        if state:
+            state.handlers = handlers
+            return
+        with _lock:
+            current = _Pending(self)
+            current.handlers = handlers
+            _apply([current])
 
     @property
     def parent(self) -> Logger | None:
@@ -281,24 +355,29 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         logger: Logger | None = self
         while logger is not None:
             found.extend(handler for handler in logger.handlers if handler._caller_side)
-            logger = logger.parent if logger._propagate else None
+            logger = logger.parent if logger.propagate else None
         return tuple(found)
 
     def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
+        state = _pending(self)
+        if state:
+            if hdlr not in state.handlers:
+                state.handlers.append(hdlr)
+            return
         with _lock:
-            if hdlr not in self.handlers:
-                self.handlers.append(hdlr)
-                if not _deferred(self):
-                    _refresh_caller_side(force=hdlr._caller_side)
-                    engine.logger_add_handler(self._handle, hdlr._handle)
+            remember(hdlr)
+            engine.logger_add_handler(self._handle, hdlr._handle)
+            _refresh_caller_side(force=hdlr._caller_side)
 
     def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
+        state = _pending(self)
+        if state:
+            if hdlr in state.handlers:
+                state.handlers.remove(hdlr)
+            return
         with _lock:
-            if hdlr in self.handlers:
-                self.handlers.remove(hdlr)
-                if not _deferred(self):
-                    _refresh_caller_side(force=False)
-                    engine.logger_remove_handler(self._handle, hdlr._handle)
+            engine.logger_remove_handler(self._handle, hdlr._handle)
+            _refresh_caller_side(force=False)
 
     def hasHandlers(self) -> bool:  # noqa: N802
         logger: Logger | None = self
@@ -533,4 +612,23 @@ def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
         return logger
 
 
+class Manager:
+    """stdlib's ``Logger.manager``, over the engine's logger registry."""
+
+    def __init__(self, root: Logger) -> None:
+        self.root = root
+
+    @property
+    def loggerDict(self) -> dict[str, Logger]:  # noqa: N802 (stdlib name)
+        """Every logger but the root, by name, as the engine's registry has
+        them: those made from C too, and the parents a dotted name creates
+        (real loggers here, where stdlib has placeholders)."""
+        return {name: getLogger(name) for name, _ in engine.loggers_get() if name != "root"}
+
+    def getLogger(self, name: str) -> Logger:  # noqa: N802
+        return getLogger(name)
+
+
 root = getLogger()
+Logger.root = root  # type: ignore[attr-defined]
+Logger.manager = Manager(root)  # type: ignore[attr-defined]

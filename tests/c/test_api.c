@@ -375,6 +375,79 @@ static void check_inline_level_check(void) {
     CHECK(!femto_logger_enabled_(NULL, FEMTO_LEVEL_CRITICAL));
 }
 
+/* A logger's state is read back from the engine: what any binding (or
+ * another language in the process) set is what every other one sees. */
+static void check_logger_state(void) {
+    const femto_logger *logger = NULL;
+    CHECK_OK(femto_logger_get("state.reader", 12, &logger));
+    bool flag = false;
+    CHECK_OK(femto_logger_get_propagate(logger, &flag));
+    CHECK(flag);
+    CHECK_OK(femto_logger_set_propagate(logger, false));
+    CHECK_OK(femto_logger_get_propagate(logger, &flag));
+    CHECK(!flag);
+    CHECK_OK(femto_logger_get_disabled(logger, &flag));
+    CHECK(!flag);
+    CHECK_OK(femto_logger_set_disabled(logger, true));
+    CHECK_OK(femto_logger_get_disabled(logger, &flag));
+    CHECK(flag);
+
+    femto_handler_options options = FEMTO_HANDLER_OPTIONS_INIT;
+    options.name = (femto_str)FEMTO_STR("reader-null");
+    options.level = 30;
+    femto_handler *first = NULL, *second = NULL;
+    CHECK_OK(femto_null_handler_new(&first));
+    CHECK_OK(femto_stream_handler_new(FEMTO_STREAM_STDERR, &options, &second));
+    size_t count = 99;
+    CHECK_OK(femto_logger_handlers(logger, NULL, 0, &count));
+    CHECK(count == 0);
+    CHECK_OK(femto_logger_add_handler(logger, first));
+    CHECK_OK(femto_logger_add_handler(logger, second));
+    femto_handler *seen[2] = {NULL, NULL};
+    CHECK_STATUS(femto_logger_handlers(logger, seen, 1, &count), FEMTO_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count == 2 && seen[0] == NULL);
+    CHECK_OK(femto_logger_handlers(logger, seen, 2, &count));
+    CHECK(count == 2);
+    uint64_t ids[4];
+    CHECK_OK(femto_handler_id(first, &ids[0]));
+    CHECK_OK(femto_handler_id(second, &ids[1]));
+    CHECK_OK(femto_handler_id(seen[0], &ids[2]));
+    CHECK_OK(femto_handler_id(seen[1], &ids[3]));
+    CHECK(ids[0] == ids[2] && ids[1] == ids[3] && ids[0] != ids[1]);
+    int32_t level = 0;
+    CHECK_OK(femto_handler_get_level(seen[1], &level));
+    CHECK(level == 30);
+    char name[32];
+    size_t name_len = 0;
+    CHECK_OK(femto_handler_name(seen[1], name, sizeof name, &name_len));
+    CHECK(name_len == 11 && strcmp(name, "reader-null") == 0);
+    /* The references are the caller's: freeing them leaves the logger's. */
+    femto_handler_free(seen[0]);
+    femto_handler_free(seen[1]);
+    femto_handler_free(first);
+    femto_handler_free(second);
+    CHECK_OK(femto_logger_handlers(logger, seen, 2, &count));
+    CHECK(count == 2);
+    femto_handler_free(seen[0]);
+    femto_handler_free(seen[1]);
+    CHECK_OK(femto_logger_clear_handlers(logger));
+
+    /* The registry: the root first, then every logger by name. */
+    CHECK_STATUS(femto_loggers_get(NULL, 0, &count), FEMTO_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count >= 3);
+    const femto_logger **all = (const femto_logger **)calloc(count, sizeof *all);
+    CHECK(all != NULL);
+    CHECK_OK(femto_loggers_get(all, count, &count));
+    CHECK(strcmp(femto_logger_name(all[0]), "root") == 0);
+    bool found = false;
+    for (size_t i = 0; i < count; i++) {
+        found = found || all[i] == logger;
+    }
+    CHECK(found);
+    free(all);
+    CHECK_OK(femto_logger_set_disabled(logger, false));
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 2);
     check_inline_level_check();
@@ -382,6 +455,7 @@ int main(int argc, char **argv) {
     check_versions();
     check_levels();
     check_loggers();
+    check_logger_state();
     check_formatters_filters_handlers(argv[1]);
     for (int s = 0; s < 4; s++) {
         CHECK(strlen(femto_status_message((femto_status)s)) > 0);

@@ -128,6 +128,7 @@ static void huge_counts_and_lengths(void) {
 }
 
 static void wrong_handle_kinds(void) {
+    int32_t level_out = -7;
     const femto_logger *logger = get_logger("misuse.kinds");
     femto_formatter *formatter = percent_formatter("%(message)s");
     femto_filter *filter = NULL;
@@ -157,6 +158,22 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_logger_set_level(handler_as_logger, 10), INVALID);
     CHECK(strstr(femto_last_error(), "not a femto_logger") != NULL);
     CHECK_STATUS(femto_logger_set_level(config_as_logger, 10), INVALID);
+    bool flag = true;
+    CHECK_STATUS(femto_logger_get_propagate(handler_as_logger, &flag), INVALID);
+    CHECK_STATUS(femto_logger_get_disabled(config_as_logger, &flag), INVALID);
+    CHECK_STATUS(femto_logger_get_propagate(logger, NULL), NULL_ARG);
+    CHECK(flag);
+    size_t count = 99;
+    CHECK_STATUS(femto_logger_handlers(handler_as_logger, NULL, 0, &count), INVALID);
+    CHECK_STATUS(femto_logger_handlers(logger, NULL, 0, NULL), NULL_ARG);
+    CHECK(count == 99);
+    uint64_t id = 7;
+    CHECK_STATUS(femto_handler_id(formatter_as_handler, &id), INVALID);
+    CHECK_STATUS(femto_handler_id(handler, NULL), NULL_ARG);
+    CHECK(id == 7);
+    CHECK_STATUS(femto_handler_get_level(logger_as_handler, &level_out), INVALID);
+    CHECK_STATUS(femto_handler_name(formatter_as_handler, NULL, 0, &count), INVALID);
+    CHECK_STATUS(femto_loggers_get(NULL, 0, NULL), NULL_ARG);
     int32_t level = -7;
     CHECK_STATUS(femto_logger_get_level(handler_as_logger, &level), INVALID);
     CHECK_STATUS(femto_logger_get_effective_level(handler_as_logger, &level), INVALID);
@@ -269,6 +286,11 @@ static void sized_outputs(void) {
     char tiny[4] = "abc";
     size_t length = 0;
     CHECK_STATUS(femto_config_to_json(config, tiny, sizeof tiny, &length), FEMTO_STATUS_BUFFER_TOO_SMALL);
+    /* Arrays too: the count is written, nothing else. */
+    size_t count = 0;
+    const femto_logger *one = NULL;
+    CHECK_STATUS(femto_loggers_get(&one, 1, &count), FEMTO_STATUS_BUFFER_TOO_SMALL);
+    CHECK(count > 1 && one == NULL);
     CHECK(length > sizeof tiny && strcmp(tiny, "abc") == 0);
     char *big = (char *)malloc(length + 1);
     CHECK(big != NULL);

@@ -206,4 +206,17 @@ pub struct femto_api {
         usize,
         *mut usize,
     ) -> femto_status,
+    pub logger_get_propagate: extern "C" fn(*const femto_logger, *mut bool) -> femto_status,
+    pub logger_get_disabled: extern "C" fn(*const femto_logger, *mut bool) -> femto_status,
+    pub logger_handlers: extern "C" fn(
+        *const femto_logger,
+        *mut *mut femto_handler,
+        usize,
+        *mut usize,
+    ) -> femto_status,
+    pub loggers_get: extern "C" fn(*mut *const femto_logger, usize, *mut usize) -> femto_status,
+    pub handler_id: extern "C" fn(*const femto_handler, *mut u64) -> femto_status,
+    pub handler_get_level: extern "C" fn(*const femto_handler, *mut i32) -> femto_status,
+    pub handler_name:
+        extern "C" fn(*const femto_handler, *mut c_char, usize, *mut usize) -> femto_status,
 }

@@ -66,7 +66,8 @@ pub fn layout() -> &'static [LayoutEntry] {
             configure_json, configure_file, loggers_set, logger_needs_location,
             logger_only_caller_side, set_wait_hooks_ex, exit_drain, exit_begin,
             set_exit_timeout, exit_abandoned, fork_quiesce, set_error_output, formatter_new_ex,
-            config_confine_files, confine_file,
+            config_confine_files, confine_file, logger_get_propagate, logger_get_disabled,
+            logger_handlers, loggers_get, handler_id, handler_get_level, handler_name,
         }
     }
 }

@@ -90,6 +90,13 @@ static API: femto_api = femto_api {
     formatter_new_ex: crate::formatter::femto_formatter_new_ex,
     config_confine_files: crate::config::femto_config_confine_files,
     confine_file: crate::config::femto_confine_file,
+    logger_get_propagate: crate::logger::femto_logger_get_propagate,
+    logger_get_disabled: crate::logger::femto_logger_get_disabled,
+    logger_handlers: crate::logger::femto_logger_handlers,
+    loggers_get: crate::logger::femto_loggers_get,
+    handler_id: crate::handler::femto_handler_id,
+    handler_get_level: crate::handler::femto_handler_get_level,
+    handler_name: crate::handler::femto_handler_name,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

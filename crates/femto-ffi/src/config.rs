@@ -11,7 +11,7 @@ use crate::cast::{borrow_mut, free, handle, to_c, Castable};
 
 use crate::level::level;
 use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
-use crate::types::{array, copy_out, put, text};
+use crate::types::{array, put, text, text_out};
 
 impl Castable for femto_config {
     type RustType = ConfigBuilder;
@@ -248,20 +248,6 @@ pub extern "C" fn femto_config_to_json(
         let json = config.to_json().map_err(|e| config_error(&e))?;
         text_out(&json, buffer, capacity, out_len)
     })
-}
-
-/// Writes `text` and a NUL to the caller's `buffer` and its length to
-/// `*out_len` (non-NULL); `BUFFER_TOO_SMALL`, with only the length
-/// written, when it does not fit.
-fn text_out(text: &str, buffer: *mut c_char, capacity: usize, out_len: *mut usize) -> Outcome {
-    put(out_len, text.len());
-    if !copy_out(text, buffer, capacity) {
-        return Err(fail(
-            Status::BufferTooSmall,
-            format!("the buffer needs {} bytes", text.len() + 1),
-        ));
-    }
-    Ok(Status::Ok)
 }
 
 /// Frees a configuration (an applied one stays in effect). `NULL` is a

@@ -23,7 +23,7 @@ use crate::formatter::FormatterBox;
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
-use crate::types::{invalid, put, read_sized, text, unknown_value, write_sized};
+use crate::types::{invalid, put, read_sized, text, text_out, unknown_value, write_sized};
 
 impl Castable for femto_handler {
     type RustType = Arc<FemtoHandler>;
@@ -532,5 +532,53 @@ pub extern "C" fn femto_handler_stats_get(
         };
         write_sized(out, stats)?;
         Ok(Status::Ok)
+    })
+}
+
+/// A number that identifies the handler: equal for every reference to the
+/// same handler (from its constructor, `femto_logger_handlers` …), and
+/// never shared by two handlers that exist at the same time. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_id(handler: *const femto_handler, out: *mut u64) -> femto_status {
+    boundary(|| {
+        let handler = handle!(handler);
+        require!(out);
+        put(out, Arc::as_ptr(handler) as usize as u64);
+        Ok(Status::Ok)
+    })
+}
+
+/// The minimum level the handler passes, to `*out`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_get_level(
+    handler: *const femto_handler,
+    out: *mut i32,
+) -> femto_status {
+    boundary(|| {
+        let handler = handle!(handler);
+        require!(out);
+        put(
+            out,
+            i32::try_from(handler.level().value()).unwrap_or(i32::MAX),
+        );
+        Ok(Status::Ok)
+    })
+}
+
+/// The handler's name (from its options, or a description of its target)
+/// written as for `femto_config_to_json`: to `buffer` (`capacity` bytes,
+/// NUL-terminated) and its length to `*out_len`, or `BUFFER_TOO_SMALL`
+/// with only the length written. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_name(
+    handler: *const femto_handler,
+    buffer: *mut c_char,
+    capacity: usize,
+    out_len: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        let handler = handle!(handler);
+        require!(out_len);
+        text_out(handler.name(), buffer, capacity, out_len)
     })
 }

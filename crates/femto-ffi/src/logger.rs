@@ -8,7 +8,7 @@ use femto_abi::{
 };
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
-use crate::cast::{borrow_logger, handle, logger};
+use crate::cast::{borrow_logger, handle, logger, to_c};
 use crate::filter::FilterBox;
 
 use crate::level::level;
@@ -483,5 +483,108 @@ pub extern "C" fn femto_logger_name(logger: *const femto_logger) -> *const c_cha
     boundary_or(c"".as_ptr(), || match logger_or_none(logger) {
         Some(logger) => crate::interned::with_nul(logger.name()).as_ptr().cast(),
         None => c"".as_ptr(),
+    })
+}
+
+/// Writes `flag` to `out` for a logger getter.
+fn get_flag(
+    logger: *const femto_logger,
+    out: *mut bool,
+    read: fn(&FemtoLogger) -> bool,
+) -> Outcome {
+    let logger = logger!(logger);
+    require!(out);
+    put(out, read(logger));
+    Ok(Status::Ok)
+}
+
+/// Whether the logger passes its records on to its ancestors' handlers,
+/// to `*out`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_get_propagate(
+    logger: *const femto_logger,
+    out: *mut bool,
+) -> femto_status {
+    boundary(|| get_flag(logger, out, FemtoLogger::propagate))
+}
+
+/// Whether the logger is disabled (`femto_logger_set_disabled`), to
+/// `*out`. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_get_disabled(
+    logger: *const femto_logger,
+    out: *mut bool,
+) -> femto_status {
+    boundary(|| get_flag(logger, out, FemtoLogger::disabled))
+}
+
+/// The logger's own handlers (not its ancestors'), in the order records
+/// reach them, as new references: writes them to `out` (an array of
+/// `capacity`) and their number to `*out_count`. When `capacity` is too
+/// small, writes only `*out_count` and returns `BUFFER_TOO_SMALL`: call
+/// again with a larger array. Release each with `femto_handler_free`.
+/// Compare handlers with `femto_handler_id`. Thread-safe (a snapshot).
+#[no_mangle]
+pub extern "C" fn femto_logger_handlers(
+    logger: *const femto_logger,
+    out: *mut *mut femto_handler,
+    capacity: usize,
+    out_count: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        let logger = logger!(logger);
+        require!(out_count);
+        let handlers = logger.handlers();
+        put(out_count, handlers.len());
+        if handlers.len() > capacity {
+            return Err(fail(
+                Status::BufferTooSmall,
+                format!("the logger has {} handlers", handlers.len()),
+            ));
+        }
+        if handlers.is_empty() {
+            return Ok(Status::Ok);
+        }
+        require!(out);
+        for (index, handler) in handlers.into_iter().enumerate() {
+            // SAFETY: `out` has `capacity` writable slots (the caller's
+            // promise), and `index < handlers.len() <= capacity`.
+            unsafe { out.add(index).write(to_c::<femto_handler>(handler)) };
+        }
+        Ok(Status::Ok)
+    })
+}
+
+/// Every logger in the registry, the root first, then by name: writes
+/// them to `out` (an array of `capacity`) and their number to
+/// `*out_count`; `BUFFER_TOO_SMALL` as for `femto_logger_handlers`.
+/// Loggers live as long as the process: there is nothing to release.
+/// Thread-safe (a snapshot).
+#[no_mangle]
+pub extern "C" fn femto_loggers_get(
+    out: *mut *const femto_logger,
+    capacity: usize,
+    out_count: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        require!(out_count);
+        ensure_initialized();
+        let loggers = Manager::global().loggers();
+        put(out_count, loggers.len());
+        if loggers.len() > capacity {
+            return Err(fail(
+                Status::BufferTooSmall,
+                format!("there are {} loggers", loggers.len()),
+            ));
+        }
+        require!(out);
+        for (index, logger) in loggers.iter().enumerate() {
+            // SAFETY: as in `femto_logger_handlers`.
+            unsafe {
+                out.add(index)
+                    .write(Arc::as_ptr(logger).cast::<femto_logger>())
+            };
+        }
+        Ok(Status::Ok)
     })
 }

@@ -6,7 +6,7 @@ use std::ffi::{c_char, CStr};
 use femto_abi::{femto_kv, femto_str, Versioned};
 use femto_core::intern::Text;
 
-use crate::status::{fail, Status};
+use crate::status::{fail, Outcome, Status};
 
 /// The longest string argument accepted (1 GiB): longer is a caller's
 /// bug (a negative length cast to `size_t`), not a log message.
@@ -208,4 +208,23 @@ pub(crate) fn write_sized<T: Versioned>(out: *mut T, value: T) -> Result<(), Sta
 pub(crate) fn put<T>(out: *mut T, value: T) {
     // SAFETY: `out` is non-NULL and points to writable storage for a `T`.
     unsafe { out.write(value) }
+}
+
+/// Writes `text` and a NUL to the caller's `buffer` and its length to
+/// `*out_len` (non-NULL); `BUFFER_TOO_SMALL`, with only the length
+/// written, when it does not fit.
+pub(crate) fn text_out(
+    text: &str,
+    buffer: *mut c_char,
+    capacity: usize,
+    out_len: *mut usize,
+) -> Outcome {
+    put(out_len, text.len());
+    if !copy_out(text, buffer, capacity) {
+        return Err(fail(
+            Status::BufferTooSmall,
+            format!("the buffer needs {} bytes", text.len() + 1),
+        ));
+    }
+    Ok(Status::Ok)
 }

@@ -113,7 +113,12 @@ impl EngineLogger {
             py,
             (api().logger_get)(name.as_ptr().cast(), name.len(), &mut out),
         )?;
-        NonNull::new(out.cast_mut())
+        EngineLogger::from_library(out)
+    }
+
+    /// A logger pointer the library handed out.
+    pub(crate) fn from_library(ptr: *const femto_logger) -> PyResult<Self> {
+        NonNull::new(ptr.cast_mut())
             .map(EngineLogger)
             .ok_or_else(|| {
                 pyo3::exceptions::PyRuntimeError::new_err("the library returned no logger")

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 
 use crate::api::api;
 use crate::cast::{EngineFilter, EngineFormatter, EngineHandler};
-use crate::status::check;
+use crate::status::{check, text_out};
 
 /// The options every constructor takes.
 pub(crate) fn handler_options(
@@ -285,6 +285,28 @@ fn set_last_resort(py: Python<'_>, handler: Option<&EngineHandler>) -> PyResult<
     .map(drop)
 }
 
+/// A number equal for every reference to the same engine handler.
+#[pyfunction]
+fn handler_id(py: Python<'_>, handler: &EngineHandler) -> PyResult<u64> {
+    let mut out = 0;
+    check(py, (api().handler_id)(handler.ptr(), &mut out))?;
+    Ok(out)
+}
+
+#[pyfunction]
+fn handler_get_level(py: Python<'_>, handler: &EngineHandler) -> PyResult<i32> {
+    let mut out = 0;
+    check(py, (api().handler_get_level)(handler.ptr(), &mut out))?;
+    Ok(out)
+}
+
+#[pyfunction]
+fn handler_name(py: Python<'_>, handler: &EngineHandler) -> PyResult<String> {
+    text_out(py, |buffer, capacity, len| {
+        (api().handler_name)(handler.ptr(), buffer, capacity, len)
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EngineHandler>()?;
     m.add_function(wrap_pyfunction!(stream_handler_new, m)?)?;
@@ -303,5 +325,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_add_filter, m)?)?;
     m.add_function(wrap_pyfunction!(handler_remove_filter, m)?)?;
     m.add_function(wrap_pyfunction!(set_last_resort, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_id, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_get_level, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_name, m)?)?;
     m.add_function(wrap_pyfunction!(crate::callback::callback_handler_new, m)?)
 }

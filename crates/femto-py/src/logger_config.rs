@@ -3,13 +3,13 @@
 //! logging calls under way on other threads, which may need the GIL to
 //! finish: they run without it.
 
-use femto_abi::{femto_handler, femto_logger_state};
+use femto_abi::{femto_handler, femto_logger, femto_logger_state, FEMTO_STATUS_BUFFER_TOO_SMALL};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::api::api;
 use crate::cast::{EngineHandler, EngineLogger};
-use crate::status::check;
+use crate::status::{c_string, check};
 use crate::types::utf8;
 
 #[pyfunction]
@@ -125,6 +125,76 @@ fn loggers_set(py: Python<'_>, states: Vec<LoggerState<'_>>) -> PyResult<()> {
 }
 
 #[pyfunction]
+fn logger_get_propagate(py: Python<'_>, logger: &EngineLogger) -> PyResult<bool> {
+    let mut out = false;
+    check(py, (api().logger_get_propagate)(logger.ptr(), &mut out))?;
+    Ok(out)
+}
+
+#[pyfunction]
+fn logger_get_disabled(py: Python<'_>, logger: &EngineLogger) -> PyResult<bool> {
+    let mut out = false;
+    check(py, (api().logger_get_disabled)(logger.ptr(), &mut out))?;
+    Ok(out)
+}
+
+/// The items a C function writes to a caller's array (`out`, `capacity`,
+/// `out_count`), asked for again with a larger array on `BUFFER_TOO_SMALL`
+/// (the number may grow between the calls).
+fn array_out<T>(
+    py: Python<'_>,
+    empty: T,
+    write: impl Fn(*mut T, usize, *mut usize) -> i32,
+) -> PyResult<Vec<T>>
+where
+    T: Copy,
+{
+    let mut items = vec![empty; 16];
+    loop {
+        let mut count = 0usize;
+        let status = write(items.as_mut_ptr(), items.len(), &mut count);
+        if status == FEMTO_STATUS_BUFFER_TOO_SMALL {
+            items = vec![empty; count + 16];
+            continue;
+        }
+        check(py, status)?;
+        items.truncate(count);
+        return Ok(items);
+    }
+}
+
+/// The logger's own handlers (new references), in order.
+#[pyfunction]
+fn logger_handlers(py: Python<'_>, logger: &EngineLogger) -> PyResult<Vec<EngineHandler>> {
+    let handlers = array_out(
+        py,
+        std::ptr::null_mut::<femto_handler>(),
+        |out, capacity, count| (api().logger_handlers)(logger.ptr(), out, capacity, count),
+    )?;
+    handlers
+        .into_iter()
+        .map(|handler| EngineHandler::made(py, femto_abi::FEMTO_STATUS_OK, handler))
+        .collect()
+}
+
+/// Every logger of the registry as `(name, logger)`, the root first.
+#[pyfunction]
+fn loggers_get(py: Python<'_>) -> PyResult<Vec<(String, EngineLogger)>> {
+    let loggers = array_out(
+        py,
+        std::ptr::null::<femto_logger>(),
+        |out, capacity, count| (api().loggers_get)(out, capacity, count),
+    )?;
+    loggers
+        .into_iter()
+        .map(|logger| {
+            let name = c_string((api().logger_name)(logger));
+            Ok((name, EngineLogger::from_library(logger)?))
+        })
+        .collect()
+}
+
+#[pyfunction]
 fn disable(py: Python<'_>, level: i32) -> PyResult<()> {
     let status = py.detach(|| (api().disable)(level));
     check(py, status).map(drop)
@@ -143,5 +213,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_add_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_remove_handler, m)?)?;
     m.add_function(wrap_pyfunction!(loggers_set, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_get_propagate, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_get_disabled, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_handlers, m)?)?;
+    m.add_function(wrap_pyfunction!(loggers_get, m)?)?;
     m.add_function(wrap_pyfunction!(disable, m)?)
 }
