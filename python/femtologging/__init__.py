@@ -214,7 +214,7 @@ def disable(level: int = CRITICAL) -> None:
 
 
 def _root_log(method: str, msg: object, *args: object, **kwargs: object) -> None:
-    if not root.handlers:
+    if not engine.logger_handler_count(root._handle):  # stdlib: `if len(root.handlers) == 0`
         basicConfig()
     getattr(root, method)(msg, *args, **kwargs)
 
@@ -244,6 +244,6 @@ def debug(msg: object, *args: object, **kwargs: object) -> None:
 
 
 def log(level: int, msg: object, *args: object, **kwargs: object) -> None:
-    if not root.handlers:
+    if not engine.logger_handler_count(root._handle):
         basicConfig()
     root.log(level, msg, *args, **kwargs)

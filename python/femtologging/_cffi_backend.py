@@ -350,6 +350,15 @@ def logger_handlers(logger: object) -> list[object]:
     return [_owned(handler, lib.femto_handler_free) for handler in handlers]
 
 
+def logger_handler_count(logger: object) -> int:
+    """How many handlers the logger has of its own (nothing is copied)."""
+    count = ffi.new("size_t *")
+    status = lib.femto_logger_handlers(logger, ffi.NULL, 0, count)
+    if status != lib.FEMTO_STATUS_BUFFER_TOO_SMALL:
+        _check(status)
+    return int(count[0])
+
+
 def loggers_get() -> list[tuple[str, object]]:
     """Every logger of the registry as ``(name, logger)``, the root first."""
     loggers = _array_out("const femto_logger *", lib.femto_loggers_get)

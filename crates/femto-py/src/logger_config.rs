@@ -177,6 +177,17 @@ fn logger_handlers(py: Python<'_>, logger: &EngineLogger) -> PyResult<Vec<Engine
         .collect()
 }
 
+/// How many handlers the logger has of its own (nothing is copied).
+#[pyfunction]
+fn logger_handler_count(py: Python<'_>, logger: &EngineLogger) -> PyResult<usize> {
+    let mut count = 0;
+    let status = (api().logger_handlers)(logger.ptr(), std::ptr::null_mut(), 0, &mut count);
+    if status != FEMTO_STATUS_BUFFER_TOO_SMALL {
+        check(py, status)?;
+    }
+    Ok(count)
+}
+
 /// Every logger of the registry as `(name, logger)`, the root first.
 #[pyfunction]
 fn loggers_get(py: Python<'_>) -> PyResult<Vec<(String, EngineLogger)>> {
@@ -216,6 +227,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_get_propagate, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get_disabled, m)?)?;
     m.add_function(wrap_pyfunction!(logger_handlers, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_handler_count, m)?)?;
     m.add_function(wrap_pyfunction!(loggers_get, m)?)?;
     m.add_function(wrap_pyfunction!(disable, m)?)
 }
