@@ -412,13 +412,16 @@ def formatter_new_json(datefmt: str | None = None) -> object:
 _CONFIG_READERS = ("femto_config_from_toml", "femto_config_from_json", "femto_config_from_file")
 
 
-def config_export(source: str, kind: int) -> str:
-    """See the native backend's ``config_export``."""
+def config_apply(source: str, kind: int, confine_root: str | None = None) -> None:
+    """See the native backend's ``config_apply``."""
     config = ffi.new("femto_config **")
     data, size = _str(source)
     _check(getattr(lib, _CONFIG_READERS[min(kind, 2)])(data, size, config))
     try:
-        return _text_out(lambda buffer, capacity, length: lib.femto_config_to_json(config[0], buffer, capacity, length))
+        if confine_root is not None:
+            root, root_size = _str(confine_root)
+            _check(lib.femto_config_confine_files(config[0], root, root_size))
+        _check(lib.femto_config_apply(config[0]))
     finally:
         lib.femto_config_free(config[0])
 

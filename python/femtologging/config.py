@@ -463,14 +463,20 @@ class _ModelConfigurator(DictConfigurator):
 _TOML, _JSON, _FILE = 0, 1, 2
 
 
-def _apply_model(source: str, kind: int, untrusted: bool, root: str | os.PathLike[str] | None) -> None:
-    import json
-
+def _apply_file(source: str, kind: int, untrusted: bool, root: str | os.PathLike[str] | None) -> None:
+    """The engine reads, checks and applies the configuration (the same
+    loader as C and Rust programs); the handlers it took off are closed."""
     from ._backend import engine
-    from ._model import dict_config
 
-    model = json.loads(engine.config_export(source, kind))
-    _ModelConfigurator(dict_config(model), untrusted, root).configure()
+    confine_root = os.fspath(root if root is not None else os.getcwd()) if untrusted else None
+    previous = _attached_handlers()
+    engine.config_apply(source, kind, confine_root)
+    _close([handler for handler in previous if id(handler) not in {id(h) for h in _attached_handlers()}])
+
+
+def _attached_handlers() -> list[Any]:
+    """Every handler attached to a logger now."""
+    return [handler for logger in list(_loggers.values()) for handler in logger.handlers]
 
 
 def load_file(
@@ -484,17 +490,17 @@ def load_file(
     raises ``FemtoOSError``. Nothing in a file is imported or called; with
     ``untrusted``, its log files must also stay below ``root`` (default: the
     current directory) under the rules of ``dictConfig(untrusted=True)``."""
-    _apply_model(os.fspath(path), _FILE, untrusted, root)
+    _apply_file(os.fspath(path), _FILE, untrusted, root)
 
 
 def load_toml(text: str, *, untrusted: bool = False, root: str | os.PathLike[str] | None = None) -> None:
     """``load_file`` for TOML text."""
-    _apply_model(text, _TOML, untrusted, root)
+    _apply_file(text, _TOML, untrusted, root)
 
 
 def load_json(text: str, *, untrusted: bool = False, root: str | os.PathLike[str] | None = None) -> None:
     """``load_file`` for JSON text."""
-    _apply_model(text, _JSON, untrusted, root)
+    _apply_file(text, _JSON, untrusted, root)
 
 
 def _names(value: str) -> list[str]:

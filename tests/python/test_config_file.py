@@ -1,15 +1,15 @@
 """``config.load_file``/``load_toml``/``load_json``: the engine's TOML and
-JSON format, shared with C and Rust programs, applied as femtologging's
-own handler objects."""
+JSON format, shared with C and Rust programs, read, checked and applied by
+the engine (Python sees its handlers as ``NativeHandler``)."""
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import femtologging as logging
 import pytest
-from femtologging import config, handlers
+from femtologging import config
+from femtologging._handlers import NativeHandler
 
 
 @pytest.fixture(autouse=True)
@@ -77,11 +77,10 @@ def test_a_toml_file_makes_femtologging_handlers(tmp_path):
     path.write_text(sample(tmp_path), encoding="utf-8")
     config.load_file(path)
     root_handlers = logging.getLogger().handlers
-    assert [type(h) for h in root_handlers] == [logging.FileHandler, logging.FileHandler]
+    assert [(type(h), h.name) for h in root_handlers] == [(NativeHandler, "all"), (NativeHandler, "quiet")]
     (rotating,) = logging.getLogger("app").handlers
-    assert isinstance(rotating, handlers.RotatingFileHandler)
-    assert (rotating.maxBytes, rotating.backupCount, rotating.level, rotating.name) == (100000, 2, 10, "db")
-    assert isinstance(root_handlers[1].formatter, logging.JsonFormatter)
+    assert (rotating.level, rotating.name) == (10, "db")
+    assert logging.getLogger().level == logging.INFO
     log_sample()
     flush_all()
     assert (tmp_path / "all.log").read_text() == (
@@ -151,7 +150,7 @@ def test_strings_in_a_file_are_data_not_references(tmp_path, monkeypatch):
     assert (tmp_path / "ext:" / "os.system").read_text() == "literal\n"
 
 
-def test_timed_rotation_and_streams_map_onto_their_classes(tmp_path):
+def test_timed_rotation_and_streams_are_the_engines(tmp_path):
     config.load_toml(
         f"""
 [handlers.timed]
@@ -171,11 +170,8 @@ propagate = false
 """
     )
     timed, out = logging.getLogger("timed").handlers
-    assert isinstance(timed, handlers.TimedRotatingFileHandler)
-    assert (timed.when, timed.backupCount, timed.utc, timed.atTime) == ("MIDNIGHT", 4, True, datetime.time(1, 2, 3))
+    assert (timed.name, out.name) == ("timed", "out")
     assert not (tmp_path / "t.log").exists()  # delay
-    assert isinstance(out, logging.StreamHandler)
-    assert out.stream is __import__("sys").stdout
     assert logging.getLogger("timed").propagate is False
 
 
@@ -266,9 +262,8 @@ def test_an_untrusted_file_keeps_its_log_files_below_the_root(tmp_path, path, ex
     if path == "OUTSIDE":
         path = str(tmp_path / "target.log")
     text = f'[handlers.h]\nclass = "file"\npath = {json.dumps(path)}\n{extra}\n[root]\nhandlers = ["h"]'
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="^handlers.h.(path|mode): "):
         config.load_toml(text, untrusted=True, root=root)
-    assert isinstance(caught.value.__cause__, config.UnsafeConfigError)
     assert (tmp_path / "target.log").read_text() == "keep\n"
     assert not (tmp_path / "escape.log").exists()
 
