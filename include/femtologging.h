@@ -575,6 +575,10 @@ typedef struct femto_api {
   femto_status (*handler_id)(const struct femto_handler*, uint64_t*);
   femto_status (*handler_get_level)(const struct femto_handler*, int32_t*);
   femto_status (*handler_name)(const struct femto_handler*, char*, size_t, size_t*);
+  femto_status (*handler_new)(const char*,
+                              size_t,
+                              const struct femto_handler_options*,
+                              struct femto_handler**);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -968,6 +972,21 @@ femto_status femto_handler_name(const struct femto_handler *handler,
                                 char *buffer,
                                 size_t capacity,
                                 size_t *out_len);
+
+// A handler of any kind the configuration file format knows, described
+// as in a file's `[handlers.<id>]` table, in JSON: the class and the
+// class's own keys, such as `{"class": "rotating_file", "path":
+// "app.log", "max_bytes": 1048576, "backup_count": 3}` (classes and keys:
+// docs/configuration.md). The common options (level, formatter, queue,
+// name) come from `options` (NULL for the defaults), never from the
+// description. Every kind is built this way, by configuration files too.
+// A bad description is `FEMTO_STATUS_INVALID_ARGUMENT`, its message
+// naming the key; a file that cannot be opened is `FEMTO_STATUS_IO`. On
+// success `*out` holds a new reference. Thread-safe.
+femto_status femto_handler_new(const char *description,
+                               size_t description_len,
+                               const struct femto_handler_options *options,
+                               struct femto_handler **out);
 
 // Parses a level name (case-insensitive; `WARN` = `WARNING`; registered
 // custom names; decimal numbers) into `*out_level`.

@@ -351,6 +351,10 @@ typedef struct femto_api {
   femto_status (*handler_id)(const struct femto_handler*, uint64_t*);
   femto_status (*handler_get_level)(const struct femto_handler*, int32_t*);
   femto_status (*handler_name)(const struct femto_handler*, char*, size_t, size_t*);
+  femto_status (*handler_new)(const char*,
+                              size_t,
+                              const struct femto_handler_options*,
+                              struct femto_handler**);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -560,6 +564,11 @@ femto_status femto_handler_name(const struct femto_handler *handler,
                                 char *buffer,
                                 size_t capacity,
                                 size_t *out_len);
+
+femto_status femto_handler_new(const char *description,
+                               size_t description_len,
+                               const struct femto_handler_options *options,
+                               struct femto_handler **out);
 
 femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *out_level);
 

@@ -451,60 +451,18 @@ def _options(level: int, formatter: object, capacity: int, overflow: int, timeou
     return options
 
 
-def stream_handler_new(
-    fd: int, level: int = 0, formatter: object = None, capacity: int = 0, overflow: int = 0, timeout_ms: int = 0
-) -> object:
-    out = ffi.new("femto_handler **")
-    _check(lib.femto_stream_handler_new(fd, _options(level, formatter, capacity, overflow, timeout_ms), out))
-    return _owned(out[0], lib.femto_handler_free)
-
-
-def file_handler_new(
-    path: str,
-    truncate: bool,
-    delay: bool = False,
-    watch: bool = False,
+def handler_new(
+    description: str,
     level: int = 0,
     formatter: object = None,
     capacity: int = 0,
     overflow: int = 0,
     timeout_ms: int = 0,
 ) -> object:
+    """See the native backend's ``handler_new``."""
     out = ffi.new("femto_handler **")
-    data = path.encode("utf-8")  # a path that is not UTF-8 is refused, as by the native backend
-    size = len(data)
-    options = _options(level, formatter, capacity, overflow, timeout_ms)
-    file = ffi.new("femto_file_options *")
-    file.size = ffi.sizeof("femto_file_options")
-    file.truncate = truncate
-    file.delay = delay
-    file.watch = watch
-    _check(lib.femto_file_handler_new_ex(data, size, file, options, out))
-    return _owned(out[0], lib.femto_handler_free)
-
-
-def rotating_file_handler_new(
-    path: str,
-    truncate: bool,
-    max_bytes: int,
-    backup_count: int,
-    delay: bool = False,
-    level: int = 0,
-    formatter: object = None,
-    capacity: int = 0,
-    overflow: int = 0,
-    timeout_ms: int = 0,
-) -> object:
-    out = ffi.new("femto_handler **")
-    data = path.encode("utf-8")
-    rotation = ffi.new("femto_rotation_options *")
-    rotation.size = ffi.sizeof("femto_rotation_options")
-    rotation.max_bytes = max_bytes
-    rotation.backup_count = backup_count
-    rotation.truncate = truncate
-    rotation.delay = delay
-    options = _options(level, formatter, capacity, overflow, timeout_ms)
-    _check(lib.femto_rotating_file_handler_new(data, len(data), rotation, options, out))
+    data, size = _str(description)
+    _check(lib.femto_handler_new(data, size, _options(level, formatter, capacity, overflow, timeout_ms), out))
     return _owned(out[0], lib.femto_handler_free)
 
 

@@ -67,6 +67,14 @@ def handler_get_level(handler: EngineHandler) -> int: ...
 def handler_name(handler: EngineHandler) -> str: ...
 def disable(level: int) -> None: ...
 def null_handler_new() -> EngineHandler: ...
+def handler_new(
+    description: str,
+    level: int = 0,
+    formatter: EngineFormatter | None = None,
+    capacity: int = 0,
+    overflow: int = 0,
+    timeout_ms: int = 0,
+) -> EngineHandler: ...
 def formatter_new(
     style: int, fmt: str, datefmt: str | None = None, escape_controls: bool = False
 ) -> EngineFormatter: ...
@@ -74,25 +82,6 @@ def formatter_new_json(datefmt: str | None = None) -> EngineFormatter: ...
 def config_apply(source: str, kind: int, confine_root: str | None = None) -> None: ...
 def loggers_set(states: list[tuple[EngineLogger, int, bool, bool, list[EngineHandler]]]) -> None: ...
 def logger_needs_location(logger: EngineLogger) -> bool: ...
-def stream_handler_new(
-    fd: int,
-    level: int = 0,
-    formatter: EngineFormatter | None = None,
-    capacity: int = 0,
-    overflow: int = 0,
-    timeout_ms: int = 0,
-) -> EngineHandler: ...
-def file_handler_new(
-    path: str,
-    truncate: bool,
-    delay: bool = False,
-    watch: bool = False,
-    level: int = 0,
-    formatter: EngineFormatter | None = None,
-    capacity: int = 0,
-    overflow: int = 0,
-    timeout_ms: int = 0,
-) -> EngineHandler: ...
 def callback_handler_new(
     sink: Callable[[object], object],
     terminator: str | None = "\n",
@@ -102,18 +91,6 @@ def callback_handler_new(
     overflow: int = 0,
     timeout_ms: int = 0,
     caller_side: bool = False,
-) -> EngineHandler: ...
-def rotating_file_handler_new(
-    path: str,
-    truncate: bool,
-    max_bytes: int,
-    backup_count: int,
-    delay: bool = False,
-    level: int = 0,
-    formatter: EngineFormatter | None = None,
-    capacity: int = 0,
-    overflow: int = 0,
-    timeout_ms: int = 0,
 ) -> EngineHandler: ...
 def timed_rotating_file_handler_new(
     path: str,

@@ -5,6 +5,7 @@ replaced ``sys.stderr``) are written by the worker through a Python sink."""
 from __future__ import annotations
 
 import codecs
+import json
 import logging as _stdlib
 import os
 import sys
@@ -477,7 +478,7 @@ class StreamHandler(Handler):
         if self.stream is sys.__stderr__ and _fileno(self.stream) == 2:
             # The process's own stderr: the worker writes to the descriptor.
             def make(*args: int) -> object:
-                return engine.stream_handler_new(2, *args)
+                return engine.handler_new('{"class": "stream", "stream": "stderr"}', *args)
         else:
             make = self._python_sink
         self._open(make, capacity, overflow, timeout_ms)
@@ -572,10 +573,15 @@ class FileHandler(StreamHandler):
                 self.stream = self._open_stream()
             self._open(self._python_sink, capacity, overflow, timeout_ms)
 
+    def _description(self, delay: bool) -> dict[str, object]:
+        """The engine handler that owns the (UTF-8) file, described as in a
+        configuration file (its class and keys)."""
+        return {"class": "file", "path": self.baseFilename, "mode": self.mode, "delay": delay, "watch": self._watch}
+
     def _native_file(self, delay: bool) -> Callable[..., object]:
         """Makes the engine handler that owns the (UTF-8) file."""
-        path, truncate, watch = self.baseFilename, self.mode == "w", self._watch
-        return lambda *args: engine.file_handler_new(path, truncate, delay, watch, *args)
+        description = json.dumps(self._description(delay))
+        return lambda *args: engine.handler_new(description, *args)
 
     def _open_stream(self) -> TextIO:
         return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115

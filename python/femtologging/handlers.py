@@ -139,10 +139,15 @@ class RotatingFileHandler(_RotatingBase):
             filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
         )
 
-    def _native_file(self, delay: bool) -> Callable[..., object]:
-        path, truncate = self.baseFilename, self.mode == "w"
-        max_bytes, backup_count = self._max_bytes, self._backup_count
-        return lambda *args: engine.rotating_file_handler_new(path, truncate, max_bytes, backup_count, delay, *args)
+    def _description(self, delay: bool) -> dict[str, object]:
+        return {
+            "class": "rotating_file",
+            "path": self.baseFilename,
+            "mode": self.mode,
+            "delay": delay,
+            "max_bytes": self._max_bytes,
+            "backup_count": self._backup_count,
+        }
 
     @property
     def maxBytes(self) -> int:  # noqa: N802 (stdlib name)
@@ -281,7 +286,24 @@ class TimedRotatingFileHandler(_RotatingBase):
             filename, "a", encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
         )
 
+    def _description(self, delay: bool) -> dict[str, object]:
+        description: dict[str, object] = {
+            "class": "timed_rotating_file",
+            "path": self.baseFilename,
+            "delay": delay,
+            "when": self.when,
+            "interval": self.interval,
+            "utc": self.utc,
+            "backup_count": self._backup_count,
+        }
+        if self.atTime is not None:
+            description["at_time"] = f"{self.atTime.hour}:{self.atTime.minute}:{self.atTime.second}"
+        return description
+
     def _native_file(self, delay: bool) -> Callable[..., object]:
+        if self._clock is None:
+            return super()._native_file(delay)
+        # A test clock is a callback: the one kind of option a description cannot carry.
         path, when, interval, utc = self.baseFilename, self.when, self.interval, self.utc
         at = None if self.atTime is None else (self.atTime.hour, self.atTime.minute, self.atTime.second)
         backups, clock = self._backup_count, self._clock

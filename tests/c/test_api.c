@@ -448,6 +448,43 @@ static void check_logger_state(void) {
     CHECK_OK(femto_logger_set_disabled(logger, false));
 }
 
+/* Every handler kind from its description: one constructor, the
+ * configuration file's classes and keys. */
+static void check_handler_from_description(const char *dir) {
+    char path[512], description[1024];
+    snprintf(path, sizeof path, "%s/described.log", dir);
+    snprintf(description, sizeof description,
+             "{\"class\": \"rotating_file\", \"path\": \"%s\", \"max_bytes\": 1000, \"backup_count\": 2}", path);
+    femto_handler_options options = FEMTO_HANDLER_OPTIONS_INIT;
+    options.name = (femto_str)FEMTO_STR("described");
+    femto_handler *handler = NULL;
+    CHECK_OK(femto_handler_new(description, strlen(description), &options, &handler));
+    const femto_logger *logger = NULL;
+    CHECK_OK(femto_logger_get("described", 9, &logger));
+    CHECK_OK(femto_logger_set_propagate(logger, false));
+    CHECK_OK(femto_logger_add_handler(logger, handler));
+    CHECK_OK(femto_logger_log(logger, 30, "from a description", 18));
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
+    FILE *file = fopen(path, "r");
+    CHECK(file != NULL);
+    char line[64] = "";
+    CHECK(fgets(line, sizeof line, file) != NULL);
+    fclose(file);
+    CHECK(strcmp(line, "from a description\n") == 0);
+    CHECK_OK(femto_logger_clear_handlers(logger));
+    femto_handler_free(handler);
+
+    static const char unknown_key[] = "{\"class\": \"stream\", \"max_bytes\": 1}";
+    femto_handler *none = NULL;
+    CHECK_STATUS(femto_handler_new(unknown_key, sizeof unknown_key - 1, NULL, &none), FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(femto_last_error(), "max_bytes") != NULL && none == NULL);
+    static const char common_key[] = "{\"class\": \"stream\", \"level\": \"INFO\"}";
+    CHECK_STATUS(femto_handler_new(common_key, sizeof common_key - 1, NULL, &none), FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(femto_handler_new("{", 1, NULL, &none), FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(femto_handler_new(NULL, 3, NULL, &none), FEMTO_STATUS_NULL_ARGUMENT);
+    CHECK(none == NULL);
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 2);
     check_inline_level_check();
@@ -457,6 +494,7 @@ int main(int argc, char **argv) {
     check_loggers();
     check_logger_state();
     check_formatters_filters_handlers(argv[1]);
+    check_handler_from_description(argv[1]);
     for (int s = 0; s < 4; s++) {
         CHECK(strlen(femto_status_message((femto_status)s)) > 0);
     }

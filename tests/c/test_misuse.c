@@ -174,6 +174,10 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_handler_get_level(logger_as_handler, &level_out), INVALID);
     CHECK_STATUS(femto_handler_name(formatter_as_handler, NULL, 0, &count), INVALID);
     CHECK_STATUS(femto_loggers_get(NULL, 0, NULL), NULL_ARG);
+    femto_handler *described = NULL;
+    CHECK_STATUS(femto_handler_new(NULL, HUGE_COUNT, NULL, &described), NULL_ARG);
+    CHECK_STATUS(femto_handler_new("{}", HUGE_COUNT, NULL, &described), INVALID);
+    CHECK(described == NULL);
     int32_t level = -7;
     CHECK_STATUS(femto_logger_get_level(handler_as_logger, &level), INVALID);
     CHECK_STATUS(femto_logger_get_effective_level(handler_as_logger, &level), INVALID);

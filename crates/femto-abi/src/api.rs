@@ -219,4 +219,10 @@ pub struct femto_api {
     pub handler_get_level: extern "C" fn(*const femto_handler, *mut i32) -> femto_status,
     pub handler_name:
         extern "C" fn(*const femto_handler, *mut c_char, usize, *mut usize) -> femto_status,
+    pub handler_new: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_handler_options,
+        *mut *mut femto_handler,
+    ) -> femto_status,
 }

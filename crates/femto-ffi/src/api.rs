@@ -97,6 +97,7 @@ static API: femto_api = femto_api {
     handler_id: crate::handler::femto_handler_id,
     handler_get_level: crate::handler::femto_handler_get_level,
     handler_name: crate::handler::femto_handler_name,
+    handler_new: crate::handler::femto_handler_new,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -19,7 +19,7 @@ impl Castable for femto_config {
     const NAME: &'static str = "femto_config";
 }
 
-fn config_error(error: &ConfigError) -> Status {
+pub(crate) fn config_error(error: &ConfigError) -> Status {
     let status = match error.kind {
         ConfigErrorKind::Invalid => Status::InvalidArgument,
         ConfigErrorKind::Io => Status::Io,

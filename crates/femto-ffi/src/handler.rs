@@ -582,3 +582,31 @@ pub extern "C" fn femto_handler_name(
         text_out(handler.name(), buffer, capacity, out_len)
     })
 }
+
+/// A handler of any kind the configuration file format knows, described
+/// as in a file's `[handlers.<id>]` table, in JSON: the class and the
+/// class's own keys, such as `{"class": "rotating_file", "path":
+/// "app.log", "max_bytes": 1048576, "backup_count": 3}` (classes and keys:
+/// docs/configuration.md). The common options (level, formatter, queue,
+/// name) come from `options` (NULL for the defaults), never from the
+/// description. Every kind is built this way, by configuration files too.
+/// A bad description is `FEMTO_STATUS_INVALID_ARGUMENT`, its message
+/// naming the key; a file that cannot be opened is `FEMTO_STATUS_IO`. On
+/// success `*out` holds a new reference. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_new(
+    description: *const c_char,
+    description_len: usize,
+    options: *const femto_handler_options,
+    out: *mut *mut femto_handler,
+) -> femto_status {
+    boundary(|| {
+        require!(description, out);
+        ensure_initialized();
+        let description = text(description, description_len, "description")?;
+        let handler = femto_core::config::handler_from_json(description, handler_options(options)?)
+            .map_err(|e| crate::config::config_error(&e))?;
+        put(out, to_c::<femto_handler>(handler));
+        Ok(Status::Ok)
+    })
+}

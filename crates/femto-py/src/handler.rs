@@ -4,8 +4,8 @@
 //! without the GIL: the worker may need it to finish a Python sink's call.
 
 use femto_abi::{
-    femto_file_options, femto_handler, femto_handler_options, femto_handler_stats,
-    femto_rotation_options, femto_str, femto_timed_rotation_options, Versioned, FEMTO_STATUS_OK,
+    femto_handler, femto_handler_options, femto_handler_stats, femto_str,
+    femto_timed_rotation_options, Versioned, FEMTO_STATUS_OK,
 };
 use pyo3::prelude::*;
 
@@ -40,12 +40,14 @@ fn new_handler(
     EngineHandler::made(py, status, out)
 }
 
-/// A handler writing to file descriptor 1 or 2.
+/// A handler of any engine kind, from its description in the
+/// configuration file's format (`{"class": "file", "path": …}`): the one
+/// constructor every kind shares (`femto_handler_new`).
 #[pyfunction]
-#[pyo3(signature = (fd, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
-fn stream_handler_new(
+#[pyo3(signature = (description, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
+fn handler_new(
     py: Python<'_>,
-    fd: i32,
+    description: &str,
     level: i32,
     formatter: Option<&EngineFormatter>,
     capacity: u32,
@@ -53,77 +55,19 @@ fn stream_handler_new(
     timeout_ms: u32,
 ) -> PyResult<EngineHandler> {
     let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
-    new_handler(py, |out| (api().stream_handler_new)(fd, &options, out))
-}
-
-/// A handler appending to (or with `truncate`, first emptying) `path`;
-/// with `delay`, the file is opened at the first record; with `watch`, it
-/// is reopened when moved or removed.
-#[pyfunction]
-#[pyo3(signature = (path, truncate, delay=false, watch=false, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
-#[allow(clippy::too_many_arguments)]
-fn file_handler_new(
-    py: Python<'_>,
-    path: &str,
-    truncate: bool,
-    delay: bool,
-    watch: bool,
-    level: i32,
-    formatter: Option<&EngineFormatter>,
-    capacity: u32,
-    overflow: i32,
-    timeout_ms: u32,
-) -> PyResult<EngineHandler> {
-    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
-    let file = femto_file_options {
-        truncate,
-        delay,
-        watch,
-        ..femto_file_options::defaults()
-    };
     new_handler(py, |out| {
-        (api().file_handler_new_ex)(path.as_ptr().cast(), path.len(), &file, &options, out)
-    })
-}
-
-/// A handler writing to `path` that rolls over by size (`max_bytes`, 0:
-/// never) keeping `backup_count` backups.
-#[pyfunction]
-#[pyo3(signature = (path, truncate, max_bytes, backup_count, delay=false, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0))]
-#[allow(clippy::too_many_arguments)]
-fn rotating_file_handler_new(
-    py: Python<'_>,
-    path: &str,
-    truncate: bool,
-    max_bytes: u64,
-    backup_count: u32,
-    delay: bool,
-    level: i32,
-    formatter: Option<&EngineFormatter>,
-    capacity: u32,
-    overflow: i32,
-    timeout_ms: u32,
-) -> PyResult<EngineHandler> {
-    let options = handler_options(level, formatter, capacity, overflow, timeout_ms);
-    let rotation = femto_rotation_options {
-        max_bytes,
-        backup_count,
-        truncate,
-        delay,
-        ..femto_rotation_options::defaults()
-    };
-    new_handler(py, |out| {
-        (api().rotating_file_handler_new)(
-            path.as_ptr().cast(),
-            path.len(),
-            &rotation,
+        (api().handler_new)(
+            description.as_ptr().cast(),
+            description.len(),
             &options,
             out,
         )
     })
 }
 
-/// A handler writing to `path` that rolls over on Python's `when` schedule.
+/// A handler writing to `path` that rolls over on Python's `when` schedule
+/// by the clock `clock` (tests and simulations; without a clock,
+/// `handler_new` makes it).
 #[pyfunction]
 #[pyo3(signature = (path, when, interval, utc, at_time, backup_count, delay=false, level=0, formatter=None, capacity=0, overflow=0, timeout_ms=0, clock=None))]
 #[allow(clippy::too_many_arguments)]
@@ -309,9 +253,7 @@ fn handler_name(py: Python<'_>, handler: &EngineHandler) -> PyResult<String> {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EngineHandler>()?;
-    m.add_function(wrap_pyfunction!(stream_handler_new, m)?)?;
-    m.add_function(wrap_pyfunction!(file_handler_new, m)?)?;
-    m.add_function(wrap_pyfunction!(rotating_file_handler_new, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_new, m)?)?;
     m.add_function(wrap_pyfunction!(timed_rotating_file_handler_new, m)?)?;
     m.add_function(wrap_pyfunction!(null_handler_new, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_backup_count, m)?)?;

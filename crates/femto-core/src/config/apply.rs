@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::builder::{BuildError, HandlerBuilder};
+use crate::builder::BuildError;
 use crate::filter::{FemtoFilter, LevelFilter, NameFilter};
 use crate::formatter::{FemtoFormatter, FormatError, JsonFormatter, TemplateFormatter};
-use crate::handler::{FemtoHandler, HandlerBuildError, TimedRotation, When};
+use crate::handler::{FemtoHandler, HandlerBuildError, HandlerOptions, TimedRotation, When};
 use crate::level::FemtoLevel;
 use crate::logger::FemtoLogger;
 use crate::manager::{validate_name, Manager, ROOT_NAME};
@@ -297,27 +297,28 @@ fn make_handler(
     spec: &HandlerSpec,
     formatter: Option<Arc<dyn FemtoFormatter>>,
 ) -> Result<Arc<FemtoHandler>, ConfigError> {
-    fn with<B: HandlerBuilder>(
-        builder: &B,
-        formatter: Option<Arc<dyn FemtoFormatter>>,
-    ) -> Result<Arc<FemtoHandler>, BuildError> {
-        let mut options = builder.common_options().handler_options()?;
-        if let Some(formatter) = formatter {
-            options.formatter = formatter;
-        }
-        builder.build_with(options)
-    }
-    let built = match &spec.kind {
-        HandlerKind::Stream(b) => with(b, formatter),
-        HandlerKind::File(b) => with(b, formatter),
-        HandlerKind::RotatingFile(b) => with(b, formatter),
-        HandlerKind::TimedRotatingFile(b) => with(b, formatter),
-        HandlerKind::Built(handler) => Ok(Arc::clone(handler)),
+    let built = match spec.kind.common() {
+        Some(common) => common.handler_options().and_then(|mut options| {
+            if let Some(formatter) = formatter {
+                options.formatter = formatter;
+            }
+            spec.kind.build_with(options)
+        }),
+        None => spec.kind.build_with(HandlerOptions::default()),
     };
     built.map_err(|e| handler_error(id, &e))
 }
 
 fn handler_error(id: &str, error: &BuildError) -> ConfigError {
+    build_error_at(
+        key_path("handlers", id, error.option().unwrap_or("")),
+        error,
+    )
+}
+
+/// `error` as a configuration error at `path` (an I/O error when the
+/// system, not the configuration, is at fault).
+pub(super) fn build_error_at(path: String, error: &BuildError) -> ConfigError {
     let detail = match error {
         BuildError::Format(e) => e.to_string(),
         BuildError::EmptyPath => "must not be empty".to_owned(),
@@ -325,10 +326,7 @@ fn handler_error(id: &str, error: &BuildError) -> ConfigError {
         BuildError::Schedule(e) => e.to_string(),
         BuildError::Handler(e) => e.to_string(),
     };
-    let error_at = ConfigError::at(
-        key_path("handlers", id, error.option().unwrap_or("")),
-        detail,
-    );
+    let error_at = ConfigError::at(path, detail);
     match error {
         BuildError::Handler(HandlerBuildError::Open { .. } | HandlerBuildError::Spawn(_)) => {
             error_at.io()

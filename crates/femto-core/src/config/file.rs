@@ -24,6 +24,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::{self, Deserializer, Visitor};
@@ -34,7 +35,7 @@ use crate::builder::{
     TimedRotatingFileHandlerBuilder,
 };
 use crate::formatter::FormatStyle;
-use crate::handler::OverflowPolicy;
+use crate::handler::{FemtoHandler, HandlerOptions, OverflowPolicy};
 use crate::level::FemtoLevel;
 
 use super::error::key_path;
@@ -79,7 +80,7 @@ impl ConfigBuilder {
     }
 }
 
-fn deserialize<'de, D: Deserializer<'de>>(value: D) -> Result<FileModel, ConfigError>
+fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(value: D) -> Result<T, ConfigError>
 where
     D::Error: fmt::Display,
 {
@@ -392,7 +393,76 @@ fn formatter(id: &str, f: FormatterModel) -> Result<FormatterBuilder, ConfigErro
 }
 
 fn handler(id: &str, h: HandlerModel) -> Result<HandlerSpec, ConfigError> {
-    let path = |key| key_path("handlers", id, key);
+    let path = |key: &str| key_path("handlers", id, key);
+    let mut kind = handler_kind(&h, &path)?;
+    let overflow = match (h.overflow, h.timeout_ms) {
+        (None | Some(Overflow::Block), None) => OverflowPolicy::Block,
+        (Some(Overflow::Drop), None) => OverflowPolicy::Drop,
+        (Some(Overflow::Timeout), Some(ms)) => OverflowPolicy::Timeout(Duration::from_millis(ms)),
+        (Some(Overflow::Timeout), None) => {
+            return Err(ConfigError::at(
+                path("timeout_ms"),
+                "missing (overflow = \"timeout\" needs it)",
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ConfigError::at(
+                path("timeout_ms"),
+                "only with overflow = \"timeout\"",
+            ))
+        }
+    };
+    if let Some(common) = kind.common_mut() {
+        common.level = h.level.as_ref().map_or(FemtoLevel::NOTSET, |l| l.0);
+        common.capacity = h.capacity;
+        common.overflow = overflow;
+        common.name = Some(id.to_owned());
+    }
+    Ok(HandlerSpec {
+        kind,
+        formatter: h.formatter,
+        filters: h.filters,
+    })
+}
+
+/// Builds one handler from its description in the file format, such as
+/// `{"class": "rotating_file", "path": "app.log", "max_bytes": 1048576}`:
+/// the one construction path of every engine handler kind, shared by
+/// configuration files, the C ABI (`femto_handler_new`) and the Python
+/// bindings. The description holds the class and the class's own keys;
+/// `options` the common ones (level, queue, overflow, formatter, name).
+/// Errors name the key (`path: missing (the file to write)`).
+pub fn handler_from_json(
+    json: &str,
+    options: HandlerOptions,
+) -> Result<Arc<FemtoHandler>, ConfigError> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| ConfigError::whole(format!("JSON syntax: {e}")))?;
+    let h: HandlerModel = deserialize(value)?;
+    let common = [
+        ("level", h.level.is_some()),
+        ("formatter", h.formatter.is_some()),
+        ("filters", !h.filters.is_empty()),
+        ("capacity", h.capacity.is_some()),
+        ("overflow", h.overflow.is_some()),
+        ("timeout_ms", h.timeout_ms.is_some()),
+    ];
+    if let Some((key, _)) = common.iter().find(|(_, given)| *given) {
+        return Err(ConfigError::at(
+            *key,
+            "belongs in the handler's options, not its description",
+        ));
+    }
+    let kind = handler_kind(&h, &|key: &str| key.to_owned())?;
+    kind.build_with(options)
+        .map_err(|e| super::apply::build_error_at(e.option().unwrap_or("").to_owned(), &e))
+}
+
+/// The handler kind `h` describes, checked; `path` names a key in errors.
+fn handler_kind(
+    h: &HandlerModel,
+    path: &dyn Fn(&str) -> String,
+) -> Result<HandlerKind, ConfigError> {
     if let Some(key) = h.given().find(|key| !h.class.accepts(key)) {
         return Err(ConfigError::at(
             path(key),
@@ -415,7 +485,7 @@ fn handler(id: &str, h: HandlerModel) -> Result<HandlerSpec, ConfigError> {
         }
     };
     let delay = h.delay.unwrap_or(false);
-    let mut kind: HandlerKind = match h.class {
+    let kind: HandlerKind = match h.class {
         HandlerClass::Stream => match h.stream.as_deref() {
             None | Some("stderr") | Some("ext://sys.stderr") => StreamHandlerBuilder::stderr(),
             Some("stdout") | Some("ext://sys.stdout") => StreamHandlerBuilder::stdout(),
@@ -456,34 +526,7 @@ fn handler(id: &str, h: HandlerModel) -> Result<HandlerSpec, ConfigError> {
             b.into()
         }
     };
-    let overflow = match (h.overflow, h.timeout_ms) {
-        (None | Some(Overflow::Block), None) => OverflowPolicy::Block,
-        (Some(Overflow::Drop), None) => OverflowPolicy::Drop,
-        (Some(Overflow::Timeout), Some(ms)) => OverflowPolicy::Timeout(Duration::from_millis(ms)),
-        (Some(Overflow::Timeout), None) => {
-            return Err(ConfigError::at(
-                path("timeout_ms"),
-                "missing (overflow = \"timeout\" needs it)",
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(ConfigError::at(
-                path("timeout_ms"),
-                "only with overflow = \"timeout\"",
-            ))
-        }
-    };
-    if let Some(common) = kind.common_mut() {
-        common.level = h.level.as_ref().map_or(FemtoLevel::NOTSET, |l| l.0);
-        common.capacity = h.capacity;
-        common.overflow = overflow;
-        common.name = Some(id.to_owned());
-    }
-    Ok(HandlerSpec {
-        kind,
-        formatter: h.formatter,
-        filters: h.filters,
-    })
+    Ok(kind)
 }
 
 /// `"HH:MM"` or `"HH:MM:SS"`; range checks come later, with the schedule.

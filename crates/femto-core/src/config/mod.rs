@@ -41,6 +41,7 @@ mod spec;
 
 pub use confine::{confine_file, confined_path, CONFINED_FILE_MODE};
 pub use error::{ConfigError, ConfigErrorKind};
+pub use file::handler_from_json;
 pub use spec::{
     ConfigBuilder, FilterBuilder, FormatterBuilder, HandlerKind, HandlerSpec, LoggerBuilder,
 };

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::builder::{
-    CommonOptions, FileHandlerBuilder, RotatingFileHandlerBuilder, StreamHandlerBuilder,
-    TimedRotatingFileHandlerBuilder,
+    BuildError, CommonOptions, FileHandlerBuilder, HandlerBuilder, RotatingFileHandlerBuilder,
+    StreamHandlerBuilder, TimedRotatingFileHandlerBuilder,
 };
 use crate::formatter::FormatStyle;
-use crate::handler::FemtoHandler;
+use crate::handler::{FemtoHandler, HandlerOptions};
 use crate::level::FemtoLevel;
 use crate::manager::Manager;
 
@@ -145,6 +145,18 @@ impl HandlerKind {
             HandlerKind::RotatingFile(b) => Some(&mut b.common),
             HandlerKind::TimedRotatingFile(b) => Some(&mut b.common),
             HandlerKind::Built(_) => None,
+        }
+    }
+
+    /// Builds the handler with `options` in place of the builder's common
+    /// ones (a [`HandlerKind::Built`] handler is returned as it is).
+    pub fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
+        match self {
+            HandlerKind::Stream(b) => b.build_with(options),
+            HandlerKind::File(b) => b.build_with(options),
+            HandlerKind::RotatingFile(b) => b.build_with(options),
+            HandlerKind::TimedRotatingFile(b) => b.build_with(options),
+            HandlerKind::Built(handler) => Ok(Arc::clone(handler)),
         }
     }
 }
