@@ -579,6 +579,16 @@ typedef struct femto_api {
                               size_t,
                               const struct femto_handler_options*,
                               struct femto_handler**);
+  femto_status (*formatter_new_json_ex)(const char*,
+                                        size_t,
+                                        const struct femto_formatter_options*,
+                                        struct femto_formatter**);
+  femto_status (*formatter_format)(const struct femto_formatter*,
+                                   const struct femto_logger*,
+                                   const struct femto_log_args*,
+                                   char*,
+                                   size_t,
+                                   size_t*);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -807,6 +817,27 @@ femto_status femto_formatter_new(femto_format_style style,
 femto_status femto_formatter_new_json(const char *datefmt,
                                       size_t datefmt_len,
                                       struct femto_formatter **out);
+
+// As `femto_formatter_new_json`, with options (`options` may be NULL for
+// the defaults; `utc` renders `asctime` in UTC; JSON escapes control
+// characters in any case). Thread-safe.
+femto_status femto_formatter_new_json_ex(const char *datefmt,
+                                         size_t datefmt_len,
+                                         const struct femto_formatter_options *options,
+                                         struct femto_formatter **out);
+
+// Renders the record `args` describes, as `logger` would make it, with
+// `formatter`, without logging it: the text (no line terminator) is
+// written as for `femto_config_to_json` to `buffer` (`capacity` bytes,
+// NUL-terminated) and its length to `*out_len`, or `BUFFER_TOO_SMALL`
+// with only the length written. For host languages whose own code asks a
+// formatter for a record's text. Thread-safe.
+femto_status femto_formatter_format(const struct femto_formatter *formatter,
+                                    const struct femto_logger *logger,
+                                    const struct femto_log_args *args,
+                                    char *buffer,
+                                    size_t capacity,
+                                    size_t *out_len);
 
 // As `femto_formatter_new`, with options (`options` may be NULL for the
 // defaults). Thread-safe.

@@ -355,6 +355,16 @@ typedef struct femto_api {
                               size_t,
                               const struct femto_handler_options*,
                               struct femto_handler**);
+  femto_status (*formatter_new_json_ex)(const char*,
+                                        size_t,
+                                        const struct femto_formatter_options*,
+                                        struct femto_formatter**);
+  femto_status (*formatter_format)(const struct femto_formatter*,
+                                   const struct femto_logger*,
+                                   const struct femto_log_args*,
+                                   char*,
+                                   size_t,
+                                   size_t*);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -479,6 +489,18 @@ femto_status femto_formatter_new(femto_format_style style,
 femto_status femto_formatter_new_json(const char *datefmt,
                                       size_t datefmt_len,
                                       struct femto_formatter **out);
+
+femto_status femto_formatter_new_json_ex(const char *datefmt,
+                                         size_t datefmt_len,
+                                         const struct femto_formatter_options *options,
+                                         struct femto_formatter **out);
+
+femto_status femto_formatter_format(const struct femto_formatter *formatter,
+                                    const struct femto_logger *logger,
+                                    const struct femto_log_args *args,
+                                    char *buffer,
+                                    size_t capacity,
+                                    size_t *out_len);
 
 femto_status femto_formatter_new_ex(femto_format_style style,
                                     const char *format,

@@ -238,8 +238,7 @@ def logger_remove_handler(logger: object, handler: object) -> None:
     _check(lib.femto_logger_remove_handler(logger, handler))
 
 
-def logger_log(
-    logger: object,
+def _log_args(
     level: int,
     message: str,
     pathname: str,
@@ -251,14 +250,12 @@ def logger_log(
     key_values: list[tuple[str, str]] | None = None,
     created_ns: int = 0,
     thread_id: int = 0,
-    handler: object = None,
-    caller_side_done: bool = False,
-) -> bool:
-    """See the native backend's ``logger_log``."""
+) -> tuple[Any, list[object]]:
+    """The record's ``femto_log_args``, and what must outlive its use."""
     args = ffi.new("femto_log_args *")
     args.size = ffi.sizeof("femto_log_args")
     args.level = level
-    keep = []  # the encoded bytes must outlive the call
+    keep: list[object] = []  # the encoded bytes must outlive the call
     for field, text in (
         ("message", message),
         ("file", pathname),
@@ -275,9 +272,9 @@ def logger_log(
     args.line = lineno
     args.created_ns = created_ns
     args.thread_id = thread_id
-    args.caller_side_done = caller_side_done
     if key_values:
         pairs = ffi.new("femto_kv[]", len(key_values))
+        keep.append(pairs)
         for pair, (key, value) in zip(pairs, key_values, strict=True):
             for target, text in ((pair.key, key), (pair.value, value)):
                 data = text.encode("utf-8", "backslashreplace")
@@ -286,9 +283,26 @@ def logger_log(
                 target.len = len(data)
         args.key_values = pairs
         args.key_value_count = len(key_values)
+    return args, keep
+
+
+def logger_log(
+    logger: object, *fields: Any, handler: object = None, caller_side_done: bool = False, **named: Any
+) -> bool:
+    """See the native backend's ``logger_log``."""
+    args, _keep = _log_args(*fields, **named)
+    args.caller_side_done = caller_side_done
     if handler is not None:
         return _check(lib.femto_handler_log_ex(handler, logger, args)) != lib.FEMTO_STATUS_FILTERED
     return _check(lib.femto_logger_log_ex(logger, args)) != lib.FEMTO_STATUS_FILTERED
+
+
+def formatter_format(formatter: object, logger: object, *fields: Any, **named: Any) -> str:
+    """See the native backend's ``formatter_format``."""
+    args, _keep = _log_args(*fields, **named)
+    return _text_out(
+        lambda buffer, capacity, length: lib.femto_formatter_format(formatter, logger, args, buffer, capacity, length)
+    )
 
 
 def logger_needs_location(logger: object) -> bool:
@@ -402,10 +416,13 @@ def formatter_new(style: int, fmt: str, datefmt: str | None = None, escape_contr
     return _owned(out[0], lib.femto_formatter_free)
 
 
-def formatter_new_json(datefmt: str | None = None) -> object:
+def formatter_new_json(datefmt: str | None = None, utc: bool = False) -> object:
     out = ffi.new("femto_formatter **")
     date_data, date_size = _str(datefmt)
-    _check(lib.femto_formatter_new_json(date_data, date_size, out))
+    options = ffi.new("femto_formatter_options *")
+    options.size = ffi.sizeof("femto_formatter_options")
+    options.utc = utc
+    _check(lib.femto_formatter_new_json_ex(date_data, date_size, options, out))
     return _owned(out[0], lib.femto_formatter_free)
 
 

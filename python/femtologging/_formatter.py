@@ -10,8 +10,6 @@ their worker thread instead.
 
 from __future__ import annotations
 
-import functools
-import json as _json
 import logging as _stdlib
 import math
 import re
@@ -26,7 +24,6 @@ from ._errors import FemtoValueError
 _STYLE_CODES = {"%": 0, "{": 1, "$": 2}
 
 #: A JSON value as the engine writes it (UTF-8 kept, not escaped).
-_json_text = functools.partial(_json.dumps, ensure_ascii=False)
 
 #: Methods whose override means only Python knows the output.
 _PYTHON_METHODS = ("format", "formatMessage", "formatTime", "formatException", "formatStack", "usesTime")
@@ -139,8 +136,9 @@ class JsonFormatter(Formatter):
     """One JSON object per record, written by the engine: ``asctime``,
     ``created``, ``levelname``, ``levelno``, ``name``, ``message``,
     ``process``, ``thread``, ``threadName``, the source location, then
-    ``exc_info`` and ``stack_info`` when present. ``utc`` renders
-    ``asctime`` in UTC (in Python)."""
+    ``exc_info`` and ``stack_info`` when present, then the record's
+    ``extra`` values. ``utc`` renders ``asctime`` in UTC. ``format(record)``
+    asks the engine too, so Python code gets the handlers' text exactly."""
 
     def __init__(
         self,
@@ -154,48 +152,18 @@ class JsonFormatter(Formatter):
         _stdlib.Formatter.__init__(self, None, datefmt)
         self._handle = None
         self._utc = utc
-        if utc:
-            self.converter = time.gmtime  # type: ignore[assignment]
         self._attach_engine()
 
     def _attach_engine(self) -> None:
-        if not self._utc:
-            self._handle = engine.formatter_new_json(self.datefmt)
+        self._handle = engine.formatter_new_json(self.datefmt, self._utc)
 
     def format(self, record: _stdlib.LogRecord) -> str:
-        """The engine's JSON line for ``record``, rendered in Python."""
+        """The engine's JSON line for ``record``: the text its handlers
+        write, ``extra`` included."""
+        from ._handlers import _logger_handle, engine_fields
+
         record.message = record.getMessage()
-        text = _json_text
-        parts = [
-            '{"asctime":',
-            text(self.formatTime(record, self.datefmt)),
-            f',"created":{record.created:.6f},"levelname":',
-            text(record.levelname),
-            ',"levelno":',
-            text(record.levelno),
-            ',"name":',
-            text(record.name),
-            ',"message":',
-            text(record.message),
-            ',"process":',
-            text(record.process or 0),
-            ',"thread":',
-            text(record.thread or 0),
-            ',"threadName":',
-            text(record.threadName or ""),
-        ]
-        if record.pathname:
-            parts += [',"pathname":', text(record.pathname), ',"lineno":', text(record.lineno)]
-        if record.funcName:
-            parts += [',"funcName":', text(record.funcName)]
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            parts += [',"exc_info":', text(record.exc_text)]
-        if record.stack_info:
-            parts += [',"stack_info":', text(self.formatStack(record.stack_info))]
-        parts.append("}")
-        return "".join(parts)
+        return engine.formatter_format(self._handle, _logger_handle(record.name), *engine_fields(record))  # type: ignore[no-any-return]
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")

@@ -318,6 +318,12 @@ def log_stdlib_record(record: _stdlib.LogRecord, handler: object = None) -> None
     message, level, time, caller, thread, exception text and ``extra``."""
     if _log_native_record is not None and _log_native_record(record, handler):
         return  # a native record, read by the extension
+    engine.logger_log(_logger_handle(record.name), *engine_fields(record), handler=handler)
+
+
+def engine_fields(record: _stdlib.LogRecord) -> tuple[Any, ...]:
+    """What the engine takes of a ``LogRecord`` (``logger_log``'s fields):
+    message, level, time, caller, thread, exception text and ``extra``."""
     exc_text = record.exc_text
     if record.exc_info and not exc_text:
         exc_text = exception_text(*record.exc_info)
@@ -328,8 +334,7 @@ def log_stdlib_record(record: _stdlib.LogRecord, handler: object = None) -> None
         extra = None
         if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
             extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
-    engine.logger_log(
-        _logger_handle(record.name),
+    return (
         record.levelno,
         record.getMessage(),
         record.pathname,
@@ -341,7 +346,6 @@ def log_stdlib_record(record: _stdlib.LogRecord, handler: object = None) -> None
         extra,
         int(record.created * 1e9),
         record.thread or 0,
-        handler=handler,
     )
 
 

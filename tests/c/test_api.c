@@ -474,6 +474,24 @@ static void check_handler_from_description(const char *dir) {
     CHECK_OK(femto_logger_clear_handlers(logger));
     femto_handler_free(handler);
 
+    /* A formatter renders for the caller too, without logging. */
+    femto_formatter_options json_options = FEMTO_FORMATTER_OPTIONS_INIT;
+    json_options.utc = true;
+    femto_formatter *json = NULL;
+    CHECK_OK(femto_formatter_new_json_ex(NULL, 0, &json_options, &json));
+    femto_log_args args = FEMTO_LOG_ARGS_INIT;
+    args.level = 30;
+    args.message = (femto_str)FEMTO_STR("rendered");
+    args.created_ns = 86400ull * 1000000000ull;
+    char text[512];
+    size_t text_len = 0;
+    CHECK_STATUS(femto_formatter_format(json, logger, &args, text, 4, &text_len), FEMTO_STATUS_BUFFER_TOO_SMALL);
+    CHECK_OK(femto_formatter_format(json, logger, &args, text, sizeof text, &text_len));
+    CHECK(strlen(text) == text_len);
+    CHECK(strstr(text, "\"asctime\":\"1970-01-02 00:00:00,000\"") != NULL);
+    CHECK(strstr(text, "\"message\":\"rendered\"") != NULL);
+    femto_formatter_free(json);
+
     static const char unknown_key[] = "{\"class\": \"stream\", \"max_bytes\": 1}";
     femto_handler *none = NULL;
     CHECK_STATUS(femto_handler_new(unknown_key, sizeof unknown_key - 1, NULL, &none), FEMTO_STATUS_INVALID_ARGUMENT);

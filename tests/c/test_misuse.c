@@ -174,6 +174,18 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_handler_get_level(logger_as_handler, &level_out), INVALID);
     CHECK_STATUS(femto_handler_name(formatter_as_handler, NULL, 0, &count), INVALID);
     CHECK_STATUS(femto_loggers_get(NULL, 0, NULL), NULL_ARG);
+    femto_log_args render_args = FEMTO_LOG_ARGS_INIT;
+    char rendered[16];
+    CHECK_STATUS(femto_formatter_format(handler_as_formatter, logger, &render_args, rendered, sizeof rendered, &count),
+                 INVALID);
+    CHECK_STATUS(femto_formatter_format(formatter, handler_as_logger, &render_args, rendered, sizeof rendered, &count),
+                 INVALID);
+    CHECK_STATUS(femto_formatter_format(formatter, logger, NULL, rendered, sizeof rendered, &count), NULL_ARG);
+    femto_formatter_options bad_options = FEMTO_FORMATTER_OPTIONS_INIT;
+    bad_options.size = 1;
+    femto_formatter *json = NULL;
+    CHECK_STATUS(femto_formatter_new_json_ex(NULL, 0, &bad_options, &json), FEMTO_STATUS_STRUCT_TOO_SMALL);
+    CHECK(json == NULL);
     femto_handler *described = NULL;
     CHECK_STATUS(femto_handler_new(NULL, HUGE_COUNT, NULL, &described), NULL_ARG);
     CHECK_STATUS(femto_handler_new("{}", HUGE_COUNT, NULL, &described), INVALID);

@@ -5,6 +5,7 @@ Python changes (``logger.handlers`` included) is where records go."""
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 
 import femtologging as logging
@@ -177,3 +178,34 @@ def test_logger_dict_lists_the_engines_loggers(c_library):
     assert "root" not in names
     assert names["state.made_in_c.child"] is logging.getLogger("state.made_in_c.child")
     assert logging.Logger.manager.getLogger("state.x") is logging.getLogger("state.x")
+
+
+@pytest.mark.parametrize("utc", [False, True])
+def test_json_formatter_text_is_the_engines_in_python_too(tmp_path, utc):
+    """One JSON formatter: ``format(record)`` in Python is the line the
+    engine's handler writes (``extra`` included, UTC included)."""
+    formatter = logging.JsonFormatter(utc=utc)
+    logger = logging.getLogger(f"state.json.{utc}")
+    logger.propagate = False
+    handler = logging.FileHandler(str(tmp_path / "j.log"))
+    handler.setFormatter(formatter)
+    logger.addHandler(handler)
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(formatter.format(record))
+
+    keeper = Keep()
+    logger.addHandler(keeper)
+    logger.warning("hello %s", "json", extra={"user": "ada"})
+    handler.flush()
+    keeper.flush()
+    written = (tmp_path / "j.log").read_text().splitlines()
+    assert len(written) == 1 and len(seen) == 1
+    line, python = json.loads(written[0]), json.loads(seen[0])
+    assert line["user"] == python["user"] == "ada"
+    assert line["message"] == python["message"] == "hello json"
+    assert line["asctime"] == python["asctime"]
+    logger.handlers = []
+    handler.close()

@@ -225,4 +225,18 @@ pub struct femto_api {
         *const femto_handler_options,
         *mut *mut femto_handler,
     ) -> femto_status,
+    pub formatter_new_json_ex: extern "C" fn(
+        *const c_char,
+        usize,
+        *const femto_formatter_options,
+        *mut *mut femto_formatter,
+    ) -> femto_status,
+    pub formatter_format: extern "C" fn(
+        *const femto_formatter,
+        *const femto_logger,
+        *const femto_log_args,
+        *mut c_char,
+        usize,
+        *mut usize,
+    ) -> femto_status,
 }

@@ -98,6 +98,8 @@ static API: femto_api = femto_api {
     handler_get_level: crate::handler::femto_handler_get_level,
     handler_name: crate::handler::femto_handler_name,
     handler_new: crate::handler::femto_handler_new,
+    formatter_new_json_ex: crate::formatter::femto_formatter_new_json_ex,
+    formatter_format: crate::formatter::femto_formatter_format,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use femto_abi::{
     femto_destroy_fn, femto_format_fn, femto_format_style, femto_formatter,
-    femto_formatter_options, femto_record, femto_status, femto_text, FEMTO_FORMAT_STYLE_BRACE,
-    FEMTO_FORMAT_STYLE_DOLLAR, FEMTO_FORMAT_STYLE_PERCENT,
+    femto_formatter_options, femto_log_args, femto_logger, femto_record, femto_status, femto_text,
+    FEMTO_FORMAT_STYLE_BRACE, FEMTO_FORMAT_STYLE_DOLLAR, FEMTO_FORMAT_STYLE_PERCENT,
 };
 use femto_core::{
     FemtoFormatter, FemtoLogRecord, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,
 };
 
-use crate::cast::{free, handle, to_c, with_stack_handle, Castable};
+use crate::cast::{free, handle, logger, to_c, with_stack_handle, Castable};
+use crate::level::level;
 
 use crate::record::with_view;
 use crate::status::{boundary, fail, require, Status};
@@ -78,16 +79,59 @@ pub extern "C" fn femto_formatter_new_json(
     datefmt_len: usize,
     out: *mut *mut femto_formatter,
 ) -> femto_status {
+    femto_formatter_new_json_ex(datefmt, datefmt_len, std::ptr::null(), out)
+}
+
+/// As `femto_formatter_new_json`, with options (`options` may be NULL for
+/// the defaults; `utc` renders `asctime` in UTC; JSON escapes control
+/// characters in any case). Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_formatter_new_json_ex(
+    datefmt: *const c_char,
+    datefmt_len: usize,
+    options: *const femto_formatter_options,
+    out: *mut *mut femto_formatter,
+) -> femto_status {
     boundary(|| {
         require!(out);
+        let options = crate::types::read_sized(options)?;
         let datefmt = if datefmt.is_null() {
             None
         } else {
             Some(text(datefmt, datefmt_len, "datefmt")?)
         };
-        let formatter = JsonFormatter::new(datefmt, false).map_err(invalid)?;
+        let formatter = JsonFormatter::new(datefmt, options.utc).map_err(invalid)?;
         put(out, to_c::<femto_formatter>(Arc::new(formatter)));
         Ok(Status::Ok)
+    })
+}
+
+/// Renders the record `args` describes, as `logger` would make it, with
+/// `formatter`, without logging it: the text (no line terminator) is
+/// written as for `femto_config_to_json` to `buffer` (`capacity` bytes,
+/// NUL-terminated) and its length to `*out_len`, or `BUFFER_TOO_SMALL`
+/// with only the length written. For host languages whose own code asks a
+/// formatter for a record's text. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_formatter_format(
+    formatter: *const femto_formatter,
+    logger: *const femto_logger,
+    args: *const femto_log_args,
+    buffer: *mut c_char,
+    capacity: usize,
+    out_len: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        let formatter = handle!(formatter);
+        let logger = logger!(logger);
+        require!(args, out_len);
+        let args = crate::types::read_sized(args)?;
+        let record = crate::logger::build_record(logger, &args, level(args.level)?)?;
+        let mut text = String::new();
+        formatter
+            .try_format(&record, &mut text)
+            .map_err(|_| fail(Status::InvalidState, "the formatter failed"))?;
+        crate::types::text_out(&text, buffer, capacity, out_len)
     })
 }
 

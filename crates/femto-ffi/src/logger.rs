@@ -380,7 +380,7 @@ pub extern "C" fn femto_logger_log_at(
 }
 
 /// Validates and copies everything `args` carries, then builds the record.
-fn build_record(
+pub(crate) fn build_record(
     logger: &FemtoLogger,
     args: &femto_log_args,
     level: femto_core::FemtoLevel,

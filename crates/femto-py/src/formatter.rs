@@ -40,11 +40,19 @@ fn formatter_new(
 }
 
 #[pyfunction]
-#[pyo3(signature = (datefmt=None))]
-fn formatter_new_json(py: Python<'_>, datefmt: Option<&str>) -> PyResult<EngineFormatter> {
+#[pyo3(signature = (datefmt=None, utc=false))]
+fn formatter_new_json(
+    py: Python<'_>,
+    datefmt: Option<&str>,
+    utc: bool,
+) -> PyResult<EngineFormatter> {
     let mut out = std::ptr::null_mut();
     let (date_ptr, date_len) = optional(datefmt);
-    let status = (api().formatter_new_json)(date_ptr, date_len, &mut out);
+    let options = femto_formatter_options {
+        utc,
+        ..femto_formatter_options::defaults()
+    };
+    let status = (api().formatter_new_json_ex)(date_ptr, date_len, &options, &mut out);
     EngineFormatter::made(py, status, out)
 }
 

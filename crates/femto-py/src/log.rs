@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
 use crate::api::api;
-use crate::cast::{EngineHandler, EngineLogger};
-use crate::status::check;
+use crate::cast::{EngineFormatter, EngineHandler, EngineLogger};
+use crate::status::{check, text_out};
 use crate::types::{optional_utf8, utf8};
 
 /// Hands `args` to `logger`'s handlers, or with `handler` to that handler
@@ -46,6 +46,53 @@ fn with_key_values(mut args: femto_log_args, pairs: &[femto_kv]) -> femto_log_ar
     args
 }
 
+/// A record's fields as Python passes them (`logger_log`, `formatter_format`).
+struct PyFields<'a, 'py> {
+    level: i32,
+    message: &'a Bound<'py, PyString>,
+    pathname: &'a Bound<'py, PyString>,
+    lineno: u32,
+    func_name: &'a Bound<'py, PyString>,
+    thread_name: &'a Bound<'py, PyString>,
+    exc_text: Option<&'a Bound<'py, PyString>>,
+    stack: Option<&'a Bound<'py, PyString>>,
+    key_values: Option<Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>>,
+    created_ns: u64,
+    thread_id: u64,
+}
+
+impl PyFields<'_, '_> {
+    /// Runs `use_args` with the record's `femto_log_args` (text with lone
+    /// surrogates backslash-escaped, never raised).
+    fn with_args<R>(&self, use_args: impl FnOnce(femto_log_args) -> PyResult<R>) -> PyResult<R> {
+        let message = utf8(self.message)?;
+        let pathname = utf8(self.pathname)?;
+        let func_name = utf8(self.func_name)?;
+        let thread_name = utf8(self.thread_name)?;
+        let exc_text = self.exc_text.map(utf8).transpose()?;
+        let stack = self.stack.map(utf8).transpose()?;
+        let texts = self
+            .key_values
+            .iter()
+            .flatten()
+            .map(|(key, value)| Ok((utf8(key)?, utf8(value)?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let pairs = key_values(texts.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+        let args = femto_log_args {
+            file: femto_str::of(&pathname),
+            line: self.lineno,
+            function: femto_str::of(&func_name),
+            exception: femto_str::of_opt(exc_text.as_deref()),
+            stack: femto_str::of_opt(stack.as_deref()),
+            thread_name: femto_str::of(&thread_name),
+            created_ns: self.created_ns,
+            thread_id: self.thread_id,
+            ..femto_log_args::new(self.level, femto_str::of(&message))
+        };
+        use_args(with_key_values(args, &pairs))
+    }
+}
+
 /// Logs one record. A full queue under `block` waits, with the GIL
 /// released (`gil`). With `handler`, the record goes to that handler only
 /// (`logger` names it). With `caller_side_done`, the logger skips its
@@ -71,33 +118,68 @@ fn logger_log(
     handler: Option<&EngineHandler>,
     caller_side_done: bool,
 ) -> PyResult<bool> {
-    // Text with lone surrogates is written backslash-escaped, never raised.
-    let message = utf8(message)?;
-    let pathname = utf8(pathname)?;
-    let func_name = utf8(func_name)?;
-    let thread_name = utf8(thread_name)?;
-    let exc_text = exc_text.map(utf8).transpose()?;
-    let stack = stack.map(utf8).transpose()?;
-    let texts = key_values
-        .iter()
-        .flatten()
-        .map(|(key, value)| Ok((utf8(key)?, utf8(value)?)))
-        .collect::<PyResult<Vec<_>>>()?;
-    let pairs = self::key_values(texts.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
-    let args = femto_log_args {
-        file: femto_str::of(&pathname),
-        line: lineno,
-        function: femto_str::of(&func_name),
-        exception: femto_str::of_opt(exc_text.as_deref()),
-        stack: femto_str::of_opt(stack.as_deref()),
-        thread_name: femto_str::of(&thread_name),
+    let fields = PyFields {
+        level,
+        message,
+        pathname,
+        lineno,
+        func_name,
+        thread_name,
+        exc_text,
+        stack,
+        key_values,
         created_ns,
         thread_id,
-        caller_side_done,
-        ..femto_log_args::new(level, femto_str::of(&message))
     };
-    let status = send(py, logger, handler, &with_key_values(args, &pairs))?;
-    Ok(status != FEMTO_STATUS_FILTERED)
+    fields.with_args(|args| {
+        let args = femto_log_args {
+            caller_side_done,
+            ..args
+        };
+        Ok(send(py, logger, handler, &args)? != FEMTO_STATUS_FILTERED)
+    })
+}
+
+/// The text `formatter` makes of the record these fields describe (as
+/// `logger_log` takes them), without logging it: the engine's formatters
+/// render for Python code too (`JsonFormatter.format`).
+#[pyfunction]
+#[pyo3(signature = (formatter, logger, level, message, pathname, lineno, func_name, thread_name, exc_text=None, stack=None, key_values=None, created_ns=0, thread_id=0))]
+#[allow(clippy::too_many_arguments)]
+fn formatter_format(
+    py: Python<'_>,
+    formatter: &EngineFormatter,
+    logger: &EngineLogger,
+    level: i32,
+    message: &Bound<'_, PyString>,
+    pathname: &Bound<'_, PyString>,
+    lineno: u32,
+    func_name: &Bound<'_, PyString>,
+    thread_name: &Bound<'_, PyString>,
+    exc_text: Option<&Bound<'_, PyString>>,
+    stack: Option<&Bound<'_, PyString>>,
+    key_values: Option<Vec<(Bound<'_, PyString>, Bound<'_, PyString>)>>,
+    created_ns: u64,
+    thread_id: u64,
+) -> PyResult<String> {
+    let fields = PyFields {
+        level,
+        message,
+        pathname,
+        lineno,
+        func_name,
+        thread_name,
+        exc_text,
+        stack,
+        key_values,
+        created_ns,
+        thread_id,
+    };
+    fields.with_args(|args| {
+        text_out(py, |buffer, capacity, len| {
+            (api().formatter_format)(formatter.ptr(), logger.ptr(), &args, buffer, capacity, len)
+        })
+    })
 }
 
 /// `log_stdlib_record` for a `femtologging.LogRecord`, its fields read
@@ -172,6 +254,7 @@ pub(crate) fn log_one_native_record(
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_log, m)?)?;
+    m.add_function(wrap_pyfunction!(formatter_format, m)?)?;
     m.add_function(wrap_pyfunction!(log_native_record, m)?)?;
     m.add_function(wrap_pyfunction!(log_native_records, m)?)
 }
