@@ -589,6 +589,7 @@ typedef struct femto_api {
                                    char*,
                                    size_t,
                                    size_t*);
+  femto_status (*handler_rollover_due)(const struct femto_handler*, uint64_t, uint64_t, bool*);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -932,6 +933,15 @@ femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
 femto_status femto_handler_set_rotation(const struct femto_handler *handler,
                                         uint64_t max_bytes,
                                         uint32_t backup_count);
+
+// Whether a size-rotating handler rolls a file of `file_len` bytes over
+// before writing a record of `record_len` bytes (terminator included), by
+// the rule its worker applies, to `*out` (Python's `shouldRollover`).
+// `INVALID_ARGUMENT` for other handlers. Thread-safe.
+femto_status femto_handler_rollover_due(const struct femto_handler *handler,
+                                        uint64_t file_len,
+                                        uint64_t record_len,
+                                        bool *out);
 
 // Rolls a rotating handler (by size or by time) over after the records
 // queued so far (Python's `doRollover()`); `femto_handler_flush` waits for

@@ -365,6 +365,7 @@ typedef struct femto_api {
                                    char*,
                                    size_t,
                                    size_t*);
+  femto_status (*handler_rollover_due)(const struct femto_handler*, uint64_t, uint64_t, bool*);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -553,6 +554,11 @@ femto_status femto_handler_set_backup_count(const struct femto_handler *handler,
 femto_status femto_handler_set_rotation(const struct femto_handler *handler,
                                         uint64_t max_bytes,
                                         uint32_t backup_count);
+
+femto_status femto_handler_rollover_due(const struct femto_handler *handler,
+                                        uint64_t file_len,
+                                        uint64_t record_len,
+                                        bool *out);
 
 femto_status femto_handler_roll_over(const struct femto_handler *handler);
 

@@ -530,6 +530,12 @@ def handler_set_rotation(handler: object, max_bytes: int, backup_count: int) -> 
     _check(lib.femto_handler_set_rotation(handler, max_bytes, backup_count))
 
 
+def handler_rollover_due(handler: object, file_len: int, record_len: int) -> bool:
+    out = ffi.new("bool *")
+    _check(lib.femto_handler_rollover_due(handler, file_len, record_len, out))
+    return bool(out[0])
+
+
 def handler_roll_over(handler: object) -> None:
     _check(lib.femto_handler_roll_over(handler))
 

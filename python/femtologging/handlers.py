@@ -177,14 +177,16 @@ class RotatingFileHandler(_RotatingBase):
     def shouldRollover(self, record: _stdlib.LogRecord) -> bool:  # noqa: N802 (stdlib name)
         """Whether ``record`` would roll the file over now (the worker
         decides for real, when it writes the record)."""
-        if self._max_bytes <= 0:
+        if isinstance(self._inner, _stdlib_handlers.RotatingFileHandler):
+            return bool(self._inner.shouldRollover(record))
+        if self._max_bytes <= 0 or self._handle is None:
             return False
         try:
             size = os.path.getsize(self.baseFilename)
         except OSError:
             return False
         line = (self.format(record) + self.terminator).encode("utf-8", "backslashreplace")
-        return size > 0 and size + len(line) > self._max_bytes
+        return engine.handler_rollover_due(self._handle, size, len(line))
 
 
 class WatchedFileHandler(_StdlibFallback):
@@ -266,11 +268,7 @@ class TimedRotatingFileHandler(_RotatingBase):
         self._clock = clock
         if clock is not None:
             self._worker_runs_python = True
-        self.when = when.upper()
-        if self.when.startswith("W") and (len(self.when) != 2 or self.when[1] not in "0123456"):
-            raise ValueError(f"You must specify a day for weekly rollover from 0 to 6 (0 is Monday): {self.when}")
-        if not self.when.startswith("W") and self.when not in _SUFFIXES:
-            raise ValueError(f"Invalid rollover interval specified: {self.when}")
+        self.when = when.upper()  # checked by the engine (Python's rules and messages)
         if interval < 1 or backupCount < 0:
             raise ValueError("interval must be at least 1 and backupCount not negative")
         if not _engine_writes(encoding, errors):

@@ -269,7 +269,7 @@ static void check_formatters_filters_handlers(const char *dir) {
     snprintf(timed_dir, sizeof timed_dir, "%s/timed", dir);
     mkdir(timed_dir, 0755);
     CHECK_STATUS(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler), INVALID);
-    CHECK(strstr(femto_last_error(), "fortnightly") != NULL);
+    CHECK(strstr(femto_last_error(), "FORTNIGHTLY") != NULL);
     schedule.when = (femto_str)FEMTO_STR("midnight");
     schedule.has_at_time = true;
     schedule.at_hour = 24;
@@ -471,6 +471,13 @@ static void check_handler_from_description(const char *dir) {
     CHECK(fgets(line, sizeof line, file) != NULL);
     fclose(file);
     CHECK(strcmp(line, "from a description\n") == 0);
+    bool due = false;
+    CHECK_OK(femto_handler_rollover_due(handler, 990, 11, &due));
+    CHECK(due);
+    CHECK_OK(femto_handler_rollover_due(handler, 989, 11, &due));
+    CHECK(!due);
+    CHECK_OK(femto_handler_rollover_due(handler, 0, 5000, &due));
+    CHECK(!due); /* an empty file takes a record of any size */
     CHECK_OK(femto_logger_clear_handlers(logger));
     femto_handler_free(handler);
 

@@ -186,6 +186,10 @@ static void wrong_handle_kinds(void) {
     femto_formatter *json = NULL;
     CHECK_STATUS(femto_formatter_new_json_ex(NULL, 0, &bad_options, &json), FEMTO_STATUS_STRUCT_TOO_SMALL);
     CHECK(json == NULL);
+    bool due = true;
+    CHECK_STATUS(femto_handler_rollover_due(handler, 10, 10, &due), INVALID); /* not a rotating handler */
+    CHECK_STATUS(femto_handler_rollover_due(formatter_as_handler, 10, 10, &due), INVALID);
+    CHECK(due);
     femto_handler *described = NULL;
     CHECK_STATUS(femto_handler_new(NULL, HUGE_COUNT, NULL, &described), NULL_ARG);
     CHECK_STATUS(femto_handler_new("{}", HUGE_COUNT, NULL, &described), INVALID);

@@ -239,4 +239,6 @@ pub struct femto_api {
         usize,
         *mut usize,
     ) -> femto_status,
+    pub handler_rollover_due:
+        extern "C" fn(*const femto_handler, u64, u64, *mut bool) -> femto_status,
 }

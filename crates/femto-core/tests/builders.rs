@@ -83,7 +83,7 @@ fn bad_file_options_are_named(#[case] builder: FileHandlerBuilder, #[case] messa
 }
 
 #[rstest]
-#[case::unknown_when(TimedRotatingFileHandlerBuilder::new("t.log").when("fortnight"), "when: invalid rollover interval")]
+#[case::unknown_when(TimedRotatingFileHandlerBuilder::new("t.log").when("fortnight"), "when: Invalid rollover interval")]
 #[case::zero_interval(TimedRotatingFileHandlerBuilder::new("t.log").interval(0), "schedule: interval must be at least 1")]
 #[case::bad_time(TimedRotatingFileHandlerBuilder::new("t.log").when("W0").at_time(25, 0, 0), "schedule: at_time 25:00:00")]
 fn bad_schedules_are_named(

@@ -292,7 +292,7 @@ fn toml_error(text: &str) -> ConfigError {
 #[case::bad_when(
     "[handlers.t]\nclass = \"timed_rotating_file\"\npath = \"t.log\"\nwhen = \"fortnightly\"",
     "handlers.t.when",
-    "fortnightly"
+    "Invalid rollover interval specified: FORTNIGHTLY"
 )]
 #[case::bad_at_time(
     "[handlers.t]\nclass = \"timed_rotating_file\"\npath = \"t.log\"\nwhen = \"midnight\"\nat_time = \"25:00\"",

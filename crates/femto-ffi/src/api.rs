@@ -100,6 +100,7 @@ static API: femto_api = femto_api {
     handler_new: crate::handler::femto_handler_new,
     formatter_new_json_ex: crate::formatter::femto_formatter_new_json_ex,
     formatter_format: crate::formatter::femto_formatter_format,
+    handler_rollover_due: crate::handler::femto_handler_rollover_due,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -357,6 +357,25 @@ pub extern "C" fn femto_handler_set_rotation(
     })
 }
 
+/// Whether a size-rotating handler rolls a file of `file_len` bytes over
+/// before writing a record of `record_len` bytes (terminator included), by
+/// the rule its worker applies, to `*out` (Python's `shouldRollover`).
+/// `INVALID_ARGUMENT` for other handlers. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_rollover_due(
+    handler: *const femto_handler,
+    file_len: u64,
+    record_len: u64,
+    out: *mut bool,
+) -> femto_status {
+    boundary(|| {
+        let rotation = rotation_of(handle!(handler))?;
+        require!(out);
+        put(out, rotation.due(file_len, record_len));
+        Ok(Status::Ok)
+    })
+}
+
 /// Rolls a rotating handler (by size or by time) over after the records
 /// queued so far (Python's `doRollover()`); `femto_handler_flush` waits for
 /// it. `INVALID_ARGUMENT` for other handlers, `INVALID_STATE` once closed.

@@ -154,6 +154,23 @@ fn handler_set_rotation(
     .map(drop)
 }
 
+/// Whether the size-rotating `handler` rolls a file of `file_len` bytes
+/// over before a record of `record_len` bytes (its worker's rule).
+#[pyfunction]
+fn handler_rollover_due(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    file_len: u64,
+    record_len: u64,
+) -> PyResult<bool> {
+    let mut out = false;
+    check(
+        py,
+        (api().handler_rollover_due)(handler.ptr(), file_len, record_len, &mut out),
+    )?;
+    Ok(out)
+}
+
 #[pyfunction]
 fn handler_roll_over(py: Python<'_>, handler: &EngineHandler) -> PyResult<()> {
     let status = py.detach(|| (api().handler_roll_over)(handler.ptr()));
@@ -259,6 +276,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_set_backup_count, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_rotation, m)?)?;
     m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_rollover_due, m)?)?;
     m.add_function(wrap_pyfunction!(handler_flush, m)?)?;
     m.add_function(wrap_pyfunction!(handler_close, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_level, m)?)?;

@@ -61,6 +61,15 @@ impl Rotation {
         self.backup_count.store(count, Ordering::Relaxed);
     }
 
+    /// Python's rule: whether a record of `next` bytes (terminator
+    /// included) rolls a file of `current` bytes over before it is
+    /// written. An empty file never rolls over, so a record larger than
+    /// `max_bytes` is written whole into a fresh file.
+    pub fn due(&self, current: u64, next: u64) -> bool {
+        let max_bytes = self.max_bytes();
+        max_bytes > 0 && current > 0 && current.saturating_add(next) > max_bytes
+    }
+
     pub fn set_max_bytes(&self, max_bytes: u64) {
         self.max_bytes.store(max_bytes, Ordering::Relaxed);
     }
@@ -216,8 +225,7 @@ impl Sink for RotatingFileSink {
             self.file()?; // delay: the first record creates the file
         }
         let next = (text.len() + self.terminator.len()) as u64;
-        let max_bytes = self.rotation.max_bytes();
-        if max_bytes > 0 && self.pending() > 0 && self.pending() + next > max_bytes {
+        if self.rotation.due(self.pending(), next) {
             self.roll_over_or_keep()?;
         }
         self.buffer.extend_from_slice(text.as_bytes());

@@ -44,10 +44,14 @@ pub enum When {
     Weekday(u8),
 }
 
-/// A `when` that is not one of Python's.
+/// A `when` that is not one of Python's (the messages are Python's).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid rollover interval {0:?}: expected S, M, H, D, MIDNIGHT or W0-W6")]
-pub struct WhenError(pub String);
+pub enum WhenError {
+    #[error("Invalid rollover interval specified: {0} (expected S, M, H, D, MIDNIGHT or W0-W6)")]
+    Interval(String),
+    #[error("You must specify a day for weekly rollover from 0 to 6 (0 is Monday): {0}")]
+    Weekday(String),
+}
 
 impl When {
     /// Python's spelling, in any case: `S`, `M`, `H`, `D`, `MIDNIGHT`, `W0`…`W6`.
@@ -61,7 +65,8 @@ impl When {
             "MIDNIGHT" => When::Midnight,
             _ => match upper.strip_prefix('W').map(str::as_bytes) {
                 Some([day @ b'0'..=b'6']) => When::Weekday(day - b'0'),
-                _ => return Err(WhenError(text.to_owned())),
+                Some(_) => return Err(WhenError::Weekday(upper)),
+                None => return Err(WhenError::Interval(upper)),
             },
         })
     }
