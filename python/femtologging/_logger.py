@@ -135,6 +135,13 @@ def _set_caller_side(logger: Logger) -> None:
         logger._python_path_changed()
 
 
+def _read_pending(logger: Logger) -> _Pending | None:
+    """``logger``'s pending state, if this thread's ``configuration_change``
+    has changed it (reading does not make it part of the change)."""
+    pending = _batch.pending
+    return None if pending is None else pending.get(id(logger))
+
+
 def _pending(logger: Logger) -> _Pending | None:
     """``logger``'s state inside this thread's ``configuration_change``
     (``None`` outside one: changes go to the engine at once)."""
@@ -166,7 +173,7 @@ def _writes_back(name: str) -> Any:
     def change(self: _HandlerList, *args: Any) -> Any:
         result = method(self, *args)
         self._changed()
-        return self if name == "__iadd__" else result
+        return self if name in ("__iadd__", "__imul__") else result
 
     change.__name__ = name
     return change
@@ -174,7 +181,7 @@ def _writes_back(name: str) -> Any:
 
 for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"):
     setattr(_HandlerList, _name, _writes_back(_name))
-for _name in ("__setitem__", "__delitem__", "__iadd__"):
+for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__"):
     setattr(_HandlerList, _name, _writes_back(_name))
 
 
@@ -262,7 +269,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
     @property
     def level(self) -> int:
-        state = _pending(self) if _batch.pending is not None else None
+        state = _read_pending(self)
         return state.level if state else engine.logger_get_level(self._handle)
 
     def setLevel(self, level: int | str) -> None:  # noqa: N802 (stdlib name)
@@ -279,7 +286,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     @property
     def disabled(self) -> bool:
         """stdlib ``Logger.disabled``; applies to C callers of this logger too."""
-        state = _pending(self) if _batch.pending is not None else None
+        state = _read_pending(self)
         return state.disabled if state else engine.logger_get_disabled(self._handle)
 
     @disabled.setter
@@ -292,7 +299,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
     @property
     def propagate(self) -> bool:
-        state = _pending(self) if _batch.pending is not None else None
+        state = _read_pending(self)
         return state.propagate if state else engine.logger_get_propagate(self._handle)
 
     @propagate.setter
@@ -308,7 +315,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     def handlers(self) -> list[Handler]:
         """The logger's own handlers, as the engine has them (also those
         attached from C); changing the list changes where records go."""
-        state = _pending(self) if _batch.pending is not None else None
+        state = _read_pending(self)
         found = state.handlers if state else python_handlers(engine.logger_handlers(self._handle))
         return _HandlerList(self, found)
 
