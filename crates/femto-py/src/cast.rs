@@ -13,10 +13,11 @@ use pyo3::prelude::*;
 use crate::api::api;
 use crate::status::check;
 
-/// Set once the interpreter's `atexit` functions have run: engine objects
-/// are then left alone, since releasing one may run a Python sink's
-/// destroy callback in an interpreter that is going away (the library's
-/// exit hook drains the handlers after it).
+/// Set when the interpreter's exit is under way (an `atexit` function that
+/// runs after the package's own): engine objects are then left alone, since
+/// releasing one may run a Python sink's destroy callback in an
+/// interpreter that is going away (the library's exit hook drains the
+/// handlers after it).
 static EXITING: AtomicBool = AtomicBool::new(false);
 
 #[pyfunction]
