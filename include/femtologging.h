@@ -590,6 +590,7 @@ typedef struct femto_api {
                                    size_t,
                                    size_t*);
   femto_status (*handler_rollover_due)(const struct femto_handler*, uint64_t, uint64_t, bool*);
+  femto_status (*host_exit)(uint64_t);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -1074,6 +1075,18 @@ void femto_exit_begin(void);
 // anything (see `femto_exit_drain`). `UINT64_MAX` waits for ever.
 // Thread-safe.
 femto_status femto_set_exit_timeout(uint64_t timeout_ms);
+
+// For host runtimes at their exit (Python's binding calls it when the
+// interpreter's exit functions run): from now on none of the host's
+// callbacks runs — write and flush callbacks fail (the records are counted
+// as errors, not reported), filters reject, format callbacks skip the
+// record, clocks give the system's time, wait hooks are skipped (a waiting
+// logging thread gives up), and destroy callbacks are left to the
+// process's end. Waits up to `timeout_ms` for callbacks under way to
+// return: `FEMTO_STATUS_TIMEOUT` if some had not. Call it after flushing
+// what the host's handlers should still write. Thread-safe; cannot be
+// undone.
+femto_status femto_host_exit(uint64_t timeout_ms);
 
 // Records abandoned at exit so far (see `femto_exit_drain`). Thread-safe.
 uint64_t femto_exit_abandoned(void);

@@ -366,6 +366,7 @@ typedef struct femto_api {
                                    size_t,
                                    size_t*);
   femto_status (*handler_rollover_due)(const struct femto_handler*, uint64_t, uint64_t, bool*);
+  femto_status (*host_exit)(uint64_t);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -613,6 +614,8 @@ femto_status femto_exit_drain(void);
 void femto_exit_begin(void);
 
 femto_status femto_set_exit_timeout(uint64_t timeout_ms);
+
+femto_status femto_host_exit(uint64_t timeout_ms);
 
 uint64_t femto_exit_abandoned(void);
 

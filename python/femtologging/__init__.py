@@ -194,6 +194,10 @@ def _shutdown_at_exit() -> None:
     library's exit hook drains them once the interpreter has finished."""
     engine.exit_begin()
     close_all(keep_native=True)
+    # Handlers whose Python object has gone but that a logger still holds
+    # (a StreamHandler on a StringIO made in a function) write now: no
+    # Python callback runs once the interpreter's exit goes further.
+    engine.flush_all(SHUTDOWN_TIMEOUT_MS)
 
 
 def _shutdown_at_process_end() -> None:

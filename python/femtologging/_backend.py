@@ -5,6 +5,7 @@ it, cffi is used only when the extension cannot be imported.
 
 from __future__ import annotations
 
+import atexit
 import os
 from types import ModuleType
 
@@ -29,3 +30,6 @@ def _load() -> tuple[ModuleType, str]:
 
 
 engine, BACKEND = _load()
+# Registered before the package's own exit functions, so it runs after them:
+# once they have written what Python handlers hold, no Python callback runs.
+atexit.register(engine.host_exit_at_exit)

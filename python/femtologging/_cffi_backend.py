@@ -170,6 +170,14 @@ def _check(status: int) -> int:
     return status
 
 
+def host_exit_at_exit() -> None:
+    """At interpreter exit (after femtologging's own exit functions): the
+    library runs no more Python callbacks (``femto_host_exit``), so a
+    worker still holding records for a Python stream cannot call into an
+    interpreter that has gone."""
+    lib.femto_host_exit(2000)
+
+
 def _owned(handle: object, free: Any) -> object:
     """``handle`` as a pointer released with ``free`` when its last Python
     reference goes; left alone at interpreter teardown, when releasing it

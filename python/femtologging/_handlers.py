@@ -231,6 +231,7 @@ class Handler(_stdlib.Filterer):
 
     def close(self) -> None:
         """Drains the queue and stops the worker; later records are dropped (and counted)."""
+        _attached.pop(self, None)
         if self._handle:
             engine.handler_close(self._handle, DRAIN_TIMEOUT_MS)
 
@@ -438,6 +439,21 @@ class NativeHandler(Handler):
 #: The Python object of each engine handler Python attached to a logger, by
 #: ``engine.handler_id`` (handlers made in C get a ``NativeHandler``).
 _by_engine_id: weakref.WeakValueDictionary[int, Handler] = weakref.WeakValueDictionary()
+
+
+#: The handlers Python attached to loggers, each with how many loggers hold
+#: it: a logger's handlers are the engine's, but as in stdlib the Python
+#: object lives as long as a logger holds it (and keeps its identity).
+_attached: dict[Handler, int] = {}
+
+
+def attached(handler: Handler, change: int) -> None:
+    """Counts ``handler`` attached to one more (1) or one fewer (-1) logger."""
+    count = _attached.get(handler, 0) + change
+    if count > 0:
+        _attached[handler] = count
+    else:
+        _attached.pop(handler, None)
 
 
 def remember(handler: Handler) -> None:

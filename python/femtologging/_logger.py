@@ -15,7 +15,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
-from ._handlers import RECORD_ATTRIBUTES, Handler, python_handlers, remember
+from ._handlers import RECORD_ATTRIBUTES, Handler, attached, python_handlers, remember
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 from ._messages import report_bad_message
 from ._records import LogRecord
@@ -66,6 +66,7 @@ class _Pending:
         self.propagate: bool = engine.logger_get_propagate(handle)
         self.disabled: bool = engine.logger_get_disabled(handle)
         self.handlers: list[Handler] = python_handlers(engine.logger_handlers(handle))
+        self.original = list(self.handlers)
 
 
 class _Batch(threading.local):
@@ -107,6 +108,11 @@ def _apply(states: list[_Pending]) -> None:
             for state in states
         ]
     )
+    for state in states:
+        for handler in set(state.handlers) - set(state.original):
+            attached(handler, 1)
+        for handler in set(state.original) - set(state.handlers):
+            attached(handler, -1)
     _refresh_caller_side(force=any(h._caller_side for state in states for h in state.handlers))
 
 
@@ -373,7 +379,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             return
         with _lock:
             remember(hdlr)
-            engine.logger_add_handler(self._handle, hdlr._handle)
+            if hdlr not in self.handlers:
+                engine.logger_add_handler(self._handle, hdlr._handle)
+                attached(hdlr, 1)
             _refresh_caller_side(force=hdlr._caller_side)
 
     def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
@@ -383,7 +391,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 state.handlers.remove(hdlr)
             return
         with _lock:
-            engine.logger_remove_handler(self._handle, hdlr._handle)
+            if hdlr in self.handlers:
+                engine.logger_remove_handler(self._handle, hdlr._handle)
+                attached(hdlr, -1)
             _refresh_caller_side(force=False)
 
     def hasHandlers(self) -> bool:  # noqa: N802

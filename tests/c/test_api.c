@@ -510,6 +510,36 @@ static void check_handler_from_description(const char *dir) {
     CHECK(none == NULL);
 }
 
+static int32_t count_write(void *user_data, const femto_record *record, const char *text, size_t len) {
+    (void)record, (void)text, (void)len;
+    (*(int *)user_data)++;
+    return 0;
+}
+
+/* After femto_host_exit no host callback runs: writes fail (counted), and
+ * the destroy callback is left to the process's end. Irreversible: last. */
+static void check_host_exit(void) {
+    static int writes = 0;
+    femto_handler *handler = NULL;
+    CHECK_OK(femto_callback_handler_new(count_write, NULL, &writes, NULL, NULL, &handler));
+    const femto_logger *logger = NULL;
+    CHECK_OK(femto_logger_get("host.exit", 9, &logger));
+    CHECK_OK(femto_logger_set_propagate(logger, false));
+    CHECK_OK(femto_logger_add_handler(logger, handler));
+    CHECK_OK(femto_logger_log(logger, 30, "before", 6));
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
+    CHECK(writes == 1);
+    CHECK_OK(femto_host_exit(1000));
+    CHECK_OK(femto_logger_log(logger, 30, "after", 5));
+    CHECK_OK(femto_handler_flush(handler, UINT64_MAX));
+    CHECK(writes == 1);
+    femto_handler_stats stats = FEMTO_HANDLER_STATS_INIT;
+    CHECK_OK(femto_handler_stats_get(handler, &stats));
+    CHECK(stats.written == 1 && stats.errors == 1);
+    CHECK_OK(femto_logger_clear_handlers(logger));
+    femto_handler_free(handler);
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 2);
     check_inline_level_check();
@@ -526,6 +556,7 @@ int main(int argc, char **argv) {
     CHECK(strlen(femto_status_message(FEMTO_STATUS_PANIC)) > 0);
     CHECK_STATUS(femto_set_error_hook(NULL, NULL), FEMTO_STATUS_OK);
     CHECK_OK(femto_flush_all(1000));
+    check_host_exit();
     CHECK_OK(femto_shutdown(1000));
     printf("test_api: every export rejected bad arguments with a status\n");
     return 0;

@@ -209,3 +209,46 @@ def test_json_formatter_text_is_the_engines_in_python_too(tmp_path, utc):
     assert line["asctime"] == python["asctime"]
     logger.handlers = []
     handler.close()
+
+
+def test_a_handler_python_attached_lives_while_a_logger_holds_it(run_script, tmp_path):
+    """As in stdlib, a logger keeps the handler object it holds (made in a
+    function, say): same object, same class, and at exit its records are
+    written before Python goes (it used to crash the interpreter's exit)."""
+    result = run_script(
+        """
+        import gc, sys
+        import femtologging as logging
+        out = open(sys.argv[1], "w")
+        def setup():
+            logger = logging.getLogger("held")
+            logger.propagate = False
+            logger.addHandler(logging.StreamHandler(out))
+        setup()
+        gc.collect()
+        [handler] = logging.getLogger("held").handlers
+        assert type(handler) is logging.StreamHandler, handler
+        del handler
+        for i in range(1000):
+            logging.getLogger("held").warning("r%d", i)
+        """,
+        str(tmp_path / "held.log"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert (tmp_path / "held.log").read_text().splitlines() == [f"r{i}" for i in range(1000)]
+
+
+def test_a_detached_handler_is_not_kept(tmp_path):
+    import gc
+    import weakref
+
+    logger = logging.getLogger("state.detached")
+    handler = logging.FileHandler(str(tmp_path / "d.log"))
+    logger.addHandler(handler)
+    logger.addHandler(handler)  # once
+    logger.removeHandler(handler)
+    gone = weakref.ref(handler)
+    del handler
+    gc.collect()
+    assert gone() is None

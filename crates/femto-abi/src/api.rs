@@ -241,4 +241,5 @@ pub struct femto_api {
     ) -> femto_status,
     pub handler_rollover_due:
         extern "C" fn(*const femto_handler, u64, u64, *mut bool) -> femto_status,
+    pub host_exit: extern "C" fn(u64) -> femto_status,
 }

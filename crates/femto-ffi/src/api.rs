@@ -101,6 +101,7 @@ static API: femto_api = femto_api {
     formatter_new_json_ex: crate::formatter::femto_formatter_new_json_ex,
     formatter_format: crate::formatter::femto_formatter_format,
     handler_rollover_due: crate::handler::femto_handler_rollover_due,
+    host_exit: crate::lifecycle::femto_host_exit,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -31,13 +31,10 @@ impl Sink for CallbackSink {
         let callbacks = &self.0;
         // SAFETY: valid callback and user data per the contract above; the
         // view and text outlive the call.
-        let code = with_view(record, |view| unsafe {
-            (callbacks.write)(
-                callbacks.user_data.ptr,
-                view,
-                text.as_ptr().cast(),
-                text.len(),
-            )
+        let code = callbacks.user_data.call(HOST_GONE, |user_data| {
+            with_view(record, |view| unsafe {
+                (callbacks.write)(user_data, view, text.as_ptr().cast(), text.len())
+            })
         });
         callback_result(code)
     }
@@ -45,11 +42,19 @@ impl Sink for CallbackSink {
     fn flush(&mut self) -> io::Result<()> {
         match self.0.flush {
             // SAFETY: as for `write`.
-            Some(flush) => callback_result(unsafe { flush(self.0.user_data.ptr) }),
+            Some(flush) => callback_result(
+                self.0
+                    .user_data
+                    .call(HOST_GONE, |user_data| unsafe { flush(user_data) }),
+            ),
             None => Ok(()),
         }
     }
 }
+
+/// What a write or flush returns once the host has gone: a failure the
+/// host cannot report (counted, not reported).
+const HOST_GONE: i32 = -1;
 
 /// 0 is success; a negative code is a failure the callback reported
 /// itself (counted, not reported again); a positive one is reported.

@@ -68,8 +68,9 @@ impl FemtoFilter for CallbackFilter {
     fn should_log(&self, record: &FemtoLogRecord) -> bool {
         // SAFETY: the caller supplied a valid function and user data; the
         // view outlives the call.
-        with_view(record, |view| unsafe {
-            (self.filter)(self.user_data.ptr, view)
+        // Once the host has gone, its filters reject everything.
+        self.user_data.call(false, |user_data| {
+            with_view(record, |view| unsafe { (self.filter)(user_data, view) })
         })
     }
 }

@@ -186,9 +186,12 @@ impl FemtoFormatter for CallbackFormatter {
     fn try_format(&self, record: &FemtoLogRecord, out: &mut String) -> Result<(), FormatFailed> {
         // SAFETY: the caller supplied a valid function and user data; the
         // view and the buffer outlive the call.
-        let code = with_stack_handle::<femto_text, _>(out, |buffer| {
-            with_view(record, |view| unsafe {
-                (self.format)(self.user_data.ptr, view, buffer)
+        // Once the host has gone, the record is skipped (-1: not reported).
+        let code = self.user_data.call(-1, |user_data| {
+            with_stack_handle::<femto_text, _>(out, |buffer| {
+                with_view(record, |view| unsafe {
+                    (self.format)(user_data, view, buffer)
+                })
             })
         });
         match code {

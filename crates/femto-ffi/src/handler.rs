@@ -224,13 +224,18 @@ struct CallbackClock {
 
 impl femto_core::Clock for CallbackClock {
     fn now(&self) -> i64 {
+        // Once the host has gone, the system clock.
+        let system = femto_core::SystemClock.now();
         // SAFETY: valid callbacks and user data per the options' contract.
-        unsafe { (self.now)(self.user_data.ptr) }
+        self.user_data
+            .call(system, |user_data| unsafe { (self.now)(user_data) })
     }
 
     fn utc_offset(&self, at: i64) -> i32 {
+        let system = femto_core::SystemClock.utc_offset(at);
         // SAFETY: as above.
-        unsafe { (self.offset)(self.user_data.ptr, at) }
+        self.user_data
+            .call(system, |user_data| unsafe { (self.offset)(user_data, at) })
     }
 }
 

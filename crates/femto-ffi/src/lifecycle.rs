@@ -13,6 +13,7 @@ use femto_core::error_hook::{self, HandlerErrorKind};
 
 use crate::handler::{duration_ms, timed};
 use crate::status::{boundary, boundary_or, Status};
+use crate::user_data::InHost;
 
 static INIT: Once = Once::new();
 
@@ -147,6 +148,27 @@ pub extern "C" fn femto_set_exit_timeout(timeout_ms: u64) -> femto_status {
     })
 }
 
+/// For host runtimes at their exit (Python's binding calls it when the
+/// interpreter's exit functions run): from now on none of the host's
+/// callbacks runs — write and flush callbacks fail (the records are counted
+/// as errors, not reported), filters reject, format callbacks skip the
+/// record, clocks give the system's time, wait hooks are skipped (a waiting
+/// logging thread gives up), and destroy callbacks are left to the
+/// process's end. Waits up to `timeout_ms` for callbacks under way to
+/// return: `FEMTO_STATUS_TIMEOUT` if some had not. Call it after flushing
+/// what the host's handlers should still write. Thread-safe; cannot be
+/// undone.
+#[no_mangle]
+pub extern "C" fn femto_host_exit(timeout_ms: u64) -> femto_status {
+    boundary(|| {
+        if crate::user_data::host_exit(duration_ms(timeout_ms)) {
+            Ok(Status::Ok)
+        } else {
+            Ok(Status::Timeout)
+        }
+    })
+}
+
 /// Records abandoned at exit so far (see `femto_exit_drain`). Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_exit_abandoned() -> u64 {
@@ -205,6 +227,10 @@ pub extern "C" fn femto_set_error_hook(
                 HandlerErrorKind::Callback => FEMTO_ERROR_CALLBACK,
                 HandlerErrorKind::Config => FEMTO_ERROR_CONFIG,
             };
+            // Once the host has gone, its hook is not called.
+            let Some(_in_host) = InHost::enter() else {
+                return;
+            };
             // SAFETY: valid hook and user data per the contract above; the
             // strings outlive the call.
             unsafe {
@@ -222,6 +248,9 @@ pub extern "C" fn femto_set_error_hook(
     })
 }
 
+/// The token of a wait whose `begin` hook did not run (the host had gone).
+const NO_BEGIN: usize = usize::MAX;
+
 struct WaitTarget {
     begin: unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void,
     end: unsafe extern "C-unwind" fn(*mut c_void, *mut c_void),
@@ -237,11 +266,20 @@ unsafe impl Sync for WaitTarget {}
 
 impl femto_core::wait_hook::WaitHook for WaitTarget {
     fn before_wait(&self) -> usize {
+        // Once the host has gone, no hook runs (and no `end` is owed).
+        let Some(_in_host) = InHost::enter() else {
+            return NO_BEGIN;
+        };
         // SAFETY: valid hook and user data per the contract of `femto_set_wait_hooks`.
         unsafe { (self.begin)(self.user_data) as usize }
     }
 
     fn after_wait(&self, token: usize) {
+        // A wait whose `begin` ran always gets its `end` (a host thread
+        // must get back what `begin` released), even after the host's exit.
+        if token == NO_BEGIN {
+            return;
+        }
         // SAFETY: as above; `token` came from `begin` on this thread.
         unsafe { (self.end)(self.user_data, token as *mut c_void) }
     }
@@ -249,6 +287,10 @@ impl femto_core::wait_hook::WaitHook for WaitTarget {
     fn interrupted(&self, token: &mut usize) -> bool {
         let Some(poll) = self.poll else {
             return false;
+        };
+        // Once the host has gone, waiting has no end to wait for.
+        let Some(_in_host) = InHost::enter() else {
+            return true;
         };
         let mut pointer = *token as *mut c_void;
         // SAFETY: as above; the hook may replace the token it is given.

@@ -13,24 +13,30 @@ use pyo3::prelude::*;
 use crate::api::api;
 use crate::status::check;
 
-/// Set when the interpreter's exit is under way (an `atexit` function that
-/// runs after the package's own): engine objects are then left alone, since
+/// Set when the interpreter's exit is under way (`host_exit_at_exit`, which
+/// the package registers to run after its own exit functions): engine
+/// objects are then left alone, since
 /// releasing one may run a Python sink's destroy callback in an
 /// interpreter that is going away (the library's exit hook drains the
 /// handlers after it).
 static EXITING: AtomicBool = AtomicBool::new(false);
 
+/// The interpreter is exiting: engine objects are left alone from now on,
+/// and the library runs no more Python callbacks (`femto_host_exit`; a
+/// worker still writing to a Python stream would otherwise call into an
+/// interpreter that has gone).
 #[pyfunction]
-fn mark_exiting() {
+fn host_exit_at_exit(py: Python<'_>) {
     EXITING.store(true, Ordering::Relaxed);
+    // Callbacks under way need the GIL to finish.
+    py.detach(|| (api().host_exit)(HOST_EXIT_WAIT_MS));
 }
 
-/// Registers [`mark_exiting`] with `atexit` (at import, so that it runs
-/// after the package's own exit functions).
+/// How long the exit waits for Python callbacks under way.
+const HOST_EXIT_WAIT_MS: u64 = 2000;
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let mark = wrap_pyfunction!(mark_exiting, m)?;
-    m.py().import("atexit")?.call_method1("register", (mark,))?;
-    Ok(())
+    m.add_function(wrap_pyfunction!(host_exit_at_exit, m)?)
 }
 
 /// A Python class owning one reference to a library object of C type
