@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::builder::BuildError;
 use crate::filter::{FemtoFilter, LevelFilter, NameFilter};
 use crate::formatter::{FemtoFormatter, FormatError, JsonFormatter, TemplateFormatter};
-use crate::handler::{FemtoHandler, HandlerBuildError, HandlerOptions, TimedRotation, When};
+use crate::handler::{FemtoHandler, HandlerBuildError, HandlerOptions};
 use crate::level::FemtoLevel;
 use crate::logger::FemtoLogger;
 use crate::manager::{validate_name, Manager, ROOT_NAME};
@@ -271,19 +271,15 @@ fn check_handler(config: &ConfigBuilder, id: &str, spec: &HandlerSpec) -> Result
             .handler_options()
             .map_err(|e| handler_error(id, &e))?;
     }
-    if let HandlerKind::TimedRotatingFile(b) = &spec.kind {
-        let when = When::parse(&b.when)
-            .map_err(|e| ConfigError::at(key_path("handlers", id, "when"), e))?;
-        TimedRotation::new(when, b.interval, b.utc, b.at_time, b.backup_count)
-            .map_err(|e| ConfigError::at(key_path("handlers", id, ""), e))?;
-    }
-    let path = match &spec.kind {
-        HandlerKind::File(b) => Some(&b.path),
-        HandlerKind::RotatingFile(b) => Some(&b.path),
-        HandlerKind::TimedRotatingFile(b) => Some(&b.path),
-        HandlerKind::Stream(_) | HandlerKind::Built(_) => None,
+    let HandlerKind::Class(class) = &spec.kind else {
+        return Ok(());
     };
-    if path.is_some_and(|p| p.as_os_str().is_empty()) {
+    class.check(&|key| key_path("handlers", id, key))?;
+    let mut class = class.clone_box();
+    if class
+        .file()
+        .is_some_and(|file| file.path.as_os_str().is_empty())
+    {
         return Err(ConfigError::at(
             key_path("handlers", id, "path"),
             "must not be empty",

@@ -10,8 +10,7 @@ use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::builder::{FileHandlerBuilder, RotatingFileHandlerBuilder};
-
+use super::classes::FileTarget;
 use super::error::key_path;
 use super::spec::{HandlerKind, HandlerSpec};
 use super::ConfigError;
@@ -89,15 +88,13 @@ pub(super) fn confine(
 ) -> Result<HandlerSpec, ConfigError> {
     let at = |key: &str, problem: String| ConfigError::at(key_path("handlers", id, key), problem);
     let mut confined = spec.clone();
-    let (path, truncate) = match &mut confined.kind {
-        HandlerKind::File(FileHandlerBuilder { path, truncate, .. })
-        | HandlerKind::RotatingFile(RotatingFileHandlerBuilder { path, truncate, .. }) => {
-            (path, *truncate)
-        }
-        HandlerKind::TimedRotatingFile(builder) => (&mut builder.path, false),
-        HandlerKind::Stream(_) | HandlerKind::Built(_) => return Ok(confined),
+    let HandlerKind::Class(class) = &mut confined.kind else {
+        return Ok(confined);
     };
-    if truncate {
+    let Some(FileTarget { path, truncate }) = class.file() else {
+        return Ok(confined);
+    };
+    if truncate.is_some_and(|truncate| *truncate) {
         return Err(at(
             "mode",
             "\"w\" is not allowed in a confined configuration (files are only appended to)".into(),
@@ -123,6 +120,7 @@ mod tests {
     use tempfile::TempDir;
 
     use super::*;
+    use crate::builder::FileHandlerBuilder;
 
     #[fixture]
     fn root() -> TempDir {
@@ -155,9 +153,10 @@ mod tests {
     fn files_are_created_private(root: TempDir) {
         let spec = HandlerSpec::new(FileHandlerBuilder::new("new.log"));
         let confined = confine("file", &spec, root.path()).unwrap();
-        let HandlerKind::File(builder) = &confined.kind else {
-            panic!("a file handler")
-        };
+        let builder = confined
+            .kind
+            .builder::<FileHandlerBuilder>()
+            .expect("a file handler");
         let mode = std::fs::metadata(&builder.path)
             .unwrap()
             .permissions()

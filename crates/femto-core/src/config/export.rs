@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use crate::builder::CommonOptions;
 use crate::formatter::FormatStyle;
-use crate::handler::{OverflowPolicy, StreamTarget};
+use crate::handler::OverflowPolicy;
 use crate::level::{FemtoLevel, LevelName};
 
 use super::error::key_path;
@@ -105,90 +105,31 @@ fn logger(l: &LoggerBuilder, default_level: FemtoLevel) -> Value {
     })
 }
 
-fn mode(truncate: bool) -> &'static str {
-    if truncate {
-        "w"
-    } else {
-        "a"
-    }
-}
-
 fn handler(id: &str, kind: &HandlerKind) -> Result<Map<String, Value>, ConfigError> {
-    let (common, mut fields) = match kind {
-        HandlerKind::Stream(b) => {
-            let stream = match b.target {
-                StreamTarget::Stdout => "stdout",
-                StreamTarget::Stderr => "stderr",
-            };
-            (
-                &b.common,
-                object([("class", json!("stream")), ("stream", json!(stream))]),
-            )
-        }
-        HandlerKind::File(b) => (
-            &b.common,
-            object([
-                ("class", json!("file")),
-                ("path", path(id, &b.path)?),
-                ("mode", json!(mode(b.truncate))),
-                ("delay", json!(b.delay)),
-                ("watch", json!(b.watch)),
-            ]),
-        ),
-        HandlerKind::RotatingFile(b) => (
-            &b.common,
-            object([
-                ("class", json!("rotating_file")),
-                ("path", path(id, &b.path)?),
-                ("mode", json!(mode(b.truncate))),
-                ("delay", json!(b.delay)),
-                ("max_bytes", json!(b.max_bytes)),
-                ("backup_count", json!(b.backup_count)),
-            ]),
-        ),
-        HandlerKind::TimedRotatingFile(b) => {
-            let mut fields = object([
-                ("class", json!("timed_rotating_file")),
-                ("path", path(id, &b.path)?),
-                ("delay", json!(b.delay)),
-                ("when", json!(b.when)),
-                ("interval", json!(b.interval)),
-                ("utc", json!(b.utc)),
-                ("backup_count", json!(b.backup_count)),
-            ]);
-            if let Some((h, m, s)) = b.at_time {
-                fields.insert("at_time".into(), json!(format!("{h:02}:{m:02}:{s:02}")));
-            }
-            (&b.common, fields)
-        }
-        HandlerKind::Built(_) => {
-            return Err(ConfigError::at(
-                key_path("handlers", id, ""),
-                "a handler built elsewhere has no file form",
-            ))
-        }
+    let HandlerKind::Class(class) = kind else {
+        return Err(ConfigError::at(
+            key_path("handlers", id, ""),
+            "a handler built elsewhere has no file form",
+        ));
     };
+    let common = class.common();
     if common.format.is_some() {
         return Err(ConfigError::at(
             key_path("handlers", id, "format"),
             "an inline format has no file form (name a formatter instead)",
         ));
     }
+    let mut fields = Map::new();
+    fields.insert("class".into(), json!(class.class()));
+    class.to_keys(&mut fields);
+    if fields.get("path").is_some_and(Value::is_null) {
+        return Err(ConfigError::at(
+            key_path("handlers", id, "path"),
+            "not valid UTF-8",
+        ));
+    }
     add_common(&mut fields, common);
     Ok(fields)
-}
-
-fn object<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    pairs
-        .into_iter()
-        .map(|(key, value)| (key.to_owned(), value))
-        .collect()
-}
-
-fn path(id: &str, path: &std::path::Path) -> Result<Value, ConfigError> {
-    path.to_str()
-        .map(|p| json!(p))
-        .ok_or_else(|| ConfigError::at(key_path("handlers", id, "path"), "not valid UTF-8"))
 }
 
 fn add_common(fields: &mut Map<String, Value>, common: &CommonOptions) {

@@ -23,21 +23,18 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::builder::{
-    FileHandlerBuilder, RotatingFileHandlerBuilder, StreamHandlerBuilder,
-    TimedRotatingFileHandlerBuilder,
-};
 use crate::formatter::FormatStyle;
 use crate::handler::{FemtoHandler, HandlerOptions, OverflowPolicy};
 use crate::level::FemtoLevel;
 
+use super::classes;
 use super::error::key_path;
 use super::spec::{
     ConfigBuilder, FilterBuilder, FormatterBuilder, HandlerKind, HandlerSpec, LoggerBuilder,
@@ -156,68 +153,6 @@ struct FilterModel {
     max_level: Option<Level>,
 }
 
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
-enum HandlerClass {
-    #[serde(
-        rename = "stream",
-        alias = "StreamHandler",
-        alias = "logging.StreamHandler"
-    )]
-    Stream,
-    #[serde(rename = "file", alias = "FileHandler", alias = "logging.FileHandler")]
-    File,
-    #[serde(
-        rename = "watched_file",
-        alias = "WatchedFileHandler",
-        alias = "logging.handlers.WatchedFileHandler"
-    )]
-    WatchedFile,
-    #[serde(
-        rename = "rotating_file",
-        alias = "RotatingFileHandler",
-        alias = "logging.handlers.RotatingFileHandler"
-    )]
-    RotatingFile,
-    #[serde(
-        rename = "timed_rotating_file",
-        alias = "TimedRotatingFileHandler",
-        alias = "logging.handlers.TimedRotatingFileHandler"
-    )]
-    TimedRotatingFile,
-}
-
-impl HandlerClass {
-    fn name(self) -> &'static str {
-        match self {
-            HandlerClass::Stream => "stream",
-            HandlerClass::File => "file",
-            HandlerClass::WatchedFile => "watched_file",
-            HandlerClass::RotatingFile => "rotating_file",
-            HandlerClass::TimedRotatingFile => "timed_rotating_file",
-        }
-    }
-
-    /// The class-specific keys it accepts.
-    fn accepts(self, key: &str) -> bool {
-        let keys: &[&str] = match self {
-            HandlerClass::Stream => &["stream"],
-            HandlerClass::File => &["path", "mode", "delay", "watch"],
-            HandlerClass::WatchedFile => &["path", "mode", "delay"],
-            HandlerClass::RotatingFile => &["path", "mode", "delay", "max_bytes", "backup_count"],
-            HandlerClass::TimedRotatingFile => &[
-                "path",
-                "delay",
-                "when",
-                "interval",
-                "utc",
-                "at_time",
-                "backup_count",
-            ],
-        };
-        keys.contains(&key)
-    }
-}
-
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "lowercase")]
 enum Overflow {
@@ -226,10 +161,11 @@ enum Overflow {
     Timeout,
 }
 
+/// A handler table: the common keys, then the class's own (checked
+/// against the class, see [`super::classes`]).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct HandlerModel {
-    class: HandlerClass,
+    class: String,
     level: Option<Level>,
     formatter: Option<String>,
     #[serde(default)]
@@ -237,41 +173,8 @@ struct HandlerModel {
     capacity: Option<usize>,
     overflow: Option<Overflow>,
     timeout_ms: Option<u64>,
-    stream: Option<String>,
-    #[serde(alias = "filename")]
-    path: Option<PathBuf>,
-    mode: Option<String>,
-    delay: Option<bool>,
-    watch: Option<bool>,
-    #[serde(alias = "maxBytes")]
-    max_bytes: Option<u64>,
-    #[serde(alias = "backupCount")]
-    backup_count: Option<u32>,
-    when: Option<String>,
-    interval: Option<u32>,
-    utc: Option<bool>,
-    at_time: Option<String>,
-}
-
-impl HandlerModel {
-    /// The class-specific keys that are set.
-    fn given(&self) -> impl Iterator<Item = &'static str> {
-        [
-            ("stream", self.stream.is_some()),
-            ("path", self.path.is_some()),
-            ("mode", self.mode.is_some()),
-            ("delay", self.delay.is_some()),
-            ("watch", self.watch.is_some()),
-            ("max_bytes", self.max_bytes.is_some()),
-            ("backup_count", self.backup_count.is_some()),
-            ("when", self.when.is_some()),
-            ("interval", self.interval.is_some()),
-            ("utc", self.utc.is_some()),
-            ("at_time", self.at_time.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(key, set)| set.then_some(key))
-    }
+    #[serde(flatten)]
+    keys: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -463,79 +366,40 @@ fn handler_kind(
     h: &HandlerModel,
     path: &dyn Fn(&str) -> String,
 ) -> Result<HandlerKind, ConfigError> {
-    if let Some(key) = h.given().find(|key| !h.class.accepts(key)) {
+    let Some(class) = classes::find(&h.class) else {
+        let known: Vec<String> = classes::classes()
+            .iter()
+            .map(|entry| format!("`{}`", entry.class))
+            .collect();
         return Err(ConfigError::at(
-            path(key),
-            format!("not an option of a {:?} handler", h.class.name()),
+            path("class"),
+            format!(
+                "unknown variant `{}`, expected one of {}",
+                h.class,
+                known.join(", ")
+            ),
         ));
+    };
+    if let Some(key) = h
+        .keys
+        .keys()
+        .find(|key| !class.keys.contains(&key.as_str()))
+    {
+        let elsewhere = classes::classes()
+            .iter()
+            .any(|entry| entry.keys.contains(&key.as_str()));
+        let problem = if elsewhere {
+            format!("not an option of a {:?} handler", class.class)
+        } else {
+            format!("unknown field `{key}`")
+        };
+        return Err(ConfigError::at(path(key), problem));
     }
-    let file_path = || {
-        h.path
-            .clone()
-            .ok_or_else(|| ConfigError::at(path("path"), "missing (the file to write)"))
+    let keys = classes::Keys {
+        values: &h.keys,
+        path,
     };
-    let truncate = match h.mode.as_deref() {
-        None | Some("a") => false,
-        Some("w") => true,
-        Some(other) => {
-            return Err(ConfigError::at(
-                path("mode"),
-                format!("{other:?} is not \"a\" (append) or \"w\" (truncate)"),
-            ))
-        }
-    };
-    let delay = h.delay.unwrap_or(false);
-    let kind: HandlerKind = match h.class {
-        HandlerClass::Stream => match h.stream.as_deref() {
-            None | Some("stderr") | Some("ext://sys.stderr") => StreamHandlerBuilder::stderr(),
-            Some("stdout") | Some("ext://sys.stdout") => StreamHandlerBuilder::stdout(),
-            Some(other) => {
-                return Err(ConfigError::at(
-                    path("stream"),
-                    format!("{other:?} is not \"stdout\" or \"stderr\""),
-                ))
-            }
-        }
-        .into(),
-        HandlerClass::File | HandlerClass::WatchedFile => FileHandlerBuilder::new(file_path()?)
-            .truncate(truncate)
-            .delay(delay)
-            .watch(h.class == HandlerClass::WatchedFile || h.watch.unwrap_or(false))
-            .into(),
-        // As Python's RotatingFileHandler: with a size limit, "w" appends
-        // too (a rollover never starts by emptying the file).
-        HandlerClass::RotatingFile => RotatingFileHandlerBuilder::new(file_path()?)
-            .truncate(truncate && h.max_bytes.unwrap_or(0) == 0)
-            .delay(delay)
-            .max_bytes(h.max_bytes.unwrap_or(0))
-            .backup_count(h.backup_count.unwrap_or(0))
-            .into(),
-        HandlerClass::TimedRotatingFile => {
-            let mut b = TimedRotatingFileHandlerBuilder::new(file_path()?)
-                .delay(delay)
-                .when(h.when.clone().unwrap_or_else(|| "H".into()))
-                .interval(h.interval.unwrap_or(1))
-                .utc(h.utc.unwrap_or(false))
-                .backup_count(h.backup_count.unwrap_or(0));
-            if let Some(at) = &h.at_time {
-                let (hour, minute, second) = parse_time(at).ok_or_else(|| {
-                    ConfigError::at(path("at_time"), format!("{at:?} is not HH:MM or HH:MM:SS"))
-                })?;
-                b = b.at_time(hour, minute, second);
-            }
-            b.into()
-        }
-    };
-    Ok(kind)
-}
-
-/// `"HH:MM"` or `"HH:MM:SS"`; range checks come later, with the schedule.
-fn parse_time(text: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = text.split(':').map(|p| p.parse::<u32>().ok());
-    let hour = parts.next()??;
-    let minute = parts.next()??;
-    let second = parts.next().unwrap_or(Some(0))?;
-    parts.next().is_none().then_some((hour, minute, second))
+    Ok(HandlerKind::Class((class.read)(&keys)?))
 }
 
 fn logger(l: LoggerModel) -> LoggerBuilder {

@@ -33,12 +33,14 @@
 //! ```
 
 mod apply;
+mod classes;
 mod confine;
 mod error;
 mod export;
 mod file;
 mod spec;
 
+pub use classes::{classes, ClassEntry, DynClass, FileTarget, HandlerClass, Keys};
 pub use confine::{confine_file, confined_path, CONFINED_FILE_MODE};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use file::handler_from_json;

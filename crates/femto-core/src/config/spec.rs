@@ -5,15 +5,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::builder::{
-    BuildError, CommonOptions, FileHandlerBuilder, HandlerBuilder, RotatingFileHandlerBuilder,
-    StreamHandlerBuilder, TimedRotatingFileHandlerBuilder,
-};
+use crate::builder::{BuildError, CommonOptions};
 use crate::formatter::FormatStyle;
 use crate::handler::{FemtoHandler, HandlerOptions};
 use crate::level::FemtoLevel;
 use crate::manager::Manager;
 
+use super::classes::{DynClass, HandlerClass};
 use super::ConfigError;
 
 /// A named formatter: a stdlib-style template, or JSON lines.
@@ -114,36 +112,46 @@ impl FilterBuilder {
 }
 
 /// Which handler a [`HandlerSpec`] makes.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum HandlerKind {
-    Stream(StreamHandlerBuilder),
-    File(FileHandlerBuilder),
-    RotatingFile(RotatingFileHandlerBuilder),
-    TimedRotatingFile(TimedRotatingFileHandlerBuilder),
+    /// A handler of one of the [classes](super::classes) a name makes,
+    /// by its builder.
+    Class(Box<dyn DynClass>),
     /// A handler made elsewhere (a callback handler from C, say). The
     /// configuration attaches it but does not own it: a later
     /// configuration detaches it without closing it.
     Built(Arc<FemtoHandler>),
 }
 
+impl Clone for HandlerKind {
+    fn clone(&self) -> Self {
+        match self {
+            HandlerKind::Class(class) => HandlerKind::Class(class.clone_box()),
+            HandlerKind::Built(handler) => HandlerKind::Built(Arc::clone(handler)),
+        }
+    }
+}
+
 impl HandlerKind {
     /// The options every built-here handler has.
     pub fn common(&self) -> Option<&CommonOptions> {
         match self {
-            HandlerKind::Stream(b) => Some(&b.common),
-            HandlerKind::File(b) => Some(&b.common),
-            HandlerKind::RotatingFile(b) => Some(&b.common),
-            HandlerKind::TimedRotatingFile(b) => Some(&b.common),
+            HandlerKind::Class(class) => Some(class.common()),
             HandlerKind::Built(_) => None,
         }
     }
 
     pub fn common_mut(&mut self) -> Option<&mut CommonOptions> {
         match self {
-            HandlerKind::Stream(b) => Some(&mut b.common),
-            HandlerKind::File(b) => Some(&mut b.common),
-            HandlerKind::RotatingFile(b) => Some(&mut b.common),
-            HandlerKind::TimedRotatingFile(b) => Some(&mut b.common),
+            HandlerKind::Class(class) => Some(class.common_mut()),
+            HandlerKind::Built(_) => None,
+        }
+    }
+
+    /// The builder, if this is a handler of class `T`.
+    pub fn builder<T: HandlerClass>(&self) -> Option<&T> {
+        match self {
+            HandlerKind::Class(class) => class.as_any().downcast_ref(),
             HandlerKind::Built(_) => None,
         }
     }
@@ -152,31 +160,22 @@ impl HandlerKind {
     /// ones (a [`HandlerKind::Built`] handler is returned as it is).
     pub fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
         match self {
-            HandlerKind::Stream(b) => b.build_with(options),
-            HandlerKind::File(b) => b.build_with(options),
-            HandlerKind::RotatingFile(b) => b.build_with(options),
-            HandlerKind::TimedRotatingFile(b) => b.build_with(options),
+            HandlerKind::Class(class) => class.build_with(options),
             HandlerKind::Built(handler) => Ok(Arc::clone(handler)),
         }
     }
 }
 
-macro_rules! handler_kind_from {
-    ($($builder:ty => $variant:ident),* $(,)?) => {$(
-        impl From<$builder> for HandlerKind {
-            fn from(builder: $builder) -> Self {
-                HandlerKind::$variant(builder)
-            }
-        }
-    )*};
+impl<T: HandlerClass> From<T> for HandlerKind {
+    fn from(builder: T) -> Self {
+        HandlerKind::Class(Box::new(builder))
+    }
 }
 
-handler_kind_from! {
-    StreamHandlerBuilder => Stream,
-    FileHandlerBuilder => File,
-    RotatingFileHandlerBuilder => RotatingFile,
-    TimedRotatingFileHandlerBuilder => TimedRotatingFile,
-    Arc<FemtoHandler> => Built,
+impl From<Arc<FemtoHandler>> for HandlerKind {
+    fn from(handler: Arc<FemtoHandler>) -> Self {
+        HandlerKind::Built(handler)
+    }
 }
 
 /// A named handler: what to build, and the formatter and filters it uses
