@@ -176,8 +176,8 @@ class _HandlerList(list):  # type: ignore[type-arg]
 def _writes_back(name: str) -> Any:
     method = getattr(list, name)
 
-    def change(self: _HandlerList, *args: Any) -> Any:
-        result = method(self, *args)
+    def change(self: _HandlerList, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
         self._changed()
         return self if name in ("__iadd__", "__imul__") else result
 

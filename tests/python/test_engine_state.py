@@ -147,6 +147,10 @@ def test_assigning_handlers_replaces_them_in_one_step(tmp_path):
     logger.addHandler(first)
     logger.handlers = [second, second]  # each once
     assert logger.handlers == [second]
+    logger.handlers.append(first)
+    logger.handlers.sort(key=lambda handler: handler is second)
+    assert logger.handlers == [first, second]
+    logger.handlers.remove(first)
     logger.warning("second only")
     first.close()
     second.close()
