@@ -54,23 +54,7 @@ unsafe extern "C" fn fast_handle(
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     // SAFETY: CPython calls a method descriptor with the GIL held.
-    unsafe { crate::methods::attached(|py| handle_entry(py, slf, args, nargs, kwnames)) }
-}
-
-/// `fast_handle` with the interpreter attached.
-fn handle_entry(
-    py: Python<'_>,
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: `slf` is a valid borrowed reference for the call.
-    let handler = unsafe { Bound::from_borrowed_ptr(py, slf) };
-    // SAFETY: CPython's METH_FASTCALL | METH_KEYWORDS arguments.
-    let result = unsafe { Arguments::borrowed(py, args, nargs, kwnames) }
-        .and_then(|arguments| handle_call(&handler, &arguments));
-    crate::methods::into_result(py, result)
+    unsafe { crate::methods::dispatch(slf, args, nargs, kwnames, handle_call) }
 }
 
 /// The body of `fast_handle`.

@@ -57,6 +57,30 @@ pub(crate) unsafe fn attached<R>(body: impl for<'py> FnOnce(Python<'py>) -> R) -
     unsafe { Python::attach_unchecked(body) }
 }
 
+/// The body of a native method: `call(self, arguments)`, attached to the
+/// interpreter, its result handed back to CPython.
+///
+/// # Safety
+/// Called by CPython with the GIL held, with the arguments of a
+/// `METH_FASTCALL | METH_KEYWORDS` call (`slf` a valid borrowed reference).
+pub(crate) unsafe fn dispatch(
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+    call: for<'py> fn(&Bound<'py, PyAny>, &Arguments<'py>) -> PyResult<Bound<'py, PyAny>>,
+) -> *mut ffi::PyObject {
+    // SAFETY: per this function's contract.
+    unsafe {
+        attached(|py| {
+            let this = Bound::from_borrowed_ptr(py, slf);
+            let result = Arguments::borrowed(py, args, nargs, kwnames)
+                .and_then(|arguments| call(&this, &arguments));
+            into_result(py, result)
+        })
+    }
+}
+
 /// What a native method returns to CPython: a new reference, or NULL with
 /// the error set.
 pub(crate) fn into_result(

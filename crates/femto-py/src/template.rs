@@ -316,36 +316,27 @@ unsafe extern "C" fn fast_format(
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     // SAFETY: CPython calls a method descriptor with the GIL held.
-    unsafe { crate::methods::attached(|py| format_call(py, slf, args, nargs, kwnames)) }
+    unsafe { crate::methods::dispatch(slf, args, nargs, kwnames, format_call) }
 }
 
 /// The body of `fast_format`.
-fn format_call(
-    py: Python<'_>,
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: `slf` is a valid borrowed reference for the call.
-    let formatter = unsafe { Bound::from_borrowed_ptr(py, slf) };
-    let result = (|| -> PyResult<Bound<'_, PyAny>> {
-        // SAFETY: CPython's METH_FASTCALL | METH_KEYWORDS arguments.
-        let arguments = unsafe { Arguments::borrowed(py, args, nargs, kwnames) }?;
-        if let Some(record) = arguments.single() {
-            let template = formatter.getattr(intern!(py, "_template"))?;
-            if let Ok(template) = template.cast::<RecordTemplate>() {
-                if let Some(text) = template.get().render_record(&formatter, record)? {
-                    return Ok(text.into_any());
-                }
+fn format_call<'py>(
+    formatter: &Bound<'py, PyAny>,
+    arguments: &Arguments<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = formatter.py();
+    if let Some(record) = arguments.single() {
+        let template = formatter.getattr(intern!(py, "_template"))?;
+        if let Ok(template) = template.cast::<RecordTemplate>() {
+            if let Some(text) = template.get().render_record(formatter, record)? {
+                return Ok(text.into_any());
             }
         }
-        let fallback = STDLIB_FORMAT.get().ok_or_else(|| {
-            pyo3::exceptions::PyRuntimeError::new_err("Formatter.format is not installed")
-        })?;
-        arguments.call_method(fallback.bind(py), &formatter)
-    })();
-    crate::methods::into_result(py, result)
+    }
+    let fallback = STDLIB_FORMAT.get().ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err("Formatter.format is not installed")
+    })?;
+    arguments.call_method(fallback.bind(py), formatter)
 }
 
 #[cfg(test)]
