@@ -535,22 +535,23 @@ pub extern "C" fn femto_logger_handlers(
         let logger = logger!(logger);
         require!(out_count);
         let handlers = logger.handlers();
-        put(out_count, handlers.len());
-        if handlers.len() > capacity {
+        let count = handlers.len();
+        if count > capacity {
+            put(out_count, count);
             return Err(fail(
                 Status::BufferTooSmall,
-                format!("the logger has {} handlers", handlers.len()),
+                format!("the logger has {count} handlers"),
             ));
         }
-        if handlers.is_empty() {
-            return Ok(Status::Ok);
+        if count > 0 {
+            require!(out);
         }
-        require!(out);
         for (index, handler) in handlers.into_iter().enumerate() {
             // SAFETY: `out` has `capacity` writable slots (the caller's
-            // promise), and `index < handlers.len() <= capacity`.
+            // promise), and `index < count <= capacity`.
             unsafe { out.add(index).write(to_c::<femto_handler>(handler)) };
         }
+        put(out_count, count);
         Ok(Status::Ok)
     })
 }
@@ -570,14 +571,15 @@ pub extern "C" fn femto_loggers_get(
         require!(out_count);
         ensure_initialized();
         let loggers = Manager::global().loggers();
-        put(out_count, loggers.len());
         if loggers.len() > capacity {
+            put(out_count, loggers.len());
             return Err(fail(
                 Status::BufferTooSmall,
                 format!("there are {} loggers", loggers.len()),
             ));
         }
         require!(out);
+        put(out_count, loggers.len());
         for (index, logger) in loggers.iter().enumerate() {
             // SAFETY: as in `femto_logger_handlers`.
             unsafe {
