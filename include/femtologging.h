@@ -591,6 +591,9 @@ typedef struct femto_api {
                                    size_t*);
   femto_status (*handler_rollover_due)(const struct femto_handler*, uint64_t, uint64_t, bool*);
   femto_status (*host_exit)(uint64_t);
+  femto_status (*logger_set_handlers)(const struct femto_logger*,
+                                      const struct femto_handler*const *,
+                                      size_t);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -1180,6 +1183,16 @@ femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool d
 // that was taken off, so it can be closed without losing a record.
 // Nothing changes if any entry is invalid. Thread-safe.
 femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
+
+// Replaces the logger's own handlers with the `count` handlers at
+// `handlers` (borrowed for the call; NULL when 0), in one step: a record
+// meets the old set or the new one, never both or neither, and on return
+// no logging call can reach a handler taken off. Its level, `propagate`
+// and `disabled` flag stay as they are. Nothing changes if a handle is
+// invalid. Thread-safe.
+femto_status femto_logger_set_handlers(const struct femto_logger *logger,
+                                       const struct femto_handler *const *handlers,
+                                       size_t count);
 
 // Turns off every record at or below `level` in every logger (Python's
 // `logging.disable`); `FEMTO_LEVEL_NOTSET` turns them back on. Thread-safe.

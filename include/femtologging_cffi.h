@@ -367,6 +367,9 @@ typedef struct femto_api {
                                    size_t*);
   femto_status (*handler_rollover_due)(const struct femto_handler*, uint64_t, uint64_t, bool*);
   femto_status (*host_exit)(uint64_t);
+  femto_status (*logger_set_handlers)(const struct femto_logger*,
+                                      const struct femto_handler*const *,
+                                      size_t);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -654,6 +657,10 @@ bool femto_logger_only_caller_side(const struct femto_logger *logger);
 femto_status femto_logger_set_disabled(const struct femto_logger *logger, bool disabled);
 
 femto_status femto_loggers_set(const struct femto_logger_state *states, size_t count);
+
+femto_status femto_logger_set_handlers(const struct femto_logger *logger,
+                                       const struct femto_handler *const *handlers,
+                                       size_t count);
 
 femto_status femto_disable(int32_t level_value);
 

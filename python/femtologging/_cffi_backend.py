@@ -403,6 +403,11 @@ def handler_name(handler: object) -> str:
     return _text_out(lambda buffer, capacity, length: lib.femto_handler_name(handler, buffer, capacity, length))
 
 
+def logger_set_handlers(logger: object, handlers: list[object]) -> None:
+    array = ffi.new("femto_handler *[]", handlers) if handlers else ffi.NULL
+    _check(lib.femto_logger_set_handlers(logger, array, len(handlers)))
+
+
 def disable(level: int) -> None:
     _check(lib.femto_disable(level))
 

@@ -109,11 +109,16 @@ def _apply(states: list[_Pending]) -> None:
         ]
     )
     for state in states:
-        for handler in set(state.handlers) - set(state.original):
-            attached(handler, 1)
-        for handler in set(state.original) - set(state.handlers):
-            attached(handler, -1)
+        _count_attachments(state.original, state.handlers)
     _refresh_caller_side(force=any(h._caller_side for state in states for h in state.handlers))
+
+
+def _count_attachments(before: list[Handler], after: list[Handler]) -> None:
+    """Counts the handlers a logger gained and lost (see ``attached``)."""
+    for handler in set(after) - set(before):
+        attached(handler, 1)
+    for handler in set(before) - set(after):
+        attached(handler, -1)
 
 
 #: Whether some logger has a caller-side handler; until one does, changes
@@ -333,9 +338,14 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             state.handlers = handlers
             return
         with _lock:
-            current = _Pending(self)
-            current.handlers = handlers
-            _apply([current])
+            before = python_handlers(engine.logger_handlers(self._handle))
+            for handler in handlers:
+                remember(handler)
+            # Only the handlers change: a concurrent change of the level or
+            # ``propagate`` stays.
+            engine.logger_set_handlers(self._handle, [h._handle for h in handlers])
+            _count_attachments(before, handlers)
+            _refresh_caller_side(force=any(h._caller_side for h in handlers))
 
     @property
     def parent(self) -> Logger | None:

@@ -431,6 +431,23 @@ static void check_logger_state(void) {
     femto_handler_free(seen[0]);
     femto_handler_free(seen[1]);
     CHECK_OK(femto_logger_clear_handlers(logger));
+    /* Replacing the handlers leaves the level and the flags alone. */
+    CHECK_OK(femto_logger_set_level(logger, 40));
+    const femto_handler *replacement[1] = {seen[0]};
+    CHECK_OK(femto_logger_handlers(logger, seen, 2, &count));
+    CHECK(count == 0);
+    CHECK_OK(femto_null_handler_new(&first));
+    replacement[0] = first;
+    CHECK_OK(femto_logger_set_handlers(logger, replacement, 1));
+    CHECK_OK(femto_logger_handlers(logger, seen, 2, &count));
+    CHECK(count == 1);
+    femto_handler_free(seen[0]);
+    CHECK_OK(femto_logger_get_level(logger, &level));
+    CHECK(level == 40);
+    CHECK_OK(femto_logger_set_handlers(logger, NULL, 0));
+    CHECK_OK(femto_logger_handlers(logger, NULL, 0, &count));
+    CHECK(count == 0);
+    femto_handler_free(first);
 
     /* The registry: the root first, then every logger by name. */
     CHECK_STATUS(femto_loggers_get(NULL, 0, &count), FEMTO_STATUS_BUFFER_TOO_SMALL);

@@ -190,6 +190,10 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_handler_rollover_due(handler, 10, 10, &due), INVALID); /* not a rotating handler */
     CHECK_STATUS(femto_handler_rollover_due(formatter_as_handler, 10, 10, &due), INVALID);
     CHECK(due);
+    CHECK_STATUS(femto_logger_set_handlers(logger, NULL, HUGE_COUNT), NULL_ARG);
+    const femto_handler *not_handlers[1] = {formatter_as_handler};
+    CHECK_STATUS(femto_logger_set_handlers(logger, not_handlers, 1), INVALID);
+    CHECK_STATUS(femto_logger_set_handlers(handler_as_logger, NULL, 0), INVALID);
     femto_handler *described = NULL;
     CHECK_STATUS(femto_handler_new(NULL, HUGE_COUNT, NULL, &described), NULL_ARG);
     CHECK_STATUS(femto_handler_new("{}", HUGE_COUNT, NULL, &described), INVALID);

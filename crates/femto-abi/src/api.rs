@@ -242,4 +242,6 @@ pub struct femto_api {
     pub handler_rollover_due:
         extern "C" fn(*const femto_handler, u64, u64, *mut bool) -> femto_status,
     pub host_exit: extern "C" fn(u64) -> femto_status,
+    pub logger_set_handlers:
+        extern "C" fn(*const femto_logger, *const *const femto_handler, usize) -> femto_status,
 }

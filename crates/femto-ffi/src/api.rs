@@ -102,6 +102,7 @@ static API: femto_api = femto_api {
     formatter_format: crate::formatter::femto_formatter_format,
     handler_rollover_due: crate::handler::femto_handler_rollover_due,
     host_exit: crate::lifecycle::femto_host_exit,
+    logger_set_handlers: crate::logger::femto_logger_set_handlers,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

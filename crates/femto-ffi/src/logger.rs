@@ -178,18 +178,7 @@ pub extern "C" fn femto_loggers_set(
         let mut changes = Vec::with_capacity(states.len());
         for state in states {
             let name = logger!(state.logger, "states.logger").name();
-            let handlers = array(
-                state.handlers,
-                state.handler_count,
-                "states.handlers",
-                MAX_HANDLERS,
-            )?;
-            let mut handlers_now = Vec::with_capacity(handlers.len());
-            for &handler in handlers {
-                let handler: &Arc<_> = handle!(handler, "states.handlers");
-                handlers_now.push(Arc::clone(handler));
-            }
-            let handlers = handlers_now;
+            let handlers = handler_list(state.handlers, state.handler_count, "states.handlers")?;
             changes.push(LoggerState {
                 logger: Manager::global().get_logger(name).map_err(invalid)?,
                 level: level(state.level)?,
@@ -199,6 +188,42 @@ pub extern "C" fn femto_loggers_set(
             });
         }
         Manager::global().set_logger_states(changes);
+        Ok(Status::Ok)
+    })
+}
+
+/// The engine handlers behind `count` handles at `handlers` (`what` names
+/// the argument in errors).
+fn handler_list(
+    handlers: *const *const femto_handler,
+    count: usize,
+    what: &str,
+) -> Result<Vec<Arc<femto_core::FemtoHandler>>, Status> {
+    let handles = array(handlers, count, what, MAX_HANDLERS)?;
+    let mut list = Vec::with_capacity(handles.len());
+    for &handler in handles {
+        let handler: &Arc<_> = handle!(handler, what);
+        list.push(Arc::clone(handler));
+    }
+    Ok(list)
+}
+
+/// Replaces the logger's own handlers with the `count` handlers at
+/// `handlers` (borrowed for the call; NULL when 0), in one step: a record
+/// meets the old set or the new one, never both or neither, and on return
+/// no logging call can reach a handler taken off. Its level, `propagate`
+/// and `disabled` flag stay as they are. Nothing changes if a handle is
+/// invalid. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_logger_set_handlers(
+    logger: *const femto_logger,
+    handlers: *const *const femto_handler,
+    count: usize,
+) -> femto_status {
+    boundary(|| {
+        let logger = logger!(logger);
+        let handlers = handler_list(handlers, count, "handlers")?;
+        drop(logger.set_handlers(handlers));
         Ok(Status::Ok)
     })
 }

@@ -86,6 +86,24 @@ fn logger_remove_handler(
     check(py, status).map(drop)
 }
 
+/// Replaces `logger`'s own handlers in one step (`femto_logger_set_handlers`).
+#[pyfunction]
+fn logger_set_handlers(
+    py: Python<'_>,
+    logger: &EngineLogger,
+    handlers: Vec<PyRef<'_, EngineHandler>>,
+) -> PyResult<()> {
+    let pointers: Vec<*const femto_handler> =
+        handlers.iter().map(|h| h.ptr().cast_const()).collect();
+    // The engine reads the array (and the handlers, which `handlers` keeps
+    // alive) during the call only.
+    let (array, count) = (pointers.as_ptr() as usize, pointers.len());
+    let status = py.detach(move || {
+        (api().logger_set_handlers)(logger.ptr(), array as *const *const femto_handler, count)
+    });
+    check(py, status).map(drop)
+}
+
 /// One logger's whole state for [`loggers_set`].
 type LoggerState<'py> = (
     PyRef<'py, EngineLogger>,
@@ -224,6 +242,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_add_handler, m)?)?;
     m.add_function(wrap_pyfunction!(logger_remove_handler, m)?)?;
     m.add_function(wrap_pyfunction!(loggers_set, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_set_handlers, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get_propagate, m)?)?;
     m.add_function(wrap_pyfunction!(logger_get_disabled, m)?)?;
     m.add_function(wrap_pyfunction!(logger_handlers, m)?)?;
