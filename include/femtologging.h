@@ -36,7 +36,7 @@
 
 // The ABI version. It changes only when an existing function or struct
 // changes incompatibly; appending to the API or to a sized struct does not.
-#define FEMTO_ABI_VERSION 1
+#define FEMTO_ABI_VERSION 2
 
 // Level numbers, the stdlib scale. Custom levels may use any other number.
 #define FEMTO_LEVEL_NOTSET 0
@@ -450,8 +450,10 @@ typedef struct femto_api {
                                 const char*,
                                 size_t,
                                 const char*,
+                                size_t,
                                 uint32_t,
-                                const char*);
+                                const char*,
+                                size_t);
   femto_status (*logger_log_ex)(const struct femto_logger*, const struct femto_log_args*);
   femto_status (*formatter_new)(femto_format_style,
                                 const char*,
@@ -529,10 +531,12 @@ typedef struct femto_api {
   femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
   femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
   femto_status (*config_add_handler)(struct femto_config*,
-                                     struct femto_str,
+                                     const char*,
+                                     size_t,
                                      const struct femto_handler*);
   femto_status (*config_set_logger)(struct femto_config*,
-                                    struct femto_str,
+                                    const char*,
+                                    size_t,
                                     int32_t,
                                     bool,
                                     const struct femto_str*,
@@ -708,7 +712,8 @@ femto_status femto_config_from_file(const char *path_ptr,
 // configuration detaches this handler but, unlike the handlers the file
 // describes, does not close it.
 femto_status femto_config_add_handler(struct femto_config *config,
-                                      struct femto_str id,
+                                      const char *id,
+                                      size_t id_len,
                                       const struct femto_handler *handler);
 
 // Configures the logger `name` (`""` or `"root"`: the root logger),
@@ -716,7 +721,8 @@ femto_status femto_config_add_handler(struct femto_config *config,
 // and the handlers named in `handler_ids[0..handler_count]` (NULL when
 // the count is 0), which must be in the configuration when it is applied.
 femto_status femto_config_set_logger(struct femto_config *config,
-                                     struct femto_str name,
+                                     const char *name,
+                                     size_t name_len,
                                      int32_t level_value,
                                      bool propagate,
                                      const struct femto_str *handler_ids,
@@ -1235,16 +1241,19 @@ femto_status femto_logger_log(const struct femto_logger *logger,
                               const char *message,
                               size_t message_len);
 
-// As `femto_logger_log`, with the source location: `file` and `function`
-// are NUL-terminated (typically `__FILE__` and `__func__`; NULL if
-// unknown). Used by the `FEMTO_*` macros. Thread-safe.
+// As `femto_logger_log`, with the source location: `file`/`file_len` and
+// `function`/`function_len` (UTF-8; NULL with length 0 if unknown). The
+// `FEMTO_*` macros pass `__FILE__` and `__func__` with their lengths from
+// `sizeof`. Thread-safe.
 femto_status femto_logger_log_at(const struct femto_logger *logger,
                                  int32_t level_value,
                                  const char *message,
                                  size_t message_len,
                                  const char *file,
+                                 size_t file_len,
                                  uint32_t line,
-                                 const char *function);
+                                 const char *function,
+                                 size_t function_len);
 
 // Logs a record with every field `args` carries (location, key-values,
 // exception and stack text, thread and time overrides). Same results as

@@ -8,7 +8,7 @@
 
 #define FEMTO_VERSION_NUMBER 100
 
-#define FEMTO_ABI_VERSION 1
+#define FEMTO_ABI_VERSION 2
 
 #define FEMTO_LEVEL_NOTSET 0
 
@@ -226,8 +226,10 @@ typedef struct femto_api {
                                 const char*,
                                 size_t,
                                 const char*,
+                                size_t,
                                 uint32_t,
-                                const char*);
+                                const char*,
+                                size_t);
   femto_status (*logger_log_ex)(const struct femto_logger*, const struct femto_log_args*);
   femto_status (*formatter_new)(femto_format_style,
                                 const char*,
@@ -305,10 +307,12 @@ typedef struct femto_api {
   femto_status (*config_from_json)(const char*, size_t, struct femto_config**);
   femto_status (*config_from_file)(const char*, size_t, struct femto_config**);
   femto_status (*config_add_handler)(struct femto_config*,
-                                     struct femto_str,
+                                     const char*,
+                                     size_t,
                                      const struct femto_handler*);
   femto_status (*config_set_logger)(struct femto_config*,
-                                    struct femto_str,
+                                    const char*,
+                                    size_t,
                                     int32_t,
                                     bool,
                                     const struct femto_str*,
@@ -434,11 +438,13 @@ femto_status femto_config_from_file(const char *path_ptr,
                                     struct femto_config **out);
 
 femto_status femto_config_add_handler(struct femto_config *config,
-                                      struct femto_str id,
+                                      const char *id,
+                                      size_t id_len,
                                       const struct femto_handler *handler);
 
 femto_status femto_config_set_logger(struct femto_config *config,
-                                     struct femto_str name,
+                                     const char *name,
+                                     size_t name_len,
                                      int32_t level_value,
                                      bool propagate,
                                      const struct femto_str *handler_ids,
@@ -690,8 +696,10 @@ femto_status femto_logger_log_at(const struct femto_logger *logger,
                                  const char *message,
                                  size_t message_len,
                                  const char *file,
+                                 size_t file_len,
                                  uint32_t line,
-                                 const char *function);
+                                 const char *function,
+                                 size_t function_len);
 
 femto_status femto_logger_log_ex(const struct femto_logger *logger,
                                  const struct femto_log_args *args);

@@ -60,8 +60,9 @@ static inline femto_str femto_str_from_cstr(const char *text) {
  * 511 bytes are formatted on the stack, longer ones on the heap.
  */
 static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
-                                         uint32_t line, const char *function, const char *format, ...)
-    FEMTO_PRINTF_LIKE(6, 7);
+                                         size_t file_len, uint32_t line, const char *function,
+                                         size_t function_len, const char *format, ...)
+    FEMTO_PRINTF_LIKE(8, 9);
 
 /* Writes the decimal digits of `magnitude`, with a '-' when `negative`,
  * ending at `end`; returns where they start. */
@@ -184,32 +185,33 @@ static inline int femto_format_simple_(char *out, size_t capacity, const char *f
 }
 
 static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
-                                         uint32_t line, const char *function, const char *format, ...) {
+                                         size_t file_len, uint32_t line, const char *function,
+                                         size_t function_len, const char *format, ...) {
     char stack_buffer[512];
     va_list args;
     va_start(args, format);
     int simple = femto_format_simple_(stack_buffer, sizeof stack_buffer, format, args);
     va_end(args);
     if (simple >= 0) {
-        return femto_logger_log_at(logger, level, stack_buffer, (size_t)simple, file, line, function);
+        return femto_logger_log_at(logger, level, stack_buffer, (size_t)simple, file, file_len, line, function, function_len);
     }
     va_start(args, format);
     int needed = vsnprintf(stack_buffer, sizeof stack_buffer, format, args);
     va_end(args);
     if (needed < 0) {
-        return femto_logger_log_at(logger, level, format, strlen(format), file, line, function);
+        return femto_logger_log_at(logger, level, format, strlen(format), file, file_len, line, function, function_len);
     }
     if ((size_t)needed < sizeof stack_buffer) {
-        return femto_logger_log_at(logger, level, stack_buffer, (size_t)needed, file, line, function);
+        return femto_logger_log_at(logger, level, stack_buffer, (size_t)needed, file, file_len, line, function, function_len);
     }
     char *heap_buffer = (char *)malloc((size_t)needed + 1);
     if (heap_buffer == NULL) {
-        return femto_logger_log_at(logger, level, stack_buffer, sizeof stack_buffer - 1, file, line, function);
+        return femto_logger_log_at(logger, level, stack_buffer, sizeof stack_buffer - 1, file, file_len, line, function, function_len);
     }
     va_start(args, format);
     vsnprintf(heap_buffer, (size_t)needed + 1, format, args);
     va_end(args);
-    femto_status status = femto_logger_log_at(logger, level, heap_buffer, (size_t)needed, file, line, function);
+    femto_status status = femto_logger_log_at(logger, level, heap_buffer, (size_t)needed, file, file_len, line, function, function_len);
     free(heap_buffer);
     return status;
 }
@@ -263,8 +265,9 @@ static inline bool femto_logger_enabled_(const femto_logger *logger, int32_t lev
         const femto_logger *femto_log_logger_ = (logger);                                     \
         int32_t femto_log_level_ = (level);                                                   \
         if (femto_logger_enabled_(femto_log_logger_, femto_log_level_)) {                     \
-            (void)femto_logf_at(femto_log_logger_, femto_log_level_, __FILE__, (uint32_t)__LINE__, \
-                                __func__, __VA_ARGS__);                                       \
+            (void)femto_logf_at(femto_log_logger_, femto_log_level_, __FILE__,                \
+                                sizeof(__FILE__) - 1, (uint32_t)__LINE__, __func__,           \
+                                sizeof(__func__) - 1, __VA_ARGS__);                           \
         }                                                                                     \
     } while (0)
 

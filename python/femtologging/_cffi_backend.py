@@ -25,7 +25,7 @@ with open(os.path.join(_HERE, "include", "femtologging_cffi.h"), encoding="utf-8
     ffi.cdef(_cdef.read())
 lib = ffi.dlopen(os.path.join(_HERE, "libfemtologging.so"))
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 if lib.femto_abi_version() != ABI_VERSION or lib.FEMTO_ABI_VERSION != ABI_VERSION:
     raise ImportError(
         f"libfemtologging ABI {lib.femto_abi_version()} does not match the cffi backend (ABI {ABI_VERSION}); "

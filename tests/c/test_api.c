@@ -121,8 +121,10 @@ static void check_loggers(void) {
     CHECK_OK(femto_logger_set_level(logger, FEMTO_LEVEL_DEBUG));
     CHECK_STATUS(femto_logger_log(logger, 20, NULL, 1), NULL_ARG);
     CHECK_STATUS(femto_logger_log(logger, 20, "\xc3", 1), INVALID);
-    CHECK_STATUS(femto_logger_log_at(NULL, 20, "x", 1, NULL, 0, NULL), NULL_ARG);
-    CHECK_STATUS(femto_logger_log_at(logger, 20, "x", 1, "\xff", 0, NULL), INVALID);
+    CHECK_STATUS(femto_logger_log_at(NULL, 20, "x", 1, NULL, 0, 0, NULL, 0), NULL_ARG);
+    CHECK_STATUS(femto_logger_log_at(logger, 20, "x", 1, "\xff", 1, 0, NULL, 0), INVALID);
+    CHECK_STATUS(femto_logger_log_at(logger, 20, "x", 1, NULL, 4, 0, NULL, 0), NULL_ARG);
+    CHECK_STATUS(femto_logger_log_at(logger, 20, "x", 1, "f.c", 3, 0, "fn", SIZE_MAX), INVALID);
     CHECK_STATUS(femto_logger_log_ex(logger, NULL), NULL_ARG);
     CHECK_STATUS(femto_logger_log_ex(NULL, NULL), NULL_ARG);
     femto_log_args args = FEMTO_LOG_ARGS_INIT;

@@ -130,9 +130,9 @@ int main(int argc, char **argv) {
     femto_handler *mine = NULL;
     CHECK_OK(femto_file_handler_new(second, strlen(second), true, &options, &mine));
     femto_formatter_free(plain);
-    CHECK_OK(femto_config_add_handler(config, str_of("mine"), mine));
+    CHECK_OK(femto_config_add_handler(config, "mine", 4, mine));
     femto_str ids[] = {str_of("mine")};
-    CHECK_OK(femto_config_set_logger(config, str_of("cfg.app"), FEMTO_LEVEL_WARNING, false, ids, 1));
+    CHECK_OK(femto_config_set_logger(config, "cfg.app", 7, FEMTO_LEVEL_WARNING, false, ids, 1));
     /* A handler made in C has no file form. */
     size_t length = 0;
     char small[8];

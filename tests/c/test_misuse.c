@@ -22,9 +22,6 @@
 #define INVALID FEMTO_STATUS_INVALID_ARGUMENT
 #define HUGE_COUNT ((size_t)1 << 40)
 
-static const femto_str app = FEMTO_STR("app");
-static const femto_str h = FEMTO_STR("h");
-
 static const int32_t bad_enums[] = {-1, 3, 5, 7, 9, 42, INT32_MAX, INT32_MIN};
 #define BAD_ENUM_COUNT (sizeof bad_enums / sizeof bad_enums[0])
 
@@ -121,9 +118,9 @@ static void huge_counts_and_lengths(void) {
 
     femto_config *config = NULL;
     CHECK_OK(femto_config_new(&config));
-    CHECK_STATUS(femto_config_set_logger(config, app, 0, true, NULL, HUGE_COUNT), NULL_ARG);
+    CHECK_STATUS(femto_config_set_logger(config, "app", 3, 0, true, NULL, HUGE_COUNT), NULL_ARG);
     femto_str ids[1] = {FEMTO_STR("h")};
-    CHECK_STATUS(femto_config_set_logger(config, app, 0, true, ids, HUGE_COUNT), INVALID);
+    CHECK_STATUS(femto_config_set_logger(config, "app", 3, 0, true, ids, HUGE_COUNT), INVALID);
     femto_config_free(config);
 }
 
@@ -207,7 +204,7 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_logger_clear_handlers(handler_as_logger), INVALID);
     CHECK_STATUS(femto_logger_add_handler(handler_as_logger, handler), INVALID);
     CHECK_STATUS(femto_logger_log(handler_as_logger, 50, "x", 1), INVALID);
-    CHECK_STATUS(femto_logger_log_at(handler_as_logger, 50, "x", 1, __FILE__, __LINE__, __func__), INVALID);
+    CHECK_STATUS(femto_logger_log_at(handler_as_logger, 50, "x", 1, "f.c", 3, 1, "fn", 2), INVALID);
     femto_log_args args = FEMTO_LOG_ARGS_INIT;
     args.level = FEMTO_LEVEL_CRITICAL;
     CHECK_STATUS(femto_logger_log_ex(handler_as_logger, &args), INVALID);
@@ -243,9 +240,9 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_stream_handler_new(FEMTO_STREAM_STDERR, &options, &made), INVALID);
     CHECK(strstr(femto_last_error(), "options.formatter") != NULL && made == NULL);
 
-    CHECK_STATUS(femto_config_add_handler(handler_as_config, h, handler), INVALID);
-    CHECK_STATUS(femto_config_add_handler(config, h, formatter_as_handler), INVALID);
-    CHECK_STATUS(femto_config_set_logger(handler_as_config, app, 0, true, NULL, 0), INVALID);
+    CHECK_STATUS(femto_config_add_handler(handler_as_config, "h", 1, handler), INVALID);
+    CHECK_STATUS(femto_config_add_handler(config, "h", 1, formatter_as_handler), INVALID);
+    CHECK_STATUS(femto_config_set_logger(handler_as_config, "app", 3, 0, true, NULL, 0), INVALID);
     CHECK_STATUS(femto_config_apply(handler_as_config), INVALID);
     size_t length = 0;
     char buffer[8];

@@ -45,8 +45,10 @@ pub struct femto_api {
         *const c_char,
         usize,
         *const c_char,
+        usize,
         u32,
         *const c_char,
+        usize,
     ) -> femto_status,
     pub logger_log_ex: extern "C" fn(*const femto_logger, *const femto_log_args) -> femto_status,
     pub formatter_new: extern "C" fn(
@@ -154,11 +156,16 @@ pub struct femto_api {
         extern "C" fn(*const c_char, usize, *mut *mut femto_config) -> femto_status,
     pub config_from_file:
         extern "C" fn(*const c_char, usize, *mut *mut femto_config) -> femto_status,
-    pub config_add_handler:
-        extern "C" fn(*mut femto_config, femto_str, *const femto_handler) -> femto_status,
+    pub config_add_handler: extern "C" fn(
+        *mut femto_config,
+        *const c_char,
+        usize,
+        *const femto_handler,
+    ) -> femto_status,
     pub config_set_logger: extern "C" fn(
         *mut femto_config,
-        femto_str,
+        *const c_char,
+        usize,
         i32,
         bool,
         *const femto_str,

@@ -41,7 +41,7 @@ pub trait Versioned: Copy {
 
 /// The ABI version. It changes only when an existing function or struct
 /// changes incompatibly; appending to the API or to a sized struct does not.
-pub const FEMTO_ABI_VERSION: u32 = 1;
+pub const FEMTO_ABI_VERSION: u32 = 2;
 
 /// Level numbers, the stdlib scale. Custom levels may use any other number.
 pub const FEMTO_LEVEL_NOTSET: i32 = 0;

@@ -123,12 +123,13 @@ pub extern "C" fn femto_config_from_file(
 #[no_mangle]
 pub extern "C" fn femto_config_add_handler(
     config: *mut femto_config,
-    id: femto_str,
+    id: *const c_char,
+    id_len: usize,
     handler: *const femto_handler,
 ) -> femto_status {
     boundary(|| {
         let handler: &std::sync::Arc<_> = handle!(handler);
-        let id = text(id.ptr, id.len, "id")?.to_owned();
+        let id = text(id, id_len, "id")?.to_owned();
         let spec = HandlerSpec::new(std::sync::Arc::clone(handler));
         update(config, |built| built.handler(id, spec))?;
         Ok(Status::Ok)
@@ -142,14 +143,15 @@ pub extern "C" fn femto_config_add_handler(
 #[no_mangle]
 pub extern "C" fn femto_config_set_logger(
     config: *mut femto_config,
-    name: femto_str,
+    name: *const c_char,
+    name_len: usize,
     level_value: i32,
     propagate: bool,
     handler_ids: *const femto_str,
     handler_count: usize,
 ) -> femto_status {
     boundary(|| {
-        let name = text(name.ptr, name.len, "name")?.to_owned();
+        let name = text(name, name_len, "name")?.to_owned();
         let ids = array(handler_ids, handler_count, "handler_ids", 1 << 16)?;
         let mut handlers = Vec::with_capacity(ids.len());
         for id in ids {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use femto_abi::{
     femto_filter, femto_handler, femto_log_args, femto_logger, femto_logger_state, femto_status,
+    femto_str,
 };
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
@@ -15,7 +16,7 @@ use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
 use crate::types::{
-    array, c_interned, invalid, key_values, optional, optional_interned, put, read_sized, text,
+    array, invalid, key_values, optional, optional_interned, put, read_sized, text,
 };
 
 /// The logger behind `logger`, or `None` for NULL or another kind (for
@@ -365,9 +366,10 @@ pub extern "C" fn femto_logger_log(
     })
 }
 
-/// As `femto_logger_log`, with the source location: `file` and `function`
-/// are NUL-terminated (typically `__FILE__` and `__func__`; NULL if
-/// unknown). Used by the `FEMTO_*` macros. Thread-safe.
+/// As `femto_logger_log`, with the source location: `file`/`file_len` and
+/// `function`/`function_len` (UTF-8; NULL with length 0 if unknown). The
+/// `FEMTO_*` macros pass `__FILE__` and `__func__` with their lengths from
+/// `sizeof`. Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_logger_log_at(
     logger: *const femto_logger,
@@ -375,8 +377,10 @@ pub extern "C" fn femto_logger_log_at(
     message: *const c_char,
     message_len: usize,
     file: *const c_char,
+    file_len: usize,
     line: u32,
     function: *const c_char,
+    function_len: usize,
 ) -> femto_status {
     boundary(|| {
         let logger = logger!(logger);
@@ -388,9 +392,21 @@ pub extern "C" fn femto_logger_log_at(
         // Nothing a handler prints or reads needs the location: skip it.
         let location = if logger.needs_location() {
             SourceLocation {
-                file: c_interned(file, "file")?,
+                file: optional_interned(
+                    femto_str {
+                        ptr: file,
+                        len: file_len,
+                    },
+                    "file",
+                )?,
                 line,
-                function: c_interned(function, "function")?,
+                function: optional_interned(
+                    femto_str {
+                        ptr: function,
+                        len: function_len,
+                    },
+                    "function",
+                )?,
                 module: None,
             }
         } else {

@@ -1,7 +1,7 @@
 //! Plain data shared with C: borrowed strings, key-values, and the casts
 //! between opaque handles and the Rust objects behind them.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::c_char;
 
 use femto_abi::{femto_kv, femto_str, Versioned};
 use femto_core::intern::Text;
@@ -86,16 +86,6 @@ pub(crate) fn optional_interned(s: femto_str, what: &str) -> Result<Option<Text>
         return Ok(None);
     }
     interned(s.ptr, s.len, what).map(Some)
-}
-
-/// Like [`interned`] for an optional NUL-terminated string.
-pub(crate) fn c_interned(ptr: *const c_char, what: &str) -> Result<Option<Text>, Status> {
-    if ptr.is_null() {
-        return Ok(None);
-    }
-    // SAFETY: the caller promises a NUL-terminated string valid for the call.
-    let len = unsafe { CStr::from_ptr(ptr) }.count_bytes();
-    interned(ptr, len, what).map(Some)
 }
 
 /// The most key-values one record may carry.

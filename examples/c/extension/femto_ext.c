@@ -33,7 +33,8 @@ static PyObject *ext_log(PyObject *self, PyObject *args) {
     if (status != FEMTO_STATUS_OK) {
         return raise_status(status);
     }
-    status = api->logger_log_at(logger, level, message, (size_t)message_len, __FILE__, __LINE__, __func__);
+    status = api->logger_log_at(logger, level, message, (size_t)message_len, __FILE__, sizeof(__FILE__) - 1,
+                                __LINE__, __func__, sizeof(__func__) - 1);
     if (status != FEMTO_STATUS_OK && status != FEMTO_STATUS_DROPPED) {
         return raise_status(status);
     }
@@ -52,7 +53,8 @@ static void *produce(void *arg) {
     for (long i = 0; i < job->count; i++) {
         int len = snprintf(message, sizeof message, "C thread %d record %ld", job->thread, i);
         if (api->logger_is_enabled_for(job->logger, FEMTO_LEVEL_INFO)) {
-            api->logger_log_at(job->logger, FEMTO_LEVEL_INFO, message, (size_t)len, __FILE__, __LINE__, __func__);
+            api->logger_log_at(job->logger, FEMTO_LEVEL_INFO, message, (size_t)len, __FILE__,
+                               sizeof(__FILE__) - 1, __LINE__, __func__, sizeof(__func__) - 1);
         }
     }
     return NULL;
