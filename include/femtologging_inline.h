@@ -55,8 +55,9 @@ static inline femto_str femto_str_from_cstr(const char *text) {
 #endif
 
 /**
- * Formats with printf rules and logs with a source location. The FEMTO_*
- * macros call this after checking the level; prefer them. Messages up to
+ * Formats with printf rules and logs with a source location (`file` and
+ * `function` with their byte lengths, as every string of the C API). The
+ * FEMTO_* macros call this after checking the level; prefer them. Messages up to
  * 511 bytes are formatted on the stack, longer ones on the heap.
  */
 static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
