@@ -57,8 +57,8 @@ static inline femto_str femto_str_from_cstr(const char *text) {
 /**
  * Formats with printf rules and logs with a source location (`file` and
  * `function` with their byte lengths, as every string of the C API). The
- * FEMTO_* macros call this after checking the level; prefer them. Messages up to
- * 511 bytes are formatted on the stack, longer ones on the heap.
+ * FEMTO_* macros call this after checking the level; prefer them. Messages
+ * up to 511 bytes are formatted on the stack, longer ones on the heap.
  */
 static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,
                                          size_t file_len, uint32_t line, const char *function,
@@ -194,25 +194,30 @@ static inline femto_status femto_logf_at(const femto_logger *logger, int32_t lev
     int simple = femto_format_simple_(stack_buffer, sizeof stack_buffer, format, args);
     va_end(args);
     if (simple >= 0) {
-        return femto_logger_log_at(logger, level, stack_buffer, (size_t)simple, file, file_len, line, function, function_len);
+        return femto_logger_log_at(logger, level, stack_buffer, (size_t)simple, file, file_len, line,
+                                   function, function_len);
     }
     va_start(args, format);
     int needed = vsnprintf(stack_buffer, sizeof stack_buffer, format, args);
     va_end(args);
     if (needed < 0) {
-        return femto_logger_log_at(logger, level, format, strlen(format), file, file_len, line, function, function_len);
+        return femto_logger_log_at(logger, level, format, strlen(format), file, file_len, line,
+                                   function, function_len);
     }
     if ((size_t)needed < sizeof stack_buffer) {
-        return femto_logger_log_at(logger, level, stack_buffer, (size_t)needed, file, file_len, line, function, function_len);
+        return femto_logger_log_at(logger, level, stack_buffer, (size_t)needed, file, file_len, line,
+                                   function, function_len);
     }
     char *heap_buffer = (char *)malloc((size_t)needed + 1);
     if (heap_buffer == NULL) {
-        return femto_logger_log_at(logger, level, stack_buffer, sizeof stack_buffer - 1, file, file_len, line, function, function_len);
+        return femto_logger_log_at(logger, level, stack_buffer, sizeof stack_buffer - 1, file, file_len, line,
+                                   function, function_len);
     }
     va_start(args, format);
     vsnprintf(heap_buffer, (size_t)needed + 1, format, args);
     va_end(args);
-    femto_status status = femto_logger_log_at(logger, level, heap_buffer, (size_t)needed, file, file_len, line, function, function_len);
+    femto_status status = femto_logger_log_at(logger, level, heap_buffer, (size_t)needed, file, file_len, line,
+                                              function, function_len);
     free(heap_buffer);
     return status;
 }

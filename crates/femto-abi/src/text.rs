@@ -21,6 +21,11 @@ impl femto_str {
         }
     }
 
+    /// The pair `(ptr, len)` a C function took as two parameters.
+    pub const fn new(ptr: *const c_char, len: usize) -> femto_str {
+        femto_str { ptr, len }
+    }
+
     /// Borrows `text` (valid while `text` is).
     pub fn of(text: &str) -> femto_str {
         femto_str {

@@ -392,21 +392,9 @@ pub extern "C" fn femto_logger_log_at(
         // Nothing a handler prints or reads needs the location: skip it.
         let location = if logger.needs_location() {
             SourceLocation {
-                file: optional_interned(
-                    femto_str {
-                        ptr: file,
-                        len: file_len,
-                    },
-                    "file",
-                )?,
+                file: optional_interned(femto_str::new(file, file_len), "file")?,
                 line,
-                function: optional_interned(
-                    femto_str {
-                        ptr: function,
-                        len: function_len,
-                    },
-                    "function",
-                )?,
+                function: optional_interned(femto_str::new(function, function_len), "function")?,
                 module: None,
             }
         } else {
