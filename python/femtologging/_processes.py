@@ -18,7 +18,8 @@ whose SIGTERM does the default drains first, then ends the same way. It
 is registered through ``util.register_after_fork``, which
 multiprocessing runs at the start of every worker (after clearing the
 finalizers the parent had), whichever imported first: femtologging or
-multiprocessing.
+multiprocessing. A worker that imports femtologging after those hooks ran
+(a ``spawn`` worker runs none) is armed by the import.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def arm(drain: Callable[[], None]) -> None:
     global _drain
     _drain = drain
     _register()
+    if _in_started_worker():
+        _at_worker_start(_TOKEN)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
@@ -72,6 +75,17 @@ def _register() -> None:
     util = sys.modules.get("multiprocessing.util")
     if util is not None:
         util.register_after_fork(_TOKEN, _at_worker_start)
+
+
+def _in_started_worker() -> bool:
+    """True where multiprocessing's start-up hooks will not run for a
+    module imported now: in a worker that is already running (the hooks
+    ran before the import), or in a ``spawn`` worker importing its main
+    module (spawned workers run no hooks)."""
+    process = sys.modules.get("multiprocessing.process")
+    if process is None:
+        return False
+    return process.parent_process() is not None or getattr(process.current_process(), "_inheriting", False)
 
 
 def _at_worker_start(_token: object) -> None:

@@ -282,7 +282,8 @@ def test_200_forks_while_4_threads_log(run_script, tmp_path, kind):
 
 POOL = """
 import multiprocessing as mp, sys, time
-import femtologging as logging
+if sys.argv[3] == "at-start":
+    import femtologging as logging
 
 method, path = sys.argv[1], sys.argv[2]
 
@@ -300,6 +301,8 @@ class Slow:
         self.file.flush()
 
 def work(n):
+    import femtologging as logging
+
     log = logging.getLogger("pool")
     if not log.handlers:
         log.addHandler(logging.StreamHandler(Slow(path)))
@@ -313,13 +316,16 @@ if __name__ == "__main__":
 """
 
 
-@pytest.mark.parametrize("method", ["fork", "forkserver"])
-def test_pool_workers_ended_by_sigterm_lose_nothing(run_script, tmp_path, method):
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+@pytest.mark.parametrize("imported", ["at-start", "in-task"])
+def test_pool_workers_ended_by_sigterm_lose_nothing(run_script, tmp_path, method, imported):
     # Pool.terminate (leaving the `with` block) sends SIGTERM: a worker
-    # whose SIGTERM does the default drains its handlers first (issue 22).
+    # whose SIGTERM does the default drains its handlers first (issue 22),
+    # whether it imported femtologging before multiprocessing's start-up
+    # hooks ran or inside its task.
     out = tmp_path / "pool.log"
     out.touch()
-    result = run_script(POOL, method, str(out), timeout=120)
+    result = run_script(POOL, method, str(out), imported, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = out.read_text(encoding="utf-8").splitlines()
     assert sorted(lines) == sorted(f"task {n} record {i}" for n in range(8) for i in range(2000))

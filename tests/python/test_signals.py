@@ -91,3 +91,33 @@ def test_the_cffi_backend_parses_every_c_type_it_names_at_import():
     source = Path(_cffi_backend.__file__).read_text(encoding="utf-8")
     named = set(re.findall(r'ffi\.(?:new|cast|typeof|sizeof)\("([^"]+)"', source))
     assert named <= set(_cffi_backend.CDECLS), named - set(_cffi_backend.CDECLS)
+
+
+def test_engine_threads_leave_asynchronous_signals_to_the_program(tmp_path):
+    # The kernel delivers a process-directed signal to any thread that does
+    # not block it; one landing on a handler's worker would not wake
+    # Python's main thread where it waits (a pool worker killed by
+    # Pool.terminate hung in a lock). Faults stay deliverable.
+    import signal
+
+    import femtologging as logging
+
+    handler = logging.FileHandler(str(tmp_path / "out.log"))
+    logging.getLogger("signals.mask").addHandler(handler)
+    logging.getLogger("signals.mask").warning("start the worker")
+    handler.flush()
+    masks = {}
+    for task in Path("/proc/self/task").iterdir():
+        name = (task / "comm").read_text().strip()
+        status = (task / "status").read_text()
+        blocked = int(re.search(r"^SigBlk:\s*([0-9a-f]+)", status, re.M).group(1), 16)
+        masks[name] = blocked
+    workers = {name: mask for name, mask in masks.items() if name.startswith("femto-")}
+    assert workers, masks
+    for name, mask in workers.items():
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGCHLD):
+            assert mask & (1 << (sig - 1)), (name, sig)
+        for sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE):
+            assert not mask & (1 << (sig - 1)), (name, sig)
+    handler.close()
+    logging.getLogger("signals.mask").removeHandler(handler)

@@ -17,17 +17,45 @@ use crate::user_data::InHost;
 
 static INIT: Once = Once::new();
 
-/// Installs the fork hooks, the exit hook and the thread identity provider
-/// once per process. Called by every constructor and `femto_logger_get`.
+/// Installs the fork hooks, the exit hook, the thread identity provider and
+/// the workers' signal mask once per process. Called by every constructor
+/// and `femto_logger_get`.
 pub(crate) fn ensure_initialized() {
     INIT.call_once(|| {
         context::set_thread_identity_provider(os_thread_identity);
+        femto_core::handler::set_worker_start_hook(block_async_signals);
         // SAFETY: registering plain `extern "C"` functions that never unwind.
         unsafe {
             libc::pthread_atfork(Some(fork_prepare), Some(fork_parent), Some(fork_child));
             libc::atexit(exit_hook);
         }
     });
+}
+
+/// A worker thread takes no asynchronous signal: the kernel delivers a
+/// process-directed one to a thread that does not block it, a host thread
+/// (see `femto_core::handler::WorkerStartHook`). Signals raised by a fault
+/// in the thread itself stay deliverable.
+fn block_async_signals() {
+    const FAULTS: [libc::c_int; 6] = [
+        libc::SIGSEGV,
+        libc::SIGBUS,
+        libc::SIGFPE,
+        libc::SIGILL,
+        libc::SIGTRAP,
+        libc::SIGSYS,
+    ];
+    // SAFETY: `set` is a local sigset_t initialised by `sigfillset` before
+    // any other use; `pthread_sigmask` changes only the calling thread's
+    // mask and accepts a NULL old set.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut set);
+        for fault in FAULTS {
+            libc::sigdelset(&mut set, fault);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
 }
 
 extern "C" fn fork_prepare() {

@@ -31,6 +31,7 @@ pub use timed::{
     Clock, SystemClock, TimedRotatingFileSinkFactory, TimedRotation, TimedRotationError, When,
     WhenError,
 };
+pub use worker::{set_worker_start_hook, WorkerStartHook};
 use worker::{Message, WorkerHandle};
 
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};

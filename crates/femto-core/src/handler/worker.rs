@@ -4,7 +4,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -126,6 +126,21 @@ pub(crate) fn wait_limit(timeout: Duration) -> Duration {
 /// How often a wait re-checks whether exit gave up.
 pub(crate) const EXIT_CHECK: Duration = Duration::from_millis(50);
 
+/// Runs first on every worker thread. The C library installs one that
+/// blocks asynchronous signals there: a process-directed signal (SIGTERM,
+/// SIGINT) must land on a host thread that acts on it. Python, for one,
+/// runs its signal handlers on the main thread only, and a main thread
+/// blocked in a system call is woken only if the signal lands there.
+pub type WorkerStartHook = fn();
+
+static WORKER_START: OnceLock<WorkerStartHook> = OnceLock::new();
+
+/// Installs the worker start hook. Only the first call takes effect;
+/// returns whether this one did.
+pub fn set_worker_start_hook(hook: WorkerStartHook) -> bool {
+    WORKER_START.set(hook).is_ok()
+}
+
 /// Starts the worker thread for `core`, reading from `queue`.
 pub(crate) fn spawn(
     core: Arc<HandlerCore>,
@@ -137,6 +152,9 @@ pub(crate) fn spawn(
     let name = format!("femto-{}", core.name);
     let thread = std::thread::Builder::new().name(name).spawn(move || {
         let _done = done_tx;
+        if let Some(hook) = WORKER_START.get() {
+            hook();
+        }
         ON_WORKER.with(|on| on.set(true));
         let formatter: Arc<dyn FemtoFormatter> = Arc::clone(&**core.formatter.load());
         Worker {
