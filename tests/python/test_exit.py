@@ -115,6 +115,31 @@ def test_a_record_from_a_late_atexit_function_is_written(tmp_path):
     ]
 
 
+LATE_TO_A_PYTHON_STREAM = """
+import atexit, sys
+
+def late():
+    logging.getLogger("late").warning("too late")
+
+atexit.register(late)
+import femtologging as logging
+
+logging.getLogger().addHandler(logging.StreamHandler(sys.stdout))
+logging.getLogger().warning("main")
+"""
+
+
+def test_a_late_record_a_python_stream_cannot_take_is_reported():
+    # A handler whose worker runs Python closes before the interpreter
+    # finishes; a record that reaches it afterwards is not written, and
+    # exit says so on stderr instead of losing it silently.
+    result, _ = run(LATE_TO_A_PYTHON_STREAM)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["main"]
+    assert "1 record(s) logged during exit after their handler(s)" in result.stderr
+    assert "had closed were not written" in result.stderr
+
+
 def test_a_bad_exit_timeout_in_the_environment_is_said_and_the_default_used():
     result, _ = run(STUCK, env={"FEMTOLOGGING_EXIT_TIMEOUT": "soon"})
     assert result.returncode == 0, result.stderr[-2000:]

@@ -12,7 +12,7 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The limit when neither the environment nor [`set_exit_limit`] says.
@@ -151,6 +151,38 @@ pub(crate) fn report_abandoned(handlers: &[String]) {
          record(s) not written, and whatever those sinks held unflushed",
         exit_limit().as_secs_f64(),
         handlers.join(", ")
+    );
+}
+
+/// Handlers, by name, that were sent records during exit after they had
+/// closed, with how many (reported by [`report_after_close`]).
+static AFTER_CLOSE: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
+
+/// A record reached `handler` during exit after it had closed (an
+/// `atexit` function of the host that runs after the host closed its
+/// handlers): it is not written, and exit says so.
+pub(crate) fn count_after_close(handler: &str) {
+    let mut late = AFTER_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
+    match late.iter_mut().find(|(name, _)| name == handler) {
+        Some((_, count)) => *count += 1,
+        None => late.push((handler.to_owned(), 1)),
+    }
+}
+
+/// Says once on stderr how many records reached closed handlers during
+/// exit, if any.
+pub(crate) fn report_after_close() {
+    let late = std::mem::take(&mut *AFTER_CLOSE.lock().unwrap_or_else(|e| e.into_inner()));
+    if late.is_empty() {
+        return;
+    }
+    let count: u64 = late.iter().map(|(_, count)| count).sum();
+    let names: Vec<String> = late.iter().map(|(name, _)| format!("{name:?}")).collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "femtologging: {count} record(s) logged during exit after their handler(s) {} had closed \
+         were not written",
+        names.join(", ")
     );
 }
 

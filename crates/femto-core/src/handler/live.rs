@@ -100,7 +100,9 @@ pub fn shutdown(timeout: Duration) -> bool {
 /// handler finished.
 pub fn drain_at_exit() -> bool {
     crate::exit::begin_exit();
-    shutdown(Duration::MAX)
+    let finished = shutdown(Duration::MAX);
+    crate::exit::report_after_close();
+    finished
 }
 
 /// Taken by the `fork` prepare hook and held across `fork`.

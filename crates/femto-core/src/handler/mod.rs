@@ -430,6 +430,9 @@ impl FemtoHandler {
         }
         let pipe = self.pipe.load();
         let Some(pipe) = pipe.as_deref() else {
+            if crate::exit::exiting() {
+                crate::exit::count_after_close(&self.core.name);
+            }
             return self.count_drop();
         };
         let message = Message::Record(record);
