@@ -108,26 +108,12 @@ def _wait_poll(_user_data: Any, _token: Any) -> bool:
     return False
 
 
-def exit_drain() -> bool:
-    """See the native backend's ``exit_drain``."""
-    return _check(lib.femto_exit_drain()) == lib.FEMTO_STATUS_OK
-
-
 def exit_begin() -> None:
     lib.femto_exit_begin()
 
 
-def set_exit_timeout(timeout_ms: int) -> None:
-    _check(lib.femto_set_exit_timeout(timeout_ms))
-
-
 def exit_abandoned() -> int:
     return int(lib.femto_exit_abandoned())
-
-
-def fork_quiesce(timeout_ms: int) -> bool:
-    """See the native backend's ``fork_quiesce`` (cffi releases the GIL)."""
-    return _check(lib.femto_fork_quiesce(timeout_ms)) == lib.FEMTO_STATUS_OK
 
 
 def after_fork_in_child() -> None:
@@ -168,6 +154,73 @@ def _check(status: int) -> int:
     if status >= 7000:
         raise error_for_status(status, ffi.string(lib.femto_last_error()).decode("utf-8", "replace"))
     return status
+
+
+# ---- the calls that are one C function each ----------------------------------
+# What the native backend defines one by one (see its ``_femtologging.pyi``)
+# is made here from a table: the C function, and how its result is read.
+
+
+def _status_only(function: Any) -> Any:
+    """Raises on an error status; returns nothing."""
+
+    def call(*args: Any) -> None:
+        _check(function(*args))
+
+    return call
+
+
+def _finished(function: Any) -> Any:
+    """``True`` when done, ``False`` on ``FEMTO_STATUS_TIMEOUT``."""
+    return lambda *args: _check(function(*args)) == lib.FEMTO_STATUS_OK
+
+
+def _read(function: Any, out_type: str, convert: Any) -> Any:
+    """The value the C function writes through its last argument."""
+
+    def call(*args: Any) -> Any:
+        out = ffi.new(out_type)
+        _check(function(*args, out))
+        return convert(out[0])
+
+    return call
+
+
+for _name, _function in {
+    "logger_set_level": lib.femto_logger_set_level,
+    "logger_set_propagate": lib.femto_logger_set_propagate,
+    "logger_set_disabled": lib.femto_logger_set_disabled,
+    "logger_add_handler": lib.femto_logger_add_handler,
+    "logger_remove_handler": lib.femto_logger_remove_handler,
+    "handler_set_level": lib.femto_handler_set_level,
+    "handler_set_formatter": lib.femto_handler_set_formatter,
+    "handler_add_filter": lib.femto_handler_add_filter,
+    "handler_remove_filter": lib.femto_handler_remove_filter,
+    "handler_set_backup_count": lib.femto_handler_set_backup_count,
+    "handler_set_rotation": lib.femto_handler_set_rotation,
+    "handler_roll_over": lib.femto_handler_roll_over,
+    "disable": lib.femto_disable,
+    "set_exit_timeout": lib.femto_set_exit_timeout,
+}.items():
+    globals()[_name] = _status_only(_function)
+for _name, _function in {
+    "handler_flush": lib.femto_handler_flush,
+    "handler_close": lib.femto_handler_close,
+    "flush_all": lib.femto_flush_all,
+    "shutdown": lib.femto_shutdown,
+    "exit_drain": lib.femto_exit_drain,
+    "fork_quiesce": lib.femto_fork_quiesce,  # cffi releases the GIL
+}.items():
+    globals()[_name] = _finished(_function)
+for _name, (_function, _out_type, _convert) in {
+    "logger_get_level": (lib.femto_logger_get_level, "int32_t *", int),
+    "logger_effective_level": (lib.femto_logger_get_effective_level, "int32_t *", int),
+    "logger_get_propagate": (lib.femto_logger_get_propagate, "bool *", bool),
+    "logger_get_disabled": (lib.femto_logger_get_disabled, "bool *", bool),
+    "handler_id": (lib.femto_handler_id, "uint64_t *", int),
+    "handler_get_level": (lib.femto_handler_get_level, "int32_t *", int),
+}.items():
+    globals()[_name] = _read(_function, _out_type, _convert)
 
 
 def host_exit_at_exit() -> None:
@@ -214,36 +267,8 @@ def logger_get(name: str) -> object:
     return out[0]
 
 
-def logger_set_level(logger: object, level: int) -> None:
-    _check(lib.femto_logger_set_level(logger, level))
-
-
-def logger_get_level(logger: object) -> int:
-    out = ffi.new("int32_t *")
-    _check(lib.femto_logger_get_level(logger, out))
-    return out[0]
-
-
-def logger_effective_level(logger: object) -> int:
-    out = ffi.new("int32_t *")
-    _check(lib.femto_logger_get_effective_level(logger, out))
-    return out[0]
-
-
 def logger_is_enabled_for(logger: object, level: int) -> bool:
     return bool(lib.femto_logger_is_enabled_for(logger, level))
-
-
-def logger_set_propagate(logger: object, propagate: bool) -> None:
-    _check(lib.femto_logger_set_propagate(logger, propagate))
-
-
-def logger_add_handler(logger: object, handler: object) -> None:
-    _check(lib.femto_logger_add_handler(logger, handler))
-
-
-def logger_remove_handler(logger: object, handler: object) -> None:
-    _check(lib.femto_logger_remove_handler(logger, handler))
 
 
 def _log_args(
@@ -317,10 +342,6 @@ def logger_needs_location(logger: object) -> bool:
     return bool(lib.femto_logger_needs_location(logger))
 
 
-def logger_set_disabled(logger: object, disabled: bool) -> None:
-    _check(lib.femto_logger_set_disabled(logger, disabled))
-
-
 def loggers_set(states: list[tuple[object, int, bool, bool, list[object]]]) -> None:
     """See the native backend's ``loggers_set``."""
     entries = ffi.new("femto_logger_state[]", len(states))
@@ -335,18 +356,6 @@ def loggers_set(states: list[tuple[object, int, bool, bool, list[object]]]) -> N
         entry.handlers = array
         entry.handler_count = len(handlers)
     _check(lib.femto_loggers_set(entries, len(states)))
-
-
-def logger_get_propagate(logger: object) -> bool:
-    out = ffi.new("bool *")
-    _check(lib.femto_logger_get_propagate(logger, out))
-    return bool(out[0])
-
-
-def logger_get_disabled(logger: object) -> bool:
-    out = ffi.new("bool *")
-    _check(lib.femto_logger_get_disabled(logger, out))
-    return bool(out[0])
 
 
 def _array_out(item: str, write: Any) -> list[object]:
@@ -387,18 +396,6 @@ def loggers_get() -> list[tuple[str, object]]:
     return [(ffi.string(lib.femto_logger_name(logger)).decode(), logger) for logger in loggers]
 
 
-def handler_id(handler: object) -> int:
-    out = ffi.new("uint64_t *")
-    _check(lib.femto_handler_id(handler, out))
-    return int(out[0])
-
-
-def handler_get_level(handler: object) -> int:
-    out = ffi.new("int32_t *")
-    _check(lib.femto_handler_get_level(handler, out))
-    return int(out[0])
-
-
 def handler_name(handler: object) -> str:
     return _text_out(lambda buffer, capacity, length: lib.femto_handler_name(handler, buffer, capacity, length))
 
@@ -406,10 +403,6 @@ def handler_name(handler: object) -> str:
 def logger_set_handlers(logger: object, handlers: list[object]) -> None:
     array = ffi.new("femto_handler *[]", handlers) if handlers else ffi.NULL
     _check(lib.femto_logger_set_handlers(logger, array, len(handlers)))
-
-
-def disable(level: int) -> None:
-    _check(lib.femto_disable(level))
 
 
 def null_handler_new() -> object:
@@ -535,38 +528,10 @@ def timed_rotating_file_handler_new(
     return _owned(out[0], lib.femto_handler_free)
 
 
-def handler_set_backup_count(handler: object, backup_count: int) -> None:
-    _check(lib.femto_handler_set_backup_count(handler, backup_count))
-
-
-def handler_set_rotation(handler: object, max_bytes: int, backup_count: int) -> None:
-    _check(lib.femto_handler_set_rotation(handler, max_bytes, backup_count))
-
-
 def handler_rollover_due(handler: object, file_len: int, record_len: int) -> bool:
     out = ffi.new("bool *")
     _check(lib.femto_handler_rollover_due(handler, file_len, record_len, out))
     return bool(out[0])
-
-
-def handler_roll_over(handler: object) -> None:
-    _check(lib.femto_handler_roll_over(handler))
-
-
-def handler_flush(handler: object, timeout_ms: int) -> bool:
-    return _check(lib.femto_handler_flush(handler, timeout_ms)) == 0
-
-
-def handler_close(handler: object, timeout_ms: int) -> bool:
-    return _check(lib.femto_handler_close(handler, timeout_ms)) == 0
-
-
-def handler_set_level(handler: object, level: int) -> None:
-    _check(lib.femto_handler_set_level(handler, level))
-
-
-def handler_set_formatter(handler: object, formatter: object) -> None:
-    _check(lib.femto_handler_set_formatter(handler, formatter))
 
 
 def handler_stats(handler: object) -> tuple[int, int, int]:
@@ -576,24 +541,8 @@ def handler_stats(handler: object) -> tuple[int, int, int]:
     return stats.written, stats.dropped, stats.errors
 
 
-def handler_add_filter(handler: object, filter: object) -> None:  # noqa: A002 (stdlib's name)
-    _check(lib.femto_handler_add_filter(handler, filter))
-
-
-def handler_remove_filter(handler: object, filter: object) -> None:  # noqa: A002
-    _check(lib.femto_handler_remove_filter(handler, filter))
-
-
 def set_last_resort(handler: object) -> None:
     _check(lib.femto_set_last_resort(handler or ffi.NULL))
-
-
-def flush_all(timeout_ms: int) -> bool:
-    return _check(lib.femto_flush_all(timeout_ms)) == 0
-
-
-def shutdown(timeout_ms: int) -> bool:
-    return _check(lib.femto_shutdown(timeout_ms)) == 0
 
 
 def add_level_name(level: int, name: str) -> None:
