@@ -20,7 +20,7 @@ from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
 from ._filters import LevelFilter
 from ._formatter import Formatter, JsonFormatter
-from ._handlers import FileHandler, Handler, NullHandler, StreamHandler, close_all
+from ._handlers import FileHandler, Handler, NullHandler, ProcessStderrHandler, StreamHandler, close_all
 from ._levels import (
     CRITICAL,
     DEBUG,
@@ -118,7 +118,7 @@ raiseExceptions = True  # noqa: N816 (stdlib name)
 def _make_last_resort() -> Handler | None:
     if sys.__stderr__ is None:
         return None
-    handler = StreamHandler(sys.__stderr__)
+    handler = ProcessStderrHandler()
     handler.setLevel(WARNING)
     return handler
 

@@ -342,6 +342,10 @@ def logger_needs_location(logger: object) -> bool:
     return bool(lib.femto_logger_needs_location(logger))
 
 
+def logger_only_caller_side(logger: object) -> bool:
+    return bool(lib.femto_logger_only_caller_side(logger))
+
+
 def loggers_set(states: list[tuple[object, int, bool, bool, list[object]]]) -> None:
     """See the native backend's ``loggers_set``."""
     entries = ffi.new("femto_logger_state[]", len(states))

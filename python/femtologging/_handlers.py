@@ -5,6 +5,7 @@ replaced ``sys.stderr``) are written by the worker through a Python sink."""
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import logging as _stdlib
 import os
@@ -60,6 +61,34 @@ def close_all(keep_native: bool = False) -> None:
     _created[:] = [ref for ref in _created if ref() is not None]
 
 
+#: How long a fork waits for each handler that a thread is emitting to.
+FORK_LOCK_TIMEOUT_S = 2.0
+
+
+def hold_for_fork() -> list[Handler]:
+    """Before ``fork``: takes the lock of every handler that writes a Python
+    object on the logging thread, so that no thread is inside one's
+    ``emit`` (holding its stream's lock, its stream's buffer half full) when
+    the child is copied. Waits at most ``FORK_LOCK_TIMEOUT_S`` for each."""
+    held = []
+    for handler in (ref() for ref in _created[:]):
+        if handler is not None and handler._caller_side and handler.lock.acquire(timeout=FORK_LOCK_TIMEOUT_S):
+            held.append(handler)
+    return held
+
+
+def release_after_fork(held: list[Handler], in_child: bool) -> None:
+    """After ``fork``: the parent releases what ``hold_for_fork`` took; the
+    child starts every such handler with a fresh lock (as stdlib does)."""
+    if not in_child:
+        for handler in held:
+            handler.lock.release()
+        return
+    for handler in (ref() for ref in _created):
+        if handler is not None and handler._caller_side:
+            handler.lock._at_fork_reinit()  # type: ignore[attr-defined]
+
+
 #: ``_worker.handler`` is the Python handler whose ``emit`` this thread runs.
 _worker = threading.local()
 
@@ -80,20 +109,28 @@ class Handler(_stdlib.Filterer):
     """Base class of femtologging's handlers.
 
     Subclass it and override ``emit(record)`` as with stdlib: your ``emit``
-    runs on the handler's own worker thread (holding the GIL), receiving a
-    ``femtologging.LogRecord`` whose ``msg`` is the formatted message and whose
-    ``args`` are empty. Filters added with ``addFilter`` run there too.
+    runs on the thread that logs, in call order, under the handler's lock,
+    receiving the ``LogRecord`` with ``msg`` and ``args`` as the caller gave
+    them; what it raises reaches the caller, as in stdlib. Records logged by
+    C or Rust code reach it on the handler's worker thread.
 
     ``capacity`` is the queue length; ``overflow`` is ``"block"`` (default:
     nothing is lost), ``"drop"`` or ``"timeout"`` (waits ``timeout_ms``).
     """
 
-    #: A Python handler whose records from Python callers are handed to it
-    #: on the logging thread, as stdlib does, rather than on its worker
-    #: (which still brings it the records of C and Rust callers). For the
-    #: handlers whose point is to be cheap on the caller's side:
-    #: ``QueueHandler`` and ``BufferingHandler``.
+    #: A handler whose output is a Python object (its own ``emit``, a Python
+    #: stream): records from Python callers are handed to it on the logging
+    #: thread, as stdlib does, rather than on its worker (which still brings
+    #: it the records of C and Rust callers).
     _caller_side: bool = False
+
+    #: What the native backend's logger needs to write this handler's
+    #: records itself, as ``emit`` would (``StreamHandler``: formatter, its
+    #: engine handle, the stream, the terminator, ``stream.write``,
+    #: ``stream.flush`` or None, the lock's ``acquire`` and ``release``);
+    #: None: it calls ``handle``. Checked against the handler's attributes
+    #: on every call, so an assignment makes it fall back.
+    _native_writes: tuple[Any, ...] | None = None
 
     def __init__(self, level: int | str = NOTSET) -> None:
         super().__init__()
@@ -107,11 +144,11 @@ class Handler(_stdlib.Filterer):
             _created[:] = [ref for ref in _created if ref() is not None]
         _created.append(weakref.ref(self))
         if self._is_python_handler():
-            # A Python handler: the worker hands it batches of records.
+            # A Python handler: Python callers hand it their records; the
+            # worker hands it batches of the others.
             self._worker_runs_python = True
-            self._handle = engine.callback_handler_new(
-                self._emit_batch, None, self._level, caller_side=self._caller_side
-            )
+            self._caller_side = True
+            self._handle = engine.callback_handler_new(self._emit_batch, None, self._level, caller_side=True)
 
     def _is_python_handler(self) -> bool:
         return not getattr(type(self).emit, "_femto_native", False)
@@ -207,6 +244,9 @@ class Handler(_stdlib.Filterer):
         ``formatTime``, ``converter`` ...), a stdlib formatter, or a
         handler overriding ``format`` is called in Python there instead."""
         self.formatter = fmt
+        plan = getattr(self, "_plan_native_writes", None)
+        if plan is not None:
+            plan()
         if not self._handle or self._is_python_handler():
             return  # Python handlers format in their own emit()
         if type(self).format is Handler.format and not needs_python(fmt):
@@ -357,7 +397,8 @@ def takes_native_batches(target: object) -> bool:
         _log_native_records is not None
         and isinstance(target, Handler)
         and type(target).handle in (Handler.handle, StreamHandler.handle)
-        and type(target).emit is _emit_to_engine
+        and type(target).emit in (_emit_to_engine, StreamHandler.emit)
+        and not target._caller_side
         and not target.filters
         and not target._engine_filters
         and bool(target._handle)
@@ -477,11 +518,15 @@ def python_handlers(handles: list[object]) -> list[Handler]:
 
 
 class StreamHandler(Handler):
-    """Writes to a stream (default ``sys.stderr`` as bound at construction)."""
+    """Writes to a stream (default ``sys.stderr`` as bound at construction).
+
+    A Python stream (``sys.stderr``, ``sys.stdout``, a ``StringIO``, a
+    socket's file) is written on the thread that logs, as stdlib does: the
+    text is there when the call returns, in call order with ``print()``
+    and other handlers. Records logged by C or Rust code reach it through
+    the handler's worker thread."""
 
     terminator = "\n"
-
-    emit = _emit_to_engine
 
     def __init__(
         self,
@@ -495,34 +540,122 @@ class StreamHandler(Handler):
         self.stream: TextIO | None = sys.stderr if stream is None else stream
         if self._handle:
             return  # a subclass with its own emit(): records go there
-        if self.stream is sys.__stderr__ and _fileno(self.stream) == 2:
-            # The process's own stderr: the worker writes to the descriptor.
-            def make(*args: int) -> object:
-                return engine.handler_new('{"class": "stream", "stream": "stderr"}', *args)
-        else:
-            make = self._python_sink
-        self._open(make, capacity, overflow, timeout_ms)
+        self._caller_side = True
+        self._open(self._python_sink, capacity, overflow, timeout_ms)
+        self._plan_native_writes()
+
+    def _plan_native_writes(self) -> None:
+        cls = type(self)
+        fmt, stream = self.formatter, self.stream
+        plain = (
+            self._caller_side
+            and cls.emit is StreamHandler.emit
+            and cls.format is Handler.format
+            and cls.flush is StreamHandler.flush
+            and not needs_python(fmt)
+            and hasattr(stream, "write")
+        )
+        if not plain:
+            self._native_writes = None
+            return
+        # A StringIO's flush does nothing (a closed one fails at write first).
+        flush = None if type(stream) is io.StringIO else getattr(stream, "flush", None)
+        engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
+        lock = self.lock
+        self._native_writes = (
+            fmt,
+            engine_formatter,
+            stream,
+            self.terminator,
+            stream.write,
+            flush,
+            lock.acquire,
+            lock.release,
+        )  # type: ignore[union-attr]
+
+    def _report_emit_error(self, record: _stdlib.LogRecord, error: BaseException) -> None:
+        """A stream that failed under the native writes: ``handleError``, as
+        stdlib's ``emit`` would (``sys.exc_info()`` is the error)."""
+        try:
+            raise error
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def setStream(self, stream: TextIO) -> TextIO | None:  # noqa: N802 (stdlib name)
+        """stdlib's ``setStream``: flushes the old stream and returns it,
+        or returns None if ``stream`` is already the handler's."""
+        if stream is self.stream:
+            return None
+        with self.lock:
+            old, self.stream = self.stream, stream
+            if old is not None and hasattr(old, "flush"):
+                old.flush()
+        self._plan_native_writes()
+        return old
+
+    @_native
+    def emit(self, record: _stdlib.LogRecord) -> None:
+        """stdlib's ``StreamHandler.emit``: format, write, flush."""
+        if not self._caller_side:
+            _emit_to_engine(self, record)
+            return
+        try:
+            text = self.format(record)
+            self.stream.write(text + self.terminator)  # type: ignore[union-attr]
+            self.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def flush(self) -> None:
+        """Waits for the records the worker has (from C or Rust callers),
+        then flushes the stream."""
+        super().flush()
+        with self.lock:
+            stream = self.stream
+            if stream is not None and hasattr(stream, "flush"):
+                stream.flush()
 
     def _python_sink(self, *args: int) -> object:
+        """The engine handler that writes C and Rust callers' records to the
+        stream (on its worker, under the handler's lock)."""
         self._worker_runs_python = True
         stream = self.stream
         assert stream is not None  # set by __init__ before the handler opens
-        terminator = self.terminator
+        lock = self.lock
 
         def sink(chunk: str | None) -> None:
             # The worker hands over a whole batch of lines, then None.
-            if chunk is None:
-                flush = getattr(stream, "flush", None)
-                if flush is not None:
-                    flush()
-            else:
-                stream.write(chunk)
+            with lock:
+                if chunk is not None:
+                    stream.write(chunk)
+                else:
+                    flush = getattr(stream, "flush", None)
+                    if flush is not None:
+                        flush()
 
-        return engine.callback_handler_new(sink, terminator, *args)  # type: ignore[arg-type]
+        return engine.callback_handler_new(sink, self.terminator, *args, caller_side=True)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         name = getattr(self.stream, "name", "")
         return f"<{type(self).__name__} {name} ({_level_name(self.level)})>".replace("  ", " ")
+
+
+class ProcessStderrHandler(StreamHandler):
+    """The process's standard error (descriptor 2), written by the worker:
+    the last resort, which C and Rust callers share."""
+
+    def __init__(self) -> None:
+        Handler.__init__(self)
+        self.stream = sys.__stderr__
+
+        def make(*args: int) -> object:
+            return engine.handler_new('{"class": "stream", "stream": "stderr"}', *args)
+
+        self._open(make, 0, "block", 0)
 
 
 #: ``errors`` policies the engine's UTF-8 files honour: text reaches it as
@@ -535,7 +668,7 @@ if hasattr(engine, "install_handle_method"):
     # ``MemoryHandler`` or a caller reaches the handler's queue with no
     # Python frame when the handler has no filters (the native backend
     # only; Python handlers keep ``Handler.handle``).
-    engine.install_handle_method(StreamHandler, Handler.handle, _emit_to_engine)
+    engine.install_handle_method(StreamHandler, Handler.handle, StreamHandler.emit)
 
 
 def _is_utf8(encoding: str | None) -> bool:

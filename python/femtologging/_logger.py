@@ -481,6 +481,11 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                     setattr(record, key, value)
             if self.filters and not self.filter(record):
                 return
+            if caller_side and engine.logger_only_caller_side(self._handle):
+                # Nothing for the engine to write: the message is made only
+                # where a handler formats it, as in stdlib.
+                _call_handlers(record, caller_side)
+                return
             try:
                 message = record.getMessage()
             except Exception as error:
@@ -492,7 +497,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             except Exception as error:  # a garbage exc_info: stdlib's handler reports it
                 report_bad_message(error, record.msg, record.args or ())
                 return
-            key_values = [(k, str(v)) for k, v in record.__dict__.items() if k not in RECORD_ATTRIBUTES] or None
+            key_values = [(k, _text(v)) for k, v in record.__dict__.items() if k not in RECORD_ATTRIBUTES] or None
         else:
             try:
                 if args and len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
@@ -519,6 +524,8 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             exc_text,
             stack,
             key_values,
+            # One time for the record the handlers here see and the engine's.
+            created_ns=int(record.created * 1e9) if needs_record else 0,
             caller_side_done=bool(caller_side),
         )
         if caller_side and passed:

@@ -33,7 +33,7 @@ import femtologging as logging
 if len(sys.argv) > 1:
     logging.set_exit_timeout(float(sys.argv[1]))
 read_end, write_end = os.pipe()  # never read: writes block once the pipe is full
-handler = logging.StreamHandler(os.fdopen(write_end, "w", buffering=1))
+handler = logging.FileHandler(f"/proc/self/fd/{write_end}")  # the worker writes it
 log = logging.getLogger("stuck")
 log.propagate = False
 log.addHandler(handler)
@@ -129,13 +129,36 @@ logging.getLogger().warning("main")
 """
 
 
-def test_a_late_record_a_python_stream_cannot_take_is_reported():
-    # A handler whose worker runs Python closes before the interpreter
-    # finishes; a record that reaches it afterwards is not written, and
-    # exit says so on stderr instead of losing it silently.
+def test_a_late_record_to_a_python_stream_is_written():
+    # The stream is written on the thread that logs, as stdlib does.
     result, _ = run(LATE_TO_A_PYTHON_STREAM)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.splitlines() == ["main"]
+    assert result.stdout.splitlines() == ["main", "too late"]
+    assert result.stderr == ""
+
+
+LATE_TO_A_CLOSED_HANDLER = """
+import atexit, sys
+
+def late():
+    logging.getLogger("late").warning("too late")
+
+atexit.register(late)
+import femtologging as logging
+
+handler = logging.FileHandler(sys.argv[1])
+logging.getLogger().addHandler(handler)
+logging.getLogger().warning("main")
+handler.close()  # still attached: later records reach a closed handler
+"""
+
+
+def test_a_record_to_a_handler_closed_before_exit_is_reported(tmp_path):
+    # Not lost silently: exit says how many records closed handlers refused.
+    out = tmp_path / "closed.log"
+    result, _ = run(LATE_TO_A_CLOSED_HANDLER, str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert out.read_text().splitlines() == ["main"]
     assert "1 record(s) logged during exit after their handler(s)" in result.stderr
     assert "had closed were not written" in result.stderr
 

@@ -72,13 +72,21 @@ def test_the_native_backend_takes_records_without_a_python_frame():
     assert type(vars(logging.StreamHandler)["handle"]).__name__ == "method_descriptor"
 
 
-def test_records_handed_to_a_closed_handler_are_counted_as_dropped(stream_handler):
-    handler, text = stream_handler
+def test_records_handed_to_a_closed_handler_are_counted_as_dropped(tmp_path):
+    handler = logging.FileHandler(str(tmp_path / "closed.log"))
     handler.close()
     for _ in range(3):
         handler.handle(logging.LogRecord("test.handle", logging.INFO, __file__, 1, "late", None, None))
     assert handler.get_dropped() == 3
-    assert text.getvalue() == ""
+    assert (tmp_path / "closed.log").read_text() == ""
+
+
+def test_a_closed_handler_on_a_python_stream_still_writes_as_stdlib(stream_handler):
+    # stdlib's StreamHandler.close leaves the stream open, and so its emit works.
+    handler, text = stream_handler
+    handler.close()
+    handler.handle(logging.LogRecord("test.handle", logging.INFO, __file__, 1, "late", None, None))
+    assert text.getvalue() == "INFO test.handle late\n"
 
 
 def test_a_queue_listener_delivers_every_record_in_order(stream_handler):

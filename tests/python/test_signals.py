@@ -13,7 +13,7 @@ import os, signal, sys, threading, time
 import femtologging as logging
 
 read_end, write_end = os.pipe()  # never read: the handler's writes block
-handler = logging.StreamHandler(os.fdopen(write_end, "w", buffering=1))
+handler = logging.FileHandler(f"/proc/self/fd/{write_end}")  # the worker writes it
 log = logging.getLogger("interrupted")
 log.propagate = False
 log.addHandler(handler)

@@ -18,7 +18,8 @@ use crate::methods::Arguments;
 struct Installed {
     /// The Python `Handler.handle`, for every other case.
     python_handle: Py<PyAny>,
-    /// `_emit_to_engine`, the `emit` of the handlers the engine writes for.
+    /// `StreamHandler.emit`: the handler hands the record to the engine
+    /// unless it writes a Python stream itself (`_caller_side`).
     engine_emit: Py<PyAny>,
 }
 
@@ -27,8 +28,9 @@ static INSTALLED: OnceLock<Installed> = OnceLock::new();
 /// Makes `handle` of `class` (`femtologging.StreamHandler`, whose
 /// subclasses are the handlers the engine writes for) a native method that
 /// hands a native record straight to the handler's queue when the handler
-/// has no filters and its `emit` is still the engine's; anything else goes
-/// to `python_handle` (`Handler.handle`).
+/// has no filters, its `emit` is still `StreamHandler.emit` and the engine
+/// writes its output; anything else goes to `python_handle`
+/// (`Handler.handle`).
 #[pyfunction]
 pub fn install_handle_method(
     class: &Bound<'_, PyType>,
@@ -92,6 +94,7 @@ fn engine_queue<'py>(
     };
     let emit = handler.get_type().getattr(intern!(py, "emit"))?;
     if !emit.is(installed.engine_emit.bind(py))
+        || handler.getattr(intern!(py, "_caller_side"))?.is_truthy()?
         || !no_filters(intern!(py, "filters"))?
         || !no_filters(intern!(py, "_engine_filters"))?
     {

@@ -28,6 +28,7 @@ mod logger;
 mod logger_config;
 mod methods;
 mod percent;
+mod python_call;
 mod record;
 mod record_fields;
 mod status;

@@ -306,10 +306,12 @@ impl NativeLogger {
         Self::log_to_engine(py, logger, &log_args).map(drop)
     }
 
-    /// A record that reaches caller-side handlers: stdlib's record, handed
-    /// to the engine (told to skip those handlers) unless they are all it
-    /// reaches, then to each of them as stdlib's `callHandlers` would, if
-    /// the engine's filters let it through.
+    /// A record that reaches caller-side handlers: handed to the engine
+    /// (told to skip those handlers) unless they are all it reaches, then
+    /// to each of them as stdlib's `callHandlers` would, if the engine's
+    /// filters let it through. A `StreamHandler` on a Python stream is
+    /// written here ([`write_to_stream`]); the others get stdlib's record,
+    /// made only if one of them needs it.
     fn emit_caller_side<'py>(
         slf: &Bound<'py, Self>,
         level: i32,
@@ -320,42 +322,80 @@ impl NativeLogger {
         let py = slf.py();
         let logger = slf.get().handle.ptr();
         let thread = thread_name(py)?;
-        let call = Call {
-            name: slf.get().name.bind(py),
-            level,
-            pathname: site.file.bind(py),
-            lineno: site.line,
-            func_name: site.function.bind(py),
-            thread_name: &thread,
+        let text = match message(msg, args) {
+            Ok(text) => text,
+            Err(error) => return report_bad_message(py, error, msg, args),
         };
-        let (record, created_ns) = LogRecord::from_call(&call, msg, args)?;
-        if !(api().logger_only_caller_side)(logger) {
-            let text = match message(msg, args) {
-                Ok(text) => text,
-                Err(error) => return report_bad_message(py, error, msg, args),
-            };
-            let text = text.text()?;
-            let (file, function) = (utf8(site.file.bind(py))?, utf8(site.function.bind(py))?);
-            let thread = utf8(thread.cast::<PyString>()?)?;
-            let log_args = femto_log_args {
-                file: femto_str::of(&file),
-                line: site.line,
-                function: femto_str::of(&function),
-                thread_name: femto_str::of(&thread),
-                created_ns,
-                caller_side_done: true,
-                ..femto_log_args::new(level, femto_str::of(&text))
-            };
-            if Self::log_to_engine(py, logger, &log_args)? == FEMTO_STATUS_FILTERED {
-                return Ok(());
-            }
+        let text = text.text()?;
+        // Text that UTF-8 cannot hold (lone surrogates) reaches a Python
+        // stream as it is, through `handle`, as in stdlib.
+        let exact = matches!(text, std::borrow::Cow::Borrowed(_));
+        let (file, function) = (utf8(site.file.bind(py))?, utf8(site.function.bind(py))?);
+        let thread_text = utf8(thread.cast::<PyString>()?)?;
+        let created_ns = crate::record::now_ns();
+        let log_args = femto_log_args {
+            file: femto_str::of(&file),
+            line: site.line,
+            function: femto_str::of(&function),
+            thread_name: femto_str::of(&thread_text),
+            created_ns,
+            caller_side_done: true,
+            ..femto_log_args::new(level, femto_str::of(&text))
+        };
+        if !(api().logger_only_caller_side)(logger)
+            && Self::log_to_engine(py, logger, &log_args)? == FEMTO_STATUS_FILTERED
+        {
+            return Ok(());
         }
         let handlers = slf.getattr(intern!(py, "_caller_side_handlers"))?;
+        let mut record = None;
         for handler in handlers.try_iter()? {
             let handler = handler?;
-            if level >= handler.getattr(intern!(py, "_level"))?.extract::<i32>()? {
-                handler.call_method1(intern!(py, "handle"), (&record,))?;
+            if level < handler.getattr(intern!(py, "_level"))?.extract::<i32>()? {
+                continue;
             }
+            let written = if exact {
+                write_to_stream(&handler, logger, &log_args)
+            } else {
+                Ok(false)
+            };
+            let failed = match written {
+                Ok(true) => continue,
+                Ok(false) => None,
+                Err(StreamFailed::Plan(error)) => return Err(error),
+                Err(StreamFailed::Write(error)) => Some(error),
+            };
+            let record = match &record {
+                Some(record) => record,
+                None => {
+                    let call = Call {
+                        name: slf.get().name.bind(py),
+                        level,
+                        pathname: site.file.bind(py),
+                        lineno: site.line,
+                        func_name: site.function.bind(py),
+                        thread_name: &thread,
+                        created_ns,
+                    };
+                    let made = PyTuple::new(py, [LogRecord::from_call(&call, msg, args)?])?;
+                    record.insert(made)
+                }
+            };
+            match failed {
+                None => {
+                    crate::python_call::call_method(&handler, intern!(py, "handle"), record, None)?
+                }
+                Some(error) => {
+                    let args = PyTuple::new(
+                        py,
+                        [
+                            record.get_item(0)?,
+                            error.into_value(py).into_bound(py).into_any(),
+                        ],
+                    )?;
+                    handler.call_method1(intern!(py, "_report_emit_error"), args)?
+                }
+            };
         }
         Ok(())
     }
@@ -383,9 +423,99 @@ impl NativeLogger {
         args: &[Bound<'py, PyAny>],
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<()> {
-        let args = PyTuple::new(slf.py(), args)?;
-        slf.call_method("_log", (level, msg, args), kwargs)
-            .map(drop)
+        let py = slf.py();
+        let args = PyTuple::new(py, args)?;
+        let call = (level, msg, args).into_pyobject(py)?;
+        crate::python_call::call_method(slf.as_any(), intern!(py, "_log"), &call, kwargs).map(drop)
+    }
+}
+
+thread_local! {
+    /// Where the fast path's formatter writes (kept: no allocation a call).
+    static FORMATTED: RefCell<Vec<u8>> = RefCell::new(vec![0u8; 4096]);
+}
+
+/// stdlib's `StreamHandler.handle` for a record from the fast path,
+/// without a `LogRecord`: under the handler's lock, the text of its
+/// (compiled) formatter, then `stream.write(text + terminator)` and
+/// `stream.flush()`. Only while the plan Python made for the handler
+/// (`_native_writes`) still holds; `Ok(false)`: call `handle` instead.
+/// `Err`: the stream failed (the caller reports it through the handler).
+fn write_to_stream(
+    handler: &Bound<'_, PyAny>,
+    logger: *const femto_logger,
+    log_args: &femto_log_args,
+) -> Result<bool, StreamFailed> {
+    let py = handler.py();
+    let plan = handler.getattr(intern!(py, "_native_writes"))?;
+    let Ok(plan) = plan.cast::<PyTuple>() else {
+        return Ok(false);
+    };
+    let [formatter, engine_formatter, stream, terminator, write, flush, acquire, release] =
+        std::array::from_fn(|i| plan.get_item(i));
+    let (Ok(formatter), Ok(engine_formatter), Ok(stream), Ok(terminator)) =
+        (formatter, engine_formatter, stream, terminator)
+    else {
+        return Ok(false);
+    };
+    let still = handler.getattr(intern!(py, "formatter"))?.is(&formatter)
+        && handler.getattr(intern!(py, "stream"))?.is(&stream)
+        && handler.getattr(intern!(py, "terminator"))?.is(&terminator)
+        && handler
+            .getattr(intern!(py, "filters"))?
+            .cast::<pyo3::types::PyList>()
+            .is_ok_and(|filters| filters.is_empty());
+    let (Ok(write), Ok(flush), Ok(acquire), Ok(release)) = (write, flush, acquire, release) else {
+        return Ok(false);
+    };
+    let Ok(engine_formatter) = engine_formatter.cast::<crate::cast::EngineFormatter>() else {
+        return Ok(false);
+    };
+    if !still {
+        return Ok(false);
+    }
+    let mut text = FORMATTED.with_borrow_mut(|buffer| {
+        crate::status::text_out_into(py, buffer, |buffer, capacity, len| {
+            (api().formatter_format)(
+                engine_formatter.get().ptr(),
+                logger,
+                log_args,
+                buffer,
+                capacity,
+                len,
+            )
+        })
+    })?;
+    let Ok(terminator) = terminator.cast::<PyString>() else {
+        return Ok(false);
+    };
+    text.push_str(utf8(terminator)?.as_ref());
+    let line = PyTuple::new(py, [PyString::new(py, &text)])?;
+    let none = PyTuple::empty(py);
+    crate::python_call::call(&acquire, &none, None)?;
+    let written = crate::python_call::call(&write, &line, None).and_then(|_| {
+        if flush.is_none() {
+            Ok(())
+        } else {
+            crate::python_call::call(&flush, &none, None).map(drop)
+        }
+    });
+    crate::python_call::call(&release, &none, None)?;
+    written.map(|()| true).map_err(StreamFailed::Write)
+}
+
+/// Why [`write_to_stream`] wrote nothing.
+enum StreamFailed {
+    /// The handler's plan could not be read: a bug, raised to the caller.
+    Plan(PyErr),
+    /// The stream's `write` or `flush` raised: stdlib's `emit` hands this
+    /// to `handleError`.
+    Write(PyErr),
+}
+
+impl From<PyErr> for StreamFailed {
+    fn from(error: PyErr) -> Self {
+        StreamFailed::Plan(error)
     }
 }
 

@@ -54,6 +54,14 @@ fn logger_needs_location(logger: &EngineLogger) -> bool {
     (api().logger_needs_location)(logger.ptr())
 }
 
+/// Whether every handler `logger`'s records reach is caller-side and the
+/// logger has no engine filters (`femto_logger_only_caller_side`): the
+/// engine then needs no message.
+#[pyfunction]
+fn logger_only_caller_side(logger: &EngineLogger) -> bool {
+    (api().logger_only_caller_side)(logger.ptr())
+}
+
 #[pyfunction]
 fn logger_set_propagate(py: Python<'_>, logger: &EngineLogger, propagate: bool) -> PyResult<()> {
     let status = py.detach(|| (api().logger_set_propagate)(logger.ptr(), propagate));
@@ -237,6 +245,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logger_effective_level, m)?)?;
     m.add_function(wrap_pyfunction!(logger_is_enabled_for, m)?)?;
     m.add_function(wrap_pyfunction!(logger_needs_location, m)?)?;
+    m.add_function(wrap_pyfunction!(logger_only_caller_side, m)?)?;
     m.add_function(wrap_pyfunction!(logger_set_propagate, m)?)?;
     m.add_function(wrap_pyfunction!(logger_set_disabled, m)?)?;
     m.add_function(wrap_pyfunction!(logger_add_handler, m)?)?;

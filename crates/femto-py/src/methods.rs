@@ -170,6 +170,7 @@ impl<'py> Arguments<'py> {
         let mut call = Vec::with_capacity(self.positional + 1);
         call.push(slf.clone());
         call.extend_from_slice(self.positional());
-        function.call(PyTuple::new(slf.py(), call)?, self.kwargs()?.as_ref())
+        let args = PyTuple::new(slf.py(), call)?;
+        crate::python_call::call(function, &args, self.kwargs()?.as_ref())
     }
 }

@@ -335,25 +335,23 @@ impl LogRecord {
     }
 
     /// What `__init__` takes from the moment and place of the call: the
-    /// path's parts, the time, the thread and the process. Returns the
-    /// time (nanoseconds since the epoch).
+    /// path's parts, the time (nanoseconds since the epoch), the thread
+    /// and the process.
     fn set_call(
         &mut self,
         pathname: &Bound<'_, PyAny>,
         thread_name: &Bound<'_, PyAny>,
-    ) -> PyResult<u64> {
+        created_ns: u64,
+    ) -> PyResult<()> {
         let py = pathname.py();
         let context = context()?;
-        let created_ns = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
         self.set_path(pathname)?;
         self.set_time(py, created_ns, context.start_time)?;
         // SAFETY: no preconditions; the GIL is held.
         self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
         self.thread_name = Some(thread_name.clone().unbind());
         self.set_process(py, context)?;
-        Ok(created_ns)
+        Ok(())
     }
 
     /// stdlib's `getMessage`: `str(msg)`, then `% args` if `args` is not empty.
@@ -432,6 +430,13 @@ impl LogRecord {
     }
 }
 
+/// Now, in nanoseconds since the epoch (a record's time).
+pub(crate) fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
 /// Where a logging call was made, for [`LogRecord::from_call`].
 pub(crate) struct Call<'a, 'py> {
     pub name: &'a Bound<'py, PyAny>,
@@ -440,17 +445,19 @@ pub(crate) struct Call<'a, 'py> {
     pub lineno: u32,
     pub func_name: &'a Bound<'py, PyString>,
     pub thread_name: &'a Bound<'py, PyAny>,
+    /// When the call was made (nanoseconds since the epoch).
+    pub created_ns: u64,
 }
 
 impl LogRecord {
     /// The record `LogRecord(name, level, pathname, lineno, msg, args,
     /// None, func)` would make, for the logger's fast path (no argument
-    /// parsing, the thread name already at hand). Returns its time too.
+    /// parsing, the thread name and the time already at hand).
     pub(crate) fn from_call<'py>(
         call: &Call<'_, 'py>,
         msg: &Bound<'py, PyAny>,
         args: &[Bound<'py, PyAny>],
-    ) -> PyResult<(Bound<'py, Self>, u64)> {
+    ) -> PyResult<Bound<'py, Self>> {
         let py = msg.py();
         let mut record = LogRecord::blank();
         record.name = Some(call.name.clone().unbind());
@@ -460,8 +467,8 @@ impl LogRecord {
         record.exc_info = Some(py.None());
         record.lineno = Some(call.lineno.into_py_any(py)?);
         record.func_name = Some(call.func_name.clone().into_any().unbind());
-        let created_ns = record.set_call(call.pathname.as_any(), call.thread_name)?;
-        Ok((Bound::new(py, record)?, created_ns))
+        record.set_call(call.pathname.as_any(), call.thread_name, call.created_ns)?;
+        Bound::new(py, record)
     }
 }
 
@@ -723,7 +730,7 @@ impl LogRecord {
         self.lineno = Some(lineno.clone().unbind());
         self.func_name = func.map(|f| f.clone().unbind());
         let thread_name = crate::logger::thread_name(py)?;
-        self.set_call(pathname, &thread_name).map(drop)
+        self.set_call(pathname, &thread_name, now_ns())
     }
 
     #[pyo3(name = "getMessage")]

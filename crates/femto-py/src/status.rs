@@ -44,16 +44,26 @@ pub(crate) fn check(py: Python<'_>, status: femto_status) -> PyResult<femto_stat
 /// `out_len`), asked for again with a larger buffer on `BUFFER_TOO_SMALL`.
 pub(crate) fn text_out(
     py: Python<'_>,
+    write: impl FnMut(*mut c_char, usize, *mut usize) -> femto_status,
+) -> PyResult<String> {
+    text_out_into(py, &mut vec![0u8; 4096], write)
+}
+
+/// [`text_out`] writing first to `buffer` (grown when too small, and
+/// kept), for callers that keep one.
+pub(crate) fn text_out_into(
+    py: Python<'_>,
+    buffer: &mut Vec<u8>,
     mut write: impl FnMut(*mut c_char, usize, *mut usize) -> femto_status,
 ) -> PyResult<String> {
-    let mut buffer = vec![0u8; 4096];
     let mut len = 0usize;
     let mut status = write(buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     if status == FEMTO_STATUS_BUFFER_TOO_SMALL {
-        buffer = vec![0u8; len + 1];
+        buffer.resize(len + 1, 0);
         status = write(buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     }
     check(py, status)?;
-    buffer.truncate(len);
-    String::from_utf8(buffer).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    std::str::from_utf8(&buffer[..len])
+        .map(str::to_owned)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }

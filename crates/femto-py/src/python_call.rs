@@ -1,0 +1,69 @@
+//! Calls from Rust into Python code that may release the GIL (a handler's
+//! `emit` writing a stream), on the thread that logs.
+//!
+//! Before Python 3.14, a daemon thread that takes the GIL back while the
+//! interpreter is finishing is ended with `pthread_exit`. Its forced
+//! unwind would run up through this extension's frames, and unwinding out
+//! of a native method aborts the process. As PyO3 does around its own GIL
+//! calls (and as Python 3.14 does itself), the thread is parked for good
+//! instead, at the call, before any Rust frame is unwound.
+
+use std::ptr::null_mut;
+
+use pyo3::ffi::PyObject;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+/// Parks the thread for ever when dropped: only on a forced unwind.
+struct ParkForGood;
+
+impl Drop for ParkForGood {
+    fn drop(&mut self) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// `PyObject_Call` as a function that may unwind. pyo3-ffi declares it
+/// as one that cannot, and a second declaration of the symbol would be
+/// merged with that one (no landing pad for the guard): the call goes
+/// through a pointer the optimizer cannot see through instead.
+type NonUnwindingCall =
+    unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
+type UnwindingCall =
+    unsafe extern "C-unwind" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
+
+fn py_object_call() -> UnwindingCall {
+    let function: NonUnwindingCall = pyo3::ffi::PyObject_Call;
+    // SAFETY: the same function and calling convention; "C-unwind" only
+    // lets the caller expect an unwind, which `pthread_exit` makes.
+    let unwinding = unsafe { std::mem::transmute::<NonUnwindingCall, UnwindingCall>(function) };
+    std::hint::black_box(unwinding)
+}
+
+/// `callable(*args, **kwargs)`.
+pub(crate) fn call<'py>(
+    callable: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs: *mut PyObject = kwargs.map_or(null_mut(), |k| k.as_ptr());
+    let guard = ParkForGood;
+    // SAFETY: borrowed references valid for the call, the GIL held (a
+    // `Bound` proves it); returns a new reference or NULL with an error set.
+    let result = unsafe { py_object_call()(callable.as_ptr(), args.as_ptr(), kwargs) };
+    std::mem::forget(guard);
+    // SAFETY: `result` is the call's new reference, or NULL with an error set.
+    unsafe { Bound::from_owned_ptr_or_err(callable.py(), result) }
+}
+
+/// `object.name(*args)`.
+pub(crate) fn call_method<'py>(
+    object: &Bound<'py, PyAny>,
+    name: &Bound<'py, pyo3::types::PyString>,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    call(&object.getattr(name)?, args, kwargs)
+}
