@@ -495,6 +495,8 @@ def attached(handler: Handler, change: int) -> None:
         _attached[handler] = count
     else:
         _attached.pop(handler, None)
+        if isinstance(handler, ForeignHandler) and _foreign.get(id(handler.target)) is handler:
+            del _foreign[id(handler.target)]
 
 
 def remember(handler: Handler) -> None:
@@ -503,6 +505,74 @@ def remember(handler: Handler) -> None:
     if handler._handle is None:
         raise TypeError(f"{handler!r} is not a femtologging handler with an engine side")
     _by_engine_id[engine.handler_id(handler._handle)] = handler
+
+
+class ForeignHandler(Handler):
+    """A handler that is not femtologging's (the standard library's, a
+    third party's, pytest's ``caplog.handler``) attached to a femtologging
+    logger: Python callers' records reach its ``handle`` on the thread
+    that logs, as stdlib's ``callHandlers`` would, C and Rust callers'
+    through the worker. ``Logger.handlers`` shows the handler itself."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def _level(self) -> int:
+        """The target's level, whenever it is read (stdlib compares
+        ``record.levelno >= hdlr.level`` at each call)."""
+        return int(getattr(self.target, "level", NOTSET))
+
+    @_level.setter
+    def _level(self, _value: int) -> None:
+        pass  # the target's own
+
+    def emit(self, record: _stdlib.LogRecord) -> None:
+        self.target.handle(record)
+
+    def handle(self, record: _stdlib.LogRecord) -> bool:
+        if record.levelno < self._level:  # records of C callers come unchecked
+            return False
+        return bool(self.target.handle(record))
+
+    def flush(self) -> None:
+        super().flush()
+        self.target.flush()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} for {self.target!r}>"
+
+
+#: The adapter of each foreign handler attached to a logger.
+_foreign: dict[int, ForeignHandler] = {}
+
+
+def adopt(handler: Any) -> Handler:
+    """``handler`` as femtologging attaches it: itself, or the adapter of a
+    foreign handler (made once per handler)."""
+    if isinstance(handler, Handler):
+        return handler
+    if not callable(getattr(handler, "handle", None)):
+        raise TypeError(f"{handler!r} is not a logging handler (it has no handle method)")
+    adapter = _foreign.get(id(handler))
+    if adapter is None or adapter.target is not handler:
+        adapter = _foreign[id(handler)] = ForeignHandler(handler)
+    return adapter
+
+
+def adopted(handler: Any) -> Handler | None:
+    """The handler femtologging attached for ``handler``, if any."""
+    if isinstance(handler, Handler):
+        return handler
+    adapter = _foreign.get(id(handler))
+    return adapter if adapter is not None and adapter.target is handler else None
+
+
+def shown(handlers: list[Handler]) -> list[Any]:
+    """``handlers`` as ``Logger.handlers`` shows them: foreign handlers as
+    themselves."""
+    return [h.target if isinstance(h, ForeignHandler) else h for h in handlers]
 
 
 def python_handlers(handles: list[object]) -> list[Handler]:

@@ -15,7 +15,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
-from ._handlers import RECORD_ATTRIBUTES, Handler, attached, python_handlers, remember
+from ._handlers import RECORD_ATTRIBUTES, Handler, adopt, adopted, attached, python_handlers, remember, shown
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 from ._messages import report_bad_message
 from ._records import LogRecord
@@ -134,7 +134,7 @@ def _refresh_caller_side(force: bool) -> None:
         return
     with _lock:
         loggers = list(_loggers.values())
-        _caller_side_in_use = any(h._caller_side for logger in loggers for h in logger.handlers)
+        _caller_side_in_use = any(h._caller_side for logger in loggers for h in logger._own_handlers())
         for logger in loggers:
             _set_caller_side(logger)
 
@@ -322,17 +322,21 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             engine.logger_set_propagate(self._handle, bool(value))
             _refresh_caller_side(force=False)
 
+    def _own_handlers(self) -> list[Handler]:
+        """The logger's handlers as femtologging holds them (adapters of
+        foreign handlers included)."""
+        state = _read_pending(self)
+        return list(state.handlers) if state else python_handlers(engine.logger_handlers(self._handle))
+
     @property
     def handlers(self) -> list[Handler]:
         """The logger's own handlers, as the engine has them (also those
         attached from C); changing the list changes where records go."""
-        state = _read_pending(self)
-        found = state.handlers if state else python_handlers(engine.logger_handlers(self._handle))
-        return _HandlerList(self, found)
+        return _HandlerList(self, shown(self._own_handlers()))
 
     @handlers.setter
     def handlers(self, value: list[Handler]) -> None:
-        handlers = list(dict.fromkeys(value))  # each once, in order
+        handlers = [adopt(h) for h in dict.fromkeys(value)]  # each once, in order
         state = _pending(self)
         if state:
             state.handlers = handlers
@@ -377,33 +381,39 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         found: list[Handler] = []
         logger: Logger | None = self
         while logger is not None:
-            found.extend(handler for handler in logger.handlers if handler._caller_side)
+            found.extend(handler for handler in logger._own_handlers() if handler._caller_side)
             logger = logger.parent if logger.propagate else None
         return tuple(found)
 
     def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
+        """Adds a handler: femtologging's, or any other (the standard
+        library's, a third party's), which then runs as in stdlib."""
+        handler = adopt(hdlr)
         state = _pending(self)
         if state:
-            if hdlr not in state.handlers:
-                state.handlers.append(hdlr)
+            if handler not in state.handlers:
+                state.handlers.append(handler)
             return
         with _lock:
-            remember(hdlr)
-            if hdlr not in self.handlers:
-                engine.logger_add_handler(self._handle, hdlr._handle)
-                attached(hdlr, 1)
-            _refresh_caller_side(force=hdlr._caller_side)
+            remember(handler)
+            if handler not in self._own_handlers():
+                engine.logger_add_handler(self._handle, handler._handle)
+                attached(handler, 1)
+            _refresh_caller_side(force=handler._caller_side)
 
     def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
+        handler = adopted(hdlr)
+        if handler is None:
+            return
         state = _pending(self)
         if state:
-            if hdlr in state.handlers:
-                state.handlers.remove(hdlr)
+            if handler in state.handlers:
+                state.handlers.remove(handler)
             return
         with _lock:
-            if hdlr in self.handlers:
-                engine.logger_remove_handler(self._handle, hdlr._handle)
-                attached(hdlr, -1)
+            if handler in self._own_handlers():
+                engine.logger_remove_handler(self._handle, handler._handle)
+                attached(handler, -1)
             _refresh_caller_side(force=False)
 
     def hasHandlers(self) -> bool:  # noqa: N802
