@@ -696,13 +696,16 @@ class StreamHandler(Handler):
         stream = self.stream
         assert stream is not None  # set by __init__ before the handler opens
         lock = self.lock
+        unflushed = [False]  # the stream is flushed only after a write of the worker's
 
         def sink(chunk: str | None) -> None:
             # The worker hands over a whole batch of lines, then None.
             with lock:
                 if chunk is not None:
                     stream.write(chunk)
-                else:
+                    unflushed[0] = True
+                elif unflushed[0]:
+                    unflushed[0] = False
                     flush = getattr(stream, "flush", None)
                     if flush is not None:
                         flush()
