@@ -8,12 +8,15 @@ logger registry, one set of handler threads); see ``docs/python.md``.
 from __future__ import annotations
 
 import atexit
+import logging as _stdlib
 import os
 import sys
 import types
 from logging import Filter
 
-from . import _processes
+from . import _handlers as _handlers_module
+from . import _levels, _processes
+from . import _logger as _logger_module
 from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
@@ -43,6 +46,14 @@ from ._paths import get_include, get_library_dir, get_pkgconfig_dir
 from ._records import LogRecord, makeLogRecord
 
 __all__ = [
+    "BufferingFormatter",
+    "Filterer",
+    "PercentStyle",
+    "StrFormatStyle",
+    "StringTemplateStyle",
+    "currentframe",
+    "fatal",
+    "warn",
     "BACKEND",
     "BASIC_FORMAT",
     "CRITICAL",
@@ -110,6 +121,27 @@ FemtoLogger = Logger
 FemtoStreamHandler = StreamHandler
 FemtoFileHandler = FileHandler
 get_logger = getLogger
+
+# The standard library's own helpers, under the names programs reach them by.
+BufferingFormatter = _stdlib.BufferingFormatter
+PercentStyle = _stdlib.PercentStyle
+StrFormatStyle = _stdlib.StrFormatStyle
+StringTemplateStyle = _stdlib.StringTemplateStyle
+Filterer = _stdlib.Filterer
+currentframe = _stdlib.currentframe
+_nameToLevel = _levels._name_to_level  # noqa: N816 (stdlib's private names)
+_levelToName = _levels._level_to_name  # noqa: N816
+_handlerList = _handlers_module._created  # noqa: N816 (weak references, as stdlib's)
+
+
+def _acquireLock() -> None:  # noqa: N802 (stdlib's private name)
+    """The module lock that configuration changes hold (stdlib's name)."""
+    _logger_module._lock.acquire()
+
+
+def _releaseLock() -> None:  # noqa: N802
+    _logger_module._lock.release()
+
 
 #: stdlib's ``raiseExceptions``: when false, handler errors are not printed.
 raiseExceptions = True  # noqa: N816 (stdlib name)
@@ -229,6 +261,17 @@ def critical(msg: object, *args: object, **kwargs: object) -> None:
 
 def error(msg: object, *args: object, **kwargs: object) -> None:
     _root_log("error", msg, *args, **kwargs)
+
+
+fatal = critical
+
+
+def warn(msg: object, *args: object, **kwargs: object) -> None:
+    """Deprecated alias of ``warning`` (as in stdlib, with its warning)."""
+    import warnings
+
+    warnings.warn("The 'warn' function is deprecated, use 'warning' instead", DeprecationWarning, 2)
+    _root_log("warning", msg, *args, **kwargs)
 
 
 def exception(msg: object, *args: object, **kwargs: object) -> None:

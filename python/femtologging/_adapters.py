@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import warnings
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -12,6 +13,8 @@ from ._logger import Logger, getLogger
 
 class LoggerAdapter:
     """stdlib ``logging.LoggerAdapter``: adds ``extra`` to every call."""
+
+    __class_getitem__ = classmethod(types.GenericAlias)  # LoggerAdapter[Logger], as in typeshed
 
     def __init__(self, logger: Logger, extra: Mapping[str, object] | None = None) -> None:
         self.logger = logger

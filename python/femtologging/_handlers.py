@@ -139,7 +139,7 @@ class Handler(_stdlib.Filterer):
         self.name: str | None = None
         self._handle: object = None
         self._engine_filters: list[tuple[object, object]] = []
-        self.lock = threading.RLock()
+        self.createLock()
         if len(_created) >= 1024 and len(_created) % 1024 == 0:
             _created[:] = [ref for ref in _created if ref() is not None]
         _created.append(weakref.ref(self))
@@ -202,6 +202,19 @@ class Handler(_stdlib.Filterer):
                 self._engine_filters.remove(pair)
                 engine.handler_remove_filter(self._handle, pair[1])
                 break
+
+    def createLock(self) -> None:  # noqa: N802 (stdlib name)
+        """A new lock for ``handle`` and ``emit`` (stdlib's)."""
+        self.lock = threading.RLock()
+        plan = getattr(self, "_plan_native_writes", None)
+        if plan is not None and self._handle:
+            plan()
+
+    def get_name(self) -> str | None:
+        return self.name
+
+    def set_name(self, name: str | None) -> None:
+        self.name = name
 
     def acquire(self) -> None:
         self.lock.acquire()

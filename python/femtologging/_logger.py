@@ -15,7 +15,17 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
-from ._handlers import RECORD_ATTRIBUTES, Handler, adopt, adopted, attached, python_handlers, remember, shown
+from ._handlers import (
+    RECORD_ATTRIBUTES,
+    Handler,
+    adopt,
+    adopted,
+    attached,
+    engine_fields,
+    python_handlers,
+    remember,
+    shown,
+)
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
 from ._messages import report_bad_message
 from ._records import LogRecord
@@ -432,6 +442,58 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
     def exception(self, msg: object, *args: object, exc_info: ExcInfo = True, **kwargs: Any) -> None:
         self.error(msg, *args, exc_info=exc_info, **kwargs)
+
+    def warn(self, msg: object, *args: object, **kwargs: Any) -> None:
+        """Deprecated alias of ``warning`` (as in stdlib, with its warning)."""
+        import warnings
+
+        warnings.warn("The 'warn' method is deprecated, use 'warning' instead", DeprecationWarning, 2)
+        self.warning(msg, *args, **kwargs)
+
+    def findCaller(self, stack_info: bool = False, stacklevel: int = 1) -> tuple[str, int, str, str | None]:  # noqa: N802
+        """stdlib's ``findCaller``: file, line, function and (with
+        ``stack_info``) the stack of the code that called logging."""
+        frame = _caller(stacklevel)
+        if frame is None:
+            return "(unknown file)", 0, "(unknown function)", None
+        code = frame.f_code
+        return code.co_filename, frame.f_lineno, code.co_name, _stack_text(frame) if stack_info else None
+
+    def makeRecord(  # noqa: N802 (stdlib name)
+        self,
+        name: str,
+        level: int,
+        fn: str,
+        lno: int,
+        msg: object,
+        args: Any,
+        exc_info: Any,
+        func: str | None = None,
+        extra: Mapping[str, object] | None = None,
+        sinfo: str | None = None,
+    ) -> LogRecord:
+        """stdlib's ``makeRecord``: the record, with ``extra`` set on it
+        (``KeyError`` for a name the record has)."""
+        record = LogRecord(name, level, fn, lno, msg, args, exc_info, func, sinfo)
+        for key, value in (extra or {}).items():
+            if key in _RESERVED or key in record.__dict__:
+                raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
+            setattr(record, key, value)
+        return record
+
+    def handle(self, record: Any) -> None:
+        """stdlib's ``handle``: this logger's filters, then its handlers and
+        its ancestors' (a record made elsewhere, such as by a socket
+        listener)."""
+        if not self.disabled and (not self.filters or self.filter(record)):
+            self.callHandlers(record)
+
+    def callHandlers(self, record: Any) -> None:  # noqa: N802 (stdlib name)
+        """Hands ``record`` to the handlers this logger's records reach."""
+        caller_side = self._caller_side_handlers
+        passed = engine.logger_log(self._handle, *engine_fields(record), caller_side_done=bool(caller_side))
+        if caller_side and passed:
+            _call_handlers(record, caller_side)
 
     def _log(
         self,

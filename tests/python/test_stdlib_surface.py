@@ -1,0 +1,82 @@
+"""The standard library's surface that programs and tools use (issue 16):
+the same names, behaving the same."""
+
+from __future__ import annotations
+
+import io
+import logging as stdlib
+import typing
+
+import femtologging as logging
+import pytest
+
+
+@pytest.fixture
+def logger(request):
+    log = logging.getLogger(f"surface.{request.node.name}")
+    log.propagate = False
+    log.setLevel(logging.DEBUG)
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    log.addHandler(handler)
+    yield log, out
+    log.handlers = []
+
+
+def test_fatal_and_the_deprecated_warn_aliases(logger):
+    log, out = logger
+    log.fatal("fatal %d", 1)
+    with pytest.warns(DeprecationWarning, match="'warn' method is deprecated"):
+        log.warn("warned %d", 2)
+    assert out.getvalue().splitlines() == ["CRITICAL fatal 1", "WARNING warned 2"]
+    assert logging.fatal is logging.critical
+    with pytest.warns(DeprecationWarning, match="'warn' function is deprecated"):
+        logging.warn("to the root")
+
+
+def test_stdlib_helpers_under_their_names():
+    assert logging.BufferingFormatter is stdlib.BufferingFormatter
+    assert logging.PercentStyle is stdlib.PercentStyle
+    assert logging.Filterer is stdlib.Filterer
+    assert logging._nameToLevel["WARNING"] == 30
+    assert logging._levelToName[30] == "WARNING"
+    logging._acquireLock()
+    logging._releaseLock()
+    records = [logging.makeLogRecord({"msg": f"line {i}"}) for i in range(2)]
+    assert logging.BufferingFormatter().format(records) == "line 0line 1"
+
+
+def test_find_caller_names_the_calling_code(logger):
+    log, _ = logger
+    filename, line, function, stack = log.findCaller(stack_info=True)
+    assert filename == __file__
+    assert function == "test_find_caller_names_the_calling_code"
+    assert stack.startswith("Stack (most recent call last):")
+
+
+def test_make_record_and_handle_as_stdlib(logger):
+    log, out = logger
+    record = log.makeRecord(log.name, logging.ERROR, "f.py", 3, "made %s", ("here",), None, extra={"user": "ada"})
+    assert record.user == "ada" and record.getMessage() == "made here"
+    with pytest.raises(KeyError):
+        log.makeRecord(log.name, logging.ERROR, "f.py", 3, "x", (), None, extra={"msg": "clash"})
+    log.handle(record)
+    log.disabled = True
+    log.handle(record)  # a disabled logger drops it, as stdlib's does
+    log.disabled = False
+    assert out.getvalue().splitlines() == ["ERROR made here"]
+
+
+def test_handler_names_and_locks():
+    handler = logging.StreamHandler(io.StringIO())
+    handler.set_name("console")
+    assert handler.get_name() == handler.name == "console"
+    old = handler.lock
+    handler.createLock()
+    assert handler.lock is not old
+
+
+def test_logger_adapter_is_generic():
+    alias = logging.LoggerAdapter[logging.Logger]
+    assert typing.get_origin(alias) is logging.LoggerAdapter
