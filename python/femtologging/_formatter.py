@@ -20,6 +20,7 @@ from typing import Any
 from . import _records  # noqa: F401 (sets up the native LogRecord that formatters render)
 from ._backend import engine
 from ._errors import FemtoValueError
+from ._tracebacks import exception_text
 
 _STYLE_CODES = {"%": 0, "{": 1, "$": 2}
 
@@ -103,6 +104,11 @@ class Formatter(_stdlib.Formatter):
             if text is not None:
                 return text  # type: ignore[no-any-return]
         return super().format(record)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (stdlib name)
+        """stdlib's text for the exception, remembered per exception site
+        (``_tracebacks``): the same failure again costs a lookup."""
+        return exception_text(*ei)
 
     def formatTime(self, record: _stdlib.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (stdlib name)
         """stdlib's ``formatTime``, remembering the text of the last second:
