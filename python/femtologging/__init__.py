@@ -14,7 +14,7 @@ import sys
 import types
 from logging import Filter
 
-from . import _handlers as _handlers_module
+from . import _handler as _handler_module
 from . import _levels, _processes
 from . import _logger as _logger_module
 from ._adapters import LoggerAdapter, captureWarnings
@@ -23,7 +23,7 @@ from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
 from ._filters import LevelFilter
 from ._formatter import Formatter, JsonFormatter
-from ._handlers import FileHandler, Handler, NullHandler, ProcessStderrHandler, StreamHandler, close_all
+from ._handler import FileHandler, Handler, NullHandler, ProcessStderrHandler, StreamHandler, close_all
 from ._levels import (
     CRITICAL,
     DEBUG,
@@ -131,7 +131,8 @@ Filterer = _stdlib.Filterer
 currentframe = _stdlib.currentframe
 _nameToLevel = _levels._name_to_level  # noqa: N816 (stdlib's private names)
 _levelToName = _levels._level_to_name  # noqa: N816
-_handlerList = _handlers_module._created  # noqa: N816 (weak references, as stdlib's)
+_handlerList = _handler_module._created  # noqa: N816 (weak references, as stdlib's)
+_handlers = _handler_module._named  # named handlers, by name (stdlib's registry)
 
 
 def _acquireLock() -> None:  # noqa: N802 (stdlib's private name)

@@ -85,7 +85,7 @@ def _showwarning(
     text = warnings.formatwarning(message, category, filename, lineno, line)
     logger = getLogger("py.warnings")
     if not logger.handlers:
-        from ._handlers import NullHandler
+        from ._handler import NullHandler
 
         logger.addHandler(NullHandler())
     logger.warning("%s", text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._formatter import Formatter
-from ._handlers import FileHandler, Handler, StreamHandler
+from ._handler import FileHandler, Handler, StreamHandler
 from ._logger import root
 
 BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"

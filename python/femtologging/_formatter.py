@@ -166,7 +166,7 @@ class JsonFormatter(Formatter):
     def format(self, record: _stdlib.LogRecord) -> str:
         """The engine's JSON line for ``record``: the text its handlers
         write, ``extra`` included."""
-        from ._handlers import _logger_handle, engine_fields
+        from ._handler import _logger_handle, engine_fields
 
         record.message = record.getMessage()
         return engine.formatter_format(self._handle, _logger_handle(record.name), *engine_fields(record))  # type: ignore[no-any-return]

@@ -15,7 +15,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
-from ._handlers import (
+from ._handler import (
     RECORD_ATTRIBUTES,
     Handler,
     adopt,

@@ -66,7 +66,7 @@ _held: list[object] = []
 
 def _before_fork() -> None:
     from ._backend import engine
-    from ._handlers import hold_for_fork
+    from ._handler import hold_for_fork
 
     # Workers first: one may be waiting for a handler's lock to write.
     engine.fork_quiesce(FORK_QUIESCE_MS)
@@ -74,7 +74,7 @@ def _before_fork() -> None:
 
 
 def _after_fork_in_parent() -> None:
-    from ._handlers import release_after_fork
+    from ._handler import release_after_fork
 
     held, _held[:] = _held[:], []
     release_after_fork(held, in_child=False)  # type: ignore[arg-type]
@@ -82,7 +82,7 @@ def _after_fork_in_parent() -> None:
 
 def _after_fork_in_child() -> None:
     from ._backend import engine
-    from ._handlers import release_after_fork
+    from ._handler import release_after_fork
 
     _held.clear()
     release_after_fork([], in_child=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging as _stdlib
 
-from ._handlers import log_stdlib_record
+from ._handler import log_stdlib_record
 
 
 class BridgeHandler(_stdlib.Handler):

@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 from ._errors import FemtoValueError
 from ._filters import LevelFilter
 from ._formatter import Formatter, JsonFormatter
-from ._handlers import FileHandler, Handler, StreamHandler
+from ._handler import FileHandler, Handler, StreamHandler
 from ._levels import NOTSET, check_level
 
 __all__ = [

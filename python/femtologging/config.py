@@ -40,7 +40,7 @@ from typing import Any
 
 from . import handlers as _handlers
 from ._formatter import Formatter
-from ._handlers import FileHandler, Handler, NullHandler, StreamHandler
+from ._handler import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
 from ._logger import _loggers, configuration_change, getLogger, root
 

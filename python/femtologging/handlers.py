@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._backend import engine
-from ._handlers import (
+from ._handler import (
     FileHandler,
     Handler,
     _emit_to_engine,

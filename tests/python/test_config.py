@@ -104,7 +104,7 @@ CODE_ESCAPES = [
     "femtologging.config._stdlib_config.DictConfigurator",
     "femtologging.config.os.system",
     "femtologging.handlers.os.system",
-    "femtologging._handlers.FileHandler",
+    "femtologging._handler.FileHandler",
     "femtologging._backend.engine",
     "femtologging.FileHandler.__init__",
     "femtologging.FileHandler.__class__",

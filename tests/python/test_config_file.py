@@ -9,7 +9,7 @@ import json
 import femtologging as logging
 import pytest
 from femtologging import config
-from femtologging._handlers import NativeHandler
+from femtologging._handler import NativeHandler
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import os
 
 import femtologging as logging
 import pytest
-from femtologging._handlers import NativeHandler
+from femtologging._handler import NativeHandler
 
 Pointer = ctypes.c_void_p
 

@@ -89,6 +89,11 @@ def release_after_fork(held: list[Handler], in_child: bool) -> None:
             handler.lock._at_fork_reinit()  # type: ignore[attr-defined]
 
 
+#: stdlib's ``logging._handlers``: the named handlers, by name.
+_named: weakref.WeakValueDictionary[str, Handler] = weakref.WeakValueDictionary()
+_names_lock = threading.Lock()
+
+
 #: ``_worker.handler`` is the Python handler whose ``emit`` this thread runs.
 _worker = threading.local()
 
@@ -136,7 +141,7 @@ class Handler(_stdlib.Filterer):
         super().__init__()
         self._level = check_level(level)
         self.formatter: _stdlib.Formatter | None = None
-        self.name: str | None = None
+        self._name: str | None = None
         self._handle: object = None
         self._engine_filters: list[tuple[object, object]] = []
         self.createLock()
@@ -211,10 +216,19 @@ class Handler(_stdlib.Filterer):
             plan()
 
     def get_name(self) -> str | None:
-        return self.name
+        return self._name
 
     def set_name(self, name: str | None) -> None:
-        self.name = name
+        """Names the handler; ``femtologging._handlers`` (stdlib's registry
+        of named handlers) finds it by that name."""
+        with _names_lock:
+            if self._name in _named and _named[self._name] is self:
+                del _named[self._name]
+            self._name = name
+            if name:
+                _named[name] = self
+
+    name = property(get_name, set_name)
 
     def acquire(self) -> None:
         self.lock.acquire()
