@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging as _stdlib
+
 from ._backend import engine
 
 CRITICAL = 50
@@ -37,10 +39,13 @@ _name_to_level: dict[str, int] = {
 
 
 def addLevelName(level: int, levelName: str) -> None:  # noqa: N802, N803 (stdlib names)
-    """Associates ``levelName`` with ``level`` (also in native formatters)."""
+    """Associates ``levelName`` with ``level`` (also in native formatters,
+    and in the standard library's table: its ``LogRecord``, the record of
+    the cffi backend and of libraries, names levels from there)."""
     engine.add_level_name(level, levelName)
     _level_to_name[level] = levelName
     _name_to_level[levelName] = level
+    _stdlib.addLevelName(level, levelName)
 
 
 def getLevelName(level: int | str) -> int | str:  # noqa: N802
