@@ -172,6 +172,20 @@ class JsonFormatter(Formatter):
         return engine.formatter_format(self._handle, _logger_handle(record.name), *engine_fields(record))  # type: ignore[no-any-return]
 
 
+#: A field a format names, per style.
+_FIELDS = {
+    "%": re.compile(r"%\((\w+)\)"),
+    "{": re.compile(r"(?<!\{)\{(\w+)"),
+    "$": re.compile(r"\$\{?(\w+)"),
+}
+
+
+def record_fields(formatter: _stdlib.Formatter) -> set[str]:
+    """The record attributes ``formatter``'s format names."""
+    style = next((key for key, cls in _stdlib._STYLES.items() if type(formatter._style) is cls[0]), "%")  # type: ignore[attr-defined]
+    return set(_FIELDS[style].findall(formatter._fmt or ""))
+
+
 _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 

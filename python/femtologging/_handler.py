@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ._backend import BACKEND, engine
-from ._formatter import Formatter, needs_python
+from ._formatter import Formatter, needs_python, record_fields
 from ._levels import NOTSET, check_level
 from ._records import LogRecord
 from ._tracebacks import exception_text
@@ -651,6 +651,8 @@ class StreamHandler(Handler):
             and cls.flush is StreamHandler.flush
             and not needs_python(fmt)
             and hasattr(stream, "write")
+            # A field no plain call's record has: stdlib's error, in Python.
+            and record_fields(fmt or _ENGINE_DEFAULT) <= RECORD_ATTRIBUTES
         )
         if not plain:
             self._native_writes = None

@@ -80,3 +80,20 @@ def test_handler_names_and_locks():
 def test_logger_adapter_is_generic():
     alias = logging.LoggerAdapter[logging.Logger]
     assert typing.get_origin(alias) is logging.LoggerAdapter
+
+
+def test_a_format_field_missing_from_the_record_is_reported_as_stdlib_does(capsys):
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(missing)s %(message)s"))
+    log = logging.getLogger("surface.missing")
+    log.propagate = False
+    log.addHandler(handler)
+    try:
+        log.warning("hello")
+    finally:
+        log.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert out.getvalue() == ""
+    assert "--- Logging error ---" in err
+    assert "ValueError: Formatting field not found in record: 'missing'" in err
