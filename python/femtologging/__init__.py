@@ -247,7 +247,9 @@ _processes.arm(_shutdown_at_process_end)
 
 def disable(level: int = CRITICAL) -> None:
     """Turns off every record at or below ``level``, in every logger (C callers too)."""
-    engine.disable(_check_level(level))
+    value = _check_level(level)
+    engine.disable(value)
+    root.manager.disable = value  # type: ignore[attr-defined]
 
 
 def _root_log(method: str, msg: object, *args: object, **kwargs: object) -> None:

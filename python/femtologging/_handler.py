@@ -89,6 +89,14 @@ def release_after_fork(held: list[Handler], in_child: bool) -> None:
             handler.lock._at_fork_reinit()  # type: ignore[attr-defined]
 
 
+def _packaged(cls: type, name: str) -> bool:
+    """Whether ``cls`` has ``name`` from one of femtologging's classes."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return klass.__module__.startswith(__package__ or "femtologging")
+    return True
+
+
 #: stdlib's ``logging._handlers``: the named handlers, by name.
 _named: weakref.WeakValueDictionary[str, Handler] = weakref.WeakValueDictionary()
 _names_lock = threading.Lock()
@@ -156,7 +164,10 @@ class Handler(_stdlib.Filterer):
             self._handle = engine.callback_handler_new(self._emit_batch, None, self._level, caller_side=True)
 
     def _is_python_handler(self) -> bool:
-        return not getattr(type(self).emit, "_femto_native", False)
+        """Whether the handler's output is up to Python code: its own
+        ``emit``, or its own ``handle`` (stdlib's loggers call ``handle``)."""
+        cls = type(self)
+        return not getattr(cls.emit, "_femto_native", False) or not _packaged(cls, "handle")
 
     # ---- stdlib's Python-handler protocol --------------------------------
 

@@ -723,6 +723,8 @@ class Manager:
 
     def __init__(self, root: Logger) -> None:
         self.root = root
+        #: The level ``femtologging.disable`` set last (stdlib's attribute).
+        self.disable = 0
 
     @property
     def loggerDict(self) -> dict[str, Logger]:  # noqa: N802 (stdlib name)

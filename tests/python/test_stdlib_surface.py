@@ -97,3 +97,28 @@ def test_a_format_field_missing_from_the_record_is_reported_as_stdlib_does(capsy
     assert out.getvalue() == ""
     assert "--- Logging error ---" in err
     assert "ValueError: Formatting field not found in record: 'missing'" in err
+
+
+def test_a_handler_that_overrides_only_handle_gets_the_records(logger):
+    # stdlib's loggers call handle(); a subclass may override just that.
+    log, _ = logger
+    seen = []
+
+    class Recording(logging.NullHandler):
+        def handle(self, record):
+            seen.append(record.getMessage())
+
+    log.addHandler(Recording())
+    log.warning("one %d", 1)
+    assert seen == ["one 1"]
+
+
+def test_manager_disable_is_the_level_disable_set():
+    try:
+        logging.disable(83)
+        assert logging.root.manager.disable == 83
+        with pytest.raises(ValueError):
+            logging.disable("doesnotexist")
+    finally:
+        logging.disable(logging.NOTSET)
+    assert logging.root.manager.disable == 0
