@@ -247,9 +247,7 @@ _processes.arm(_shutdown_at_process_end)
 
 def disable(level: int = CRITICAL) -> None:
     """Turns off every record at or below ``level``, in every logger (C callers too)."""
-    value = _check_level(level)
-    engine.disable(value)
-    root.manager.disable = value  # type: ignore[attr-defined]
+    root.manager.disable = _check_level(level)  # type: ignore[attr-defined]
 
 
 def _root_log(method: str, msg: object, *args: object, **kwargs: object) -> None:

@@ -60,6 +60,14 @@ class LoggerAdapter:
         return self.logger.hasHandlers()
 
     @property
+    def manager(self) -> Any:
+        return self.logger.manager
+
+    @manager.setter
+    def manager(self, value: Any) -> None:
+        self.logger.manager = value
+
+    @property
     def name(self) -> str:
         return self.logger.name
 

@@ -489,7 +489,8 @@ class NullHandler(Handler):
 
     def __init__(self) -> None:
         super().__init__()
-        self._handle = engine.null_handler_new()
+        if not self._handle:  # a subclass with its own emit or handle has one
+            self._handle = engine.null_handler_new()
 
     @_native
     def emit(self, record: _stdlib.LogRecord) -> None:

@@ -723,8 +723,18 @@ class Manager:
 
     def __init__(self, root: Logger) -> None:
         self.root = root
-        #: The level ``femtologging.disable`` set last (stdlib's attribute).
-        self.disable = 0
+        self._disable = 0
+
+    @property
+    def disable(self) -> int:
+        """The level ``femtologging.disable`` set last (stdlib's attribute;
+        setting it disables as that function does)."""
+        return self._disable
+
+    @disable.setter
+    def disable(self, level: int) -> None:
+        engine.disable(check_level(level))
+        self._disable = level
 
     @property
     def loggerDict(self) -> dict[str, Logger]:  # noqa: N802 (stdlib name)

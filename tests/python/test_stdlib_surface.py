@@ -122,3 +122,31 @@ def test_manager_disable_is_the_level_disable_set():
     finally:
         logging.disable(logging.NOTSET)
     assert logging.root.manager.disable == 0
+
+
+def test_a_message_made_by_no_handler_is_never_made(capsys):
+    # stdlib makes the message only when a handler formats the record: a
+    # handler that keeps records gets one whose message could not be made,
+    # and nothing is reported.
+    seen = []
+
+    class Keeping(logging.NullHandler):
+        def handle(self, record):
+            seen.append(record)
+
+    log = logging.getLogger("surface.unmade")
+    log.propagate = False
+    keeper = Keeping()
+    log.addHandler(keeper)
+    try:
+        log.critical("one %s", 1, 2)
+        log.critical("two %s", 1, 2, extra=None)
+    finally:
+        log.removeHandler(keeper)
+    assert [(r.msg, r.args) for r in seen] == [("one %s", (1, 2)), ("two %s", (1, 2))]
+    assert capsys.readouterr().err == ""
+
+
+def test_an_adapter_reaches_its_logger_s_manager():
+    adapter = logging.LoggerAdapter(logging.getLogger("surface.adapted"), None)
+    assert adapter.manager is logging.getLogger().manager

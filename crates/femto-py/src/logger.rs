@@ -322,14 +322,21 @@ impl NativeLogger {
         let py = slf.py();
         let logger = slf.get().handle.ptr();
         let thread = thread_name(py)?;
-        let text = match message(msg, args) {
-            Ok(text) => text,
-            Err(error) => return report_bad_message(py, error, msg, args),
+        let only_caller_side = (api().logger_only_caller_side)(logger);
+        let made = match message(msg, args) {
+            Ok(made) => Some(made),
+            // The engine needs the message: stdlib's report, as on the fast path.
+            Err(error) if !only_caller_side => return report_bad_message(py, error, msg, args),
+            // Only handlers here: each formats the record and reports a
+            // message that cannot be made as stdlib's handlers do.
+            Err(_) => None,
         };
-        let text = text.text()?;
+        let text = made.as_ref().map(Message::text).transpose()?;
         // Text that UTF-8 cannot hold (lone surrogates) reaches a Python
-        // stream as it is, through `handle`, as in stdlib.
-        let exact = matches!(text, std::borrow::Cow::Borrowed(_));
+        // stream as it is, through `handle`, as in stdlib; so does a
+        // message that could not be made.
+        let exact = matches!(text, Some(std::borrow::Cow::Borrowed(_)));
+        let text = text.unwrap_or_default();
         let (file, function) = (utf8(site.file.bind(py))?, utf8(site.function.bind(py))?);
         let thread_text = utf8(thread.cast::<PyString>()?)?;
         let created_ns = crate::record::now_ns();
@@ -342,8 +349,7 @@ impl NativeLogger {
             caller_side_done: true,
             ..femto_log_args::new(level, femto_str::of(&text))
         };
-        if !(api().logger_only_caller_side)(logger)
-            && Self::log_to_engine(py, logger, &log_args)? == FEMTO_STATUS_FILTERED
+        if !only_caller_side && Self::log_to_engine(py, logger, &log_args)? == FEMTO_STATUS_FILTERED
         {
             return Ok(());
         }
