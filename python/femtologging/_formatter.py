@@ -174,16 +174,16 @@ class JsonFormatter(Formatter):
 
 #: A field a format names, per style.
 _FIELDS = {
-    "%": re.compile(r"%\((\w+)\)"),
-    "{": re.compile(r"(?<!\{)\{(\w+)"),
-    "$": re.compile(r"\$\{?(\w+)"),
+    _stdlib.PercentStyle: re.compile(r"%\((\w+)\)"),
+    _stdlib.StrFormatStyle: re.compile(r"(?<!\{)\{(\w+)"),
+    _stdlib.StringTemplateStyle: re.compile(r"\$\{?(\w+)"),
 }
 
 
 def record_fields(formatter: _stdlib.Formatter) -> set[str]:
     """The record attributes ``formatter``'s format names."""
-    style = next((key for key, cls in _stdlib._STYLES.items() if type(formatter._style) is cls[0]), "%")  # type: ignore[attr-defined]
-    return set(_FIELDS[style].findall(formatter._fmt or ""))
+    fields = _FIELDS.get(type(formatter._style), _FIELDS[_stdlib.PercentStyle])
+    return set(fields.findall(formatter._fmt or ""))
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")

@@ -1,6 +1,7 @@
 """Handlers backed by engine handlers: each has its own queue and worker
-thread. Streams without a file descriptor the engine can own (StringIO, a
-replaced ``sys.stderr``) are written by the worker through a Python sink."""
+thread. Where the output goes decides where a handler runs: files on the
+worker; Python objects (a stream, an ``emit``) on the thread that logs,
+and through the worker only for records of C and Rust callers."""
 
 from __future__ import annotations
 
@@ -222,9 +223,11 @@ class Handler(_stdlib.Filterer):
     def createLock(self) -> None:  # noqa: N802 (stdlib name)
         """A new lock for ``handle`` and ``emit`` (stdlib's)."""
         self.lock = threading.RLock()
-        plan = getattr(self, "_plan_native_writes", None)
-        if plan is not None and self._handle:
-            plan()
+        if self._handle:
+            self._plan_native_writes()
+
+    def _plan_native_writes(self) -> None:
+        """Sets ``_native_writes`` (only ``StreamHandler`` has one)."""
 
     def get_name(self) -> str | None:
         return self._name
@@ -282,9 +285,8 @@ class Handler(_stdlib.Filterer):
         ``formatTime``, ``converter`` ...), a stdlib formatter, or a
         handler overriding ``format`` is called in Python there instead."""
         self.formatter = fmt
-        plan = getattr(self, "_plan_native_writes", None)
-        if plan is not None:
-            plan()
+        if self._handle:
+            self._plan_native_writes()
         if not self._handle or self._is_python_handler():
             return  # Python handlers format in their own emit()
         if type(self).format is Handler.format and not needs_python(fmt):
@@ -673,16 +675,8 @@ class StreamHandler(Handler):
         flush = None if type(stream) is io.StringIO else getattr(stream, "flush", None)
         engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
         lock = self.lock
-        self._native_writes = (
-            fmt,
-            engine_formatter,
-            stream,
-            self.terminator,
-            stream.write,
-            flush,
-            lock.acquire,
-            lock.release,
-        )  # type: ignore[union-attr]
+        write = stream.write  # type: ignore[union-attr]
+        self._native_writes = (fmt, engine_formatter, stream, self.terminator, write, flush, lock.acquire, lock.release)
 
     def _report_emit_error(self, record: _stdlib.LogRecord, error: BaseException) -> None:
         """A stream that failed under the native writes: ``handleError``, as
@@ -787,13 +781,6 @@ if hasattr(engine, "install_handle_method"):
 
 def _is_utf8(encoding: str | None) -> bool:
     return encoding is None or codecs.lookup(encoding).name == "utf-8"
-
-
-def _fileno(stream: object) -> int:
-    try:
-        return stream.fileno()  # type: ignore[attr-defined,no-any-return]
-    except (AttributeError, OSError, ValueError):
-        return -1
 
 
 class FileHandler(StreamHandler):

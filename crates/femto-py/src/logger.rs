@@ -392,14 +392,10 @@ impl NativeLogger {
                     crate::python_call::call_method(&handler, intern!(py, "handle"), record, None)?
                 }
                 Some(error) => {
-                    let args = PyTuple::new(
-                        py,
-                        [
-                            record.get_item(0)?,
-                            error.into_value(py).into_bound(py).into_any(),
-                        ],
-                    )?;
-                    handler.call_method1(intern!(py, "_report_emit_error"), args)?
+                    let error = error.into_value(py).into_bound(py).into_any();
+                    let args = PyTuple::new(py, [record.get_item(0)?, error])?;
+                    let report = intern!(py, "_report_emit_error");
+                    crate::python_call::call_method(&handler, report, &args, None)?
                 }
             };
         }
@@ -453,16 +449,22 @@ fn write_to_stream(
     log_args: &femto_log_args,
 ) -> Result<bool, StreamFailed> {
     let py = handler.py();
-    let plan = handler.getattr(intern!(py, "_native_writes"))?;
-    let Ok(plan) = plan.cast::<PyTuple>() else {
-        return Ok(false);
-    };
-    let [formatter, engine_formatter, stream, terminator, write, flush, acquire, release] =
-        std::array::from_fn(|i| plan.get_item(i));
-    let (Ok(formatter), Ok(engine_formatter), Ok(stream), Ok(terminator)) =
-        (formatter, engine_formatter, stream, terminator)
+    type Plan<'py> = (
+        Bound<'py, PyAny>,
+        Bound<'py, crate::cast::EngineFormatter>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyString>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+    );
+    let Ok((formatter, engine_formatter, stream, terminator, write, flush, acquire, release)) =
+        handler
+            .getattr(intern!(py, "_native_writes"))?
+            .extract::<Plan<'_>>()
     else {
-        return Ok(false);
+        return Ok(false); // no plan (None)
     };
     let still = handler.getattr(intern!(py, "formatter"))?.is(&formatter)
         && handler.getattr(intern!(py, "stream"))?.is(&stream)
@@ -471,32 +473,31 @@ fn write_to_stream(
             .getattr(intern!(py, "filters"))?
             .cast::<pyo3::types::PyList>()
             .is_ok_and(|filters| filters.is_empty());
-    let (Ok(write), Ok(flush), Ok(acquire), Ok(release)) = (write, flush, acquire, release) else {
-        return Ok(false);
-    };
-    let Ok(engine_formatter) = engine_formatter.cast::<crate::cast::EngineFormatter>() else {
-        return Ok(false);
-    };
     if !still {
         return Ok(false);
     }
-    let mut text = FORMATTED.with_borrow_mut(|buffer| {
-        crate::status::text_out_into(py, buffer, |buffer, capacity, len| {
+    let terminator = utf8(&terminator)?;
+    let line = FORMATTED.with_borrow_mut(|buffer| {
+        let len = crate::status::text_out_into(py, buffer, |out, capacity, len| {
             (api().formatter_format)(
                 engine_formatter.get().ptr(),
                 logger,
                 log_args,
-                buffer,
+                out,
                 capacity,
                 len,
             )
-        })
+        })?;
+        let end = len + terminator.len();
+        if buffer.len() < end {
+            buffer.resize(end, 0);
+        }
+        buffer[len..end].copy_from_slice(terminator.as_bytes());
+        std::str::from_utf8(&buffer[..end])
+            .map(|text| PyString::new(py, text))
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     })?;
-    let Ok(terminator) = terminator.cast::<PyString>() else {
-        return Ok(false);
-    };
-    text.push_str(utf8(terminator)?.as_ref());
-    let line = PyTuple::new(py, [PyString::new(py, &text)])?;
+    let line = PyTuple::new(py, [line])?;
     let none = PyTuple::empty(py);
     crate::python_call::call(&acquire, &none, None)?;
     let written = crate::python_call::call(&write, &line, None).and_then(|_| {

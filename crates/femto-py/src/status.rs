@@ -46,16 +46,19 @@ pub(crate) fn text_out(
     py: Python<'_>,
     write: impl FnMut(*mut c_char, usize, *mut usize) -> femto_status,
 ) -> PyResult<String> {
-    text_out_into(py, &mut vec![0u8; 4096], write)
+    let mut buffer = vec![0u8; 4096];
+    let len = text_out_into(py, &mut buffer, write)?;
+    buffer.truncate(len);
+    String::from_utf8(buffer).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
-/// [`text_out`] writing first to `buffer` (grown when too small, and
-/// kept), for callers that keep one.
+/// [`text_out`] into `buffer` (grown when too small, and kept, for callers
+/// that reuse one): the text is `buffer[..len]`; returns `len`.
 pub(crate) fn text_out_into(
     py: Python<'_>,
     buffer: &mut Vec<u8>,
     mut write: impl FnMut(*mut c_char, usize, *mut usize) -> femto_status,
-) -> PyResult<String> {
+) -> PyResult<usize> {
     let mut len = 0usize;
     let mut status = write(buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     if status == FEMTO_STATUS_BUFFER_TOO_SMALL {
@@ -63,7 +66,5 @@ pub(crate) fn text_out_into(
         status = write(buffer.as_mut_ptr().cast(), buffer.len(), &mut len);
     }
     check(py, status)?;
-    std::str::from_utf8(&buffer[..len])
-        .map(str::to_owned)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    Ok(len)
 }
