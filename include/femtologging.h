@@ -598,6 +598,7 @@ typedef struct femto_api {
   femto_status (*logger_set_handlers)(const struct femto_logger*,
                                       const struct femto_handler*const *,
                                       size_t);
+  void (*set_write_through)(bool);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -1114,6 +1115,13 @@ femto_status femto_fork_quiesce(uint64_t timeout_ms);
 // installed with `femto_set_error_hook` is called regardless. Python's
 // binding follows `logging.raiseExceptions` with it. Thread-safe.
 void femto_set_error_output(bool enabled);
+
+// Write-through mode, for test suites (`true`) or back to the default
+// (`false`): while on, a logging call returns only once every handler with
+// a worker that took its record has written it and flushed its sink (up
+// to 10 s each). The environment variable `FEMTOLOGGING_WRITE_THROUGH=1`
+// turns it on for a whole process. Thread-safe.
+void femto_set_write_through(bool enabled);
 
 // Routes handler failures to `hook(user_data, …)` instead of the default
 // (a rate-limited line on stderr). `hook` NULL restores the default.

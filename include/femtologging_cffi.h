@@ -374,6 +374,7 @@ typedef struct femto_api {
   femto_status (*logger_set_handlers)(const struct femto_logger*,
                                       const struct femto_handler*const *,
                                       size_t);
+  void (*set_write_through)(bool);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -631,6 +632,8 @@ uint64_t femto_exit_abandoned(void);
 femto_status femto_fork_quiesce(uint64_t timeout_ms);
 
 void femto_set_error_output(bool enabled);
+
+void femto_set_write_through(bool enabled);
 
 femto_status femto_set_error_hook(femto_error_fn hook, void *user_data);
 

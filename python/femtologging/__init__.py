@@ -109,6 +109,8 @@ __all__ = [
     "root",
     "setLoggerClass",
     "shutdown",
+    "flush",
+    "set_write_through",
     "warning",
     "nested_dropped",
     "set_exit_timeout",
@@ -203,6 +205,25 @@ def shutdown() -> None:
     exit too."""
     close_all()
     engine.shutdown(SHUTDOWN_TIMEOUT_MS)
+
+
+def flush(timeout: float | None = None) -> bool:
+    """Returns once every record logged before the call (by C and Rust code
+    too) has been written by every handler and their files flushed:
+    ``False`` if ``timeout`` seconds passed first (default: wait as long as
+    ``shutdown`` would)."""
+    timeout_ms = SHUTDOWN_TIMEOUT_MS if timeout is None else max(0, int(timeout * 1000))
+    return bool(engine.flush_all(timeout_ms))
+
+
+def set_write_through(enabled: bool = True) -> None:
+    """For test suites: while on, each logging call returns only once the
+    handlers that write files (on worker threads) have written its record,
+    as the standard library's would have. Costs a wait for a worker per
+    record, so it is off by default; ``FEMTOLOGGING_WRITE_THROUGH=1`` in the
+    environment turns it on for the whole process. C and Rust callers in
+    the process share the setting."""
+    engine.set_write_through(bool(enabled))
 
 
 def set_exit_timeout(seconds: float | None) -> None:

@@ -139,6 +139,11 @@ def set_error_output(enabled: bool) -> None:
     lib.femto_set_error_output(enabled)
 
 
+def set_write_through(enabled: bool) -> None:
+    """See the native backend's ``set_write_through``."""
+    lib.femto_set_write_through(enabled)
+
+
 def install_wait_hooks() -> None:
     """Makes this backend the one whose hooks run during waits (the engine
     has one set per process: only the backend in use installs them)."""

@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from . import bridge
 from ._backend import BACKEND, engine
 from ._formatter import Formatter, needs_python, record_fields
 from ._levels import NOTSET, check_level
@@ -186,8 +187,16 @@ class Handler(_stdlib.Filterer):
         if self.filters and not self.filter(record):
             return False
         if self._caller_side or self._is_python_handler():
-            with self.lock:
-                self.emit(record)
+            # The record is in flight here: should the handler pass it on to
+            # the standard library, the bridge does not bring it back.
+            forwarding = bridge.forwarding
+            in_flight = forwarding.in_flight
+            forwarding.in_flight = (*in_flight, record)
+            try:
+                with self.lock:
+                    self.emit(record)
+            finally:
+                forwarding.in_flight = in_flight
         else:
             self.emit(record)
         return True
@@ -575,7 +584,15 @@ class ForeignHandler(Handler):
     def handle(self, record: _stdlib.LogRecord) -> bool:
         if record.levelno < self._level:  # records of C callers come unchecked
             return False
-        return bool(self.target.handle(record))
+        if bridge.handled_there(record, self.target):
+            return False
+        forwarding = bridge.forwarding
+        in_flight = forwarding.in_flight
+        forwarding.in_flight = (*in_flight, record)  # as in Handler.handle
+        try:
+            return bool(self.target.handle(record))
+        finally:
+            forwarding.in_flight = in_flight
 
     def flush(self) -> None:
         super().flush()
@@ -587,6 +604,12 @@ class ForeignHandler(Handler):
 
 #: The adapter of each foreign handler attached to a logger.
 _foreign: dict[int, ForeignHandler] = {}
+
+
+def foreign_handlers_in_use() -> bool:
+    """Whether any foreign handler was attached (the bridge then checks
+    which of them a standard-library record already reached)."""
+    return bool(_foreign)
 
 
 def adopt(handler: Any) -> Handler:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
+from . import bridge
 from ._backend import BACKEND, engine
 from ._handler import (
     RECORD_ATTRIBUTES,
@@ -300,6 +301,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             state.level = value
         else:
             engine.logger_set_level(self._handle, value)
+        bridge.level_set(self.name, value)
 
     def getEffectiveLevel(self) -> int:  # noqa: N802
         return engine.logger_effective_level(self._handle)
@@ -360,6 +362,8 @@ class Logger(_LoggerBase, _stdlib.Filterer):
             engine.logger_set_handlers(self._handle, [h._handle for h in handlers])
             _count_attachments(before, handlers)
             _refresh_caller_side(force=any(h._caller_side for h in handlers))
+        if self is root and handlers:
+            bridge.configured()
 
     @property
     def parent(self) -> Logger | None:
@@ -410,6 +414,8 @@ class Logger(_LoggerBase, _stdlib.Filterer):
                 engine.logger_add_handler(self._handle, handler._handle)
                 attached(handler, 1)
             _refresh_caller_side(force=handler._caller_side)
+        if self is root:
+            bridge.configured()
 
     def removeHandler(self, hdlr: Handler) -> None:  # noqa: N802
         handler = adopted(hdlr)
@@ -735,6 +741,7 @@ class Manager:
     def disable(self, level: int) -> None:
         engine.disable(check_level(level))
         self._disable = level
+        bridge.disabled(level)
 
     @property
     def loggerDict(self) -> dict[str, Logger]:  # noqa: N802 (stdlib name)

@@ -29,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:  # noqa: ARG001 (pytest's s
     from _pytest import logging as pytest_logging
 
     import femtologging
+    from femtologging import bridge
 
     catching = pytest_logging.catching_logs
     enter, leave = catching.__enter__, catching.__exit__
@@ -36,7 +37,8 @@ def pytest_configure(config: pytest.Config) -> None:  # noqa: ARG001 (pytest's s
     def __enter__(self: Any) -> Any:  # noqa: N807 (the method it wraps)
         handler = enter(self)
         root = femtologging.getLogger()
-        root.addHandler(self.handler)
+        with bridge.held():  # pytest's handler is not the program configuring logging
+            root.addHandler(self.handler)
         if self.level is not None:
             # catching_logs has __slots__: its own level is kept by pytest.
             _saved_root_levels[id(self)] = root.level

@@ -38,6 +38,7 @@ import os
 import threading
 from typing import Any
 
+from . import bridge
 from . import handlers as _handlers
 from ._formatter import Formatter
 from ._handler import FileHandler, Handler, NullHandler, StreamHandler
@@ -218,6 +219,7 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
                 self._configure_incrementally()
             else:
                 self._configure_afresh()
+        bridge.configured()
 
     def _configure_incrementally(self) -> None:
         config = self.config
@@ -593,3 +595,4 @@ def fileConfig(  # noqa: N802 (stdlib name)
                 logger.addHandler(made[handler_name])
         _handle_existing_loggers(existing, child_loggers, disable_existing_loggers)
     _close(previous)
+    bridge.configured()

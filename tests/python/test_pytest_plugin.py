@@ -89,3 +89,40 @@ def test_live_logging(tmp_path, option):
     result = run_pytest(tmp_path, option, "-k", "set_level")
     assert "live log call" in result.stdout, result.stdout[-3000:]
     assert "now captured" in result.stdout
+
+
+LIBRARY_TESTS = """
+import logging as stdlib_logging
+import femtologging
+
+
+def test_library_records_are_captured_once(caplog, tmp_path):
+    femtologging.getLogger().addHandler(femtologging.FileHandler(tmp_path / "app.log"))
+    stdlib_logging.getLogger("lib.http").warning("from a library")
+    femtologging.getLogger("app").warning("from the application")
+    assert caplog.messages == ["from a library", "from the application"]
+    femtologging.getLogger().handlers[-1].flush()
+    assert (tmp_path / "app.log").read_text() == "from a library\\nfrom the application\\n"
+
+
+def test_and_in_the_next_test_too(caplog):
+    caplog.set_level(femtologging.INFO)
+    stdlib_logging.getLogger("lib.http").info("library info")
+    assert caplog.messages == ["library info"]
+"""
+
+
+def test_library_records_with_femtologging_configured(tmp_path):
+    (tmp_path / "test_lib.py").write_text(LIBRARY_TESTS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--log-cli-level=INFO", "test_lib.py"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert "2 passed" in result.stdout, result.stdout[-3000:]
+    # Live logging shows each record once.
+    assert result.stdout.count("from a library") == 1, result.stdout
+    assert result.stdout.count("library info") == 1, result.stdout

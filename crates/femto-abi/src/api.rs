@@ -251,4 +251,5 @@ pub struct femto_api {
     pub host_exit: extern "C" fn(u64) -> femto_status,
     pub logger_set_handlers:
         extern "C" fn(*const femto_logger, *const *const femto_handler, usize) -> femto_status,
+    pub set_write_through: extern "C" fn(bool),
 }

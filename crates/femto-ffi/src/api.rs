@@ -103,6 +103,7 @@ static API: femto_api = femto_api {
     handler_rollover_due: crate::handler::femto_handler_rollover_due,
     host_exit: crate::lifecycle::femto_host_exit,
     logger_set_handlers: crate::logger::femto_logger_set_handlers,
+    set_write_through: crate::lifecycle::femto_set_write_through,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

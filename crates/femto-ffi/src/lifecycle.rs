@@ -224,6 +224,16 @@ pub extern "C" fn femto_set_error_output(enabled: bool) {
     boundary_or((), || femto_core::error_hook::set_default_output(enabled));
 }
 
+/// Write-through mode, for test suites (`true`) or back to the default
+/// (`false`): while on, a logging call returns only once every handler with
+/// a worker that took its record has written it and flushed its sink (up
+/// to 10 s each). The environment variable `FEMTOLOGGING_WRITE_THROUGH=1`
+/// turns it on for a whole process. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_set_write_through(enabled: bool) {
+    boundary_or((), || femto_core::handler::set_write_through(enabled));
+}
+
 struct ErrorTarget {
     hook: unsafe extern "C-unwind" fn(*mut c_void, *const c_char, usize, i32, *const c_char, usize),
     user_data: *mut c_void,

@@ -77,6 +77,12 @@ fn set_error_output(enabled: bool) {
     (api().set_error_output)(enabled);
 }
 
+/// Write-through mode for test suites (`femto_set_write_through`).
+#[pyfunction]
+fn set_write_through(enabled: bool) {
+    (api().set_write_through)(enabled);
+}
+
 /// Makes this backend the one whose hooks run during waits (the engine has
 /// one set per process: only the backend in use installs them).
 #[pyfunction]
@@ -105,6 +111,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exit_abandoned, m)?)?;
     m.add_function(wrap_pyfunction!(fork_quiesce, m)?)?;
     m.add_function(wrap_pyfunction!(set_error_output, m)?)?;
+    m.add_function(wrap_pyfunction!(set_write_through, m)?)?;
     m.add_function(wrap_pyfunction!(install_wait_hooks, m)?)?;
     m.add_function(wrap_pyfunction!(add_level_name, m)?)
 }

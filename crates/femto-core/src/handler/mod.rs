@@ -10,6 +10,7 @@ mod sink;
 mod timed;
 mod watched;
 mod worker;
+mod write_through;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -33,6 +34,7 @@ pub use timed::{
 };
 pub use worker::{set_worker_start_hook, WorkerStartHook};
 use worker::{Message, WorkerHandle};
+pub use write_through::{set_write_through, write_through, WRITE_THROUGH_ENV};
 
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
 use crate::filter::FemtoFilter;
@@ -456,6 +458,11 @@ impl FemtoHandler {
             .is_ok(),
         };
         if sent {
+            if write_through() && !worker::on_worker_thread() {
+                // The host (Python) steps aside: the worker may need it.
+                let _waiting = crate::wait_hook::Waiting::begin();
+                self.flush(write_through::WAIT_LIMIT);
+            }
             Enqueued::Queued
         } else {
             self.count_drop()
