@@ -91,6 +91,18 @@ def release_after_fork(held: list[Handler], in_child: bool) -> None:
             handler.lock._at_fork_reinit()  # type: ignore[attr-defined]
 
 
+#: A handler's attributes the native backend's loggers read once per change
+#: (``femtologging._femtologging.caller_side_changed``), and of those, the
+#: ones ``_native_writes`` is made from.
+_DISPATCH_INPUTS = frozenset({"formatter", "stream", "terminator", "lock", "filters", "_level", "_native_writes"})
+_WRITE_PLAN_INPUTS = frozenset({"formatter", "stream", "terminator", "lock"})
+#: Record attributes that say where the call was made.
+LOCATION_FIELDS = frozenset({"pathname", "filename", "module", "lineno", "funcName"})
+#: Tells the native backend's loggers that a handler or a logger's
+#: caller-side handlers changed (nothing to tell under cffi).
+dispatch_changed: Callable[[], None] = getattr(engine, "caller_side_changed", lambda: None)
+
+
 def _packaged(cls: type, name: str) -> bool:
     """Whether ``cls`` has ``name`` from one of femtologging's classes."""
     for klass in cls.__mro__:
@@ -140,12 +152,13 @@ class Handler(_stdlib.Filterer):
     _caller_side: bool = False
 
     #: What the native backend's logger needs to write this handler's
-    #: records itself, as ``emit`` would (``StreamHandler``: formatter, its
-    #: engine handle, the stream, the terminator, ``stream.write``,
-    #: ``stream.flush`` or None, the lock's ``acquire`` and ``release``);
-    #: None: it calls ``handle``. Checked against the handler's attributes
-    #: on every call, so an assignment makes it fall back.
+    #: records itself, as ``emit`` would (``StreamHandler``: the formatter's
+    #: engine handle, the terminator, ``stream.write``, ``stream.flush`` or
+    #: None, the lock's ``acquire`` and ``release``, whether the format
+    #: prints the caller's location); None: it calls ``handle``. Made again
+    #: whenever one of its inputs is assigned (``__setattr__``).
     _native_writes: tuple[Any, ...] | None = None
+    _handle: object = None
 
     def __init__(self, level: int | str = NOTSET) -> None:
         super().__init__()
@@ -164,6 +177,13 @@ class Handler(_stdlib.Filterer):
             self._worker_runs_python = True
             self._caller_side = True
             self._handle = engine.callback_handler_new(self._emit_batch, None, self._level, caller_side=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in _DISPATCH_INPUTS:
+            if name in _WRITE_PLAN_INPUTS and self._handle:
+                self._plan_native_writes()
+            dispatch_changed()
 
     def _is_python_handler(self) -> bool:
         """Whether the handler's output is up to Python code: its own
@@ -232,8 +252,6 @@ class Handler(_stdlib.Filterer):
     def createLock(self) -> None:  # noqa: N802 (stdlib name)
         """A new lock for ``handle`` and ``emit`` (stdlib's)."""
         self.lock = threading.RLock()
-        if self._handle:
-            self._plan_native_writes()
 
     def _plan_native_writes(self) -> None:
         """Sets ``_native_writes`` (only ``StreamHandler`` has one)."""
@@ -294,8 +312,6 @@ class Handler(_stdlib.Filterer):
         ``formatTime``, ``converter`` ...), a stdlib formatter, or a
         handler overriding ``format`` is called in Python there instead."""
         self.formatter = fmt
-        if self._handle:
-            self._plan_native_writes()
         if not self._handle or self._is_python_handler():
             return  # Python handlers format in their own emit()
         if type(self).format is Handler.format and not needs_python(fmt):
@@ -696,10 +712,19 @@ class StreamHandler(Handler):
             return
         # A StringIO's flush does nothing (a closed one fails at write first).
         flush = None if type(stream) is io.StringIO else getattr(stream, "flush", None)
+        fields = record_fields(fmt or _ENGINE_DEFAULT)
         engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
         lock = self.lock
         write = stream.write  # type: ignore[union-attr]
-        self._native_writes = (fmt, engine_formatter, stream, self.terminator, write, flush, lock.acquire, lock.release)
+        self._native_writes = (
+            engine_formatter,
+            self.terminator,
+            write,
+            flush,
+            lock.acquire,
+            lock.release,
+            bool(fields & LOCATION_FIELDS),
+        )
 
     def _report_emit_error(self, record: _stdlib.LogRecord, error: BaseException) -> None:
         """A stream that failed under the native writes: ``handleError``, as
@@ -720,7 +745,6 @@ class StreamHandler(Handler):
             old, self.stream = self.stream, stream
             if old is not None and hasattr(old, "flush"):
                 old.flush()
-        self._plan_native_writes()
         return old
 
     @_native

@@ -22,6 +22,7 @@ from ._handler import (
     adopt,
     adopted,
     attached,
+    dispatch_changed,
     engine_fields,
     python_handlers,
     remember,
@@ -155,6 +156,7 @@ def _set_caller_side(logger: Logger) -> None:
     if reached != logger._caller_side_handlers:
         logger._caller_side_handlers = reached
         logger._python_path_changed()
+        dispatch_changed()
 
 
 def _read_pending(logger: Logger) -> _Pending | None:

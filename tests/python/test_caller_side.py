@@ -9,6 +9,7 @@ import ctypes
 import io
 import os
 import queue
+import sys
 import threading
 
 import femtologging as logging
@@ -206,3 +207,39 @@ def test_a_flushed_buffer_keeps_its_order_when_some_records_need_python(logger):
     assert lines == ["INFO first", "WARNING second", "INFO third arg"]
     assert "ValueError: boom" in stream.getvalue()
     target.close()
+
+
+def test_a_stream_handler_follows_every_change_from_the_next_call(logger):
+    """The native backend reads a logger's stream handlers once per change:
+    each change below must show in the very next record."""
+    first, second = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(first)
+    logger.addHandler(handler)
+    logger.info("plain")
+    handler.setFormatter(logging.Formatter("A %(message)s"))
+    logger.info("set formatter")
+    handler.formatter = logging.Formatter("B %(message)s")
+    logger.info("assigned formatter")
+    handler.terminator = "|\n"
+    logger.info("terminator")
+    handler.setStream(second)
+    logger.info("set stream")
+    handler.stream = first
+    logger.info("assigned stream")
+    handler.setLevel(logging.WARNING)
+    logger.info("below the handler's level")
+    handler.setLevel(logging.NOTSET)
+    handler.filters.append(lambda record: "secret" not in record.getMessage())
+    logger.info("a secret")
+    logger.info("appended filter")
+    handler.filters.clear()
+    handler.formatter = logging.Formatter("%(funcName)s:%(lineno)d %(message)s")
+    line = sys._getframe().f_lineno + 1
+    logger.info("location")
+    logger.removeHandler(handler)
+    logger.info("removed")
+    assert first.getvalue() == (
+        "plain\nA set formatter\nB assigned formatter\nB terminator|\nB assigned stream|\nB appended filter|\n"
+        f"test_a_stream_handler_follows_every_change_from_the_next_call:{line} location|\n"
+    )
+    assert second.getvalue() == "B set stream|\n"

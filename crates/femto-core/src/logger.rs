@@ -359,6 +359,25 @@ impl FemtoLogger {
         crate::record_pool::make(self.name.clone(), level, message, fill)
     }
 
+    /// As [`FemtoLogger::record`], stamped `created_ns` (the time the
+    /// caller took; `0`: now): one clock read a call for hosts that need
+    /// the time themselves.
+    pub fn record_at(
+        &self,
+        level: FemtoLevel,
+        message: &str,
+        created_ns: u64,
+        fill: impl FnOnce(&mut FemtoLogRecord),
+    ) -> Arc<FemtoLogRecord> {
+        crate::record_pool::make_at(
+            self.name.clone(),
+            level,
+            created_ns,
+            |buffer| buffer.push_str(message),
+            fill,
+        )
+    }
+
     /// As [`FemtoLogger::record`], formatting `args` straight into the
     /// record (what the `info!` … macros use: no `String` per call).
     pub fn record_args(

@@ -91,6 +91,18 @@ impl FemtoLogRecord {
     /// As [`FemtoLogRecord::reset`], with the message written by `write`
     /// straight into the record's buffer (no intermediate `String`).
     pub fn reset_with(&mut self, logger: Text, level: FemtoLevel, write: impl FnOnce(&mut String)) {
+        self.reset_at(logger, level, 0, write);
+    }
+
+    /// As [`FemtoLogRecord::reset_with`], stamped `created_ns` (the time
+    /// the host took for the call; `0`: now).
+    pub(crate) fn reset_at(
+        &mut self,
+        logger: Text,
+        level: FemtoLevel,
+        created_ns: u64,
+        write: impl FnOnce(&mut String),
+    ) {
         self.logger = logger;
         self.level = level;
         self.message.clear();
@@ -99,13 +111,22 @@ impl FemtoLogRecord {
         self.key_values.clear();
         self.exception = None;
         self.stack = None;
-        self.stamp();
+        self.stamp_at(created_ns);
     }
 
     /// Stamps the current time, thread and process.
     fn stamp(&mut self) {
+        self.stamp_at(0);
+    }
+
+    /// Stamps `created_ns` (`0`: the current time), thread and process.
+    fn stamp_at(&mut self, created_ns: u64) {
         let thread = context::current_thread();
-        self.created_ns = context::now_ns();
+        self.created_ns = if created_ns == 0 {
+            context::now_ns()
+        } else {
+            created_ns
+        };
         self.thread_id = thread.id;
         self.thread_name = thread.name;
         self.process_id = context::process_id();

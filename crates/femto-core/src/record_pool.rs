@@ -77,6 +77,18 @@ pub fn make_with(
     write: impl FnOnce(&mut String),
     fill: impl FnOnce(&mut FemtoLogRecord),
 ) -> Arc<FemtoLogRecord> {
+    make_at(logger, level, 0, write, fill)
+}
+
+/// As [`make_with`], stamped `created_ns` (`0`: now) rather than read
+/// from the clock when the host already took the call's time.
+pub fn make_at(
+    logger: Text,
+    level: FemtoLevel,
+    created_ns: u64,
+    write: impl FnOnce(&mut String),
+    fill: impl FnOnce(&mut FemtoLogRecord),
+) -> Arc<FemtoLogRecord> {
     let recycled = STASH
         .try_with(|stash| {
             let mut stash = stash.try_borrow_mut().ok()?;
@@ -90,27 +102,62 @@ pub fn make_with(
     match recycled {
         Some(mut shared) => match Arc::get_mut(&mut shared) {
             Some(record) => {
-                record.reset_with(logger, level, write);
+                record.reset_at(logger, level, created_ns, write);
                 fill(record);
                 shared
             }
-            None => fresh(logger, level, write, fill),
+            None => fresh(logger, level, created_ns, write, fill),
         },
-        None => fresh(logger, level, write, fill),
+        None => fresh(logger, level, created_ns, write, fill),
     }
 }
 
 fn fresh(
     logger: Text,
     level: FemtoLevel,
+    created_ns: u64,
     write: impl FnOnce(&mut String),
     fill: impl FnOnce(&mut FemtoLogRecord),
 ) -> Arc<FemtoLogRecord> {
     let mut message = String::new();
     write(&mut message);
     let mut record = FemtoLogRecord::new(logger, level, message);
+    if created_ns != 0 {
+        record.created_ns = created_ns;
+    }
     fill(&mut record);
     Arc::new(record)
+}
+
+/// Keeps a record this thread made and is done with (one it formatted
+/// itself, which no worker saw) for this thread's next record. Dropped if
+/// someone else still holds it or the thread's stash is full.
+pub fn keep_here(mut record: Arc<FemtoLogRecord>) {
+    let Some(inner) = Arc::get_mut(&mut record) else {
+        return;
+    };
+    if !clear_for_reuse(inner) {
+        return;
+    }
+    let _ = STASH.try_with(|stash| {
+        if let Ok(mut stash) = stash.try_borrow_mut() {
+            if stash.len() < BATCH {
+                stash.push(record);
+            }
+        }
+    });
+}
+
+/// Empties what a reused record must not carry over; `false` if the
+/// record is not worth keeping (a very large message buffer).
+fn clear_for_reuse(record: &mut FemtoLogRecord) -> bool {
+    if record.message.capacity() > MAX_KEPT_MESSAGE {
+        return false;
+    }
+    record.exception = None;
+    record.stack = None;
+    record.key_values.clear();
+    true
 }
 
 /// A worker's records on their way back to the pool: collected one by
@@ -127,12 +174,9 @@ impl Recycler {
         let Some(inner) = Arc::get_mut(&mut record) else {
             return;
         };
-        if inner.message.capacity() > MAX_KEPT_MESSAGE {
+        if !clear_for_reuse(inner) {
             return;
         }
-        inner.exception = None;
-        inner.stack = None;
-        inner.key_values.clear();
         self.batch.push(record);
         if self.batch.len() >= BATCH {
             self.hand_over();

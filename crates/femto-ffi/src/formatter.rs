@@ -106,6 +106,11 @@ pub extern "C" fn femto_formatter_new_json_ex(
     })
 }
 
+thread_local! {
+    /// `femto_formatter_format`'s text, kept between calls (no allocation a call).
+    static FORMATTED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Renders the record `args` describes, as `logger` would make it, with
 /// `formatter`, without logging it: the text (no line terminator) is
 /// written as for `femto_config_to_json` to `buffer` (`capacity` bytes,
@@ -127,11 +132,17 @@ pub extern "C" fn femto_formatter_format(
         require!(args, out_len);
         let args = crate::types::read_sized(args)?;
         let record = crate::logger::build_record(logger, &args, level(args.level)?)?;
-        let mut text = String::new();
-        formatter
-            .try_format(&record, &mut text)
-            .map_err(|_| fail(Status::InvalidState, "the formatter failed"))?;
-        crate::types::text_out(&text, buffer, capacity, out_len)
+        // Called for every record a Python stream handler writes: the
+        // text buffer and the record are kept for the thread's next call.
+        let status = FORMATTED.with_borrow_mut(|text| {
+            text.clear();
+            formatter
+                .try_format(&record, text)
+                .map_err(|_| fail(Status::InvalidState, "the formatter failed"))?;
+            crate::types::text_out(text, buffer, capacity, out_len)
+        });
+        femto_core::record_pool::keep_here(record);
+        status
     })
 }
 

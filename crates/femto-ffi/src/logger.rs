@@ -431,7 +431,7 @@ pub(crate) fn build_record(
     let exception = optional(args.exception, "exception")?.map(str::to_owned);
     let stack = optional(args.stack, "stack")?.map(str::to_owned);
     let thread_name = optional_interned(args.thread_name, "thread_name")?;
-    Ok(logger.record(level, message, |record| {
+    Ok(logger.record_at(level, message, args.created_ns, |record| {
         record.location = location;
         record.key_values.append(&mut pairs);
         record.exception = exception;
@@ -441,9 +441,6 @@ pub(crate) fn build_record(
         }
         if args.thread_id != 0 {
             record.thread_id = args.thread_id;
-        }
-        if args.created_ns != 0 {
-            record.created_ns = args.created_ns;
         }
     }))
 }

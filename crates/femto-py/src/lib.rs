@@ -17,6 +17,7 @@ mod api;
 mod callback;
 mod cast;
 mod config;
+mod dispatch;
 mod formatter;
 mod gil;
 mod handler;
@@ -50,6 +51,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     config::register(m)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;
+    m.add_function(wrap_pyfunction!(dispatch::caller_side_changed, m)?)?;
     m.add_class::<record::LogRecord>()?;
     m.add_class::<template::RecordTemplate>()?;
     m.add_function(wrap_pyfunction!(record::record_setup, m)?)?;

@@ -23,6 +23,7 @@ use femto_abi::{femto_log_args, femto_logger, femto_str, FEMTO_STATUS_FILTERED};
 
 use crate::api::api;
 use crate::cast::EngineLogger;
+use crate::dispatch::{DispatchCache, Entry, StreamFailed};
 use crate::methods::Arguments;
 use crate::record::{Call, LogRecord};
 use crate::status::check;
@@ -47,6 +48,8 @@ pub struct NativeLogger {
     /// Whether the logger's records reach caller-side handlers (Python's
     /// `QueueHandler`, `MemoryHandler`), which this thread runs itself.
     caller_side: AtomicBool,
+    /// Those handlers, as the fast path runs them.
+    dispatch: DispatchCache,
 }
 
 thread_local! {
@@ -184,6 +187,20 @@ fn call_site(py: Python<'_>, frame: *mut ffi::PyFrameObject) -> PyResult<std::rc
     Ok(site)
 }
 
+/// The call site of the code that called the logging method, or `None`
+/// when Python must find it (no frame, or a call made through the
+/// package's own functions such as the module-level `info()`).
+fn current_site(py: Python<'_>) -> PyResult<Option<std::rc::Rc<CallSite>>> {
+    // SAFETY: with the GIL held, the current frame (borrowed) is the
+    // caller's: a native method pushes no frame of its own.
+    let frame = unsafe { pyo3::ffi::PyEval_GetFrame() };
+    if frame.is_null() {
+        return Ok(None);
+    }
+    let site = call_site(py, frame)?;
+    Ok((!site.in_package).then_some(site))
+}
+
 /// A record's message: made by Python, or by `percent` in Rust.
 enum Message<'py> {
     Python(Bound<'py, PyString>),
@@ -256,29 +273,19 @@ impl NativeLogger {
         if kwargs.is_some_and(|k| !k.is_empty()) || slf.get().filtered.load(Ordering::Relaxed) {
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
-        let caller_side = slf.get().caller_side.load(Ordering::Relaxed);
+        if slf.get().caller_side.load(Ordering::Relaxed) {
+            return Self::emit_caller_side(slf, level, msg, args);
+        }
         // The caller's file, line and function, only if a handler prints
         // or reads them.
-        let site = if caller_side || (api().logger_needs_location)(logger) {
-            // SAFETY: with the GIL held, the current frame (borrowed) is the
-            // caller's: a native method pushes no frame of its own.
-            let frame = unsafe { pyo3::ffi::PyEval_GetFrame() };
-            if frame.is_null() {
-                return Self::slow_path(slf, level, msg, args, kwargs);
+        let site = if (api().logger_needs_location)(logger) {
+            match current_site(py)? {
+                Some(site) => Some(site),
+                None => return Self::slow_path(slf, level, msg, args, kwargs),
             }
-            let site = call_site(py, frame)?;
-            if site.in_package {
-                // Called through the package (module-level functions): let
-                // Python find the real caller.
-                return Self::slow_path(slf, level, msg, args, kwargs);
-            }
-            Some(site)
         } else {
             None
         };
-        if let Some(site) = site.as_ref().filter(|_| caller_side) {
-            return Self::emit_caller_side(slf, level, msg, args, site);
-        }
         let filename = site.as_ref().map(|s| utf8(s.file.bind(py))).transpose()?;
         let function = site
             .as_ref()
@@ -310,17 +317,25 @@ impl NativeLogger {
     /// (told to skip those handlers) unless they are all it reaches, then
     /// to each of them as stdlib's `callHandlers` would, if the engine's
     /// filters let it through. A `StreamHandler` on a Python stream is
-    /// written here ([`write_to_stream`]); the others get stdlib's record,
-    /// made only if one of them needs it.
+    /// written here ([`StreamWrite::write`]); the others get stdlib's
+    /// record, made only if one of them needs it.
     fn emit_caller_side<'py>(
         slf: &Bound<'py, Self>,
         level: i32,
         msg: &Bound<'py, PyAny>,
         args: &[Bound<'py, PyAny>],
-        site: &CallSite,
     ) -> PyResult<()> {
         let py = slf.py();
         let logger = slf.get().handle.ptr();
+        let dispatch = slf.get().dispatch.get(slf.as_any())?;
+        let site = if dispatch.needs_site || (api().logger_needs_location)(logger) {
+            match current_site(py)? {
+                Some(site) => Some(site),
+                None => return Self::slow_path(slf, level, msg, args, None),
+            }
+        } else {
+            None
+        };
         let thread = thread_name(py)?;
         let only_caller_side = (api().logger_only_caller_side)(logger);
         let made = match message(msg, args) {
@@ -337,13 +352,19 @@ impl NativeLogger {
         // message that could not be made.
         let exact = matches!(text, Some(std::borrow::Cow::Borrowed(_)));
         let text = text.unwrap_or_default();
-        let (file, function) = (utf8(site.file.bind(py))?, utf8(site.function.bind(py))?);
+        let file = site.as_ref().map(|s| utf8(s.file.bind(py))).transpose()?;
+        let function = site
+            .as_ref()
+            .map(|s| utf8(s.function.bind(py)))
+            .transpose()?;
         let thread_text = utf8(thread.cast::<PyString>()?)?;
         let created_ns = crate::record::now_ns();
         let log_args = femto_log_args {
-            file: femto_str::of(&file),
-            line: site.line,
-            function: femto_str::of(&function),
+            file: file.as_deref().map_or(femto_str::absent(), femto_str::of),
+            line: site.as_ref().map_or(0, |s| s.line),
+            function: function
+                .as_deref()
+                .map_or(femto_str::absent(), femto_str::of),
             thread_name: femto_str::of(&thread_text),
             created_ns,
             caller_side_done: true,
@@ -353,33 +374,54 @@ impl NativeLogger {
         {
             return Ok(());
         }
-        let handlers = slf.getattr(intern!(py, "_caller_side_handlers"))?;
         let mut record = None;
-        for handler in handlers.try_iter()? {
-            let handler = handler?;
-            if level < handler.getattr(intern!(py, "_level"))?.extract::<i32>()? {
-                continue;
-            }
-            let written = if exact {
-                write_to_stream(&handler, logger, &log_args)
-            } else {
-                Ok(false)
+        for entry in &dispatch.entries {
+            let (handler, failed) = match entry {
+                Entry::Stream(stream) => {
+                    if level < stream.level {
+                        continue;
+                    }
+                    if !exact || stream.filtered(py) {
+                        (&stream.handler, None)
+                    } else {
+                        match stream.write(py, logger, &log_args) {
+                            Ok(()) => continue,
+                            Err(StreamFailed::Format(error)) => return Err(error),
+                            Err(StreamFailed::Write(error)) => (&stream.handler, Some(error)),
+                        }
+                    }
+                }
+                Entry::Handler(handler) => {
+                    let threshold = handler.bind(py).getattr(intern!(py, "_level"))?;
+                    if level < threshold.extract::<i32>()? {
+                        continue;
+                    }
+                    (handler, None)
+                }
             };
-            let failed = match written {
-                Ok(true) => continue,
-                Ok(false) => None,
-                Err(StreamFailed::Plan(error)) => return Err(error),
-                Err(StreamFailed::Write(error)) => Some(error),
-            };
+            let handler = handler.bind(py);
             let record = match &record {
                 Some(record) => record,
                 None => {
+                    let unknown;
+                    let (pathname, lineno, func_name) = match &site {
+                        Some(site) => (site.file.bind(py), site.line, site.function.bind(py)),
+                        // No handler was thought to read the site (a filter
+                        // appended since): stdlib's values for none.
+                        None => {
+                            unknown = (
+                                PyString::new(py, "(unknown file)"),
+                                PyString::new(py, "(unknown function)"),
+                            );
+                            (&unknown.0, 0, &unknown.1)
+                        }
+                    };
                     let call = Call {
                         name: slf.get().name.bind(py),
                         level,
-                        pathname: site.file.bind(py),
-                        lineno: site.line,
-                        func_name: site.function.bind(py),
+                        pathname,
+                        lineno,
+                        func_name,
                         thread_name: &thread,
                         created_ns,
                     };
@@ -389,13 +431,13 @@ impl NativeLogger {
             };
             match failed {
                 None => {
-                    crate::python_call::call_method(&handler, intern!(py, "handle"), record, None)?
+                    crate::python_call::call_method(handler, intern!(py, "handle"), record, None)?
                 }
                 Some(error) => {
                     let error = error.into_value(py).into_bound(py).into_any();
                     let args = PyTuple::new(py, [record.get_item(0)?, error])?;
                     let report = intern!(py, "_report_emit_error");
-                    crate::python_call::call_method(&handler, report, &args, None)?
+                    crate::python_call::call_method(handler, report, &args, None)?
                 }
             };
         }
@@ -432,100 +474,6 @@ impl NativeLogger {
     }
 }
 
-thread_local! {
-    /// Where the fast path's formatter writes (kept: no allocation a call).
-    static FORMATTED: RefCell<Vec<u8>> = RefCell::new(vec![0u8; 4096]);
-}
-
-/// stdlib's `StreamHandler.handle` for a record from the fast path,
-/// without a `LogRecord`: under the handler's lock, the text of its
-/// (compiled) formatter, then `stream.write(text + terminator)` and
-/// `stream.flush()`. Only while the plan Python made for the handler
-/// (`_native_writes`) still holds; `Ok(false)`: call `handle` instead.
-/// `Err`: the stream failed (the caller reports it through the handler).
-fn write_to_stream(
-    handler: &Bound<'_, PyAny>,
-    logger: *const femto_logger,
-    log_args: &femto_log_args,
-) -> Result<bool, StreamFailed> {
-    let py = handler.py();
-    type Plan<'py> = (
-        Bound<'py, PyAny>,
-        Bound<'py, crate::cast::EngineFormatter>,
-        Bound<'py, PyAny>,
-        Bound<'py, PyString>,
-        Bound<'py, PyAny>,
-        Bound<'py, PyAny>,
-        Bound<'py, PyAny>,
-        Bound<'py, PyAny>,
-    );
-    let Ok((formatter, engine_formatter, stream, terminator, write, flush, acquire, release)) =
-        handler
-            .getattr(intern!(py, "_native_writes"))?
-            .extract::<Plan<'_>>()
-    else {
-        return Ok(false); // no plan (None)
-    };
-    let still = handler.getattr(intern!(py, "formatter"))?.is(&formatter)
-        && handler.getattr(intern!(py, "stream"))?.is(&stream)
-        && handler.getattr(intern!(py, "terminator"))?.is(&terminator)
-        && handler
-            .getattr(intern!(py, "filters"))?
-            .cast::<pyo3::types::PyList>()
-            .is_ok_and(|filters| filters.is_empty());
-    if !still {
-        return Ok(false);
-    }
-    let terminator = utf8(&terminator)?;
-    let line = FORMATTED.with_borrow_mut(|buffer| {
-        let len = crate::status::text_out_into(py, buffer, |out, capacity, len| {
-            (api().formatter_format)(
-                engine_formatter.get().ptr(),
-                logger,
-                log_args,
-                out,
-                capacity,
-                len,
-            )
-        })?;
-        let end = len + terminator.len();
-        if buffer.len() < end {
-            buffer.resize(end, 0);
-        }
-        buffer[len..end].copy_from_slice(terminator.as_bytes());
-        std::str::from_utf8(&buffer[..end])
-            .map(|text| PyString::new(py, text))
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
-    })?;
-    let line = PyTuple::new(py, [line])?;
-    let none = PyTuple::empty(py);
-    crate::python_call::call(&acquire, &none, None)?;
-    let written = crate::python_call::call(&write, &line, None).and_then(|_| {
-        if flush.is_none() {
-            Ok(())
-        } else {
-            crate::python_call::call(&flush, &none, None).map(drop)
-        }
-    });
-    crate::python_call::call(&release, &none, None)?;
-    written.map(|()| true).map_err(StreamFailed::Write)
-}
-
-/// Why [`write_to_stream`] wrote nothing.
-enum StreamFailed {
-    /// The handler's plan could not be read: a bug, raised to the caller.
-    Plan(PyErr),
-    /// The stream's `write` or `flush` raised: stdlib's `emit` hands this
-    /// to `handleError`.
-    Write(PyErr),
-}
-
-impl From<PyErr> for StreamFailed {
-    fn from(error: PyErr) -> Self {
-        StreamFailed::Plan(error)
-    }
-}
-
 #[pymethods]
 impl NativeLogger {
     /// Only `getLogger` makes loggers: `handle` must be the engine's own
@@ -555,6 +503,7 @@ impl NativeLogger {
             name: name.unbind(),
             filtered: AtomicBool::new(false),
             caller_side: AtomicBool::new(false),
+            dispatch: DispatchCache::default(),
         })
     }
 

@@ -58,6 +58,46 @@ pub(crate) fn call<'py>(
     unsafe { Bound::from_owned_ptr_or_err(callable.py(), result) }
 }
 
+type NonUnwindingCall0 = unsafe extern "C" fn(*mut PyObject) -> *mut PyObject;
+type UnwindingCall0 = unsafe extern "C-unwind" fn(*mut PyObject) -> *mut PyObject;
+type NonUnwindingCallArgs = unsafe extern "C" fn(*mut PyObject, ...) -> *mut PyObject;
+type UnwindingCallArgs = unsafe extern "C-unwind" fn(*mut PyObject, ...) -> *mut PyObject;
+
+/// `callable()`: no argument tuple (the hot path's lock and flush calls).
+pub(crate) fn call0<'py>(callable: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let function: NonUnwindingCall0 = pyo3::ffi::PyObject_CallNoArgs;
+    // SAFETY: as in `py_object_call`.
+    let unwinding = unsafe { std::mem::transmute::<NonUnwindingCall0, UnwindingCall0>(function) };
+    let guard = ParkForGood;
+    // SAFETY: a borrowed reference valid for the call, the GIL held.
+    let result = unsafe { std::hint::black_box(unwinding)(callable.as_ptr()) };
+    std::mem::forget(guard);
+    // SAFETY: `result` is the call's new reference, or NULL with an error set.
+    unsafe { Bound::from_owned_ptr_or_err(callable.py(), result) }
+}
+
+/// `callable(arg)`, without an argument tuple: CPython passes the
+/// argument on the stack (`PyObject_CallFunctionObjArgs`), so a call per
+/// record allocates nothing the garbage collector counts.
+pub(crate) fn call1<'py>(
+    callable: &Bound<'py, PyAny>,
+    arg: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let function: NonUnwindingCallArgs = pyo3::ffi::PyObject_CallFunctionObjArgs;
+    // SAFETY: as in `py_object_call`.
+    let unwinding =
+        unsafe { std::mem::transmute::<NonUnwindingCallArgs, UnwindingCallArgs>(function) };
+    let guard = ParkForGood;
+    // SAFETY: borrowed references valid for the call, the GIL held; the
+    // argument list ends with NULL, as the function requires.
+    let result = unsafe {
+        std::hint::black_box(unwinding)(callable.as_ptr(), arg.as_ptr(), null_mut::<PyObject>())
+    };
+    std::mem::forget(guard);
+    // SAFETY: `result` is the call's new reference, or NULL with an error set.
+    unsafe { Bound::from_owned_ptr_or_err(callable.py(), result) }
+}
+
 /// `object.name(*args)`.
 pub(crate) fn call_method<'py>(
     object: &Bound<'py, PyAny>,

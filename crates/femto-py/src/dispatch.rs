@@ -1,0 +1,197 @@
+//! The caller-side handlers a logger's records reach, as the fast path
+//! runs them, read from Python once per change instead of once per call.
+//!
+//! Python bumps [`GENERATION`] (`caller_side_changed()`) whenever anything
+//! a [`Dispatch`] holds may have changed: a logger's caller-side handlers,
+//! or a handler's formatter, stream, terminator, lock, level or filter
+//! list. A logger reads its handlers again on its next call after a bump.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+
+use femto_abi::{femto_log_args, femto_logger};
+
+use crate::api::api;
+use crate::cast::EngineFormatter;
+
+/// Bumped by Python on every change a [`Dispatch`] depends on.
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// Drops every logger's [`Dispatch`] (Python calls it on a change).
+#[pyfunction]
+pub fn caller_side_changed() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
+
+/// One caller-side handler, as the fast path treats it.
+pub(crate) enum Entry {
+    /// A `StreamHandler` whose lines native code formats and writes.
+    Stream(StreamWrite),
+    /// Any other handler: its `handle(record)`, its level read at each call
+    /// (a foreign handler's is its target's, which may change any time).
+    Handler(Py<PyAny>),
+}
+
+/// What a `StreamHandler` planned for native writes (`_native_writes`):
+/// stdlib's `handle` for a record without filters, without a `LogRecord`.
+pub(crate) struct StreamWrite {
+    pub(crate) handler: Py<PyAny>,
+    pub(crate) level: i32,
+    /// The handler's filter list: records go through `handle` while it is
+    /// not empty (read at each call, since code may append to it).
+    filters: Py<PyList>,
+    formatter: Py<EngineFormatter>,
+    terminator: String,
+    write: Py<PyAny>,
+    /// `None` for a `StringIO`, whose `flush` does nothing.
+    flush: Option<Py<PyAny>>,
+    acquire: Py<PyAny>,
+    release: Py<PyAny>,
+}
+
+/// A logger's caller-side handlers, in stdlib's `callHandlers` order.
+pub(crate) struct Dispatch {
+    generation: u64,
+    pub(crate) entries: Vec<Entry>,
+    /// Some handler reads the caller's file, line or function (a record
+    /// for `handle`, or a format that prints them).
+    pub(crate) needs_site: bool,
+}
+
+/// Where a logger keeps its [`Dispatch`].
+#[derive(Default)]
+pub(crate) struct DispatchCache(Mutex<Option<Arc<Dispatch>>>);
+
+impl DispatchCache {
+    /// The logger's dispatch, read again from `logger` (the Python
+    /// `Logger`) if something changed since it was read.
+    pub(crate) fn get(&self, logger: &Bound<'_, PyAny>) -> PyResult<Arc<Dispatch>> {
+        let now = GENERATION.load(Ordering::Acquire);
+        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(dispatch) = cached.as_ref().filter(|d| d.generation == now) {
+            return Ok(Arc::clone(dispatch));
+        }
+        let fresh = Arc::new(Dispatch::read(logger, now)?);
+        *cached = Some(Arc::clone(&fresh));
+        Ok(fresh)
+    }
+}
+
+type Plan<'py> = (
+    Bound<'py, EngineFormatter>,
+    Bound<'py, PyString>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
+    bool,
+);
+
+impl Dispatch {
+    fn read(logger: &Bound<'_, PyAny>, generation: u64) -> PyResult<Dispatch> {
+        let py = logger.py();
+        let mut entries = Vec::new();
+        let mut needs_site = false;
+        for handler in logger
+            .getattr(intern!(py, "_caller_side_handlers"))?
+            .try_iter()?
+        {
+            let handler = handler?;
+            let plan = handler.getattr(intern!(py, "_native_writes"))?;
+            let filters = handler.getattr(intern!(py, "filters"))?;
+            let (Ok(plan), Ok(filters)) =
+                (plan.extract::<Plan<'_>>(), filters.cast_into::<PyList>())
+            else {
+                needs_site = true;
+                entries.push(Entry::Handler(handler.unbind()));
+                continue;
+            };
+            let (formatter, terminator, write, flush, acquire, release, needs_location) = plan;
+            needs_site |= needs_location;
+            entries.push(Entry::Stream(StreamWrite {
+                level: handler.getattr(intern!(py, "_level"))?.extract()?,
+                handler: handler.unbind(),
+                filters: filters.unbind(),
+                formatter: formatter.unbind(),
+                terminator: terminator.to_str()?.to_owned(),
+                write: write.unbind(),
+                flush: (!flush.is_none()).then(|| flush.unbind()),
+                acquire: acquire.unbind(),
+                release: release.unbind(),
+            }));
+        }
+        Ok(Dispatch {
+            generation,
+            entries,
+            needs_site,
+        })
+    }
+}
+
+thread_local! {
+    /// Where [`StreamWrite::write`] formats (kept: no allocation a call).
+    static LINE: RefCell<Vec<u8>> = RefCell::new(vec![0u8; 4096]);
+}
+
+/// Why [`StreamWrite::write`] wrote nothing.
+pub(crate) enum StreamFailed {
+    /// The record could not be formatted: a bug, raised to the caller.
+    Format(PyErr),
+    /// The stream's `write` or `flush` raised: stdlib's `emit` hands this
+    /// to `handleError`.
+    Write(PyErr),
+}
+
+impl StreamWrite {
+    /// Whether records must go through the handler's `handle` (it has
+    /// filters now).
+    pub(crate) fn filtered(&self, py: Python<'_>) -> bool {
+        !self.filters.bind(py).is_empty()
+    }
+
+    /// stdlib's `StreamHandler.emit` under the handler's lock: the text of
+    /// the (compiled) formatter, then `stream.write(text + terminator)` and
+    /// `stream.flush()`.
+    pub(crate) fn write(
+        &self,
+        py: Python<'_>,
+        logger: *const femto_logger,
+        log_args: &femto_log_args,
+    ) -> Result<(), StreamFailed> {
+        let line = LINE
+            .with_borrow_mut(|buffer| {
+                let len = crate::status::text_out_into(py, buffer, |out, capacity, len| {
+                    (api().formatter_format)(
+                        self.formatter.get().ptr(),
+                        logger,
+                        log_args,
+                        out,
+                        capacity,
+                        len,
+                    )
+                })?;
+                let end = len + self.terminator.len();
+                if buffer.len() < end {
+                    buffer.resize(end, 0);
+                }
+                buffer[len..end].copy_from_slice(self.terminator.as_bytes());
+                std::str::from_utf8(&buffer[..end])
+                    .map(|text| PyString::new(py, text))
+                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            })
+            .map_err(StreamFailed::Format)?;
+        use crate::python_call::{call0, call1};
+        call0(self.acquire.bind(py)).map_err(StreamFailed::Format)?;
+        let written = call1(self.write.bind(py), line.as_any()).and_then(|_| match &self.flush {
+            None => Ok(()),
+            Some(flush) => call0(flush.bind(py)).map(drop),
+        });
+        call0(self.release.bind(py)).map_err(StreamFailed::Format)?;
+        written.map_err(StreamFailed::Write)
+    }
+}
