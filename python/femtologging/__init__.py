@@ -7,12 +7,22 @@ logger registry, one set of handler threads); see ``docs/python.md``.
 
 from __future__ import annotations
 
+# Of these, ``io``, ``threading``, ``time``, ``traceback``, ``warnings``
+# and ``weakref`` are here as in stdlib's ``logging``, for code that reaches
+# them through it (``logging.weakref`` in CPython's tests).
 import atexit
+import io  # noqa: F401
 import logging as _stdlib
 import os
 import sys
+import threading  # noqa: F401
+import time  # noqa: F401
+import traceback  # noqa: F401
 import types
+import warnings
+import weakref  # noqa: F401
 from logging import Filter
+from typing import Any
 
 from . import _handler as _handler_module
 from . import _levels, _processes
@@ -42,8 +52,10 @@ from ._levels import (
     check_level as _check_level,
 )
 from ._logger import Logger, getLogger, getLoggerClass, nested_dropped, root, setLoggerClass
+from ._logger import Manager as Manager  # in stdlib's namespace, not its __all__
+from ._logger import RootLogger as RootLogger  # likewise
 from ._paths import get_include, get_library_dir, get_pkgconfig_dir
-from ._records import LogRecord, makeLogRecord
+from ._records import LogRecord, getLogRecordFactory, makeLogRecord, setLogRecordFactory
 
 __all__ = [
     "BufferingFormatter",
@@ -105,6 +117,8 @@ __all__ = [
     "lastResort",
     "log",
     "makeLogRecord",
+    "getLogRecordFactory",
+    "setLogRecordFactory",
     "raiseExceptions",
     "root",
     "setLoggerClass",
@@ -131,6 +145,9 @@ StrFormatStyle = _stdlib.StrFormatStyle
 StringTemplateStyle = _stdlib.StringTemplateStyle
 Filterer = _stdlib.Filterer
 currentframe = _stdlib.currentframe
+#: stdlib's placeholder class, for code that skips placeholders in
+#: ``Logger.manager.loggerDict`` (femtologging's holds only loggers).
+PlaceHolder = _stdlib.PlaceHolder
 _nameToLevel = _levels._name_to_level  # noqa: N816 (stdlib's private names)
 _levelToName = _levels._level_to_name  # noqa: N816
 _handlerList = _handler_module._created  # noqa: N816 (weak references, as stdlib's)
@@ -199,12 +216,37 @@ if lastResort is not None:
 SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING_SHUTDOWN_TIMEOUT_MS", "30000"))
 
 
-def shutdown() -> None:
+def shutdown(handlerList: list[Any] | None = None) -> None:  # noqa: N803 (stdlib's name)
     """Flushes and closes every handler, newest first as stdlib does, then
     drains and stops whatever the engine still runs (C handlers); runs at
-    exit too."""
+    exit too. With ``handlerList`` (weak references to handlers, as
+    stdlib's ``logging.shutdown`` takes), only those, as stdlib would."""
+    if handlerList is not None:
+        _shut_down(handlerList)
+        return
     close_all()
     engine.shutdown(SHUTDOWN_TIMEOUT_MS)
+
+
+def _shut_down(references: list[Any]) -> None:
+    """stdlib's ``shutdown`` of the handlers ``references`` point to:
+    newest first, each flushed and closed under its lock; ``OSError`` and
+    ``ValueError`` ignored, anything else raised if ``raiseExceptions``."""
+    for reference in reversed(references[:]):
+        try:
+            handler = reference()
+            if handler:
+                try:
+                    handler.acquire()
+                    handler.flush()
+                    handler.close()
+                except (OSError, ValueError):
+                    pass
+                finally:
+                    handler.release()
+        except Exception:
+            if raiseExceptions:
+                raise
 
 
 def flush(timeout: float | None = None) -> bool:
@@ -290,8 +332,6 @@ fatal = critical
 
 def warn(msg: object, *args: object, **kwargs: object) -> None:
     """Deprecated alias of ``warning`` (as in stdlib, with its warning)."""
-    import warnings
-
     warnings.warn("The 'warn' function is deprecated, use 'warning' instead", DeprecationWarning, 2)
     _root_log("warning", msg, *args, **kwargs)
 

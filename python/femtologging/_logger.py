@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import bridge
+from . import _records, bridge
 from ._backend import BACKEND, engine
 from ._handler import (
     RECORD_ATTRIBUTES,
@@ -385,11 +385,21 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     def _filters_changed(self) -> None:
         self._python_path_changed()
 
+    #: A subclass overrides a step of stdlib's logging call (``_log``,
+    #: ``makeRecord`` ...): its calls all go through Python, as in stdlib.
+    _own_steps = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_steps = any(getattr(cls, step) is not getattr(Logger, step) for step in _CALL_STEPS)
+
     def _python_path_changed(self) -> None:
         """Tells the native fast path whether calls must go through ``_log``:
-        filters need a ``LogRecord``, and so do caller-side handlers."""
+        filters need a ``LogRecord``, and so do caller-side handlers, a
+        record factory the program set, and a subclass's own steps."""
         if BACKEND == "native":
-            self._set_paths(bool(self.filters), bool(self._caller_side_handlers))  # type: ignore[attr-defined]
+            python_path = bool(self.filters) or self._own_steps or _records.custom_factory()
+            self._set_paths(python_path, bool(self._caller_side_handlers))  # type: ignore[attr-defined]
 
     def _reached_caller_side(self) -> tuple[Handler, ...]:
         """The caller-side handlers of this logger and its ancestors (while
@@ -482,7 +492,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     ) -> LogRecord:
         """stdlib's ``makeRecord``: the record, with ``extra`` set on it
         (``KeyError`` for a name the record has)."""
-        record = LogRecord(name, level, fn, lno, msg, args, exc_info, func, sinfo)
+        record = _records._factory(name, level, fn, lno, msg, args, exc_info, func, sinfo)
         for key, value in (extra or {}).items():
             if key in _RESERVED or key in record.__dict__:
                 raise KeyError(f"Attempt to overwrite {key!r} in LogRecord")
@@ -538,7 +548,7 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     ) -> None:
         caller_side = self._caller_side_handlers
         # The caller is found only when something reads where it is.
-        needs_record = bool(self.filters or caller_side)
+        needs_record = bool(self.filters or caller_side or _records.custom_factory())
         needs_caller = needs_record or stack_info or engine.logger_needs_location(self._handle)
         frame = _caller(stacklevel) if needs_caller else None
         if frame is not None:
@@ -552,7 +562,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         if needs_record:
             # stdlib semantics: the logger's filters and the caller-side
             # handlers see (and may change) a LogRecord.
-            record = LogRecord(self.name, level, pathname, lineno, msg, args, _exc_tuple(exc_info), func_name, stack)
+            record = _records._factory(
+                self.name, level, pathname, lineno, msg, args, _exc_tuple(exc_info), func_name, stack
+            )
             if extra:
                 for key in extra:
                     if key in _RESERVED or key in record.__dict__:
@@ -616,6 +628,9 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
         return f"<{type(self).__name__} {self.name} ({getLevelName(self.getEffectiveLevel())})>"
 
+
+#: The methods of a logging call a ``Logger`` subclass may override.
+_CALL_STEPS = ("_log", "makeRecord", "findCaller", "handle", "callHandlers")
 
 #: Names ``extra`` may not use (stdlib raises ``KeyError`` for these too).
 _RESERVED = frozenset(
@@ -695,6 +710,14 @@ def _stack_text(frame: FrameType | None) -> str:
 if BACKEND == "native":
     engine.install_level_methods(Logger)  # type: ignore[attr-defined]
 
+
+class RootLogger(Logger):
+    """The root logger's class, as stdlib's (``logging.root`` is one)."""
+
+    def __reduce__(self) -> Any:
+        return getLogger, ()
+
+
 _logger_class: type[Logger] = Logger
 
 
@@ -719,19 +742,34 @@ def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
     with _lock:
         logger = _loggers.get(key)
         if logger is None:
-            logger = _logger_class(key, engine.logger_get(key))
+            klass = RootLogger if key == "root" else _logger_class
+            logger = klass(key, engine.logger_get(key))
             _loggers[key] = logger
             if _caller_side_in_use:
                 _set_caller_side(logger)
+            if logger._own_steps or _records.custom_factory():
+                logger._python_path_changed()
         return logger
+
+
+def record_factory_changed() -> None:
+    """Sends every logger's calls through Python while a factory the
+    program set makes the records (and back to the fast path after)."""
+    with _lock:
+        for logger in _loggers.values():
+            logger._python_path_changed()
 
 
 class Manager:
     """stdlib's ``Logger.manager``, over the engine's logger registry."""
 
-    def __init__(self, root: Logger) -> None:
+    def __init__(self, root: Logger | None) -> None:
         self.root = root
         self._disable = 0
+        #: A manager made by hand (stdlib's ``Manager(None)``): the loggers
+        #: of its own class it made, over the engine's loggers of their names.
+        self._own_class: type[Logger] | None = None
+        self._own_loggers: dict[str, Logger] = {}
 
     @property
     def disable(self) -> int:
@@ -753,7 +791,34 @@ class Manager:
         return {name: getLogger(name) for name, _ in engine.loggers_get() if name != "root"}
 
     def getLogger(self, name: str) -> Logger:  # noqa: N802
-        return getLogger(name)
+        if self._own_class is None:
+            return getLogger(name)
+        logger = self._own_loggers.get(name)
+        if logger is None:
+            logger = self._own_loggers[name] = self._own_class(name, engine.logger_get(name))
+            logger._python_path_changed()
+        return logger
+
+    @property
+    def loggerClass(self) -> type[Logger]:  # noqa: N802 (stdlib name)
+        return self._own_class or _logger_class
+
+    def setLoggerClass(self, klass: type[Logger]) -> None:  # noqa: N802 (stdlib name)
+        """The class this manager makes loggers of: for ``Logger.manager``,
+        ``setLoggerClass``; a manager made by hand keeps its own."""
+        if self is Logger.manager:  # type: ignore[attr-defined]
+            setLoggerClass(klass)
+            return
+        if klass is not Logger and not issubclass(klass, Logger):
+            raise TypeError("logger not derived from femtologging.Logger: " + klass.__name__)
+        self._own_class = klass
+
+    @property
+    def logRecordFactory(self) -> Any:  # noqa: N802 (stdlib name)
+        return _records.getLogRecordFactory()
+
+    def setLogRecordFactory(self, factory: Any) -> None:  # noqa: N802 (stdlib name)
+        _records.setLogRecordFactory(factory)
 
 
 root = getLogger()

@@ -13,12 +13,38 @@ from __future__ import annotations
 import logging as _stdlib
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from ._backend import BACKEND, engine
 from ._levels import _level_to_name
 
 LogRecord: type[_stdlib.LogRecord] = engine.LogRecord if BACKEND == "native" else _stdlib.LogRecord
+
+
+#: What loggers make their records with (stdlib's ``_logRecordFactory``).
+_factory: Callable[..., _stdlib.LogRecord] = LogRecord
+
+
+def getLogRecordFactory() -> Callable[..., _stdlib.LogRecord]:  # noqa: N802 (stdlib name)
+    """The callable loggers make records with."""
+    return _factory
+
+
+def setLogRecordFactory(factory: Callable[..., _stdlib.LogRecord]) -> None:  # noqa: N802 (stdlib name)
+    """Makes loggers create their records with ``factory`` (called as
+    ``LogRecord`` is); what it adds to a record reaches every handler and
+    formatter, the engine's as key-values."""
+    global _factory
+    _factory = factory
+    from ._logger import record_factory_changed
+
+    record_factory_changed()
+
+
+def custom_factory() -> bool:
+    """Whether records must be made by a factory the program set."""
+    return _factory is not LogRecord
 
 
 def makeLogRecord(dict: dict[str, Any]) -> _stdlib.LogRecord:  # noqa: N802, A002 (stdlib names)

@@ -150,3 +150,89 @@ def test_a_message_made_by_no_handler_is_never_made(capsys):
 def test_an_adapter_reaches_its_logger_s_manager():
     adapter = logging.LoggerAdapter(logging.getLogger("surface.adapted"), None)
     assert adapter.manager is logging.getLogger().manager
+
+
+def test_a_record_factory_makes_every_record(logger, tmp_path):
+    log, out = logger
+    file_handler = logging.FileHandler(tmp_path / "app.log")
+    file_handler.setFormatter(logging.Formatter("%(request_id)s %(message)s"))
+    log.addHandler(file_handler)
+    log.handlers[0].setFormatter(logging.Formatter("%(request_id)s %(message)s"))
+    made = []
+    default = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = default(*args, **kwargs)
+        record.request_id = "r-7"
+        made.append(type(record))
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        assert logging.getLogRecordFactory() is factory
+        assert logging.Logger.manager.logRecordFactory is factory
+        log.info("handled %s", "fast")
+        logging.getLogger(f"{log.name}.made_later").warning("child")
+    finally:
+        logging.setLogRecordFactory(default)
+    log.info("plain again")
+    file_handler.flush()
+    assert made == [logging.LogRecord, logging.LogRecord]
+    assert out.getvalue().splitlines()[:2] == ["r-7 handled fast", "r-7 child"]
+    # The engine's file handler renders what the factory added too.
+    assert (tmp_path / "app.log").read_text().splitlines()[:2] == ["r-7 handled fast", "r-7 child"]
+    file_handler.close()
+
+
+def test_a_logger_subclass_with_its_own_log_step_gets_every_call():
+    calls = []
+
+    class Recording(logging.Logger):
+        def _log(self, level, msg, args, exc_info=None, extra=None, stack_info=False, stacklevel=1):
+            calls.append((level, msg, args))
+
+    manager = logging.Manager(None)
+    with pytest.raises(TypeError):
+        manager.setLoggerClass(int)
+    manager.setLoggerClass(Recording)
+    assert manager.loggerClass is Recording
+    assert logging.getLoggerClass() is logging.Logger  # only that manager's
+    recording = manager.getLogger("surface.recording")
+    assert isinstance(recording, Recording)
+    recording.setLevel(logging.INFO)
+    recording.warning("w %d", 1)
+    recording.info("i")
+    recording.debug("below the level: stdlib makes no call either")
+    recording.setLevel(logging.NOTSET)
+    assert calls == [(logging.WARNING, "w %d", (1,)), (logging.INFO, "i", ())]
+
+
+def test_root_logger_class_and_placeholders():
+    assert isinstance(logging.root, logging.RootLogger)
+    assert logging.getLogger() is logging.root
+    assert logging.PlaceHolder is stdlib.PlaceHolder
+    assert not any(isinstance(x, logging.PlaceHolder) for x in logging.Logger.manager.loggerDict.values())
+    assert logging.Manager is type(logging.Logger.manager)
+
+
+def test_shutdown_with_stdlib_s_handler_list_argument():
+    import weakref
+
+    called = []
+
+    class Fake:
+        def __init__(self, name, fail=None):
+            self.name, self.fail = name, fail
+
+        def __getattr__(self, step):
+            def run():
+                called.append(f"{self.name} {step}")
+                if step == self.fail:
+                    raise OSError(step)
+
+            return run
+
+    first, second = Fake("a"), Fake("b", fail="flush")
+    logging.shutdown(handlerList=[weakref.ref(first), weakref.ref(second)])
+    assert called == ["b acquire", "b flush", "b release", "a acquire", "a flush", "a close", "a release"]
+    assert logging.weakref is weakref and logging.traceback is __import__("traceback")
