@@ -163,6 +163,13 @@ def _releaseLock() -> None:  # noqa: N802
     _logger_module._lock.release()
 
 
+#: stdlib's switches for what records carry: the thread, the process id,
+#: the process name (``multiprocessing``'s).
+logThreads = True  # noqa: N816 (stdlib names)
+logProcesses = True  # noqa: N816
+logMultiprocessing = True  # noqa: N816
+_RECORD_OPTIONS = ("logThreads", "logProcesses", "logMultiprocessing")
+
 #: stdlib's ``raiseExceptions``: when false, handler errors are not printed.
 raiseExceptions = True  # noqa: N816 (stdlib name)
 
@@ -186,6 +193,13 @@ class _Module(types.ModuleType):
     their effect on the engine."""
 
     def __setattr__(self, name: str, value: object) -> None:
+        if name in _RECORD_OPTIONS:
+            # Records of both backends (stdlib's class under cffi) and of
+            # the libraries that log through stdlib follow them.
+            setattr(_stdlib, name, value)
+            options = {option: getattr(self, option) for option in _RECORD_OPTIONS} | {name: bool(value)}
+            if BACKEND == "native":
+                engine.record_options(*options.values())  # type: ignore[attr-defined]
         if name == "raiseExceptions":
             # Also silences (or restores) the engine's own error lines.
             engine.set_error_output(bool(value))

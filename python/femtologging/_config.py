@@ -9,6 +9,8 @@ from ._handler import FileHandler, Handler, StreamHandler
 from ._logger import root
 
 BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"
+#: ``basicConfig``'s format when none is given, by ``style`` (stdlib's).
+_DEFAULT_FORMATS = {"%": BASIC_FORMAT, "{": "{levelname}:{name}:{message}", "$": "${levelname}:${name}:${message}"}
 
 
 def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
@@ -31,7 +33,9 @@ def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
     encoding = kwargs.pop("encoding", None)
     errors = kwargs.pop("errors", "backslashreplace")
     style = kwargs.pop("style", "%")
-    fmt = kwargs.pop("format", BASIC_FORMAT if style == "%" else None)
+    if style not in _DEFAULT_FORMATS:
+        raise ValueError(f"Style must be one of: {','.join(_DEFAULT_FORMATS)}")
+    fmt = kwargs.pop("format", _DEFAULT_FORMATS[style])
     datefmt = kwargs.pop("datefmt", None)
     level = kwargs.pop("level", None)
     if handlers is None:

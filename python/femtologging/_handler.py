@@ -440,8 +440,11 @@ def engine_fields(record: _stdlib.LogRecord) -> tuple[Any, ...]:
         extra = None
         if attributes.keys() - RECORD_ATTRIBUTES:  # set arithmetic in C: the common case costs little
             extra = [(key, str(value)) for key, value in attributes.items() if key not in RECORD_ATTRIBUTES]
+    levelno = record.levelno
     return (
-        record.levelno,
+        # ``makeLogRecord({...})`` leaves the level None (stdlib's handlers
+        # write it all the same): the engine takes it as NOTSET.
+        levelno if isinstance(levelno, int) else NOTSET,
         record.getMessage(),
         record.pathname,
         record.lineno or 0,

@@ -75,6 +75,11 @@ CLASS_MAP: dict[str, Any] = {
 }
 
 
+#: stdlib's configurator base class (``cfg://`` and ``ext://`` conversion),
+#: for code that extends it.
+BaseConfigurator = _stdlib_config.BaseConfigurator
+
+
 class _TargetNotReadyError(ValueError):
     """A MemoryHandler's target handler is configured later in the order."""
 
@@ -320,7 +325,8 @@ class DictConfigurator(_stdlib_config.DictConfigurator):
                     if handler not in config.get("handlers", {}):
                         raise ValueError(f"Unable to add handler {handler!r}")
                 for filter_ in logger_config.get("filters", None) or []:
-                    if not callable(filter_) and filter_ not in config.get("filters", {}):
+                    is_object = callable(filter_) or callable(getattr(filter_, "filter", None))
+                    if not is_object and filter_ not in config.get("filters", {}):
                         raise ValueError(f"Unable to add filter {filter_!r}")
             except Exception as error:
                 raise ValueError(f"Unable to configure {what}") from error
@@ -526,6 +532,11 @@ def fileConfig(  # noqa: N802 (stdlib name)
     if isinstance(fname, configparser.RawConfigParser):
         parser = fname
     else:
+        if isinstance(fname, (str, os.PathLike)):
+            if not os.path.exists(fname):
+                raise FileNotFoundError(f"{fname} doesn't exist")
+            if not os.path.getsize(fname):
+                raise RuntimeError(f"{fname} is an empty file")
         parser = configparser.ConfigParser(defaults)
         try:
             if hasattr(fname, "readline"):

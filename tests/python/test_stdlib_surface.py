@@ -236,3 +236,77 @@ def test_shutdown_with_stdlib_s_handler_list_argument():
     logging.shutdown(handlerList=[weakref.ref(first), weakref.ref(second)])
     assert called == ["b acquire", "b flush", "b release", "a acquire", "a flush", "a close", "a release"]
     assert logging.weakref is weakref and logging.traceback is __import__("traceback")
+
+
+def test_record_switches_for_threads_and_processes():
+    assert (logging.logThreads, logging.logProcesses, logging.logMultiprocessing) == (True, True, True)
+    record = logging.makeLogRecord({})
+    assert None not in (record.thread, record.threadName, record.process, record.processName)
+    try:
+        logging.logThreads = logging.logProcesses = False
+        logging.logMultiprocessing = False
+        record = logging.makeLogRecord({})
+        assert (record.thread, record.threadName, record.process, record.processName) == (None,) * 4
+        assert stdlib.logThreads is False  # records made by stdlib's class follow too
+    finally:
+        logging.logThreads = logging.logProcesses = True
+        logging.logMultiprocessing = True
+    assert logging.makeLogRecord({}).processName == "MainProcess"
+
+
+@pytest.mark.parametrize(("style", "expected"), [("%", "ERROR:root:e"), ("{", "ERROR:root:e"), ("$", "ERROR:root:e")])
+def test_basic_config_default_format_for_each_style(style, expected):
+    out = io.StringIO()
+    logging.basicConfig(stream=out, style=style, force=True)
+    try:
+        logging.error("e")
+        assert out.getvalue() == expected + "\n"
+    finally:
+        logging.basicConfig(force=True, handlers=[logging.NullHandler()])
+    with pytest.raises(ValueError, match="Style must be one of"):
+        logging.basicConfig(style="?", force=True)
+
+
+def test_file_config_of_a_missing_or_empty_file(tmp_path):
+    import femtologging.config
+
+    with pytest.raises(FileNotFoundError, match="doesn't exist"):
+        femtologging.config.fileConfig(str(tmp_path / "missing.ini"))
+    (tmp_path / "empty.ini").write_text("")
+    with pytest.raises(RuntimeError, match="is an empty file"):
+        femtologging.config.fileConfig(str(tmp_path / "empty.ini"))
+
+
+def test_an_empty_level_name_as_stdlib_allows(logger):
+    log, out = logger
+    logging.addLevelName(logging.INFO, "")
+    try:
+        assert logging.getLevelName(logging.INFO) == ""
+        log.info("unnamed")
+    finally:
+        logging.addLevelName(logging.INFO, "INFO")
+    log.info("named")
+    assert out.getvalue().splitlines() == [" unnamed", "INFO named"]
+
+
+def test_a_record_without_a_level_reaches_a_file(tmp_path):
+    handler = logging.FileHandler(tmp_path / "app.log")
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.handle(logging.makeLogRecord({"msg": "made by hand"}))
+    handler.close()
+    assert (tmp_path / "app.log").read_text() == "made by hand\n"
+
+
+def test_dict_config_takes_filter_objects_and_stdlib_s_base_configurator():
+    import femtologging.config
+
+    keep = logging.Filter("surface.kept")
+    femtologging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "loggers": {"surface.filtered": {"filters": [keep, lambda record: True]}},
+        }
+    )
+    assert logging.getLogger("surface.filtered").filters[0] is keep
+    assert femtologging.config.BaseConfigurator({"a": [1, 2]}).convert("cfg://a[1]") == 2

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, RwLock};
 
 /// A severity level. Larger numbers are more severe.
@@ -31,15 +32,17 @@ impl FemtoLevel {
     /// The level's name: a standard name, a registered custom name, or
     /// `"Level N"` as stdlib prints unknown levels.
     pub fn name(self) -> LevelName {
-        if let Some(name) = standard_name(self) {
+        let standard = standard_name(self);
+        if let Some(name) = standard.filter(|_| !STANDARD_RENAMED.load(Ordering::Relaxed)) {
             return LevelName::Static(name);
         }
+        let unnamed = standard.map_or(LevelName::Unnamed(self.0), LevelName::Static);
         match custom_names().read() {
-            Ok(names) => match names.by_level.get(&self.0) {
-                Some(name) => LevelName::Static(name),
-                None => LevelName::Unnamed(self.0),
-            },
-            Err(_) => LevelName::Unnamed(self.0),
+            Ok(names) => names
+                .by_level
+                .get(&self.0)
+                .map_or(unnamed, |name| LevelName::Static(name)),
+            Err(_) => unnamed,
         }
     }
 
@@ -161,8 +164,6 @@ fn custom_names() -> &'static RwLock<CustomNames> {
 /// Error for a custom level name that cannot be registered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddLevelNameError {
-    #[error("a level name must not be empty")]
-    Empty,
     #[error("level name {0:?} is a number; names must not parse as numbers")]
     Numeric(String),
     #[error("the level registry is unusable after a panic")]
@@ -180,11 +181,15 @@ pub(crate) fn lock_for_fork() -> Option<ForkGuard> {
 ///
 /// Names are kept for the life of the process so that records and the C
 /// API can hand out `&'static str` without copying; levels are few.
+/// An empty name is shown as it is (stdlib allows it) but names no level
+/// when a name is looked up.
+/// Whether `add_level_name` renamed a standard level (stdlib allows it:
+/// `addLevelName(WARNING, "WARN")`); until then a standard level's name
+/// needs no lookup.
+static STANDARD_RENAMED: AtomicBool = AtomicBool::new(false);
+
 pub fn add_level_name(level: FemtoLevel, name: &str) -> Result<(), AddLevelNameError> {
     let name = name.trim();
-    if name.is_empty() {
-        return Err(AddLevelNameError::Empty);
-    }
     if name.parse::<u32>().is_ok() {
         return Err(AddLevelNameError::Numeric(name.to_owned()));
     }
@@ -198,7 +203,12 @@ pub fn add_level_name(level: FemtoLevel, name: &str) -> Result<(), AddLevelNameE
     if let Some(old) = names.by_level.insert(level.0, leaked) {
         names.by_name.remove(&old.to_ascii_uppercase());
     }
-    names.by_name.insert(name.to_ascii_uppercase(), level.0);
+    if !name.is_empty() {
+        names.by_name.insert(name.to_ascii_uppercase(), level.0);
+    }
+    if standard_name(level).is_some() {
+        STANDARD_RENAMED.store(true, Ordering::Relaxed);
+    }
     Ok(())
 }
 
@@ -235,10 +245,9 @@ mod tests {
         add_level_name(FemtoLevel(25), "NOTE").unwrap();
         assert!(FemtoLevel::parse("NOTICE").is_err());
         assert_eq!(FemtoLevel(26).to_string(), "Level 26");
-        assert_eq!(
-            add_level_name(FemtoLevel(3), ""),
-            Err(AddLevelNameError::Empty)
-        );
+        assert_eq!(add_level_name(FemtoLevel(3), ""), Ok(()));
+        assert_eq!(FemtoLevel(3).to_string(), "");
+        assert_eq!("".parse::<FemtoLevel>().ok(), None);
         assert!(matches!(
             add_level_name(FemtoLevel(3), "12"),
             Err(AddLevelNameError::Numeric(_))

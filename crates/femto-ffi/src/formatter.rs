@@ -134,12 +134,18 @@ pub extern "C" fn femto_formatter_format(
         let record = crate::logger::build_record(logger, &args, level(args.level)?)?;
         // Called for every record a Python stream handler writes: the
         // text buffer and the record are kept for the thread's next call.
-        let status = FORMATTED.with_borrow_mut(|text| {
+        let format = |text: &mut String| {
             text.clear();
             formatter
                 .try_format(&record, text)
                 .map_err(|_| fail(Status::InvalidState, "the formatter failed"))?;
             crate::types::text_out(text, buffer, capacity, out_len)
+        };
+        // A formatter's callback that formats again finds the buffer
+        // taken: that call uses its own.
+        let status = FORMATTED.with(|kept| match kept.try_borrow_mut() {
+            Ok(mut text) => format(&mut text),
+            Err(_) => format(&mut String::new()),
         });
         femto_core::record_pool::keep_here(record);
         status

@@ -72,13 +72,18 @@ impl DispatchCache {
     /// `Logger`) if something changed since it was read.
     pub(crate) fn get(&self, logger: &Bound<'_, PyAny>) -> PyResult<Arc<Dispatch>> {
         let now = GENERATION.load(Ordering::Acquire);
-        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(dispatch) = cached.as_ref().filter(|d| d.generation == now) {
-            return Ok(Arc::clone(dispatch));
+        if let Some(dispatch) = self.cached().filter(|d| d.generation == now) {
+            return Ok(dispatch);
         }
+        // Read without the lock held: reading calls Python, which may let
+        // another thread run (and log through this logger) meanwhile.
         let fresh = Arc::new(Dispatch::read(logger, now)?);
-        *cached = Some(Arc::clone(&fresh));
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
         Ok(fresh)
+    }
+
+    fn cached(&self) -> Option<Arc<Dispatch>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
 

@@ -56,6 +56,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<template::RecordTemplate>()?;
     m.add_function(wrap_pyfunction!(record::record_setup, m)?)?;
     m.add_function(wrap_pyfunction!(record::record_after_fork, m)?)?;
+    m.add_function(wrap_pyfunction!(record::record_options, m)?)?;
     logger::install_native_level_methods(m.py())?;
     m.add_function(wrap_pyfunction!(logger::install_level_methods, m)?)?;
     m.add_function(wrap_pyfunction!(template::install_format_method, m)?)?;

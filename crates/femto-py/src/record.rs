@@ -10,7 +10,7 @@
 //! fields into that dictionary first, so code written for stdlib
 //! (`fmt % record.__dict__`, `dict(record.__dict__)`) sees every attribute.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -80,6 +80,20 @@ pub fn record_setup(
     });
     record_after_fork();
     Ok(())
+}
+
+/// stdlib's `logThreads`, `logProcesses` and `logMultiprocessing`: whether
+/// records carry the thread, the process id and the process name.
+static LOG_THREADS: AtomicBool = AtomicBool::new(true);
+static LOG_PROCESSES: AtomicBool = AtomicBool::new(true);
+static LOG_MULTIPROCESSING: AtomicBool = AtomicBool::new(true);
+
+/// Set by `femtologging`'s module attributes of those names.
+#[pyfunction]
+pub fn record_options(threads: bool, processes: bool, multiprocessing: bool) {
+    LOG_THREADS.store(threads, Ordering::Relaxed);
+    LOG_PROCESSES.store(processes, Ordering::Relaxed);
+    LOG_MULTIPROCESSING.store(multiprocessing, Ordering::Relaxed);
 }
 
 /// Reads the process id again (registered with `os.register_at_fork`).
@@ -326,8 +340,16 @@ impl LogRecord {
     }
 
     fn set_process(&mut self, py: Python<'_>, context: &Context) -> PyResult<()> {
-        self.process = Some(PROCESS_ID.load(Ordering::Relaxed).into_py_any(py)?);
-        self.process_name = Some(process_name(py, context));
+        self.process = Some(if LOG_PROCESSES.load(Ordering::Relaxed) {
+            PROCESS_ID.load(Ordering::Relaxed).into_py_any(py)?
+        } else {
+            py.None()
+        });
+        self.process_name = Some(if LOG_MULTIPROCESSING.load(Ordering::Relaxed) {
+            process_name(py, context)
+        } else {
+            py.None()
+        });
         if context.task_names {
             self.task_name = Some(task_name(py, context));
         }
@@ -347,9 +369,14 @@ impl LogRecord {
         let context = context()?;
         self.set_path(pathname)?;
         self.set_time(py, created_ns, context.start_time)?;
-        // SAFETY: no preconditions; the GIL is held.
-        self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
-        self.thread_name = Some(thread_name.clone().unbind());
+        if LOG_THREADS.load(Ordering::Relaxed) {
+            // SAFETY: no preconditions; the GIL is held.
+            self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
+            self.thread_name = Some(thread_name.clone().unbind());
+        } else {
+            self.thread = Some(py.None());
+            self.thread_name = Some(py.None());
+        }
         self.set_process(py, context)?;
         Ok(())
     }
@@ -648,7 +675,10 @@ fn process_name(py: Python<'_>, context: &Context) -> Py<PyAny> {
     multiprocessing
         .call_method0(intern!(py, "current_process"))
         .and_then(|process| process.getattr(intern!(py, "name")))
-        .map_or_else(|_| py.None(), Bound::unbind)
+        .map_or_else(
+            |_| context.main_process.clone_ref(py).into_any(),
+            Bound::unbind,
+        )
 }
 
 /// stdlib's `taskName` (3.12+): the current asyncio task's name, if any.
