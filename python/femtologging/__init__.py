@@ -214,6 +214,8 @@ sys.modules[__name__].__class__ = _Module
 
 
 def __getattr__(name: str) -> object:
+    if name == "_logRecordFactory":  # stdlib's private name for the factory in use
+        return getLogRecordFactory()
     # The roadmap's names for the file handlers of ``femtologging.handlers``, without importing
     # ``femtologging.handlers`` (and stdlib's ``logging.handlers``) at startup.
     if name in ("FemtoRotatingFileHandler", "FemtoTimedRotatingFileHandler", "FemtoWatchedFileHandler"):

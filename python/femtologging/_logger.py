@@ -5,6 +5,7 @@ stdlib puts on a record (message, caller, thread name, exception text)."""
 from __future__ import annotations
 
 import contextlib
+import io
 import logging as _stdlib
 import os
 import sys
@@ -28,7 +29,7 @@ from ._handler import (
     remember,
     shown,
 )
-from ._levels import CRITICAL, DEBUG, ERROR, INFO, TRACE, WARNING, check_level
+from ._levels import CRITICAL, DEBUG, ERROR, INFO, NOTSET, TRACE, WARNING, check_level
 from ._messages import report_bad_message
 from ._records import LogRecord
 from ._tracebacks import exception_text
@@ -248,7 +249,9 @@ class _PythonLogging:
 
     def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
         if not isinstance(level, int):
-            raise TypeError("level must be an integer")
+            if getattr(sys.modules[__package__ or "femtologging"], "raiseExceptions", True):
+                raise TypeError("level must be an integer")
+            return
         level = _engine_level(level)
         if self.isEnabledFor(level):
             self._log(level, msg, args, **kwargs)
@@ -267,7 +270,23 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     ``LogRecord`` (which they may change), as in the standard library.
     """
 
-    def __init__(self, name: str, handle: object) -> None:
+    def __new__(cls, name: str, handle: object = NOTSET) -> Logger:
+        """``getLogger``'s logger of the engine's (``handle`` from the
+        engine), or stdlib's ``Logger(name, level)``: a standalone logger,
+        outside the registry (see ``femtologging._standalone``)."""
+        from ._standalone import is_level, standalone_class
+
+        if is_level(handle):
+            cls = standalone_class(cls)
+            handle = None
+        if BACKEND == "native":
+            return super().__new__(cls, name, handle)  # type: ignore[call-arg, no-any-return]
+        return super().__new__(cls)  # type: ignore[no-any-return]
+
+    def __init__(self, name: str, handle: object = NOTSET) -> None:
+        if hasattr(self, "_init_standalone"):
+            self._init_standalone(name, handle)  # type: ignore[arg-type]
+            return
         # Only the engine's own handle for `name`: never a level or another
         # number (the handle is an int or a cffi pointer).
         if handle != engine.logger_get(name):
@@ -703,8 +722,12 @@ def _exception_text(exc_info: ExcInfo) -> str | None:
 
 
 def _stack_text(frame: FrameType | None) -> str:
-    lines = traceback.format_list(traceback.extract_stack(frame))
-    return ("Stack (most recent call last):\n" + "".join(lines)).rstrip("\n")
+    """stdlib's ``stack_info`` text (made as ``findCaller`` makes it)."""
+    out = io.StringIO()
+    out.write("Stack (most recent call last):\n")
+    traceback.print_stack(frame, file=out)
+    text = out.getvalue()
+    return text[:-1] if text.endswith("\n") else text
 
 
 if BACKEND == "native":
@@ -739,6 +762,8 @@ def getLogger(name: str | None = None) -> Logger:  # noqa: N802 (stdlib name)
     logger = _loggers.get(key)
     if logger is not None:
         return logger
+    if not isinstance(key, str):
+        raise TypeError("A logger name must be a string")
     with _lock:
         logger = _loggers.get(key)
         if logger is None:

@@ -14,11 +14,19 @@ import pytest
 from femtologging import handlers
 
 
-@pytest.mark.parametrize("second", [logging.DEBUG, 0, 123456789, "app", None])
-def test_a_logger_is_not_made_from_a_number(second):
-    # stdlib's signature, Logger(name, level): here a clear TypeError, never
-    # a made-up engine handle.
-    with pytest.raises(TypeError, match="getLogger"):
+@pytest.mark.parametrize("level", [logging.DEBUG, 0, 123456789, "INFO"])
+def test_a_number_makes_a_standalone_logger_never_an_engine_handle(level):
+    # stdlib's signature, Logger(name, level): a logger of its own, outside
+    # the registry; the number is its level, never taken as an engine handle.
+    logger = logging.Logger("ownership.app", level)
+    assert logger.level == logging._levels.check_level(level)
+    assert logger is not logging.getLogger("ownership.app")
+    logger.critical("no handler: the last resort")
+
+
+@pytest.mark.parametrize(("second", "error"), [("app", ValueError), (None, TypeError), (object(), TypeError)])
+def test_anything_else_is_refused(second, error):
+    with pytest.raises(error):
         logging.Logger("ownership.app", second)
 
 

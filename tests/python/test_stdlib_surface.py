@@ -310,3 +310,55 @@ def test_dict_config_takes_filter_objects_and_stdlib_s_base_configurator():
     )
     assert logging.getLogger("surface.filtered").filters[0] is keep
     assert femtologging.config.BaseConfigurator({"a": [1, 2]}).convert("cfg://a[1]") == 2
+
+
+def test_a_logger_made_by_hand_stands_alone():
+    class Keep(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.records = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    alone = logging.Logger("surface.alone")
+    assert alone.name == "surface.alone" and alone.parent is None and alone.level == logging.NOTSET
+    assert "surface.alone" not in logging.Logger.manager.loggerDict
+    assert logging.getLogger("surface.alone") is not alone
+    assert repr(alone) == "<Logger surface.alone (NOTSET)>"
+    keep = Keep()
+    alone.addHandler(keep)
+    alone.debug("every level %d", 1)
+    alone.log(25, "custom")
+    alone.setLevel(logging.WARNING)
+    alone.info("below its own level")
+    assert [(r.getMessage(), r.funcName) for r in keep.records] == [
+        ("every level 1", "test_a_logger_made_by_hand_stands_alone"),
+        ("custom", "test_a_logger_made_by_hand_stands_alone"),
+    ]
+    with pytest.raises(TypeError, match="level must be an integer"):
+        alone.log("10", "not a level")
+    # With no handler of its own: lastResort.
+    quiet = logging.Logger("surface.quiet", logging.INFO)
+    last_resort, out = logging.lastResort, io.StringIO()
+    logging.lastResort = logging.StreamHandler(out)
+    logging.lastResort.setLevel(logging.WARNING)
+    try:
+        quiet.warning("to the last resort")
+        quiet.info("not written")
+    finally:
+        logging.lastResort = last_resort
+    assert out.getvalue() == "to the last resort\n"
+    with pytest.raises(Exception, match="cannot be pickled"):
+        import pickle
+
+        pickle.dumps(alone)
+
+    class Mine(logging.Logger):
+        def greeting(self):
+            return "mine"
+
+    mine = Mine("surface.mine", "DEBUG")
+    assert isinstance(mine, Mine) and mine.greeting() == "mine" and mine.level == logging.DEBUG
+    with pytest.raises(TypeError, match="must be a string"):
+        logging.getLogger(any)

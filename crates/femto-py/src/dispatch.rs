@@ -83,7 +83,10 @@ impl DispatchCache {
     }
 
     fn cached(&self) -> Option<Arc<Dispatch>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

@@ -50,6 +50,8 @@ pub struct NativeLogger {
     caller_side: AtomicBool,
     /// Those handlers, as the fast path runs them.
     dispatch: DispatchCache,
+    /// Made outside the registry (stdlib's `Logger(name)`): no engine logger.
+    standalone: bool,
 }
 
 thread_local! {
@@ -266,6 +268,14 @@ impl NativeLogger {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<()> {
         let py = slf.py();
+        if slf.get().standalone {
+            // Its level and state are Python's (stdlib's `Logger(name)`).
+            let enabled = slf.call_method1(intern!(py, "isEnabledFor"), (level,))?;
+            if !enabled.is_truthy()? {
+                return Ok(());
+            }
+            return Self::slow_path(slf, level, msg, args, kwargs);
+        }
         let logger = slf.get().handle.ptr();
         if !(api().logger_is_enabled_for)(logger, level) {
             return Ok(());
@@ -478,10 +488,30 @@ impl NativeLogger {
 impl NativeLogger {
     /// Only `getLogger` makes loggers: `handle` must be the engine's own
     /// for `name`, so no number a caller passes (stdlib's
-    /// `Logger(name, level)`) ever reaches the engine as a logger.
+    /// `Logger(name, level)`) ever reaches the engine as a logger. With no
+    /// handle, a standalone logger (stdlib's `Logger(name)`, outside the
+    /// registry): every call goes to Python's `_log`, which runs stdlib's
+    /// algorithm on the logger's own handlers.
     #[new]
-    #[pyo3(signature = (name, handle))]
-    fn new(py: Python<'_>, name: Bound<'_, PyAny>, handle: Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (name, handle=None))]
+    fn new(
+        py: Python<'_>,
+        name: Bound<'_, PyAny>,
+        handle: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let Some(handle) = handle else {
+            name.cast::<PyString>()?;
+            return Ok(NativeLogger {
+                // Never logged to: the calls of a standalone logger all
+                // take the Python path.
+                handle: EngineLogger::get(py, "root")?,
+                name: name.unbind(),
+                filtered: AtomicBool::new(true),
+                caller_side: AtomicBool::new(false),
+                standalone: true,
+                dispatch: DispatchCache::default(),
+            });
+        };
         let refuse = || {
             PyTypeError::new_err(format!(
                 "femtologging loggers come from femtologging.getLogger(name) (the engine keeps one \
@@ -503,6 +533,7 @@ impl NativeLogger {
             name: name.unbind(),
             filtered: AtomicBool::new(false),
             caller_side: AtomicBool::new(false),
+            standalone: false,
             dispatch: DispatchCache::default(),
         })
     }
@@ -510,6 +541,9 @@ impl NativeLogger {
     /// Tells the fast path whether the logger has filters and whether its
     /// records reach caller-side handlers.
     fn _set_paths(&self, filtered: bool, caller_side: bool) {
+        if self.standalone {
+            return;
+        }
         self.filtered.store(filtered, Ordering::Relaxed);
         self.caller_side.store(caller_side, Ordering::Relaxed);
     }
@@ -533,7 +567,15 @@ impl NativeLogger {
         if level.is_instance_of::<pyo3::types::PyBool>()
             || !level.is_instance_of::<pyo3::types::PyInt>()
         {
-            return Err(PyTypeError::new_err("level must be an integer"));
+            // As stdlib: raised only while `raiseExceptions` holds.
+            let package = slf.py().import(intern!(slf.py(), "femtologging"))?;
+            if package
+                .getattr(intern!(slf.py(), "raiseExceptions"))?
+                .is_truthy()?
+            {
+                return Err(PyTypeError::new_err("level must be an integer"));
+            }
+            return Ok(());
         }
         let level = engine_level(level)?;
         let args: Vec<_> = args.iter().collect();
@@ -611,7 +653,8 @@ unsafe fn fast_level_call(
         // the call, or specialises on the exact type) guarantees `slf` is
         // an instance of a `NativeLogger` subclass.
         let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
-        if !(api().logger_is_enabled_for)(logger.get().handle.ptr(), level) {
+        let logger = logger.get();
+        if !logger.standalone && !(api().logger_is_enabled_for)(logger.handle.ptr(), level) {
             return py.None().into_ptr();
         }
     }
