@@ -1051,7 +1051,9 @@ femto_status femto_level_from_name(const char *name, size_t name_len, int32_t *o
 // Thread-safe.
 femto_status femto_level_name(int32_t level_value, const char **out_name, size_t *out_len);
 
-// Registers (or renames) a custom level, like Python's `addLevelName`.
+// Registers (or renames) a level, like Python's `addLevelName`: a
+// standard level may be renamed too, and an empty name is shown as it is
+// (but names no level when parsing). A name that is a number is refused.
 // Thread-safe.
 femto_status femto_add_level_name(int32_t level_value, const char *name, size_t name_len);
 

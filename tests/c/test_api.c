@@ -74,7 +74,10 @@ static void check_levels(void) {
     CHECK_STATUS(femto_level_name(-1, &name, &len), INVALID);
     CHECK_STATUS(femto_level_name(10, NULL, &len), NULL_ARG);
     CHECK_STATUS(femto_level_name(10, &name, NULL), NULL_ARG);
-    CHECK_STATUS(femto_add_level_name(26, "", 0), INVALID);
+    CHECK_STATUS(femto_add_level_name(26, "12", 2), INVALID);
+    CHECK_OK(femto_add_level_name(26, "", 0)); /* shown as it is, as in Python */
+    CHECK_OK(femto_level_name(26, &name, &len));
+    CHECK(len == 0 && strcmp(name, "") == 0);
     CHECK_STATUS(femto_add_level_name(-5, "X", 1), INVALID);
     CHECK_STATUS(femto_add_level_name(26, NULL, 1), NULL_ARG);
 }

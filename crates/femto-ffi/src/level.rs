@@ -68,7 +68,9 @@ pub extern "C" fn femto_level_name(
     })
 }
 
-/// Registers (or renames) a custom level, like Python's `addLevelName`.
+/// Registers (or renames) a level, like Python's `addLevelName`: a
+/// standard level may be renamed too, and an empty name is shown as it is
+/// (but names no level when parsing). A name that is a number is refused.
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_add_level_name(
