@@ -287,8 +287,8 @@ class Logger(_LoggerBase, _stdlib.Filterer):
         if hasattr(self, "_init_standalone"):
             self._init_standalone(name, handle)  # type: ignore[arg-type]
             return
-        # Only the engine's own handle for `name`: never a level or another
-        # number (the handle is an int or a cffi pointer).
+        # Only the engine's own handle for `name` (the native backend's
+        # EngineLogger or a cffi pointer); a level made a standalone logger.
         if handle != engine.logger_get(name):
             raise TypeError(
                 "femtologging loggers come from femtologging.getLogger(name) (the engine keeps one "

@@ -110,10 +110,6 @@ class StandaloneLogger(Logger):
         )
         self.handle(record)
 
-    def handle(self, record: Any) -> None:
-        if not self._own_disabled and (not self.filters or self.filter(record)):
-            self.callHandlers(record)
-
     def callHandlers(self, record: Any) -> None:  # noqa: N802 (stdlib name)
         """Each of the logger's handlers whose level the record meets; with
         none at all, ``lastResort`` (or stdlib's one-time notice)."""
