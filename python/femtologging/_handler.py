@@ -207,16 +207,8 @@ class Handler(_stdlib.Filterer):
         if self.filters and not self.filter(record):
             return False
         if self._caller_side or self._is_python_handler():
-            # The record is in flight here: should the handler pass it on to
-            # the standard library, the bridge does not bring it back.
-            forwarding = bridge.forwarding
-            in_flight = forwarding.in_flight
-            forwarding.in_flight = (*in_flight, record)
-            try:
-                with self.lock:
-                    self.emit(record)
-            finally:
-                forwarding.in_flight = in_flight
+            with self.lock:
+                bridge.carrying(record, self.emit)
         else:
             self.emit(record)
         return True
@@ -605,13 +597,7 @@ class ForeignHandler(Handler):
             return False
         if bridge.handled_there(record, self.target):
             return False
-        forwarding = bridge.forwarding
-        in_flight = forwarding.in_flight
-        forwarding.in_flight = (*in_flight, record)  # as in Handler.handle
-        try:
-            return bool(self.target.handle(record))
-        finally:
-            forwarding.in_flight = in_flight
+        return bool(bridge.carrying(record, self.target.handle))
 
     def flush(self) -> None:
         super().flush()
@@ -700,6 +686,7 @@ class StreamHandler(Handler):
     def _plan_native_writes(self) -> None:
         cls = type(self)
         fmt, stream = self.formatter, self.stream
+        fields = record_fields(fmt or _ENGINE_DEFAULT)
         plain = (
             self._caller_side
             and cls.emit is StreamHandler.emit
@@ -708,14 +695,13 @@ class StreamHandler(Handler):
             and not needs_python(fmt)
             and hasattr(stream, "write")
             # A field no plain call's record has: stdlib's error, in Python.
-            and record_fields(fmt or _ENGINE_DEFAULT) <= RECORD_ATTRIBUTES
+            and fields <= RECORD_ATTRIBUTES
         )
         if not plain:
             self._native_writes = None
             return
         # A StringIO's flush does nothing (a closed one fails at write first).
         flush = None if type(stream) is io.StringIO else getattr(stream, "flush", None)
-        fields = record_fields(fmt or _ENGINE_DEFAULT)
         engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
         lock = self.lock
         write = stream.write  # type: ignore[union-attr]

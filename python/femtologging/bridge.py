@@ -30,7 +30,8 @@ import contextlib
 import logging as _stdlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 #: How deep bridged records may nest on one thread (a handler that logs
 #: through the standard library while it handles one) before one is dropped.
@@ -81,6 +82,20 @@ class BridgeHandler(_stdlib.Handler):
             self.handleError(record)
         finally:
             forwarding.in_flight, forwarding.had_it = outer_in_flight, outer_had_it
+
+
+def carrying(record: _stdlib.LogRecord, deliver: Callable[[_stdlib.LogRecord], Any]) -> Any:
+    """``deliver(record)`` with ``record`` marked in flight on this thread,
+    so that a handler passing it on to the standard library does not bring
+    it back through the bridge (nothing to mark while it is detached)."""
+    if _installed is None:
+        return deliver(record)
+    in_flight = forwarding.in_flight
+    forwarding.in_flight = (*in_flight, record)
+    try:
+        return deliver(record)
+    finally:
+        forwarding.in_flight = in_flight
 
 
 def handled_there(record: _stdlib.LogRecord, handler: object) -> bool:

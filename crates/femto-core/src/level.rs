@@ -177,17 +177,17 @@ pub(crate) fn lock_for_fork() -> Option<ForkGuard> {
     custom_names().write().ok().map(ForkGuard)
 }
 
+/// Whether `add_level_name` renamed a standard level (stdlib allows it:
+/// `addLevelName(WARNING, "WARN")`); until then a standard level's name
+/// needs no lookup.
+static STANDARD_RENAMED: AtomicBool = AtomicBool::new(false);
+
 /// Registers (or renames) a custom level, as stdlib `addLevelName` does.
 ///
 /// Names are kept for the life of the process so that records and the C
 /// API can hand out `&'static str` without copying; levels are few.
 /// An empty name is shown as it is (stdlib allows it) but names no level
 /// when a name is looked up.
-/// Whether `add_level_name` renamed a standard level (stdlib allows it:
-/// `addLevelName(WARNING, "WARN")`); until then a standard level's name
-/// needs no lookup.
-static STANDARD_RENAMED: AtomicBool = AtomicBool::new(false);
-
 pub fn add_level_name(level: FemtoLevel, name: &str) -> Result<(), AddLevelNameError> {
     let name = name.trim();
     if name.parse::<u32>().is_ok() {
