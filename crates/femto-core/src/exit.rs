@@ -12,7 +12,7 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The limit when neither the environment nor [`set_exit_limit`] says.
@@ -69,6 +69,35 @@ fn limit_from_env() -> u64 {
             default
         }
     }
+}
+
+/// Registers the exit drain ([`crate::drain_at_exit`]) with the C
+/// library's `atexit`, once per process: a program that returns from
+/// `main`, calls `std::process::exit` or panics in `main` has every record
+/// it logged written, with no call it could forget. The engine registers
+/// it when its first handler starts.
+pub fn drain_at_process_exit() {
+    static REGISTERED: Once = Once::new();
+    REGISTERED.call_once(register_exit_drain);
+}
+
+/// The engine's one `unsafe` call: Rust's standard library has no way to
+/// run code at `exit`.
+#[allow(unsafe_code)]
+fn register_exit_drain() {
+    // SAFETY: `atexit` only stores the pointer; `run_exit_drain` is a plain
+    // `extern "C"` function of this crate that never unwinds into C.
+    let status = unsafe { libc::atexit(run_exit_drain) };
+    if status != 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "femtologging: cannot register the exit drain; call femto_core::shutdown before exit"
+        );
+    }
+}
+
+extern "C" fn run_exit_drain() {
+    let _ = std::panic::catch_unwind(crate::drain_at_exit);
 }
 
 /// Marks the start of exit: from now on waits give up after the limit

@@ -19,6 +19,9 @@
 //! assert!(handler.close(Duration::from_secs(5)));
 //! ```
 
+// One exception, in `exit`: registering the exit drain with `atexit`.
+#![deny(unsafe_code)]
+
 pub mod builder;
 pub mod config;
 pub mod context;

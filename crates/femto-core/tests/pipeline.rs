@@ -577,3 +577,49 @@ fn a_flush_delay_holds_sink_flushes_until_due_or_asked(manager: Manager) {
     }
     assert!(handler.close(WAIT));
 }
+
+/// A worker parked until a long flush delay falls due still ends at once
+/// when its handler closes or is dropped, flushing what it wrote.
+#[rstest]
+#[case::closed(true)]
+#[case::dropped(false)]
+fn a_long_flush_delay_does_not_hold_up_close(manager: Manager, #[case] close: bool) {
+    let sink = FlushCountingSink::default();
+    let delayed = HandlerOptions {
+        flush_delay: Duration::from_secs(600),
+        ..options("%(message)s")
+    };
+    let handler = FemtoHandler::new(Box::new(sink.clone()), delayed).unwrap();
+    let logger = manager.get_logger("parked").unwrap();
+    logger.set_level(FemtoLevel::INFO);
+    logger.add_handler(handler.clone());
+    logger.info("written, not yet flushed");
+    let start = std::time::Instant::now();
+    while handler.stats().written < 1 {
+        assert!(start.elapsed() < WAIT);
+        thread::sleep(Duration::from_millis(1));
+    }
+    // Let the worker run out of short pauses and park for the delay.
+    thread::sleep(Duration::from_millis(50));
+    let start = std::time::Instant::now();
+    if close {
+        assert!(handler.close(WAIT));
+    } else {
+        logger.remove_handler(&handler);
+        drop(handler);
+        while sink.flushes.load(Ordering::SeqCst) == 0 {
+            assert!(
+                start.elapsed() < WAIT,
+                "the dropped handler's worker never ended"
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(sink.flushes.load(Ordering::SeqCst), 1);
+    assert_eq!(*sink.lines.lock().unwrap(), ["written, not yet flushed"]);
+}

@@ -27,8 +27,10 @@ pub(crate) fn ensure_initialized() {
         // SAFETY: registering plain `extern "C"` functions that never unwind.
         unsafe {
             libc::pthread_atfork(Some(fork_prepare), Some(fork_parent), Some(fork_child));
-            libc::atexit(exit_hook);
         }
+        // A program that exits normally without `femto_shutdown` loses
+        // nothing, unless a sink is stuck (see `femto_exit_drain`).
+        femto_core::exit::drain_at_process_exit();
     });
 }
 
@@ -77,12 +79,6 @@ extern "C" fn fork_child() {
         crate::interned::unlock_after_fork();
         femto_core::fork::after_fork_child();
     });
-}
-
-/// A program that exits normally without `femto_shutdown` loses nothing,
-/// unless a sink is stuck (see `femto_exit_drain`).
-extern "C" fn exit_hook() {
-    let _ = std::panic::catch_unwind(femto_core::drain_at_exit);
 }
 
 /// `pthread_self()` and the pthread name, as Python's `threading` reports

@@ -26,6 +26,7 @@ pub(crate) fn register(
     handler: &Arc<FemtoHandler>,
     start: impl FnOnce(&FemtoHandler) -> Result<(), HandlerBuildError>,
 ) -> Result<(), HandlerBuildError> {
+    crate::exit::drain_at_process_exit();
     let mut live = lock(&LIVE);
     start(handler)?;
     live.handlers.retain(|h| h.strong_count() > 0);

@@ -131,6 +131,19 @@ impl Pipe {
     }
 }
 
+impl Drop for Pipe {
+    /// The last producer is gone: disconnect the queue, then wake the
+    /// worker, so that it drains and ends now. A worker parked until a
+    /// flush falls due (`HandlerOptions::flush_delay`) would otherwise
+    /// sleep through the disconnect, and a close or the exit drain would
+    /// wait for the delay.
+    fn drop(&mut self) {
+        let (disconnected, _) = crossbeam_channel::bounded(0);
+        drop(std::mem::replace(&mut self.queue, disconnected));
+        self.unpark_worker();
+    }
+}
+
 /// A handler. Share it with `Arc`; any number of loggers and threads may
 /// use it at once. All methods are thread-safe.
 pub struct FemtoHandler {
