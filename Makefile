@@ -86,12 +86,15 @@ check-header: tools
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
+	$(CARGO) clippy -p femto-core --all-targets --features log,tracing -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q --features femto-core/log,femto-core/tracing
 
 # femto-py links libfemtologging.so: its unit tests need `build` first.
 test-rust: build
 	$(CARGO) test  # the default members; femto-py is tested by pytest
 	$(CARGO) test -p femto-py --lib  # its pure-Rust parts (no interpreter)
+	$(CARGO) test -p femto-core --features log,tracing --test log_facade --test tracing_layer --test init
+	$(CARGO) test -p femto-core --features log,tracing --doc
 	$(CARGO) test -p femto-core --features min_level_warning --test static_level
 
 test-c: build apt-test

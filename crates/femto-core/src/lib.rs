@@ -1,23 +1,37 @@
 //! femto-core: the femtologging engine.
 //!
-//! Loggers live in a [`Manager`] registry keyed by dotted name. A logging
-//! call checks one atomic threshold, builds a [`FemtoLogRecord`] once and
-//! hands it to each [`FemtoHandler`]'s bounded queue; each handler's own
-//! worker thread formats and writes in batches. Nothing here knows about C
-//! or Python; the bindings build on this API.
+//! Set up in one line, then log from anywhere:
 //!
 //! ```
-//! use std::time::Duration;
-//! use femto_core::{FemtoHandler, FemtoLevel, HandlerOptions, Manager, StreamTarget};
-//!
-//! let manager = Manager::new();
-//! let logger = manager.get_logger("app.db").unwrap();
-//! let handler = FemtoHandler::stream(StreamTarget::Stdout, HandlerOptions::default()).unwrap();
-//! logger.add_handler(handler.clone());
-//! logger.set_level(FemtoLevel::INFO);
-//! femto_core::info!(logger, "connected to {}", "db-1");
-//! assert!(handler.close(Duration::from_secs(5)));
+//! femto_core::init().expect("logging set up"); // FEMTO_LOG or RUST_LOG: "info,app.db=debug"
+//! femto_core::info!("service started on port {}", 8080); // the logger of this module
+//! femto_core::warn!(target: "app.db", user = 42; "slow query"); // key-values before `;`
 //! ```
+//!
+//! With the `log` feature, `init` also makes the engine `log`'s logger, so
+//! `log::warn!` from any dependency lands in the same handlers; with the
+//! `tracing` feature, [`tracing_layer::FemtoLayer`] does the same for
+//! `tracing` events, next to the other layers of a registry:
+//!
+//! ```
+//! # #[cfg(feature = "tracing")] {
+//! use tracing_subscriber::prelude::*;
+//! tracing_subscriber::registry().with(femto_core::tracing_layer::FemtoLayer).init();
+//! tracing::info!(user = "ann", "signed in");
+//! # }
+//! ```
+//!
+//! Nothing needs calling at exit: when the process ends normally (`main`
+//! returns, `std::process::exit`, a panic in `main`), every record logged
+//! is written (see [`exit`]). A configuration file ([`config`]) sets up
+//! handlers, formatters and levels in full.
+//!
+//! Inside: loggers live in a [`Manager`] registry keyed by dotted name
+//! ([`Manager::global`] is the one the macros, the facades, the C library
+//! and Python share). A logging call checks one atomic threshold, builds a
+//! [`FemtoLogRecord`] once and hands it to each [`FemtoHandler`]'s bounded
+//! queue; each handler's own worker thread formats and writes in batches.
+//! Nothing here knows about C or Python; the bindings build on this API.
 
 // One exception, in `exit`: registering the exit drain with `atexit`.
 #![deny(unsafe_code)]
@@ -31,13 +45,21 @@ pub mod filter;
 pub mod fork;
 pub mod formatter;
 pub mod handler;
+pub mod init;
 pub mod intern;
 pub mod level;
+#[cfg(feature = "log")]
+pub mod log_facade;
 pub mod logger;
+pub mod macros;
 pub mod manager;
 pub mod record;
 pub mod record_pool;
 mod sync;
+#[cfg(any(feature = "log", feature = "tracing"))]
+mod target;
+#[cfg(feature = "tracing")]
+pub mod tracing_layer;
 pub mod wait_hook;
 
 pub use filter::{FemtoFilter, LevelFilter, NameFilter};
@@ -54,6 +76,7 @@ pub use handler::{
     HandlerStats, OverflowPolicy, RotatingFileSinkFactory, Rotation, Sink, SinkFactory,
     StreamTarget,
 };
+pub use init::{init, init_with, InitError};
 pub use level::{add_level_name, FemtoLevel, LevelParseError, STATIC_MIN_LEVEL};
 pub use logger::{FemtoLogger, LogOutcome};
 pub use manager::{LoggerNameError, LoggerState, Manager};

@@ -114,6 +114,12 @@ impl FemtoLogger {
         FemtoLevel(self.effective.load(Ordering::Relaxed))
     }
 
+    /// The lowest level this logger passes on (its effective level, raised
+    /// by `disable`; `u32::MAX` when disabled).
+    pub(crate) fn threshold(&self) -> u32 {
+        self.threshold.load(Ordering::Acquire)
+    }
+
     /// Whether a record at `level` would be built and dispatched.
     #[inline]
     pub fn is_enabled_for(&self, level: FemtoLevel) -> bool {
@@ -426,60 +432,4 @@ impl FemtoLogger {
     pub fn critical(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::CRITICAL, message)
     }
-}
-
-/// Logs through `$logger` at `$level` with `format!` arguments, capturing
-/// the file, line and module. Arguments are not evaluated when the level
-/// is disabled, and calls below [`STATIC_MIN_LEVEL`](crate::STATIC_MIN_LEVEL)
-/// (Cargo features `min_level_*`) compile to nothing.
-#[macro_export]
-macro_rules! femto_log {
-    ($logger:expr, $level:expr, $($arg:tt)+) => {{
-        let logger: &$crate::FemtoLogger = &$logger;
-        let level: $crate::FemtoLevel = $level;
-        if level >= $crate::STATIC_MIN_LEVEL && logger.is_enabled_for(level) {
-            let record = logger.record_args(level, ::std::format_args!($($arg)+), |record| {
-                record.location = $crate::SourceLocation {
-                    file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
-                    line: ::std::line!(),
-                    function: None,
-                    module: Some(::std::borrow::Cow::Borrowed(::std::module_path!())),
-                };
-            });
-            logger.dispatch_shared(record)
-        } else {
-            $crate::LogOutcome::Disabled
-        }
-    }};
-}
-
-/// `femto_log!` at TRACE.
-#[macro_export]
-macro_rules! trace {
-    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::TRACE, $($arg)+) };
-}
-/// `femto_log!` at DEBUG.
-#[macro_export]
-macro_rules! debug {
-    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::DEBUG, $($arg)+) };
-}
-/// `femto_log!` at INFO.
-#[macro_export]
-macro_rules! info {
-    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::INFO, $($arg)+) };
-}
-/// `femto_log!` at WARNING.
-#[macro_export]
-macro_rules! warn {
-    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::WARNING, $($arg)+) };
-}
-/// `femto_log!` at ERROR.
-#[macro_export]
-macro_rules! error {
-    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::ERROR, $($arg)+) };
-}
-/// `femto_log!` at CRITICAL.
-#[macro_export]
-macro_rules! critical {
-    ($logger:expr, $($arg:tt)+) => { $crate::femto_log!($logger, $crate::FemtoLevel::CRITICAL, $($arg)+) };
 }

@@ -5,7 +5,7 @@
 use arc_swap::ArcSwapOption;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -53,6 +53,8 @@ pub(crate) struct Shared {
     last_resort_failed: AtomicBool,
     /// A handler that replaces the default (Python's `logging.lastResort = h`).
     last_resort_handler: ArcSwapOption<FemtoHandler>,
+    /// The lowest threshold of any logger (see [`Manager::most_verbose_level`]).
+    most_verbose: AtomicU32,
 }
 
 /// One logger's whole configuration, for [`Manager::set_logger_states`].
@@ -73,6 +75,16 @@ pub struct Manager {
 }
 
 static GLOBAL: OnceLock<Manager> = OnceLock::new();
+
+/// Called after every change to the global manager's levels.
+static LEVEL_WATCHER: OnceLock<fn()> = OnceLock::new();
+
+/// Has `watcher` called after every change to the global manager's
+/// levels (it reads [`Manager::most_verbose_level`] then). One watcher per
+/// process; returns whether this one was installed.
+pub fn watch_levels(watcher: fn()) -> bool {
+    LEVEL_WATCHER.set(watcher).is_ok()
+}
 
 /// The name the root logger reports.
 pub const ROOT_NAME: &str = "root";
@@ -114,6 +126,7 @@ impl Manager {
                 last_resort: ArcSwapOption::empty(),
                 last_resort_failed: AtomicBool::new(false),
                 last_resort_handler: ArcSwapOption::empty(),
+                most_verbose: AtomicU32::new(0),
             }
         });
         let manager = Manager { shared };
@@ -239,10 +252,31 @@ impl Manager {
         let (result, retired) = {
             let mut state = lock(&self.shared.state);
             let result = change(&mut state);
-            (result, rebuild(&state))
+            let retired = rebuild(&state);
+            let most_verbose = state.loggers.values().map(|e| e.logger.threshold());
+            let most_verbose = most_verbose.min().unwrap_or(u32::MAX);
+            self.shared
+                .most_verbose
+                .store(most_verbose, Ordering::Release);
+            (result, retired)
         };
         wait_for_calls_under_way(&retired);
+        if GLOBAL
+            .get()
+            .is_some_and(|global| Arc::ptr_eq(&global.shared, &self.shared))
+        {
+            if let Some(watcher) = LEVEL_WATCHER.get() {
+                watcher();
+            }
+        }
         result
+    }
+
+    /// The most verbose level any logger is enabled for (new loggers
+    /// inherit a parent's, so they never lower it): a facade such as
+    /// `log` skips calls below it without asking a logger.
+    pub fn most_verbose_level(&self) -> FemtoLevel {
+        FemtoLevel(self.shared.most_verbose.load(Ordering::Acquire))
     }
 
     /// Reads the configuration under the registry lock, changing nothing.

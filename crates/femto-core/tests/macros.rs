@@ -1,0 +1,72 @@
+//! The logging macros: the logger by module path, by `target:` or by
+//! handle; key-values before `;`; arguments evaluated only when enabled.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{capture, pairs};
+use femto_core::{debug, info, trace, warn, FemtoLevel, LogOutcome};
+use rstest::rstest;
+
+mod app {
+    pub mod db {
+        pub fn connect() -> femto_core::LogOutcome {
+            femto_core::info!("connected to {}", "db-1")
+        }
+    }
+}
+
+#[rstest]
+fn a_call_without_a_logger_logs_to_its_module_path_dotted() {
+    let (_logger, handler, captured) = capture("macros.app.db", FemtoLevel::INFO);
+    assert_eq!(app::db::connect(), LogOutcome::Queued);
+    let seen = captured.seen(&handler);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].logger, "macros.app.db");
+    assert_eq!(seen[0].message, "connected to db-1");
+    assert_eq!(seen[0].module.as_deref(), Some("macros::app::db"));
+    assert!(seen[0].file.as_deref().unwrap().ends_with("macros.rs"));
+    assert!(seen[0].line > 0);
+}
+
+#[rstest]
+fn target_names_the_logger_and_key_values_come_before_the_semicolon() {
+    let (_logger, handler, captured) = capture("macros.target", FemtoLevel::DEBUG);
+    let peer = ("10.0.0.1", 5432);
+    debug!(target: "macros.target", user = 42, peer:? = peer; "login from {}", "ann");
+    debug!(target: "macros.target", "no key-values");
+    let seen = captured.seen(&handler);
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].message, "login from ann");
+    assert_eq!(
+        seen[0].key_values,
+        pairs(&[("user", "42"), ("peer", "(\"10.0.0.1\", 5432)")])
+    );
+    assert_eq!(seen[1].message, "no key-values");
+    assert!(seen[1].key_values.is_empty());
+}
+
+#[rstest]
+fn a_handle_still_names_the_logger() {
+    let (logger, handler, captured) = capture("macros.handle", FemtoLevel::INFO);
+    warn!(logger, "by handle {}", 1);
+    warn!(logger, code = 7; "by handle with key-values");
+    let seen = captured.seen(&handler);
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].message, "by handle 1");
+    assert_eq!(seen[1].key_values, pairs(&[("code", "7")]));
+}
+
+#[rstest]
+fn nothing_is_evaluated_below_the_level() {
+    let (_logger, handler, captured) = capture("macros.disabled", FemtoLevel::INFO);
+    let evaluated = AtomicUsize::new(0);
+    let count = || evaluated.fetch_add(1, Ordering::SeqCst);
+    let outcome = trace!(target: "macros.disabled", value = count(); "{}", count());
+    assert_eq!(outcome, LogOutcome::Disabled);
+    assert_eq!(evaluated.load(Ordering::SeqCst), 0);
+    info!(target: "macros.disabled", value = count(); "{}", count());
+    assert_eq!(evaluated.load(Ordering::SeqCst), 2);
+    assert_eq!(captured.seen(&handler).len(), 1);
+}
