@@ -95,6 +95,7 @@ test-rust: build
 	$(CARGO) test -p femto-py --lib  # its pure-Rust parts (no interpreter)
 	$(CARGO) test -p femto-core --features log,tracing --test log_facade --test tracing_layer --test init
 	$(CARGO) test -p femto-core --features log,tracing --doc
+	tests/rust/readme_quick_start.sh
 	$(CARGO) test -p femto-core --features min_level_warning --test static_level
 
 test-c: build apt-test

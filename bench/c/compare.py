@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--markdown")
     parser.add_argument("--rust", help="the femto-rust-bench binary")
+    parser.add_argument("--only", nargs="+", help="run only the workloads whose title contains one of these")
     args = parser.parse_args()
     build = args.build
     work = tempfile.mkdtemp(prefix="femto-bench-")
@@ -91,6 +92,27 @@ def main():
                     },
                 )
             )
+        for threads in (1, 2):
+            t = str(threads)
+            plural = "s" if threads > 1 else ""
+            workloads.append(
+                (
+                    f"Rust `log` facade: {n} records to a file, {threads} thread{plural}",
+                    {
+                        "femtologging": [rust, "log-femto", t, path, n],
+                        "env_logger": [rust, "log-env-logger", t, path, n],
+                    },
+                )
+            )
+            workloads.append(
+                (
+                    f"Rust `tracing` layer: {n} records to a file, {threads} thread{plural}",
+                    {
+                        "femtologging": [rust, "tracing-femto", t, path, n],
+                        "tracing + tracing-appender": [rust, "tracing", t, path, n],
+                    },
+                )
+            )
         workloads.append(
             (
                 "Rust: disabled call",
@@ -101,6 +123,8 @@ def main():
             )
         )
 
+    if args.only:
+        workloads = [(title, peers) for title, peers in workloads if any(word in title for word in args.only)]
     rows = []
     for title, peers in workloads:
         samples = {name: [] for name in peers}
@@ -139,7 +163,7 @@ def main():
                 f"| {title} | {name} | {min(totals):.1f} | {statistics.median(totals):.1f} | "
                 f"{min(producers):.1f} | {statistics.median(producers):.1f} | {ratio} |"
             )
-    if rust:
+    if rust and not args.only:
         done = subprocess.run([rust, "memory", "16384"], capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         if done.returncode == 0:
             fields = dict(part.split("=") for part in done.stdout.split())

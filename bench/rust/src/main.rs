@@ -1,11 +1,14 @@
 //! The Rust side of `make bench`: the same 1,000,000 records written to a
 //! file through femto-core, through `tracing` with `tracing-appender`'s
 //! non-blocking writer (lossless mode), and by a floor that formats each
-//! line with `write!` and writes 64 KiB at a time. Prints the one-line
-//! result `bench/c/compare.py` reads.
+//! line with `write!` and writes 64 KiB at a time; then through the `log`
+//! facade (femto-core's against `env_logger`) and through `tracing` with
+//! femto-core's layer. Prints the one-line result `bench/c/compare.py`
+//! reads.
 //!
 //! ```text
 //! femto-rust-bench femto|tracing|floor THREADS PATH N
+//! femto-rust-bench log-femto|log-env-logger|tracing-femto THREADS PATH N
 //! femto-rust-bench femto-disabled|tracing-disabled N
 //! femto-rust-bench memory N      memory per queued record, peak RSS
 //! ```
@@ -54,7 +57,15 @@ fn report(total: Duration, producer_ns: f64, records: usize) {
     );
 }
 
-fn femto(threads: usize, path: &str, records: usize) -> Result<(), String> {
+/// Which front end logs into femto-core.
+#[derive(Clone, Copy)]
+enum Front {
+    Macro,
+    Log,
+    Tracing,
+}
+
+fn femto(front: Front, threads: usize, path: &str, records: usize) -> Result<(), String> {
     let handler = FileHandlerBuilder::new(path)
         .truncate(true)
         .format(PATTERN)
@@ -65,11 +76,33 @@ fn femto(threads: usize, path: &str, records: usize) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     logger.add_handler(Arc::clone(&handler));
     logger.set_level(FemtoLevel::INFO);
+    match front {
+        Front::Macro => {}
+        Front::Log => femto_core::log_facade::install().map_err(|e| e.to_string())?,
+        Front::Tracing => {
+            use tracing_subscriber::layer::SubscriberExt;
+            let subscriber =
+                tracing_subscriber::registry().with(femto_core::tracing_layer::FemtoLayer);
+            tracing::subscriber::set_global_default(subscriber).map_err(|e| e.to_string())?;
+        }
+    }
     let per_thread = records / threads;
     let start = Instant::now();
-    let producer = run_threads(threads, per_thread, |t, n| {
-        for i in 0..n {
-            femto_core::info!(logger, "record {i} from thread {t}: {MESSAGE_TAIL}");
+    let producer = run_threads(threads, per_thread, |t, n| match front {
+        Front::Macro => {
+            for i in 0..n {
+                femto_core::info!(logger, "record {i} from thread {t}: {MESSAGE_TAIL}");
+            }
+        }
+        Front::Log => {
+            for i in 0..n {
+                log::info!(target: "bench", "record {i} from thread {t}: {MESSAGE_TAIL}");
+            }
+        }
+        Front::Tracing => {
+            for i in 0..n {
+                tracing::info!(target: "bench", "record {i} from thread {t}: {MESSAGE_TAIL}");
+            }
         }
     });
     if !femto_core::shutdown(Duration::from_secs(60)) {
@@ -110,6 +143,38 @@ fn tracing_run(threads: usize, path: &str, records: usize) -> Result<(), String>
         }
     });
     drop(guard); // flushes and joins the appender's worker
+    let total = start.elapsed();
+    report(total, producer, per_thread * threads);
+    Ok(())
+}
+
+/// `env_logger` writing to the file (its `Target::Pipe`: each record is
+/// formatted and written on the calling thread), in the same line.
+fn env_logger_run(threads: usize, path: &str, records: usize) -> Result<(), String> {
+    let file = File::create(path).map_err(|e| e.to_string())?;
+    env_logger::Builder::new()
+        .filter_level(log::LevelFilter::Info)
+        .target(env_logger::Target::Pipe(Box::new(file)))
+        .format(|out, record| {
+            let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S,%3f");
+            writeln!(
+                out,
+                "{now} [{}] {}: {}",
+                record.level(),
+                record.target(),
+                record.args()
+            )
+        })
+        .try_init()
+        .map_err(|e| e.to_string())?;
+    let per_thread = records / threads;
+    let start = Instant::now();
+    let producer = run_threads(threads, per_thread, |t, n| {
+        for i in 0..n {
+            log::info!(target: "bench", "record {i} from thread {t}: {MESSAGE_TAIL}");
+        }
+    });
+    log::logger().flush();
     let total = start.elapsed();
     report(total, producer, per_thread * threads);
     Ok(())
@@ -249,11 +314,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let number = |i: usize| args.get(i).and_then(|a| a.parse::<usize>().ok());
     let result = match (args.first().map(String::as_str), args.len()) {
-        (Some("femto"), 4) | (Some("tracing"), 4) | (Some("floor"), 4) => {
+        (Some("femto" | "tracing" | "floor" | "log-femto" | "log-env-logger" | "tracing-femto"), 4) => {
             match (number(1), args.get(2), number(3)) {
                 (Some(threads), Some(path), Some(records)) if threads > 0 => match args[0].as_str() {
-                    "femto" => femto(threads, path, records),
+                    "femto" => femto(Front::Macro, threads, path, records),
+                    "log-femto" => femto(Front::Log, threads, path, records),
+                    "tracing-femto" => femto(Front::Tracing, threads, path, records),
                     "tracing" => tracing_run(threads, path, records),
+                    "log-env-logger" => env_logger_run(threads, path, records),
                     _ => floor(threads, path, records),
                 },
                 _ => Err("bad arguments".into()),
@@ -262,7 +330,7 @@ fn main() -> ExitCode {
         (Some("femto-disabled"), 2) => number(1).ok_or_else(|| "bad N".into()).and_then(femto_disabled),
         (Some("tracing-disabled"), 2) => number(1).ok_or_else(|| "bad N".into()).and_then(tracing_disabled),
         (Some("memory"), 2) => number(1).ok_or_else(|| "bad N".into()).and_then(memory),
-        _ => Err("usage: femto-rust-bench femto|tracing|floor THREADS PATH N | femto-disabled|tracing-disabled N | memory N".into()),
+        _ => Err("usage: femto-rust-bench femto|tracing|floor|log-femto|log-env-logger|tracing-femto THREADS PATH N | femto-disabled|tracing-disabled N | memory N".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
