@@ -96,6 +96,7 @@ test-rust: build
 	$(CARGO) test -p femto-core --features log,tracing --test log_facade --test tracing_layer --test init
 	$(CARGO) test -p femto-core --features log,tracing --doc
 	tests/rust/readme_quick_start.sh
+	$(CARGO) publish -p femto-core --dry-run --allow-dirty -q  # the engine crate is publishable
 	$(CARGO) test -p femto-core --features min_level_warning --test static_level
 
 test-c: build apt-test

@@ -31,14 +31,19 @@ use crate::level::FemtoLevel;
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("format: {0}")]
+    /// A format string that does not parse.
     Format(#[from] FormatError),
     #[error("path: must not be empty")]
+    /// A file handler without a path.
     EmptyPath,
     #[error("when: {0}")]
+    /// A `when` the timed handler does not know.
     When(#[from] WhenError),
     #[error("schedule: {0}")]
+    /// A rotation schedule that cannot run (a zero interval, a bad time of day).
     Schedule(#[from] TimedRotationError),
     #[error(transparent)]
+    /// The handler could not start (its file, its worker thread).
     Handler(#[from] HandlerBuildError),
 }
 
@@ -57,14 +62,19 @@ impl BuildError {
 /// Options every handler has.
 #[derive(Debug, Clone, Default)]
 pub struct CommonOptions {
+    /// Records below this level are ignored by the handler.
     pub level: FemtoLevel,
     /// A Python-logging format; `None` writes `%(message)s`.
     pub format: Option<String>,
+    /// How `format` names fields (`%`, `{}` or `$`).
     pub style: FormatStyle,
+    /// The `asctime` format (`strftime`); `None`: `2026-12-05 11:40:00,123`.
     pub datefmt: Option<String>,
     /// Queue length in records; `None` is the default (16,384).
     pub capacity: Option<usize>,
+    /// What a call does when the queue is full.
     pub overflow: OverflowPolicy,
+    /// The handler's name, in errors and the worker thread's name.
     pub name: Option<String>,
 }
 
@@ -93,8 +103,10 @@ impl CommonOptions {
 
 /// The setters every handler builder has.
 pub trait HandlerBuilder: Sized {
+    /// The common options, to change.
     fn common(&mut self) -> &mut CommonOptions;
 
+    /// The common options.
     fn common_options(&self) -> &CommonOptions;
 
     /// Builds the handler with `options` in place of the common ones (a
@@ -106,6 +118,7 @@ pub trait HandlerBuilder: Sized {
         self.build_with(self.common_options().handler_options()?)
     }
 
+    /// Sets the handler's level.
     fn level(mut self, level: FemtoLevel) -> Self {
         self.common().level = level;
         self
@@ -129,16 +142,19 @@ pub trait HandlerBuilder: Sized {
         self
     }
 
+    /// Sets the queue length in records.
     fn capacity(mut self, records: usize) -> Self {
         self.common().capacity = Some(records);
         self
     }
 
+    /// Sets what a call does when the queue is full.
     fn overflow(mut self, policy: OverflowPolicy) -> Self {
         self.common().overflow = policy;
         self
     }
 
+    /// Names the handler.
     fn name(mut self, name: impl Into<String>) -> Self {
         self.common().name = Some(name.into());
         self
@@ -156,11 +172,14 @@ fn non_empty(path: &PathBuf) -> Result<&PathBuf, BuildError> {
 /// Standard output or standard error.
 #[derive(Debug, Clone)]
 pub struct StreamHandlerBuilder {
+    /// Standard output or standard error.
     pub target: StreamTarget,
+    /// The options every handler has.
     pub common: CommonOptions,
 }
 
 impl StreamHandlerBuilder {
+    /// A handler writing to standard error.
     pub fn stderr() -> Self {
         StreamHandlerBuilder {
             target: StreamTarget::Stderr,
@@ -168,6 +187,7 @@ impl StreamHandlerBuilder {
         }
     }
 
+    /// A handler writing to standard output.
     pub fn stdout() -> Self {
         StreamHandlerBuilder {
             target: StreamTarget::Stdout,
@@ -193,14 +213,20 @@ impl HandlerBuilder for StreamHandlerBuilder {
 /// A file (Python's `FileHandler`, and `WatchedFileHandler` with `watch`).
 #[derive(Debug, Clone)]
 pub struct FileHandlerBuilder {
+    /// The file written.
     pub path: PathBuf,
+    /// Empty the file when the handler opens it (mode `w`), rather than append.
     pub truncate: bool,
+    /// Create the file at the first record, not when the handler is built.
     pub delay: bool,
+    /// Reopen the file when it is moved or removed (log rotation by another program).
     pub watch: bool,
+    /// The options every handler has.
     pub common: CommonOptions,
 }
 
 impl FileHandlerBuilder {
+    /// A handler appending to `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         FileHandlerBuilder {
             path: path.into(),
@@ -260,15 +286,22 @@ impl HandlerBuilder for FileHandlerBuilder {
 /// A file rotated by size (Python's `RotatingFileHandler`).
 #[derive(Debug, Clone)]
 pub struct RotatingFileHandlerBuilder {
+    /// The file written; backups are `path.1`, `path.2`, ...
     pub path: PathBuf,
+    /// Roll over before a record would take the file past this size (0: never).
     pub max_bytes: u64,
+    /// How many backups to keep.
     pub backup_count: u32,
+    /// Empty the file when the handler opens it (mode `w`), rather than append.
     pub truncate: bool,
+    /// Create the file at the first record, not when the handler is built.
     pub delay: bool,
+    /// The options every handler has.
     pub common: CommonOptions,
 }
 
 impl RotatingFileHandlerBuilder {
+    /// A handler writing to `path`, not rotating until `max_bytes` is set.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         RotatingFileHandlerBuilder {
             path: path.into(),
@@ -293,11 +326,13 @@ impl RotatingFileHandlerBuilder {
         self
     }
 
+    /// Empties the file when the handler opens it.
     pub fn truncate(mut self, truncate: bool) -> Self {
         self.truncate = truncate;
         self
     }
 
+    /// Creates the file at the first record.
     pub fn delay(mut self, delay: bool) -> Self {
         self.delay = delay;
         self
@@ -329,18 +364,26 @@ impl HandlerBuilder for RotatingFileHandlerBuilder {
 /// A file rotated on a schedule (Python's `TimedRotatingFileHandler`).
 #[derive(Debug, Clone)]
 pub struct TimedRotatingFileHandlerBuilder {
+    /// The file written; backups get a date suffix.
     pub path: PathBuf,
     /// Python's spelling: `S`, `M`, `H`, `D`, `MIDNIGHT`, `W0`…`W6`.
     pub when: String,
+    /// How many `when` units between rollovers.
     pub interval: u32,
+    /// Roll over by UTC rather than local time.
     pub utc: bool,
+    /// The time of day (hour, minute, second) of daily and weekly rollovers.
     pub at_time: Option<(u32, u32, u32)>,
+    /// How many backups to keep (0: all).
     pub backup_count: u32,
+    /// Create the file at the first record, not when the handler is built.
     pub delay: bool,
+    /// The options every handler has.
     pub common: CommonOptions,
 }
 
 impl TimedRotatingFileHandlerBuilder {
+    /// A handler writing to `path`, rolling over every hour (`when` `"H"`).
     pub fn new(path: impl Into<PathBuf>) -> Self {
         TimedRotatingFileHandlerBuilder {
             path: path.into(),
@@ -354,16 +397,19 @@ impl TimedRotatingFileHandlerBuilder {
         }
     }
 
+    /// Sets the schedule's unit, as Python's `when` (`"S"`, `"M"`, `"H"`, `"D"`, `"midnight"`, `"W0"` ... `"W6"`).
     pub fn when(mut self, when: impl Into<String>) -> Self {
         self.when = when.into();
         self
     }
 
+    /// Sets how many units between rollovers.
     pub fn interval(mut self, interval: u32) -> Self {
         self.interval = interval;
         self
     }
 
+    /// Rolls over by UTC rather than local time.
     pub fn utc(mut self, utc: bool) -> Self {
         self.utc = utc;
         self
@@ -375,11 +421,13 @@ impl TimedRotatingFileHandlerBuilder {
         self
     }
 
+    /// Sets how many backups to keep.
     pub fn backup_count(mut self, backup_count: u32) -> Self {
         self.backup_count = backup_count;
         self
     }
 
+    /// Creates the file at the first record.
     pub fn delay(mut self, delay: bool) -> Self {
         self.delay = delay;
         self

@@ -12,7 +12,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// The identity of the calling thread as records show it.
 #[derive(Debug, Clone)]
 pub struct ThreadIdentity {
+    /// The thread's identifier, as the host reports it.
     pub id: u64,
+    /// The thread's name.
     pub name: Text,
 }
 

@@ -26,8 +26,11 @@ pub enum HandlerErrorKind {
 /// One handler failure, as passed to the error hook.
 #[derive(Debug, Clone)]
 pub struct HandlerError<'a> {
+    /// The handler's name.
     pub handler: &'a str,
+    /// What failed.
     pub kind: HandlerErrorKind,
+    /// The error's text.
     pub message: &'a str,
 }
 

@@ -6,6 +6,7 @@ use crate::record::FemtoLogRecord;
 /// A filter. Runs on the logging thread, so it must be cheap and must not
 /// block; it may be called from many threads at once.
 pub trait FemtoFilter: Send + Sync {
+    /// Whether `record` goes on.
     fn should_log(&self, record: &FemtoLogRecord) -> bool;
 
     /// Whether the filter reads where the call was made (see
@@ -18,7 +19,9 @@ pub trait FemtoFilter: Send + Sync {
 /// Passes records whose level lies in `min..=max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LevelFilter {
+    /// The lowest level passed.
     pub min: FemtoLevel,
+    /// The highest level passed.
     pub max: FemtoLevel,
 }
 
@@ -59,10 +62,12 @@ pub struct NameFilter {
 }
 
 impl NameFilter {
+    /// A filter passing the records of logger `name` and its children (`""`: all).
     pub fn new(name: &str) -> Self {
         NameFilter { name: name.into() }
     }
 
+    /// The logger name it passes.
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -26,14 +26,18 @@ pub const CONSOLE_FORMAT: &str = "%(asctime)s %(levelname)-8s %(name)s: %(messag
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     #[error("logging was set up already (init runs once per process)")]
+    /// [`init`] ran before.
     AlreadyInitialized,
     #[error("{variable}: {error}")]
+    /// A directive does not parse.
     Directive {
         /// The variable the directives came from (or "directives").
         variable: String,
+        /// What is wrong with it.
         error: DirectiveError,
     },
     #[error("cannot open the console handler: {0}")]
+    /// The console handler could not start.
     Handler(#[from] HandlerBuildError),
 }
 
@@ -41,7 +45,9 @@ pub enum InitError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad directive {directive:?}: {reason}")]
 pub struct DirectiveError {
+    /// The directive, as written.
     pub directive: String,
+    /// What is wrong with it.
     pub reason: String,
 }
 
@@ -50,6 +56,7 @@ pub struct DirectiveError {
 pub struct Directive {
     /// A dotted logger name; module paths (`app::db`) are turned into one.
     pub logger: Option<String>,
+    /// The level it sets.
     pub level: FemtoLevel,
 }
 
@@ -59,6 +66,16 @@ pub const OFF: FemtoLevel = FemtoLevel(u32::MAX);
 /// Parses `env_logger`-style directives: comma-separated `level`,
 /// `logger=level` or `logger` (everything from that logger). Levels are
 /// the engine's names (`trace` … `critical`, `warn`, `off`) or numbers.
+///
+/// ```
+/// use femto_core::init::parse_directives;
+/// use femto_core::FemtoLevel;
+///
+/// let directives = parse_directives("info,app::db=debug").unwrap();
+/// assert_eq!(directives[1].logger.as_deref(), Some("app.db"));
+/// assert_eq!(directives[1].level, FemtoLevel::DEBUG);
+/// assert!(parse_directives("app=loud").is_err());
+/// ```
 pub fn parse_directives(text: &str) -> Result<Vec<Directive>, DirectiveError> {
     let mut directives = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -117,6 +134,12 @@ pub fn init() -> Result<(), InitError> {
 
 /// As [`init`], with the directives given rather than read from the
 /// environment.
+///
+/// ```
+/// femto_core::init_with("warn,app.db=debug").unwrap();
+/// femto_core::debug!(target: "app.db", "shown");
+/// assert!(femto_core::init_with("info").is_err(), "once per process");
+/// ```
 pub fn init_with(directives: &str) -> Result<(), InitError> {
     init_from("directives", directives)
 }

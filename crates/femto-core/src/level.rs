@@ -17,11 +17,17 @@ pub struct FemtoLevel(pub u32);
 impl FemtoLevel {
     /// "Not set": a logger at NOTSET inherits its nearest ancestor's level.
     pub const NOTSET: FemtoLevel = FemtoLevel(0);
+    /// TRACE (5), below DEBUG: not one of Python's levels; femtologging names it.
     pub const TRACE: FemtoLevel = FemtoLevel(5);
+    /// Python's `logging.DEBUG` (10).
     pub const DEBUG: FemtoLevel = FemtoLevel(10);
+    /// Python's `logging.INFO` (20).
     pub const INFO: FemtoLevel = FemtoLevel(20);
+    /// Python's `logging.WARNING` (30).
     pub const WARNING: FemtoLevel = FemtoLevel(30);
+    /// Python's `logging.ERROR` (40).
     pub const ERROR: FemtoLevel = FemtoLevel(40);
+    /// Python's `logging.CRITICAL` (50).
     pub const CRITICAL: FemtoLevel = FemtoLevel(50);
 
     /// The numeric value.
@@ -75,7 +81,9 @@ pub const STATIC_MIN_LEVEL: FemtoLevel = if cfg!(feature = "min_level_off") {
 /// A level's display name without allocating for known levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevelName {
+    /// A standard or registered name.
     Static(&'static str),
+    /// No name: shown as `Level N`.
     Unnamed(u32),
 }
 
@@ -98,6 +106,7 @@ impl fmt::Display for FemtoLevel {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown level name {name:?} (expected TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL, NOTSET, a registered custom level, or a number)")]
 pub struct LevelParseError {
+    /// The text that is no level.
     pub name: String,
 }
 
@@ -165,8 +174,10 @@ fn custom_names() -> &'static RwLock<CustomNames> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddLevelNameError {
     #[error("level name {0:?} is a number; names must not parse as numbers")]
+    /// A name that is a number (it would read back as that level).
     Numeric(String),
     #[error("the level registry is unusable after a panic")]
+    /// The table of names was poisoned by a panic.
     Poisoned,
 }
 

@@ -35,6 +35,7 @@
 
 // One exception, in `exit`: registering the exit drain with `atexit`.
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod builder;
 pub mod config;

@@ -94,6 +94,7 @@ impl FemtoLogger {
         }
     }
 
+    /// The dotted name (`root` for the root logger).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -126,6 +127,7 @@ impl FemtoLogger {
         level.value() >= self.threshold.load(Ordering::Relaxed)
     }
 
+    /// Whether records go on to the parent's handlers.
     pub fn propagate(&self) -> bool {
         self.propagate.load(Ordering::Relaxed)
     }
@@ -176,10 +178,12 @@ impl FemtoLogger {
         self.configure(|entry| entry.logger.store_level(level));
     }
 
+    /// Sets whether records go on to the parent's handlers.
     pub fn set_propagate(&self, propagate: bool) {
         self.configure(|entry| entry.logger.store_propagate(propagate));
     }
 
+    /// Turns the logger off (or on again) whatever its level.
     pub fn set_disabled(&self, disabled: bool) {
         self.configure(|entry| entry.logger.store_disabled(disabled));
     }
@@ -252,6 +256,7 @@ impl FemtoLogger {
         !self.dispatch.load().handlers.is_empty()
     }
 
+    /// Adds a filter; records it refuses go nowhere.
     pub fn add_filter(&self, filter: Arc<dyn FemtoFilter>) {
         self.configure(|entry| entry.filters.push(filter));
     }
@@ -414,21 +419,27 @@ impl FemtoLogger {
         }
     }
 
+    /// Logs `message` at TRACE.
     pub fn trace(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::TRACE, message)
     }
+    /// Logs `message` at DEBUG.
     pub fn debug(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::DEBUG, message)
     }
+    /// Logs `message` at INFO.
     pub fn info(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::INFO, message)
     }
+    /// Logs `message` at WARNING.
     pub fn warning(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::WARNING, message)
     }
+    /// Logs `message` at ERROR.
     pub fn error(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::ERROR, message)
     }
+    /// Logs `message` at CRITICAL.
     pub fn critical(&self, message: &str) -> LogOutcome {
         self.log(FemtoLevel::CRITICAL, message)
     }

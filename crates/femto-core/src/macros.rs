@@ -60,6 +60,11 @@ pub fn logger_named(name: &str) -> Arc<FemtoLogger> {
 }
 
 /// Logs at `$level`: the macros below with the level first.
+///
+/// ```
+/// let level = femto_core::FemtoLevel::WARNING;
+/// femto_core::femto_log!(level, target: "app.db", "slow query: {} ms", 250);
+/// ```
 #[macro_export]
 macro_rules! femto_log {
     ($level:expr, target: $target:literal, $($rest:tt)+) => {{
@@ -141,6 +146,16 @@ macro_rules! debug {
     ($($arg:tt)+) => { $crate::femto_log!($crate::FemtoLevel::DEBUG, $($arg)+) };
 }
 /// `femto_log!` at INFO.
+///
+/// ```
+/// use femto_core::{info, LogOutcome, Manager};
+///
+/// let logger = Manager::global().get_logger("app.db").unwrap();
+/// info!("by module path: {}", 1); // the logger of this module
+/// info!(target: "app.db", user = 42, peer:? = ("10.0.0.1", 5432); "login");
+/// let outcome = info!(logger, "by handle");
+/// assert!(matches!(outcome, LogOutcome::Queued | LogOutcome::Disabled));
+/// ```
 #[macro_export]
 macro_rules! info {
     ($($arg:tt)+) => { $crate::femto_log!($crate::FemtoLevel::INFO, $($arg)+) };

@@ -20,7 +20,9 @@ use crate::sync::lock;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid logger name {name:?}: {reason}")]
 pub struct LoggerNameError {
+    /// The name refused.
     pub name: String,
+    /// Why.
     pub reason: &'static str,
 }
 
@@ -60,10 +62,15 @@ pub(crate) struct Shared {
 /// One logger's whole configuration, for [`Manager::set_logger_states`].
 #[derive(Debug, Clone)]
 pub struct LoggerState {
+    /// The logger.
     pub logger: Arc<FemtoLogger>,
+    /// Its own level (NOTSET: its parent's).
     pub level: FemtoLevel,
+    /// Whether records go on to the parent's handlers.
     pub propagate: bool,
+    /// Whether it is off.
     pub disabled: bool,
+    /// Its own handlers.
     pub handlers: Vec<Arc<FemtoHandler>>,
 }
 

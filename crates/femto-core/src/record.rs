@@ -11,6 +11,7 @@ use crate::level::FemtoLevel;
 pub struct SourceLocation {
     /// Full path of the source file (`%(pathname)s`).
     pub file: Option<Text>,
+    /// The line number (0: unknown).
     pub line: u32,
     /// Function name (`%(funcName)s`).
     pub function: Option<Text>,
@@ -45,15 +46,23 @@ pub type KeyValue = (Box<str>, Box<str>);
 /// A log record.
 #[derive(Debug, Clone)]
 pub struct FemtoLogRecord {
+    /// The logger's dotted name.
     pub logger: Text,
+    /// The level.
     pub level: FemtoLevel,
+    /// The message, formatted.
     pub message: String,
     /// Wall-clock time in nanoseconds since the Unix epoch.
     pub created_ns: u64,
+    /// The logging thread's identifier.
     pub thread_id: u64,
+    /// The logging thread's name.
     pub thread_name: Text,
+    /// The process's identifier.
     pub process_id: u32,
+    /// Where the call was made.
     pub location: SourceLocation,
+    /// Structured key-values (`extra` in Python), in order.
     pub key_values: Vec<KeyValue>,
     /// Formatted exception text (a traceback), printed after the message.
     pub exception: Option<String>,

@@ -25,7 +25,9 @@ use super::ConfigError;
 /// The file a handler writes, for confinement: its path, and its "empty
 /// it first" flag where it has one.
 pub struct FileTarget<'a> {
+    /// The path, which confinement may rewrite.
     pub path: &'a mut PathBuf,
+    /// The "empty it first" flag, which confinement may clear.
     pub truncate: Option<&'a mut bool>,
 }
 
@@ -56,7 +58,9 @@ pub trait HandlerClass: HandlerBuilder + Clone + fmt::Debug + Send + Sync + 'sta
 /// A class's keys as a file or description gives them; errors name the key
 /// through `path`.
 pub struct Keys<'a> {
+    /// The keys and their values.
     pub values: &'a Map<String, Value>,
+    /// The full path of a key, for error messages.
     pub path: &'a dyn Fn(&str) -> String,
 }
 
@@ -108,14 +112,23 @@ fn mode(truncate: bool) -> &'static str {
 
 /// A handler class behind a pointer: what [`super::HandlerKind`] holds.
 pub trait DynClass: fmt::Debug + Send + Sync {
+    /// The class name ([`HandlerClass::CLASS`]).
     fn class(&self) -> &'static str;
+    /// The common options.
     fn common(&self) -> &CommonOptions;
+    /// The common options, to change.
     fn common_mut(&mut self) -> &mut CommonOptions;
+    /// Builds the handler with `options`.
     fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError>;
+    /// Writes the class's keys back ([`HandlerClass::to_keys`]).
     fn to_keys(&self, keys: &mut Map<String, Value>);
+    /// The file it writes, if any ([`HandlerClass::file`]).
     fn file(&mut self) -> Option<FileTarget<'_>>;
+    /// Checks beyond the keys' types ([`HandlerClass::check`]).
     fn check(&self, path: &dyn Fn(&str) -> String) -> Result<(), ConfigError>;
+    /// A boxed copy.
     fn clone_box(&self) -> Box<dyn DynClass>;
+    /// The concrete class, for downcasting.
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -159,10 +172,13 @@ impl<T: HandlerClass> DynClass for T {
 
 /// One class a name makes.
 pub struct ClassEntry {
+    /// The class name.
     pub class: &'static str,
     /// Other names for it (Python's class names).
     pub aliases: &'static [&'static str],
+    /// The class's own keys.
     pub keys: &'static [&'static str],
+    /// Reads the class from its keys.
     pub read: fn(&Keys<'_>) -> Result<Box<dyn DynClass>, ConfigError>,
 }
 

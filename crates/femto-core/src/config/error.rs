@@ -7,8 +7,11 @@ use std::fmt;
 /// whole text is at fault (a syntax error).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// The key at fault (`handlers.file.max_bytes`), empty for the whole file.
     pub path: String,
+    /// What is wrong with it.
     pub problem: String,
+    /// The kind of problem.
     pub kind: ConfigErrorKind,
 }
 

@@ -17,16 +17,24 @@ use super::ConfigError;
 /// A named formatter: a stdlib-style template, or JSON lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormatterBuilder {
+    /// A format string.
     Template {
+        /// The format string.
         format: String,
+        /// How it names fields.
         style: FormatStyle,
+        /// The `asctime` format.
         datefmt: Option<String>,
+        /// `asctime` in UTC rather than local time.
         utc: bool,
         /// See [`crate::TemplateFormatter::escaping_controls`].
         escape_controls: bool,
     },
+    /// One JSON object per record.
     Json {
+        /// The format of `asctime`; `None`: the standard library's default.
         datefmt: Option<String>,
+        /// Times in UTC rather than local time.
         utc: bool,
     },
 }
@@ -98,14 +106,21 @@ pub enum FilterBuilder {
     /// stdlib `logging.Filter(name)`: the logger `name` and its children.
     Name(String),
     /// Records whose level lies in `min..=max`.
-    Levels { min: FemtoLevel, max: FemtoLevel },
+    Levels {
+        /// The lowest level passed.
+        min: FemtoLevel,
+        /// The highest level passed.
+        max: FemtoLevel,
+    },
 }
 
 impl FilterBuilder {
+    /// A filter passing the records of logger `name` and its children.
     pub fn name(name: impl Into<String>) -> Self {
         FilterBuilder::Name(name.into())
     }
 
+    /// A filter passing records from `min` to `max`, both included.
     pub fn levels(min: FemtoLevel, max: FemtoLevel) -> Self {
         FilterBuilder::Levels { min, max }
     }
@@ -141,6 +156,7 @@ impl HandlerKind {
         }
     }
 
+    /// The common options of the handler's class, to change.
     pub fn common_mut(&mut self) -> Option<&mut CommonOptions> {
         match self {
             HandlerKind::Class(class) => Some(class.common_mut()),
@@ -182,12 +198,16 @@ impl From<Arc<FemtoHandler>> for HandlerKind {
 /// by name. A named formatter replaces the builder's own `format`.
 #[derive(Debug, Clone)]
 pub struct HandlerSpec {
+    /// The handler's class and its own options.
     pub kind: HandlerKind,
+    /// The id of its formatter, if not the default.
     pub formatter: Option<String>,
+    /// The ids of its filters.
     pub filters: Vec<String>,
 }
 
 impl HandlerSpec {
+    /// A handler of `kind`, with the default formatter and no filters.
     pub fn new(kind: impl Into<HandlerKind>) -> Self {
         HandlerSpec {
             kind: kind.into(),
@@ -196,11 +216,13 @@ impl HandlerSpec {
         }
     }
 
+    /// Uses the formatter of id `id`.
     pub fn formatter(mut self, id: impl Into<String>) -> Self {
         self.formatter = Some(id.into());
         self
     }
 
+    /// Adds the filter of id `id`.
     pub fn filter(mut self, id: impl Into<String>) -> Self {
         self.filters.push(id.into());
         self
@@ -218,32 +240,41 @@ impl<K: Into<HandlerKind>> From<K> for HandlerSpec {
 /// WARNING for the root; `propagate` true; no handlers, no filters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoggerBuilder {
+    /// The logger's level; `None` leaves it as it is.
     pub level: Option<FemtoLevel>,
+    /// Whether records go on to the parent's handlers; `None` leaves it.
     pub propagate: Option<bool>,
+    /// The ids of its handlers.
     pub handlers: Vec<String>,
+    /// The ids of its filters.
     pub filters: Vec<String>,
 }
 
 impl LoggerBuilder {
+    /// A logger with nothing set.
     pub fn new() -> Self {
         LoggerBuilder::default()
     }
 
+    /// Sets the level.
     pub fn level(mut self, level: FemtoLevel) -> Self {
         self.level = Some(level);
         self
     }
 
+    /// Sets `propagate`.
     pub fn propagate(mut self, propagate: bool) -> Self {
         self.propagate = Some(propagate);
         self
     }
 
+    /// Sets the handlers, by id.
     pub fn handlers<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
         self.handlers.extend(ids.into_iter().map(Into::into));
         self
     }
 
+    /// Sets the filters, by id.
     pub fn filters<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
         self.filters.extend(ids.into_iter().map(Into::into));
         self
@@ -254,10 +285,15 @@ impl LoggerBuilder {
 /// replaces the earlier entry.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
+    /// Formatters by id.
     pub formatters: BTreeMap<String, FormatterBuilder>,
+    /// Filters by id.
     pub filters: BTreeMap<String, FilterBuilder>,
+    /// Handlers by id.
     pub handlers: BTreeMap<String, HandlerSpec>,
+    /// The root logger's configuration.
     pub root: Option<LoggerBuilder>,
+    /// Other loggers' configuration, by dotted name.
     pub loggers: BTreeMap<String, LoggerBuilder>,
     /// Disable every existing logger the configuration does not name (nor
     /// a child of one), as stdlib's `dictConfig` does by default. Off by
@@ -268,25 +304,30 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
+    /// An empty configuration.
     pub fn new() -> Self {
         ConfigBuilder::default()
     }
 
+    /// Adds a formatter under `id`.
     pub fn formatter(mut self, id: impl Into<String>, formatter: FormatterBuilder) -> Self {
         self.formatters.insert(id.into(), formatter);
         self
     }
 
+    /// Adds a filter under `id`.
     pub fn filter(mut self, id: impl Into<String>, filter: FilterBuilder) -> Self {
         self.filters.insert(id.into(), filter);
         self
     }
 
+    /// Adds a handler under `id`.
     pub fn handler(mut self, id: impl Into<String>, handler: impl Into<HandlerSpec>) -> Self {
         self.handlers.insert(id.into(), handler.into());
         self
     }
 
+    /// Configures the root logger.
     pub fn root(mut self, root: LoggerBuilder) -> Self {
         self.root = Some(root);
         self
@@ -303,6 +344,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether loggers the configuration does not name are disabled (stdlib's `disable_existing_loggers`).
     pub fn disable_existing_loggers(mut self, disable: bool) -> Self {
         self.disable_existing_loggers = disable;
         self

@@ -1,7 +1,7 @@
 //! Formatters turn a record into text on the handler's worker thread.
 
 mod json;
-pub mod spec;
+pub(crate) mod spec;
 mod template;
 mod time;
 
@@ -14,6 +14,7 @@ use crate::record::FemtoLogRecord;
 /// Renders a record. Implementations append to `out` (a buffer the worker
 /// reuses) and never fail: a formatter has no caller to report to.
 pub trait FemtoFormatter: Send + Sync {
+    /// Appends the text of `record` to `out`.
     fn format(&self, record: &FemtoLogRecord, out: &mut String);
 
     /// As [`FemtoFormatter::format`], for formatters that can fail (such as

@@ -37,23 +37,41 @@ impl FromStr for FormatStyle {
 /// A record attribute a format string can name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field {
+    /// `%(name)s`: the logger's name.
     Name,
+    /// `%(levelname)s`.
     LevelName,
+    /// `%(levelno)s`.
     LevelNo,
+    /// `%(message)s`.
     Message,
+    /// `%(asctime)s`: the time, as `datefmt` says.
     Asctime,
+    /// `%(msecs)d`: the milliseconds of the time.
     Msecs,
+    /// `%(created)f`: seconds since the epoch.
     Created,
+    /// `%(relativeCreated)d`: milliseconds since the engine started.
     RelativeCreated,
+    /// `%(thread)d`: the thread's identifier.
     Thread,
+    /// `%(threadName)s`.
     ThreadName,
+    /// `%(process)d`.
     Process,
+    /// `%(pathname)s`: the source file's path.
     Pathname,
+    /// `%(filename)s`: the source file's name.
     Filename,
+    /// `%(module)s`.
     Module,
+    /// `%(lineno)d`.
     Lineno,
+    /// `%(funcName)s`.
     FuncName,
+    /// `%(exc_text)s`: the exception's text.
     ExcText,
+    /// `%(stack_info)s`.
     StackInfo,
     /// Any other name: looked up among the record's key-values.
     KeyValue(Box<str>),
@@ -95,16 +113,23 @@ enum Part {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
     #[error("unknown format style {0:?} (expected '%', '{{' or '$')")]
+    /// A style other than `%`, `{` and `$`.
     UnknownStyle(String),
     #[error("format string {format:?}: {reason} at byte {position}")]
+    /// The format string does not parse.
     Syntax {
+        /// The format string.
         format: String,
+        /// Where it stops parsing (a byte offset).
         position: usize,
+        /// Why.
         reason: &'static str,
     },
     #[error(transparent)]
+    /// A field's format spec does not parse.
     Spec(#[from] SpecError),
     #[error(transparent)]
+    /// The `datefmt` does not parse.
     Date(#[from] DateFormatError),
 }
 

@@ -66,6 +66,7 @@ pub struct HandlerStats {
 /// What happened to one record at one handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Enqueued {
+    /// The handler's queue took the record.
     Queued,
     /// Below the handler's level or rejected by one of its filters.
     Filtered,
@@ -333,6 +334,7 @@ impl FemtoHandler {
         FemtoLevel(self.level.load(Ordering::Relaxed))
     }
 
+    /// Sets the handler's level: records below it are ignored.
     pub fn set_level(&self, level: FemtoLevel) {
         self.level.store(level.value(), Ordering::Relaxed);
     }
@@ -354,6 +356,7 @@ impl FemtoHandler {
         }
     }
 
+    /// Adds a filter; records it refuses are ignored.
     pub fn add_filter(&self, filter: Arc<dyn FemtoFilter>) {
         self.change_filters(|filters| filters.push(filter));
     }
@@ -409,10 +412,12 @@ impl FemtoHandler {
         drop(replaced);
     }
 
+    /// What a call does when the queue is full.
     pub fn overflow_policy(&self) -> OverflowPolicy {
         self.overflow
     }
 
+    /// The queue length in records.
     pub fn capacity(&self) -> usize {
         self.capacity
     }

@@ -29,9 +29,13 @@ pub const MAX_CAPACITY: usize = 1 << 24;
 pub struct HandlerOptions {
     /// A name for error messages and the worker thread.
     pub name: Option<String>,
+    /// The queue length in records.
     pub capacity: usize,
+    /// What a call does when the queue is full.
     pub overflow: OverflowPolicy,
+    /// Records below this level are ignored.
     pub level: FemtoLevel,
+    /// Makes each record's text, on the worker.
     pub formatter: Arc<dyn FemtoFormatter>,
     /// A binding hands its own callers' records to this handler itself,
     /// on the calling thread (Python's `QueueHandler`, `MemoryHandler`, as
@@ -80,15 +84,21 @@ impl std::fmt::Debug for HandlerOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerBuildError {
     #[error("capacity must be at least 1")]
+    /// A queue of no records.
     ZeroCapacity,
     #[error("capacity {0} is above the maximum of {MAX_CAPACITY} records")]
+    /// A queue longer than the engine allows.
     CapacityTooLarge(usize),
     #[error("cannot open {target}: {source}")]
+    /// The sink could not be opened.
     Open {
+        /// What was being opened (a path, `stderr`).
         target: String,
         #[source]
+        /// The operating system's error.
         source: std::io::Error,
     },
     #[error("cannot start the worker thread: {0}")]
+    /// The worker thread could not be started.
     Spawn(#[source] std::io::Error),
 }

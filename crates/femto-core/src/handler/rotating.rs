@@ -48,10 +48,12 @@ impl Rotation {
         })
     }
 
+    /// The size past which the file rolls over (0: never).
     pub fn max_bytes(&self) -> u64 {
         self.max_bytes.load(Ordering::Relaxed)
     }
 
+    /// How many backups are kept.
     pub fn backup_count(&self) -> u32 {
         self.backup_count.load(Ordering::Relaxed)
     }
@@ -70,6 +72,7 @@ impl Rotation {
         max_bytes > 0 && current > 0 && current.saturating_add(next) > max_bytes
     }
 
+    /// Sets the size past which the file rolls over (0: never).
     pub fn set_max_bytes(&self, max_bytes: u64) {
         self.max_bytes.store(max_bytes, Ordering::Relaxed);
     }
@@ -78,16 +81,20 @@ impl Rotation {
 /// Opens a size-rotated log file.
 #[derive(Debug, Clone)]
 pub struct RotatingFileSinkFactory {
+    /// The file written.
     pub path: PathBuf,
     /// `Truncate` empties the file when the handler starts (not at fork).
     pub mode: FileMode,
+    /// The rollover settings, shared with whoever changes them.
     pub rotation: Arc<Rotation>,
+    /// Written after each record.
     pub terminator: String,
     /// Create the file at the first record (Python's `delay=True`).
     pub delay: bool,
 }
 
 impl RotatingFileSinkFactory {
+    /// A factory for `path`, opened with `mode`, rolling over by `rotation`.
     pub fn new(path: impl AsRef<Path>, mode: FileMode, rotation: Arc<Rotation>) -> Self {
         RotatingFileSinkFactory {
             path: path.as_ref().to_path_buf(),

@@ -62,6 +62,7 @@ pub struct FdSink {
 }
 
 impl FdSink {
+    /// A sink writing to `file`, each record followed by `terminator`.
     pub fn new(file: File, terminator: &str) -> Self {
         FdSink {
             file,
@@ -96,7 +97,9 @@ impl Sink for FdSink {
 /// Standard output or standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamTarget {
+    /// Standard output (descriptor 1).
     Stdout,
+    /// Standard error (descriptor 2).
     Stderr,
 }
 
@@ -104,7 +107,9 @@ pub enum StreamTarget {
 /// Rust's stdout lock (which a thread lost in `fork` might hold).
 #[derive(Debug, Clone)]
 pub struct StreamSinkFactory {
+    /// Which stream.
     pub target: StreamTarget,
+    /// Written after each record.
     pub terminator: String,
 }
 
@@ -138,8 +143,11 @@ pub enum FileMode {
 /// Opens a log file.
 #[derive(Debug, Clone)]
 pub struct FileSinkFactory {
+    /// The file written.
     pub path: PathBuf,
+    /// Append, or empty the file first.
     pub mode: FileMode,
+    /// Written after each record.
     pub terminator: String,
     /// Open the file at the first record rather than at construction
     /// (stdlib's `delay=True`): no record, no file. An open error is then
@@ -151,6 +159,7 @@ pub struct FileSinkFactory {
 }
 
 impl FileSinkFactory {
+    /// A factory for `path`, opened with `mode`, lines ending in `\n`.
     pub fn new(path: impl AsRef<Path>, mode: FileMode) -> Self {
         FileSinkFactory {
             path: path.as_ref().to_path_buf(),

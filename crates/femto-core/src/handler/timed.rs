@@ -35,10 +35,15 @@ const DAY: i64 = 24 * 60 * 60;
 /// When a timed handler rolls over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
+    /// `S`.
     Seconds,
+    /// `M`.
     Minutes,
+    /// `H`.
     Hours,
+    /// `D`.
     Days,
+    /// `midnight`.
     Midnight,
     /// A weekday, 0 = Monday … 6 = Sunday.
     Weekday(u8),
@@ -48,8 +53,10 @@ pub enum When {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WhenError {
     #[error("Invalid rollover interval specified: {0} (expected S, M, H, D, MIDNIGHT or W0-W6)")]
+    /// A `when` that is no unit Python knows.
     Interval(String),
     #[error("You must specify a day for weekly rollover from 0 to 6 (0 is Monday): {0}")]
+    /// A `W` without a weekday from 0 to 6.
     Weekday(String),
 }
 
@@ -144,6 +151,7 @@ impl Clock for SystemClock {
 /// A timed handler's schedule.
 #[derive(Debug)]
 pub struct TimedRotation {
+    /// The unit of the schedule.
     pub when: When,
     /// Multiplies `when` (Python's `interval`); at least 1.
     pub interval: u32,
@@ -158,12 +166,15 @@ pub struct TimedRotation {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimedRotationError {
     #[error("interval must be at least 1")]
+    /// An interval of zero units.
     ZeroInterval,
     #[error("at_time {0:02}:{1:02}:{2:02} is not a time of day")]
+    /// A time of day out of range.
     BadAtTime(u32, u32, u32),
 }
 
 impl TimedRotation {
+    /// A schedule of `interval` units of `when`, by UTC or local time, at `at_time` for daily and weekly ones.
     pub fn new(
         when: When,
         interval: u32,
@@ -188,10 +199,12 @@ impl TimedRotation {
         }))
     }
 
+    /// How many backups are kept (0: all).
     pub fn backup_count(&self) -> u32 {
         self.backup_count.load(Ordering::Relaxed)
     }
 
+    /// Sets how many backups are kept.
     pub fn set_backup_count(&self, count: u32) {
         self.backup_count.store(count, Ordering::Relaxed);
     }
@@ -204,10 +217,15 @@ impl TimedRotation {
 /// Opens a time-rotated log file.
 #[derive(Clone)]
 pub struct TimedRotatingFileSinkFactory {
+    /// The file written.
     pub path: PathBuf,
+    /// Append, or empty the file first.
     pub mode: FileMode,
+    /// The schedule, shared with whoever changes it.
     pub rotation: Arc<TimedRotation>,
+    /// The clock the schedule reads (tests give their own).
     pub clock: Arc<dyn Clock>,
+    /// Written after each record.
     pub terminator: String,
     /// Create the file at the first record (Python's `delay=True`).
     pub delay: bool,
@@ -223,6 +241,7 @@ impl std::fmt::Debug for TimedRotatingFileSinkFactory {
 }
 
 impl TimedRotatingFileSinkFactory {
+    /// A factory for `path` on the system clock, appending.
     pub fn new(path: impl AsRef<Path>, rotation: Arc<TimedRotation>) -> Self {
         TimedRotatingFileSinkFactory {
             path: path.as_ref().to_path_buf(),
