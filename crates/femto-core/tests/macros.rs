@@ -5,8 +5,13 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{capture, pairs};
-use femto_core::{debug, info, trace, warn, FemtoLevel, LogOutcome};
+use std::sync::Arc;
+
+use common::{capture, capture_formatted, pairs};
+use femto_core::{
+    debug, info, trace, warn, FemtoFormatter, FemtoLevel, FormatStyle, HandlerOptions,
+    JsonFormatter, LogOutcome, TemplateFormatter,
+};
 use rstest::rstest;
 
 mod app {
@@ -69,4 +74,26 @@ fn nothing_is_evaluated_below_the_level() {
     info!(target: "macros.disabled", value = count(); "{}", count());
     assert_eq!(evaluated.load(Ordering::SeqCst), 2);
     assert_eq!(captured.seen(&handler).len(), 1);
+}
+
+#[rstest]
+#[case::template(
+    Arc::new(TemplateFormatter::new("%(message)s user=%(user)s", FormatStyle::Percent, None).unwrap()),
+    "login user=42"
+)]
+#[case::json(Arc::new(JsonFormatter::new(None, false).unwrap()), "\"user\":\"42\"")]
+fn key_values_reach_the_formatters(
+    #[case] formatter: Arc<dyn FemtoFormatter>,
+    #[case] expected: &str,
+) {
+    let options = HandlerOptions {
+        formatter,
+        ..HandlerOptions::default()
+    };
+    let (_logger, handler, captured) =
+        capture_formatted("macros.formatted", FemtoLevel::INFO, options);
+    info!(target: "macros.formatted", user = 42; "login");
+    let seen = captured.seen(&handler);
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].text.contains(expected), "{}", seen[0].text);
 }

@@ -19,6 +19,8 @@ pub struct Seen {
     pub file: Option<String>,
     pub line: u32,
     pub module: Option<String>,
+    /// The text the handler's formatter made.
+    pub text: String,
 }
 
 #[derive(Clone, Default)]
@@ -33,7 +35,7 @@ impl Captured {
 }
 
 impl Sink for Captured {
-    fn write(&mut self, record: &FemtoLogRecord, _text: &str) -> io::Result<()> {
+    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
         self.0.lock().unwrap().push(Seen {
             logger: record.logger.to_string(),
             level: record.level,
@@ -46,6 +48,7 @@ impl Sink for Captured {
             file: record.location.file.as_ref().map(|f| f.to_string()),
             line: record.location.line,
             module: record.location.module.as_ref().map(|m| m.to_string()),
+            text: text.to_owned(),
         });
         Ok(())
     }
@@ -68,8 +71,18 @@ impl SinkFactory for Captured {
 /// The global logger `name` at `level`, not propagating, with a capturing
 /// handler of its own.
 pub fn capture(name: &str, level: FemtoLevel) -> (Arc<FemtoLogger>, Arc<FemtoHandler>, Captured) {
+    capture_formatted(name, level, HandlerOptions::default())
+}
+
+/// As [`capture`], the handler made with `options` (a formatter, say).
+#[allow(dead_code)] // not every test binary formats
+pub fn capture_formatted(
+    name: &str,
+    level: FemtoLevel,
+    options: HandlerOptions,
+) -> (Arc<FemtoLogger>, Arc<FemtoHandler>, Captured) {
     let captured = Captured::default();
-    let handler = FemtoHandler::new(Box::new(captured.clone()), HandlerOptions::default()).unwrap();
+    let handler = FemtoHandler::new(Box::new(captured.clone()), options).unwrap();
     let logger = Manager::global().get_logger(name).unwrap();
     logger.set_level(level);
     logger.set_propagate(false);
