@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import types
 import warnings
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ._levels import CRITICAL, DEBUG, ERROR, INFO, WARNING
 from ._logger import Logger, getLogger
 
+#: What an adapter wraps (typeshed's bound): a logger or another adapter.
+_L = TypeVar("_L", bound="Logger | LoggerAdapter[Any]")
 
-class LoggerAdapter:
-    """stdlib ``logging.LoggerAdapter``: adds ``extra`` to every call."""
 
-    __class_getitem__ = classmethod(types.GenericAlias)  # LoggerAdapter[Logger], as in typeshed
+class LoggerAdapter(Generic[_L]):
+    """stdlib ``logging.LoggerAdapter``: adds ``extra`` to every call;
+    generic in what it wraps (``LoggerAdapter[Logger]``), as in typeshed."""
 
-    def __init__(self, logger: Logger, extra: Mapping[str, object] | None = None) -> None:
+    def __init__(self, logger: _L, extra: Mapping[str, object] | None = None) -> None:
         self.logger = logger
         self.extra = extra
 

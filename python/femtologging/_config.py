@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging as _stdlib
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ._formatter import Formatter
 from ._handler import FileHandler, Handler, StreamHandler
@@ -13,6 +16,49 @@ BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"
 _DEFAULT_FORMATS = {"%": BASIC_FORMAT, "{": "{levelname}:{name}:{message}", "$": "${levelname}:${name}:${message}"}
 
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+# The three ways to call it, typed as typeshed types stdlib's: with
+# handlers, with a file, or with a stream (the default, stderr).
+_Style = Literal["%", "{", "$"]
+
+
+@overload
+def basicConfig(  # noqa: N802 (stdlib name)
+    *,
+    format: str = ...,  # noqa: A002 (stdlib's keyword)
+    datefmt: str | None = ...,
+    style: _Style = ...,
+    level: int | str | None = ...,
+    handlers: Iterable[Handler | _stdlib.Handler],
+    force: bool | None = ...,
+) -> None: ...
+@overload
+def basicConfig(  # noqa: N802
+    *,
+    filename: str | os.PathLike[str] | None,
+    filemode: str = ...,
+    format: str = ...,  # noqa: A002
+    datefmt: str | None = ...,
+    style: _Style = ...,
+    level: int | str | None = ...,
+    handlers: None = ...,
+    force: bool | None = ...,
+    encoding: str | None = ...,
+    errors: str | None = ...,
+) -> None: ...
+@overload
+def basicConfig(  # noqa: N802
+    *,
+    format: str = ...,  # noqa: A002
+    datefmt: str | None = ...,
+    style: _Style = ...,
+    level: int | str | None = ...,
+    stream: SupportsWrite[str] | None = ...,
+    handlers: None = ...,
+    force: bool | None = ...,
+) -> None: ...
 def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
     """Configures the root logger once (again with ``force=True``)."""
     force = kwargs.pop("force", False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging as _stdlib
+from typing import Any, overload
 
 from ._backend import engine
 
@@ -48,6 +49,10 @@ def addLevelName(level: int, levelName: str) -> None:  # noqa: N802, N803 (stdli
     _stdlib.addLevelName(level, levelName)
 
 
+@overload
+def getLevelName(level: int) -> str: ...  # noqa: N802
+@overload
+def getLevelName(level: str) -> Any: ...  # noqa: N802 (typeshed: an int for a known name, else a str)
 def getLevelName(level: int | str) -> int | str:  # noqa: N802
     """stdlib semantics: a name for a number, a number for a name, else ``"Level %s"``."""
     if isinstance(level, int) and level in _level_to_name:

@@ -13,7 +13,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from types import FrameType, TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from . import _records, bridge
 from ._backend import BACKEND, engine
@@ -269,6 +269,10 @@ class Logger(_LoggerBase, _stdlib.Filterer):
     Filters added with ``addFilter`` run on the logging thread with a stdlib
     ``LogRecord`` (which they may change), as in the standard library.
     """
+
+    #: Set below, once the root logger exists (as in the standard library).
+    root: ClassVar[RootLogger]
+    manager: ClassVar[Manager]
 
     def __new__(cls, name: str, handle: object = NOTSET) -> Logger:
         """``getLogger``'s logger of the engine's (``handle`` from the
@@ -831,7 +835,7 @@ class Manager:
     def setLoggerClass(self, klass: type[Logger]) -> None:  # noqa: N802 (stdlib name)
         """The class this manager makes loggers of: for ``Logger.manager``,
         ``setLoggerClass``; a manager made by hand keeps its own."""
-        if self is Logger.manager:  # type: ignore[attr-defined]
+        if self is Logger.manager:
             setLoggerClass(klass)
             return
         if klass is not Logger and not issubclass(klass, Logger):
@@ -846,6 +850,6 @@ class Manager:
         _records.setLogRecordFactory(factory)
 
 
-root = getLogger()
-Logger.root = root  # type: ignore[attr-defined]
-Logger.manager = Manager(root)  # type: ignore[attr-defined]
+root = cast(RootLogger, getLogger())  # the registry made the root a RootLogger
+Logger.root = root
+Logger.manager = Manager(root)

@@ -14,12 +14,16 @@ import logging as _stdlib
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKEND, engine
 from ._levels import _level_to_name
 
-LogRecord: type[_stdlib.LogRecord] = engine.LogRecord if BACKEND == "native" else _stdlib.LogRecord
+if TYPE_CHECKING:
+    # Typed as stdlib's (typeshed's) record, which both backends' records are.
+    from logging import LogRecord as LogRecord
+else:
+    LogRecord = engine.LogRecord if BACKEND == "native" else _stdlib.LogRecord
 
 
 #: What loggers make their records with (stdlib's ``_logRecordFactory``).
