@@ -21,7 +21,6 @@ import traceback  # noqa: F401
 import types
 import warnings
 import weakref  # noqa: F401
-from logging import Filter
 from typing import Any
 
 from . import _handler as _handler_module
@@ -31,9 +30,10 @@ from ._adapters import LoggerAdapter, captureWarnings
 from ._backend import BACKEND, engine
 from ._config import BASIC_FORMAT, basicConfig
 from ._errors import FemtoError, FemtoOSError, FemtoValueError
-from ._filters import LevelFilter
+from ._filters import BufferingFormatter, Filter, LevelFilter
 from ._formatter import Formatter, JsonFormatter
-from ._handler import FileHandler, Handler, NullHandler, ProcessStderrHandler, StreamHandler, close_all
+from ._handler import FileHandler, Handler, NullHandler, StreamHandler, close_all
+from ._handler import ProcessStderrHandler as _ProcessStderrHandler
 from ._levels import (
     CRITICAL,
     DEBUG,
@@ -59,11 +59,6 @@ from ._records import LogRecord, getLogRecordFactory, makeLogRecord, setLogRecor
 
 __all__ = [
     "BufferingFormatter",
-    "Filterer",
-    "PercentStyle",
-    "StrFormatStyle",
-    "StringTemplateStyle",
-    "currentframe",
     "fatal",
     "warn",
     "BACKEND",
@@ -81,9 +76,6 @@ __all__ = [
     "FemtoFileHandler",
     "FemtoLogger",
     "FemtoOSError",
-    "FemtoRotatingFileHandler",
-    "FemtoTimedRotatingFileHandler",
-    "FemtoWatchedFileHandler",
     "FemtoStreamHandler",
     "FemtoValueError",
     "FileHandler",
@@ -120,7 +112,6 @@ __all__ = [
     "getLogRecordFactory",
     "setLogRecordFactory",
     "raiseExceptions",
-    "root",
     "setLoggerClass",
     "shutdown",
     "flush",
@@ -139,7 +130,6 @@ FemtoFileHandler = FileHandler
 get_logger = getLogger
 
 # The standard library's own helpers, under the names programs reach them by.
-BufferingFormatter = _stdlib.BufferingFormatter
 PercentStyle = _stdlib.PercentStyle
 StrFormatStyle = _stdlib.StrFormatStyle
 StringTemplateStyle = _stdlib.StringTemplateStyle
@@ -177,7 +167,7 @@ raiseExceptions = True  # noqa: N816 (stdlib name)
 def _make_last_resort() -> Handler | None:
     if sys.__stderr__ is None:
         return None
-    handler = ProcessStderrHandler()
+    handler = _ProcessStderrHandler()
     handler.setLevel(WARNING)
     return handler
 
@@ -217,7 +207,8 @@ def __getattr__(name: str) -> object:
     if name == "_logRecordFactory":  # stdlib's private name for the factory in use
         return getLogRecordFactory()
     # The roadmap's names for the file handlers of ``femtologging.handlers``, without importing
-    # ``femtologging.handlers`` (and stdlib's ``logging.handlers``) at startup.
+    # ``femtologging.handlers`` (and stdlib's ``logging.handlers``) at startup; so they are
+    # not in ``__all__`` (which, as stdlib's, lists what the module itself defines).
     if name in ("FemtoRotatingFileHandler", "FemtoTimedRotatingFileHandler", "FemtoWatchedFileHandler"):
         from . import handlers
 
@@ -229,7 +220,7 @@ if lastResort is not None:
     engine.set_last_resort(lastResort._handle)
 
 #: How long shutdown() waits for the handlers to drain (also at exit).
-SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING_SHUTDOWN_TIMEOUT_MS", "30000"))
+_SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING__SHUTDOWN_TIMEOUT_MS", "30000"))
 
 
 def shutdown(handlerList: list[Any] | None = None) -> None:  # noqa: N803 (stdlib's name)
@@ -241,7 +232,7 @@ def shutdown(handlerList: list[Any] | None = None) -> None:  # noqa: N803 (stdli
         _shut_down(handlerList)
         return
     close_all()
-    engine.shutdown(SHUTDOWN_TIMEOUT_MS)
+    engine.shutdown(_SHUTDOWN_TIMEOUT_MS)
 
 
 def _shut_down(references: list[Any]) -> None:
@@ -270,7 +261,7 @@ def flush(timeout: float | None = None) -> bool:
     too) has been written by every handler and their files flushed:
     ``False`` if ``timeout`` seconds passed first (default: wait as long as
     ``shutdown`` would)."""
-    timeout_ms = SHUTDOWN_TIMEOUT_MS if timeout is None else max(0, int(timeout * 1000))
+    timeout_ms = _SHUTDOWN_TIMEOUT_MS if timeout is None else max(0, int(timeout * 1000))
     return bool(engine.flush_all(timeout_ms))
 
 
@@ -309,7 +300,7 @@ def _shutdown_at_exit() -> None:
     # Handlers whose Python object has gone but that a logger still holds
     # (a StreamHandler on a StringIO made in a function) write now: no
     # Python callback runs once the interpreter's exit goes further.
-    engine.flush_all(SHUTDOWN_TIMEOUT_MS)
+    engine.flush_all(_SHUTDOWN_TIMEOUT_MS)
 
 
 def _shutdown_at_process_end() -> None:
@@ -372,3 +363,20 @@ def log(level: int, msg: object, *args: object, **kwargs: object) -> None:
     if not engine.logger_handler_count(root._handle):
         basicConfig()
     root.log(level, msg, *args, **kwargs)
+
+
+def _rehome(names: list[str]) -> None:
+    """Gives the public classes and functions (and the class of
+    ``lastResort``) the package as their module, as the standard library's
+    are ``logging``'s: reprs, ``help()`` and ``check__all__`` then agree."""
+    for name in names:
+        value = globals()[name]
+        owner = value if isinstance(value, type) or callable(value) else type(value)
+        if getattr(owner, "__module__", "").startswith(__name__ + "."):
+            try:
+                owner.__module__ = __name__
+            except (AttributeError, TypeError):
+                pass  # a native type keeps its own
+
+
+_rehome(__all__)

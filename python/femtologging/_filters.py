@@ -7,7 +7,17 @@ import logging as _stdlib
 from ._levels import NOTSET, check_level
 
 
-class LevelFilter(_stdlib.Filter):
+class Filter(_stdlib.Filter):
+    """stdlib's ``Filter(name)``: passes the records of logger ``name`` and
+    its children (all records for ``""``)."""
+
+
+class BufferingFormatter(_stdlib.BufferingFormatter):
+    """stdlib's ``BufferingFormatter``: formats a batch of records, with a
+    header and a footer."""
+
+
+class LevelFilter(Filter):
     """Passes records whose level lies in ``min_level..=max_level`` (for
     example, keep errors off a stdout handler with ``max_level=INFO``).
     Levels are numbers or names."""

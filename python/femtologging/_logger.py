@@ -152,6 +152,20 @@ def _refresh_caller_side(force: bool) -> None:
             _set_caller_side(logger)
 
 
+def replace_engine_handler(old: object, handler: Handler) -> None:
+    """Puts ``handler``'s engine handler in place of ``old`` on every logger
+    that holds ``old`` (a handler handing its writing to Python code)."""
+    old_id = engine.handler_id(old)
+    with _lock:
+        remember(handler)
+        for _name, logger in engine.loggers_get():
+            handles = engine.logger_handlers(logger)
+            if any(engine.handler_id(h) == old_id for h in handles):
+                swapped = [handler._handle if engine.handler_id(h) == old_id else h for h in handles]
+                engine.logger_set_handlers(logger, swapped)
+        _refresh_caller_side(force=True)
+
+
 def _set_caller_side(logger: Logger) -> None:
     reached = logger._reached_caller_side()
     if reached != logger._caller_side_handlers:

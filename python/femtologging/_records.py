@@ -22,8 +22,12 @@ from ._levels import _level_to_name
 if TYPE_CHECKING:
     # Typed as stdlib's (typeshed's) record, which both backends' records are.
     from logging import LogRecord as LogRecord
+elif BACKEND == "native":
+    LogRecord = engine.LogRecord
 else:
-    LogRecord = engine.LogRecord if BACKEND == "native" else _stdlib.LogRecord
+
+    class LogRecord(_stdlib.LogRecord):
+        """stdlib's ``LogRecord``, as the package's own class."""
 
 
 #: What loggers make their records with (stdlib's ``_logRecordFactory``).
@@ -114,7 +118,8 @@ def record_from_fields(fields: tuple[Any, ...]) -> _stdlib.LogRecord:
     """The cffi backend's record for the engine's copy of one (the native
     backend builds its own in Rust): stdlib's ``LogRecord``, filled directly
     rather than through ``__init__``, which would recompute what the engine
-    knows. ``extra`` values arrive as strings."""
+    knows (the package's ``LogRecord``, stdlib's under another name).
+    ``extra`` values arrive as strings."""
     name, levelno, message, created_ns, thread, thread_name, process, pathname, lineno, func_name, exc, stack, extra = (
         fields
     )
@@ -146,6 +151,6 @@ def record_from_fields(fields: tuple[Any, ...]) -> _stdlib.LogRecord:
         attributes.update(_NEWER_ATTRIBUTES)
     if extra:
         attributes.update(extra)
-    record = _new_record(_stdlib.LogRecord)
+    record = _new_record(LogRecord)
     record.__dict__ = attributes
     return record

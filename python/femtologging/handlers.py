@@ -27,6 +27,7 @@ from typing import Any
 
 from ._backend import engine
 from ._handler import (
+    DRAIN_TIMEOUT_MS,
     FileHandler,
     Handler,
     _emit_to_engine,
@@ -83,8 +84,61 @@ class _StdlibFallback(FileHandler):
             self._inner.close()
 
 
+#: stdlib's hooks of a rotating handler. With either set (as an attribute
+#: or a method of a subclass), the standard library's own handler writes and
+#: rotates the file, calling them, on the thread that logs.
+_HOOKS = ("namer", "rotator")
+
+
+def _hooked(handler: object) -> bool:
+    return any(getattr(handler, hook, None) is not None for hook in _HOOKS)
+
+
 class _RotatingBase(_StdlibFallback):
-    """What the size and time rotating handlers share."""
+    """What the size and time rotating handlers share, stdlib's ``namer``
+    and ``rotator`` hooks among them."""
+
+    namer: Callable[[str], str] | None = None
+    rotator: Callable[[str, str], None] | None = None
+
+    def _stdlib_twin(self) -> _stdlib_handlers.BaseRotatingHandler:
+        """The standard library's handler with this one's settings."""
+        raise NotImplementedError
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in _HOOKS and "_handle" in self.__dict__:  # set after construction
+            if self._inner is None and value is not None:
+                self._hand_over_to_stdlib()
+            self._share_hooks()
+
+    def __getattr__(self, name: str) -> Any:
+        """What only the standard library's handler has (``rolloverAt``,
+        ``computeRollover`` ...), once it writes the file."""
+        inner = self.__dict__.get("_inner")
+        if inner is None or name.startswith("__"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(inner, name)
+
+    def _share_hooks(self) -> None:
+        if self._inner is not None:
+            self._inner.namer = self.namer  # type: ignore[attr-defined]
+            self._inner.rotator = self.rotator  # type: ignore[attr-defined]
+
+    def _hand_over_to_stdlib(self) -> None:
+        """A hook set on a handler the engine writes: the engine writes what
+        it holds and lets the file go, then the standard library's handler
+        takes over, attached wherever this one is. Callers wait meanwhile."""
+        from ._logger import replace_engine_handler  # late: _logger imports this module
+
+        with self.lock:
+            old = self._handle
+            self._inner = self._stdlib_twin()
+            self._worker_runs_python = True
+            self._caller_side = True
+            self._handle = engine.callback_handler_new(self._emit_batch, None, self._level, caller_side=True)
+            replace_engine_handler(old, self)
+            engine.handler_close(old, DRAIN_TIMEOUT_MS)
 
     def doRollover(self) -> None:  # noqa: N802 (stdlib name)
         """Rolls over now, after the records logged so far; returns once done."""
@@ -106,9 +160,11 @@ class RotatingFileHandler(_RotatingBase):
     empties the file at each rollover. A record larger than ``maxBytes`` is
     written whole into a fresh file.
 
-    Other encodings and ``errors`` policies are written by the standard
-    library's ``RotatingFileHandler`` on the worker thread (its rules). Custom
-    ``namer`` and ``rotator`` hooks are not supported.
+    Other encodings and ``errors`` policies, and a ``namer`` or ``rotator``
+    hook (set as an attribute, even on a handler in use, or defined by a
+    subclass), hand the file to the standard library's
+    ``RotatingFileHandler``: it writes and rotates, calling the hooks, on the
+    thread that logs, by its rules.
     """
 
     def __init__(
@@ -127,7 +183,7 @@ class RotatingFileHandler(_RotatingBase):
     ) -> None:
         if maxBytes < 0 or backupCount < 0:
             raise ValueError("maxBytes and backupCount must not be negative")
-        if not _engine_writes(encoding, errors):
+        if not _engine_writes(encoding, errors) or _hooked(self):
             self._inner = _stdlib_handlers.RotatingFileHandler(
                 filename, mode, maxBytes, backupCount, encoding, delay, errors
             )
@@ -137,6 +193,12 @@ class RotatingFileHandler(_RotatingBase):
             mode = "a"  # as stdlib: rotation never starts by emptying the file
         super().__init__(
             filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
+        )
+        self._share_hooks()
+
+    def _stdlib_twin(self) -> _stdlib_handlers.BaseRotatingHandler:
+        return _stdlib_handlers.RotatingFileHandler(
+            self.baseFilename, "a", self._max_bytes, self._backup_count, self.encoding, False, self.errors
         )
 
     def _description(self, delay: bool) -> dict[str, object]:
@@ -243,9 +305,11 @@ class TimedRotatingFileHandler(_RotatingBase):
     and ``utc_offset(at)`` (the local offset from UTC in seconds east at
     instant ``at``), called on the worker thread.
 
-    Other encodings and ``errors`` policies are written by the standard
-    library's ``TimedRotatingFileHandler`` on the worker thread (its rules,
-    without ``clock``). Custom ``namer``/``rotator`` hooks are not supported.
+    Other encodings and ``errors`` policies, and a ``namer`` or ``rotator``
+    hook, hand the file to the standard library's
+    ``TimedRotatingFileHandler`` (its rules, without ``clock``), which then
+    also answers ``computeRollover``, ``shouldRollover`` and
+    ``getFilesToDelete``.
     """
 
     def __init__(
@@ -271,7 +335,7 @@ class TimedRotatingFileHandler(_RotatingBase):
         self.when = when.upper()  # checked by the engine (Python's rules and messages)
         if interval < 1 or backupCount < 0:
             raise ValueError("interval must be at least 1 and backupCount not negative")
-        if not _engine_writes(encoding, errors):
+        if not _engine_writes(encoding, errors) or _hooked(self):
             self._inner = _stdlib_handlers.TimedRotatingFileHandler(
                 filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
             )
@@ -282,6 +346,20 @@ class TimedRotatingFileHandler(_RotatingBase):
         self._backup_count = backupCount
         super().__init__(
             filename, "a", encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
+        )
+        self._share_hooks()
+
+    def _stdlib_twin(self) -> _stdlib_handlers.BaseRotatingHandler:
+        return _stdlib_handlers.TimedRotatingFileHandler(
+            self.baseFilename,
+            self.when,
+            self.interval,
+            self._backup_count,
+            self.encoding,
+            False,
+            self.utc,
+            self.atTime,
+            self.errors,
         )
 
     def _description(self, delay: bool) -> dict[str, object]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging as _stdlib
+import logging.handlers as _stdlib_handlers
 import os
 
 import femtologging as logging
@@ -231,3 +233,59 @@ def test_watched_file_handler_follows_its_path(tmp_path, moved):
     assert path.read_text() == "after\n"
     if moved:
         assert (tmp_path / "watched.log.1").read_text() == "before\n"
+
+
+def test_a_namer_and_rotator_set_on_an_attached_handler_take_over_in_order(rotating, tmp_path):
+    """stdlib's hooks: once set, the standard library's handler writes and
+    rotates the file, calling them; what the engine held is written first,
+    nothing is lost, and the logger keeps sending records to the handler."""
+    log, handler = rotating(max_bytes=40, backup_count=5)
+    for i in range(3):
+        log.info("engine %d", i)
+    rotated: list[tuple[str, str]] = []
+
+    def rotator(source: str, dest: str) -> None:
+        rotated.append((os.path.basename(source), os.path.basename(dest)))
+        os.rename(source, dest)
+
+    handler.namer = lambda name: name + ".old"
+    handler.rotator = rotator
+    assert log.handlers == [handler]
+    for i in range(3):
+        log.info("stdlib %d", i)
+    handler.flush()
+    lines = [line for _, text in sorted(files(tmp_path).items()) for line in text.splitlines()]
+    assert sorted(lines) == sorted([f"engine {i}" for i in range(3)] + [f"stdlib {i}" for i in range(3)])
+    assert rotated and all(dest.endswith(".old") for _, dest in rotated), rotated
+    assert all(name == "app.log" or name.endswith(".old") or name[-1].isdigit() for name in files(tmp_path))
+
+
+def _compressing(base: type) -> type:
+    """A subclass of ``base`` with the hooks as methods (test_logging's pattern)."""
+
+    class Compressing(base):  # type: ignore[misc, valid-type]
+        def namer(self, name: str) -> str:
+            return name + ".z"
+
+        def rotator(self, source: str, dest: str) -> None:
+            os.rename(source, dest)
+
+    return Compressing
+
+
+@pytest.mark.parametrize("module", [handlers, _stdlib_handlers], ids=["femtologging", "stdlib"])
+def test_hooks_defined_by_a_subclass_are_called_as_in_stdlib(tmp_path, module):
+    """The same files as the standard library's handler makes (its rules
+    apply once the hooks hand the file to it)."""
+    log_module = logging if module is handlers else _stdlib
+    handler = _compressing(module.RotatingFileHandler)(tmp_path / "app.log", maxBytes=10, backupCount=2)
+    log = log_module.getLogger("rotation.subclass_hooks")
+    log.propagate = False
+    log.addHandler(handler)
+    try:
+        log.warning("first record")
+        log.warning("second record")
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    assert files(tmp_path) == {"app.log": "second record\n", "app.log.1.z": "first record\n", "app.log.2.z": ""}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging as stdlib
+import types
 import typing
 
 import femtologging as logging
@@ -36,7 +37,8 @@ def test_fatal_and_the_deprecated_warn_aliases(logger):
 
 
 def test_stdlib_helpers_under_their_names():
-    assert logging.BufferingFormatter is stdlib.BufferingFormatter
+    assert issubclass(logging.BufferingFormatter, stdlib.BufferingFormatter)
+    assert issubclass(logging.Filter, stdlib.Filter)
     assert logging.PercentStyle is stdlib.PercentStyle
     assert logging.Filterer is stdlib.Filterer
     assert logging._nameToLevel["WARNING"] == 30
@@ -45,6 +47,23 @@ def test_stdlib_helpers_under_their_names():
     logging._releaseLock()
     records = [logging.makeLogRecord({"msg": f"line {i}"}) for i in range(2)]
     assert logging.BufferingFormatter().format(records) == "line 0line 1"
+
+
+def test_all_lists_what_the_module_defines_as_stdlib_s_does():
+    """CPython's ``check__all__``: ``__all__`` is exactly the public names
+    whose module is the package (and the plain values), as in stdlib."""
+    not_exported = {"logThreads", "logMultiprocessing", "logProcesses", "currentframe", "PercentStyle"}
+    not_exported |= {"StrFormatStyle", "StringTemplateStyle", "Filterer", "PlaceHolder", "Manager"}
+    not_exported |= {"RootLogger", "root", "threading"}
+    expected = set()
+    for name in dir(logging):
+        value = getattr(logging, name)
+        if name.startswith("_") or name in not_exported or isinstance(value, types.ModuleType):
+            continue
+        if getattr(value, "__module__", logging.__name__) == logging.__name__:
+            expected.add(name)
+    assert sorted(logging.__all__) == sorted(expected)
+    assert repr(logging.Logger) == "<class 'femtologging.Logger'>"
 
 
 def test_find_caller_names_the_calling_code(logger):
