@@ -60,9 +60,9 @@ def _engine_writes(encoding: str | None, errors: str | None) -> bool:
 
 class _StdlibFallback(FileHandler):
     """For files the engine cannot write (another encoding or ``errors``
-    policy): the standard library's own handler does the writing and the
-    rotating, on this handler's worker thread, so the logging call still
-    only queues the record."""
+    policy, a rotation hook): the standard library's own handler does the
+    writing and the rotating, as a Python handler does, on the thread that
+    logs (records of C and Rust callers reach it through the worker)."""
 
     _inner: _stdlib.Handler | None = None
 
@@ -256,7 +256,7 @@ class WatchedFileHandler(_StdlibFallback):
     logrotate, say), the next records go to a new file at the same path.
     The worker checks the path once per batch of records, before writing.
     Other encodings are written by the standard library's handler, on the
-    worker thread."""
+    thread that logs."""
 
     _watch = True
 
