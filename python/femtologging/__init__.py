@@ -142,6 +142,7 @@ _nameToLevel = _levels._name_to_level  # noqa: N816 (stdlib's private names)
 _levelToName = _levels._level_to_name  # noqa: N816
 _handlerList = _handler_module._created  # noqa: N816 (weak references, as stdlib's)
 _handlers = _handler_module._named  # named handlers, by name (stdlib's registry)
+_at_fork_reinit_lock_weakset = _handler_module._at_fork_reinit_lock_weakset
 
 
 def _acquireLock() -> None:  # noqa: N802 (stdlib's private name)

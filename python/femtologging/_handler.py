@@ -79,16 +79,20 @@ def hold_for_fork() -> list[Handler]:
     return held
 
 
+#: Every handler's lock, made afresh in a forked child (stdlib's name): a
+#: lock another thread of the parent held at the fork would never be free.
+_at_fork_reinit_lock_weakset: weakref.WeakSet[Handler] = weakref.WeakSet()
+
+
 def release_after_fork(held: list[Handler], in_child: bool) -> None:
     """After ``fork``: the parent releases what ``hold_for_fork`` took; the
-    child starts every such handler with a fresh lock (as stdlib does)."""
+    child starts every handler with a fresh lock (as stdlib does)."""
     if not in_child:
         for handler in held:
             handler.lock.release()
         return
-    for handler in (ref() for ref in _created):
-        if handler is not None and handler._caller_side:
-            handler.lock._at_fork_reinit()  # type: ignore[attr-defined]
+    for handler in list(_at_fork_reinit_lock_weakset):
+        handler.lock._at_fork_reinit()  # type: ignore[attr-defined]
 
 
 #: A handler's attributes the native backend's loggers read once per change
@@ -242,8 +246,10 @@ class Handler(_stdlib.Filterer):
                 break
 
     def createLock(self) -> None:  # noqa: N802 (stdlib name)
-        """A new lock for ``handle`` and ``emit`` (stdlib's)."""
+        """A new lock for ``handle`` and ``emit`` (stdlib's), made afresh in
+        a forked child."""
         self.lock = threading.RLock()
+        _at_fork_reinit_lock_weakset.add(self)
 
     def _plan_native_writes(self) -> None:
         """Sets ``_native_writes`` (only ``StreamHandler`` has one)."""

@@ -67,24 +67,32 @@ _held: list[object] = []
 def _before_fork() -> None:
     from ._backend import engine
     from ._handler import hold_for_fork
+    from ._logger import _lock
 
-    # Workers first: one may be waiting for a handler's lock to write.
+    # The module lock first, as stdlib takes it: no configuration change is
+    # half done in the child. Then the workers: one may be waiting for a
+    # handler's lock to write.
+    _lock.acquire()
     engine.fork_quiesce(FORK_QUIESCE_MS)
     _held[:] = hold_for_fork()
 
 
 def _after_fork_in_parent() -> None:
     from ._handler import release_after_fork
+    from ._logger import _lock
 
     held, _held[:] = _held[:], []
     release_after_fork(held, in_child=False)  # type: ignore[arg-type]
+    _lock.release()
 
 
 def _after_fork_in_child() -> None:
     from ._backend import engine
     from ._handler import release_after_fork
+    from ._logger import _lock
 
     _held.clear()
+    _lock._at_fork_reinit()  # type: ignore[attr-defined]
     release_after_fork([], in_child=True)
     after = getattr(engine, "after_fork_in_child", None)
     if after is not None:

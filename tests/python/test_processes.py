@@ -69,6 +69,54 @@ def test_forked_child_logs_while_threads_log(run_script, tmp_path):
     assert len(parent_lines) == len(set(parent_lines)), "a parent record was written twice"
 
 
+def test_a_fork_while_another_thread_holds_the_module_and_a_handler_lock(run_script, tmp_path):
+    """stdlib's guarantee (bpo-6721): a child forked while another thread
+    holds ``_acquireLock()`` and a handler's lock finds both free."""
+    result = run_script(
+        """
+        import os, sys, threading
+        import femtologging as logging
+        handler = logging.FileHandler(sys.argv[1])
+        handler.setFormatter(logging.Formatter("%(process)d %(message)s"))
+        log = logging.getLogger("fork.locks")
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        assert handler in logging._at_fork_reinit_lock_weakset
+        held, forked = threading.Event(), threading.Event()
+        def hold():
+            with handler.lock:
+                logging._acquireLock()
+                try:
+                    held.set()
+                    forked.wait(0.5)
+                finally:
+                    logging._releaseLock()
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait()
+        pid = os.fork()
+        if pid == 0:
+            logging.getLogger("fork.locks.child").addHandler(logging.NullHandler())
+            handler.acquire()
+            handler.release()
+            log.info("child")
+            sys.exit(0)
+        forked.set()
+        holder.join()
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        log.info("parent")
+        print(pid, os.getpid())
+        """,
+        str(tmp_path / "locks.log"),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    child, parent = result.stdout.split()
+    lines = (tmp_path / "locks.log").read_text().splitlines()
+    assert sorted(lines) == sorted([f"{child} child", f"{parent} parent"])
+
+
 def test_eight_threads_exact_count(tmp_path):
     import threading
 
