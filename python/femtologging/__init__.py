@@ -34,6 +34,7 @@ from ._filters import BufferingFormatter, Filter, LevelFilter
 from ._formatter import Formatter, JsonFormatter
 from ._handler import FileHandler, Handler, NullHandler, StreamHandler, close_all
 from ._handler import ProcessStderrHandler as _ProcessStderrHandler
+from ._handler import StderrHandler as _StderrHandler
 from ._levels import (
     CRITICAL,
     DEBUG,
@@ -165,18 +166,11 @@ _RECORD_OPTIONS = ("logThreads", "logProcesses", "logMultiprocessing")
 raiseExceptions = True  # noqa: N816 (stdlib name)
 
 
-def _make_last_resort() -> Handler | None:
-    if sys.__stderr__ is None:
-        return None
-    handler = _ProcessStderrHandler()
-    handler.setLevel(WARNING)
-    return handler
-
-
-#: Where records go that reach no handler (stdlib's ``lastResort``): stderr
-#: at WARNING. Assign a handler to replace it, or None to drop such records;
-#: C and Rust callers share it.
-lastResort: Handler | None = _make_last_resort()  # noqa: N816 (stdlib name)
+#: Where records go that reach no handler (stdlib's ``lastResort``):
+#: ``sys.stderr`` at WARNING, as it is at the call. Assign a handler to
+#: replace it, or None for stdlib's one-time "No handlers could be found"
+#: notice; C and Rust callers share it.
+lastResort: Handler | None = _StderrHandler(WARNING)  # noqa: N816 (stdlib name)
 
 
 class _Module(types.ModuleType):
@@ -199,6 +193,8 @@ class _Module(types.ModuleType):
                 raise TypeError("lastResort must be a femtologging Handler or None")
             engine.set_last_resort(value._handle if value is not None else None)  # type: ignore[union-attr]
         super().__setattr__(name, value)
+        if name == "lastResort":
+            _logger_module._refresh_caller_side(force=True)
 
 
 sys.modules[__name__].__class__ = _Module
@@ -217,8 +213,8 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-if lastResort is not None:
-    engine.set_last_resort(lastResort._handle)
+engine.set_last_resort(lastResort._handle)
+_logger_module._refresh_caller_side(force=True)
 
 #: How long shutdown() waits for the handlers to drain (also at exit).
 _SHUTDOWN_TIMEOUT_MS = int(os.environ.get("FEMTOLOGGING__SHUTDOWN_TIMEOUT_MS", "30000"))
@@ -290,6 +286,9 @@ def set_exit_timeout(seconds: float | None) -> None:
         engine.set_exit_timeout(int(seconds * 1000))
 
 
+_exit_last_resort: Handler | None = None
+
+
 def _shutdown_at_exit() -> None:
     """``shutdown`` at interpreter exit, bounded: from the start every wait
     gives up once no handler has written anything for the exit timeout.
@@ -298,6 +297,13 @@ def _shutdown_at_exit() -> None:
     library's exit hook drains them once the interpreter has finished."""
     engine.exit_begin()
     close_all(keep_native=True)
+    if isinstance(lastResort, _StderrHandler):
+        # No Python runs from here on: C and Rust callers' records that reach
+        # no handler go to the process's stderr, from the engine.
+        global _exit_last_resort
+        _exit_last_resort = _ProcessStderrHandler()
+        _exit_last_resort.setLevel(lastResort.level)
+        engine.set_last_resort(_exit_last_resort._handle)
     # Handlers whose Python object has gone but that a logger still holds
     # (a StreamHandler on a StringIO made in a function) write now: no
     # Python callback runs once the interpreter's exit goes further.

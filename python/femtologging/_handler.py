@@ -770,13 +770,20 @@ class StreamHandler(Handler):
         """The engine handler that writes C and Rust callers' records to the
         stream (on its worker, under the handler's lock)."""
         self._worker_runs_python = True
-        stream = self.stream
-        assert stream is not None  # set by __init__ before the handler opens
+        # The handler's stream at each write (``setStream``, ``sys.stderr``
+        # of the last resort), held weakly: the engine handle must not keep
+        # the handler alive; once it has gone, the stream it last had.
+        handler_ref = weakref.ref(self)
+        last = [self.stream]
         lock = self.lock
         unflushed = [False]  # the stream is flushed only after a write of the worker's
 
         def sink(chunk: str | None) -> None:
             # The worker hands over a whole batch of lines, then None.
+            live = handler_ref()
+            stream = last[0] = live.stream if live is not None else last[0]
+            if stream is None:
+                return
             with lock:
                 if chunk is not None:
                     stream.write(chunk)
@@ -792,6 +799,28 @@ class StreamHandler(Handler):
     def __repr__(self) -> str:
         name = getattr(self.stream, "name", "")
         return f"<{type(self).__name__} {name} ({_level_name(self.level)})>".replace("  ", " ")
+
+
+class StderrHandler(StreamHandler):
+    """The last resort (stdlib's ``_StderrHandler``): writes to
+    ``sys.stderr`` as it is when a record comes (a test's capture, pytest's
+    ``capsys``), on the thread that logs; C and Rust callers' records reach
+    it through its worker."""
+
+    def __init__(self, level: int | str = NOTSET) -> None:
+        super().__init__()
+        self.setLevel(level)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO | None:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO | None) -> None:
+        pass  # always sys.stderr
+
+    def _plan_native_writes(self) -> None:
+        self._native_writes = None  # the stream is looked up at each call
 
 
 class ProcessStderrHandler(StreamHandler):

@@ -147,9 +147,9 @@ def _refresh_caller_side(force: bool) -> None:
         return
     with _lock:
         loggers = list(_loggers.values())
-        _caller_side_in_use = any(h._caller_side for logger in loggers for h in logger._own_handlers())
         for logger in loggers:
             _set_caller_side(logger)
+        _caller_side_in_use = any(logger._caller_side_handlers for logger in loggers)
 
 
 def replace_engine_handler(old: object, handler: Handler) -> None:
@@ -164,6 +164,58 @@ def replace_engine_handler(old: object, handler: Handler) -> None:
                 swapped = [handler._handle if engine.handler_id(h) == old_id else h for h in handles]
                 engine.logger_set_handlers(logger, swapped)
         _refresh_caller_side(force=True)
+
+
+class _LastResort(Handler):
+    """Stands for ``lastResort`` among the caller-side handlers of a logger
+    that reaches no handler, so that Python callers' records meet it on the
+    calling thread, as in stdlib: ``lastResort`` itself (the default writes
+    to ``sys.stderr`` as it is at the call), or, when it is None, stdlib's
+    one-time "No handlers could be found" notice."""
+
+    def handle(self, record: LogRecord) -> bool:  # type: ignore[override]
+        logger = _loggers.get(record.name)
+        if logger is not None and _reaches_a_handler(logger):
+            # C code attached a handler since: the engine has the record.
+            _refresh_caller_side(force=True)
+            return False
+        package = sys.modules[__package__ or "femtologging"]
+        last_resort = package.lastResort
+        if last_resort is not None:
+            if record.levelno >= last_resort.level:
+                last_resort.handle(record)
+        elif package.raiseExceptions and not getattr(Logger.manager, "emittedNoHandlerWarning", False):
+            sys.stderr.write(f'No handlers could be found for logger "{record.name}"\n')
+            Logger.manager.emittedNoHandlerWarning = True  # type: ignore[attr-defined]
+        return True
+
+
+def _reaches_a_handler(logger: Logger) -> bool:
+    """Whether ``logger`` or an ancestor it propagates to has a handler,
+    as the engine has it now."""
+    node: Logger | None = logger
+    while node is not None:
+        if engine.logger_handler_count(node._handle):
+            return True
+        node = node.parent if node.propagate else None
+    return False
+
+
+_last_resort_stand_in: _LastResort | None = None
+
+
+def _last_resort() -> tuple[Handler, ...]:
+    """The caller-side handlers of a logger that reaches no handler: the
+    stand-in for ``lastResort`` (see ``_LastResort``), unless ``lastResort``
+    writes a file or a descriptor: the engine then takes those records."""
+    global _last_resort_stand_in
+    package = sys.modules.get(__package__ or "femtologging")
+    last_resort = getattr(package, "lastResort", None)
+    if last_resort is not None and not last_resort._caller_side:
+        return ()
+    if _last_resort_stand_in is None:
+        _last_resort_stand_in = _LastResort()
+    return (_last_resort_stand_in,)
 
 
 def _set_caller_side(logger: Logger) -> None:
@@ -440,13 +492,17 @@ class Logger(_LoggerBase, _stdlib.Filterer):
 
     def _reached_caller_side(self) -> tuple[Handler, ...]:
         """The caller-side handlers of this logger and its ancestors (while
-        ``propagate`` holds), in stdlib's ``callHandlers`` order."""
+        ``propagate`` holds), in stdlib's ``callHandlers`` order; with no
+        handler at all, the last resort's stand-in (see ``_last_resort``)."""
         found: list[Handler] = []
+        reached = False
         logger: Logger | None = self
         while logger is not None:
-            found.extend(handler for handler in logger._own_handlers() if handler._caller_side)
+            own = logger._own_handlers()
+            reached = reached or bool(own)
+            found.extend(handler for handler in own if handler._caller_side)
             logger = logger.parent if logger.propagate else None
-        return tuple(found)
+        return tuple(found) if reached else _last_resort()
 
     def addHandler(self, hdlr: Handler) -> None:  # noqa: N802
         """Adds a handler: femtologging's, or any other (the standard

@@ -4,6 +4,7 @@ the same names, behaving the same."""
 from __future__ import annotations
 
 import io
+import json
 import logging as stdlib
 import types
 import typing
@@ -381,3 +382,31 @@ def test_a_logger_made_by_hand_stands_alone():
     assert isinstance(mine, Mine) and mine.greeting() == "mine" and mine.level == logging.DEBUG
     with pytest.raises(TypeError, match="must be a string"):
         logging.getLogger(any)
+
+
+def test_the_last_resort_writes_to_sys_stderr_as_it_is_at_the_call(run_script):
+    """stdlib's ``lastResort``: a record that reaches no handler goes to
+    ``sys.stderr`` at the call (a capture sees it at once); with
+    ``lastResort = None``, the "No handlers" notice, once."""
+    result = run_script(
+        """
+        import io, json, sys
+        import femtologging as logging
+        log = logging.getLogger("nowhere")
+        captured, sys.stderr = sys.stderr, io.StringIO()
+        try:
+            log.info("below WARNING: not shown")
+            log.warning("shown at once")
+            first = sys.stderr.getvalue()
+            logging.lastResort = None
+            log.warning("nothing but the notice")
+            log.warning("and not twice")
+            second = sys.stderr.getvalue()[len(first):]
+        finally:
+            sys.stderr = captured
+        print(json.dumps([first, second]))
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["shown at once\n", 'No handlers could be found for logger "nowhere"\n']
+    assert result.stderr == ""

@@ -294,7 +294,7 @@ impl FemtoLogger {
             return LogOutcome::Filtered;
         }
         let Some((last, others)) = dispatch.handlers.split_last() else {
-            return self.last_resort(record);
+            return self.last_resort(record, false);
         };
         let mut outcome = LogOutcome::Queued;
         for handler in others {
@@ -327,7 +327,8 @@ impl FemtoLogger {
     /// As [`FemtoLogger::dispatch_shared`] for a record the binding that
     /// logged it has already handed to the caller-side handlers it reaches
     /// (see [`HandlerOptions::caller_side`]): those are skipped, and count
-    /// as handlers found (no last resort).
+    /// as handlers found (no last resort); a caller-side last resort is the
+    /// binding's to run too.
     ///
     /// [`HandlerOptions::caller_side`]: crate::HandlerOptions::caller_side
     pub fn dispatch_caller_side_done(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
@@ -336,7 +337,7 @@ impl FemtoLogger {
             return LogOutcome::Filtered;
         }
         if dispatch.handlers.is_empty() {
-            return self.last_resort(record);
+            return self.last_resort(record, true);
         }
         let mut outcome = LogOutcome::Queued;
         let mut targets = dispatch
@@ -408,11 +409,16 @@ impl FemtoLogger {
         )
     }
 
-    fn last_resort(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
+    /// Hands a record that reached no handler to the last resort; not when
+    /// `caller_side_done` and the last resort is caller-side: the binding
+    /// ran it on the calling thread (Python's `lastResort`, which writes to
+    /// `sys.stderr` as it is at the call).
+    fn last_resort(&self, record: Arc<FemtoLogRecord>, caller_side_done: bool) -> LogOutcome {
         let handler = self
             .manager
             .upgrade()
-            .and_then(|shared| Manager::from_shared(shared).last_resort());
+            .and_then(|shared| Manager::from_shared(shared).last_resort())
+            .filter(|handler| !(caller_side_done && handler.caller_side()));
         match handler.map(|h| h.handle(record)) {
             Some(Enqueued::Dropped) => LogOutcome::Dropped,
             _ => LogOutcome::Queued,

@@ -623,3 +623,24 @@ fn a_long_flush_delay_does_not_hold_up_close(manager: Manager, #[case] close: bo
     assert_eq!(sink.flushes.load(Ordering::SeqCst), 1);
     assert_eq!(*sink.lines.lock().unwrap(), ["written, not yet flushed"]);
 }
+
+/// A caller-side last resort (Python's `lastResort`, run by the binding on
+/// the calling thread) gets the records its binding delivered from no one
+/// else, and other callers' records from the engine.
+#[rstest]
+fn a_caller_side_last_resort_is_left_to_the_binding(manager: Manager) {
+    let last_resort = MemorySink::default();
+    let handler = handler_for(&last_resort, true);
+    manager.set_last_resort_handler(Some(handler.clone()));
+    manager.set_last_resort(true);
+    let logger = manager.get_logger("nowhere").unwrap();
+    logger.set_level(FemtoLevel::INFO);
+    let delivered = logger.record(FemtoLevel::WARNING, "run by the binding", |_| {});
+    assert_eq!(
+        logger.dispatch_caller_side_done(delivered),
+        LogOutcome::Queued
+    );
+    assert_eq!(logger.warning("from a C caller"), LogOutcome::Queued);
+    assert!(handler.flush(WAIT));
+    assert_eq!(*last_resort.lines.lock().unwrap(), ["from a C caller"]);
+}
