@@ -599,6 +599,7 @@ typedef struct femto_api {
                                       const struct femto_handler*const *,
                                       size_t);
   void (*set_write_through)(bool);
+  femto_status (*handler_rollover_times)(const struct femto_handler*, int64_t, int64_t*, int64_t*);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -953,6 +954,17 @@ femto_status femto_handler_rollover_due(const struct femto_handler *handler,
                                         uint64_t file_len,
                                         uint64_t record_len,
                                         bool *out);
+
+// A time-rotating handler's schedule, as Python's handler shows it: the
+// first rollover after `current` (seconds since the epoch) to
+// `*computed` (Python's `computeRollover`), and the rollover its worker
+// will do next to `*next_at` (Python's `rolloverAt`; `INT64_MIN` until the
+// worker has opened the file). `INVALID_ARGUMENT` for other handlers.
+// Thread-safe.
+femto_status femto_handler_rollover_times(const struct femto_handler *handler,
+                                          int64_t current,
+                                          int64_t *computed,
+                                          int64_t *next_at);
 
 // Rolls a rotating handler (by size or by time) over after the records
 // queued so far (Python's `doRollover()`); `femto_handler_flush` waits for

@@ -375,6 +375,7 @@ typedef struct femto_api {
                                       const struct femto_handler*const *,
                                       size_t);
   void (*set_write_through)(bool);
+  femto_status (*handler_rollover_times)(const struct femto_handler*, int64_t, int64_t*, int64_t*);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -570,6 +571,11 @@ femto_status femto_handler_rollover_due(const struct femto_handler *handler,
                                         uint64_t file_len,
                                         uint64_t record_len,
                                         bool *out);
+
+femto_status femto_handler_rollover_times(const struct femto_handler *handler,
+                                          int64_t current,
+                                          int64_t *computed,
+                                          int64_t *next_at);
 
 femto_status femto_handler_roll_over(const struct femto_handler *handler);
 

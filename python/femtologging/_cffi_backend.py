@@ -65,6 +65,7 @@ CDECLS = (
     "femto_timed_rotation_options",
     "femto_timed_rotation_options *",
     "int32_t *",
+    "int64_t *",
     "size_t *",
     "uint64_t *",
     "uintptr_t",
@@ -541,6 +542,12 @@ def handler_rollover_due(handler: object, file_len: int, record_len: int) -> boo
     out = ffi.new("bool *")
     _check(lib.femto_handler_rollover_due(handler, file_len, record_len, out))
     return bool(out[0])
+
+
+def handler_rollover_times(handler: object, current: int) -> tuple[int, int | None]:
+    computed, next_at = ffi.new("int64_t *"), ffi.new("int64_t *")
+    _check(lib.femto_handler_rollover_times(handler, current, computed, next_at))
+    return computed[0], None if next_at[0] == -(2**63) else next_at[0]
 
 
 def handler_stats(handler: object) -> tuple[int, int, int]:

@@ -20,8 +20,10 @@ from __future__ import annotations
 import copy
 import logging as _stdlib
 import logging.handlers as _stdlib_handlers
+import math
 import os
 import queue
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -386,6 +388,42 @@ class TimedRotatingFileHandler(_RotatingBase):
         return lambda *args: engine.timed_rotating_file_handler_new(
             path, when, interval, utc, at, backups, delay, *args, clock=clock
         )
+
+    def computeRollover(self, currentTime: float) -> float:  # noqa: N802, N803 (stdlib names)
+        """The first rollover after ``currentTime`` by the schedule: the
+        engine's rules, which its worker follows."""
+        if self._inner is not None:
+            return float(self._inner.computeRollover(currentTime))  # type: ignore[attr-defined]
+        whole = math.floor(currentTime)
+        computed, _ = engine.handler_rollover_times(self._handle, whole)
+        return computed + (currentTime - whole)
+
+    @property
+    def rolloverAt(self) -> float:  # noqa: N802 (stdlib name)
+        """When the worker rolls the file over next (before it has opened
+        the file, as stdlib computes it: from the file's time or now)."""
+        if self._inner is not None:
+            return float(self._inner.rolloverAt)  # type: ignore[attr-defined]
+        _, next_at = engine.handler_rollover_times(self._handle, 0)
+        if next_at is not None:
+            return next_at
+        try:
+            started = os.stat(self.baseFilename).st_mtime
+        except OSError:
+            started = self._now()
+        return self.computeRollover(int(started))
+
+    def shouldRollover(self, record: _stdlib.LogRecord) -> bool:  # noqa: N802, ARG002 (stdlib's signature)
+        """Whether a record now would roll the file over (never for what is
+        not a regular file, as in stdlib)."""
+        if self._inner is not None:
+            return bool(self._inner.shouldRollover(record))  # type: ignore[attr-defined]
+        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
+            return False
+        return self._now() >= self.rolloverAt
+
+    def _now(self) -> float:
+        return float(self._clock.now()) if self._clock is not None else time.time()
 
     @property
     def backupCount(self) -> int:  # noqa: N802 (stdlib name)

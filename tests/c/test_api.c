@@ -288,6 +288,10 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK(clock_destroyed == 1);
     schedule = (femto_timed_rotation_options)FEMTO_TIMED_ROTATION_OPTIONS_INIT;
     CHECK_OK(femto_timed_rotating_file_handler_new(path, strlen(path), &schedule, NULL, &handler));
+    int64_t computed = 0, next_at = 0;
+    CHECK_OK(femto_handler_rollover_times(handler, 7200, &computed, &next_at));
+    CHECK(computed == 7200 + 3600); /* the default: every hour */
+    CHECK(next_at > 7200);          /* the worker's next, from now */
     CHECK_OK(femto_handler_set_backup_count(handler, 3));
     first.message = (femto_str)FEMTO_STR("before");
     CHECK_OK(femto_handler_log_ex(handler, logger, &first));

@@ -187,6 +187,11 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_handler_rollover_due(handler, 10, 10, &due), INVALID); /* not a rotating handler */
     CHECK_STATUS(femto_handler_rollover_due(formatter_as_handler, 10, 10, &due), INVALID);
     CHECK(due);
+    int64_t computed = 7, next_at = 7;
+    CHECK_STATUS(femto_handler_rollover_times(handler, 0, &computed, &next_at), INVALID); /* not timed */
+    CHECK_STATUS(femto_handler_rollover_times(formatter_as_handler, 0, &computed, &next_at), INVALID);
+    CHECK_STATUS(femto_handler_rollover_times(handler, 0, NULL, &next_at), NULL_ARG);
+    CHECK(computed == 7 && next_at == 7);
     CHECK_STATUS(femto_logger_set_handlers(logger, NULL, HUGE_COUNT), NULL_ARG);
     const femto_handler *not_handlers[1] = {formatter_as_handler};
     CHECK_STATUS(femto_logger_set_handlers(logger, not_handlers, 1), INVALID);

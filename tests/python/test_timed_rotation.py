@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 
 import femtologging as logging
 import pytest
@@ -101,3 +102,39 @@ def test_weekly_at_a_time_in_utc(timed, tmp_path):
     log_at(monday_eight - 1, "monday early")
     log_at(monday_eight, "monday eight")
     assert files(tmp_path) == {"app.log": "monday eight\n", "app.log.2026-06-08": "wednesday\nmonday early\n"}
+
+
+@pytest.mark.parametrize(
+    ("when", "at_time", "current", "expected"),
+    [
+        ("S", None, 0, 1),
+        ("H", None, 0.5, 3600.5),
+        ("MIDNIGHT", None, 0, 86400),
+        ("MIDNIGHT", datetime.time(12), 13 * 3600, 36 * 3600),
+        ("W0", None, 0, 4 * 86400 + 86400),  # the epoch was a Thursday
+    ],
+)
+def test_compute_rollover_is_the_engine_schedule(tmp_path, when, at_time, current, expected):
+    handler = handlers.TimedRotatingFileHandler(tmp_path / "t.log", when=when, utc=True, atTime=at_time)
+    try:
+        assert handler.computeRollover(current) == expected
+    finally:
+        handler.close()
+
+
+def test_rollover_at_and_should_rollover_follow_the_worker(tmp_path):
+    clock = NewYorkClock(int(time.time()))  # the new file's time is the real one
+    handler = handlers.TimedRotatingFileHandler(tmp_path / "t.log", when="H", clock=clock)
+    record = logging.makeLogRecord({"msg": "x"})
+    try:
+        assert clock.now() < handler.rolloverAt <= clock.now() + 3600
+        assert not handler.shouldRollover(record)
+        clock.now_value += 3600
+        assert handler.shouldRollover(record)
+    finally:
+        handler.close()
+    devnull = handlers.TimedRotatingFileHandler("/dev/null", when="S")
+    try:
+        assert not devnull.shouldRollover(record)  # never a device (bpo-45401)
+    finally:
+        devnull.close()

@@ -252,4 +252,6 @@ pub struct femto_api {
     pub logger_set_handlers:
         extern "C" fn(*const femto_logger, *const *const femto_handler, usize) -> femto_status,
     pub set_write_through: extern "C" fn(bool),
+    pub handler_rollover_times:
+        extern "C" fn(*const femto_handler, i64, *mut i64, *mut i64) -> femto_status,
 }

@@ -69,7 +69,7 @@ pub fn layout() -> &'static [LayoutEntry] {
             config_confine_files, confine_file, logger_get_propagate, logger_get_disabled,
             logger_handlers, loggers_get, handler_id, handler_get_level, handler_name,
             handler_new, formatter_new_json_ex, formatter_format, handler_rollover_due,
-            host_exit, logger_set_handlers, set_write_through,
+            host_exit, logger_set_handlers, set_write_through, handler_rollover_times,
         }
     }
 }

@@ -104,6 +104,7 @@ static API: femto_api = femto_api {
     host_exit: crate::lifecycle::femto_host_exit,
     logger_set_handlers: crate::logger::femto_logger_set_handlers,
     set_write_through: crate::lifecycle::femto_set_write_through,
+    handler_rollover_times: crate::handler::femto_handler_rollover_times,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

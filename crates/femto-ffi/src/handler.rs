@@ -381,6 +381,37 @@ pub extern "C" fn femto_handler_rollover_due(
     })
 }
 
+/// A time-rotating handler's schedule, as Python's handler shows it: the
+/// first rollover after `current` (seconds since the epoch) to
+/// `*computed` (Python's `computeRollover`), and the rollover its worker
+/// will do next to `*next_at` (Python's `rolloverAt`; `INT64_MIN` until the
+/// worker has opened the file). `INVALID_ARGUMENT` for other handlers.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_rollover_times(
+    handler: *const femto_handler,
+    current: i64,
+    computed: *mut i64,
+    next_at: *mut i64,
+) -> femto_status {
+    boundary(|| {
+        let handler: &Arc<FemtoHandler> = handle!(handler);
+        require!(computed);
+        require!(next_at);
+        let (Some(rotation), Some(at)) =
+            (handler.timed_rotation(), handler.compute_rollover(current))
+        else {
+            return Err(fail(
+                Status::InvalidArgument,
+                "the handler is not a timed rotating file handler",
+            ));
+        };
+        put(computed, at);
+        put(next_at, rotation.next_rollover_at().unwrap_or(i64::MIN));
+        Ok(Status::Ok)
+    })
+}
+
 /// Rolls a rotating handler (by size or by time) over after the records
 /// queued so far (Python's `doRollover()`); `femto_handler_flush` waits for
 /// it. `INVALID_ARGUMENT` for other handlers, `INVALID_STATE` once closed.

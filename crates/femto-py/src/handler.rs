@@ -171,6 +171,23 @@ fn handler_rollover_due(
     Ok(out)
 }
 
+/// The time-rotating `handler`'s first rollover after `current` by its
+/// schedule, and the rollover its worker will do next (`None` before it
+/// opened the file).
+#[pyfunction]
+fn handler_rollover_times(
+    py: Python<'_>,
+    handler: &EngineHandler,
+    current: i64,
+) -> PyResult<(i64, Option<i64>)> {
+    let (mut computed, mut next_at) = (0, 0);
+    check(
+        py,
+        (api().handler_rollover_times)(handler.ptr(), current, &mut computed, &mut next_at),
+    )?;
+    Ok((computed, Some(next_at).filter(|&at| at != i64::MIN)))
+}
+
 #[pyfunction]
 fn handler_roll_over(py: Python<'_>, handler: &EngineHandler) -> PyResult<()> {
     let status = py.detach(|| (api().handler_roll_over)(handler.ptr()));
@@ -277,6 +294,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_set_rotation, m)?)?;
     m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
     m.add_function(wrap_pyfunction!(handler_rollover_due, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_rollover_times, m)?)?;
     m.add_function(wrap_pyfunction!(handler_flush, m)?)?;
     m.add_function(wrap_pyfunction!(handler_close, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_level, m)?)?;

@@ -238,6 +238,12 @@ impl FemtoHandler {
         self.factory.timed_rotation().cloned()
     }
 
+    /// For a timed rotating file handler, the first rollover after
+    /// `current` by its schedule (Python's `computeRollover`).
+    pub fn compute_rollover(&self, current: i64) -> Option<i64> {
+        self.factory.compute_rollover(current)
+    }
+
     /// Starts a new file after the records queued so far (Python's
     /// `doRollover()`; use [`FemtoHandler::flush`] to wait for it). Returns
     /// `false` if the handler is closed; other handlers ignore it.

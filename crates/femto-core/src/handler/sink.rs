@@ -49,6 +49,11 @@ pub trait SinkFactory: Send + Sync {
     fn timed_rotation(&self) -> Option<&std::sync::Arc<super::timed::TimedRotation>> {
         None
     }
+    /// The first rollover after `current` (seconds since the epoch) by a
+    /// timed rotating file sink's schedule (Python's `computeRollover`).
+    fn compute_rollover(&self, _current: i64) -> Option<i64> {
+        None
+    }
 }
 
 /// Bytes above which a batch is written out before the batch ends.

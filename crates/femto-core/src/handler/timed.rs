@@ -21,7 +21,7 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDateTime, Offset, TimeZone, Timelike};
@@ -160,6 +160,9 @@ pub struct TimedRotation {
     /// `(hour, minute, second)` for `MIDNIGHT` and `W*` (Python's `atTime`).
     pub at_time: Option<(u32, u32, u32)>,
     backup_count: AtomicU32,
+    /// The next rollover the worker will do (`i64::MIN` until it opened
+    /// the file), for hosts that show it (Python's `rolloverAt`).
+    next_at: AtomicI64,
 }
 
 /// A schedule Python would refuse.
@@ -196,7 +199,14 @@ impl TimedRotation {
             utc,
             at_time,
             backup_count: AtomicU32::new(backup_count),
+            next_at: AtomicI64::new(i64::MIN),
         }))
+    }
+
+    /// The next rollover the worker will do, in seconds since the epoch;
+    /// `None` until it has opened the file.
+    pub fn next_rollover_at(&self) -> Option<i64> {
+        Some(self.next_at.load(Ordering::Relaxed)).filter(|&at| at != i64::MIN)
     }
 
     /// How many backups are kept (0: all).
@@ -275,8 +285,10 @@ impl SinkFactory for TimedRotatingFileSinkFactory {
             rotation: Arc::clone(&self.rotation),
             clock: Arc::clone(&self.clock),
         };
+        let rollover_at = schedule.compute_rollover(started);
+        self.rotation.next_at.store(rollover_at, Ordering::Relaxed);
         Ok(Box::new(TimedRotatingFileSink {
-            rollover_at: schedule.compute_rollover(started),
+            rollover_at,
             schedule,
             factory: self.clone(),
             reopen,
@@ -292,6 +304,14 @@ impl SinkFactory for TimedRotatingFileSinkFactory {
 
     fn timed_rotation(&self) -> Option<&Arc<TimedRotation>> {
         Some(&self.rotation)
+    }
+
+    fn compute_rollover(&self, current: i64) -> Option<i64> {
+        let schedule = Schedule {
+            rotation: Arc::clone(&self.rotation),
+            clock: Arc::clone(&self.clock),
+        };
+        Some(schedule.compute_rollover(current))
     }
 }
 
@@ -425,6 +445,8 @@ impl TimedRotatingFileSink {
         }
         // Even after a failure: the next attempt is at the next rollover.
         self.rollover_at = self.schedule.next_rollover(current);
+        let next_at = &self.schedule.rotation.next_at;
+        next_at.store(self.rollover_at, Ordering::Relaxed);
         Ok(())
     }
 
