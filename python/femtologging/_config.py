@@ -86,6 +86,8 @@ def basicConfig(**kwargs: Any) -> None:  # noqa: N802 (stdlib name)
     level = kwargs.pop("level", None)
     if handlers is None:
         if filename is not None:
+            if "b" in mode:
+                errors = None  # as stdlib: a binary file takes no errors policy
             handlers = [FileHandler(filename, mode, encoding=encoding, errors=errors)]
         else:
             handlers = [StreamHandler(stream)]

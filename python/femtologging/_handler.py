@@ -672,6 +672,8 @@ class StreamHandler(Handler):
     the handler's worker thread."""
 
     terminator = "\n"
+    #: See ``FileHandler``.
+    _inner: _stdlib.Handler | None = None
 
     def __init__(
         self,
@@ -695,6 +697,7 @@ class StreamHandler(Handler):
         fields = record_fields(fmt or _ENGINE_DEFAULT)
         plain = (
             self._caller_side
+            and self._inner is None  # the standard library's handler writes
             and cls.emit is StreamHandler.emit
             and cls.format is Handler.format
             and cls.flush is StreamHandler.flush
@@ -744,9 +747,17 @@ class StreamHandler(Handler):
 
     @_native
     def emit(self, record: _stdlib.LogRecord) -> None:
-        """stdlib's ``StreamHandler.emit``: format, write, flush."""
+        """stdlib's ``StreamHandler.emit``: format, write, flush (or hand
+        the record to the engine's worker, or to the standard library's
+        handler that writes a ``FileHandler``'s file for it)."""
         if not self._caller_side:
             _emit_to_engine(self, record)
+            return
+        inner = self._inner
+        if inner is not None:
+            inner.formatter = self.formatter
+            inner.emit(record)
+            self.stream = getattr(inner, "stream", None)
             return
         try:
             text = self.format(record)
@@ -854,18 +865,29 @@ def _is_utf8(encoding: str | None) -> bool:
     return encoding is None or codecs.lookup(encoding).name == "utf-8"
 
 
+def engine_writes(mode: str, encoding: str | None, errors: str | None) -> bool:
+    """Whether the engine can write such a file: mode ``"a"`` or ``"w"``,
+    UTF-8 with lone surrogates escaped."""
+    return mode in ("a", "w") and _is_utf8(encoding) and errors in _ENGINE_ERRORS
+
+
 class FileHandler(StreamHandler):
     """Appends to (mode ``"a"``) or rewrites (mode ``"w"``) a file.
 
     With UTF-8 (the default) the worker thread owns the file; records from
     Python, C extensions and forked children can share it (every write
-    appends). Other encodings or ``errors`` policies are written by the
-    worker through a Python file object. ``delay=True`` creates the file at
-    the first record.
+    appends). Other modes, encodings or ``errors`` policies hand the file to
+    the standard library's own handler, which writes it as a Python handler
+    does, on the thread that logs (records of C and Rust callers reach it
+    through the worker). ``delay=True`` creates the file at the first record.
     """
 
     #: Reopen the file when it is moved or removed (``WatchedFileHandler``).
     _watch = False
+    #: The standard library's handler that writes the file when the engine
+    #: cannot (set before ``__init__`` by the subclasses, which make their
+    #: own kind); ``emit`` hands it the records.
+    _inner: _stdlib.Handler | None = None
 
     def __init__(
         self,
@@ -879,24 +901,23 @@ class FileHandler(StreamHandler):
         overflow: str = "block",
         timeout_ms: int = 0,
     ) -> None:
+        if self._inner is None and not engine_writes(mode, encoding, errors):
+            self._inner = _stdlib.FileHandler(filename, mode, encoding, delay, errors)
         Handler.__init__(self)
-        if mode not in ("a", "w"):
-            raise ValueError(f"FileHandler mode must be 'a' or 'w', not {mode!r}")
         self.baseFilename = os.path.abspath(os.fspath(filename))
         self.mode = mode
         self.encoding = encoding
         self.errors = errors
         self.delay = delay
         self.stream = None
+        if self._inner is not None:
+            # Its errors are this handler's (``handleError`` as looked up
+            # at the time, an instance's own included).
+            self._inner.handleError = lambda record: self.handleError(record)  # type: ignore[method-assign]
+            self.stream = getattr(self._inner, "stream", None)
         if self._handle:
-            return  # a subclass with its own emit(): records go there
-        if _is_utf8(encoding) and errors in _ENGINE_ERRORS:
-            self._open(self._native_file(delay), capacity, overflow, timeout_ms)
-        else:
-            codecs.lookup(encoding or "utf-8")  # LookupError now, as stdlib's open() would raise
-            if not delay:
-                self.stream = self._open_stream()
-            self._open(self._python_sink, capacity, overflow, timeout_ms)
+            return  # a Python handler (its own emit, or the standard library's)
+        self._open(self._native_file(delay), capacity, overflow, timeout_ms)
 
     def _description(self, delay: bool) -> dict[str, object]:
         """The engine handler that owns the (UTF-8) file, described as in a
@@ -908,37 +929,15 @@ class FileHandler(StreamHandler):
         description = json.dumps(self._description(delay))
         return lambda *args: engine.handler_new(description, *args)
 
-    def _open_stream(self) -> TextIO:
-        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
-
-    def _python_sink(self, *args: int) -> object:
-        self._worker_runs_python = True
-        # The worker's sink must not hold the handler (it would never be freed).
-        path, mode, encoding, errors = self.baseFilename, self.mode, self.encoding, self.errors
-        handler_ref = weakref.ref(self)
-        opened: list[TextIO] = [self.stream] if self.stream is not None else []
-
-        def sink(chunk: str | None) -> None:
-            if not opened:
-                if chunk is None:
-                    return  # delay: no record yet, no file
-                opened.append(open(path, mode, encoding=encoding, errors=errors))  # noqa: SIM115
-                live = handler_ref()
-                if live is not None:
-                    live.stream = opened[0]
-            if chunk is None:
-                opened[0].flush()
-            else:
-                opened[0].write(chunk)
-
-        return engine.callback_handler_new(sink, self.terminator, *args)  # type: ignore[arg-type]
+    def _is_python_handler(self) -> bool:
+        return self._inner is not None or super()._is_python_handler()
 
     def close(self) -> None:
         """Drains the queue, stops the worker and closes the file."""
         super().close()
-        stream, self.stream = self.stream, None
-        if stream is not None:
-            stream.close()
+        self.stream = None
+        if self._inner is not None:
+            self._inner.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.baseFilename} ({_level_name(self.level)})>"

@@ -32,9 +32,7 @@ from ._handler import (
     DRAIN_TIMEOUT_MS,
     FileHandler,
     Handler,
-    _emit_to_engine,
-    _is_utf8,
-    _native,
+    engine_writes,
     forward_records,
     takes_native_batches,
 )
@@ -54,38 +52,6 @@ __all__ = [
 ]
 
 
-def _engine_writes(encoding: str | None, errors: str | None) -> bool:
-    """Whether the engine can write these files (UTF-8, lone surrogates
-    escaped); otherwise the standard library's handler writes them."""
-    return _is_utf8(encoding) and errors in (None, "strict", "backslashreplace")
-
-
-class _StdlibFallback(FileHandler):
-    """For files the engine cannot write (another encoding or ``errors``
-    policy, a rotation hook): the standard library's own handler does the
-    writing and the rotating, as a Python handler does, on the thread that
-    logs (records of C and Rust callers reach it through the worker)."""
-
-    _inner: _stdlib.Handler | None = None
-
-    def _is_python_handler(self) -> bool:
-        return self._inner is not None or super()._is_python_handler()
-
-    @_native
-    def emit(self, record: _stdlib.LogRecord) -> None:
-        inner = self._inner
-        if inner is None:
-            _emit_to_engine(self, record)
-            return
-        inner.formatter = self.formatter
-        inner.emit(record)
-
-    def close(self) -> None:
-        super().close()
-        if self._inner is not None:
-            self._inner.close()
-
-
 #: stdlib's hooks of a rotating handler. With either set (as an attribute
 #: or a method of a subclass), the standard library's own handler writes and
 #: rotates the file, calling them, on the thread that logs.
@@ -96,7 +62,7 @@ def _hooked(handler: object) -> bool:
     return any(getattr(handler, hook, None) is not None for hook in _HOOKS)
 
 
-class _RotatingBase(_StdlibFallback):
+class _RotatingBase(FileHandler):
     """What the size and time rotating handlers share, stdlib's ``namer``
     and ``rotator`` hooks among them."""
 
@@ -185,7 +151,7 @@ class RotatingFileHandler(_RotatingBase):
     ) -> None:
         if maxBytes < 0 or backupCount < 0:
             raise ValueError("maxBytes and backupCount must not be negative")
-        if not _engine_writes(encoding, errors) or _hooked(self):
+        if not engine_writes(mode, encoding, errors) or _hooked(self):
             self._inner = _stdlib_handlers.RotatingFileHandler(
                 filename, mode, maxBytes, backupCount, encoding, delay, errors
             )
@@ -253,7 +219,7 @@ class RotatingFileHandler(_RotatingBase):
         return engine.handler_rollover_due(self._handle, size, len(line))
 
 
-class WatchedFileHandler(_StdlibFallback):
+class WatchedFileHandler(FileHandler):
     """stdlib ``WatchedFileHandler``: when the file is moved or removed (by
     logrotate, say), the next records go to a new file at the same path.
     The worker checks the path once per batch of records, before writing.
@@ -274,7 +240,7 @@ class WatchedFileHandler(_StdlibFallback):
         overflow: str = "block",
         timeout_ms: int = 0,
     ) -> None:
-        if not _engine_writes(encoding, errors):
+        if not engine_writes(mode, encoding, errors):
             self._inner = _stdlib_handlers.WatchedFileHandler(filename, mode, encoding, delay, errors)
         super().__init__(
             filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
@@ -337,7 +303,7 @@ class TimedRotatingFileHandler(_RotatingBase):
         self.when = when.upper()  # checked by the engine (Python's rules and messages)
         if interval < 1 or backupCount < 0:
             raise ValueError("interval must be at least 1 and backupCount not negative")
-        if not _engine_writes(encoding, errors) or _hooked(self):
+        if not engine_writes("a", encoding, errors) or _hooked(self):
             self._inner = _stdlib_handlers.TimedRotatingFileHandler(
                 filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging as stdlib
+import sys
 import types
 import typing
 
@@ -410,3 +411,30 @@ def test_the_last_resort_writes_to_sys_stderr_as_it_is_at_the_call(run_script):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["shown at once\n", 'No handlers could be found for logger "nowhere"\n']
     assert result.stderr == ""
+
+
+def test_a_file_the_engine_cannot_write_is_written_as_stdlib_writes_it(tmp_path):
+    """Another encoding (or mode): the standard library's handler writes
+    the file on the thread that logs, so the text is there when the call
+    returns and an encoding error reaches ``handleError`` with the error."""
+    path = tmp_path / "latin.log"
+    handler = logging.FileHandler(path, encoding="latin-1")
+    errors: list[BaseException | None] = []
+    handler.handleError = lambda record: errors.append(sys.exc_info()[1])  # type: ignore[method-assign]
+    log = logging.getLogger("surface.latin")
+    log.propagate = False
+    log.addHandler(handler)
+    try:
+        log.warning("Malmö")
+        assert path.read_bytes() == "Malmö\n".encode("latin-1")  # no flush needed
+        assert handler.stream is not None and handler.stream.encoding == "latin-1"
+        log.warning("Øresund → Copenhagen")
+        assert len(errors) == 1 and isinstance(errors[0], UnicodeEncodeError)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    binary = logging.FileHandler(tmp_path / "raw.log", "wb")
+    try:
+        assert binary.stream.mode == "wb"  # stdlib's modes, not only "a" and "w"
+    finally:
+        binary.close()
