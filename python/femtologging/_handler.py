@@ -888,6 +888,8 @@ class FileHandler(StreamHandler):
     #: cannot (set before ``__init__`` by the subclasses, which make their
     #: own kind); ``emit`` hands it the records.
     _inner: _stdlib.Handler | None = None
+    #: The standard library's class that writes the file then.
+    _stdlib_class: type[_stdlib.FileHandler] = _stdlib.FileHandler
 
     def __init__(
         self,
@@ -902,7 +904,7 @@ class FileHandler(StreamHandler):
         timeout_ms: int = 0,
     ) -> None:
         if self._inner is None and not engine_writes(mode, encoding, errors):
-            self._inner = _stdlib.FileHandler(filename, mode, encoding, delay, errors)
+            self._inner = self._stdlib_class(filename, mode, encoding, delay, errors)
         Handler.__init__(self)
         self.baseFilename = os.path.abspath(os.fspath(filename))
         self.mode = mode

@@ -179,15 +179,22 @@ class _LastResort(Handler):
             # C code attached a handler since: the engine has the record.
             _refresh_caller_side(force=True)
             return False
-        package = sys.modules[__package__ or "femtologging"]
-        last_resort = package.lastResort
-        if last_resort is not None:
-            if record.levelno >= last_resort.level:
-                last_resort.handle(record)
-        elif package.raiseExceptions and not getattr(Logger.manager, "emittedNoHandlerWarning", False):
-            sys.stderr.write(f'No handlers could be found for logger "{record.name}"\n')
-            Logger.manager.emittedNoHandlerWarning = True  # type: ignore[attr-defined]
+        found_no_handler(record, Logger.manager)
         return True
+
+
+def found_no_handler(record: LogRecord, manager: Any) -> None:
+    """stdlib's ``callHandlers`` for a record that reached no handler:
+    ``lastResort`` if its level is met, or with ``lastResort = None`` the
+    "No handlers could be found" notice, once per ``manager``."""
+    package = sys.modules[__package__ or "femtologging"]
+    last_resort = package.lastResort
+    if last_resort is not None:
+        if record.levelno >= last_resort.level:
+            last_resort.handle(record)
+    elif package.raiseExceptions and not getattr(manager, "emittedNoHandlerWarning", False):
+        sys.stderr.write(f'No handlers could be found for logger "{record.name}"\n')
+        manager.emittedNoHandlerWarning = True
 
 
 def _reaches_a_handler(logger: Logger) -> bool:

@@ -12,11 +12,10 @@ as everywhere: a file handler still writes on its worker.
 from __future__ import annotations
 
 import pickle
-import sys
 from typing import Any
 
 from ._levels import NOTSET, check_level
-from ._logger import ExcInfo, Logger, _exc_tuple
+from ._logger import ExcInfo, Logger, _exc_tuple, found_no_handler
 
 
 class StandaloneLogger(Logger):
@@ -116,16 +115,8 @@ class StandaloneLogger(Logger):
         for handler in self._standalone_handlers:
             if record.levelno >= handler.level:
                 handler.handle(record)
-        if self._standalone_handlers:
-            return
-        package = sys.modules[__package__ or "femtologging"]
-        last_resort = package.lastResort
-        if last_resort is not None:
-            if record.levelno >= last_resort.level:
-                last_resort.handle(record)
-        elif package.raiseExceptions and not getattr(self.manager, "emittedNoHandlerWarning", False):
-            sys.stderr.write(f'No handlers could be found for logger "{self.name}"\n')
-            self.manager.emittedNoHandlerWarning = True  # type: ignore[attr-defined]
+        if not self._standalone_handlers:
+            found_no_handler(record, self.manager)
 
     def __reduce__(self) -> Any:
         raise pickle.PicklingError("logger cannot be pickled")  # as stdlib: not in the registry

@@ -227,24 +227,7 @@ class WatchedFileHandler(FileHandler):
     thread that logs."""
 
     _watch = True
-
-    def __init__(
-        self,
-        filename: str | os.PathLike[str],
-        mode: str = "a",
-        encoding: str | None = None,
-        delay: bool = False,
-        errors: str | None = None,
-        *,
-        capacity: int = 0,
-        overflow: str = "block",
-        timeout_ms: int = 0,
-    ) -> None:
-        if not engine_writes(mode, encoding, errors):
-            self._inner = _stdlib_handlers.WatchedFileHandler(filename, mode, encoding, delay, errors)
-        super().__init__(
-            filename, mode, encoding, delay, errors, capacity=capacity, overflow=overflow, timeout_ms=timeout_ms
-        )
+    _stdlib_class = _stdlib_handlers.WatchedFileHandler
 
     def reopenIfNeeded(self) -> None:  # noqa: N802 (stdlib name)
         """The worker reopens by itself; kept for code that calls it."""
