@@ -289,3 +289,34 @@ def test_hooks_defined_by_a_subclass_are_called_as_in_stdlib(tmp_path, module):
         log.removeHandler(handler)
         handler.close()
     assert files(tmp_path) == {"app.log": "second record\n", "app.log.1.z": "first record\n", "app.log.2.z": ""}
+
+
+def test_setting_a_namer_while_threads_log_loses_nothing(tmp_path):
+    """The hand-over to the standard library's handler while 4 threads
+    log: every record is in the files exactly once."""
+    import threading
+
+    handler = handlers.RotatingFileHandler(tmp_path / "app.log", maxBytes=1 << 30, backupCount=1)
+    log = logging.getLogger("rotation.handover_threads")
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    log.addHandler(handler)
+    started = threading.Barrier(5)
+
+    def produce(thread: int) -> None:
+        started.wait()
+        for i in range(5000):
+            log.info("t%d r%d", thread, i)
+
+    threads = [threading.Thread(target=produce, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    handler.namer = lambda name: name + ".old"
+    for thread in threads:
+        thread.join()
+    log.removeHandler(handler)
+    handler.close()
+    lines = [line for text in files(tmp_path).values() for line in text.splitlines()]
+    assert len(lines) == 20_000
+    assert set(lines) == {f"t{t} r{i}" for t in range(4) for i in range(5000)}
