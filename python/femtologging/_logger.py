@@ -141,9 +141,11 @@ _caller_side_in_use = False
 
 def _refresh_caller_side(force: bool) -> None:
     """Recomputes which caller-side handlers each logger's records reach
-    (after a change of handlers or ``propagate``)."""
+    (after a change of handlers or ``propagate``). Always while the last
+    resort runs on the calling thread: a change may leave a logger with no
+    handler."""
     global _caller_side_in_use
-    if not (force or _caller_side_in_use):
+    if not (force or _caller_side_in_use or _last_resort()):
         return
     with _lock:
         loggers = list(_loggers.values())

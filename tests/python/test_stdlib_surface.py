@@ -438,3 +438,31 @@ def test_a_file_the_engine_cannot_write_is_written_as_stdlib_writes_it(tmp_path)
         assert binary.stream.mode == "wb"  # stdlib's modes, not only "a" and "w"
     finally:
         binary.close()
+
+
+def test_the_last_resort_returns_when_the_last_file_handler_goes(run_script, tmp_path):
+    """When the only handler of the process (a file, on the worker) is
+    removed, records meet the last resort on the calling thread again."""
+    result = run_script(
+        """
+        import io, sys
+        import femtologging as logging
+        logging.basicConfig(filename=sys.argv[1], format="%(message)s")
+        [handler] = logging.root.handlers
+        log = logging.getLogger("emptied")
+        log.warning("to the file")
+        logging.root.removeHandler(handler)
+        handler.close()
+        captured, sys.stderr = sys.stderr, io.StringIO()
+        try:
+            log.warning("to the last resort")
+            seen = sys.stderr.getvalue()
+        finally:
+            sys.stderr = captured
+        print(seen, end="")
+        """,
+        str(tmp_path / "file.log"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "to the last resort\n"
+    assert (tmp_path / "file.log").read_text() == "to the file\n"
