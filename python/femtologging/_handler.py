@@ -835,8 +835,9 @@ class StderrHandler(StreamHandler):
 
 
 class ProcessStderrHandler(StreamHandler):
-    """The process's standard error (descriptor 2), written by the worker:
-    the last resort, which C and Rust callers share."""
+    """The process's standard error (descriptor 2), written by the worker
+    with no Python: the last resort of C and Rust callers once the
+    interpreter has exited."""
 
     def __init__(self) -> None:
         Handler.__init__(self)
