@@ -600,6 +600,7 @@ typedef struct femto_api {
                                       size_t);
   void (*set_write_through)(bool);
   femto_status (*handler_rollover_times)(const struct femto_handler*, int64_t, int64_t*, int64_t*);
+  femto_status (*handler_backups_to_delete)(const struct femto_handler*, char*, size_t, size_t*);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -965,6 +966,16 @@ femto_status femto_handler_rollover_times(const struct femto_handler *handler,
                                           int64_t current,
                                           int64_t *computed,
                                           int64_t *next_at);
+
+// The backups a time-rotating handler's worker removes at its next
+// rollover (beyond its `backup_count`, oldest first; none while it keeps
+// every backup), as a JSON array of paths (Python's `getFilesToDelete`),
+// written as for `femto_handler_name`. `INVALID_ARGUMENT` for other
+// handlers, `IO` if the directory cannot be read. Thread-safe.
+femto_status femto_handler_backups_to_delete(const struct femto_handler *handler,
+                                             char *buffer,
+                                             size_t capacity,
+                                             size_t *out_len);
 
 // Rolls a rotating handler (by size or by time) over after the records
 // queued so far (Python's `doRollover()`); `femto_handler_flush` waits for

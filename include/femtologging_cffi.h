@@ -376,6 +376,7 @@ typedef struct femto_api {
                                       size_t);
   void (*set_write_through)(bool);
   femto_status (*handler_rollover_times)(const struct femto_handler*, int64_t, int64_t*, int64_t*);
+  femto_status (*handler_backups_to_delete)(const struct femto_handler*, char*, size_t, size_t*);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -576,6 +577,11 @@ femto_status femto_handler_rollover_times(const struct femto_handler *handler,
                                           int64_t current,
                                           int64_t *computed,
                                           int64_t *next_at);
+
+femto_status femto_handler_backups_to_delete(const struct femto_handler *handler,
+                                             char *buffer,
+                                             size_t capacity,
+                                             size_t *out_len);
 
 femto_status femto_handler_roll_over(const struct femto_handler *handler);
 

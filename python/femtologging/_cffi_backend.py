@@ -550,6 +550,13 @@ def handler_rollover_times(handler: object, current: int) -> tuple[int, int | No
     return computed[0], None if next_at[0] == -(2**63) else next_at[0]
 
 
+def handler_backups_to_delete(handler: object) -> str:
+    def write(buffer: object, capacity: int, length: object) -> int:
+        return int(lib.femto_handler_backups_to_delete(handler, buffer, capacity, length))
+
+    return _text_out(write)
+
+
 def handler_stats(handler: object) -> tuple[int, int, int]:
     stats = ffi.new("femto_handler_stats *")
     stats.size = ffi.sizeof("femto_handler_stats")

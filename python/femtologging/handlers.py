@@ -18,6 +18,7 @@ that code written for ``logging.handlers`` keeps working.
 from __future__ import annotations
 
 import copy
+import json
 import logging as _stdlib
 import logging.handlers as _stdlib_handlers
 import math
@@ -370,6 +371,13 @@ class TimedRotatingFileHandler(_RotatingBase):
         if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
             return False
         return self._now() >= self.rolloverAt
+
+    def getFilesToDelete(self) -> list[str]:  # noqa: N802 (stdlib name)
+        """The backups the next rollover removes (beyond ``backupCount``,
+        oldest first), as the worker finds them."""
+        if self._inner is not None:
+            return list(self._inner.getFilesToDelete())  # type: ignore[attr-defined]
+        return list(json.loads(engine.handler_backups_to_delete(self._handle)))
 
     def _now(self) -> float:
         return float(self._clock.now()) if self._clock is not None else time.time()

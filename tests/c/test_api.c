@@ -292,6 +292,10 @@ static void check_formatters_filters_handlers(const char *dir) {
     CHECK_OK(femto_handler_rollover_times(handler, 7200, &computed, &next_at));
     CHECK(computed == 7200 + 3600); /* the default: every hour */
     CHECK(next_at > 7200);          /* the worker's next, from now */
+    char listed[16];
+    size_t listed_len = 0;
+    CHECK_OK(femto_handler_backups_to_delete(handler, listed, sizeof listed, &listed_len));
+    CHECK(strcmp(listed, "[]") == 0 && listed_len == 2); /* backup_count 0 keeps every backup */
     CHECK_OK(femto_handler_set_backup_count(handler, 3));
     first.message = (femto_str)FEMTO_STR("before");
     CHECK_OK(femto_handler_log_ex(handler, logger, &first));

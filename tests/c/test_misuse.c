@@ -192,6 +192,10 @@ static void wrong_handle_kinds(void) {
     CHECK_STATUS(femto_handler_rollover_times(formatter_as_handler, 0, &computed, &next_at), INVALID);
     CHECK_STATUS(femto_handler_rollover_times(handler, 0, NULL, &next_at), NULL_ARG);
     CHECK(computed == 7 && next_at == 7);
+    char listed[64];
+    size_t listed_len = 0;
+    CHECK_STATUS(femto_handler_backups_to_delete(handler, listed, sizeof listed, &listed_len), INVALID);
+    CHECK_STATUS(femto_handler_backups_to_delete(formatter_as_handler, listed, sizeof listed, &listed_len), INVALID);
     CHECK_STATUS(femto_logger_set_handlers(logger, NULL, HUGE_COUNT), NULL_ARG);
     const femto_handler *not_handlers[1] = {formatter_as_handler};
     CHECK_STATUS(femto_logger_set_handlers(logger, not_handlers, 1), INVALID);

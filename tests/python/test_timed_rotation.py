@@ -138,3 +138,18 @@ def test_rollover_at_and_should_rollover_follow_the_worker(tmp_path):
         assert not devnull.shouldRollover(record)  # never a device (bpo-45401)
     finally:
         devnull.close()
+
+
+def test_get_files_to_delete_names_the_oldest_backups_beyond_the_count(tmp_path):
+    stamps = [f"2026-01-01_00-00-{second:02d}" for second in range(0, 50, 5)]
+    for stamp in stamps:
+        (tmp_path / f"app.log.{stamp}").write_text("")
+    (tmp_path / "app.log.other").write_text("")  # not a backup of this schedule
+    (tmp_path / "other.log.2026-01-01_00-00-00").write_text("")
+    handler = handlers.TimedRotatingFileHandler(tmp_path / "app.log", when="S", interval=5, backupCount=7)
+    try:
+        assert handler.getFilesToDelete() == [str(tmp_path / f"app.log.{stamp}") for stamp in stamps[:3]]
+        handler.backupCount = 0
+        assert handler.getFilesToDelete() == []  # every backup kept
+    finally:
+        handler.close()

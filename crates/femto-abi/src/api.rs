@@ -254,4 +254,6 @@ pub struct femto_api {
     pub set_write_through: extern "C" fn(bool),
     pub handler_rollover_times:
         extern "C" fn(*const femto_handler, i64, *mut i64, *mut i64) -> femto_status,
+    pub handler_backups_to_delete:
+        extern "C" fn(*const femto_handler, *mut c_char, usize, *mut usize) -> femto_status,
 }

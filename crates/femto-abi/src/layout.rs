@@ -70,6 +70,7 @@ pub fn layout() -> &'static [LayoutEntry] {
             logger_handlers, loggers_get, handler_id, handler_get_level, handler_name,
             handler_new, formatter_new_json_ex, formatter_format, handler_rollover_due,
             host_exit, logger_set_handlers, set_write_through, handler_rollover_times,
+            handler_backups_to_delete,
         }
     }
 }

@@ -105,6 +105,7 @@ static API: femto_api = femto_api {
     logger_set_handlers: crate::logger::femto_logger_set_handlers,
     set_write_through: crate::lifecycle::femto_set_write_through,
     handler_rollover_times: crate::handler::femto_handler_rollover_times,
+    handler_backups_to_delete: crate::handler::femto_handler_backups_to_delete,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -412,6 +412,37 @@ pub extern "C" fn femto_handler_rollover_times(
     })
 }
 
+/// The backups a time-rotating handler's worker removes at its next
+/// rollover (beyond its `backup_count`, oldest first; none while it keeps
+/// every backup), as a JSON array of paths (Python's `getFilesToDelete`),
+/// written as for `femto_handler_name`. `INVALID_ARGUMENT` for other
+/// handlers, `IO` if the directory cannot be read. Thread-safe.
+#[no_mangle]
+pub extern "C" fn femto_handler_backups_to_delete(
+    handler: *const femto_handler,
+    buffer: *mut c_char,
+    capacity: usize,
+    out_len: *mut usize,
+) -> femto_status {
+    boundary(|| {
+        let handler: &Arc<FemtoHandler> = handle!(handler);
+        require!(out_len);
+        let Some(listed) = handler.backups_to_delete() else {
+            return Err(fail(
+                Status::InvalidArgument,
+                "the handler is not a timed rotating file handler",
+            ));
+        };
+        let paths = listed.map_err(|e| fail(Status::Io, e.to_string()))?;
+        let paths: Vec<String> = paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let json = serde_json::to_string(&paths).map_err(|e| fail(Status::Io, e.to_string()))?;
+        text_out(&json, buffer, capacity, out_len)
+    })
+}
+
 /// Rolls a rotating handler (by size or by time) over after the records
 /// queued so far (Python's `doRollover()`); `femto_handler_flush` waits for
 /// it. `INVALID_ARGUMENT` for other handlers, `INVALID_STATE` once closed.

@@ -285,6 +285,15 @@ fn handler_name(py: Python<'_>, handler: &EngineHandler) -> PyResult<String> {
     })
 }
 
+/// The backups the time-rotating `handler` removes at its next rollover,
+/// as a JSON array of paths.
+#[pyfunction]
+fn handler_backups_to_delete(py: Python<'_>, handler: &EngineHandler) -> PyResult<String> {
+    text_out(py, |buffer, capacity, len| {
+        (api().handler_backups_to_delete)(handler.ptr(), buffer, capacity, len)
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EngineHandler>()?;
     m.add_function(wrap_pyfunction!(handler_new, m)?)?;
@@ -295,6 +304,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handler_roll_over, m)?)?;
     m.add_function(wrap_pyfunction!(handler_rollover_due, m)?)?;
     m.add_function(wrap_pyfunction!(handler_rollover_times, m)?)?;
+    m.add_function(wrap_pyfunction!(handler_backups_to_delete, m)?)?;
     m.add_function(wrap_pyfunction!(handler_flush, m)?)?;
     m.add_function(wrap_pyfunction!(handler_close, m)?)?;
     m.add_function(wrap_pyfunction!(handler_set_level, m)?)?;

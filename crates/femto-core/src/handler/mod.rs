@@ -244,6 +244,12 @@ impl FemtoHandler {
         self.factory.compute_rollover(current)
     }
 
+    /// For a timed rotating file handler, the backups its worker removes at
+    /// the next rollover, oldest first (Python's `getFilesToDelete`).
+    pub fn backups_to_delete(&self) -> Option<std::io::Result<Vec<std::path::PathBuf>>> {
+        self.factory.backups_to_delete()
+    }
+
     /// Starts a new file after the records queued so far (Python's
     /// `doRollover()`; use [`FemtoHandler::flush`] to wait for it). Returns
     /// `false` if the handler is closed; other handlers ignore it.

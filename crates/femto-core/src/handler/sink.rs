@@ -54,6 +54,11 @@ pub trait SinkFactory: Send + Sync {
     fn compute_rollover(&self, _current: i64) -> Option<i64> {
         None
     }
+    /// The backups a timed rotating file sink removes at its next
+    /// rollover, oldest first (Python's `getFilesToDelete`).
+    fn backups_to_delete(&self) -> Option<std::io::Result<Vec<std::path::PathBuf>>> {
+        None
+    }
 }
 
 /// Bytes above which a batch is written out before the batch ends.

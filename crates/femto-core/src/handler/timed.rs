@@ -306,6 +306,12 @@ impl SinkFactory for TimedRotatingFileSinkFactory {
         Some(&self.rotation)
     }
 
+    fn backups_to_delete(&self) -> Option<io::Result<Vec<PathBuf>>> {
+        let rotation = &self.rotation;
+        let names = excess_backups(&self.path, rotation.when, rotation.backup_count());
+        Some(names.map(|names| names.iter().map(|n| self.path.with_file_name(n)).collect()))
+    }
+
     fn compute_rollover(&self, current: i64) -> Option<i64> {
         let schedule = Schedule {
             rotation: Arc::clone(&self.rotation),
@@ -504,22 +510,33 @@ impl TimedRotatingFileSink {
 
     /// Removes this handler's oldest backups beyond `backup_count`.
     fn prune(&self, path: &Path) -> io::Result<()> {
-        let keep = self.schedule.rotation.backup_count() as usize;
-        if keep == 0 {
-            return Ok(());
-        }
-        let mut backups = own_backups(path, self.schedule.rotation.when)?;
-        if backups.len() <= keep {
-            return Ok(());
-        }
-        // Oldest first: by time stamp, then by counter (".10" after ".9").
-        backups.sort();
-        let excess = backups.len() - keep;
-        for (_, _, name) in &backups[..excess] {
+        let rotation = &self.schedule.rotation;
+        for name in excess_backups(path, rotation.when, rotation.backup_count())? {
             remove_entry(&path.with_file_name(name))?;
         }
         Ok(())
     }
+}
+
+/// The names of the backups next to `path` beyond the newest `keep`,
+/// oldest first (none when `keep` is 0: every backup is kept).
+fn excess_backups(path: &Path, when: When, keep: u32) -> io::Result<Vec<String>> {
+    let keep = keep as usize;
+    if keep == 0 {
+        return Ok(Vec::new());
+    }
+    let mut backups = own_backups(path, when)?;
+    if backups.len() <= keep {
+        return Ok(Vec::new());
+    }
+    // Oldest first: by time stamp, then by counter (".10" after ".9").
+    backups.sort();
+    let excess = backups.len() - keep;
+    Ok(backups
+        .into_iter()
+        .take(excess)
+        .map(|(_, _, name)| name)
+        .collect())
 }
 
 /// `(timestamp, n, name)` of the `<file>.<timestamp>` (n = 0) and
