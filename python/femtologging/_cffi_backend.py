@@ -113,10 +113,6 @@ def exit_begin() -> None:
     lib.femto_exit_begin()
 
 
-def exit_abandoned() -> int:
-    return int(lib.femto_exit_abandoned())
-
-
 def after_fork_in_child() -> None:
     """Drops what Python sinks had collected for the parent: the parent
     hands it over; the child would write it a second time."""

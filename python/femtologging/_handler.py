@@ -109,9 +109,10 @@ dispatch_changed: Callable[[], None] = getattr(engine, "caller_side_changed", la
 
 def _packaged(cls: type, name: str) -> bool:
     """Whether ``cls`` has ``name`` from one of femtologging's classes."""
+    package = __package__ or "femtologging"
     for klass in cls.__mro__:
         if name in vars(klass):
-            return klass.__module__.startswith(__package__ or "femtologging")
+            return klass.__module__ == package or klass.__module__.startswith(package + ".")
     return True
 
 

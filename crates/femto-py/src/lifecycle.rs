@@ -57,11 +57,6 @@ fn set_exit_timeout(py: Python<'_>, timeout_ms: u64) -> PyResult<()> {
     check(py, (api().set_exit_timeout)(timeout_ms)).map(drop)
 }
 
-#[pyfunction]
-fn exit_abandoned() -> u64 {
-    (api().exit_abandoned)()
-}
-
 /// Before `fork` (`femto_fork_quiesce`), with the GIL released: the
 /// workers of Python sinks may need it to finish their call.
 #[pyfunction]
@@ -108,7 +103,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(exit_drain, m)?)?;
     m.add_function(wrap_pyfunction!(exit_begin, m)?)?;
     m.add_function(wrap_pyfunction!(set_exit_timeout, m)?)?;
-    m.add_function(wrap_pyfunction!(exit_abandoned, m)?)?;
     m.add_function(wrap_pyfunction!(fork_quiesce, m)?)?;
     m.add_function(wrap_pyfunction!(set_error_output, m)?)?;
     m.add_function(wrap_pyfunction!(set_write_through, m)?)?;
