@@ -263,6 +263,14 @@ impl TimedRotatingFileSinkFactory {
         }
     }
 
+    /// The schedule this factory's sinks follow.
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            rotation: Arc::clone(&self.rotation),
+            clock: Arc::clone(&self.clock),
+        }
+    }
+
     fn open_file(&self, reopen: bool) -> io::Result<File> {
         open_log_file(&self.path, self.mode, reopen)
     }
@@ -281,10 +289,7 @@ impl SinkFactory for TimedRotatingFileSinkFactory {
             .and_then(|m| m.modified().ok())
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or_else(|| self.clock.now(), |d| d.as_secs() as i64);
-        let schedule = Schedule {
-            rotation: Arc::clone(&self.rotation),
-            clock: Arc::clone(&self.clock),
-        };
+        let schedule = self.schedule();
         let rollover_at = schedule.compute_rollover(started);
         self.rotation.next_at.store(rollover_at, Ordering::Relaxed);
         Ok(Box::new(TimedRotatingFileSink {
@@ -313,11 +318,7 @@ impl SinkFactory for TimedRotatingFileSinkFactory {
     }
 
     fn compute_rollover(&self, current: i64) -> Option<i64> {
-        let schedule = Schedule {
-            rotation: Arc::clone(&self.rotation),
-            clock: Arc::clone(&self.clock),
-        };
-        Some(schedule.compute_rollover(current))
+        Some(self.schedule().compute_rollover(current))
     }
 }
 
