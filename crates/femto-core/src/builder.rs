@@ -42,6 +42,9 @@ pub enum BuildError {
     #[error("schedule: {0}")]
     /// A rotation schedule that cannot run (a zero interval, a bad time of day).
     Schedule(#[from] TimedRotationError),
+    #[error("{}: {}", .0.option(), .0)]
+    /// A socket handler's settings that cannot work.
+    Socket(#[from] crate::handler::SocketSetupError),
     #[error(transparent)]
     /// The handler could not start (its file, its worker thread).
     Handler(#[from] HandlerBuildError),
@@ -54,6 +57,7 @@ impl BuildError {
             BuildError::Format(_) => Some("format"),
             BuildError::EmptyPath => Some("path"),
             BuildError::When(_) => Some("when"),
+            BuildError::Socket(e) => Some(e.option()),
             BuildError::Schedule(_) | BuildError::Handler(_) => None,
         }
     }

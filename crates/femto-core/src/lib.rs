@@ -54,6 +54,7 @@ pub mod log_facade;
 pub mod logger;
 pub mod macros;
 pub mod manager;
+pub mod net;
 pub mod record;
 pub mod record_pool;
 mod sync;

@@ -9,10 +9,11 @@ use std::time::Duration;
 use crate::builder::BuildError;
 use crate::filter::{FemtoFilter, LevelFilter, NameFilter};
 use crate::formatter::{FemtoFormatter, FormatError, JsonFormatter, TemplateFormatter};
-use crate::handler::{FemtoHandler, HandlerBuildError, HandlerOptions};
+use crate::handler::{FemtoHandler, HandlerBuildError, HandlerOptions, SocketSetupError};
 use crate::level::FemtoLevel;
 use crate::logger::FemtoLogger;
 use crate::manager::{validate_name, Manager, ROOT_NAME};
+use crate::net::tls::TlsSetupError;
 
 use super::error::key_path;
 use super::spec::{ConfigBuilder, FilterBuilder, FormatterBuilder, HandlerKind, HandlerSpec};
@@ -321,12 +322,12 @@ pub(super) fn build_error_at(path: String, error: &BuildError) -> ConfigError {
         BuildError::When(e) => e.to_string(),
         BuildError::Schedule(e) => e.to_string(),
         BuildError::Handler(e) => e.to_string(),
+        BuildError::Socket(e) => e.to_string(),
     };
     let error_at = ConfigError::at(path, detail);
     match error {
-        BuildError::Handler(HandlerBuildError::Open { .. } | HandlerBuildError::Spawn(_)) => {
-            error_at.io()
-        }
+        BuildError::Handler(HandlerBuildError::Open { .. } | HandlerBuildError::Spawn(_))
+        | BuildError::Socket(SocketSetupError::Tls(TlsSetupError::File { .. })) => error_at.io(),
         _ => error_at,
     }
 }

@@ -214,6 +214,7 @@ pub fn classes() -> &'static [ClassEntry] {
                 "TimedRotatingFileHandler",
                 "logging.handlers.TimedRotatingFileHandler",
             ]),
+            ClassEntry::of::<crate::handler::SocketHandlerBuilder>(&["FemtoSocketHandler"]),
         ]
     })
 }

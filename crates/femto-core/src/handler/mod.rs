@@ -7,6 +7,7 @@ mod options;
 mod room;
 mod rotating;
 mod sink;
+mod socket;
 mod timed;
 mod watched;
 mod worker;
@@ -27,6 +28,10 @@ pub use options::{
 pub use rotating::{RotatingFileSinkFactory, Rotation};
 pub use sink::{
     FdSink, FileMode, FileSinkFactory, Sink, SinkFactory, StreamSinkFactory, StreamTarget,
+};
+pub use socket::{
+    SocketHandlerBuilder, SocketSetupError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BUFFERED,
+    DEFAULT_WRITE_TIMEOUT,
 };
 pub use timed::{
     Clock, SystemClock, TimedRotatingFileSinkFactory, TimedRotation, TimedRotationError, When,
@@ -316,8 +321,13 @@ impl FemtoHandler {
         } else {
             crossbeam_channel::unbounded()
         };
-        let handle = worker::spawn(Arc::clone(&self.core), receiver, sink)
-            .map_err(HandlerBuildError::Spawn)?;
+        let handle = worker::spawn(
+            Arc::clone(&self.core),
+            receiver,
+            sink,
+            self.factory.wants_text(),
+        )
+        .map_err(HandlerBuildError::Spawn)?;
         let worker = handle.thread();
         let old_worker = lock(&self.worker).replace(handle);
         let old_pipe = self.pipe.swap(Some(Arc::new(Pipe {
@@ -590,6 +600,9 @@ impl FemtoHandler {
     /// Disconnects the queue and takes the worker (live lock held).
     fn begin_close(&self) -> Option<WorkerHandle> {
         let pipe = self.pipe.swap(None);
+        if pipe.is_some() {
+            self.factory.cancel();
+        }
         let mut worker = lock(&self.worker).take();
         if let Some(pipe) = pipe {
             if let Some(worker) = worker.as_mut() {

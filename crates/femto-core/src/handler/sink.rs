@@ -13,6 +13,11 @@ use crate::record::FemtoLogRecord;
 pub trait Sink: Send {
     /// Takes one formatted record (`text` has no line terminator).
     fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()>;
+    /// Takes a record of the engine's own (a report of dropped records):
+    /// not a caller's, so not counted by [`Sink::take_dropped`] if lost.
+    fn write_own(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.write(record, text)
+    }
     /// Called once per batch: make everything written so far durable in
     /// the destination (one system call for buffered sinks).
     fn flush(&mut self) -> io::Result<()>;
@@ -24,6 +29,19 @@ pub trait Sink: Send {
     /// create its new file (the records went to the old one): the worker
     /// reports and counts it.
     fn take_warning(&mut self) -> Option<io::Error> {
+        None
+    }
+    /// Callers' records the sink accepted with [`Sink::write`] and then
+    /// lost (a network sink's buffer dropped while its receiver was
+    /// unreachable) since the last call: the worker moves them from
+    /// `written` to `dropped`.
+    fn take_dropped(&mut self) -> u64 {
+        0
+    }
+    /// When the sink, holding records it could not deliver yet, wants to
+    /// be flushed again (a network sink's next connection attempt): the
+    /// worker flushes it then even if no record arrives.
+    fn retry_at(&self) -> Option<std::time::Instant> {
         None
     }
 }
@@ -41,6 +59,15 @@ pub trait SinkFactory: Send + Sync {
     fn reads_location(&self) -> bool {
         false
     }
+    /// Whether the sink writes the formatted text (a network sink that
+    /// sends the record's fields does not: the worker skips formatting).
+    fn wants_text(&self) -> bool {
+        true
+    }
+    /// The handler is closing: a sink waiting on something outside the
+    /// process (a receiver to come back) stops waiting. Called on the
+    /// closing thread; the worker is unparked right after.
+    fn cancel(&self) {}
     /// The rotation settings of a rotating file sink.
     fn rotation(&self) -> Option<&std::sync::Arc<super::rotating::Rotation>> {
         None

@@ -146,6 +146,7 @@ pub(crate) fn spawn(
     core: Arc<HandlerCore>,
     queue: Receiver<Message>,
     sink: Box<dyn Sink>,
+    formats: bool,
 ) -> std::io::Result<WorkerHandle> {
     let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(0);
     let watched = Arc::clone(&core);
@@ -161,6 +162,7 @@ pub(crate) fn spawn(
             core,
             formatter,
             sink,
+            formats,
             text: String::with_capacity(512),
             acks: Vec::new(),
             first_unreported_drop: None,
@@ -181,6 +183,8 @@ struct Worker {
     core: Arc<HandlerCore>,
     formatter: Arc<dyn FemtoFormatter>,
     sink: Box<dyn Sink>,
+    /// Whether the sink takes formatted text ([`super::SinkFactory::wants_text`]).
+    formats: bool,
     text: String,
     acks: Vec<Sender<()>>,
     first_unreported_drop: Option<Instant>,
@@ -201,7 +205,7 @@ impl Worker {
             while let Some(message) = next {
                 match message {
                     Message::Record(record) => {
-                        written += u64::from(self.emit(&record));
+                        written += u64::from(self.emit(&record, false));
                         self.recycler.put(record);
                     }
                     Message::Flush(ack) => self.acks.push(ack),
@@ -224,6 +228,7 @@ impl Worker {
                 .stats
                 .written
                 .fetch_add(written, Ordering::Release);
+            self.count_sink_drops();
 
             for ack in self.acks.drain(..) {
                 let _ = ack.send(());
@@ -232,6 +237,7 @@ impl Worker {
         let _pass = crate::fork::sink_pass();
         self.report_drops(true);
         self.flush_sink();
+        self.count_sink_drops();
     }
 
     /// Flushes the sink after a batch, or (with a flush delay, and no
@@ -288,19 +294,30 @@ impl Worker {
     }
 
     /// Formats and writes one record; returns whether the sink took it.
-    fn emit(&mut self, record: &FemtoLogRecord) -> bool {
+    /// `own`: a record of the engine's (a drop report), not a caller's.
+    fn emit(&mut self, record: &FemtoLogRecord, own: bool) -> bool {
         self.text.clear();
         let formatter = &self.formatter;
         let text = &mut self.text;
         let sink = &mut self.sink;
+        let formats = self.formats;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            formatter
-                .try_format(record, text)
-                .map_err(|failed| match failed {
-                    FormatFailed::Report(message) => Some((HandlerErrorKind::Callback, message)),
-                    FormatFailed::Reported => None,
-                })?;
-            sink.write(record, text).map_err(|e| {
+            if formats {
+                formatter
+                    .try_format(record, text)
+                    .map_err(|failed| match failed {
+                        FormatFailed::Report(message) => {
+                            Some((HandlerErrorKind::Callback, message))
+                        }
+                        FormatFailed::Reported => None,
+                    })?;
+            }
+            let written = if own {
+                sink.write_own(record, text)
+            } else {
+                sink.write(record, text)
+            };
+            written.map_err(|e| {
                 (!error_hook::AlreadyReported::is(&e))
                     .then(|| (HandlerErrorKind::Io, e.to_string()))
             })
@@ -349,6 +366,26 @@ impl Worker {
             Ok(Err(e)) => self.fail(HandlerErrorKind::Io, &e.to_string()),
             Err(panic) => self.fail(HandlerErrorKind::Panic, &panic_message(&panic)),
         }
+        self.report_warning();
+        // A sink holding undelivered records is flushed again when it asks.
+        if let Some(at) = self.sink.retry_at() {
+            self.flush_due = Some(self.flush_due.map_or(at, |due| due.min(at)));
+        }
+    }
+
+    /// Moves the records the sink lost after accepting them from the
+    /// `written` counter to `dropped` (after the batch's `written` is
+    /// added).
+    fn count_sink_drops(&mut self) {
+        let lost = self.sink.take_dropped();
+        if lost > 0 {
+            let stats = &self.core.stats;
+            stats.written.fetch_sub(lost, Ordering::AcqRel);
+            stats.dropped.fetch_add(lost, Ordering::AcqRel);
+            // Not a queue overflow: keep it out of the "dropped (queue
+            // full)" report.
+            stats.drops_reported.fetch_add(lost, Ordering::Relaxed);
+        }
     }
 
     /// Writes one WARNING line saying how many records were dropped since
@@ -373,7 +410,7 @@ impl Worker {
             self.core.name
         );
         let record = FemtoLogRecord::new("femtologging".into(), FemtoLevel::WARNING, message);
-        self.emit(&record);
+        self.emit(&record, true);
     }
 
     fn fail(&self, kind: HandlerErrorKind, message: &str) {

@@ -1,0 +1,779 @@
+//! The socket handler: records as MessagePack frames (see
+//! [`crate::net::frame`]) to a receiver over TCP, TLS or a Unix socket.
+//!
+//! The sink never sleeps on the worker except where the handler's
+//! overflow policy says producers wait: connecting is lazy, a lost
+//! connection is retried under [`Backoff`], and frames wait in a bounded
+//! buffer meanwhile (the worker comes back for them when the next attempt
+//! is due, see [`Sink::retry_at`]). A frame cut off by a lost connection is
+//! sent again whole on the next one; a receiver that stops by closing its
+//! side first loses nothing. What is dropped (an oversized record, a full
+//! buffer, an outage past its deadline, a close while unreachable) is
+//! counted in the handler's `dropped` counter.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Map, Value};
+
+use super::options::OverflowPolicy;
+use super::sink::{Sink, SinkFactory};
+use super::{FemtoHandler, HandlerOptions};
+use crate::builder::{BuildError, CommonOptions, HandlerBuilder};
+use crate::config::{ConfigError, HandlerClass, Keys};
+use crate::level::FemtoLevel;
+use crate::net::backoff::{Backoff, Retry};
+use crate::net::frame::{self, FrameError, DEFAULT_MAX_FRAME};
+use crate::net::tls::{TlsOptions, TlsSetupError};
+use crate::net::transport::{Connection, Endpoint, Transport};
+use crate::record::FemtoLogRecord;
+
+/// Default time allowed to connect (TLS handshake included).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time a write may stall before the connection counts as lost.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default bytes of frames held while the receiver is unreachable.
+pub const DEFAULT_MAX_BUFFERED: usize = 4 << 20;
+/// Least time between two warnings about the same outage.
+const WARNING_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Why a socket handler's settings cannot make a handler.
+#[derive(Debug, thiserror::Error)]
+pub enum SocketSetupError {
+    /// Neither a TCP host and port nor a Unix path.
+    #[error("give a host and port, or a Unix socket path")]
+    NoTransport,
+    /// Both a TCP host and a Unix path.
+    #[error("give a host and port or a Unix socket path, not both")]
+    BothTransports,
+    /// TLS asked for on a Unix socket.
+    #[error("TLS runs over TCP only, not over a Unix socket")]
+    TlsOnUnix,
+    /// A timeout or size of zero.
+    #[error("{0} must be above zero")]
+    Zero(&'static str),
+    /// The backoff numbers make no schedule.
+    #[error("{0}")]
+    Backoff(String),
+    /// The TLS settings could not be loaded.
+    #[error("tls: {0}")]
+    Tls(#[from] TlsSetupError),
+}
+
+impl SocketSetupError {
+    /// The option at fault.
+    pub fn option(&self) -> &'static str {
+        match self {
+            SocketSetupError::NoTransport | SocketSetupError::BothTransports => "transport",
+            SocketSetupError::TlsOnUnix | SocketSetupError::Tls(_) => "tls",
+            SocketSetupError::Zero(option) => option,
+            SocketSetupError::Backoff(_) => "backoff",
+        }
+    }
+}
+
+/// Builds a socket handler.
+///
+/// ```no_run
+/// use femto_core::builder::HandlerBuilder;
+/// use femto_core::handler::SocketHandlerBuilder;
+///
+/// let handler = SocketHandlerBuilder::tcp("logs.internal", 9020).build().unwrap();
+/// femto_core::Manager::global().root().add_handler(handler);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SocketHandlerBuilder {
+    /// TCP host and port.
+    pub tcp: Option<(String, u16)>,
+    /// Unix socket path.
+    pub unix: Option<PathBuf>,
+    /// TLS over TCP.
+    pub tls: Option<TlsOptions>,
+    /// See [`DEFAULT_CONNECT_TIMEOUT`].
+    pub connect_timeout: Duration,
+    /// See [`DEFAULT_WRITE_TIMEOUT`].
+    pub write_timeout: Duration,
+    /// The largest payload sent; a larger record is dropped and counted.
+    pub max_frame: usize,
+    /// Bytes of frames held while the receiver is unreachable.
+    pub max_buffered: usize,
+    /// When to reconnect.
+    pub backoff: Backoff,
+    /// The options every handler has.
+    pub common: CommonOptions,
+}
+
+impl Default for SocketHandlerBuilder {
+    fn default() -> Self {
+        SocketHandlerBuilder {
+            tcp: None,
+            unix: None,
+            tls: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            max_frame: DEFAULT_MAX_FRAME,
+            max_buffered: DEFAULT_MAX_BUFFERED,
+            backoff: Backoff::default(),
+            common: CommonOptions::default(),
+        }
+    }
+}
+
+impl SocketHandlerBuilder {
+    /// To a TCP host (a name, or an IPv4 or IPv6 literal) and port.
+    pub fn tcp(host: impl Into<String>, port: u16) -> Self {
+        SocketHandlerBuilder::default().with_tcp(host, port)
+    }
+
+    /// To a Unix domain socket.
+    pub fn unix(path: impl Into<PathBuf>) -> Self {
+        SocketHandlerBuilder::default().with_unix(path)
+    }
+
+    /// Sets the TCP host and port.
+    pub fn with_tcp(mut self, host: impl Into<String>, port: u16) -> Self {
+        self.tcp = Some((host.into(), port));
+        self
+    }
+
+    /// Sets the Unix socket path.
+    pub fn with_unix(mut self, path: impl Into<PathBuf>) -> Self {
+        self.unix = Some(path.into());
+        self
+    }
+
+    /// TLS over the TCP connection.
+    pub fn tls(mut self, options: TlsOptions) -> Self {
+        self.tls = Some(options);
+        self
+    }
+
+    /// Time allowed to connect, TLS handshake included.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time a write may stall before the connection counts as lost.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
+    /// The largest payload sent.
+    pub fn max_frame(mut self, bytes: usize) -> Self {
+        self.max_frame = bytes;
+        self
+    }
+
+    /// Bytes held while the receiver is unreachable.
+    pub fn max_buffered(mut self, bytes: usize) -> Self {
+        self.max_buffered = bytes;
+        self
+    }
+
+    /// The reconnection policy.
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// The transport these settings name, checked.
+    pub fn transport(&self) -> Result<Transport, SocketSetupError> {
+        match (&self.tcp, &self.unix) {
+            (None, None) => Err(SocketSetupError::NoTransport),
+            (Some(_), Some(_)) => Err(SocketSetupError::BothTransports),
+            (None, Some(_)) if self.tls.is_some() => Err(SocketSetupError::TlsOnUnix),
+            (Some((host, port)), None) => Ok(Transport::Tcp {
+                host: host.clone(),
+                port: *port,
+                tls: self.tls.clone(),
+            }),
+            (None, Some(path)) => Ok(Transport::Unix { path: path.clone() }),
+        }
+    }
+
+    /// Checks every setting; loads nothing.
+    pub fn validate(&self) -> Result<Transport, SocketSetupError> {
+        let transport = self.transport()?;
+        for (value, option) in [
+            (self.connect_timeout.is_zero(), "connect_timeout"),
+            (self.write_timeout.is_zero(), "write_timeout"),
+            (self.max_frame == 0, "max_frame"),
+            (self.max_buffered == 0, "max_buffered"),
+        ] {
+            if value {
+                return Err(SocketSetupError::Zero(option));
+            }
+        }
+        self.backoff.validate().map_err(SocketSetupError::Backoff)?;
+        Ok(transport)
+    }
+}
+
+impl HandlerBuilder for SocketHandlerBuilder {
+    fn common(&mut self) -> &mut CommonOptions {
+        &mut self.common
+    }
+
+    fn common_options(&self) -> &CommonOptions {
+        &self.common
+    }
+
+    fn build_with(&self, options: HandlerOptions) -> Result<Arc<FemtoHandler>, BuildError> {
+        let transport = self.validate()?;
+        let insecure = matches!(&self.tls, Some(tls) if tls.insecure);
+        let factory = SocketSinkFactory {
+            endpoint: Arc::new(Endpoint::new(transport).map_err(SocketSetupError::from)?),
+            settings: Settings {
+                connect_timeout: self.connect_timeout,
+                write_timeout: self.write_timeout,
+                max_frame: self.max_frame,
+                max_buffered: self.max_buffered,
+                backoff: self.backoff,
+                wait_when_full: matches!(options.overflow, OverflowPolicy::Block),
+            },
+            cancelled: Arc::default(),
+        };
+        let described = factory.describe();
+        let handler = FemtoHandler::new(Box::new(factory), options)?;
+        if insecure {
+            warn_in_log(&format!(
+                "socket handler {described}: TLS certificate and host name checks are off (insecure)"
+            ));
+        }
+        Ok(handler)
+    }
+}
+
+/// Logs a WARNING from the engine itself (logger `femtologging`).
+fn warn_in_log(message: &str) {
+    if let Ok(logger) = crate::Manager::global().get_logger("femtologging") {
+        logger.log(FemtoLevel::WARNING, message);
+    }
+}
+
+fn millis(keys: &Keys<'_>, key: &str, default: Duration) -> Result<Duration, ConfigError> {
+    Ok(keys
+        .get::<u64>(key, &[])?
+        .map_or(default, Duration::from_millis))
+}
+
+fn as_millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The TLS keys besides `tls` itself.
+const TLS_KEYS: [&str; 5] = [
+    "ca_file",
+    "cert_file",
+    "key_file",
+    "server_name",
+    "insecure",
+];
+
+impl HandlerClass for SocketHandlerBuilder {
+    const CLASS: &'static str = "socket";
+    const KEYS: &'static [&'static str] = &[
+        "host",
+        "port",
+        "path",
+        "tls",
+        "ca_file",
+        "cert_file",
+        "key_file",
+        "server_name",
+        "insecure",
+        "connect_timeout_ms",
+        "write_timeout_ms",
+        "max_frame_bytes",
+        "max_buffered_bytes",
+        "backoff_base_ms",
+        "backoff_cap_ms",
+        "backoff_reset_ms",
+        "retry_deadline_ms",
+    ];
+
+    fn from_keys(keys: &Keys<'_>) -> Result<Self, ConfigError> {
+        let defaults = SocketHandlerBuilder::default();
+        let backoff = Backoff {
+            base: millis(keys, "backoff_base_ms", defaults.backoff.base)?,
+            cap: millis(keys, "backoff_cap_ms", defaults.backoff.cap)?,
+            reset_after: millis(keys, "backoff_reset_ms", defaults.backoff.reset_after)?,
+            deadline: millis(keys, "retry_deadline_ms", defaults.backoff.deadline)?,
+        };
+        let host = keys.get::<String>("host", &[])?;
+        let port = keys.get::<u16>("port", &[])?;
+        let tcp = match (host, port) {
+            (Some(host), Some(port)) => Some((host, port)),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::at(
+                    (keys.path)("port"),
+                    "missing (host needs a port)",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::at(
+                    (keys.path)("host"),
+                    "missing (port needs a host)",
+                ))
+            }
+        };
+        let tls = if keys.get("tls", &[])?.unwrap_or(false) {
+            Some(TlsOptions {
+                ca_file: keys.get("ca_file", &[])?,
+                cert_file: keys.get("cert_file", &[])?,
+                key_file: keys.get("key_file", &[])?,
+                server_name: keys.get("server_name", &[])?,
+                insecure: keys.get("insecure", &[])?.unwrap_or(false),
+            })
+        } else {
+            if let Some(key) = TLS_KEYS.iter().find(|key| keys.values.contains_key(**key)) {
+                return Err(ConfigError::at((keys.path)(key), "needs tls = true"));
+            }
+            None
+        };
+        Ok(SocketHandlerBuilder {
+            tcp,
+            unix: keys.get("path", &[])?,
+            tls,
+            connect_timeout: millis(keys, "connect_timeout_ms", defaults.connect_timeout)?,
+            write_timeout: millis(keys, "write_timeout_ms", defaults.write_timeout)?,
+            max_frame: keys
+                .get("max_frame_bytes", &[])?
+                .unwrap_or(defaults.max_frame),
+            max_buffered: keys
+                .get("max_buffered_bytes", &[])?
+                .unwrap_or(defaults.max_buffered),
+            backoff,
+            common: CommonOptions::default(),
+        })
+    }
+
+    fn to_keys(&self, keys: &mut Map<String, Value>) {
+        if let Some((host, port)) = &self.tcp {
+            keys.insert("host".into(), json!(host));
+            keys.insert("port".into(), json!(port));
+        }
+        if let Some(path) = &self.unix {
+            keys.insert("path".into(), json!(path.to_str()));
+        }
+        keys.insert("tls".into(), json!(self.tls.is_some()));
+        if let Some(tls) = &self.tls {
+            let path = |p: &Option<PathBuf>| json!(p.as_ref().and_then(|p| p.to_str()));
+            keys.insert("ca_file".into(), path(&tls.ca_file));
+            keys.insert("cert_file".into(), path(&tls.cert_file));
+            keys.insert("key_file".into(), path(&tls.key_file));
+            keys.insert("server_name".into(), json!(tls.server_name));
+            keys.insert("insecure".into(), json!(tls.insecure));
+        }
+        let entries = [
+            ("connect_timeout_ms", as_millis(self.connect_timeout)),
+            ("write_timeout_ms", as_millis(self.write_timeout)),
+            ("max_frame_bytes", self.max_frame as u64),
+            ("max_buffered_bytes", self.max_buffered as u64),
+            ("backoff_base_ms", as_millis(self.backoff.base)),
+            ("backoff_cap_ms", as_millis(self.backoff.cap)),
+            ("backoff_reset_ms", as_millis(self.backoff.reset_after)),
+            ("retry_deadline_ms", as_millis(self.backoff.deadline)),
+        ];
+        for (key, value) in entries {
+            keys.insert(key.into(), json!(value));
+        }
+    }
+
+    fn check(&self, path: &dyn Fn(&str) -> String) -> Result<(), ConfigError> {
+        self.validate()
+            .map(drop)
+            .map_err(|e| ConfigError::at(path(e.option()), e))
+    }
+}
+
+/// The sink's settings.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    connect_timeout: Duration,
+    write_timeout: Duration,
+    max_frame: usize,
+    max_buffered: usize,
+    backoff: Backoff,
+    /// Under the `block` policy, a full buffer waits for the receiver
+    /// (up to the retry deadline) so that the queue fills and producers
+    /// wait; otherwise the record is dropped and counted.
+    wait_when_full: bool,
+}
+
+/// Opens socket sinks; connects nothing until the first frame.
+struct SocketSinkFactory {
+    endpoint: Arc<Endpoint>,
+    settings: Settings,
+    /// Set when the handler closes: a sink waiting for the receiver stops.
+    cancelled: Arc<AtomicBool>,
+}
+
+impl SinkFactory for SocketSinkFactory {
+    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
+        // After fork the child makes its own connection (lazily, like the
+        // parent): the parent's socket stays the parent's.
+        Ok(Box::new(SocketSink {
+            endpoint: Arc::clone(&self.endpoint),
+            settings: self.settings,
+            cancelled: Arc::clone(&self.cancelled),
+            connection: None,
+            retry: Retry::new(self.settings.backoff),
+            pending: Frames::default(),
+            dropped: 0,
+            dropped_in_outage: 0,
+            warning: None,
+            last_warning: None,
+        }))
+    }
+
+    fn describe(&self) -> String {
+        format!("socket {}", self.endpoint.transport())
+    }
+
+    fn reads_location(&self) -> bool {
+        true
+    }
+
+    fn wants_text(&self) -> bool {
+        false
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+    }
+}
+
+/// Frames not yet fully sent: one buffer, and where each frame ends.
+/// The buffer always starts at a frame boundary.
+#[derive(Default)]
+struct Frames {
+    bytes: Vec<u8>,
+    /// Each frame's end offset in `bytes`, and whether it holds a
+    /// caller's record (the engine's own are not counted when lost).
+    ends: VecDeque<(usize, bool)>,
+    /// Bytes of `bytes` written on the current connection.
+    sent: usize,
+}
+
+impl Frames {
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn size(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Appends `record`'s frame.
+    fn push(
+        &mut self,
+        record: &FemtoLogRecord,
+        max_frame: usize,
+        callers: bool,
+    ) -> Result<(), FrameError> {
+        frame::encode(record, max_frame, &mut self.bytes)?;
+        self.ends.push_back((self.bytes.len(), callers));
+        Ok(())
+    }
+
+    /// Puts a frame of the engine's own first (nothing may have been sent
+    /// yet on this connection).
+    fn push_front_own(&mut self, record: &FemtoLogRecord, max_frame: usize) {
+        debug_assert_eq!(self.sent, 0);
+        let mut frame = Vec::new();
+        if frame::encode(record, max_frame, &mut frame).is_ok() {
+            let size = frame.len();
+            self.bytes.splice(0..0, frame);
+            for (end, _) in &mut self.ends {
+                *end += size;
+            }
+            self.ends.push_front((size, false));
+        }
+    }
+
+    /// Removes the newest frame; returns whether it was a caller's.
+    fn pop_back(&mut self) -> bool {
+        let callers = self.ends.pop_back().is_some_and(|(_, callers)| callers);
+        self.bytes
+            .truncate(self.ends.back().map_or(0, |(end, _)| *end));
+        callers
+    }
+
+    /// Forgets every frame; returns how many held callers' records.
+    fn clear(&mut self) -> u64 {
+        let count = self.ends.iter().filter(|(_, callers)| *callers).count() as u64;
+        self.bytes.clear();
+        self.ends.clear();
+        self.sent = 0;
+        count
+    }
+
+    /// Drops the frames fully sent, keeping a partly sent one.
+    fn compact(&mut self) {
+        let mut done = 0;
+        while let Some(&(end, _)) = self.ends.front() {
+            if end > self.sent {
+                break;
+            }
+            done = end;
+            self.ends.pop_front();
+        }
+        if done > 0 {
+            self.bytes.drain(..done);
+            self.sent -= done;
+            for (end, _) in &mut self.ends {
+                *end -= done;
+            }
+        }
+    }
+}
+
+struct SocketSink {
+    endpoint: Arc<Endpoint>,
+    settings: Settings,
+    cancelled: Arc<AtomicBool>,
+    connection: Option<Connection>,
+    retry: Retry,
+    pending: Frames,
+    /// Records lost since the worker last asked ([`Sink::take_dropped`]).
+    dropped: u64,
+    /// Records lost during the current outage, told to the receiver once
+    /// it is reached again.
+    dropped_in_outage: u64,
+    warning: Option<io::Error>,
+    last_warning: Option<Instant>,
+}
+
+impl SocketSink {
+    fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    fn drop_records(&mut self, count: u64) {
+        self.dropped += count;
+        self.dropped_in_outage += count;
+    }
+
+    /// Keeps `message` for the worker to report, at most one per
+    /// [`WARNING_INTERVAL`] unless `always`.
+    fn warn(&mut self, message: String, always: bool) {
+        let now = Instant::now();
+        if !always
+            && self
+                .last_warning
+                .is_some_and(|at| now - at < WARNING_INTERVAL)
+        {
+            return;
+        }
+        self.last_warning = Some(now);
+        let text = format!("{}: {message}", self.endpoint.transport());
+        self.warning = Some(io::Error::other(text));
+    }
+
+    /// The connection was lost or could not be made.
+    fn fail(&mut self, error: &io::Error) {
+        if let Some(mut connection) = self.connection.take() {
+            connection.close();
+        }
+        self.pending.sent = 0;
+        let wait = self.retry.failed(Instant::now());
+        self.warn(
+            format!("{error}; retrying in {} ms", wait.as_millis()),
+            false,
+        );
+    }
+
+    /// Connects if there is none and an attempt is due.
+    fn ensure_connected(&mut self, now: Instant, ignore_backoff: bool) -> bool {
+        if let Some(connection) = &mut self.connection {
+            if !connection.peer_closed() {
+                return true;
+            }
+            // The receiver closed its side (it is stopping): it reads what
+            // was sent; the rest goes on a new connection at once.
+            self.connection = None;
+            self.pending.sent = 0;
+        } else if !ignore_backoff && !self.retry.may_try(now) {
+            return false;
+        }
+        match self
+            .endpoint
+            .connect(self.settings.connect_timeout, self.settings.write_timeout)
+        {
+            Ok(connection) => {
+                self.connection = Some(connection);
+                let outage = self.retry.connected(Instant::now());
+                if let Some(outage) = outage.filter(|_| self.dropped_in_outage > 0) {
+                    let lost = std::mem::take(&mut self.dropped_in_outage);
+                    let message = format!(
+                        "socket handler reached {} again after {} ms; {lost} records were dropped meanwhile",
+                        self.endpoint.transport(),
+                        outage.as_millis()
+                    );
+                    let record =
+                        FemtoLogRecord::new("femtologging".into(), FemtoLevel::WARNING, message);
+                    self.pending
+                        .push_front_own(&record, self.settings.max_frame);
+                }
+                true
+            }
+            Err(error) => {
+                self.fail(&error);
+                false
+            }
+        }
+    }
+
+    /// Sends what is pending if a connection can be had.
+    fn send(&mut self, ignore_backoff: bool) {
+        let now = Instant::now();
+        if self.pending.is_empty() {
+            return;
+        }
+        if self.connection.is_none() && self.retry.passed_deadline(now) {
+            let lost = self.pending.clear();
+            self.drop_records(lost);
+            let deadline = self.settings.backoff.deadline.as_secs();
+            self.warn(
+                format!("unreachable for {deadline} s: {lost} records dropped; still retrying"),
+                true,
+            );
+            return;
+        }
+        if !self.ensure_connected(now, ignore_backoff) {
+            return;
+        }
+        let Some(connection) = self.connection.as_mut() else {
+            return;
+        };
+        let pending = &mut self.pending;
+        let result = (|| {
+            while pending.sent < pending.bytes.len() {
+                match connection.write(&pending.bytes[pending.sent..]) {
+                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                    Ok(n) => pending.sent += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            connection.flush()
+        })();
+        match result {
+            Ok(()) => {
+                self.pending.compact();
+                self.retry.healthy(Instant::now());
+            }
+            Err(error) => {
+                let error = match error.kind() {
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!(
+                            "write timed out after {} ms",
+                            self.settings.write_timeout.as_millis()
+                        ),
+                    ),
+                    _ => error,
+                };
+                self.pending.compact();
+                self.fail(&error);
+            }
+        }
+    }
+
+    /// Gets the pending frames under `max_buffered`: sends, or waits for
+    /// the receiver under the `block` policy. False if they still do not
+    /// fit.
+    fn make_room(&mut self) -> bool {
+        let fits = |sink: &Self| sink.pending.size() <= sink.settings.max_buffered;
+        self.send(false);
+        while !fits(self)
+            && self.settings.wait_when_full
+            && !self.cancelled()
+            && !self.retry.is_past_deadline()
+        {
+            let wait = self.retry.next_attempt().map_or(Duration::ZERO, |at| {
+                at.saturating_duration_since(Instant::now())
+            });
+            // `close` unparks the worker, so a cancelled wait ends at once.
+            std::thread::park_timeout(wait.min(Duration::from_millis(100)));
+            self.send(false);
+        }
+        fits(self)
+    }
+}
+
+impl SocketSink {
+    /// Queues `record`'s frame, making room if the buffer is full.
+    fn take(&mut self, record: &FemtoLogRecord, callers: bool) {
+        if let Err(error) = self.pending.push(record, self.settings.max_frame, callers) {
+            self.dropped += u64::from(callers);
+            let logger = &*record.logger;
+            self.warn(format!("record of {logger:?} dropped: {error}"), false);
+            return;
+        }
+        // After `send` nothing is part-sent, so the newest frame can go.
+        if self.pending.size() > self.settings.max_buffered && !self.make_room() {
+            let lost = u64::from(self.pending.pop_back());
+            self.drop_records(lost);
+            self.warn("buffer full: records dropped".into(), false);
+        }
+    }
+}
+
+impl Sink for SocketSink {
+    fn write(&mut self, record: &FemtoLogRecord, _text: &str) -> io::Result<()> {
+        self.take(record, true);
+        Ok(())
+    }
+
+    fn write_own(&mut self, record: &FemtoLogRecord, _text: &str) -> io::Result<()> {
+        self.take(record, false);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let closing = self.cancelled();
+        self.send(closing);
+        if closing && !self.pending.is_empty() && self.connection.is_none() {
+            let lost = self.pending.clear();
+            self.drop_records(lost);
+            self.warn(
+                format!("closed while unreachable: {lost} records dropped"),
+                true,
+            );
+        }
+        Ok(())
+    }
+
+    fn take_warning(&mut self) -> Option<io::Error> {
+        self.warning.take()
+    }
+
+    fn take_dropped(&mut self) -> u64 {
+        std::mem::take(&mut self.dropped)
+    }
+
+    fn retry_at(&self) -> Option<Instant> {
+        if self.pending.is_empty() {
+            None
+        } else {
+            self.retry.next_attempt()
+        }
+    }
+}
+
+impl Drop for SocketSink {
+    fn drop(&mut self) {
+        if let Some(connection) = &mut self.connection {
+            connection.close();
+        }
+    }
+}
