@@ -89,6 +89,12 @@ typedef struct femto_handler femto_handler;
 // forked child). Thread-safe: log and reconfigure from any thread.
 typedef struct femto_logger femto_logger;
 
+// A receiver of the socket handler's frames: a listening socket and its
+// threads, handing each record to the logger of its name in this process.
+// Thread-safe. Stop it with `femto_receiver_stop`, free it with
+// `femto_receiver_free`.
+typedef struct femto_receiver femto_receiver;
+
 // The buffer a `femto_format_fn` appends a record's text to (with
 // `femto_text_append`). Valid only during the callback.
 typedef struct femto_text femto_text;
@@ -418,6 +424,62 @@ typedef struct femto_formatter_options {
   bool utc;
 } femto_formatter_options;
 
+// Where and how `femto_socket_handler_new` sends records (docs/socket.md).
+// Initialise with `FEMTO_SOCKET_OPTIONS_INIT` (or set `size =
+// sizeof(femto_socket_options)` and zero the rest); zero fields take the
+// defaults. Fields are only ever appended.
+typedef struct femto_socket_options {
+  // `sizeof(femto_socket_options)` as the caller compiled it.
+  size_t size;
+  // TCP: a host name or an IPv4/IPv6 literal, with `port`. Give this
+  // or `unix_path`, not both.
+  struct femto_str host;
+  uint16_t port;
+  // A Unix domain socket's path.
+  struct femto_str unix_path;
+  // TLS over TCP (refused with `unix_path`). Certificate and host name
+  // are checked against the system's roots, or `ca_file`'s.
+  bool tls;
+  // A PEM bundle of trusted roots.
+  struct femto_str ca_file;
+  // A PEM client certificate chain and its key, for servers that ask.
+  struct femto_str cert_file;
+  struct femto_str key_file;
+  // The name checked against the certificate and sent as SNI; absent:
+  // `host`.
+  struct femto_str server_name;
+  // Accept any certificate for any name (warned about once in the log).
+  bool insecure;
+  // Connecting, TLS handshake included (0: 5000).
+  uint64_t connect_timeout_ms;
+  // A write stalled this long loses the connection (0: 5000).
+  uint64_t write_timeout_ms;
+  // The largest payload; a larger record is dropped and counted (0: 1 MiB).
+  uint64_t max_frame_bytes;
+  // Frames held while the receiver is unreachable (0: 4 MiB).
+  uint64_t max_buffered_bytes;
+  // Reconnection: the first wait's ceiling (0: 100), the largest
+  // (0: 10000), the healthy spell that resets it (0: 30000), and the
+  // outage after which held records are dropped and an error reported
+  // (0: 120000).
+  uint64_t backoff_base_ms;
+  uint64_t backoff_cap_ms;
+  uint64_t backoff_reset_ms;
+  uint64_t retry_deadline_ms;
+} femto_socket_options;
+
+// A receiver's counters. Set `size = sizeof(femto_receiver_stats)` before
+// the call; fields are only ever appended.
+typedef struct femto_receiver_stats {
+  size_t size;
+  // Records decoded and handed to their loggers.
+  uint64_t records;
+  // Frames skipped: over the size limit, undecodable, or cut off.
+  uint64_t bad_frames;
+  // Connections accepted.
+  uint64_t connections;
+} femto_receiver_stats;
+
 // Every function of the C API. Check `abi_version == FEMTO_ABI_VERSION`
 // and that `size` covers the last field you use before calling through
 // it. Immutable and static: thread-safe.
@@ -601,6 +663,14 @@ typedef struct femto_api {
   void (*set_write_through)(bool);
   femto_status (*handler_rollover_times)(const struct femto_handler*, int64_t, int64_t*, int64_t*);
   femto_status (*handler_backups_to_delete)(const struct femto_handler*, char*, size_t, size_t*);
+  femto_status (*socket_handler_new)(const struct femto_socket_options*,
+                                     const struct femto_handler_options*,
+                                     struct femto_handler**);
+  femto_status (*receiver_new)(const char*, size_t, struct femto_receiver**);
+  femto_status (*receiver_port)(const struct femto_receiver*, uint16_t*);
+  femto_status (*receiver_stats_get)(const struct femto_receiver*, struct femto_receiver_stats*);
+  femto_status (*receiver_stop)(const struct femto_receiver*, uint64_t);
+  void (*receiver_free)(struct femto_receiver*);
 } femto_api;
 
 // Wait for room: nothing is lost (the default).
@@ -1334,6 +1404,44 @@ femto_status femto_logger_handlers(const struct femto_logger *logger,
 // Loggers live as long as the process: there is nothing to release.
 // Thread-safe (a snapshot).
 femto_status femto_loggers_get(const struct femto_logger **out, size_t capacity, size_t *out_count);
+
+// A handler sending each record as a MessagePack frame to a receiver over
+// TCP, TLS or a Unix socket (docs/socket.md), on its worker thread; it
+// connects at the first record and reconnects with backoff. Bad options
+// (no transport or two, TLS on a Unix socket, an unusable PEM file) fail
+// with `INVALID_ARGUMENT`, an unreadable TLS file with `IO`; nothing is
+// connected here. On success `*out` holds a new reference. Thread-safe.
+femto_status femto_socket_handler_new(const struct femto_socket_options *socket,
+                                      const struct femto_handler_options *options,
+                                      struct femto_handler **out);
+
+// Starts a receiver described in JSON: `{"tcp": "127.0.0.1:9020"}`,
+// `{"unix": "/run/app.sock"}` or `{"tls": "[::1]:9020", "cert_file":
+// "server.pem", "key_file": "server.key"}`, optionally with
+// `"max_frame_bytes"`. Port 0 picks a free port (`femto_receiver_port`).
+// Each record goes to the logger of its name in this process, whose
+// handlers write it. A bad description is `INVALID_ARGUMENT`; an address
+// in use or an unreadable certificate is `IO`. Thread-safe.
+femto_status femto_receiver_new(const char *description,
+                                size_t description_len,
+                                struct femto_receiver **out);
+
+// Writes the TCP port a receiver listens on (0 for a Unix socket).
+// Thread-safe.
+femto_status femto_receiver_port(const struct femto_receiver *receiver, uint16_t *out);
+
+// Writes a receiver's counters (set `out->size` first). Thread-safe.
+femto_status femto_receiver_stats_get(const struct femto_receiver *receiver,
+                                      struct femto_receiver_stats *out);
+
+// Stops a receiver gracefully: no new connections; each sender is told
+// to reconnect and what it already sent is read, for up to `grace_ms`.
+// Its counters stay readable; stopping twice does nothing. Thread-safe.
+femto_status femto_receiver_stop(const struct femto_receiver *receiver, uint64_t grace_ms);
+
+// Stops (with a 2 s grace, if still running) and frees a receiver.
+// `NULL` is a no-op.
+void femto_receiver_free(struct femto_receiver *receiver);
 
 // The message of the last failed call on this thread, or "" if none has
 // failed. The pointer is valid until the next failing call on this

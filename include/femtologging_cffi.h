@@ -42,6 +42,8 @@ typedef struct femto_handler femto_handler;
 
 typedef struct femto_logger femto_logger;
 
+typedef struct femto_receiver femto_receiver;
+
 typedef struct femto_text femto_text;
 
 typedef int32_t femto_status;
@@ -197,6 +199,34 @@ typedef struct femto_formatter_options {
   bool escape_controls;
   bool utc;
 } femto_formatter_options;
+
+typedef struct femto_socket_options {
+  size_t size;
+  struct femto_str host;
+  uint16_t port;
+  struct femto_str unix_path;
+  bool tls;
+  struct femto_str ca_file;
+  struct femto_str cert_file;
+  struct femto_str key_file;
+  struct femto_str server_name;
+  bool insecure;
+  uint64_t connect_timeout_ms;
+  uint64_t write_timeout_ms;
+  uint64_t max_frame_bytes;
+  uint64_t max_buffered_bytes;
+  uint64_t backoff_base_ms;
+  uint64_t backoff_cap_ms;
+  uint64_t backoff_reset_ms;
+  uint64_t retry_deadline_ms;
+} femto_socket_options;
+
+typedef struct femto_receiver_stats {
+  size_t size;
+  uint64_t records;
+  uint64_t bad_frames;
+  uint64_t connections;
+} femto_receiver_stats;
 
 typedef struct femto_api {
   size_t size;
@@ -377,6 +407,14 @@ typedef struct femto_api {
   void (*set_write_through)(bool);
   femto_status (*handler_rollover_times)(const struct femto_handler*, int64_t, int64_t*, int64_t*);
   femto_status (*handler_backups_to_delete)(const struct femto_handler*, char*, size_t, size_t*);
+  femto_status (*socket_handler_new)(const struct femto_socket_options*,
+                                     const struct femto_handler_options*,
+                                     struct femto_handler**);
+  femto_status (*receiver_new)(const char*, size_t, struct femto_receiver**);
+  femto_status (*receiver_port)(const struct femto_receiver*, uint16_t*);
+  femto_status (*receiver_stats_get)(const struct femto_receiver*, struct femto_receiver_stats*);
+  femto_status (*receiver_stop)(const struct femto_receiver*, uint64_t);
+  void (*receiver_free)(struct femto_receiver*);
 } femto_api;
 
 #define FEMTO_OVERFLOW_BLOCK 0
@@ -735,6 +773,23 @@ femto_status femto_logger_handlers(const struct femto_logger *logger,
                                    size_t *out_count);
 
 femto_status femto_loggers_get(const struct femto_logger **out, size_t capacity, size_t *out_count);
+
+femto_status femto_socket_handler_new(const struct femto_socket_options *socket,
+                                      const struct femto_handler_options *options,
+                                      struct femto_handler **out);
+
+femto_status femto_receiver_new(const char *description,
+                                size_t description_len,
+                                struct femto_receiver **out);
+
+femto_status femto_receiver_port(const struct femto_receiver *receiver, uint16_t *out);
+
+femto_status femto_receiver_stats_get(const struct femto_receiver *receiver,
+                                      struct femto_receiver_stats *out);
+
+femto_status femto_receiver_stop(const struct femto_receiver *receiver, uint64_t grace_ms);
+
+void femto_receiver_free(struct femto_receiver *receiver);
 
 const char *femto_last_error(void);
 

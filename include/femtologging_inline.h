@@ -31,6 +31,14 @@
 #define FEMTO_TIMED_ROTATION_OPTIONS_INIT \
     { sizeof(femto_timed_rotation_options), { NULL, 0 }, 0, false, false, 0, 0, 0, 0, false, NULL, NULL, NULL, NULL }
 
+/** Initialiser for `femto_socket_options`: no transport yet, every other option at its default. */
+#define FEMTO_SOCKET_OPTIONS_INIT \
+    { sizeof(femto_socket_options), { NULL, 0 }, 0, { NULL, 0 }, false, { NULL, 0 }, { NULL, 0 }, \
+      { NULL, 0 }, { NULL, 0 }, false, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+/** Initialiser for `femto_receiver_stats` before `femto_receiver_stats_get`. */
+#define FEMTO_RECEIVER_STATS_INIT { sizeof(femto_receiver_stats), 0, 0, 0 }
+
 /** Initialiser for `femto_log_args`: level NOTSET, every field absent. */
 #define FEMTO_LOG_ARGS_INIT \
     { sizeof(femto_log_args), 0, { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 }, \

@@ -90,7 +90,7 @@ for name in test_api test_misuse test_features test_drop test_config test_printf
 done
 
 echo "== stress: threads, fork, exit without shutdown"
-for name in test_mt_block test_fork test_fork_locks test_exit test_exit_stuck test_reentry; do
+for name in test_mt_block test_fork test_fork_locks test_exit test_exit_stuck test_reentry test_socket; do
     compile "$name" "$BUILD/plain_$name" -O2
 done
 run "test_mt_block" "$BUILD/plain_test_mt_block" "$OUT/mt.log"
@@ -98,6 +98,7 @@ run "test_fork" timeout 120 "$BUILD/plain_test_fork" "$OUT/fork.log"
 run "test_fork_locks" timeout 120 "$BUILD/plain_test_fork_locks" "$OUT/fork-locks.log"
 run "test_exit" "$BUILD/plain_test_exit" "$OUT/exit.log"
 run "test_reentry" timeout 60 "$BUILD/plain_test_reentry"
+run "test_socket" timeout 120 "$BUILD/plain_test_socket" "$OUT"
 exit_stuck() {
     FEMTOLOGGING_EXIT_TIMEOUT=1 timeout 60 "$BUILD/plain_test_exit_stuck" 2>"$OUT/exit-stuck.err" &&
         grep -Eq "exit gave up after 1.0 s without progress on handler\(s\) \"callback\": (39|40) queued" "$OUT/exit-stuck.err" ||

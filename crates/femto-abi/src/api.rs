@@ -256,4 +256,15 @@ pub struct femto_api {
         extern "C" fn(*const femto_handler, i64, *mut i64, *mut i64) -> femto_status,
     pub handler_backups_to_delete:
         extern "C" fn(*const femto_handler, *mut c_char, usize, *mut usize) -> femto_status,
+    pub socket_handler_new: extern "C" fn(
+        *const femto_socket_options,
+        *const femto_handler_options,
+        *mut *mut femto_handler,
+    ) -> femto_status,
+    pub receiver_new: extern "C" fn(*const c_char, usize, *mut *mut femto_receiver) -> femto_status,
+    pub receiver_port: extern "C" fn(*const femto_receiver, *mut u16) -> femto_status,
+    pub receiver_stats_get:
+        extern "C" fn(*const femto_receiver, *mut femto_receiver_stats) -> femto_status,
+    pub receiver_stop: extern "C" fn(*const femto_receiver, u64) -> femto_status,
+    pub receiver_free: extern "C" fn(*mut femto_receiver),
 }

@@ -40,3 +40,11 @@ pub struct femto_config {
 pub struct femto_text {
     _private: [u8; 0],
 }
+
+/// A receiver of the socket handler's frames: a listening socket and its
+/// threads, handing each record to the logger of its name in this process.
+/// Thread-safe. Stop it with `femto_receiver_stop`, free it with
+/// `femto_receiver_free`.
+pub struct femto_receiver {
+    _private: [u8; 0],
+}

@@ -46,6 +46,12 @@ pub fn layout() -> &'static [LayoutEntry] {
         }
         femto_formatter_options { size, escape_controls, utc }
         femto_handler_stats { size, written, dropped, errors }
+        femto_socket_options {
+            size, host, port, unix_path, tls, ca_file, cert_file, key_file, server_name, insecure,
+            connect_timeout_ms, write_timeout_ms, max_frame_bytes, max_buffered_bytes,
+            backoff_base_ms, backoff_cap_ms, backoff_reset_ms, retry_deadline_ms,
+        }
+        femto_receiver_stats { size, records, bad_frames, connections }
         femto_api {
             size, abi_version, version, abi_version_fn, last_error, status_message,
             level_from_name, level_name, add_level_name, logger_get, logger_name,
@@ -70,7 +76,8 @@ pub fn layout() -> &'static [LayoutEntry] {
             logger_handlers, loggers_get, handler_id, handler_get_level, handler_name,
             handler_new, formatter_new_json_ex, formatter_format, handler_rollover_due,
             host_exit, logger_set_handlers, set_write_through, handler_rollover_times,
-            handler_backups_to_delete,
+            handler_backups_to_delete, socket_handler_new, receiver_new, receiver_port,
+            receiver_stats_get, receiver_stop, receiver_free,
         }
     }
 }

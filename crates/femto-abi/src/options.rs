@@ -295,3 +295,103 @@ impl Versioned for femto_handler_stats {
         }
     }
 }
+
+/// Where and how `femto_socket_handler_new` sends records (docs/socket.md).
+/// Initialise with `FEMTO_SOCKET_OPTIONS_INIT` (or set `size =
+/// sizeof(femto_socket_options)` and zero the rest); zero fields take the
+/// defaults. Fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct femto_socket_options {
+    /// `sizeof(femto_socket_options)` as the caller compiled it.
+    pub size: usize,
+    /// TCP: a host name or an IPv4/IPv6 literal, with `port`. Give this
+    /// or `unix_path`, not both.
+    pub host: femto_str,
+    pub port: u16,
+    /// A Unix domain socket's path.
+    pub unix_path: femto_str,
+    /// TLS over TCP (refused with `unix_path`). Certificate and host name
+    /// are checked against the system's roots, or `ca_file`'s.
+    pub tls: bool,
+    /// A PEM bundle of trusted roots.
+    pub ca_file: femto_str,
+    /// A PEM client certificate chain and its key, for servers that ask.
+    pub cert_file: femto_str,
+    pub key_file: femto_str,
+    /// The name checked against the certificate and sent as SNI; absent:
+    /// `host`.
+    pub server_name: femto_str,
+    /// Accept any certificate for any name (warned about once in the log).
+    pub insecure: bool,
+    /// Connecting, TLS handshake included (0: 5000).
+    pub connect_timeout_ms: u64,
+    /// A write stalled this long loses the connection (0: 5000).
+    pub write_timeout_ms: u64,
+    /// The largest payload; a larger record is dropped and counted (0: 1 MiB).
+    pub max_frame_bytes: u64,
+    /// Frames held while the receiver is unreachable (0: 4 MiB).
+    pub max_buffered_bytes: u64,
+    /// Reconnection: the first wait's ceiling (0: 100), the largest
+    /// (0: 10000), the healthy spell that resets it (0: 30000), and the
+    /// outage after which held records are dropped and an error reported
+    /// (0: 120000).
+    pub backoff_base_ms: u64,
+    pub backoff_cap_ms: u64,
+    pub backoff_reset_ms: u64,
+    pub retry_deadline_ms: u64,
+}
+
+impl Versioned for femto_socket_options {
+    const FIRST_SIZE: usize = size_of::<femto_socket_options>();
+
+    /// Every field absent or zero (the defaults), at this version's size.
+    fn defaults() -> femto_socket_options {
+        femto_socket_options {
+            size: size_of::<femto_socket_options>(),
+            host: femto_str::absent(),
+            port: 0,
+            unix_path: femto_str::absent(),
+            tls: false,
+            ca_file: femto_str::absent(),
+            cert_file: femto_str::absent(),
+            key_file: femto_str::absent(),
+            server_name: femto_str::absent(),
+            insecure: false,
+            connect_timeout_ms: 0,
+            write_timeout_ms: 0,
+            max_frame_bytes: 0,
+            max_buffered_bytes: 0,
+            backoff_base_ms: 0,
+            backoff_cap_ms: 0,
+            backoff_reset_ms: 0,
+            retry_deadline_ms: 0,
+        }
+    }
+}
+
+/// A receiver's counters. Set `size = sizeof(femto_receiver_stats)` before
+/// the call; fields are only ever appended.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct femto_receiver_stats {
+    pub size: usize,
+    /// Records decoded and handed to their loggers.
+    pub records: u64,
+    /// Frames skipped: over the size limit, undecodable, or cut off.
+    pub bad_frames: u64,
+    /// Connections accepted.
+    pub connections: u64,
+}
+
+impl Versioned for femto_receiver_stats {
+    const FIRST_SIZE: usize = size_of::<femto_receiver_stats>();
+
+    /// Zero counters, at this version's size.
+    fn defaults() -> femto_receiver_stats {
+        femto_receiver_stats {
+            size: size_of::<femto_receiver_stats>(),
+            ..Default::default()
+        }
+    }
+}

@@ -106,6 +106,12 @@ static API: femto_api = femto_api {
     set_write_through: crate::lifecycle::femto_set_write_through,
     handler_rollover_times: crate::handler::femto_handler_rollover_times,
     handler_backups_to_delete: crate::handler::femto_handler_backups_to_delete,
+    socket_handler_new: crate::socket::femto_socket_handler_new,
+    receiver_new: crate::socket::femto_receiver_new,
+    receiver_port: crate::socket::femto_receiver_port,
+    receiver_stats_get: crate::socket::femto_receiver_stats_get,
+    receiver_stop: crate::socket::femto_receiver_stop,
+    receiver_free: crate::socket::femto_receiver_free,
 };
 
 /// The library's function table (static; never NULL). Thread-safe.

@@ -8,7 +8,9 @@
 //! being misread. A dangling or made-up pointer cannot be detected; the
 //! header documents every pointer's lifetime.
 
-use femto_abi::{femto_config, femto_filter, femto_formatter, femto_handler, femto_text};
+use femto_abi::{
+    femto_config, femto_filter, femto_formatter, femto_handler, femto_receiver, femto_text,
+};
 use femto_core::FemtoLogger;
 
 use crate::status::{fail, Status};
@@ -47,6 +49,7 @@ fn kind_name(kind: u32) -> &'static str {
         femto_filter::KIND => femto_filter::NAME,
         femto_config::KIND => femto_config::NAME,
         femto_text::KIND => femto_text::NAME,
+        femto_receiver::KIND => femto_receiver::NAME,
         _ => "something else",
     }
 }

@@ -25,6 +25,7 @@ mod level;
 mod lifecycle;
 mod logger;
 mod record;
+mod socket;
 mod status;
 mod types;
 mod user_data;

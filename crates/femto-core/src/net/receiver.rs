@@ -43,6 +43,50 @@ pub enum Listen {
     Unix(PathBuf),
 }
 
+/// A receiver described in JSON, as bindings and the command line give it:
+/// `{"tcp": "127.0.0.1:9020"}`, `{"unix": "/run/app.sock"}` or
+/// `{"tls": "[::1]:9020", "cert_file": "server.pem", "key_file":
+/// "server.key"}`, with an optional `"max_frame_bytes"`.
+pub fn describe_listen(json: &str) -> Result<(Listen, usize), String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Description {
+        tcp: Option<String>,
+        unix: Option<PathBuf>,
+        tls: Option<String>,
+        cert_file: Option<PathBuf>,
+        key_file: Option<PathBuf>,
+        max_frame_bytes: Option<usize>,
+    }
+    let d: Description = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let address = |text: &str| -> Result<SocketAddr, String> {
+        std::net::ToSocketAddrs::to_socket_addrs(text)
+            .map_err(|e| format!("{text:?}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("{text:?} has no address"))
+    };
+    let listen = match (d.tcp, d.unix, d.tls, d.cert_file, d.key_file) {
+        (Some(tcp), None, None, None, None) => Listen::Tcp(address(&tcp)?),
+        (None, Some(path), None, None, None) => Listen::Unix(path),
+        (None, None, Some(tls), Some(cert_file), Some(key_file)) => Listen::Tls {
+            address: address(&tls)?,
+            cert_file,
+            key_file,
+        },
+        (None, None, Some(_), _, _) => return Err("tls needs cert_file and key_file".into()),
+        _ => {
+            return Err(
+                "give exactly one of tcp, unix or tls (cert_file and key_file go with tls)".into(),
+            )
+        }
+    };
+    let max_frame = d.max_frame_bytes.unwrap_or(DEFAULT_MAX_FRAME);
+    if max_frame == 0 {
+        return Err("max_frame_bytes must be above zero".into());
+    }
+    Ok((listen, max_frame))
+}
+
 /// What a receiver does with each record.
 pub type Deliver = Arc<dyn Fn(FemtoLogRecord) + Send + Sync>;
 
@@ -199,6 +243,19 @@ impl Receiver {
         match &self.local {
             Local::Tcp(address) => Some(*address),
             Local::Unix(_) => None,
+        }
+    }
+
+    /// Whether [`Receiver::stop_in_place`] has run.
+    pub fn is_stopped(&self) -> bool {
+        self.acceptor.is_none()
+    }
+
+    /// As [`Receiver::stop`], keeping the receiver to read its counters.
+    /// A second call does nothing.
+    pub fn stop_in_place(&mut self, grace: Duration) {
+        if self.acceptor.is_some() {
+            self.stop_now(grace);
         }
     }
 
