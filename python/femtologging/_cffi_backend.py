@@ -60,6 +60,9 @@ CDECLS = (
     "femto_log_args",
     "femto_log_args *",
     "femto_logger_state[]",
+    "femto_receiver **",
+    "femto_receiver_stats",
+    "femto_receiver_stats *",
     "femto_rotation_options",
     "femto_rotation_options *",
     "femto_timed_rotation_options",
@@ -67,6 +70,7 @@ CDECLS = (
     "int32_t *",
     "int64_t *",
     "size_t *",
+    "uint16_t *",
     "uint64_t *",
     "uintptr_t",
 )
@@ -558,6 +562,31 @@ def handler_stats(handler: object) -> tuple[int, int, int]:
     stats.size = ffi.sizeof("femto_handler_stats")
     _check(lib.femto_handler_stats_get(handler, stats))
     return stats.written, stats.dropped, stats.errors
+
+
+def receiver_new(description: str) -> object:
+    """See the native backend's ``receiver_new``."""
+    data, size = _str(description)
+    out = ffi.new("femto_receiver **")
+    _check(lib.femto_receiver_new(data, size, out))
+    return _owned(out[0], lib.femto_receiver_free)
+
+
+def receiver_port(receiver: object) -> int:
+    port = ffi.new("uint16_t *")
+    _check(lib.femto_receiver_port(receiver, port))
+    return int(port[0])
+
+
+def receiver_stats(receiver: object) -> tuple[int, int, int]:
+    stats = ffi.new("femto_receiver_stats *")
+    stats.size = ffi.sizeof("femto_receiver_stats")
+    _check(lib.femto_receiver_stats_get(receiver, stats))
+    return stats.records, stats.bad_frames, stats.connections
+
+
+def receiver_stop(receiver: object, grace_ms: int) -> None:
+    _check(lib.femto_receiver_stop(receiver, grace_ms))
 
 
 def set_last_resort(handler: object) -> None:

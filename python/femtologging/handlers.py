@@ -38,10 +38,12 @@ from ._handler import (
     takes_native_batches,
 )
 from ._levels import ERROR
+from ._socket import FemtoSocketHandler
 
 __all__ = [
     "BufferingHandler",
     "FemtoRotatingFileHandler",
+    "FemtoSocketHandler",
     "FemtoTimedRotatingFileHandler",
     "FemtoWatchedFileHandler",
     "MemoryHandler",

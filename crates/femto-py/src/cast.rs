@@ -7,7 +7,9 @@
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use femto_abi::{femto_filter, femto_formatter, femto_handler, femto_logger, femto_status};
+use femto_abi::{
+    femto_filter, femto_formatter, femto_handler, femto_logger, femto_receiver, femto_status,
+};
 use pyo3::prelude::*;
 
 use crate::api::api;
@@ -99,6 +101,13 @@ owned_handle!(
     EngineFilter,
     femto_filter,
     filter_free
+);
+
+owned_handle!(
+    /// A receiver of socket handler frames (`femto_receiver`).
+    EngineReceiver,
+    femto_receiver,
+    receiver_free
 );
 
 /// An engine logger (`femto_logger`): loggers live as long as the process,

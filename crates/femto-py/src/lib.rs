@@ -30,6 +30,7 @@ mod logger_config;
 mod methods;
 mod percent;
 mod python_call;
+mod receiver;
 mod record;
 mod record_fields;
 mod status;
@@ -49,6 +50,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     handler::register(m)?;
     formatter::register(m)?;
     config::register(m)?;
+    receiver::register(m)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;
     m.add_function(wrap_pyfunction!(dispatch::caller_side_changed, m)?)?;

@@ -365,11 +365,19 @@ impl HandlerClass for SocketHandlerBuilder {
         }
         keys.insert("tls".into(), json!(self.tls.is_some()));
         if let Some(tls) = &self.tls {
-            let path = |p: &Option<PathBuf>| json!(p.as_ref().and_then(|p| p.to_str()));
-            keys.insert("ca_file".into(), path(&tls.ca_file));
-            keys.insert("cert_file".into(), path(&tls.cert_file));
-            keys.insert("key_file".into(), path(&tls.key_file));
-            keys.insert("server_name".into(), json!(tls.server_name));
+            let files = [
+                ("ca_file", &tls.ca_file),
+                ("cert_file", &tls.cert_file),
+                ("key_file", &tls.key_file),
+            ];
+            for (key, file) in files {
+                if let Some(file) = file {
+                    keys.insert(key.into(), json!(file.to_str()));
+                }
+            }
+            if let Some(name) = &tls.server_name {
+                keys.insert("server_name".into(), json!(name));
+            }
             keys.insert("insecure".into(), json!(tls.insecure));
         }
         let entries = [

@@ -340,23 +340,31 @@ fn accept_tcp(
 fn accept_loop(shared: &Arc<Shared>, mut accept: Acceptor) {
     while !shared.stopping.load(Ordering::Acquire) {
         match accept() {
-            Ok(Some(Accepted { peer, mut reader })) => {
-                shared.counters.connections.fetch_add(1, Ordering::AcqRel);
-                let reading = Arc::clone(shared);
-                let spawned = std::thread::Builder::new()
-                    .name("femto-receiver-conn".into())
-                    .spawn(move || read_records(&reading, &mut *reader));
-                let mut connections = lock(&shared.connections);
-                connections.retain(|(_, reader)| !reader.is_finished());
-                if let Ok(reader) = spawned {
-                    connections.push((peer, reader));
-                }
-            }
-            Ok(None) => std::thread::sleep(ACCEPT_POLL),
-            // A failed accept (a TLS setup, a peer gone already) ends that
-            // connection only.
-            Err(_) => std::thread::sleep(ACCEPT_POLL),
+            Ok(Some(accepted)) => serve(shared, accepted),
+            // Nothing waiting; or a failed accept (a TLS setup, a peer gone
+            // already), which ends that connection only.
+            Ok(None) | Err(_) => std::thread::sleep(ACCEPT_POLL),
         }
+    }
+    // Connections the kernel completed meanwhile are served too: their
+    // senders have written already, and closing the listener would reset
+    // them, losing it.
+    while let Ok(Some(accepted)) = accept() {
+        serve(shared, accepted);
+    }
+}
+
+/// Reads an accepted connection on its own thread.
+fn serve(shared: &Arc<Shared>, Accepted { peer, mut reader }: Accepted) {
+    shared.counters.connections.fetch_add(1, Ordering::AcqRel);
+    let reading = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name("femto-receiver-conn".into())
+        .spawn(move || read_records(&reading, &mut *reader));
+    let mut connections = lock(&shared.connections);
+    connections.retain(|(_, reader)| !reader.is_finished());
+    if let Ok(reader) = spawned {
+        connections.push((peer, reader));
     }
 }
 

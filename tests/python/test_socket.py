@@ -1,0 +1,253 @@
+"""FemtoSocketHandler to the receiver that ships with it
+(``python -m femtologging.receiver``), on loopback and Unix sockets:
+round trips, IPv6, fork, configuration, refusals and secrets."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import femtologging
+import femtologging.config
+import pytest
+from femtologging import FemtoValueError
+from femtologging._backend import engine
+from femtologging.handlers import FemtoSocketHandler
+from femtologging.receiver import Receiver
+
+FORMAT = "%(name)s|%(levelname)s|%(process)d|%(message)s"
+
+
+class ReceiverProcess:
+    """``python -m femtologging.receiver`` writing the records it receives
+    to a file."""
+
+    def __init__(self, tmp_path: Path, *where: str) -> None:
+        self.log = tmp_path / f"received-{time.monotonic_ns()}.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "femtologging.receiver", *where, "--file", str(self.log), "--format", FORMAT],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stderr is not None
+        banner = self.process.stderr.readline()
+        assert "listening on" in banner, banner
+        self.port = int(banner.rsplit(" ", 1)[1]) if "port" in banner else 0
+
+    def stop(self) -> str:
+        """Stops it (SIGTERM, as a service manager would); returns its report."""
+        self.process.send_signal(signal.SIGTERM)
+        _, err = self.process.communicate(timeout=30)
+        assert self.process.returncode == 0, err
+        return err
+
+    def lines(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture
+def tcp_receiver(tmp_path: Path) -> Iterator[ReceiverProcess]:
+    receiver = ReceiverProcess(tmp_path, "--tcp", "127.0.0.1:0")
+    yield receiver
+    if receiver.process.poll() is None:
+        receiver.process.kill()
+
+
+@pytest.fixture
+def sender() -> Iterator[femtologging.Logger]:
+    logger = femtologging.getLogger("net.sender")
+    logger.setLevel(femtologging.INFO)
+    logger.propagate = False
+    yield logger
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def send(logger: femtologging.Logger, handler: FemtoSocketHandler, count: int) -> None:
+    logger.addHandler(handler)
+    for i in range(count):
+        logger.info("record %d", i)
+    handler.flush()
+
+
+def expected(count: int, name: str = "net.sender") -> list[str]:
+    return [f"{name}|INFO|{os.getpid()}|record {i}" for i in range(count)]
+
+
+def test_records_arrive_over_tcp_in_order(tcp_receiver, sender):
+    handler = FemtoSocketHandler("127.0.0.1", tcp_receiver.port)
+    send(sender, handler, 2_000)
+    assert engine.handler_stats(handler._handle) == (2_000, 0, 0)
+    handler.close()
+    report = tcp_receiver.stop()
+    assert "2000 records, 0 bad frames" in report
+    assert tcp_receiver.lines() == expected(2_000)
+
+
+def test_ipv6_and_unix_sockets(tmp_path, sender):
+    v6 = ReceiverProcess(tmp_path, "--tcp", "[::1]:0")
+    unix = ReceiverProcess(tmp_path, "--unix", str(tmp_path / "r.sock"))
+    try:
+        to_v6 = FemtoSocketHandler("::1", v6.port)
+        to_unix = FemtoSocketHandler(path=tmp_path / "r.sock")
+        sender.addHandler(to_v6)
+        send(sender, to_unix, 300)
+        to_v6.close()
+        to_unix.close()
+    finally:
+        v6.stop()
+        unix.stop()
+    assert v6.lines() == expected(300)
+    assert unix.lines() == expected(300)
+
+
+def test_exceptions_and_key_values_travel(tcp_receiver, sender, tmp_path):
+    handler = FemtoSocketHandler("127.0.0.1", tcp_receiver.port)
+    sender.addHandler(handler)
+    try:
+        raise KeyError("gone")
+    except KeyError:
+        sender.exception("lookup failed", extra={"user": "ann"})
+    handler.close()
+    tcp_receiver.stop()
+    text = tcp_receiver.log.read_text(encoding="utf-8")
+    assert f"net.sender|ERROR|{os.getpid()}|lookup failed\nTraceback (most recent call last):" in text
+    assert "KeyError: 'gone'" in text
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork")
+def test_a_forked_child_makes_its_own_connection(tcp_receiver, sender):
+    handler = FemtoSocketHandler("127.0.0.1", tcp_receiver.port)
+    send(sender, handler, 100)  # connected before the fork
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            for i in range(500):
+                sender.info("child %d", i)
+            handler.flush()
+        except BaseException:
+            status = 1
+        os._exit(status)
+    for i in range(500):
+        sender.info("parent %d", i)
+    _, status = os.waitpid(pid, 0)
+    assert status == 0
+    handler.close()
+    report = tcp_receiver.stop()
+    assert "1100 records, 0 bad frames, 2 connections" in report
+    lines = tcp_receiver.lines()
+    child = [line for line in lines if line.endswith(tuple(f"child {i}" for i in range(500)))]
+    assert [line.rsplit("|", 1)[1] for line in child] == [f"child {i}" for i in range(500)]
+    assert all(f"|{pid}|" in line for line in child)
+    assert sum(f"|{os.getpid()}|" in line for line in lines) == 600
+
+
+def test_dict_config_and_a_toml_file_make_socket_handlers(tcp_receiver, tmp_path):
+    femtologging.config.dictConfig(
+        {
+            "version": 1,
+            "handlers": {
+                "net": {
+                    "class": "femtologging.handlers.FemtoSocketHandler",
+                    "host": "127.0.0.1",
+                    "port": tcp_receiver.port,
+                    "connect_timeout": 1.5,
+                }
+            },
+            "loggers": {"net.dict": {"handlers": ["net"], "level": "INFO", "propagate": False}},
+        }
+    )
+    femtologging.getLogger("net.dict").info("from dictConfig")
+    config = tmp_path / "logging.toml"
+    config.write_text(
+        f"""
+        [handlers.net]
+        class = "socket"
+        host = "127.0.0.1"
+        port = {tcp_receiver.port}
+        [loggers."net.toml"]
+        level = "INFO"
+        handlers = ["net"]
+        propagate = false
+        """,
+        encoding="utf-8",
+    )
+    femtologging.config.load_file(config)
+    femtologging.getLogger("net.toml").info("from a TOML file")
+    femtologging.flush()
+    femtologging.config.dictConfig({"version": 1, "incremental": False})
+    tcp_receiver.stop()
+    lines = tcp_receiver.lines()
+    assert f"net.dict|INFO|{os.getpid()}|from dictConfig" in lines
+    assert f"net.toml|INFO|{os.getpid()}|from a TOML file" in lines
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "text"),
+    [
+        ({}, FemtoValueError, "transport"),
+        ({"host": "h", "port": 1, "path": "/tmp/x.sock"}, FemtoValueError, "transport"),
+        ({"path": "/tmp/x.sock", "tls": True}, FemtoValueError, "TLS"),
+        ({"host": "h", "port": 1, "ca_file": "ca.pem"}, ValueError, "tls=True"),
+        ({"host": "h", "port": 1, "write_timeout": 0}, ValueError, "write_timeout"),
+        ({"host": "h", "port": 1, "tls": True, "ca_file": "/nonexistent/ca.pem"}, OSError, "ca_file"),
+    ],
+)
+def test_bad_options_raise_named_errors(options, error, text):
+    with pytest.raises(error, match=text):
+        FemtoSocketHandler(**options)
+
+
+def test_secrets_stay_out_of_errors_and_repr(tmp_path):
+    key = tmp_path / "client.key"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nhunter2\n-----END PRIVATE KEY-----\n", encoding="utf-8")
+    cert = tmp_path / "client.pem"
+    cert.write_text("not a certificate hunter2", encoding="utf-8")
+    with pytest.raises(femtologging.FemtoError) as caught:
+        FemtoSocketHandler("127.0.0.1", 1, tls=True, cert_file=cert, key_file=key, insecure=True)
+    assert "hunter2" not in str(caught.value)
+    handler = FemtoSocketHandler("127.0.0.1", 9, tls=True, server_name="logs.test", insecure=True)
+    assert repr(handler) == "<FemtoSocketHandler tls://127.0.0.1:9 (NOTSET)>"
+    handler.close()
+
+
+def test_the_receiver_class_hands_records_to_loggers_here(run_script, tmp_path):
+    """A Receiver in this process; the sender in another."""
+    received = tmp_path / "here.log"
+    handler = femtologging.FileHandler(received)
+    handler.setFormatter(femtologging.Formatter(FORMAT))
+    logger = femtologging.getLogger("net.remote")
+    logger.addHandler(handler)
+    logger.propagate = False
+    with Receiver("127.0.0.1:0") as receiver:
+        result = run_script(
+            """
+            import sys
+            import femtologging as logging
+            from femtologging.handlers import FemtoSocketHandler
+            log = logging.getLogger("net.remote")
+            log.addHandler(FemtoSocketHandler("127.0.0.1", int(sys.argv[1])))
+            log.setLevel("INFO")
+            for i in range(1000):
+                log.info("remote %d", i)
+            """,
+            str(receiver.port),
+        )
+        assert result.returncode == 0, result.stderr
+        deadline = time.monotonic() + 10
+        while receiver.stats().records < 1000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    stats = receiver.stats()
+    assert stats.records == 1000 and stats.bad_frames == 0 and stats.connections == 1
+    handler.flush()
+    lines = received.read_text(encoding="utf-8").splitlines()
+    assert [line.rsplit("|", 1)[1] for line in lines] == [f"remote {i}" for i in range(1000)]
+    logger.removeHandler(handler)
+    handler.close()
