@@ -6,11 +6,13 @@ only queues the record."""
 from __future__ import annotations
 
 import json
+import logging as stdlib
+import logging.handlers as _stdlib_handlers
 import os
 from typing import Any
 
 from ._backend import engine
-from ._handler import Handler, _level_name
+from ._handler import Handler, _emit_to_engine, _level_name, _native
 from ._levels import NOTSET
 
 #: Seconds-valued options and their keys (milliseconds) in the description.
@@ -106,3 +108,104 @@ class FemtoSocketHandler(Handler):
     def __repr__(self) -> str:
         # The address only: never a file the options name.
         return f"<{type(self).__name__} {self.address} ({_level_name(self.level)})>"
+
+
+#: Methods of the standard library's socket handlers a subclass may
+#: override; with any of them (or ``emit``) overridden, the standard
+#: library's code sends, calling them, on the thread that logs.
+_PYTHON_HOOKS = ("makePickle", "send", "makeSocket", "createSocket")
+
+
+class SocketHandler(Handler):
+    """``logging.handlers.SocketHandler``: each record a 4-byte length and a
+    pickled dict of its attributes, so receivers written for the standard
+    library (``logging.makeLogRecord(pickle.loads(...))``) keep working.
+    ``port=None`` makes ``host`` a Unix socket path.
+
+    The worker thread pickles and sends; the logging call only queues. While
+    the receiver is unreachable the worker retries (after 1 s, doubling up to
+    30 s, as ``retryStart``/``retryMax``) and holds up to 4 MiB of records,
+    dropping and counting beyond that; the standard library's handler drops
+    every record it cannot send at once. A subclass overriding ``emit``,
+    ``makePickle``, ``send``, ``makeSocket`` or ``createSocket`` runs the
+    standard library's code instead, on the thread that logs.
+    """
+
+    _stdlib_class: type[Any] = _stdlib_handlers.SocketHandler
+    #: The engine's description of the transport.
+    _datagram = False
+
+    # The standard library's code, for subclasses that change a step of it.
+    makeSocket = _stdlib_handlers.SocketHandler.makeSocket  # noqa: N815 (stdlib names)
+    createSocket = _stdlib_handlers.SocketHandler.createSocket  # noqa: N815
+    send = _stdlib_handlers.SocketHandler.send
+    makePickle = _stdlib_handlers.SocketHandler.makePickle  # noqa: N815
+
+    def __init__(self, host: str, port: int | None) -> None:
+        self.host = host
+        self.port = port
+        self.address: Any = host if port is None else (host, port)
+        self.sock: Any = None
+        self.closeOnError = False
+        self.retryTime: float | None = None
+        self.retryStart = 1.0
+        self.retryMax = 30.0
+        self.retryFactor = 2.0
+        Handler.__init__(self)
+        if self._handle:
+            return  # the standard library's code sends (see the class's doc)
+        where: dict[str, Any] = {"path": host} if port is None else {"host": host, "port": port}
+        description = json.dumps({"class": "stdlib_datagram" if self._datagram else "stdlib_socket", **where})
+        self._open(lambda *args: engine.handler_new(description, *args), 0, "drop", 0)
+
+    def _is_python_handler(self) -> bool:
+        cls, stdlib_class = type(self), self._stdlib_class
+        overridden = any(getattr(cls, hook) is not getattr(stdlib_class, hook) for hook in _PYTHON_HOOKS)
+        return overridden or super()._is_python_handler()
+
+    @_native
+    def emit(self, record: stdlib.LogRecord) -> None:
+        """Queues the record for the worker, or (for a subclass that changes
+        a step) sends it with the standard library's code."""
+        if not self._caller_side:
+            _emit_to_engine(self, record)
+            return
+        self._stdlib_class.emit(self, record)
+
+    def handleError(self, record: stdlib.LogRecord) -> None:  # noqa: N802 (stdlib name)
+        if self._caller_side:
+            # The standard library's: drop the connection, then report.
+            if self.closeOnError and self.sock:
+                self.sock.close()
+                self.sock = None
+        Handler.handleError(self, record)
+
+    def close(self) -> None:
+        with self.lock:
+            sock, self.sock = self.sock, None
+            if sock is not None:
+                sock.close()
+        Handler.close(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.address!r} ({_level_name(self.level)})>"
+
+
+class DatagramHandler(SocketHandler):
+    """``logging.handlers.DatagramHandler``: the same pickles, one UDP
+    datagram each (``port=None``: a Unix datagram socket, sent by the
+    standard library's code), sent by the worker."""
+
+    _stdlib_class = _stdlib_handlers.DatagramHandler
+    _datagram = True
+
+    makeSocket = _stdlib_handlers.DatagramHandler.makeSocket  # noqa: N815
+    send = _stdlib_handlers.DatagramHandler.send
+
+    def __init__(self, host: str, port: int | None) -> None:
+        super().__init__(host, port)
+        self.closeOnError = False
+
+    def _is_python_handler(self) -> bool:
+        # A Unix datagram socket is the standard library's to send to.
+        return self.port is None or super()._is_python_handler()

@@ -38,10 +38,11 @@ from ._handler import (
     takes_native_batches,
 )
 from ._levels import ERROR
-from ._socket import FemtoSocketHandler
+from ._socket import DatagramHandler, FemtoSocketHandler, SocketHandler
 
 __all__ = [
     "BufferingHandler",
+    "DatagramHandler",
     "FemtoRotatingFileHandler",
     "FemtoSocketHandler",
     "FemtoTimedRotatingFileHandler",
@@ -50,6 +51,7 @@ __all__ = [
     "QueueHandler",
     "QueueListener",
     "RotatingFileHandler",
+    "SocketHandler",
     "TimedRotatingFileHandler",
     "WatchedFileHandler",
 ]

@@ -4,16 +4,23 @@ round trips, IPv6, fork, configuration, refusals and secrets."""
 
 from __future__ import annotations
 
+import logging as stdlib
+import logging.handlers as stdlib_handlers
 import os
+import pickle
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import femtologging
 import femtologging.config
+import femtologging.handlers
 import pytest
 from femtologging import FemtoValueError
 from femtologging._backend import engine
@@ -251,3 +258,116 @@ def test_the_receiver_class_hands_records_to_loggers_here(run_script, tmp_path):
     assert [line.rsplit("|", 1)[1] for line in lines] == [f"remote {i}" for i in range(1000)]
     logger.removeHandler(handler)
     handler.close()
+
+
+class PickleReceiver:
+    """A receiver written for the standard library's socket handlers: reads
+    length-prefixed pickles (TCP) or datagrams (UDP) and makes records."""
+
+    def __init__(self, datagram: bool = False) -> None:
+        kind = socket.SOCK_DGRAM if datagram else socket.SOCK_STREAM
+        self.sock = socket.socket(socket.AF_INET, kind)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(10)
+        if not datagram:
+            self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        self.datagram = datagram
+
+    def records(self, count: int) -> list[stdlib.LogRecord]:
+        if self.datagram:
+            return [self._record(self.sock.recv(65536)[4:]) for _ in range(count)]
+        connection, _ = self.sock.accept()
+        connection.settimeout(10)
+        data = b""
+        with connection:
+            while len(self._split(data)) < count:
+                chunk = connection.recv(65536)
+                assert chunk, "the sender closed early"
+                data += chunk
+        return [self._record(payload) for payload in self._split(data)]
+
+    @staticmethod
+    def _split(data: bytes) -> list[bytes]:
+        payloads = []
+        while len(data) >= 4:
+            (size,) = struct.unpack(">L", data[:4])
+            if len(data) < 4 + size:
+                break
+            payloads.append(data[4 : 4 + size])
+            data = data[4 + size :]
+        return payloads
+
+    @staticmethod
+    def _record(payload: bytes) -> stdlib.LogRecord:
+        return stdlib.makeLogRecord(pickle.loads(payload))
+
+
+def _log_three(handler: stdlib.Handler, logger_name: str) -> None:
+    logger = femtologging.getLogger(logger_name)
+    logger.propagate = False
+    logger.setLevel(femtologging.DEBUG)
+    logger.addHandler(handler)
+    logger.debug("plain")
+    logger.warning("with %s and %d", "args", 3, extra={"user": "ann"})
+    try:
+        raise ValueError("bad")
+    except ValueError:
+        logger.exception("failed")
+    handler.flush()
+
+
+SAME = ("name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "funcName", "process")
+
+
+@pytest.mark.parametrize("datagram", [False, True], ids=["SocketHandler", "DatagramHandler"])
+def test_the_standard_librarys_receivers_read_ours_as_theirs(datagram):
+    """The standard library's handler and ours, to the same kind of receiver:
+    the records it makes agree in every attribute a receiver reads."""
+    theirs, ours = PickleReceiver(datagram), PickleReceiver(datagram)
+    stdlib_class = stdlib_handlers.DatagramHandler if datagram else stdlib_handlers.SocketHandler
+    our_class = femtologging.handlers.DatagramHandler if datagram else femtologging.handlers.SocketHandler
+    their_handler = stdlib_class("127.0.0.1", theirs.port)
+    our_handler = our_class("127.0.0.1", ours.port)
+    assert not our_handler._is_python_handler()  # the worker pickles and sends
+    _log_three(their_handler, "net.theirs")
+    _log_three(our_handler, "net.ours")
+    expected, got = theirs.records(3), ours.records(3)
+    their_handler.close()
+    our_handler.close()
+    for want, have in zip(expected, got, strict=True):
+        for attribute in SAME:
+            want_value = getattr(want, attribute)
+            if attribute == "name":
+                want_value = want_value.replace("theirs", "ours")
+            if attribute == "msg":
+                want_value = want.getMessage()
+            assert getattr(have, attribute) == want_value, attribute
+        assert have.getMessage() == want.getMessage()
+        assert have.lineno == want.lineno
+        assert abs(have.created - want.created) < 5
+        assert (have.exc_text is None) == (want.exc_text is None)
+    assert got[1].user == "ann" == expected[1].user
+    assert got[2].exc_text.endswith("ValueError: bad")
+
+
+def test_a_subclass_that_changes_a_step_runs_the_standard_librarys_code():
+    receiver = PickleReceiver()
+    calls = []
+
+    class Tagged(femtologging.handlers.SocketHandler):
+        def makePickle(self, record):  # noqa: N802 (stdlib name)
+            calls.append(threading.get_ident())
+            record.tag = "mine"
+            return super().makePickle(record)
+
+    handler = Tagged("127.0.0.1", receiver.port)
+    assert handler._is_python_handler()
+    logger = femtologging.getLogger("net.tagged")
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.warning("tagged")
+    (record,) = receiver.records(1)
+    handler.close()
+    assert calls == [threading.get_ident()]  # on the thread that logs
+    assert (record.getMessage(), record.tag) == ("tagged", "mine")

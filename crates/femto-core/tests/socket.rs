@@ -505,3 +505,39 @@ fn bad_socket_descriptions_name_the_key(#[case] description: &str, #[case] key: 
     let error = femto_core::config::handler_from_json(description, Default::default()).unwrap_err();
     assert!(error.path.ends_with(key), "{error:?}");
 }
+
+#[rstest]
+fn datagrams_carry_one_frame_each() {
+    let socket = std::net::UdpSocket::bind(loopback_v4()).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let handler = SocketHandlerBuilder::udp("127.0.0.1", port)
+        .build()
+        .unwrap();
+    send(&handler, 20);
+    close(&handler);
+    let mut buffer = vec![0u8; 65_536];
+    for n in 0..20 {
+        let size = socket.recv(&mut buffer).unwrap();
+        let prefix = u32::from_be_bytes(buffer[..4].try_into().unwrap()) as usize;
+        assert_eq!(prefix, size - 4);
+        let record = femto_core::net::frame::decode(&buffer[4..size]).unwrap();
+        assert_eq!(record.message, format!("record {n}"));
+    }
+    assert_eq!(handler.stats().written, 20);
+}
+
+#[rstest]
+#[case::stream("SocketHandler", "tcp")]
+#[case::datagram("logging.handlers.DatagramHandler", "udp")]
+fn the_standard_librarys_class_names_make_pickling_handlers(
+    #[case] class: &str,
+    #[case] scheme: &str,
+) {
+    let description = format!(r#"{{"class": "{class}", "host": "127.0.0.1", "port": 9}}"#);
+    let handler = femto_core::config::handler_from_json(&description, Default::default()).unwrap();
+    assert_eq!(handler.name(), format!("socket {scheme}://127.0.0.1:9"));
+    close(&handler);
+}

@@ -18,7 +18,9 @@ use crate::builder::{
     BuildError, CommonOptions, FileHandlerBuilder, HandlerBuilder, RotatingFileHandlerBuilder,
     StreamHandlerBuilder, TimedRotatingFileHandlerBuilder,
 };
-use crate::handler::{FemtoHandler, HandlerOptions, StreamTarget, TimedRotation, When};
+use crate::handler::{
+    FemtoHandler, HandlerOptions, SocketHandlerBuilder, StreamTarget, TimedRotation, When,
+};
 
 use super::ConfigError;
 
@@ -214,7 +216,25 @@ pub fn classes() -> &'static [ClassEntry] {
                 "TimedRotatingFileHandler",
                 "logging.handlers.TimedRotatingFileHandler",
             ]),
-            ClassEntry::of::<crate::handler::SocketHandlerBuilder>(&["FemtoSocketHandler"]),
+            ClassEntry::of::<SocketHandlerBuilder>(&["FemtoSocketHandler"]),
+            ClassEntry {
+                class: "stdlib_socket",
+                aliases: &["SocketHandler", "logging.handlers.SocketHandler"],
+                keys: SocketHandlerBuilder::KEYS,
+                read: |keys| Ok(Box::new(SocketHandlerBuilder::from_keys(keys)?.stdlib())),
+            },
+            ClassEntry {
+                class: "stdlib_datagram",
+                aliases: &["DatagramHandler", "logging.handlers.DatagramHandler"],
+                keys: SocketHandlerBuilder::KEYS,
+                read: |keys| {
+                    let builder = SocketHandlerBuilder::from_keys(keys)?.stdlib();
+                    Ok(Box::new(SocketHandlerBuilder {
+                        datagram: true,
+                        ..builder
+                    }))
+                },
+            },
         ]
     })
 }

@@ -41,6 +41,38 @@ pub const DEFAULT_MAX_BUFFERED: usize = 4 << 20;
 /// Least time between two warnings about the same outage.
 const WARNING_INTERVAL: Duration = Duration::from_secs(30);
 
+/// How records are laid out on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WireFormat {
+    /// MessagePack maps, schema version 1 (docs/socket.md).
+    #[default]
+    MessagePack,
+    /// The standard library's pickled `LogRecord` dicts
+    /// (`logging.handlers.SocketHandler`'s receivers read them).
+    Pickle,
+}
+
+impl WireFormat {
+    fn encode(
+        self,
+        record: &FemtoLogRecord,
+        limit: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), FrameError> {
+        match self {
+            WireFormat::MessagePack => frame::encode(record, limit, out),
+            WireFormat::Pickle => crate::net::pickle::encode(record, limit, out),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            WireFormat::MessagePack => "msgpack",
+            WireFormat::Pickle => "pickle",
+        }
+    }
+}
+
 /// Why a socket handler's settings cannot make a handler.
 #[derive(Debug, thiserror::Error)]
 pub enum SocketSetupError {
@@ -50,9 +82,12 @@ pub enum SocketSetupError {
     /// Both a TCP host and a Unix path.
     #[error("give a host and port or a Unix socket path, not both")]
     BothTransports,
-    /// TLS asked for on a Unix socket.
-    #[error("TLS runs over TCP only, not over a Unix socket")]
+    /// TLS asked for on a Unix socket or over UDP.
+    #[error("TLS runs over TCP only, not over a Unix socket or UDP")]
     TlsOnUnix,
+    /// Datagrams asked for on a Unix socket path.
+    #[error("datagrams go to a host and port, not a Unix socket path")]
+    DatagramOnUnix,
     /// A timeout or size of zero.
     #[error("{0} must be above zero")]
     Zero(&'static str),
@@ -70,6 +105,7 @@ impl SocketSetupError {
         match self {
             SocketSetupError::NoTransport | SocketSetupError::BothTransports => "transport",
             SocketSetupError::TlsOnUnix | SocketSetupError::Tls(_) => "tls",
+            SocketSetupError::DatagramOnUnix => "datagram",
             SocketSetupError::Zero(option) => option,
             SocketSetupError::Backoff(_) => "backoff",
         }
@@ -93,6 +129,10 @@ pub struct SocketHandlerBuilder {
     pub unix: Option<PathBuf>,
     /// TLS over TCP.
     pub tls: Option<TlsOptions>,
+    /// UDP instead of TCP: one datagram per record.
+    pub datagram: bool,
+    /// The layout of each record on the wire.
+    pub wire: WireFormat,
     /// See [`DEFAULT_CONNECT_TIMEOUT`].
     pub connect_timeout: Duration,
     /// See [`DEFAULT_WRITE_TIMEOUT`].
@@ -113,6 +153,8 @@ impl Default for SocketHandlerBuilder {
             tcp: None,
             unix: None,
             tls: None,
+            datagram: false,
+            wire: WireFormat::MessagePack,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_frame: DEFAULT_MAX_FRAME,
@@ -143,6 +185,39 @@ impl SocketHandlerBuilder {
     /// Sets the Unix socket path.
     pub fn with_unix(mut self, path: impl Into<PathBuf>) -> Self {
         self.unix = Some(path.into());
+        self
+    }
+
+    /// To a UDP host and port: one datagram per record.
+    pub fn udp(host: impl Into<String>, port: u16) -> Self {
+        SocketHandlerBuilder {
+            datagram: true,
+            ..SocketHandlerBuilder::tcp(host, port)
+        }
+    }
+
+    /// As the standard library's `SocketHandler`: pickles on the wire,
+    /// and (unless set otherwise) retries from 1 s up to 30 s, its
+    /// `retryStart` and `retryMax`.
+    pub fn stdlib(self) -> Self {
+        let roadmap = Backoff::default();
+        let mut backoff = self.backoff;
+        if backoff.base == roadmap.base {
+            backoff.base = Duration::from_secs(1);
+        }
+        if backoff.cap == roadmap.cap {
+            backoff.cap = Duration::from_secs(30);
+        }
+        SocketHandlerBuilder {
+            wire: WireFormat::Pickle,
+            backoff,
+            ..self
+        }
+    }
+
+    /// How records are laid out on the wire.
+    pub fn wire(mut self, wire: WireFormat) -> Self {
+        self.wire = wire;
         self
     }
 
@@ -188,6 +263,14 @@ impl SocketHandlerBuilder {
             (None, None) => Err(SocketSetupError::NoTransport),
             (Some(_), Some(_)) => Err(SocketSetupError::BothTransports),
             (None, Some(_)) if self.tls.is_some() => Err(SocketSetupError::TlsOnUnix),
+            (None, Some(_)) if self.datagram => Err(SocketSetupError::DatagramOnUnix),
+            (Some(_), None) if self.datagram && self.tls.is_some() => {
+                Err(SocketSetupError::TlsOnUnix)
+            }
+            (Some((host, port)), None) if self.datagram => Ok(Transport::Udp {
+                host: host.clone(),
+                port: *port,
+            }),
             (Some((host, port)), None) => Ok(Transport::Tcp {
                 host: host.clone(),
                 port: *port,
@@ -235,6 +318,7 @@ impl HandlerBuilder for SocketHandlerBuilder {
                 max_frame: self.max_frame,
                 max_buffered: self.max_buffered,
                 backoff: self.backoff,
+                wire: self.wire,
                 wait_when_full: matches!(options.overflow, OverflowPolicy::Block),
             },
             cancelled: Arc::default(),
@@ -282,6 +366,8 @@ impl HandlerClass for SocketHandlerBuilder {
         "host",
         "port",
         "path",
+        "datagram",
+        "wire",
         "tls",
         "ca_file",
         "cert_file",
@@ -338,10 +424,22 @@ impl HandlerClass for SocketHandlerBuilder {
             }
             None
         };
+        let wire = match keys.get::<String>("wire", &[])?.as_deref() {
+            None | Some("msgpack") => WireFormat::MessagePack,
+            Some("pickle") => WireFormat::Pickle,
+            Some(other) => {
+                return Err(ConfigError::at(
+                    (keys.path)("wire"),
+                    format!("{other:?} is not \"msgpack\" or \"pickle\""),
+                ))
+            }
+        };
         Ok(SocketHandlerBuilder {
             tcp,
             unix: keys.get("path", &[])?,
             tls,
+            datagram: keys.get("datagram", &[])?.unwrap_or(false),
+            wire,
             connect_timeout: millis(keys, "connect_timeout_ms", defaults.connect_timeout)?,
             write_timeout: millis(keys, "write_timeout_ms", defaults.write_timeout)?,
             max_frame: keys
@@ -363,6 +461,8 @@ impl HandlerClass for SocketHandlerBuilder {
         if let Some(path) = &self.unix {
             keys.insert("path".into(), json!(path.to_str()));
         }
+        keys.insert("datagram".into(), json!(self.datagram));
+        keys.insert("wire".into(), json!(self.wire.name()));
         keys.insert("tls".into(), json!(self.tls.is_some()));
         if let Some(tls) = &self.tls {
             let files = [
@@ -410,6 +510,7 @@ struct Settings {
     max_frame: usize,
     max_buffered: usize,
     backoff: Backoff,
+    wire: WireFormat,
     /// Under the `block` policy, a full buffer waits for the receiver
     /// (up to the retry deadline) so that the queue fills and producers
     /// wait; otherwise the record is dropped and counted.
@@ -483,21 +584,22 @@ impl Frames {
     /// Appends `record`'s frame.
     fn push(
         &mut self,
+        wire: WireFormat,
         record: &FemtoLogRecord,
         max_frame: usize,
         callers: bool,
     ) -> Result<(), FrameError> {
-        frame::encode(record, max_frame, &mut self.bytes)?;
+        wire.encode(record, max_frame, &mut self.bytes)?;
         self.ends.push_back((self.bytes.len(), callers));
         Ok(())
     }
 
     /// Puts a frame of the engine's own first (nothing may have been sent
     /// yet on this connection).
-    fn push_front_own(&mut self, record: &FemtoLogRecord, max_frame: usize) {
+    fn push_front_own(&mut self, wire: WireFormat, record: &FemtoLogRecord, max_frame: usize) {
         debug_assert_eq!(self.sent, 0);
         let mut frame = Vec::new();
-        if frame::encode(record, max_frame, &mut frame).is_ok() {
+        if wire.encode(record, max_frame, &mut frame).is_ok() {
             let size = frame.len();
             self.bytes.splice(0..0, frame);
             for (end, _) in &mut self.ends {
@@ -628,8 +730,8 @@ impl SocketSink {
                     );
                     let record =
                         FemtoLogRecord::new("femtologging".into(), FemtoLevel::WARNING, message);
-                    self.pending
-                        .push_front_own(&record, self.settings.max_frame);
+                    let (wire, limit) = (self.settings.wire, self.settings.max_frame);
+                    self.pending.push_front_own(wire, &record, limit);
                 }
                 true
             }
@@ -662,6 +764,10 @@ impl SocketSink {
         let Some(connection) = self.connection.as_mut() else {
             return;
         };
+        if connection.is_datagram() {
+            self.send_datagrams();
+            return;
+        }
         let pending = &mut self.pending;
         let result = (|| {
             while pending.sent < pending.bytes.len() {
@@ -696,6 +802,30 @@ impl SocketSink {
         }
     }
 
+    /// Sends each pending frame as a datagram of its own. UDP reports no
+    /// delivery; a frame the system refuses (too big for a datagram, a
+    /// port reported unreachable) is dropped and counted.
+    fn send_datagrams(&mut self) {
+        let Some(connection) = self.connection.as_mut() else {
+            return;
+        };
+        let mut start = 0;
+        let mut lost = 0;
+        let mut failure = None;
+        for &(end, callers) in &self.pending.ends {
+            if let Err(error) = connection.write(&self.pending.bytes[start..end]) {
+                lost += u64::from(callers);
+                failure = Some(error);
+            }
+            start = end;
+        }
+        self.pending.clear();
+        self.dropped += lost;
+        if let Some(error) = failure {
+            self.warn(format!("{lost} datagrams not sent: {error}"), false);
+        }
+    }
+
     /// Gets the pending frames under `max_buffered`: sends, or waits for
     /// the receiver under the `block` policy. False if they still do not
     /// fit.
@@ -721,7 +851,8 @@ impl SocketSink {
 impl SocketSink {
     /// Queues `record`'s frame, making room if the buffer is full.
     fn take(&mut self, record: &FemtoLogRecord, callers: bool) {
-        if let Err(error) = self.pending.push(record, self.settings.max_frame, callers) {
+        let (wire, limit) = (self.settings.wire, self.settings.max_frame);
+        if let Err(error) = self.pending.push(wire, record, limit, callers) {
             self.dropped += u64::from(callers);
             let logger = &*record.logger;
             self.warn(format!("record of {logger:?} dropped: {error}"), false);

@@ -147,6 +147,9 @@ pub enum FrameError {
     /// The payload is not a record of a known schema.
     #[error("cannot decode the record: {0}")]
     Decode(#[from] rmp_serde::decode::Error),
+    /// Pickling failed (the standard library's format).
+    #[error("cannot pickle the record: {0}")]
+    Pickle(String),
     /// The payload names a schema this engine does not read.
     #[error("schema version {0} is not {SCHEMA_VERSION}")]
     Version(u32),

@@ -4,6 +4,7 @@
 
 pub mod backoff;
 pub mod frame;
+pub mod pickle;
 pub mod receiver;
 pub mod tls;
 pub mod transport;

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::mem::MaybeUninit;
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,6 +28,14 @@ pub enum Transport {
         /// TLS over the connection, if set.
         tls: Option<TlsOptions>,
     },
+    /// UDP to a host and port: one datagram per frame, nothing to
+    /// connect to and no delivery report.
+    Udp {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+    },
     /// A Unix domain stream socket.
     Unix {
         /// The socket's path.
@@ -46,6 +54,10 @@ impl fmt::Display for Transport {
                     write!(f, "{scheme}://{host}:{port}")
                 }
             }
+            Transport::Udp { host, port } if host.contains(':') && !host.starts_with('[') => {
+                write!(f, "udp://[{host}]:{port}")
+            }
+            Transport::Udp { host, port } => write!(f, "udp://{host}:{port}"),
             Transport::Unix { path } => write!(f, "unix:{}", path.display()),
         }
     }
@@ -102,6 +114,7 @@ impl Endpoint {
                 connection.set_write_timeout(write_timeout)?;
                 Ok(connection)
             }
+            Transport::Udp { host, port } => Ok(Connection::Udp(connect_udp(host, *port)?)),
             Transport::Unix { path } => {
                 let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
                 socket.connect_timeout(&SockAddr::unix(path)?, connect_timeout)?;
@@ -126,6 +139,22 @@ fn connect_tcp(host: &str, port: u16, timeout: Duration) -> io::Result<TcpStream
     Err(last.unwrap_or_else(|| {
         io::Error::new(io::ErrorKind::NotFound, format!("{host:?} has no address"))
     }))
+}
+
+/// A UDP socket aimed at the first address of `host`.
+fn connect_udp(host: &str, port: u16) -> io::Result<UdpSocket> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let address = (bare, port).to_socket_addrs()?.next().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::NotFound, format!("{host:?} has no address"))
+    })?;
+    let local: SocketAddr = if address.is_ipv6() {
+        (Ipv6Addr::UNSPECIFIED, 0).into()
+    } else {
+        (Ipv4Addr::UNSPECIFIED, 0).into()
+    };
+    let socket = UdpSocket::bind(local)?;
+    socket.connect(address)?;
+    Ok(socket)
 }
 
 fn handshake(
@@ -153,14 +182,21 @@ pub(crate) enum Connection {
     Tcp(TcpStream),
     Unix(UnixStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    Udp(UdpSocket),
 }
 
 impl Connection {
+    /// Whether each frame goes out as a datagram of its own.
+    pub(crate) fn is_datagram(&self) -> bool {
+        matches!(self, Connection::Udp(_))
+    }
+
     fn set_write_timeout(&self, timeout: Duration) -> io::Result<()> {
         match self {
             Connection::Tcp(stream) => stream.set_write_timeout(Some(timeout)),
             Connection::Unix(stream) => stream.set_write_timeout(Some(timeout)),
             Connection::Tls(tls) => tls.sock.set_write_timeout(Some(timeout)),
+            Connection::Udp(socket) => socket.set_write_timeout(Some(timeout)),
         }
     }
 
@@ -174,6 +210,7 @@ impl Connection {
             Connection::Tcp(stream) => socket_closed(SockRef::from(&*stream)),
             Connection::Unix(stream) => socket_closed(SockRef::from(&*stream)),
             Connection::Tls(tls) => tls_closed(tls),
+            Connection::Udp(_) => false,
         }
     }
 
@@ -192,6 +229,7 @@ impl Write for Connection {
             Connection::Tcp(stream) => stream.write(bytes),
             Connection::Unix(stream) => stream.write(bytes),
             Connection::Tls(tls) => tls.write(bytes),
+            Connection::Udp(socket) => socket.send(bytes),
         }
     }
 
@@ -200,6 +238,7 @@ impl Write for Connection {
             Connection::Tcp(stream) => stream.flush(),
             Connection::Unix(stream) => stream.flush(),
             Connection::Tls(tls) => tls.flush(),
+            Connection::Udp(_) => Ok(()),
         }
     }
 }
