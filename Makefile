@@ -197,7 +197,8 @@ bench: build apt-bench python
 		$(VENV)/bin/pip install -q --disable-pip-version-check picologging==0.9.3
 	bench/c/run.sh $(LIBDIR) $(BUILD)/bench --markdown $(BUILD)/bench/native.md
 	$(VENV)/bin/python bench/python/compare.py --markdown $(BUILD)/bench/python.md
-	@echo "tables: $(BUILD)/bench/native.md, $(BUILD)/bench/python.md (docs/benchmarks.md keeps the latest)"
+	$(VENV)/bin/python bench/python/socket_row.py --libdir $(LIBDIR) --markdown $(BUILD)/bench/socket.md
+	@echo "tables: $(BUILD)/bench/native.md, $(BUILD)/bench/python.md, $(BUILD)/bench/socket.md (docs/benchmarks.md keeps the latest)"
 
 clean:
 	$(CARGO) clean

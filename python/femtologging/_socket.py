@@ -125,8 +125,9 @@ class SocketHandler(Handler):
     The worker thread pickles and sends; the logging call only queues. While
     the receiver is unreachable the worker retries (after 1 s, doubling up to
     30 s, as ``retryStart``/``retryMax``) and holds up to 4 MiB of records,
-    dropping and counting beyond that; the standard library's handler drops
-    every record it cannot send at once. A subclass overriding ``emit``,
+    dropping and counting beyond that, so a receiver that is down never makes
+    a logging call wait; the standard library's handler drops every record it
+    cannot send at once. While the receiver keeps up, nothing is dropped. A subclass overriding ``emit``,
     ``makePickle``, ``send``, ``makeSocket`` or ``createSocket`` runs the
     standard library's code instead, on the thread that logs.
     """
@@ -156,7 +157,7 @@ class SocketHandler(Handler):
             return  # the standard library's code sends (see the class's doc)
         where: dict[str, Any] = {"path": host} if port is None else {"host": host, "port": port}
         description = json.dumps({"class": "stdlib_datagram" if self._datagram else "stdlib_socket", **where})
-        self._open(lambda *args: engine.handler_new(description, *args), 0, "drop", 0)
+        self._open(lambda *args: engine.handler_new(description, *args), 0, "block", 0)
 
     def _is_python_handler(self) -> bool:
         cls, stdlib_class = type(self), self._stdlib_class

@@ -53,6 +53,7 @@ __all__ = [
     "FormatterBuilder",
     "LoggerBuilder",
     "RotatingFileHandlerBuilder",
+    "SocketHandlerBuilder",
     "StreamHandlerBuilder",
     "TimedRotatingFileHandlerBuilder",
 ]
@@ -234,6 +235,67 @@ class TimedRotatingFileHandlerBuilder(FileHandlerBuilder):
         file_options = {k: v for k, v in self._file.items() if k != "mode"}
         handler = TimedRotatingFileHandler(self._path, **self._schedule, **file_options, **self._queue)
         return self._finish(handler, formatter)  # type: ignore[return-value]
+
+
+class SocketHandlerBuilder(_HandlerBuilder):
+    """``FemtoSocketHandler`` (docs/socket.md): ``SocketHandlerBuilder.tcp(host,
+    port)`` or ``SocketHandlerBuilder.unix(path)``, then the options, in
+    seconds and bytes as the handler takes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._socket: dict[str, Any] = {}
+
+    @classmethod
+    def tcp(cls, host: str, port: int) -> SocketHandlerBuilder:
+        return cls()._set(host=host, port=port)
+
+    @classmethod
+    def unix(cls, path: str | os.PathLike[str]) -> SocketHandlerBuilder:
+        return cls()._set(path=path)
+
+    def _set(self, **options: Any) -> SocketHandlerBuilder:
+        self._socket.update(options)
+        return self
+
+    def tls(
+        self,
+        ca_file: str | os.PathLike[str] | None = None,
+        cert_file: str | os.PathLike[str] | None = None,
+        key_file: str | os.PathLike[str] | None = None,
+        server_name: str | None = None,
+        insecure: bool = False,
+    ) -> SocketHandlerBuilder:
+        """TLS over TCP, checked against the system's roots or ``ca_file``."""
+        return self._set(
+            tls=True,
+            ca_file=ca_file,
+            cert_file=cert_file,
+            key_file=key_file,
+            server_name=server_name,
+            insecure=insecure,
+        )
+
+    def timeouts(self, connect: float = 5.0, write: float = 5.0) -> SocketHandlerBuilder:
+        return self._set(connect_timeout=connect, write_timeout=write)
+
+    def max_frame(self, max_bytes: int) -> SocketHandlerBuilder:
+        return self._set(max_frame_bytes=max_bytes)
+
+    def max_buffered(self, max_bytes: int) -> SocketHandlerBuilder:
+        return self._set(max_buffered_bytes=max_bytes)
+
+    def backoff(
+        self, base: float = 0.1, cap: float = 10.0, reset_after: float = 30.0, deadline: float = 120.0
+    ) -> SocketHandlerBuilder:
+        """The reconnection policy (the roadmap's defaults shown)."""
+        return self._set(backoff_base=base, backoff_cap=cap, backoff_reset=reset_after, retry_deadline=deadline)
+
+    def build(self) -> Handler:
+        from ._socket import FemtoSocketHandler
+
+        formatter = self._formatter()
+        return self._finish(FemtoSocketHandler(**self._socket, **self._queue), formatter)
 
 
 class FormatterBuilder:

@@ -371,3 +371,28 @@ def test_a_subclass_that_changes_a_step_runs_the_standard_librarys_code():
     handler.close()
     assert calls == [threading.get_ident()]  # on the thread that logs
     assert (record.getMessage(), record.tag) == ("tagged", "mine")
+
+
+def test_the_builder_makes_a_socket_handler(tcp_receiver, tmp_path):
+    from femtologging.builders import ConfigBuilder, LoggerBuilder, SocketHandlerBuilder
+
+    builder = SocketHandlerBuilder.tcp("127.0.0.1", tcp_receiver.port).timeouts(1.0, 2.0).backoff(cap=1.0)
+    handler = builder.level("WARNING").build()
+    assert isinstance(handler, FemtoSocketHandler)
+    assert handler.level == femtologging.WARNING
+    handler.close()
+    (
+        ConfigBuilder()
+        .handler("net", builder)
+        .logger("net.built", LoggerBuilder().level("INFO").handlers(["net"]).propagate(False))
+        .build_and_init()
+    )
+    logger = femtologging.getLogger("net.built")
+    logger.info("dropped by the handler's level")
+    logger.error("from a builder")
+    femtologging.flush()
+    femtologging.config.dictConfig({"version": 1, "incremental": False})
+    tcp_receiver.stop()
+    assert tcp_receiver.lines() == [f"net.built|ERROR|{os.getpid()}|from a builder"]
+    with pytest.raises(FemtoValueError, match="TLS"):
+        SocketHandlerBuilder.unix(tmp_path / "x.sock").tls(insecure=True).build()

@@ -295,6 +295,16 @@ fn tls_to_a_plain_tcp_server_is_refused(collected: Collected) {
 fn insecure_tls_accepts_any_certificate(collected: Collected) {
     let server = pki(&["elsewhere.test"], (4000, 1, 1));
     let receiver = tls_receiver(&server, &collected);
+    // The engine's own warnings go to logger "femtologging".
+    let log_dir = tempfile::tempdir().unwrap();
+    let log = log_dir.path().join("engine.log");
+    let engine_log = femto_core::builder::FileHandlerBuilder::new(&log)
+        .build()
+        .unwrap();
+    let engine_logger = femto_core::Manager::global()
+        .get_logger("femtologging")
+        .unwrap();
+    engine_logger.add_handler(Arc::clone(&engine_log));
     let handler = tls_handler(
         receiver.local_addr().unwrap().port(),
         TlsOptions {
@@ -305,6 +315,14 @@ fn insecure_tls_accepts_any_certificate(collected: Collected) {
     send(&handler, 20);
     close(&handler);
     assert_eq!(collected.wait_for(20), 20);
+    engine_logger.remove_handler(&engine_log);
+    close(&engine_log);
+    let warnings = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        warnings.matches("checks are off (insecure)").count(),
+        1,
+        "{warnings}"
+    );
 }
 
 #[rstest]
@@ -326,18 +344,44 @@ fn a_tls_key_file_that_is_not_pem_is_refused_without_quoting_it() {
     assert!(!text.contains("hunter2"), "{text}");
 }
 
-/// The receiver restarts 5 times while 4 threads log: under `block`,
-/// nothing is lost; the handler reconnects each time.
+/// Checks that each producer's records arrive exactly once and in order,
+/// counting them (records are not kept: the run is long).
+#[derive(Clone, Default)]
+struct InOrder {
+    next: Arc<Mutex<[u64; 4]>>,
+    received: Arc<AtomicU64>,
+}
+
+impl InOrder {
+    fn deliver(&self) -> Deliver {
+        let check = self.clone();
+        Arc::new(move |record: FemtoLogRecord| {
+            let (t, n) = record.message.split_once(':').unwrap();
+            let (t, n): (usize, u64) = (t.parse().unwrap(), n.parse().unwrap());
+            let mut next = check.next.lock().unwrap();
+            assert_eq!(n, next[t], "thread {t}: out of order or repeated");
+            next[t] += 1;
+            check.received.fetch_add(1, Ordering::Relaxed);
+        })
+    }
+}
+
+/// The receiver restarts 5 times while 4 threads log for about 30 s: under
+/// `block`, nothing is lost or repeated, and each reconnection comes
+/// within the backoff cap of the receiver's return.
 #[rstest]
-fn a_receiver_restarted_under_load_loses_nothing(collected: Collected) {
+fn a_receiver_restarted_under_load_loses_nothing() {
+    const CAP: Duration = Duration::from_millis(200);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("restart.sock");
-    let mut receiver =
-        Some(Receiver::start(Listen::Unix(path.clone()), collected.deliver()).unwrap());
+    let check = InOrder::default();
+    let start =
+        |path: &PathBuf| Receiver::start(Listen::Unix(path.clone()), check.deliver()).unwrap();
+    let mut receiver = start(&path);
     let handler = SocketHandlerBuilder::unix(&path)
         .backoff(Backoff {
             base: Duration::from_millis(10),
-            cap: Duration::from_millis(200),
+            cap: CAP,
             ..Backoff::default()
         })
         .build()
@@ -359,20 +403,27 @@ fn a_receiver_restarted_under_load_loses_nothing(collected: Collected) {
                     )));
                     n += 1;
                     sent.fetch_add(1, Ordering::Relaxed);
-                    if n % 64 == 0 {
-                        std::thread::sleep(Duration::from_micros(200));
+                    if n % 32 == 0 {
+                        std::thread::sleep(Duration::from_micros(500));
                     }
                 }
             })
         })
         .collect();
+    let mut delays = Vec::new();
     for _ in 0..5 {
-        std::thread::sleep(Duration::from_millis(600));
-        receiver.take().unwrap().stop(Duration::from_secs(2));
-        std::thread::sleep(Duration::from_millis(150));
-        receiver = Some(Receiver::start(Listen::Unix(path.clone()), collected.deliver()).unwrap());
+        std::thread::sleep(Duration::from_secs(5));
+        receiver.stop_in_place(Duration::from_secs(2));
+        // Down for a while: the handler's attempts fail and back off.
+        std::thread::sleep(Duration::from_millis(300));
+        receiver = start(&path);
+        let back = Instant::now();
+        while receiver.stats().records == 0 && back.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        delays.push(back.elapsed());
     }
-    std::thread::sleep(Duration::from_millis(600));
+    std::thread::sleep(Duration::from_secs(2));
     stop.store(true, Ordering::Relaxed);
     for producer in producers {
         producer.join().unwrap();
@@ -380,18 +431,16 @@ fn a_receiver_restarted_under_load_loses_nothing(collected: Collected) {
     close(&handler);
     let sent = sent.load(Ordering::Relaxed);
     let stats = handler.stats();
-    let received = collected.wait_for(sent as usize) as u64;
+    let _ = receiver.stop(Duration::from_secs(2));
+    let received = check.received.load(Ordering::Relaxed);
+    println!("sent {sent}, received {received}, reconnected after {delays:?} (cap {CAP:?})");
     assert_eq!(received + stats.dropped, sent, "{stats:?}");
     assert_eq!(stats.dropped, 0, "{stats:?}");
-    // Every sender's records arrive in its own order.
-    let mut last = [-1i64; 4];
-    for message in collected.messages() {
-        let (t, n) = message.split_once(':').unwrap();
-        let (t, n): (usize, i64) = (t.parse().unwrap(), n.parse().unwrap());
-        assert_eq!(n, last[t] + 1, "thread {t}");
-        last[t] = n;
+    // The wait drawn is at most the cap; the slack covers the connect and
+    // the first batch reaching the receiver on a loaded machine.
+    for delay in &delays {
+        assert!(*delay <= CAP + Duration::from_millis(300), "{delays:?}");
     }
-    drop(receiver);
 }
 
 /// The receiver is down the whole time under `drop`: calls stay fast,

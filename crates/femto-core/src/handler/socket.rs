@@ -133,6 +133,11 @@ pub struct SocketHandlerBuilder {
     pub datagram: bool,
     /// The layout of each record on the wire.
     pub wire: WireFormat,
+    /// Under the `block` policy, whether a full buffer waits for an
+    /// unreachable receiver (so that logging calls wait, up to the retry
+    /// deadline) rather than dropping. The standard library's drop-ins say
+    /// no: its handlers never make a call wait for a receiver that is down.
+    pub wait_for_receiver: bool,
     /// See [`DEFAULT_CONNECT_TIMEOUT`].
     pub connect_timeout: Duration,
     /// See [`DEFAULT_WRITE_TIMEOUT`].
@@ -155,6 +160,7 @@ impl Default for SocketHandlerBuilder {
             tls: None,
             datagram: false,
             wire: WireFormat::MessagePack,
+            wait_for_receiver: true,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_frame: DEFAULT_MAX_FRAME,
@@ -197,8 +203,9 @@ impl SocketHandlerBuilder {
     }
 
     /// As the standard library's `SocketHandler`: pickles on the wire,
-    /// and (unless set otherwise) retries from 1 s up to 30 s, its
-    /// `retryStart` and `retryMax`.
+    /// a receiver that is down never makes a call wait (see
+    /// [`Self::wait_for_receiver`]), and (unless set otherwise) retries
+    /// from 1 s up to 30 s, its `retryStart` and `retryMax`.
     pub fn stdlib(self) -> Self {
         let roadmap = Backoff::default();
         let mut backoff = self.backoff;
@@ -210,6 +217,7 @@ impl SocketHandlerBuilder {
         }
         SocketHandlerBuilder {
             wire: WireFormat::Pickle,
+            wait_for_receiver: false,
             backoff,
             ..self
         }
@@ -319,7 +327,8 @@ impl HandlerBuilder for SocketHandlerBuilder {
                 max_buffered: self.max_buffered,
                 backoff: self.backoff,
                 wire: self.wire,
-                wait_when_full: matches!(options.overflow, OverflowPolicy::Block),
+                wait_when_full: self.wait_for_receiver
+                    && matches!(options.overflow, OverflowPolicy::Block),
             },
             cancelled: Arc::default(),
         };
@@ -368,6 +377,7 @@ impl HandlerClass for SocketHandlerBuilder {
         "path",
         "datagram",
         "wire",
+        "wait_for_receiver",
         "tls",
         "ca_file",
         "cert_file",
@@ -439,6 +449,7 @@ impl HandlerClass for SocketHandlerBuilder {
             unix: keys.get("path", &[])?,
             tls,
             datagram: keys.get("datagram", &[])?.unwrap_or(false),
+            wait_for_receiver: keys.get("wait_for_receiver", &[])?.unwrap_or(true),
             wire,
             connect_timeout: millis(keys, "connect_timeout_ms", defaults.connect_timeout)?,
             write_timeout: millis(keys, "write_timeout_ms", defaults.write_timeout)?,
@@ -463,6 +474,7 @@ impl HandlerClass for SocketHandlerBuilder {
         }
         keys.insert("datagram".into(), json!(self.datagram));
         keys.insert("wire".into(), json!(self.wire.name()));
+        keys.insert("wait_for_receiver".into(), json!(self.wait_for_receiver));
         keys.insert("tls".into(), json!(self.tls.is_some()));
         if let Some(tls) = &self.tls {
             let files = [
