@@ -46,7 +46,8 @@ class Receiver:
     """Listens for socket handler frames on native threads. Give exactly one
     of ``tcp`` (``"host:port"``; port 0 picks a free one, see ``port``),
     ``unix`` (a path) or ``tls`` (``"host:port"`` with ``cert_file`` and
-    ``key_file``)."""
+    ``key_file``, and ``client_ca_file`` to require client certificates
+    signed by its roots)."""
 
     def __init__(
         self,
@@ -56,6 +57,7 @@ class Receiver:
         tls: str | None = None,
         cert_file: str | os.PathLike[str] | None = None,
         key_file: str | os.PathLike[str] | None = None,
+        client_ca_file: str | os.PathLike[str] | None = None,
         max_frame_bytes: int | None = None,
     ) -> None:
         description: dict[str, Any] = {}
@@ -65,6 +67,7 @@ class Receiver:
             ("tls", tls),
             ("cert_file", cert_file),
             ("key_file", key_file),
+            ("client_ca_file", client_ca_file),
         ):
             if value is not None:
                 description[key] = os.fspath(value)
@@ -113,6 +116,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     where.add_argument("--tls", metavar="HOST:PORT", help="listen on TCP with TLS (needs --cert and --key)")
     parser.add_argument("--cert", metavar="PEM", help="the server's certificate chain (TLS)")
     parser.add_argument("--key", metavar="PEM", help="the server's private key (TLS)")
+    parser.add_argument("--client-ca", metavar="PEM", help="require client certificates signed by these roots (TLS)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--config", metavar="FILE", help="a femtologging TOML or JSON configuration")
     output.add_argument("--file", metavar="PATH", help="append the records to this file")
@@ -145,13 +149,15 @@ def main(argv: list[str] | None = None) -> int:
         tls=options.tls,
         cert_file=options.cert,
         key_file=options.key,
+        client_ca_file=options.client_ca,
         max_frame_bytes=options.max_frame_bytes,
     )
-    where = options.unix or f"port {receiver.port}"
-    print(f"femtologging receiver listening on {where}", file=sys.stderr, flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    # Announced only once a stop request would be honoured.
+    where = options.unix or f"port {receiver.port}"
+    print(f"femtologging receiver listening on {where}", file=sys.stderr, flush=True)
     while not stop.wait(0.5):
         pass
     stats = receiver.stop()

@@ -70,6 +70,7 @@ def sender() -> Iterator[femtologging.Logger]:
     logger = femtologging.getLogger("net.sender")
     logger.setLevel(femtologging.INFO)
     logger.propagate = False
+    logger.disabled = False  # an earlier dictConfig may have disabled it
     yield logger
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
@@ -396,3 +397,40 @@ def test_the_builder_makes_a_socket_handler(tcp_receiver, tmp_path):
     assert tcp_receiver.lines() == [f"net.built|ERROR|{os.getpid()}|from a builder"]
     with pytest.raises(FemtoValueError, match="TLS"):
         SocketHandlerBuilder.unix(tmp_path / "x.sock").tls(insecure=True).build()
+
+
+def _self_signed(directory: Path, name: str, san: str) -> tuple[Path, Path]:
+    """A self-signed certificate and its key, made with the openssl tool."""
+    cert, key = directory / f"{name}.pem", directory / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName={san}", "-addext", "basicConstraints=critical,CA:FALSE"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_tls_to_the_receiver_program(tmp_path, sender):
+    cert, key = _self_signed(tmp_path, "receiver", "IP:127.0.0.1")
+    receiver = ReceiverProcess(tmp_path, "--tls", "127.0.0.1:0", "--cert", str(cert), "--key", str(key))
+    try:
+        trusted = FemtoSocketHandler("127.0.0.1", receiver.port, tls=True, ca_file=cert)
+        send(sender, trusted, 200)
+        stats = engine.handler_stats(trusted._handle)
+        sender.removeHandler(trusted)
+        trusted.close()
+        other, _ = _self_signed(tmp_path, "other", "IP:127.0.0.1")
+        untrusted = FemtoSocketHandler("127.0.0.1", receiver.port, tls=True, ca_file=other)
+        sender.addHandler(untrusted)
+        sender.info("never arrives")
+        untrusted.flush()
+        refused = engine.handler_stats(untrusted._handle)
+        untrusted.close()
+    finally:
+        report = receiver.stop()
+    assert stats == (200, 0, 0)
+    assert refused[2] >= 1  # the handshake failed and was counted
+    assert "200 records" in report
+    assert receiver.lines() == expected(200)

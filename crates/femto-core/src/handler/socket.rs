@@ -716,8 +716,13 @@ impl SocketSink {
     /// Connects if there is none and an attempt is due.
     fn ensure_connected(&mut self, now: Instant, ignore_backoff: bool) -> bool {
         if let Some(connection) = &mut self.connection {
-            if !connection.peer_closed() {
-                return true;
+            match connection.peer_closed() {
+                Ok(false) => return true,
+                Ok(true) => {}
+                Err(error) => {
+                    self.fail(&error);
+                    return false;
+                }
             }
             // The receiver closed its side (it is stopping): it reads what
             // was sent; the rest goes on a new connection at once.

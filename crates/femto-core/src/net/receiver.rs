@@ -11,7 +11,7 @@
 use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{ServerConfig, ServerConnection, StreamOwned};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
 
 use super::frame::{self, Frame, DEFAULT_MAX_FRAME};
 use crate::record::FemtoLogRecord;
@@ -38,6 +39,8 @@ pub enum Listen {
         cert_file: PathBuf,
         /// Its private key.
         key_file: PathBuf,
+        /// Require a client certificate signed by one of these roots (PEM).
+        client_ca_file: Option<PathBuf>,
     },
     /// A Unix domain socket (a stale socket file is replaced).
     Unix(PathBuf),
@@ -46,7 +49,8 @@ pub enum Listen {
 /// A receiver described in JSON, as bindings and the command line give it:
 /// `{"tcp": "127.0.0.1:9020"}`, `{"unix": "/run/app.sock"}` or
 /// `{"tls": "[::1]:9020", "cert_file": "server.pem", "key_file":
-/// "server.key"}`, with an optional `"max_frame_bytes"`.
+/// "server.key"}` (and `"client_ca_file"` to require client
+/// certificates), with an optional `"max_frame_bytes"`.
 pub fn describe_listen(json: &str) -> Result<(Listen, usize), String> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -56,6 +60,7 @@ pub fn describe_listen(json: &str) -> Result<(Listen, usize), String> {
         tls: Option<String>,
         cert_file: Option<PathBuf>,
         key_file: Option<PathBuf>,
+        client_ca_file: Option<PathBuf>,
         max_frame_bytes: Option<usize>,
     }
     let d: Description = serde_json::from_str(json).map_err(|e| e.to_string())?;
@@ -65,6 +70,9 @@ pub fn describe_listen(json: &str) -> Result<(Listen, usize), String> {
             .next()
             .ok_or_else(|| format!("{text:?} has no address"))
     };
+    if d.tls.is_none() && d.client_ca_file.is_some() {
+        return Err("client_ca_file goes with tls".into());
+    }
     let listen = match (d.tcp, d.unix, d.tls, d.cert_file, d.key_file) {
         (Some(tcp), None, None, None, None) => Listen::Tcp(address(&tcp)?),
         (None, Some(path), None, None, None) => Listen::Unix(path),
@@ -72,6 +80,7 @@ pub fn describe_listen(json: &str) -> Result<(Listen, usize), String> {
             address: address(&tls)?,
             cert_file,
             key_file,
+            client_ca_file: d.client_ca_file,
         },
         (None, None, Some(_), _, _) => return Err("tls needs cert_file and key_file".into()),
         _ => {
@@ -194,8 +203,9 @@ impl Receiver {
                 address,
                 cert_file,
                 key_file,
+                client_ca_file,
             } => {
-                let config = server_config(&cert_file, &key_file)?;
+                let config = server_config(&cert_file, &key_file, client_ca_file.as_deref())?;
                 let listener = TcpListener::bind(address)?;
                 listener.set_nonblocking(true)?;
                 (
@@ -397,18 +407,39 @@ fn read_records(shared: &Shared, mut stream: &mut dyn Read) {
     }
 }
 
-/// The server side of TLS, from PEM files.
-fn server_config(cert_file: &PathBuf, key_file: &PathBuf) -> io::Result<Arc<ServerConfig>> {
-    let certs = CertificateDer::pem_file_iter(cert_file)
+/// The certificates of a PEM file.
+fn pem_certificates(path: &Path) -> io::Result<Vec<CertificateDer<'static>>> {
+    CertificateDer::pem_file_iter(path)
         .and_then(|items| items.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| io::Error::other(format!("{cert_file:?}: {e}")))?;
+        .map_err(|e| io::Error::other(format!("{path:?}: {e}")))
+}
+
+/// The server side of TLS, from PEM files; with `client_ca_file`, clients
+/// must present a certificate signed by one of its roots.
+fn server_config(
+    cert_file: &Path,
+    key_file: &Path,
+    client_ca_file: Option<&Path>,
+) -> io::Result<Arc<ServerConfig>> {
+    let provider = super::tls::crypto_provider();
     let key = PrivateKeyDer::from_pem_file(key_file)
         .map_err(|e| io::Error::other(format!("{key_file:?}: {e}")))?;
-    let config = ServerConfig::builder_with_provider(super::tls::crypto_provider())
+    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
-        .map_err(io::Error::other)?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
+        .map_err(io::Error::other)?;
+    let builder = match client_ca_file {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = RootCertStore::empty();
+            roots.add_parsable_certificates(pem_certificates(path)?);
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|e| io::Error::other(format!("{path:?}: {e}")))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
+        .with_single_cert(pem_certificates(cert_file)?, key)
         .map_err(io::Error::other)?;
     Ok(Arc::new(config))
 }

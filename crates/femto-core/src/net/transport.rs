@@ -203,14 +203,15 @@ impl Connection {
     /// Whether the peer has closed its side (a receiver stopping sends
     /// its FIN, or a TLS `close_notify`, and then reads what is still in
     /// flight): the sender then stops writing here and reconnects, and
-    /// nothing is lost. Anything else the peer sent is read and ignored.
-    /// Never blocks.
-    pub(crate) fn peer_closed(&mut self) -> bool {
+    /// nothing is lost. An error is the peer refusing this connection (a
+    /// reset, a TLS alert). Anything else the peer sent is read and
+    /// ignored. Never blocks.
+    pub(crate) fn peer_closed(&mut self) -> io::Result<bool> {
         match self {
             Connection::Tcp(stream) => socket_closed(SockRef::from(&*stream)),
             Connection::Unix(stream) => socket_closed(SockRef::from(&*stream)),
             Connection::Tls(tls) => tls_closed(tls),
-            Connection::Udp(_) => false,
+            Connection::Udp(_) => Ok(false),
         }
     }
 
@@ -244,44 +245,45 @@ impl Write for Connection {
 }
 
 /// Reads whatever is waiting without blocking: end of stream means closed.
-fn socket_closed(socket: SockRef<'_>) -> bool {
+fn socket_closed(socket: SockRef<'_>) -> io::Result<bool> {
     let mut scratch = [MaybeUninit::<u8>::uninit(); 512];
     loop {
         match socket.recv_with_flags(&mut scratch, libc::MSG_DONTWAIT) {
-            Ok(0) => return true,
+            Ok(0) => return Ok(true),
             Ok(_) => continue,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return true,
+            Err(e) => return Err(e),
         }
     }
 }
 
-fn tls_closed(tls: &mut StreamOwned<ClientConnection, TcpStream>) -> bool {
-    if tls.sock.set_nonblocking(true).is_err() {
-        return true;
-    }
+fn tls_closed(tls: &mut StreamOwned<ClientConnection, TcpStream>) -> io::Result<bool> {
+    tls.sock.set_nonblocking(true)?;
     let closed = loop {
         match tls.conn.read_tls(&mut tls.sock) {
-            Ok(0) => break true,
+            Ok(0) => break Ok(true),
             Ok(_) => {
-                if tls.conn.process_new_packets().is_err() {
-                    break true;
+                // An alert (a receiver refusing this client's certificate
+                // after the handshake, as TLS 1.3 allows) is an error.
+                if let Err(e) = tls.conn.process_new_packets() {
+                    break Err(io::Error::other(format!("TLS: {e}")));
                 }
                 let mut scratch = [0u8; 512];
                 match tls.conn.reader().read(&mut scratch) {
-                    Ok(0) => break true,
+                    Ok(0) => break Ok(true),
                     Ok(_) => continue,
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                    Err(_) => break true,
+                    Err(e) => break Err(e),
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break false,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(false),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => break true,
+            Err(e) => break Err(e),
         }
     };
-    closed || tls.sock.set_nonblocking(false).is_err()
+    tls.sock.set_nonblocking(false)?;
+    closed
 }
 
 #[cfg(test)]
