@@ -157,11 +157,23 @@ pub enum FrameError {
 
 /// Appends `record`'s frame to `out`; on error `out` is as it was.
 pub fn encode(record: &FemtoLogRecord, limit: usize, out: &mut Vec<u8>) -> Result<(), FrameError> {
+    framed(limit, out, |out| {
+        rmp_serde::encode::write_named(out, &WireRecord::of(record)).map_err(FrameError::from)
+    })
+}
+
+/// Appends a frame whose payload `write` appends to `out`: the length
+/// prefix, checked against `limit`. On error `out` is as it was.
+pub(crate) fn framed(
+    limit: usize,
+    out: &mut Vec<u8>,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), FrameError>,
+) -> Result<(), FrameError> {
     let start = out.len();
     out.extend_from_slice(&[0; PREFIX_LEN]);
-    let written = rmp_serde::encode::write_named(out, &WireRecord::of(record));
+    let written = write(out);
     let size = out.len() - start - PREFIX_LEN;
-    let checked = written.map_err(FrameError::from).and_then(|()| {
+    let checked = written.and_then(|()| {
         u32::try_from(size)
             .ok()
             .filter(|_| size <= limit)

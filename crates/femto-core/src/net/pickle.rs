@@ -6,7 +6,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::frame::{FrameError, PREFIX_LEN};
+use super::frame::{framed, FrameError};
 use crate::record::FemtoLogRecord;
 
 /// A record as the standard library's `SocketHandler.makePickle` lays it
@@ -53,32 +53,11 @@ impl Serialize for StdlibRecord<'_> {
 /// Appends `record`'s frame in the standard library's format to `out`; on
 /// error `out` is as it was.
 pub fn encode(record: &FemtoLogRecord, limit: usize, out: &mut Vec<u8>) -> Result<(), FrameError> {
-    let start = out.len();
-    out.extend_from_slice(&[0; PREFIX_LEN]);
-    let written = serde_pickle::to_writer(
-        out,
-        &StdlibRecord(record),
-        serde_pickle::SerOptions::new().proto_v2(),
-    );
-    let size = out.len() - start - PREFIX_LEN;
-    let checked = written
-        .map_err(|e| FrameError::Pickle(e.to_string()))
-        .and_then(|()| {
-            u32::try_from(size)
-                .ok()
-                .filter(|_| size <= limit)
-                .ok_or(FrameError::TooLarge { size, limit })
-        });
-    match checked {
-        Ok(prefix) => {
-            out[start..start + PREFIX_LEN].copy_from_slice(&prefix.to_be_bytes());
-            Ok(())
-        }
-        Err(e) => {
-            out.truncate(start);
-            Err(e)
-        }
-    }
+    framed(limit, out, |out| {
+        let options = serde_pickle::SerOptions::new().proto_v2();
+        serde_pickle::to_writer(out, &StdlibRecord(record), options)
+            .map_err(|e| FrameError::Pickle(e.to_string()))
+    })
 }
 
 #[cfg(test)]
@@ -94,7 +73,7 @@ mod tests {
         let mut out = Vec::new();
         encode(&record, 1 << 20, &mut out).unwrap();
         let size = u32::from_be_bytes(out[..4].try_into().unwrap()) as usize;
-        assert_eq!(size, out.len() - PREFIX_LEN);
+        assert_eq!(size, out.len() - 4);
         assert_eq!(&out[4..6], b"\x80\x02", "PROTO 2");
         let value: serde_pickle::Value =
             serde_pickle::from_slice(&out[4..], serde_pickle::DeOptions::new()).unwrap();
