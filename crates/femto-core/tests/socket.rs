@@ -509,11 +509,10 @@ fn a_receiver_that_never_reads_times_out() {
     }
     let start = Instant::now();
     assert!(handler.close(Duration::from_secs(10)));
-    assert!(
-        start.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        start.elapsed()
-    );
+    // One stalled write (300 ms) and slack, not one per batch or retry.
+    let took = start.elapsed();
+    println!("close with a receiver that never reads took {took:?}");
+    assert!(took < Duration::from_millis(900), "{took:?}");
     let stats = handler.stats();
     assert!(stats.dropped > 0 && stats.errors >= 1, "{stats:?}");
     accepted.join().unwrap();

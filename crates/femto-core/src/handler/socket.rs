@@ -552,6 +552,7 @@ impl SinkFactory for SocketSinkFactory {
             dropped_in_outage: 0,
             warning: None,
             last_warning: None,
+            failed_while_closing: false,
         }))
     }
 
@@ -672,6 +673,8 @@ struct SocketSink {
     dropped_in_outage: u64,
     warning: Option<io::Error>,
     last_warning: Option<Instant>,
+    /// A connection failed after the handler began closing.
+    failed_while_closing: bool,
 }
 
 impl SocketSink {
@@ -702,6 +705,7 @@ impl SocketSink {
 
     /// The connection was lost or could not be made.
     fn fail(&mut self, error: &io::Error) {
+        self.failed_while_closing |= self.cancelled();
         if let Some(mut connection) = self.connection.take() {
             connection.close();
         }
@@ -728,7 +732,8 @@ impl SocketSink {
             // was sent; the rest goes on a new connection at once.
             self.connection = None;
             self.pending.sent = 0;
-        } else if !ignore_backoff && !self.retry.may_try(now) {
+        } else if self.failed_while_closing || (!ignore_backoff && !self.retry.may_try(now)) {
+            // Closing after a failure: no new connections (see `flush`).
             return false;
         }
         match self
@@ -786,8 +791,14 @@ impl SocketSink {
             return;
         }
         let pending = &mut self.pending;
+        // The socket's timeout bounds each call, and a receiver that reads
+        // a trickle would keep each one short: the batch has its own bound.
+        let deadline = Instant::now() + self.settings.write_timeout;
         let result = (|| {
             while pending.sent < pending.bytes.len() {
+                if Instant::now() >= deadline {
+                    return Err(io::ErrorKind::TimedOut.into());
+                }
                 match connection.write(&pending.bytes[pending.sent..]) {
                     Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                     Ok(n) => pending.sent += n,
@@ -897,7 +908,10 @@ impl Sink for SocketSink {
 
     fn flush(&mut self) -> io::Result<()> {
         let closing = self.cancelled();
-        self.send(closing);
+        // Closing: one attempt past the backoff, unless a connection
+        // already failed during the close (close stays within about one
+        // write timeout).
+        self.send(closing && !self.failed_while_closing);
         if closing && !self.pending.is_empty() && self.connection.is_none() {
             let lost = self.pending.clear();
             self.drop_records(lost);
