@@ -154,6 +154,14 @@ def _refresh_caller_side(force: bool) -> None:
         _caller_side_in_use = any(logger._caller_side_handlers for logger in loggers)
 
 
+def held_by_a_logger(handle: object) -> bool:
+    """Whether any logger holds the engine handler ``handle``."""
+    wanted = engine.handler_id(handle)
+    return any(
+        engine.handler_id(h) == wanted for _name, logger in engine.loggers_get() for h in engine.logger_handlers(logger)
+    )
+
+
 def replace_engine_handler(old: object, handler: Handler) -> None:
     """Puts ``handler``'s engine handler in place of ``old`` on every logger
     that holds ``old`` (a handler handing its writing to Python code)."""

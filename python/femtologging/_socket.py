@@ -210,3 +210,152 @@ class DatagramHandler(SocketHandler):
     def _is_python_handler(self) -> bool:
         # A Unix datagram socket is the standard library's to send to.
         return self.port is None or super()._is_python_handler()
+
+
+#: Steps of the standard library's ``SysLogHandler`` a subclass may change;
+#: with any of them (or ``emit``) overridden, its code sends, on the thread
+#: that logs.
+_SYSLOG_HOOKS = ("mapPriority", "encodePriority", "createSocket")
+#: Attributes the engine's messages are made with: changing one after
+#: construction (``handler.ident = "app: "``) remakes the engine handler.
+_SYSLOG_SETTINGS = ("ident", "append_nul", "facility")
+
+
+class SysLogHandler(Handler):
+    """``logging.handlers.SysLogHandler``: the standard library's messages
+    (``<PRI>`` + ``ident`` + the formatted text, NUL-terminated unless
+    ``append_nul`` is false) over UDP (the default, ``localhost:514``), TCP
+    (``socktype=socket.SOCK_STREAM``) or a Unix socket (``address`` a path
+    such as ``"/dev/log"``), formatted and sent by the worker thread. A
+    server that is down never makes a logging call wait: the worker retries
+    and holds up to 4 MiB meanwhile. A subclass overriding ``emit``,
+    ``mapPriority``, ``encodePriority`` or ``createSocket`` runs the standard
+    library's code instead, on the thread that logs. RFC 5424 messages:
+    ``FemtoSysLogHandler`` (docs/syslog.md)."""
+
+    _stdlib_class = _stdlib_handlers.SysLogHandler
+    # The standard library's steps (its tables are copied below).
+    mapPriority = _stdlib_handlers.SysLogHandler.mapPriority  # noqa: N815 (stdlib names)
+    encodePriority = _stdlib_handlers.SysLogHandler.encodePriority  # noqa: N815
+    createSocket = _stdlib_handlers.SysLogHandler.createSocket  # noqa: N815
+    _connect_unixsocket = _stdlib_handlers.SysLogHandler._connect_unixsocket
+    ident = ""
+    append_nul = True
+    #: RFC 5424 instead of the standard library's layout.
+    _rfc5424 = False
+
+    def __init__(
+        self,
+        address: Any = ("localhost", _stdlib_handlers.SYSLOG_UDP_PORT),
+        facility: int | str = _stdlib_handlers.SysLogHandler.LOG_USER,
+        socktype: Any = None,
+    ) -> None:
+        import socket as _socket
+
+        self.address = address
+        self.facility = facility
+        self.unixsocket = isinstance(address, str)
+        # As the standard library after its ``createSocket``; a Unix path
+        # keeps ``None`` ("datagram, else stream").
+        self.socktype = socktype if socktype is not None or self.unixsocket else _socket.SOCK_DGRAM
+        self.socket: Any = None
+        Handler.__init__(self)
+        if self._handle and self._caller_side:
+            self.createSocket()  # the standard library's code sends (see the class's doc)
+            return
+        self._open(self._engine_syslog, 0, "block", 0)
+
+    def _description(self) -> str:
+        import socket as _socket
+
+        facility = self.facility
+        if isinstance(facility, str):
+            facility = self.facility_names[facility]  # type: ignore[attr-defined]
+        stream = self.socktype == _socket.SOCK_STREAM
+        where: dict[str, Any] = (
+            {"path": self.address} if self.unixsocket else {"host": self.address[0], "port": self.address[1]}
+        )
+        return json.dumps(
+            {
+                "class": "syslog",
+                **where,
+                "socktype": "tcp" if stream else "udp",
+                "facility": facility,
+                "ident": self.ident,
+                "append_nul": self.append_nul,
+                "format": "rfc5424" if self._rfc5424 else "stdlib",
+            }
+        )
+
+    def _engine_syslog(self, *args: Any) -> object:
+        return engine.handler_new(self._description(), *args)
+
+    def _is_python_handler(self) -> bool:
+        cls = type(self)
+        overridden = any(getattr(cls, hook) is not getattr(SysLogHandler, hook) for hook in _SYSLOG_HOOKS)
+        # ``socktype=None`` on a Unix path means "datagram, else stream"; the
+        # standard library decides that at connection time.
+        return overridden or (self.unixsocket and self.socktype is not None) or super()._is_python_handler()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in _SYSLOG_SETTINGS and self.__dict__.get("_handle") and not self._caller_side:
+            self._remake()
+
+    def _remake(self) -> None:
+        """A new engine handler with the changed settings, in the old one's
+        place on every logger (the old one drains first)."""
+        from ._logger import replace_engine_handler  # late: _logger imports this module
+
+        with self.lock:
+            old = self._handle
+            self._open(self._engine_syslog, 0, "block", 0)
+            for _filter, handle in self._engine_filters:
+                engine.handler_add_filter(self._handle, handle)
+            if self.formatter is not None:
+                self.setFormatter(self.formatter)
+            replace_engine_handler(old, self)
+            engine.handler_close(old, 5000)
+
+    @_native
+    def emit(self, record: stdlib.LogRecord) -> None:
+        if not self._caller_side:
+            _emit_to_engine(self, record)
+            return
+        self._stdlib_class.emit(self, record)
+
+    def close(self) -> None:
+        """As the standard library's: closes the connection, and a record
+        that still reaches the handler opens a new one (its worker drains
+        and ends; a logger that still holds the handler gets a fresh one)."""
+        with self.lock:
+            sock, self.socket = self.socket, None
+            if sock is not None:
+                sock.close()
+        if self._caller_side or not self._handle:
+            Handler.close(self)
+            return
+        from ._logger import held_by_a_logger  # late: _logger imports this module
+
+        if held_by_a_logger(self._handle):
+            self._remake()
+        else:
+            Handler.close(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.address!r} ({_level_name(self.level)})>"
+
+
+# The standard library's tables (``LOG_USER``, ``facility_names`` ...).
+for _name, _value in vars(_stdlib_handlers.SysLogHandler).items():
+    if _name.startswith("LOG_") or _name in ("priority_names", "facility_names", "priority_map"):
+        setattr(SysLogHandler, _name, _value)
+
+
+class FemtoSysLogHandler(SysLogHandler):
+    """RFC 5424 syslog: ``<PRI>1 TIMESTAMP HOST APP-NAME PID - [femto@32473
+    key="value" ...] text`` with the record's key-values (``extra``) as
+    structured data, octet-counted over TCP (RFC 6587). ``ident`` is the
+    APP-NAME."""
+
+    _rfc5424 = True

@@ -38,13 +38,14 @@ from ._handler import (
     takes_native_batches,
 )
 from ._levels import ERROR
-from ._socket import DatagramHandler, FemtoSocketHandler, SocketHandler
+from ._socket import DatagramHandler, FemtoSocketHandler, FemtoSysLogHandler, SocketHandler, SysLogHandler
 
 __all__ = [
     "BufferingHandler",
     "DatagramHandler",
     "FemtoRotatingFileHandler",
     "FemtoSocketHandler",
+    "FemtoSysLogHandler",
     "FemtoTimedRotatingFileHandler",
     "FemtoWatchedFileHandler",
     "MemoryHandler",
@@ -52,6 +53,7 @@ __all__ = [
     "QueueListener",
     "RotatingFileHandler",
     "SocketHandler",
+    "SysLogHandler",
     "TimedRotatingFileHandler",
     "WatchedFileHandler",
 ]

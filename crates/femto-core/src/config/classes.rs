@@ -217,6 +217,10 @@ pub fn classes() -> &'static [ClassEntry] {
                 "logging.handlers.TimedRotatingFileHandler",
             ]),
             ClassEntry::of::<SocketHandlerBuilder>(&["FemtoSocketHandler"]),
+            ClassEntry::of::<crate::handler::SyslogHandlerBuilder>(&[
+                "SysLogHandler",
+                "logging.handlers.SysLogHandler",
+            ]),
             ClassEntry {
                 class: "stdlib_socket",
                 aliases: &["SocketHandler", "logging.handlers.SocketHandler"],

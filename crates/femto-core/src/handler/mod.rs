@@ -8,6 +8,7 @@ mod room;
 mod rotating;
 mod sink;
 mod socket;
+mod syslog;
 mod timed;
 mod watched;
 mod worker;
@@ -30,9 +31,10 @@ pub use sink::{
     FdSink, FileMode, FileSinkFactory, Sink, SinkFactory, StreamSinkFactory, StreamTarget,
 };
 pub use socket::{
-    SocketHandlerBuilder, SocketSetupError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BUFFERED,
-    DEFAULT_WRITE_TIMEOUT,
+    SocketHandlerBuilder, SocketSetupError, WireFormat, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BUFFERED, DEFAULT_WRITE_TIMEOUT,
 };
+pub use syslog::SyslogHandlerBuilder;
 pub use timed::{
     Clock, SystemClock, TimedRotatingFileSinkFactory, TimedRotation, TimedRotationError, When,
     WhenError,

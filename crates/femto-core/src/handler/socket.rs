@@ -28,6 +28,7 @@ use crate::config::{ConfigError, HandlerClass, Keys};
 use crate::level::FemtoLevel;
 use crate::net::backoff::{Backoff, Retry};
 use crate::net::frame::{self, FrameError, DEFAULT_MAX_FRAME};
+use crate::net::syslog::{self, SyslogFormat};
 use crate::net::tls::{TlsOptions, TlsSetupError};
 use crate::net::transport::{Connection, Endpoint, Transport};
 use crate::record::FemtoLogRecord;
@@ -42,7 +43,7 @@ pub const DEFAULT_MAX_BUFFERED: usize = 4 << 20;
 const WARNING_INTERVAL: Duration = Duration::from_secs(30);
 
 /// How records are laid out on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum WireFormat {
     /// MessagePack maps, schema version 1 (docs/socket.md).
     #[default]
@@ -50,25 +51,35 @@ pub enum WireFormat {
     /// The standard library's pickled `LogRecord` dicts
     /// (`logging.handlers.SocketHandler`'s receivers read them).
     Pickle,
+    /// Syslog messages made from the formatted text (docs/syslog.md).
+    Syslog(Box<SyslogFormat>),
 }
 
 impl WireFormat {
     fn encode(
-        self,
+        &self,
         record: &FemtoLogRecord,
+        text: &str,
         limit: usize,
         out: &mut Vec<u8>,
     ) -> Result<(), FrameError> {
         match self {
             WireFormat::MessagePack => frame::encode(record, limit, out),
             WireFormat::Pickle => crate::net::pickle::encode(record, limit, out),
+            WireFormat::Syslog(format) => syslog::encode(format, record, text, limit, out),
         }
     }
 
-    fn name(self) -> &'static str {
+    /// Whether messages are made from the formatter's text.
+    fn uses_text(&self) -> bool {
+        matches!(self, WireFormat::Syslog(_))
+    }
+
+    fn name(&self) -> &'static str {
         match self {
             WireFormat::MessagePack => "msgpack",
             WireFormat::Pickle => "pickle",
+            WireFormat::Syslog(_) => "syslog",
         }
     }
 }
@@ -271,6 +282,9 @@ impl SocketHandlerBuilder {
             (None, None) => Err(SocketSetupError::NoTransport),
             (Some(_), Some(_)) => Err(SocketSetupError::BothTransports),
             (None, Some(_)) if self.tls.is_some() => Err(SocketSetupError::TlsOnUnix),
+            (None, Some(path)) if self.datagram && self.wire.uses_text() => {
+                Ok(Transport::UnixDatagram { path: path.clone() })
+            }
             (None, Some(_)) if self.datagram => Err(SocketSetupError::DatagramOnUnix),
             (Some(_), None) if self.datagram && self.tls.is_some() => {
                 Err(SocketSetupError::TlsOnUnix)
@@ -326,7 +340,7 @@ impl HandlerBuilder for SocketHandlerBuilder {
                 max_frame: self.max_frame,
                 max_buffered: self.max_buffered,
                 backoff: self.backoff,
-                wire: self.wire,
+                wire: self.wire.clone(),
                 wait_when_full: self.wait_for_receiver
                     && matches!(options.overflow, OverflowPolicy::Block),
             },
@@ -515,7 +529,7 @@ impl HandlerClass for SocketHandlerBuilder {
 }
 
 /// The sink's settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Settings {
     connect_timeout: Duration,
     write_timeout: Duration,
@@ -543,7 +557,7 @@ impl SinkFactory for SocketSinkFactory {
         // parent): the parent's socket stays the parent's.
         Ok(Box::new(SocketSink {
             endpoint: Arc::clone(&self.endpoint),
-            settings: self.settings,
+            settings: self.settings.clone(),
             cancelled: Arc::clone(&self.cancelled),
             connection: None,
             retry: Retry::new(self.settings.backoff),
@@ -561,11 +575,12 @@ impl SinkFactory for SocketSinkFactory {
     }
 
     fn reads_location(&self) -> bool {
-        true
+        // Its own fields carry the location; syslog's text, the formatter's.
+        !self.settings.wire.uses_text()
     }
 
     fn wants_text(&self) -> bool {
-        false
+        self.settings.wire.uses_text()
     }
 
     fn cancel(&self) {
@@ -597,22 +612,26 @@ impl Frames {
     /// Appends `record`'s frame.
     fn push(
         &mut self,
-        wire: WireFormat,
+        wire: &WireFormat,
         record: &FemtoLogRecord,
+        text: &str,
         max_frame: usize,
         callers: bool,
     ) -> Result<(), FrameError> {
-        wire.encode(record, max_frame, &mut self.bytes)?;
+        wire.encode(record, text, max_frame, &mut self.bytes)?;
         self.ends.push_back((self.bytes.len(), callers));
         Ok(())
     }
 
     /// Puts a frame of the engine's own first (nothing may have been sent
     /// yet on this connection).
-    fn push_front_own(&mut self, wire: WireFormat, record: &FemtoLogRecord, max_frame: usize) {
+    fn push_front_own(&mut self, wire: &WireFormat, record: &FemtoLogRecord, max_frame: usize) {
         debug_assert_eq!(self.sent, 0);
         let mut frame = Vec::new();
-        if wire.encode(record, max_frame, &mut frame).is_ok() {
+        if wire
+            .encode(record, &record.message, max_frame, &mut frame)
+            .is_ok()
+        {
             let size = frame.len();
             self.bytes.splice(0..0, frame);
             for (end, _) in &mut self.ends {
@@ -752,7 +771,7 @@ impl SocketSink {
                     );
                     let record =
                         FemtoLogRecord::new("femtologging".into(), FemtoLevel::WARNING, message);
-                    let (wire, limit) = (self.settings.wire, self.settings.max_frame);
+                    let (wire, limit) = (&self.settings.wire, self.settings.max_frame);
                     self.pending.push_front_own(wire, &record, limit);
                 }
                 true
@@ -878,9 +897,9 @@ impl SocketSink {
 
 impl SocketSink {
     /// Queues `record`'s frame, making room if the buffer is full.
-    fn take(&mut self, record: &FemtoLogRecord, callers: bool) {
-        let (wire, limit) = (self.settings.wire, self.settings.max_frame);
-        if let Err(error) = self.pending.push(wire, record, limit, callers) {
+    fn take(&mut self, record: &FemtoLogRecord, text: &str, callers: bool) {
+        let (wire, limit) = (&self.settings.wire, self.settings.max_frame);
+        if let Err(error) = self.pending.push(wire, record, text, limit, callers) {
             self.dropped += u64::from(callers);
             let logger = &*record.logger;
             self.warn(format!("record of {logger:?} dropped: {error}"), false);
@@ -896,13 +915,13 @@ impl SocketSink {
 }
 
 impl Sink for SocketSink {
-    fn write(&mut self, record: &FemtoLogRecord, _text: &str) -> io::Result<()> {
-        self.take(record, true);
+    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.take(record, text, true);
         Ok(())
     }
 
-    fn write_own(&mut self, record: &FemtoLogRecord, _text: &str) -> io::Result<()> {
-        self.take(record, false);
+    fn write_own(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.take(record, text, false);
         Ok(())
     }
 

@@ -6,6 +6,7 @@ pub mod backoff;
 pub mod frame;
 pub mod pickle;
 pub mod receiver;
+pub mod syslog;
 pub mod tls;
 pub mod transport;
 

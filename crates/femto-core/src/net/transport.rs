@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
-use std::os::unix::net::UnixStream;
+use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +36,12 @@ pub enum Transport {
         /// The port.
         port: u16,
     },
+    /// A Unix domain datagram socket (such as `/dev/log`): one datagram
+    /// per frame.
+    UnixDatagram {
+        /// The socket's path.
+        path: PathBuf,
+    },
     /// A Unix domain stream socket.
     Unix {
         /// The socket's path.
@@ -59,6 +65,7 @@ impl fmt::Display for Transport {
             }
             Transport::Udp { host, port } => write!(f, "udp://{host}:{port}"),
             Transport::Unix { path } => write!(f, "unix:{}", path.display()),
+            Transport::UnixDatagram { path } => write!(f, "unixgram:{}", path.display()),
         }
     }
 }
@@ -115,6 +122,12 @@ impl Endpoint {
                 Ok(connection)
             }
             Transport::Udp { host, port } => Ok(Connection::Udp(connect_udp(host, *port)?)),
+            Transport::UnixDatagram { path } => {
+                let socket = UnixDatagram::unbound()?;
+                socket.connect(path)?;
+                socket.set_write_timeout(Some(write_timeout))?;
+                Ok(Connection::UnixDatagram(socket))
+            }
             Transport::Unix { path } => {
                 let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
                 socket.connect_timeout(&SockAddr::unix(path)?, connect_timeout)?;
@@ -183,12 +196,13 @@ pub(crate) enum Connection {
     Unix(UnixStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
     Udp(UdpSocket),
+    UnixDatagram(UnixDatagram),
 }
 
 impl Connection {
     /// Whether each frame goes out as a datagram of its own.
     pub(crate) fn is_datagram(&self) -> bool {
-        matches!(self, Connection::Udp(_))
+        matches!(self, Connection::Udp(_) | Connection::UnixDatagram(_))
     }
 
     fn set_write_timeout(&self, timeout: Duration) -> io::Result<()> {
@@ -197,6 +211,7 @@ impl Connection {
             Connection::Unix(stream) => stream.set_write_timeout(Some(timeout)),
             Connection::Tls(tls) => tls.sock.set_write_timeout(Some(timeout)),
             Connection::Udp(socket) => socket.set_write_timeout(Some(timeout)),
+            Connection::UnixDatagram(socket) => socket.set_write_timeout(Some(timeout)),
         }
     }
 
@@ -211,7 +226,7 @@ impl Connection {
             Connection::Tcp(stream) => socket_closed(SockRef::from(&*stream)),
             Connection::Unix(stream) => socket_closed(SockRef::from(&*stream)),
             Connection::Tls(tls) => tls_closed(tls),
-            Connection::Udp(_) => Ok(false),
+            Connection::Udp(_) | Connection::UnixDatagram(_) => Ok(false),
         }
     }
 
@@ -231,6 +246,7 @@ impl Write for Connection {
             Connection::Unix(stream) => stream.write(bytes),
             Connection::Tls(tls) => tls.write(bytes),
             Connection::Udp(socket) => socket.send(bytes),
+            Connection::UnixDatagram(socket) => socket.send(bytes),
         }
     }
 
@@ -239,7 +255,7 @@ impl Write for Connection {
             Connection::Tcp(stream) => stream.flush(),
             Connection::Unix(stream) => stream.flush(),
             Connection::Tls(tls) => tls.flush(),
-            Connection::Udp(_) => Ok(()),
+            Connection::Udp(_) | Connection::UnixDatagram(_) => Ok(()),
         }
     }
 }
