@@ -55,16 +55,16 @@ fn bytes_or(value: u64, default: usize) -> usize {
 fn builder(raw: &femto_socket_options) -> Result<SocketHandlerBuilder, Status> {
     let path = |s, what| optional(s, what).map(|s| s.map(std::path::PathBuf::from));
     let defaults = SocketHandlerBuilder::default();
-    let tls = raw.tls.then_some(());
-    let tls = match tls {
-        Some(()) => Some(TlsOptions {
+    let tls = if raw.tls {
+        Some(TlsOptions {
             ca_file: path(raw.ca_file, "options.ca_file")?,
             cert_file: path(raw.cert_file, "options.cert_file")?,
             key_file: path(raw.key_file, "options.key_file")?,
             server_name: optional(raw.server_name, "options.server_name")?.map(str::to_owned),
             insecure: raw.insecure,
-        }),
-        None => None,
+        })
+    } else {
+        None
     };
     let backoff = Backoff {
         base: millis_or(raw.backoff_base_ms, defaults.backoff.base),
