@@ -45,6 +45,9 @@ pub enum BuildError {
     #[error("{}: {}", .0.option(), .0)]
     /// A socket handler's settings that cannot work.
     Socket(#[from] crate::handler::SocketSetupError),
+    #[error("{}: {}", .0.option(), .0)]
+    /// An HTTP handler's settings that cannot work.
+    Http(#[from] crate::handler::HttpSetupError),
     #[error(transparent)]
     /// The handler could not start (its file, its worker thread).
     Handler(#[from] HandlerBuildError),
@@ -58,6 +61,7 @@ impl BuildError {
             BuildError::EmptyPath => Some("path"),
             BuildError::When(_) => Some("when"),
             BuildError::Socket(e) => Some(e.option()),
+            BuildError::Http(e) => Some(e.option()),
             BuildError::Schedule(_) | BuildError::Handler(_) => None,
         }
     }

@@ -9,7 +9,9 @@ use std::time::Duration;
 use crate::builder::BuildError;
 use crate::filter::{FemtoFilter, LevelFilter, NameFilter};
 use crate::formatter::{FemtoFormatter, FormatError, JsonFormatter, TemplateFormatter};
-use crate::handler::{FemtoHandler, HandlerBuildError, HandlerOptions, SocketSetupError};
+use crate::handler::{
+    FemtoHandler, HandlerBuildError, HandlerOptions, HttpSetupError, SocketSetupError,
+};
 use crate::level::FemtoLevel;
 use crate::logger::FemtoLogger;
 use crate::manager::{validate_name, Manager, ROOT_NAME};
@@ -323,11 +325,13 @@ pub(super) fn build_error_at(path: String, error: &BuildError) -> ConfigError {
         BuildError::Schedule(e) => e.to_string(),
         BuildError::Handler(e) => e.to_string(),
         BuildError::Socket(e) => e.to_string(),
+        BuildError::Http(e) => e.to_string(),
     };
     let error_at = ConfigError::at(path, detail);
     match error {
         BuildError::Handler(HandlerBuildError::Open { .. } | HandlerBuildError::Spawn(_))
-        | BuildError::Socket(SocketSetupError::Tls(TlsSetupError::File { .. })) => error_at.io(),
+        | BuildError::Socket(SocketSetupError::Tls(TlsSetupError::File { .. }))
+        | BuildError::Http(HttpSetupError::Tls(TlsSetupError::File { .. })) => error_at.io(),
         _ => error_at,
     }
 }

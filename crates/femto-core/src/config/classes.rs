@@ -217,6 +217,7 @@ pub fn classes() -> &'static [ClassEntry] {
                 "logging.handlers.TimedRotatingFileHandler",
             ]),
             ClassEntry::of::<SocketHandlerBuilder>(&["FemtoSocketHandler"]),
+            ClassEntry::of::<crate::handler::HttpHandlerBuilder>(&["FemtoHTTPHandler"]),
             ClassEntry::of::<crate::handler::SyslogHandlerBuilder>(&[
                 "SysLogHandler",
                 "logging.handlers.SysLogHandler",

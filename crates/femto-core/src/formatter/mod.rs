@@ -31,6 +31,12 @@ pub trait FemtoFormatter: Send + Sync {
     fn needs_location(&self) -> bool {
         true
     }
+
+    /// Whether this is the [`DefaultFormatter`] a handler gets when none
+    /// is set (a handler may then choose a better default of its own).
+    fn is_default(&self) -> bool {
+        false
+    }
 }
 
 /// Why [`FemtoFormatter::try_format`] skipped a record.
@@ -66,5 +72,9 @@ impl FemtoFormatter for DefaultFormatter {
 
     fn needs_location(&self) -> bool {
         false
+    }
+
+    fn is_default(&self) -> bool {
+        true
     }
 }

@@ -2,6 +2,7 @@
 //! thread checks the level and filters, then enqueues a shared record; the
 //! worker formats and writes (see the `worker` module).
 
+mod http;
 pub(crate) mod live;
 mod options;
 mod room;
@@ -23,6 +24,11 @@ use std::time::{Duration, Instant};
 use arc_swap::{ArcSwap, ArcSwapOption};
 use crossbeam_channel::{Sender, TrySendError};
 
+pub use http::{
+    HttpAuth, HttpHandlerBuilder, HttpMethod, HttpPayload, HttpSetupError, DEFAULT_BATCH_AGE,
+    DEFAULT_BATCH_BYTES, DEFAULT_BATCH_RECORDS, DEFAULT_HTTP_CONNECT_TIMEOUT,
+    DEFAULT_HTTP_MAX_BUFFERED, DEFAULT_HTTP_TIMEOUT,
+};
 pub use options::{
     HandlerBuildError, HandlerOptions, OverflowPolicy, DEFAULT_CAPACITY, MAX_CAPACITY,
 };

@@ -358,7 +358,7 @@ impl HandlerBuilder for SocketHandlerBuilder {
 }
 
 /// Logs a WARNING from the engine itself (logger `femtologging`).
-fn warn_in_log(message: &str) {
+pub(super) fn warn_in_log(message: &str) {
     if let Ok(logger) = crate::Manager::global().get_logger("femtologging") {
         logger.log(FemtoLevel::WARNING, message);
     }

@@ -110,6 +110,14 @@ impl Retry {
         wait
     }
 
+    /// An attempt failed at `now` and the other end said when to try
+    /// again (HTTP's `Retry-After`): that wait, not a drawn one. The
+    /// attempt count still grows, for the waits that follow.
+    pub(crate) fn failed_until(&mut self, now: Instant, wait: Duration) {
+        self.failed(now);
+        self.next_attempt = Some(now + wait);
+    }
+
     /// A connection was made at `now`: returns how long the outage that
     /// ended lasted, if there was one. The attempt count is kept until the
     /// connection has been healthy for `reset_after` (see [`Self::healthy`]).

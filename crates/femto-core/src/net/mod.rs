@@ -4,6 +4,7 @@
 
 pub mod backoff;
 pub mod frame;
+pub mod http;
 pub mod pickle;
 pub mod receiver;
 pub mod syslog;

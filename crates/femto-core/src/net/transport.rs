@@ -205,6 +205,34 @@ impl Connection {
         matches!(self, Connection::Udp(_) | Connection::UnixDatagram(_))
     }
 
+    /// Bounds each later write (`None`: none).
+    pub(crate) fn set_write_timeout_to(&self, timeout: Option<Duration>) -> io::Result<()> {
+        match timeout {
+            Some(timeout) => self.set_write_timeout(timeout),
+            None => self.socket().set_write_timeout(None),
+        }
+    }
+
+    /// Bounds each later read (`None`: none).
+    pub(crate) fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.socket().set_read_timeout(timeout)
+    }
+
+    /// Whether the connection runs TLS.
+    pub(crate) fn is_tls(&self) -> bool {
+        matches!(self, Connection::Tls(_))
+    }
+
+    fn socket(&self) -> SockRef<'_> {
+        match self {
+            Connection::Tcp(stream) => SockRef::from(stream),
+            Connection::Unix(stream) => SockRef::from(stream),
+            Connection::Tls(tls) => SockRef::from(&tls.sock),
+            Connection::Udp(socket) => SockRef::from(socket),
+            Connection::UnixDatagram(socket) => SockRef::from(socket),
+        }
+    }
+
     fn set_write_timeout(&self, timeout: Duration) -> io::Result<()> {
         match self {
             Connection::Tcp(stream) => stream.set_write_timeout(Some(timeout)),
@@ -235,6 +263,18 @@ impl Connection {
         if let Connection::Tls(tls) = self {
             tls.conn.send_close_notify();
             let _ = tls.conn.complete_io(&mut tls.sock);
+        }
+    }
+}
+
+impl Read for Connection {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Connection::Tcp(stream) => stream.read(buffer),
+            Connection::Unix(stream) => stream.read(buffer),
+            Connection::Tls(tls) => tls.read(buffer),
+            Connection::Udp(socket) => socket.recv(buffer),
+            Connection::UnixDatagram(socket) => socket.recv(buffer),
         }
     }
 }
