@@ -212,16 +212,47 @@ class DatagramHandler(SocketHandler):
         return self.port is None or super()._is_python_handler()
 
 
+class _RemadeOnChange(Handler):
+    """A drop-in whose engine handler is made from attributes the standard
+    library lets a program change after construction (``handler.ident =
+    ...``, ``handler.method = "POST"``): changing one makes a new engine
+    handler in the old one's place."""
+
+    #: The attributes the engine handler is made from.
+    _made_from: tuple[str, ...] = ()
+
+    def _engine_new(self, *args: Any) -> object:
+        """The engine handler for the current settings."""
+        raise NotImplementedError
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in self._made_from and self.__dict__.get("_handle") and not self._caller_side:
+            self._remake()
+
+    def _remake(self) -> None:
+        """A new engine handler with the changed settings, in the old one's
+        place on every logger (the old one drains first)."""
+        from ._logger import replace_engine_handler  # late: _logger imports this module
+
+        with self.lock:
+            old = self._handle
+            self._open(self._engine_new, 0, "block", 0)
+            for _filter, handle in self._engine_filters:
+                engine.handler_add_filter(self._handle, handle)
+            if self.formatter is not None:
+                self.setFormatter(self.formatter)
+            replace_engine_handler(old, self)
+            engine.handler_close(old, 5000)
+
+
 #: Steps of the standard library's ``SysLogHandler`` a subclass may change;
 #: with any of them (or ``emit``) overridden, its code sends, on the thread
 #: that logs.
 _SYSLOG_HOOKS = ("mapPriority", "encodePriority", "createSocket")
-#: Attributes the engine's messages are made with: changing one after
-#: construction (``handler.ident = "app: "``) remakes the engine handler.
-_SYSLOG_SETTINGS = ("ident", "append_nul", "facility")
 
 
-class SysLogHandler(Handler):
+class SysLogHandler(_RemadeOnChange):
     """``logging.handlers.SysLogHandler``: the standard library's messages
     (``<PRI>`` + ``ident`` + the formatted text, NUL-terminated unless
     ``append_nul`` is false) over UDP (the default, ``localhost:514``), TCP
@@ -241,6 +272,7 @@ class SysLogHandler(Handler):
     _connect_unixsocket = _stdlib_handlers.SysLogHandler._connect_unixsocket
     ident = ""
     append_nul = True
+    _made_from = ("ident", "append_nul", "facility")
     #: RFC 5424 instead of the standard library's layout.
     _rfc5424 = False
 
@@ -263,7 +295,7 @@ class SysLogHandler(Handler):
         if self._handle and self._caller_side:
             self.createSocket()  # the standard library's code sends (see the class's doc)
             return
-        self._open(self._engine_syslog, 0, "block", 0)
+        self._open(self._engine_new, 0, "block", 0)
 
     def _description(self) -> str:
         import socket as _socket
@@ -287,7 +319,7 @@ class SysLogHandler(Handler):
             }
         )
 
-    def _engine_syslog(self, *args: Any) -> object:
+    def _engine_new(self, *args: Any) -> object:
         return engine.handler_new(self._description(), *args)
 
     def _is_python_handler(self) -> bool:
@@ -296,26 +328,6 @@ class SysLogHandler(Handler):
         # ``socktype=None`` on a Unix path means "datagram, else stream"; the
         # standard library decides that at connection time.
         return overridden or (self.unixsocket and self.socktype is not None) or super()._is_python_handler()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        super().__setattr__(name, value)
-        if name in _SYSLOG_SETTINGS and self.__dict__.get("_handle") and not self._caller_side:
-            self._remake()
-
-    def _remake(self) -> None:
-        """A new engine handler with the changed settings, in the old one's
-        place on every logger (the old one drains first)."""
-        from ._logger import replace_engine_handler  # late: _logger imports this module
-
-        with self.lock:
-            old = self._handle
-            self._open(self._engine_syslog, 0, "block", 0)
-            for _filter, handle in self._engine_filters:
-                engine.handler_add_filter(self._handle, handle)
-            if self.formatter is not None:
-                self.setFormatter(self.formatter)
-            replace_engine_handler(old, self)
-            engine.handler_close(old, 5000)
 
     @_native
     def emit(self, record: stdlib.LogRecord) -> None:

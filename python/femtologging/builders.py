@@ -50,6 +50,7 @@ __all__ = [
     "ConfigBuilder",
     "FileHandlerBuilder",
     "FilterBuilder",
+    "HTTPHandlerBuilder",
     "FormatterBuilder",
     "LoggerBuilder",
     "RotatingFileHandlerBuilder",
@@ -296,6 +297,72 @@ class SocketHandlerBuilder(_HandlerBuilder):
 
         formatter = self._formatter()
         return self._finish(FemtoSocketHandler(**self._socket, **self._queue), formatter)
+
+
+class HTTPHandlerBuilder(_HandlerBuilder):
+    """``FemtoHTTPHandler`` (docs/http.md): ``HTTPHandlerBuilder(url)``, then
+    the options, in seconds and bytes as the handler takes them."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._http: dict[str, Any] = {"url": url}
+
+    def _set(self, **options: Any) -> HTTPHandlerBuilder:
+        self._http.update(options)
+        return self
+
+    def method(self, method: str) -> HTTPHandlerBuilder:
+        """``"POST"`` (default) or ``"GET"`` (the form payload only)."""
+        return self._set(method=method)
+
+    def payload(self, payload: str) -> HTTPHandlerBuilder:
+        """``"ndjson"`` (default), ``"json_array"`` or ``"form"``."""
+        return self._set(payload=payload)
+
+    def header(self, name: str, value: str) -> HTTPHandlerBuilder:
+        self._http.setdefault("headers", {})[name] = value
+        return self
+
+    def basic(self, user: str, password: str) -> HTTPHandlerBuilder:
+        return self._set(credentials=(user, password))
+
+    def bearer(self, token: str) -> HTTPHandlerBuilder:
+        return self._set(bearer_token=token)
+
+    def tls(
+        self,
+        ca_file: str | os.PathLike[str] | None = None,
+        cert_file: str | os.PathLike[str] | None = None,
+        key_file: str | os.PathLike[str] | None = None,
+        server_name: str | None = None,
+        insecure: bool = False,
+    ) -> HTTPHandlerBuilder:
+        """TLS settings of an https URL (default: the system's roots)."""
+        return self._set(
+            ca_file=ca_file, cert_file=cert_file, key_file=key_file, server_name=server_name, insecure=insecure
+        )
+
+    def timeouts(self, connect: float = 5.0, request: float = 10.0) -> HTTPHandlerBuilder:
+        return self._set(connect_timeout=connect, timeout=request)
+
+    def batch(self, records: int = 1000, max_bytes: int = 1 << 20, max_age: float = 1.0) -> HTTPHandlerBuilder:
+        """A JSON batch's limits: records, bytes, seconds after its first record."""
+        return self._set(batch_max_records=records, batch_max_bytes=max_bytes, batch_max_age=max_age)
+
+    def max_buffered(self, max_bytes: int) -> HTTPHandlerBuilder:
+        return self._set(max_buffered_bytes=max_bytes)
+
+    def backoff(
+        self, base: float = 0.1, cap: float = 10.0, reset_after: float = 30.0, deadline: float = 120.0
+    ) -> HTTPHandlerBuilder:
+        """The retry policy (the roadmap's defaults shown)."""
+        return self._set(backoff_base=base, backoff_cap=cap, backoff_reset=reset_after, retry_deadline=deadline)
+
+    def build(self) -> Handler:
+        from ._http import FemtoHTTPHandler
+
+        formatter = self._formatter()
+        return self._finish(FemtoHTTPHandler(**self._http, **self._queue), formatter)
 
 
 class FormatterBuilder:

@@ -37,17 +37,20 @@ from ._handler import (
     forward_records,
     takes_native_batches,
 )
+from ._http import FemtoHTTPHandler, HTTPHandler
 from ._levels import ERROR
 from ._socket import DatagramHandler, FemtoSocketHandler, FemtoSysLogHandler, SocketHandler, SysLogHandler
 
 __all__ = [
     "BufferingHandler",
     "DatagramHandler",
+    "FemtoHTTPHandler",
     "FemtoRotatingFileHandler",
     "FemtoSocketHandler",
     "FemtoSysLogHandler",
     "FemtoTimedRotatingFileHandler",
     "FemtoWatchedFileHandler",
+    "HTTPHandler",
     "MemoryHandler",
     "QueueHandler",
     "QueueListener",

@@ -245,6 +245,7 @@ fn the_form_payload_is_the_standard_librarys(#[case] method: HttpMethod) {
     let server = Server::start(vec![], None);
     let handler = HttpHandlerBuilder::new(server.url("/frob").replace("://", "://foo:bar@"))
         .method(method)
+        .payload(HttpPayload::Form)
         .build()
         .unwrap();
     let location = SourceLocation {
@@ -279,7 +280,7 @@ fn the_form_payload_is_the_standard_librarys(#[case] method: HttpMethod) {
     for (name, value) in [
         ("name", "http"),
         ("msg", "sp\u{e4}m & eggs"),
-        ("args", "None"),
+        ("args", "()"),
         ("levelname", "ERROR"),
         ("levelno", "40"),
         ("pathname", "/src/app/main.py"),

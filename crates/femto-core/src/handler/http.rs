@@ -67,10 +67,10 @@ pub enum HttpMethod {
 pub enum HttpPayload {
     /// The standard library's: one record per request, its attributes
     /// form-encoded (`application/x-www-form-urlencoded`).
-    #[default]
     Form,
     /// A batch per request, one JSON object per line
     /// (`application/x-ndjson`).
+    #[default]
     JsonLines,
     /// A batch per request as a JSON array (`application/json`).
     JsonArray,
@@ -283,12 +283,12 @@ impl fmt::Debug for HttpHandlerBuilder {
 }
 
 impl HttpHandlerBuilder {
-    /// To `url`, the standard library's payload, by POST.
+    /// To `url`: batches of JSON lines, by POST.
     pub fn new(url: impl Into<String>) -> Self {
         HttpHandlerBuilder {
             url: url.into(),
             method: HttpMethod::Post,
-            payload: HttpPayload::Form,
+            payload: HttpPayload::JsonLines,
             headers: Vec::new(),
             auth: None,
             tls: None,
@@ -607,13 +607,13 @@ impl Client {
         let request = self.headers.iter().fold(request, |request, (name, value)| {
             request.header(name, value)
         });
-        let body = if self.method == HttpMethod::Post {
-            payload
-        } else {
-            &[]
+        // A GET has no body at all (not an empty one).
+        let answer = match self.method {
+            HttpMethod::Post => request.body(payload).map(|r| self.agent.run(r)),
+            HttpMethod::Get => request.body(()).map(|r| self.agent.run(r)),
         };
-        let answer = match request.body(body) {
-            Ok(request) => self.agent.run(request),
+        let answer = match answer {
+            Ok(answer) => answer,
             Err(e) => return Outcome::Refused(self.redact(&format!("bad request: {e}"))),
         };
         let mut response = match answer {
@@ -1057,8 +1057,8 @@ impl HandlerClass for HttpHandlerBuilder {
             }
         };
         let payload = match keys.get::<String>("payload", &[])?.as_deref() {
-            None | Some("form") => HttpPayload::Form,
-            Some("ndjson") => HttpPayload::JsonLines,
+            None | Some("ndjson") => HttpPayload::JsonLines,
+            Some("form") => HttpPayload::Form,
             Some("json_array") => HttpPayload::JsonArray,
             Some(other) => {
                 return Err(ConfigError::at(

@@ -241,9 +241,10 @@ fn python_float(value: f64) -> String {
 
 /// Appends `record` as the standard library's `HTTPHandler` sends it:
 /// `urllib.parse.urlencode(record.__dict__)`, with the attributes in the
-/// order a `LogRecord` gets them. As in the standard library's
-/// `SocketHandler`, `msg` is the message with its arguments merged and
-/// `args` is None; `extra` values follow as attributes.
+/// order a `LogRecord` gets them. `msg` is the message with its arguments
+/// merged, so `args` is the empty tuple, `()` (as the standard library
+/// sends for a call without arguments); `extra` values follow as
+/// attributes.
 pub fn encode_form(record: &FemtoLogRecord, out: &mut String) {
     let location = &record.location;
     let none = "None";
@@ -251,7 +252,7 @@ pub fn encode_form(record: &FemtoLogRecord, out: &mut String) {
     let fields: [(&str, &str); 11] = [
         ("name", &record.logger),
         ("msg", &record.message),
-        ("args", none),
+        ("args", "()"),
         ("levelname", &level_name),
         ("levelno", &record.level.value().to_string()),
         (
@@ -493,7 +494,7 @@ mod tests {
         let mut body = String::new();
         encode_form(&record, &mut body);
         assert!(
-            body.starts_with("name=http&msg=sp%C3%A4m&args=None&levelname=ERROR&levelno=40&"),
+            body.starts_with("name=http&msg=sp%C3%A4m&args=%28%29&levelname=ERROR&levelno=40&"),
             "{body}"
         );
         assert!(body.contains("&processName=MainProcess&"), "{body}");
