@@ -39,6 +39,7 @@ from ._handler import (
 )
 from ._http import FemtoHTTPHandler, HTTPHandler
 from ._levels import ERROR
+from ._smtp import SMTPHandler
 from ._socket import DatagramHandler, FemtoSocketHandler, FemtoSysLogHandler, SocketHandler, SysLogHandler
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "QueueHandler",
     "QueueListener",
     "RotatingFileHandler",
+    "SMTPHandler",
     "SocketHandler",
     "SysLogHandler",
     "TimedRotatingFileHandler",
