@@ -43,9 +43,11 @@ from . import handlers as _handlers
 from ._formatter import Formatter
 from ._handler import FileHandler, Handler, NullHandler, StreamHandler
 from ._levels import check_level
+from ._listen import DEFAULT_LOGGING_CONFIG_PORT, listen, stopListening
 from ._logger import _loggers, configuration_change, getLogger, root
 
 __all__ = [
+    "DEFAULT_LOGGING_CONFIG_PORT",
     "DictConfigurator",
     "UnsafeConfigError",
     "confined_path",
@@ -53,7 +55,9 @@ __all__ = [
     "fileConfig",
     "load_file",
     "load_json",
+    "listen",
     "load_toml",
+    "stopListening",
     "untrusted_classes",
 ]
 
