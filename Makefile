@@ -18,7 +18,7 @@ HEADER := include/femtologging.h
 CDEF := include/femtologging_cffi.h
 CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 
-APT_TEST := valgrind rsyslog
+APT_TEST := valgrind rsyslog rsyslog-gnutls
 APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config test-stdlib stdlib-floor \

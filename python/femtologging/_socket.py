@@ -275,6 +275,8 @@ class SysLogHandler(_RemadeOnChange):
     _made_from = ("ident", "append_nul", "facility")
     #: RFC 5424 instead of the standard library's layout.
     _rfc5424 = False
+    #: TLS keys of the engine's description (``FemtoSysLogHandler``).
+    _tls: dict[str, Any] = {}  # noqa: RUF012 (never changed in place)
 
     def __init__(
         self,
@@ -316,6 +318,7 @@ class SysLogHandler(_RemadeOnChange):
                 "ident": self.ident,
                 "append_nul": self.append_nul,
                 "format": "rfc5424" if self._rfc5424 else "stdlib",
+                **self._tls,
             }
         )
 
@@ -368,6 +371,30 @@ class FemtoSysLogHandler(SysLogHandler):
     """RFC 5424 syslog: ``<PRI>1 TIMESTAMP HOST APP-NAME PID - [femto@32473
     key="value" ...] text`` with the record's key-values (``extra``) as
     structured data, octet-counted over TCP (RFC 6587). ``ident`` is the
-    APP-NAME."""
+    APP-NAME. ``tls=True`` (with ``socktype=socket.SOCK_STREAM``) sends over
+    TLS (RFC 5425) with the socket handler's TLS options."""
 
     _rfc5424 = True
+
+    def __init__(
+        self,
+        address: Any = ("localhost", _stdlib_handlers.SYSLOG_UDP_PORT),
+        facility: int | str = _stdlib_handlers.SysLogHandler.LOG_USER,
+        socktype: Any = None,
+        *,
+        tls: bool = False,
+        ca_file: str | os.PathLike[str] | None = None,
+        cert_file: str | os.PathLike[str] | None = None,
+        key_file: str | os.PathLike[str] | None = None,
+        server_name: str | None = None,
+        insecure: bool = False,
+    ) -> None:
+        if tls:
+            files = {"ca_file": ca_file, "cert_file": cert_file, "key_file": key_file}
+            options: dict[str, Any] = {key: os.fspath(value) for key, value in files.items() if value is not None}
+            if server_name is not None:
+                options["server_name"] = server_name
+            self._tls = {"tls": True, "insecure": insecure, **options}
+        elif ca_file or cert_file or key_file or server_name or insecure:
+            raise ValueError("ca_file, cert_file, key_file, server_name and insecure need tls=True")
+        super().__init__(address, facility, socktype)

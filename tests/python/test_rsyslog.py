@@ -29,18 +29,29 @@ def free_port(kind: int) -> int:
 
 
 class Rsyslog:
-    def __init__(self, directory: Path) -> None:
+    """rsyslogd with its own configuration; with ``tls`` (a certificate and
+    its key) its TCP input speaks TLS (RFC 5425, GnuTLS driver)."""
+
+    def __init__(self, directory: Path, tls: tuple[Path, Path] | None = None) -> None:
         self.directory = directory
         self.udp_port = free_port(socket.SOCK_DGRAM)
         self.tcp_port = free_port(socket.SOCK_STREAM)
         self.unix_path = str(directory / "log.sock")
         self.output = directory / "received.log"
         config = directory / "rsyslog.conf"
+        tls_global = tls_module = ""
+        if tls is not None:
+            cert, key = tls
+            tls_global = (
+                f'DefaultNetstreamDriverCAFile="{cert}" DefaultNetstreamDriverCertFile="{cert}" '
+                f'DefaultNetstreamDriverKeyFile="{key}"'
+            )
+            tls_module = 'StreamDriver.Name="gtls" StreamDriver.Mode="1" StreamDriver.AuthMode="anon"'
         config.write_text(
             f"""
-            global(workDirectory="{directory}")
+            global(workDirectory="{directory}" {tls_global})
             module(load="imudp")
-            module(load="imtcp" AddtlFrameDelimiter="0")
+            module(load="imtcp" AddtlFrameDelimiter="0" {tls_module})
             module(load="imuxsock" SysSock.Use="off")
             input(type="imudp" address="127.0.0.1" port="{self.udp_port}" rcvbufSize="8m")
             input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")
@@ -104,6 +115,19 @@ def send(handler: femtologging.Handler, name: str, count: int) -> None:
     logger.removeHandler(handler)
 
 
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made with the openssl tool."""
+    cert, key = directory / "rsyslog.pem", directory / "rsyslog.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=rsyslog",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 SEVERITY = {0: "6", 1: "4", 2: "3"}
 HOST = socket.gethostname()
 
@@ -133,3 +157,49 @@ def test_every_record_arrives_once_with_its_fields(rsyslog, transport, rfc5424):
             assert structured == f'[femto@32473 seq="{i}"]', line
         else:
             assert structured == "-", line
+
+
+def test_rfc5425_tls_delivers_every_record_once(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    server = Rsyslog(tmp_path, tls=(cert, key))
+    try:
+        handler = femtologging.handlers.FemtoSysLogHandler(
+            ("127.0.0.1", server.tcp_port), facility="local4", socktype=socket.SOCK_STREAM, tls=True, ca_file=cert
+        )
+        handler.ident = "femtoapp"
+        send(handler, "tls.rfc5424", 300)
+        lines = server.lines(300)
+    finally:
+        server.stop()
+    assert len(lines) == 300, lines[:5]
+    for i, line in enumerate(lines):
+        facility, severity, host, app, structured, message = line.split("|", 5)
+        assert (facility, severity, host, app) == ("20", SEVERITY[i % 3], HOST, "femtoapp"), line
+        assert structured == f'[femto@32473 seq="{i}"]' and message.strip() == f"femto-test tls.rfc5424 {i}", line
+
+
+def test_rfc5425_refuses_a_certificate_it_does_not_trust(tmp_path: Path) -> None:
+    from femtologging._backend import engine
+
+    cert, key = self_signed(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    untrusted, _ = self_signed(other)
+    server = Rsyslog(tmp_path, tls=(cert, key))
+    try:
+        handler = femtologging.handlers.FemtoSysLogHandler(
+            ("127.0.0.1", server.tcp_port), socktype=socket.SOCK_STREAM, tls=True, ca_file=untrusted
+        )
+        logger = femtologging.getLogger("tls.refused")
+        logger.propagate = False
+        logger.addHandler(handler)
+        for i in range(5):
+            logger.error("femto-test refused %d", i)
+        handler.flush()
+        logger.removeHandler(handler)
+        handler.close()
+        written, dropped, errors = engine.handler_stats(handler._handle)
+        assert (written, dropped) == (0, 5) and errors >= 1
+        assert server.lines(0) == []
+    finally:
+        server.stop()

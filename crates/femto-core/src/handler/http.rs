@@ -24,7 +24,7 @@ use ureq::http::{HeaderName, HeaderValue, Method, Request};
 
 use super::options::OverflowPolicy;
 use super::sink::{Sink, SinkFactory};
-use super::socket::warn_in_log;
+use super::socket::{read_tls, warn_in_log, write_tls, TLS_KEYS};
 use super::{FemtoHandler, HandlerOptions};
 use crate::builder::{BuildError, CommonOptions, HandlerBuilder};
 use crate::config::{ConfigError, HandlerClass, Keys};
@@ -1089,21 +1089,8 @@ impl HandlerClass for HttpHandlerBuilder {
                 ))
             }
         };
-        let tls_keys = [
-            "ca_file",
-            "cert_file",
-            "key_file",
-            "server_name",
-            "insecure",
-        ];
-        let tls = if tls_keys.iter().any(|key| keys.values.contains_key(*key)) {
-            Some(TlsOptions {
-                ca_file: keys.get("ca_file", &[])?,
-                cert_file: keys.get("cert_file", &[])?,
-                key_file: keys.get("key_file", &[])?,
-                server_name: keys.get("server_name", &[])?,
-                insecure: keys.get("insecure", &[])?.unwrap_or(false),
-            })
+        let tls = if TLS_KEYS.iter().any(|key| keys.values.contains_key(*key)) {
+            Some(read_tls(keys)?)
         } else {
             None
         };
@@ -1162,20 +1149,7 @@ impl HandlerClass for HttpHandlerBuilder {
             None => {}
         }
         if let Some(tls) = &self.tls {
-            let files = [
-                ("ca_file", &tls.ca_file),
-                ("cert_file", &tls.cert_file),
-                ("key_file", &tls.key_file),
-            ];
-            for (key, file) in files {
-                if let Some(file) = file {
-                    keys.insert(key.into(), json!(file.to_str()));
-                }
-            }
-            if let Some(name) = &tls.server_name {
-                keys.insert("server_name".into(), json!(name));
-            }
-            keys.insert("insecure".into(), json!(tls.insecure));
+            write_tls(tls, keys);
         }
         keys.insert("wait_for_receiver".into(), json!(self.wait_for_receiver));
         let entries = [

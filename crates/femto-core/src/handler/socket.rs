@@ -374,8 +374,38 @@ fn as_millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// The TLS options in a description's keys (every network class has
+/// them).
+pub(super) fn read_tls(keys: &Keys<'_>) -> Result<TlsOptions, ConfigError> {
+    Ok(TlsOptions {
+        ca_file: keys.get("ca_file", &[])?,
+        cert_file: keys.get("cert_file", &[])?,
+        key_file: keys.get("key_file", &[])?,
+        server_name: keys.get("server_name", &[])?,
+        insecure: keys.get("insecure", &[])?.unwrap_or(false),
+    })
+}
+
+/// Writes `tls` back as [`read_tls`] reads it.
+pub(super) fn write_tls(tls: &TlsOptions, keys: &mut Map<String, Value>) {
+    let files = [
+        ("ca_file", &tls.ca_file),
+        ("cert_file", &tls.cert_file),
+        ("key_file", &tls.key_file),
+    ];
+    for (key, file) in files {
+        if let Some(file) = file {
+            keys.insert(key.into(), json!(file.to_str()));
+        }
+    }
+    if let Some(name) = &tls.server_name {
+        keys.insert("server_name".into(), json!(name));
+    }
+    keys.insert("insecure".into(), json!(tls.insecure));
+}
+
 /// The TLS keys besides `tls` itself.
-const TLS_KEYS: [&str; 5] = [
+pub(super) const TLS_KEYS: [&str; 5] = [
     "ca_file",
     "cert_file",
     "key_file",
@@ -435,13 +465,7 @@ impl HandlerClass for SocketHandlerBuilder {
             }
         };
         let tls = if keys.get("tls", &[])?.unwrap_or(false) {
-            Some(TlsOptions {
-                ca_file: keys.get("ca_file", &[])?,
-                cert_file: keys.get("cert_file", &[])?,
-                key_file: keys.get("key_file", &[])?,
-                server_name: keys.get("server_name", &[])?,
-                insecure: keys.get("insecure", &[])?.unwrap_or(false),
-            })
+            Some(read_tls(keys)?)
         } else {
             if let Some(key) = TLS_KEYS.iter().find(|key| keys.values.contains_key(**key)) {
                 return Err(ConfigError::at((keys.path)(key), "needs tls = true"));
@@ -491,20 +515,7 @@ impl HandlerClass for SocketHandlerBuilder {
         keys.insert("wait_for_receiver".into(), json!(self.wait_for_receiver));
         keys.insert("tls".into(), json!(self.tls.is_some()));
         if let Some(tls) = &self.tls {
-            let files = [
-                ("ca_file", &tls.ca_file),
-                ("cert_file", &tls.cert_file),
-                ("key_file", &tls.key_file),
-            ];
-            for (key, file) in files {
-                if let Some(file) = file {
-                    keys.insert(key.into(), json!(file.to_str()));
-                }
-            }
-            if let Some(name) = &tls.server_name {
-                keys.insert("server_name".into(), json!(name));
-            }
-            keys.insert("insecure".into(), json!(tls.insecure));
+            write_tls(tls, keys);
         }
         let entries = [
             ("connect_timeout_ms", as_millis(self.connect_timeout)),

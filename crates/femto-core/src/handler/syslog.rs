@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::socket::{SocketHandlerBuilder, WireFormat};
+use super::socket::{read_tls, write_tls, SocketHandlerBuilder, WireFormat};
 use super::{FemtoHandler, HandlerOptions};
 use crate::builder::{BuildError, CommonOptions, HandlerBuilder};
 use crate::config::{ConfigError, HandlerClass, Keys};
@@ -204,6 +204,8 @@ impl HandlerClass for SyslogHandlerBuilder {
         "format",
         "tls",
         "ca_file",
+        "cert_file",
+        "key_file",
         "server_name",
         "insecure",
     ];
@@ -239,12 +241,7 @@ impl HandlerClass for SyslogHandlerBuilder {
             }
         };
         let tls = if keys.get("tls", &[])?.unwrap_or(false) {
-            Some(TlsOptions {
-                ca_file: keys.get("ca_file", &[])?,
-                server_name: keys.get("server_name", &[])?,
-                insecure: keys.get("insecure", &[])?.unwrap_or(false),
-                ..TlsOptions::default()
-            })
+            Some(read_tls(keys)?)
         } else {
             None
         };
@@ -282,13 +279,7 @@ impl HandlerClass for SyslogHandlerBuilder {
         );
         keys.insert("tls".into(), json!(self.tls.is_some()));
         if let Some(tls) = &self.tls {
-            if let Some(ca) = tls.ca_file.as_ref().and_then(|p| p.to_str()) {
-                keys.insert("ca_file".into(), json!(ca));
-            }
-            if let Some(name) = &tls.server_name {
-                keys.insert("server_name".into(), json!(name));
-            }
-            keys.insert("insecure".into(), json!(tls.insecure));
+            write_tls(tls, keys);
         }
     }
 
