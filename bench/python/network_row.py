@@ -166,7 +166,7 @@ def main() -> int:
         median = statistics.median(wall[peer])
         lines.append(
             f"| {title} | {min(wall[peer]):.2f} | {median:.2f} | {1e6 / median:,.0f} "
-            f"| {statistics.median(cpu[peer]):.2f} | {median / baselines[transport]:.2f}x |"
+            f"| {statistics.median(cpu[peer]):.2f} | {median / baselines[transport]:.3g}x |"
         )
     table = "\n".join(lines)
     print(table)
