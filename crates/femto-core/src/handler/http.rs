@@ -22,9 +22,12 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::{json, Map, Value};
 use ureq::http::{HeaderName, HeaderValue, Method, Request};
 
+use super::network::{
+    as_millis, millis, read_backoff, read_tls, warn_in_log, write_backoff, write_tls, Losses,
+    TLS_KEYS,
+};
 use super::options::OverflowPolicy;
 use super::sink::{Sink, SinkFactory};
-use super::socket::{read_tls, warn_in_log, write_tls, TLS_KEYS};
 use super::{FemtoHandler, HandlerOptions};
 use crate::builder::{BuildError, CommonOptions, HandlerBuilder};
 use crate::config::{ConfigError, HandlerClass, Keys};
@@ -47,8 +50,6 @@ pub const DEFAULT_BATCH_BYTES: usize = 1 << 20;
 pub const DEFAULT_BATCH_AGE: Duration = Duration::from_secs(1);
 /// Default bytes of requests held while the server is unreachable.
 pub const DEFAULT_HTTP_MAX_BUFFERED: usize = 4 << 20;
-/// Least time between two warnings about the same outage.
-const WARNING_INTERVAL: Duration = Duration::from_secs(30);
 /// Most bytes of an answer read (the rest is left unread).
 const MAX_ANSWER: u64 = 64 << 10;
 
@@ -675,10 +676,7 @@ impl SinkFactory for HttpSinkFactory {
             held_bytes: 0,
             retry: Retry::new(self.settings.backoff),
             in_outage: false,
-            dropped: 0,
-            dropped_in_outage: 0,
-            warning: None,
-            last_warning: None,
+            losses: Losses::default(),
             failed_while_closing: false,
         }))
     }
@@ -728,12 +726,8 @@ struct HttpSink {
     retry: Retry,
     /// Whether the last request failed.
     in_outage: bool,
-    /// Records lost since the worker last asked ([`Sink::take_dropped`]).
-    dropped: u64,
-    /// Records lost during the current outage, reported when it ends.
-    dropped_in_outage: u64,
-    warning: Option<io::Error>,
-    last_warning: Option<Instant>,
+    /// What was lost, and the warnings the worker is to report.
+    losses: Losses,
     /// A request failed after the handler began closing.
     failed_while_closing: bool,
 }
@@ -743,27 +737,15 @@ impl HttpSink {
         self.cancelled.load(Ordering::Acquire)
     }
 
-    /// Keeps `message` for the worker to report, at most one per
-    /// [`WARNING_INTERVAL`] unless `always`.
+    /// Keeps `message` for the worker to report, redacted (see
+    /// [`Losses::warn`]).
     fn warn(&mut self, message: &str, always: bool) {
-        let now = Instant::now();
-        if !always
-            && self
-                .last_warning
-                .is_some_and(|at| now - at < WARNING_INTERVAL)
-        {
-            return;
-        }
-        self.last_warning = Some(now);
-        let text = self
-            .client
-            .redact(&format!("{}: {message}", self.client.target));
-        self.warning = Some(io::Error::other(text));
+        let text = format!("{}: {message}", self.client.target);
+        self.losses.warn(self.client.redact(&text), always);
     }
 
     fn drop_records(&mut self, count: u64) {
-        self.dropped += count;
-        self.dropped_in_outage += count;
+        self.losses.lost_in_outage(count);
     }
 
     /// Adds `text` (one formatted record) to the JSON batch, sealing it
@@ -772,7 +754,7 @@ impl HttpSink {
         let separator = usize::from(self.batch.records > 0);
         let closing = usize::from(self.settings.payload == HttpPayload::JsonArray) * 2;
         if text.len() + closing + 1 > self.settings.batch_bytes {
-            self.dropped += u64::from(callers);
+            self.losses.lost(u64::from(callers));
             self.warn(
                 &format!(
                     "a record of {} bytes is larger than a batch ({} bytes): dropped",
@@ -850,7 +832,7 @@ impl HttpSink {
                 }
                 Outcome::Refused(reason) => {
                     let records = self.pop_request();
-                    self.dropped += records;
+                    self.losses.lost(records);
                     self.warn(
                         &format!("{reason}: {records} records dropped (not retried)"),
                         false,
@@ -896,7 +878,7 @@ impl HttpSink {
         }
         self.in_outage = false;
         let outage = self.retry.connected(now).unwrap_or_default();
-        let lost = std::mem::take(&mut self.dropped_in_outage);
+        let lost = self.losses.take_outage_losses();
         if lost > 0 {
             self.warn(
                 &format!(
@@ -986,11 +968,11 @@ impl Sink for HttpSink {
     }
 
     fn take_warning(&mut self) -> Option<io::Error> {
-        self.warning.take()
+        self.losses.take_warning()
     }
 
     fn take_dropped(&mut self) -> u64 {
-        std::mem::take(&mut self.dropped)
+        self.losses.take_dropped()
     }
 
     fn retry_at(&self) -> Option<Instant> {
@@ -1000,16 +982,6 @@ impl Sink for HttpSink {
             self.retry.next_attempt()
         }
     }
-}
-
-fn millis(keys: &Keys<'_>, key: &str, default: Duration) -> Result<Duration, ConfigError> {
-    Ok(keys
-        .get::<u64>(key, &[])?
-        .map_or(default, Duration::from_millis))
-}
-
-fn as_millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl HandlerClass for HttpHandlerBuilder {
@@ -1094,12 +1066,7 @@ impl HandlerClass for HttpHandlerBuilder {
         } else {
             None
         };
-        let backoff = Backoff {
-            base: millis(keys, "backoff_base_ms", defaults.backoff.base)?,
-            cap: millis(keys, "backoff_cap_ms", defaults.backoff.cap)?,
-            reset_after: millis(keys, "backoff_reset_ms", defaults.backoff.reset_after)?,
-            deadline: millis(keys, "retry_deadline_ms", defaults.backoff.deadline)?,
-        };
+        let backoff = read_backoff(keys)?;
         Ok(HttpHandlerBuilder {
             method,
             payload,
@@ -1159,14 +1126,11 @@ impl HandlerClass for HttpHandlerBuilder {
             ("batch_max_bytes", self.batch_bytes as u64),
             ("batch_max_age_ms", as_millis(self.batch_age)),
             ("max_buffered_bytes", self.max_buffered as u64),
-            ("backoff_base_ms", as_millis(self.backoff.base)),
-            ("backoff_cap_ms", as_millis(self.backoff.cap)),
-            ("backoff_reset_ms", as_millis(self.backoff.reset_after)),
-            ("retry_deadline_ms", as_millis(self.backoff.deadline)),
         ];
         for (key, value) in entries {
             keys.insert(key.into(), json!(value));
         }
+        write_backoff(&self.backoff, keys);
     }
 
     fn check(&self, path: &dyn Fn(&str) -> String) -> Result<(), ConfigError> {

@@ -4,6 +4,7 @@
 
 mod http;
 pub(crate) mod live;
+mod network;
 mod options;
 mod room;
 mod rotating;

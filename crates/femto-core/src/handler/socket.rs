@@ -20,6 +20,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
+use super::network::{
+    as_millis, millis, read_backoff, read_tls, warn_in_log, write_backoff, write_tls, Losses,
+    TLS_KEYS,
+};
 use super::options::OverflowPolicy;
 use super::sink::{Sink, SinkFactory};
 use super::{FemtoHandler, HandlerOptions};
@@ -39,8 +43,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default bytes of frames held while the receiver is unreachable.
 pub const DEFAULT_MAX_BUFFERED: usize = 4 << 20;
-/// Least time between two warnings about the same outage.
-const WARNING_INTERVAL: Duration = Duration::from_secs(30);
 
 /// How records are laid out on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -357,62 +359,6 @@ impl HandlerBuilder for SocketHandlerBuilder {
     }
 }
 
-/// Logs a WARNING from the engine itself (logger `femtologging`).
-pub(super) fn warn_in_log(message: &str) {
-    if let Ok(logger) = crate::Manager::global().get_logger("femtologging") {
-        logger.log(FemtoLevel::WARNING, message);
-    }
-}
-
-fn millis(keys: &Keys<'_>, key: &str, default: Duration) -> Result<Duration, ConfigError> {
-    Ok(keys
-        .get::<u64>(key, &[])?
-        .map_or(default, Duration::from_millis))
-}
-
-fn as_millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// The TLS options in a description's keys (every network class has
-/// them).
-pub(super) fn read_tls(keys: &Keys<'_>) -> Result<TlsOptions, ConfigError> {
-    Ok(TlsOptions {
-        ca_file: keys.get("ca_file", &[])?,
-        cert_file: keys.get("cert_file", &[])?,
-        key_file: keys.get("key_file", &[])?,
-        server_name: keys.get("server_name", &[])?,
-        insecure: keys.get("insecure", &[])?.unwrap_or(false),
-    })
-}
-
-/// Writes `tls` back as [`read_tls`] reads it.
-pub(super) fn write_tls(tls: &TlsOptions, keys: &mut Map<String, Value>) {
-    let files = [
-        ("ca_file", &tls.ca_file),
-        ("cert_file", &tls.cert_file),
-        ("key_file", &tls.key_file),
-    ];
-    for (key, file) in files {
-        if let Some(file) = file {
-            keys.insert(key.into(), json!(file.to_str()));
-        }
-    }
-    if let Some(name) = &tls.server_name {
-        keys.insert("server_name".into(), json!(name));
-    }
-    keys.insert("insecure".into(), json!(tls.insecure));
-}
-
-/// The TLS keys besides `tls` itself.
-pub(super) const TLS_KEYS: [&str; 5] = [
-    "ca_file",
-    "cert_file",
-    "key_file",
-    "server_name",
-    "insecure",
-];
-
 impl HandlerClass for SocketHandlerBuilder {
     const CLASS: &'static str = "socket";
     const KEYS: &'static [&'static str] = &[
@@ -440,12 +386,7 @@ impl HandlerClass for SocketHandlerBuilder {
 
     fn from_keys(keys: &Keys<'_>) -> Result<Self, ConfigError> {
         let defaults = SocketHandlerBuilder::default();
-        let backoff = Backoff {
-            base: millis(keys, "backoff_base_ms", defaults.backoff.base)?,
-            cap: millis(keys, "backoff_cap_ms", defaults.backoff.cap)?,
-            reset_after: millis(keys, "backoff_reset_ms", defaults.backoff.reset_after)?,
-            deadline: millis(keys, "retry_deadline_ms", defaults.backoff.deadline)?,
-        };
+        let backoff = read_backoff(keys)?;
         let host = keys.get::<String>("host", &[])?;
         let port = keys.get::<u16>("port", &[])?;
         let tcp = match (host, port) {
@@ -522,14 +463,11 @@ impl HandlerClass for SocketHandlerBuilder {
             ("write_timeout_ms", as_millis(self.write_timeout)),
             ("max_frame_bytes", self.max_frame as u64),
             ("max_buffered_bytes", self.max_buffered as u64),
-            ("backoff_base_ms", as_millis(self.backoff.base)),
-            ("backoff_cap_ms", as_millis(self.backoff.cap)),
-            ("backoff_reset_ms", as_millis(self.backoff.reset_after)),
-            ("retry_deadline_ms", as_millis(self.backoff.deadline)),
         ];
         for (key, value) in entries {
             keys.insert(key.into(), json!(value));
         }
+        write_backoff(&self.backoff, keys);
     }
 
     fn check(&self, path: &dyn Fn(&str) -> String) -> Result<(), ConfigError> {
@@ -573,10 +511,7 @@ impl SinkFactory for SocketSinkFactory {
             connection: None,
             retry: Retry::new(self.settings.backoff),
             pending: Frames::default(),
-            dropped: 0,
-            dropped_in_outage: 0,
-            warning: None,
-            last_warning: None,
+            losses: Losses::default(),
             failed_while_closing: false,
         }))
     }
@@ -696,13 +631,8 @@ struct SocketSink {
     connection: Option<Connection>,
     retry: Retry,
     pending: Frames,
-    /// Records lost since the worker last asked ([`Sink::take_dropped`]).
-    dropped: u64,
-    /// Records lost during the current outage, told to the receiver once
-    /// it is reached again.
-    dropped_in_outage: u64,
-    warning: Option<io::Error>,
-    last_warning: Option<Instant>,
+    /// What was lost, and the warnings the worker is to report.
+    losses: Losses,
     /// A connection failed after the handler began closing.
     failed_while_closing: bool,
 }
@@ -713,24 +643,13 @@ impl SocketSink {
     }
 
     fn drop_records(&mut self, count: u64) {
-        self.dropped += count;
-        self.dropped_in_outage += count;
+        self.losses.lost_in_outage(count);
     }
 
-    /// Keeps `message` for the worker to report, at most one per
-    /// [`WARNING_INTERVAL`] unless `always`.
+    /// Keeps `message` for the worker to report (see [`Losses::warn`]).
     fn warn(&mut self, message: String, always: bool) {
-        let now = Instant::now();
-        if !always
-            && self
-                .last_warning
-                .is_some_and(|at| now - at < WARNING_INTERVAL)
-        {
-            return;
-        }
-        self.last_warning = Some(now);
         let text = format!("{}: {message}", self.endpoint.transport());
-        self.warning = Some(io::Error::other(text));
+        self.losses.warn(text, always);
     }
 
     /// The connection was lost or could not be made.
@@ -773,8 +692,8 @@ impl SocketSink {
             Ok(connection) => {
                 self.connection = Some(connection);
                 let outage = self.retry.connected(Instant::now());
-                if let Some(outage) = outage.filter(|_| self.dropped_in_outage > 0) {
-                    let lost = std::mem::take(&mut self.dropped_in_outage);
+                if let Some(outage) = outage.filter(|_| self.losses.outage_losses() > 0) {
+                    let lost = self.losses.take_outage_losses();
                     let message = format!(
                         "socket handler reached {} again after {} ms; {lost} records were dropped meanwhile",
                         self.endpoint.transport(),
@@ -878,7 +797,7 @@ impl SocketSink {
             start = end;
         }
         self.pending.clear();
-        self.dropped += lost;
+        self.losses.lost(lost);
         if let Some(error) = failure {
             self.warn(format!("{lost} datagrams not sent: {error}"), false);
         }
@@ -911,7 +830,7 @@ impl SocketSink {
     fn take(&mut self, record: &FemtoLogRecord, text: &str, callers: bool) {
         let (wire, limit) = (&self.settings.wire, self.settings.max_frame);
         if let Err(error) = self.pending.push(wire, record, text, limit, callers) {
-            self.dropped += u64::from(callers);
+            self.losses.lost(u64::from(callers));
             let logger = &*record.logger;
             self.warn(format!("record of {logger:?} dropped: {error}"), false);
             return;
@@ -954,11 +873,11 @@ impl Sink for SocketSink {
     }
 
     fn take_warning(&mut self) -> Option<io::Error> {
-        self.warning.take()
+        self.losses.take_warning()
     }
 
     fn take_dropped(&mut self) -> u64 {
-        std::mem::take(&mut self.dropped)
+        self.losses.take_dropped()
     }
 
     fn retry_at(&self) -> Option<Instant> {

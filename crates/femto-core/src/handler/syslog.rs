@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::socket::{read_tls, write_tls, SocketHandlerBuilder, WireFormat};
+use super::network::{read_tls, write_tls};
+use super::socket::{SocketHandlerBuilder, WireFormat};
 use super::{FemtoHandler, HandlerOptions};
 use crate::builder::{BuildError, CommonOptions, HandlerBuilder};
 use crate::config::{ConfigError, HandlerClass, Keys};
