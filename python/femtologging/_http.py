@@ -15,7 +15,7 @@ from typing import Any
 from ._backend import engine
 from ._handler import Handler, _emit_to_engine, _level_name, _native
 from ._levels import NOTSET
-from ._socket import _millis, _RemadeOnChange
+from ._socket import _millis, _RemadeOnChange, tls_keys
 
 #: Steps of the standard library's ``HTTPHandler`` a subclass may change;
 #: with either (or ``emit``) overridden, its code sends, on the thread that
@@ -171,12 +171,10 @@ class FemtoHTTPHandler(Handler):
             description.update(username=str(user), password=str(password))
         if bearer_token is not None:
             description["bearer_token"] = bearer_token
-        files = {"ca_file": ca_file, "cert_file": cert_file, "key_file": key_file}
-        description.update({key: os.fspath(value) for key, value in files.items() if value is not None})
-        if server_name is not None:
-            description["server_name"] = server_name
-        if insecure:
-            description["insecure"] = True
+        # The URL's scheme says whether TLS is on; these only set it up.
+        tls = tls_keys(True, ca_file, cert_file, key_file, server_name, insecure)
+        if ca_file or cert_file or key_file or server_name or insecure:
+            description.update({key: value for key, value in tls.items() if key != "tls"})
         seconds = {
             "connect_timeout_ms": ("connect_timeout", connect_timeout),
             "request_timeout_ms": ("timeout", timeout),

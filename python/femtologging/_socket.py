@@ -26,6 +26,27 @@ _DURATIONS = {
 }
 
 
+def tls_keys(
+    tls: bool,
+    ca_file: str | os.PathLike[str] | None,
+    cert_file: str | os.PathLike[str] | None,
+    key_file: str | os.PathLike[str] | None,
+    server_name: str | None,
+    insecure: bool,
+) -> dict[str, Any]:
+    """The TLS keys of an engine description (docs/socket.md); the options
+    without ``tls=True`` are refused rather than ignored."""
+    if not tls:
+        if ca_file or cert_file or key_file or server_name or insecure:
+            raise ValueError("ca_file, cert_file, key_file, server_name and insecure need tls=True")
+        return {}
+    files = {"ca_file": ca_file, "cert_file": cert_file, "key_file": key_file}
+    keys: dict[str, Any] = {key: os.fspath(value) for key, value in files.items() if value is not None}
+    if server_name is not None:
+        keys["server_name"] = server_name
+    return {"tls": True, "insecure": insecure, **keys}
+
+
 def _millis(option: str, seconds: float) -> int:
     if not seconds > 0:
         raise ValueError(f"{option} must be above zero seconds, not {seconds!r}")
@@ -78,14 +99,7 @@ class FemtoSocketHandler(Handler):
             description.update(host=host, port=port)
         if path is not None:
             description["path"] = os.fspath(path)
-        if tls:
-            files = {"ca_file": ca_file, "cert_file": cert_file, "key_file": key_file}
-            description.update({key: os.fspath(value) for key, value in files.items() if value is not None})
-            if server_name is not None:
-                description["server_name"] = server_name
-            description["insecure"] = insecure
-        elif ca_file or cert_file or key_file or server_name or insecure:
-            raise ValueError("ca_file, cert_file, key_file, server_name and insecure need tls=True")
+        description.update(tls_keys(tls, ca_file, cert_file, key_file, server_name, insecure))
         seconds = {
             "connect_timeout": connect_timeout,
             "write_timeout": write_timeout,
@@ -389,12 +403,5 @@ class FemtoSysLogHandler(SysLogHandler):
         server_name: str | None = None,
         insecure: bool = False,
     ) -> None:
-        if tls:
-            files = {"ca_file": ca_file, "cert_file": cert_file, "key_file": key_file}
-            options: dict[str, Any] = {key: os.fspath(value) for key, value in files.items() if value is not None}
-            if server_name is not None:
-                options["server_name"] = server_name
-            self._tls = {"tls": True, "insecure": insecure, **options}
-        elif ca_file or cert_file or key_file or server_name or insecure:
-            raise ValueError("ca_file, cert_file, key_file, server_name and insecure need tls=True")
+        self._tls = tls_keys(tls, ca_file, cert_file, key_file, server_name, insecure)
         super().__init__(address, facility, socktype)
