@@ -538,6 +538,24 @@ static void check_handler_from_description(const char *dir) {
     CHECK_STATUS(femto_handler_new("{", 1, NULL, &none), FEMTO_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(femto_handler_new(NULL, 3, NULL, &none), FEMTO_STATUS_NULL_ARGUMENT);
     CHECK(none == NULL);
+
+    /* The HTTP handler: its name and errors never show its secrets. */
+    static const char http[] =
+        "{\"class\": \"http\", \"url\": \"http://ann:hunter2@127.0.0.1:9/in?token=s3cr3t\"}";
+    CHECK_OK(femto_handler_new(http, sizeof http - 1, NULL, &handler));
+    char name[256];
+    size_t name_len = 0;
+    CHECK_OK(femto_handler_name(handler, name, sizeof name, &name_len));
+    CHECK(strcmp(name, "http http://ann:***@127.0.0.1:9/in?token=***") == 0);
+    femto_handler_free(handler);
+    static const char http_get_json[] =
+        "{\"class\": \"http\", \"url\": \"http://ann:hunter2@x/\", \"method\": \"GET\"}";
+    CHECK_STATUS(femto_handler_new(http_get_json, sizeof http_get_json - 1, NULL, &none),
+                 FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(femto_last_error(), "method") != NULL && strstr(femto_last_error(), "hunter2") == NULL);
+    static const char http_scheme[] = "{\"class\": \"http\", \"url\": \"ftp://x/\"}";
+    CHECK_STATUS(femto_handler_new(http_scheme, sizeof http_scheme - 1, NULL, &none), FEMTO_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(femto_last_error(), "url") != NULL && none == NULL);
 }
 
 static int32_t count_write(void *user_data, const femto_record *record, const char *text, size_t len) {
