@@ -611,16 +611,31 @@ fn secrets_stay_out_of_what_the_handler_reports() {
     let sink = Arc::clone(&reported);
     femto_core::error_hook::set_error_hook(Some(Box::new(
         move |error: &femto_core::error_hook::HandlerError<'_>| {
-            if error.handler == "secretive" {
+            if error.handler.starts_with("secretive") {
                 sink.lock().unwrap().push(error.message.to_owned());
             }
         },
     )));
     send(&handler, 1);
     close(&handler);
+    // An Authorization header of the caller's, to a server that is down.
+    let closed_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let with_header = HttpHandlerBuilder::new(format!("http://127.0.0.1:{closed_port}/in"))
+        .header("Authorization", "Bearer h3ader-s3cret")
+        .backoff(quick_backoff())
+        .name("secretive-header");
+    let shown_builder = format!("{with_header:?}");
+    let header_handler = with_header.build().unwrap();
+    send(&header_handler, 1);
+    close(&header_handler);
+    assert!(!shown_builder.contains("h3ader-s3cret"), "{shown_builder}");
     femto_core::error_hook::set_error_hook(None);
     let reported = reported.lock().unwrap().clone();
-    assert!(!reported.is_empty());
+    assert!(reported.len() >= 2, "{reported:?}");
     for text in reported.iter().chain([
         &handler.name().to_owned(),
         &format!(
@@ -628,7 +643,13 @@ fn secrets_stay_out_of_what_the_handler_reports() {
             HttpHandlerBuilder::new("https://ann:hunter2@x/?token=tok3n-s3cret")
         ),
     ]) {
-        for secret in ["hunter2", "tok3n-s3cret", "k3y-s3cret", "YW5uOmh1bnRlcjI="] {
+        for secret in [
+            "hunter2",
+            "tok3n-s3cret",
+            "k3y-s3cret",
+            "YW5uOmh1bnRlcjI=",
+            "h3ader-s3cret",
+        ] {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
     }
