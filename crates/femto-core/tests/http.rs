@@ -7,7 +7,6 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,6 +17,10 @@ use femto_core::handler::{HttpHandlerBuilder, HttpMethod, HttpPayload};
 use femto_core::net::{Backoff, TlsOptions};
 use femto_core::{FemtoHandler, FemtoLevel, FemtoLogRecord, SourceLocation};
 use rstest::rstest;
+
+#[path = "common/pki.rs"]
+mod pki;
+use pki::{pki, Pki};
 
 /// A request as the server read it.
 #[derive(Debug, Clone)]
@@ -495,40 +498,6 @@ fn a_server_that_stays_down_costs_a_bounded_close_and_is_counted() {
     assert_eq!((stats.written, stats.dropped), (0, 50), "{stats:?}");
 }
 
-/// A certificate authority and a server certificate it signed.
-struct Pki {
-    _dir: tempfile::TempDir,
-    ca: PathBuf,
-    cert: PathBuf,
-    key: PathBuf,
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn pki(names: &[&str]) -> Pki {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let dir = tempfile::tempdir().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let params =
-        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let cert = params.signed_by(&key, &issuer).unwrap();
-    Pki {
-        ca: write(dir.path(), "ca.pem", &ca_cert.pem()),
-        cert: write(dir.path(), "server.pem", &cert.pem()),
-        key: write(dir.path(), "server.key", &key.serialize_pem()),
-        _dir: dir,
-    }
-}
-
 fn server_config(pki: &Pki) -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -549,7 +518,7 @@ fn server_config(pki: &Pki) -> Arc<rustls::ServerConfig> {
 
 #[rstest]
 fn https_with_a_trusted_certificate_delivers() {
-    let pki = pki(&["localhost"]);
+    let pki = pki(&["localhost"], (4000, 1, 1));
     let server = Server::start(vec![], Some(&pki));
     let handler = HttpHandlerBuilder::new(format!("https://localhost:{}/in", server.port))
         .tls(TlsOptions {
@@ -570,12 +539,13 @@ fn https_with_a_trusted_certificate_delivers() {
 #[case::untrusted(false)]
 #[case::wrong_name(true)]
 fn https_refuses_bad_certificates(#[case] wrong_name: bool) {
-    let served = pki(&[if wrong_name {
+    let name = if wrong_name {
         "other.test"
     } else {
         "localhost"
-    }]);
-    let other = pki(&["localhost"]);
+    };
+    let served = pki(&[name], (4000, 1, 1));
+    let other = pki(&["localhost"], (4000, 1, 1));
     let trusted = if wrong_name { &served } else { &other }.ca.clone();
     let server = Server::start(vec![], Some(&served));
     let handler = HttpHandlerBuilder::new(format!("https://localhost:{}/in", server.port))

@@ -3,7 +3,7 @@
 //! load, a receiver that is down or never reads, and configuration.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,6 +15,10 @@ use femto_core::net::receiver::{Deliver, Listen, Receiver};
 use femto_core::net::{Backoff, TlsOptions};
 use femto_core::{FemtoHandler, FemtoLevel, FemtoLogRecord, OverflowPolicy, SourceLocation};
 use rstest::{fixture, rstest};
+
+#[path = "common/pki.rs"]
+mod pki;
+use pki::{pki, write, Pki};
 
 /// Records a receiver delivered, in order.
 #[derive(Clone, Default)]
@@ -164,43 +168,6 @@ fn an_oversized_record_is_dropped_and_counted(collected: Collected) {
 fn bad_settings_are_refused_by_name(#[case] builder: SocketHandlerBuilder, #[case] option: &str) {
     let error = builder.build().unwrap_err();
     assert_eq!(error.option(), Some(option), "{error}");
-}
-
-/// A certificate authority and a server certificate it signed.
-struct Pki {
-    _dir: tempfile::TempDir,
-    ca: PathBuf,
-    cert: PathBuf,
-    key: PathBuf,
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-/// A CA and a server certificate for `names`, valid until `not_after`.
-fn pki(names: &[&str], not_after: (i32, u8, u8)) -> Pki {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let dir = tempfile::tempdir().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let mut params =
-        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
-    params.not_before = rcgen::date_time_ymd(2020, 1, 1);
-    params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
-    let key = KeyPair::generate().unwrap();
-    let cert = params.signed_by(&key, &issuer).unwrap();
-    Pki {
-        ca: write(dir.path(), "ca.pem", &ca_cert.pem()),
-        cert: write(dir.path(), "server.pem", &cert.pem()),
-        key: write(dir.path(), "server.key", &key.serialize_pem()),
-        _dir: dir,
-    }
 }
 
 fn tls_receiver(pki: &Pki, collected: &Collected) -> Receiver {

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use base64::prelude::{Engine as _, BASE64_STANDARD};
 use serde_json::{json, Map, Value};
 use ureq::http::{HeaderName, HeaderValue, Method, Request};
 
@@ -126,33 +127,12 @@ impl HttpAuth {
     fn header_value(&self) -> String {
         match self {
             HttpAuth::Basic { user, password } => {
-                format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
+                let pair = format!("{user}:{password}");
+                format!("Basic {}", BASE64_STANDARD.encode(pair))
             }
             HttpAuth::Bearer(token) => format!("Bearer {token}"),
         }
     }
-}
-
-/// Standard base64 with padding (RFC 4648), for Basic credentials.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for index in 0..4 {
-            if index <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * index) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Whether a header's value is a secret: credentials, tokens and keys.
@@ -423,12 +403,9 @@ impl HttpHandlerBuilder {
     /// secrets among them and in the URL.
     fn request_headers(&self, target: &HttpTarget) -> (Vec<(String, String)>, Vec<String>) {
         let mut secrets = target.secrets();
-        let mut headers = vec![(
-            "Content-Type".to_owned(),
-            self.payload.content_type().to_owned(),
-        )];
-        if self.method == HttpMethod::Get {
-            headers.clear();
+        let mut headers = Vec::new();
+        if self.method == HttpMethod::Post {
+            headers.push(("Content-Type".into(), self.payload.content_type().into()));
         }
         let auth = self.auth.clone().or_else(|| {
             target
@@ -675,7 +652,6 @@ impl SinkFactory for HttpSinkFactory {
             requests: VecDeque::new(),
             held_bytes: 0,
             retry: Retry::new(self.settings.backoff),
-            in_outage: false,
             losses: Losses::default(),
             failed_while_closing: false,
         }))
@@ -724,8 +700,6 @@ struct HttpSink {
     /// Bytes of `requests` and `batch`.
     held_bytes: usize,
     retry: Retry,
-    /// Whether the last request failed.
-    in_outage: bool,
     /// What was lost, and the warnings the worker is to report.
     losses: Losses,
     /// A request failed after the handler began closing.
@@ -808,7 +782,7 @@ impl HttpSink {
     fn send(&mut self, ignore_backoff: bool) {
         while let Some(request) = self.requests.front() {
             let now = Instant::now();
-            if self.in_outage && self.retry.passed_deadline(now) {
+            if self.retry.in_outage() && self.retry.passed_deadline(now) {
                 let lost: u64 = self.requests.iter().map(|r| r.records).sum();
                 self.requests.clear();
                 self.held_bytes = self.batch.payload.len();
@@ -820,7 +794,7 @@ impl HttpSink {
                 );
                 return;
             }
-            if self.in_outage
+            if self.retry.in_outage()
                 && (self.failed_while_closing || (!ignore_backoff && !self.retry.may_try(now)))
             {
                 return;
@@ -842,7 +816,6 @@ impl HttpSink {
                 Outcome::Retry(reason, after) => {
                     self.failed_while_closing |= self.cancelled();
                     let now = Instant::now();
-                    self.in_outage = true;
                     let wait = match after {
                         Some(wait) => {
                             self.retry.failed_until(now, wait);
@@ -872,11 +845,10 @@ impl HttpSink {
     /// The server took (or answered) a request.
     fn delivered(&mut self) {
         let now = Instant::now();
-        if !self.in_outage {
+        if !self.retry.in_outage() {
             self.retry.healthy(now);
             return;
         }
-        self.in_outage = false;
         let outage = self.retry.connected(now).unwrap_or_default();
         let lost = self.losses.take_outage_losses();
         if lost > 0 {
@@ -1144,15 +1116,6 @@ impl HandlerClass for HttpHandlerBuilder {
 mod tests {
     use super::*;
     use rstest::rstest;
-
-    #[rstest]
-    #[case(b"", "")]
-    #[case(b"f", "Zg==")]
-    #[case(b"fo", "Zm8=")]
-    #[case(b"foo:bar", "Zm9vOmJhcg==")]
-    fn base64_is_rfc_4648(#[case] bytes: &[u8], #[case] text: &str) {
-        assert_eq!(base64(bytes), text);
-    }
 
     #[rstest]
     #[case(HttpHandlerBuilder::new("ftp://x/"), "url")]

@@ -152,6 +152,12 @@ impl Retry {
         true
     }
 
+    /// Whether an outage is under way (an attempt failed and none has
+    /// succeeded since).
+    pub(crate) fn in_outage(&self) -> bool {
+        self.outage_since.is_some()
+    }
+
     /// Whether the current outage is past its deadline.
     pub(crate) fn is_past_deadline(&self) -> bool {
         self.past_deadline

@@ -9,6 +9,7 @@ use std::io::{self, Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, Transport as UreqTransport,
 };
@@ -150,14 +151,12 @@ impl fmt::Display for HttpTarget {
             .split_once('?')
             .unwrap_or((&self.path_and_query, ""));
         f.write_str(path)?;
-        for (index, (name, value)) in self.query_pairs().enumerate() {
+        let pairs = query.split('&').filter(|pair| !pair.is_empty());
+        for (index, pair) in pairs.enumerate() {
             f.write_str(if index == 0 { "?" } else { "&" })?;
-            if is_secret_parameter(name) {
-                write!(f, "{name}={REDACTED}")?;
-            } else if query.contains(&format!("{name}=")) {
-                write!(f, "{name}={value}")?;
-            } else {
-                f.write_str(name)?;
+            match pair.split_once('=') {
+                Some((name, _)) if is_secret_parameter(name) => write!(f, "{name}={REDACTED}")?,
+                _ => f.write_str(pair)?,
             }
         }
         Ok(())
@@ -185,40 +184,25 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
 
 /// `%XX` escapes decoded (user info as written in a URL).
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-        match (bytes[index], hex(index + 1), hex(index + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
-/// Appends `text` as Python's `urllib.parse.quote_plus` writes it: letters,
-/// digits and `_.-~` as they are, space as `+`, every other byte as `%XX`.
+/// What Python's `urllib.parse.quote_plus` escapes: every byte but
+/// letters, digits and `_.-~` (space becomes `+`, see [`form_encode`]).
+const QUOTE_PLUS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~')
+    .remove(b' ');
+
+/// Appends `text` as Python's `urllib.parse.quote_plus` writes it.
 pub fn form_encode(text: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in text.as_bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
-                out.push(byte as char);
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(byte >> 4)] as char);
-                out.push(HEX[usize::from(byte & 15)] as char);
-            }
+    for piece in utf8_percent_encode(text, QUOTE_PLUS) {
+        if piece.contains(' ') {
+            out.push_str(&piece.replace(' ', "+"));
+        } else {
+            out.push_str(piece);
         }
     }
 }
