@@ -88,3 +88,25 @@ def test_a_configuration_verify_refuses_is_not_applied() -> None:
 
 def test_stop_listening_without_a_listener_does_nothing() -> None:
     femtologging.config.stopListening()
+
+
+def test_a_bad_configuration_is_reported_and_the_listener_carries_on(capsys) -> None:
+    stream = io.StringIO()
+    listener = femtologging.config.listen(0)
+    listener.start()
+    assert listener.ready.wait(5)
+    try:
+        for payload in (b"\xff not a configuration", json.dumps(config_to(stream, "listen.after", "INFO")).encode()):
+            listener.ready.clear()
+            send(listener.port, payload)
+            assert listener.ready.wait(5)
+    finally:
+        femtologging.config.stopListening()
+        listener.join(5)
+    assert "Traceback" in capsys.readouterr().err
+    logger = femtologging.getLogger("listen.after")
+    logger.info("applied after the bad one")
+    assert stream.getvalue() == "INFO applied after the bad one\n"
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
