@@ -18,11 +18,12 @@ HEADER := include/femtologging.h
 CDEF := include/femtologging_cffi.h
 CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 
-APT_TEST := valgrind rsyslog rsyslog-gnutls
+APT_TEST := valgrind rsyslog rsyslog-gnutls cmake pkg-config g++
 APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config test-stdlib stdlib-floor \
-        wheel python test-python bench tools apt-test apt-bench venv clean
+        wheel python test-python bench tools apt-test apt-bench venv clean \
+        install test-install test-cpp
 
 help:
 	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline; one TOML for C, Rust, Python"
@@ -31,6 +32,7 @@ help:
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
 	@echo "make abi-baseline  record the C ABI in crates/femto-ffi/abi-baseline.json (checked by make test)"
 	@echo "make test-stdlib  CPython's test_logging.py on femtologging, both backends, against tests/stdlib/floor.json"
+	@echo "make install PREFIX=/usr/local [DESTDIR=...]  the C/C++ headers, shared and static library, pkg-config file, CMake package"
 	@echo "make fuzz   the property tests of the loaders and C inputs, 100000 cases each (make test runs 256)"
 
 # ---- installation steps (idempotent) ---------------------------------------
@@ -102,6 +104,14 @@ test-rust: build
 test-c: build apt-test
 	tests/c/run.sh $(LIBDIR) $(BUILD)/c
 
+# The header-only C++17 wrapper (bindings/cpp) under ASan + UBSan.
+test-cpp: build apt-test
+	bindings/cpp/run.sh $(LIBDIR) $(BUILD)/cpp
+
+# make install into scratch prefixes, then consumers through pkg-config and CMake.
+test-install: build apt-test
+	tests/install/run.sh $(BUILD)/install
+
 # One TOML file, three languages, the same logs.
 test-config: build python
 	tests/config/shared.sh $(LIBDIR) $(BUILD) $(VENV)/bin/python
@@ -157,8 +167,14 @@ stdlib-floor: python
 	FEMTOLOGGING_BACKEND=native $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 	FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 
-test: apt-test tools venv check-header lint lint-python test-rust test-c test-cdef check-abi test-python test-stdlib test-config
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-install test-cdef check-abi test-python test-stdlib test-config
 	@echo "make test: every layer passed"
+
+# ---- install (C and C++) ---------------------------------------------------
+
+PREFIX ?= /usr/local
+install: build
+	tools/install.sh $(LIBDIR) $(PREFIX) $(DESTDIR)
 
 # ---- demo and benchmarks ---------------------------------------------------
 
