@@ -23,7 +23,7 @@ APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config test-stdlib stdlib-floor \
         wheel python test-python bench tools apt-test apt-bench venv clean \
-        install test-install test-cpp
+        install test-install test-cpp test-dist
 
 help:
 	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline; one TOML for C, Rust, Python"
@@ -148,6 +148,11 @@ lint-python: venv
 	$(VENV)/bin/ruff check python tests tools bench build_backend examples
 	$(VENV)/bin/ruff format --check python tests tools bench build_backend examples
 
+# The sdist builds and installs into a fresh venv; without Rust the build
+# says what to install.
+test-dist: venv
+	tests/dist/run.sh $(VENV)/bin/python $(BUILD)/dist
+
 # The whole suite once per backend.
 test-python: python
 	FEMTO_WHEEL_DIR=$(WHEEL_DIR) FEMTOLOGGING_BACKEND=native $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/python
@@ -167,7 +172,7 @@ stdlib-floor: python
 	FEMTOLOGGING_BACKEND=native $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 	FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 
-test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-install test-cdef check-abi test-python test-stdlib test-config
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-install test-cdef check-abi test-python test-dist test-stdlib test-config
 	@echo "make test: every layer passed"
 
 # ---- install (C and C++) ---------------------------------------------------
