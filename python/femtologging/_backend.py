@@ -1,6 +1,10 @@
 """Chooses the engine binding: the native extension (PyO3, the default) or
 the cffi fallback. ``FEMTOLOGGING_BACKEND=native|cffi`` forces one; without
 it, cffi is used only when the extension cannot be imported.
+
+The wheel always carries the extension, so ``cffi`` is an optional
+dependency (``pip install 'femtologging[cffi]'``): asking for the fallback
+without it is a clear ``ImportError``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ def _load() -> tuple[ModuleType, str]:
         except ImportError:
             if requested == "native":
                 raise
-    from . import _cffi_backend
+    try:
+        from . import _cffi_backend
+    except ModuleNotFoundError as missing:
+        if missing.name != "cffi":
+            raise
+        raise ImportError(
+            "femtologging: the cffi backend needs the cffi package: pip install 'femtologging[cffi]'"
+        ) from missing
 
     _cffi_backend.install_wait_hooks()
     return _cffi_backend, "cffi"

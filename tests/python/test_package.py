@@ -89,6 +89,31 @@ def test_unknown_backend_is_a_clear_error():
     assert "expected 'native' or 'cffi'" in result.stderr
 
 
+def test_the_cffi_backend_without_cffi_says_what_to_install():
+    """cffi is an optional dependency: the fallback without it is a clear ImportError."""
+    hide_cffi = "import sys; sys.modules['cffi'] = None; import femtologging"
+    result = subprocess.run(
+        [sys.executable, "-c", hide_cffi],
+        env={**os.environ, "FEMTOLOGGING_BACKEND": "cffi"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImportError: femtologging: the cffi backend needs the cffi package: pip install 'femtologging[cffi]'" in (
+        result.stderr
+    )
+    # The native backend does not need it.
+    native = subprocess.run(
+        [sys.executable, "-c", hide_cffi + "; print(femtologging.BACKEND)"],
+        env={**os.environ, "FEMTOLOGGING_BACKEND": "native"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert native.stdout.strip() == "native"
+
+
 def test_cffi_is_used_when_the_extension_cannot_load(tmp_path):
     """A broken extension falls back to cffi (simulated by shadowing it)."""
     shadow = tmp_path / "femtologging"
