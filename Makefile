@@ -18,12 +18,12 @@ HEADER := include/femtologging.h
 CDEF := include/femtologging_cffi.h
 CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
 
-APT_TEST := valgrind rsyslog rsyslog-gnutls cmake pkg-config g++
+APT_TEST := valgrind rsyslog rsyslog-gnutls cmake pkg-config g++ golang-go
 APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config test-stdlib stdlib-floor \
         wheel python test-python bench tools apt-test apt-bench venv clean \
-        install test-install test-cpp test-dist
+        install test-install test-cpp test-dist test-go
 
 help:
 	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline; one TOML for C, Rust, Python"
@@ -109,6 +109,10 @@ test-c: build apt-test
 test-cpp: build apt-test
 	bindings/cpp/run.sh $(LIBDIR) $(BUILD)/cpp
 
+# The Go binding (bindings/go, cgo) over an installed library.
+test-go: build apt-test
+	bindings/go/run.sh $(LIBDIR) $(BUILD)/go
+
 # make install into scratch prefixes, then consumers through pkg-config and CMake.
 test-install: build apt-test
 	tests/install/run.sh $(BUILD)/install
@@ -180,7 +184,7 @@ stdlib-floor: python
 	FEMTOLOGGING_BACKEND=native $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 	FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 
-test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-install test-cdef check-abi test-python test-dist test-stdlib test-config
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-go test-install test-cdef check-abi test-python test-dist test-stdlib test-config
 	@echo "make test: every layer passed"
 
 # ---- install (C and C++) ---------------------------------------------------
@@ -220,6 +224,12 @@ demo: build python
 		for lang in rust python; do cmp -s $(BUILD)/demo/config-c/$$log $(BUILD)/demo/config-$$lang/$$log || \
 			{ echo "$$lang wrote a different $$log" >&2; exit 1; }; done; done
 	@echo "(the Rust and Python programs wrote the same three files)"
+	@echo; echo "== a Go program and the C library it calls, into one file through one engine (bindings/go/example)"
+	$(call apt_install,golang-go pkg-config)
+	@rm -f $(BUILD)/demo/go.log; tools/install.sh $(LIBDIR) $(CURDIR)/$(BUILD)/demo/prefix >/dev/null
+	@cd bindings/go && PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/demo/prefix/lib/pkgconfig \
+		CGO_LDFLAGS=-Wl,-rpath,$(CURDIR)/$(BUILD)/demo/prefix/lib go run ./example $(CURDIR)/$(BUILD)/demo/go.log
+	@cat $(BUILD)/demo/go.log
 
 bench: build apt-bench python
 	@$(VENV)/bin/python -c "import picologging" 2>/dev/null || \

@@ -1,0 +1,3 @@
+module femtologging.invalid/go
+
+go 1.19
