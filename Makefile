@@ -17,13 +17,14 @@ BUILD := build
 HEADER := include/femtologging.h
 CDEF := include/femtologging_cffi.h
 CBINDGEN_FFI := cbindgen --quiet --crate femto-ffi crates/femto-ffi
+NODE_DECLS := bindings/node/lib/declarations.generated.js
 
 APT_TEST := valgrind rsyslog rsyslog-gnutls cmake pkg-config g++ golang-go
 APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config test-stdlib stdlib-floor \
         wheel python test-python bench tools apt-test apt-bench venv clean \
-        install test-install test-cpp test-dist test-go
+        install test-install test-cpp test-dist test-go test-node
 
 help:
 	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline; one TOML for C, Rust, Python"
@@ -72,6 +73,7 @@ build:
 header: tools
 	$(CBINDGEN_FFI) --config crates/femto-ffi/cbindgen.toml --output $(HEADER)
 	$(CBINDGEN_FFI) --config crates/femto-ffi/cbindgen-cffi.toml --output $(CDEF)
+	$(PYTHON) tools/gen_node_decls.py $(CDEF) $(NODE_DECLS)
 
 # The committed header and cdef must match what cbindgen generates now.
 check-header: tools
@@ -82,6 +84,9 @@ check-header: tools
 		{ echo "$(HEADER) is stale: run 'make header' and commit it" >&2; exit 1; }
 	@diff -u $(CDEF) $(BUILD)/header-check/femtologging_cffi.h || \
 		{ echo "$(CDEF) is stale: run 'make header' and commit it" >&2; exit 1; }
+	@$(PYTHON) tools/gen_node_decls.py $(CDEF) $(BUILD)/header-check/declarations.generated.js
+	@diff -u $(NODE_DECLS) $(BUILD)/header-check/declarations.generated.js || \
+		{ echo "$(NODE_DECLS) is stale: run 'make header' and commit it" >&2; exit 1; }
 	$(PYTHON) tools/check_header_docs.py $(HEADER)
 
 # ---- tests -----------------------------------------------------------------
@@ -112,6 +117,12 @@ test-cpp: build apt-test
 # The Go binding (bindings/go, cgo) over an installed library.
 test-go: build apt-test
 	bindings/go/run.sh $(LIBDIR) $(BUILD)/go
+
+# The Node.js binding (bindings/node, koffi from npm) over an installed library.
+test-node: build
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
+	bindings/node/run.sh $(LIBDIR) $(BUILD)/node
 
 # make install into scratch prefixes, then consumers through pkg-config and CMake.
 test-install: build apt-test
@@ -184,7 +195,7 @@ stdlib-floor: python
 	FEMTOLOGGING_BACKEND=native $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 	FEMTOLOGGING_BACKEND=cffi $(VENV)/bin/python tests/stdlib/run_test_logging.py --floor $(STDLIB_FLOOR) --update-floor
 
-test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-go test-install test-cdef check-abi test-python test-dist test-stdlib test-config
+test: apt-test tools venv check-header lint lint-python test-rust test-c test-cpp test-go test-node test-install test-cdef check-abi test-python test-dist test-stdlib test-config
 	@echo "make test: every layer passed"
 
 # ---- install (C and C++) ---------------------------------------------------
