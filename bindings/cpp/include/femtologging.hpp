@@ -137,11 +137,36 @@ inline void into(std::error_code &ec, Make make) noexcept {
 
 inline femto_str str(std::string_view text) noexcept { return {text.data(), text.size()}; }
 
+/// Owns one engine reference to a `T`, released with `Free`: move-only,
+/// empty once moved from.
+template <typename T, void (*Free)(T *)>
+class owned {
+  public:
+    owned(owned &&other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
+    owned &operator=(owned &&other) noexcept {
+        if (this != &other) {
+            Free(std::exchange(raw_, std::exchange(other.raw_, nullptr)));
+        }
+        return *this;
+    }
+    owned(const owned &) = delete;
+    owned &operator=(const owned &) = delete;
+    ~owned() { Free(raw_); }
+
+    /// The C handle (still owned by this object); NULL once moved from.
+    const T *get() const noexcept { return raw_; }
+    explicit operator bool() const noexcept { return raw_ != nullptr; }
+
+  protected:
+    explicit owned(T *raw) noexcept : raw_(raw) {}
+    T *raw_;
+};
+
 }  // namespace detail
 
 /// A formatter: a stdlib-style format string or JSON. Move-only; shareable
 /// among handlers (each takes its own reference).
-class formatter {
+class formatter : public detail::owned<femto_formatter, femto_formatter_free> {
   public:
     enum class style : std::int32_t {
         percent = FEMTO_FORMAT_STYLE_PERCENT,  ///< `%(levelname)s %(message)s`
@@ -179,24 +204,8 @@ class formatter {
         return formatter(out);
     }
 
-    formatter(formatter &&other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
-    formatter &operator=(formatter &&other) noexcept {
-        if (this != &other) {
-            femto_formatter_free(std::exchange(raw_, std::exchange(other.raw_, nullptr)));
-        }
-        return *this;
-    }
-    formatter(const formatter &) = delete;
-    formatter &operator=(const formatter &) = delete;
-    ~formatter() { femto_formatter_free(raw_); }
-
-    /// The C handle (still owned by this object); NULL once moved from.
-    const femto_formatter *get() const noexcept { return raw_; }
-    explicit operator bool() const noexcept { return raw_ != nullptr; }
-
   private:
-    explicit formatter(femto_formatter *raw) noexcept : raw_(raw) {}
-    femto_formatter *raw_;
+    explicit formatter(femto_formatter *raw) noexcept : owned(raw) {}
 };
 
 /// What a full handler queue does with the next record.
@@ -236,7 +245,7 @@ enum class stream : std::int32_t {
 /// A handler: a queue and a worker thread that formats and writes.
 /// Move-only; loggers it is attached to keep their own reference, so the
 /// object may go out of scope while records still flow to it.
-class handler {
+class handler : public detail::owned<femto_handler, femto_handler_free> {
   public:
     /// Appends to the file at `path` (created if missing).
     static handler file(std::string_view path, const handler_options &options = {}) {
@@ -289,17 +298,6 @@ class handler {
         });
     }
 
-    handler(handler &&other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
-    handler &operator=(handler &&other) noexcept {
-        if (this != &other) {
-            femto_handler_free(std::exchange(raw_, std::exchange(other.raw_, nullptr)));
-        }
-        return *this;
-    }
-    handler(const handler &) = delete;
-    handler &operator=(const handler &) = delete;
-    ~handler() { femto_handler_free(raw_); }
-
     /// Returns once every record handed to this handler before the call is
     /// written; `false` if `timeout_ms` ran out first.
     bool flush(std::uint64_t timeout_ms = 5000) const {
@@ -323,12 +321,8 @@ class handler {
         return out;
     }
 
-    /// The C handle (still owned by this object); NULL once moved from.
-    const femto_handler *get() const noexcept { return raw_; }
-    explicit operator bool() const noexcept { return raw_ != nullptr; }
-
   private:
-    explicit handler(femto_handler *raw) noexcept : raw_(raw) {}
+    explicit handler(femto_handler *raw) noexcept : owned(raw) {}
 
     template <typename Make>
     static handler made(std::error_code &ec, Make make) noexcept {
@@ -337,7 +331,6 @@ class handler {
         return handler(out);
     }
 
-    femto_handler *raw_;
 };
 
 /// A source location, taken where a logging method is called.

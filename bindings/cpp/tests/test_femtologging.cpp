@@ -68,6 +68,25 @@ void streamed_records_carry_values_and_location() {
     CHECK(read(path_of("stream.log")) == expected);
 }
 
+void json_and_brace_formatters() {
+    femto::formatter json = femto::formatter::json();
+    femto::formatter brace = femto::formatter::make("{levelname}|{message}", femto::formatter::style::brace);
+    femto::handler_options json_options;
+    json_options.format = &json;
+    femto::handler_options brace_options;
+    brace_options.format = &brace;
+    femto::handler json_file = femto::handler::file(path_of("json.log"), json_options);
+    femto::handler brace_file = femto::handler::file(path_of("brace.log"), brace_options);
+    femto::logger log = isolated("cpp.json", json_file);
+    log.add_handler(brace_file);
+    log.info("quote \" here");
+    CHECK(json_file.flush() && brace_file.flush());
+    const std::string json_text = read(path_of("json.log"));
+    CHECK(json_text.find("\"message\": \"quote \\\" here\"") != std::string::npos ||
+          json_text.find("\"message\":\"quote \\\" here\"") != std::string::npos);
+    CHECK(read(path_of("brace.log")) == "INFO|quote \" here\n");
+}
+
 void disabled_levels_evaluate_nothing() {
     femto::handler file = femto::handler::file(path_of("disabled.log"));
     femto::logger log = isolated("cpp.disabled", file);
@@ -214,6 +233,7 @@ int main(int argc, char **argv) {
     }
     directory = argv[1];
     streamed_records_carry_values_and_location();
+    json_and_brace_formatters();
     disabled_levels_evaluate_nothing();
     handles_move_and_release();
     errors_throw_with_the_engine_message();
