@@ -74,6 +74,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -331,9 +332,12 @@ func (l *Logger) ClearHandlers() error {
 	return checkPlain("femto_logger_clear_handlers", C.femto_logger_clear_handlers(l.raw))
 }
 
-// Enabled reports whether a record at level would be made.
+// Enabled reports whether a record at level would be made. It reads the
+// documented head of every femto_logger, its threshold (the effective level
+// folded with femto_disable and the disabled flag, an atomic 32-bit integer
+// the engine keeps current), so a disabled call makes no cgo call.
 func (l *Logger) Enabled(level Level) bool {
-	return bool(C.femto_logger_is_enabled_for(l.raw, C.int32_t(level)))
+	return level >= 0 && uint32(level) >= atomic.LoadUint32((*uint32)(unsafe.Pointer(l.raw)))
 }
 
 // Log logs message at level with the caller's file, line and function.

@@ -178,6 +178,12 @@ class Logger {
   constructor(raw) {
     this.raw = raw;
     this.name = native.femto_logger_name(raw);
+    // The documented head of every femto_logger: its threshold (the
+    // effective level folded with femto_disable and the disabled flag), a
+    // 32-bit integer the engine keeps current. Reading it here makes a
+    // disabled call cost no FFI call; loggers live as long as the process,
+    // so the view never dangles.
+    this.threshold = new Uint32Array(koffi.view(raw, 4));
   }
 
   setLevel(level) {
@@ -198,7 +204,7 @@ class Logger {
   }
 
   isEnabledFor(level) {
-    return native.femto_logger_is_enabled_for(this.raw, level);
+    return level >= 0 && level >= this.threshold[0];
   }
 
   /**
@@ -207,7 +213,7 @@ class Logger {
    * record a full queue dropped (a handler's stats() count it).
    */
   log(level, message, ...args) {
-    if (!native.femto_logger_is_enabled_for(this.raw, level)) {
+    if (!(level >= 0 && level >= this.threshold[0])) {
       return;
     }
     const text = args.length === 0 && typeof message === 'string' ? message : util.format(message, ...args);
