@@ -76,13 +76,21 @@ fn nothing_is_evaluated_below_the_level() {
     assert_eq!(captured.seen(&handler).len(), 1);
 }
 
+// Each case has its own logger: the cases run in parallel, and a shared
+// logger would hand each record to both cases' handlers.
 #[rstest]
 #[case::template(
+    "macros.formatted.template",
     Arc::new(TemplateFormatter::new("%(message)s user=%(user)s", FormatStyle::Percent, None).unwrap()),
     "login user=42"
 )]
-#[case::json(Arc::new(JsonFormatter::new(None, false).unwrap()), "\"user\":\"42\"")]
+#[case::json(
+    "macros.formatted.json",
+    Arc::new(JsonFormatter::new(None, false).unwrap()),
+    "\"user\":\"42\""
+)]
 fn key_values_reach_the_formatters(
+    #[case] logger: &str,
     #[case] formatter: Arc<dyn FemtoFormatter>,
     #[case] expected: &str,
 ) {
@@ -90,9 +98,8 @@ fn key_values_reach_the_formatters(
         formatter,
         ..HandlerOptions::default()
     };
-    let (_logger, handler, captured) =
-        capture_formatted("macros.formatted", FemtoLevel::INFO, options);
-    info!(target: "macros.formatted", user = 42; "login");
+    let (handle, handler, captured) = capture_formatted(logger, FemtoLevel::INFO, options);
+    info!(handle, user = 42; "login");
     let seen = captured.seen(&handler);
     assert_eq!(seen.len(), 1);
     assert!(seen[0].text.contains(expected), "{}", seen[0].text);
