@@ -16,7 +16,13 @@ const koffi = require('koffi');
 const declarations = require('./declarations.generated.js');
 
 const C = declarations.constants;
-declarations.declare(koffi);
+// koffi's type names are per process: a second copy of this package sharing
+// the same koffi finds them registered already.
+try {
+  koffi.resolve('femto_api');
+} catch {
+  declarations.declare(koffi);
+}
 const library = koffi.load(process.env.FEMTOLOGGING_LIBRARY || 'libfemtologging.so');
 const native = {};
 for (const prototype of declarations.functions) {

@@ -98,6 +98,22 @@ test('bad input is a FemtoError with the engine message', () => {
   assert.throws(() => handler.flush(), /used after free/);
 });
 
+test('a second copy of the package shares the engine and the types', () => {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'femtologging-copy-'));
+  fs.cpSync(path.resolve(__dirname, '..', 'lib'), path.join(copy, 'lib'), { recursive: true });
+  fs.symlinkSync(path.resolve(__dirname, '..', 'node_modules'), path.join(copy, 'node_modules'));
+  try {
+    const second = require(path.join(copy, 'lib', 'index.js'));
+    assert.notEqual(second, femto);
+    const koffi = require('koffi');
+    const address = koffi.address(femto.getLogger('node.copy').raw);
+    assert.ok(address > 0n);
+    assert.equal(koffi.address(second.getLogger('node.copy').raw), address);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+});
+
 test('a configuration file configures JavaScript loggers', () => {
   const file = path.join(directory, 'configured.log');
   femto.configureToml(
