@@ -18,40 +18,46 @@ package femtologging
 #cgo pkg-config: femtologging
 #include <femtologging.h>
 #include <stdlib.h>
+#include <string.h>
 
-// femto_last_error is per thread: read it on the thread that failed (Go
-// moves goroutines between threads between cgo calls).
+// femto_last_error is per thread and valid until that thread's next call:
+// copy it on the thread that failed, inside the same cgo call (Go moves
+// goroutines between threads, and another goroutine may call the engine on
+// this thread before Go reads it). The Go side frees the copy.
+static char *go_error(femto_status s) {
+    return s >= FEMTO_STATUS_NULL_ARGUMENT ? strdup(femto_last_error()) : NULL;
+}
 static femto_status go_file_handler_new(const char *path, size_t len, const femto_handler_options *o,
-                                        femto_handler **out, const char **err) {
+                                        femto_handler **out, char **err) {
     femto_status s = femto_file_handler_new(path, len, false, o, out);
-    *err = s >= FEMTO_STATUS_NULL_ARGUMENT ? femto_last_error() : "";
+    *err = go_error(s);
     return s;
 }
 static femto_status go_stream_handler_new(femto_stream stream, const femto_handler_options *o,
-                                          femto_handler **out, const char **err) {
+                                          femto_handler **out, char **err) {
     femto_status s = femto_stream_handler_new(stream, o, out);
-    *err = s >= FEMTO_STATUS_NULL_ARGUMENT ? femto_last_error() : "";
+    *err = go_error(s);
     return s;
 }
 static femto_status go_handler_new(const char *d, size_t len, const femto_handler_options *o,
-                                   femto_handler **out, const char **err) {
+                                   femto_handler **out, char **err) {
     femto_status s = femto_handler_new(d, len, o, out);
-    *err = s >= FEMTO_STATUS_NULL_ARGUMENT ? femto_last_error() : "";
+    *err = go_error(s);
     return s;
 }
-static femto_status go_formatter_new(const char *f, size_t len, femto_formatter **out, const char **err) {
+static femto_status go_formatter_new(const char *f, size_t len, femto_formatter **out, char **err) {
     femto_status s = femto_formatter_new(FEMTO_FORMAT_STYLE_PERCENT, f, len, NULL, 0, out);
-    *err = s >= FEMTO_STATUS_NULL_ARGUMENT ? femto_last_error() : "";
+    *err = go_error(s);
     return s;
 }
-static femto_status go_logger_get(const char *name, size_t len, const femto_logger **out, const char **err) {
+static femto_status go_logger_get(const char *name, size_t len, const femto_logger **out, char **err) {
     femto_status s = femto_logger_get(name, len, out);
-    *err = s >= FEMTO_STATUS_NULL_ARGUMENT ? femto_last_error() : "";
+    *err = go_error(s);
     return s;
 }
-static femto_status go_configure_toml(const char *text, size_t len, const char **err) {
+static femto_status go_configure_toml(const char *text, size_t len, char **err) {
     femto_status s = femto_configure_toml(text, len);
-    *err = s >= FEMTO_STATUS_NULL_ARGUMENT ? femto_last_error() : "";
+    *err = go_error(s);
     return s;
 }
 static femto_handler_options go_handler_options(int32_t level, const femto_formatter *formatter,
@@ -112,6 +118,9 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Call, e.Message)
 func failed(status C.femto_status) bool { return status >= C.FEMTO_STATUS_NULL_ARGUMENT }
 
 func check(call string, status C.femto_status, message *C.char) error {
+	if message != nil {
+		defer C.free(unsafe.Pointer(message))
+	}
 	if !failed(status) {
 		return nil
 	}
