@@ -33,7 +33,8 @@
 #include <femtologging.h>
 
 #include <cstdint>
-#include <sstream>
+#include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -440,27 +441,87 @@ class gate {
     bool open_;
 };
 
+/// A stream buffer appending to a string that keeps its capacity.
+class text_buffer : public std::streambuf {
+  public:
+    std::string text;
+
+  private:
+    int_type overflow(int_type c) override {
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            text.push_back(traits_type::to_char_type(c));
+        }
+        return traits_type::not_eof(c);
+    }
+    std::streamsize xsputn(const char *data, std::streamsize count) override {
+        text.append(data, static_cast<std::size_t>(count));
+        return count;
+    }
+};
+
+/// A stream into a `text_buffer`, made once and reused record after record.
+struct text_stream {
+    text_buffer buffer;
+    std::ostream stream{&buffer};
+
+    /// Empties the text and restores the default format state (a record's
+    /// `std::hex` or `std::setprecision` does not reach the next record).
+    void reset() {
+        buffer.text.clear();
+        stream.clear();
+        stream.flags(std::ios_base::dec | std::ios_base::skipws);
+        stream.precision(6);
+        stream.width(0);
+        stream.fill(' ');
+    }
+};
+
+/// The calling thread's reusable stream, and whether a record is using it.
+struct thread_stream {
+    text_stream stream;
+    bool busy = false;
+};
+
+inline thread_stream &this_thread_stream() {
+    thread_local thread_stream instance;
+    return instance;
+}
+
 /// One streamed record, made only behind an open `gate`: a temporary that
-/// logs its text when the macro's full expression ends.
+/// logs its text when the macro's full expression ends. It writes into the
+/// thread's reusable stream, so a record allocates nothing once the
+/// stream's string is large enough; a record streamed while another is
+/// being made on the same thread (an `operator<<` that logs) gets its own.
 class line {
   public:
-    line(const gate &through, location where) : through_(through), where_(where) {}
+    line(const gate &through, location where) : through_(through), where_(where) {
+        thread_stream &shared = this_thread_stream();
+        if (!shared.busy) {
+            shared.busy = true;
+            shared_ = &shared;
+            stream_ = &shared.stream;
+        } else {
+            own_.reset(new text_stream());
+            stream_ = own_.get();
+        }
+        stream_->reset();
+    }
     line(const line &) = delete;
     line &operator=(const line &) = delete;
     ~line() {
-        // Logging never throws: a string that cannot be had is not logged.
-        try {
-            const std::string message = text_.str();
-            through_.target().log_at(static_cast<std::int32_t>(through_.at()), message, where_);
-        } catch (...) {
+        through_.target().log_at(static_cast<std::int32_t>(through_.at()), stream_->buffer.text, where_);
+        if (shared_ != nullptr) {
+            shared_->busy = false;
         }
     }
-    std::ostream &stream() noexcept { return text_; }
+    std::ostream &stream() noexcept { return stream_->stream; }
 
   private:
     const gate &through_;
     location where_;
-    std::ostringstream text_;
+    thread_stream *shared_ = nullptr;
+    std::unique_ptr<text_stream> own_;
+    text_stream *stream_;
 };
 
 }  // namespace detail

@@ -87,6 +87,25 @@ void json_and_brace_formatters() {
     CHECK(read(path_of("brace.log")) == "INFO|quote \" here\n");
 }
 
+/// Streams as itself, logging a record of its own while it does.
+struct logs_while_streamed {
+    femto::logger log;
+};
+std::ostream &operator<<(std::ostream &out, const logs_while_streamed &value) {
+    FEMTO_CXX_INFO(value.log) << "inner " << 2;
+    return out << "outer";
+}
+
+void streams_are_reused_cleanly() {
+    femto::handler file = femto::handler::file(path_of("reuse.log"));
+    femto::logger log = isolated("cpp.reuse", file);
+    FEMTO_CXX_INFO(log) << std::hex << std::showbase << 255 << ' ' << std::string(300, 'x').size();
+    FEMTO_CXX_INFO(log) << 255;  // the previous record's std::hex does not carry over
+    FEMTO_CXX_INFO(log) << "a " << logs_while_streamed{log} << " " << 1;
+    CHECK(file.flush());
+    CHECK(read(path_of("reuse.log")) == "0xff 0x12c\n255\ninner 2\na outer 1\n");
+}
+
 void disabled_levels_evaluate_nothing() {
     femto::handler file = femto::handler::file(path_of("disabled.log"));
     femto::logger log = isolated("cpp.disabled", file);
@@ -234,6 +253,7 @@ int main(int argc, char **argv) {
     directory = argv[1];
     streamed_records_carry_values_and_location();
     json_and_brace_formatters();
+    streams_are_reused_cleanly();
     disabled_levels_evaluate_nothing();
     handles_move_and_release();
     errors_throw_with_the_engine_message();
