@@ -1,7 +1,9 @@
 // The C++ wrapper's cost per record to a null handler, 1,000,000 each:
 // a streamed record, a ready string, and the C macro. Build and run:
-//   make build && g++ -std=c++17 -O2 -Iinclude -Ibindings/cpp/include bench/cpp/calls.cpp \
-//       -Ltarget/release -Wl,-rpath,$PWD/target/release -lfemtologging -o /tmp/calls && /tmp/calls
+//   make build
+//   g++ -std=c++17 -O2 -Iinclude -Ibindings/cpp/include bench/cpp/calls.cpp
+//       -Ltarget/release -Wl,-rpath,$PWD/target/release -lfemtologging -o /tmp/calls
+//   /tmp/calls
 #include <femtologging.hpp>
 #include <chrono>
 #include <cstdio>
