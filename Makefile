@@ -23,13 +23,14 @@ APT_TEST := valgrind rsyslog rsyslog-gnutls cmake pkg-config g++ golang-go
 APT_BENCH := libspdlog-dev pkg-config g++
 
 .PHONY: help demo test build header check-header check-abi abi-baseline fuzz lint lint-python test-rust test-c test-cdef test-config test-stdlib stdlib-floor \
-        wheel python test-python bench tools apt-test apt-bench venv clean \
+        wheel python test-python bench bench-peers bench-check bench-baseline tools apt-test apt-bench venv clean \
         install test-install test-cpp test-dist test-go test-node
 
 help:
 	@echo "make demo   build everything into .venv; C, Python and a C extension log into one pipeline; one TOML for C, Rust, Python"
 	@echo "make test   install what the tests need, build, and run every test layer"
 	@echo "make bench  run every benchmark side by side: spdlog, tracing-appender, floors, stdlib logging, picologging (not in make test)"
+	@echo "make bench-check  a one-minute benchmark that fails when a row regressed past 1.5x its committed ratio"
 	@echo "make header regenerate include/femtologging.h and the cffi cdef"
 	@echo "make abi-baseline  record the C ABI in crates/femto-ffi/abi-baseline.json (checked by make test)"
 	@echo "make test-stdlib  CPython's test_logging.py on femtologging, both backends, against tests/stdlib/floor.json"
@@ -242,14 +243,28 @@ demo: build python
 		CGO_LDFLAGS=-Wl,-rpath,$(CURDIR)/$(BUILD)/demo/prefix/lib go run ./example $(CURDIR)/$(BUILD)/demo/go.log
 	@cat $(BUILD)/demo/go.log
 
-bench: build apt-bench python
+bench-peers: build apt-bench python
 	@$(VENV)/bin/python -c "import picologging" 2>/dev/null || \
 		$(VENV)/bin/pip install -q --disable-pip-version-check picologging==0.9.3
+
+bench: bench-peers
 	bench/c/run.sh $(LIBDIR) $(BUILD)/bench --markdown $(BUILD)/bench/native.md
 	$(VENV)/bin/python bench/python/compare.py --markdown $(BUILD)/bench/python.md
 	$(VENV)/bin/python bench/python/socket_row.py --libdir $(LIBDIR) --markdown $(BUILD)/bench/socket.md
 	$(VENV)/bin/python bench/python/network_row.py --markdown $(BUILD)/bench/network.md
 	@echo "tables: $(BUILD)/bench/native.md, $(BUILD)/bench/python.md, $(BUILD)/bench/socket.md, $(BUILD)/bench/network.md (docs/benchmarks.md keeps the latest)"
+
+# The regression guard: a reduced run (about a minute) that fails when a
+# femtologging row is over 1.5x its ratio in bench/baseline.json. Not in
+# `make test` (timings in tests are flaky); run it around hot-path changes
+# (docs/benchmarks.md). `make bench-baseline` records new ratios.
+bench-check: bench-peers
+	@bench/c/run.sh $(LIBDIR) $(BUILD)/bench --build-only
+	$(VENV)/bin/python bench/check.py $(BUILD)/bench
+
+bench-baseline: bench-peers
+	@bench/c/run.sh $(LIBDIR) $(BUILD)/bench --build-only
+	$(VENV)/bin/python bench/check.py $(BUILD)/bench --update
 
 clean:
 	$(CARGO) clean

@@ -10,32 +10,46 @@ measurement.
 
 Each configuration runs R times, interleaved (femtologging, spdlog sync,
 spdlog async, floor, then again) so that machine noise hits every peer
-alike; the table shows the minimum and median of each, in nanoseconds per
-record, and femtologging's ratio to each peer. A run that hangs is killed
-after a timeout and reported, never waited on forever.
+alike; the table shows, in nanoseconds per record, the minimum, median and
+spread of the time, the median CPU time (every thread of the process, from
+the kernel's accounting of the finished child) and of the logging call
+alone, and femtologging's medians over each peer's. A run that hangs is
+killed after a timeout and reported, never waited on forever.
 """
 
 import argparse
 import os
 import platform
-import statistics
+import resource
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from samples import Samples, percent, ratio, row_json, write_json  # noqa: E402
 
 TIMEOUT_S = 120
 
 
+def children_cpu_s():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(command):
+    """One run: (ns per record, CPU ns per record, producer ns per call)."""
+    cpu_before = children_cpu_s()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         return None, f"timed out after {TIMEOUT_S}s"
+    cpu = children_cpu_s() - cpu_before
     if done.returncode != 0:
         return None, f"exit {done.returncode}: {done.stderr.strip()[:200]}"
     fields = dict(part.split("=") for part in done.stdout.split())
     records = int(fields["records"])
-    return (int(fields["total_ns"]) / records, float(fields["producer_ns"])), None
+    return (int(fields["total_ns"]) / records, cpu * 1e9 / records, float(fields["producer_ns"])), None
 
 
 def main():
@@ -43,8 +57,9 @@ def main():
     parser.add_argument("build")
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--disabled-calls", type=int, default=200_000_000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--markdown")
+    parser.add_argument("--json", help="also write the rows as JSON (for bench/check.py)")
     parser.add_argument("--rust", help="the femto-rust-bench binary")
     parser.add_argument("--only", nargs="+", help="run only the workloads whose title contains one of these")
     args = parser.parse_args()
@@ -127,7 +142,7 @@ def main():
         workloads = [(title, peers) for title, peers in workloads if any(word in title for word in args.only)]
     rows = []
     for title, peers in workloads:
-        samples = {name: [] for name in peers}
+        samples = {name: Samples() for name in peers}
         failures = {}
         for _ in range(args.repeats):
             for name, command in peers.items():
@@ -137,31 +152,32 @@ def main():
                 if error:
                     failures[name] = error
                 else:
-                    samples[name].append(result)
+                    samples[name].add(*result)
         rows.append((title, samples, failures))
 
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
-        f"{args.repeats} interleaved runs per peer; ns per record (total = first call until the "
-        f"file is complete and the logger shut down; producer = the logging call alone).",
+        f"{args.repeats} interleaved runs per peer; ns per record (time = first call until the "
+        f"file is complete and the logger shut down; CPU = every thread of the process; "
+        f"call = the logging call alone; spread = interquartile range / median).",
         "",
-        "| workload | peer | total min | total median | producer min | producer median "
-        "| femtologging total / peer (min) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| workload | peer | min | median | spread | CPU median | call median "
+        "| femtologging / peer (median) | CPU: femtologging / peer |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    results = []
     for title, samples, failures in rows:
-        ours = samples.get("femtologging") or []
-        our_best = min((s[0] for s in ours), default=None)
+        ours = samples.get("femtologging")
         for name, values in samples.items():
             if name in failures:
-                lines.append(f"| {title} | {name} | failed: {failures[name]} | | | | |")
+                lines.append(f"| {title} | {name} | failed: {failures[name]} | | | | | | |")
                 continue
-            totals = [v[0] for v in values]
-            producers = [v[1] for v in values]
-            ratio = "" if name == "femtologging" or our_best is None else f"{our_best / min(totals):.2f}x"
+            results.append(row_json(title, name, values))
+            theirs = None if name == "femtologging" else values
             lines.append(
-                f"| {title} | {name} | {min(totals):.1f} | {statistics.median(totals):.1f} | "
-                f"{min(producers):.1f} | {statistics.median(producers):.1f} | {ratio} |"
+                f"| {title} | {name} | {values.minimum:.1f} | {values.median:.1f} | {percent(values.spread)} | "
+                f"{values.cpu_median:.1f} | {values.producer_median:.1f} | "
+                f"{ratio(ours, theirs)} | {ratio(ours, theirs, cpu=True)} |"
             )
     if rust and not args.only:
         done = subprocess.run([rust, "memory", "16384"], capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
@@ -177,6 +193,8 @@ def main():
             lines += ["", f"Memory: failed: {done.stderr.strip()[:200]}"]
     table = "\n".join(lines)
     print(table)
+    if args.json:
+        write_json(args.json, results)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as out:
             out.write(table + "\n")

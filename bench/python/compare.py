@@ -1,24 +1,28 @@
 """Python benchmark: stdlib logging, picologging and femtologging side by
 side, each run in a fresh interpreter, interleaved, repeated.
 
-    python bench/python/compare.py [--repeats R] [--markdown FILE]
+    python bench/python/compare.py [--repeats R] [--markdown FILE] [--json FILE]
 
-Prints minimum and median microseconds per call, and femtologging's ratio
-to each peer (by minimum). A peer that hangs is killed after a timeout and
-reported; a peer that is not installed is reported as missing.
+Prints, in microseconds per call, each peer's median time with its spread
+(interquartile range over the median) and its median CPU time (every
+thread of the process), then femtologging's medians over each peer's. A
+peer that hangs is killed after a timeout and reported; a peer that is
+not installed is reported as missing.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from samples import Samples, percent, ratio, row_json, write_json  # noqa: E402
+
 TIMEOUT_S = 120
 PEERS = ("stdlib", "picologging", "femtologging")
 WORKLOADS = {
@@ -37,7 +41,8 @@ WORKLOADS = {
 }
 
 
-def run(peer: str, workload: str, count: int) -> tuple[float | None, str | None]:
+def run(peer: str, workload: str, count: int) -> tuple[tuple[float, float] | None, str | None]:
+    """One run: (µs per call, CPU µs per call), or why there is none."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
             done = subprocess.run(
@@ -51,44 +56,42 @@ def run(peer: str, workload: str, count: int) -> tuple[float | None, str | None]
             return None, f"hung (killed after {TIMEOUT_S}s)"
     if done.returncode != 0:
         return None, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
-    return float(done.stdout) / count * 1e6, None
+    wall, cpu = (float(part) for part in done.stdout.split())
+    return (wall / count * 1e6, cpu / count * 1e6), None
 
 
-def cell(samples: dict[str, list[float]], errors: dict[str, str], peer: str) -> str:
-    """``min / median`` for one peer, or why there is none."""
+def cell(samples: dict[str, Samples], errors: dict[str, str], peer: str) -> str:
+    """``median (spread) · CPU median`` for one peer, or why there is none."""
     if peer not in samples:
         return "not installed"
     if peer in errors:
         return errors[peer]
-    return f"{min(samples[peer]):.3f} / {statistics.median(samples[peer]):.3f}"
-
-
-def ratio(samples: dict[str, list[float]], peer: str) -> str:
-    """femtologging's minimum over the peer's minimum."""
-    ours, theirs = samples.get("femtologging"), samples.get(peer)
-    if not ours or not theirs:
-        return ""
-    return f"{min(ours) / min(theirs):.2f}x"
+    values = samples[peer]
+    return f"{values.median:.3f} ({percent(values.spread)}) · {values.cpu_median:.3f}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--markdown")
+    parser.add_argument("--json", help="also write the rows as JSON (for bench/check.py)")
     parser.add_argument("--only", nargs="*", choices=sorted(WORKLOADS), help="run just these workloads")
     args = parser.parse_args()
     peers = [p for p in PEERS if p == "stdlib" or importlib.util.find_spec(p) is not None]
     lines = [
         f"Python {sys.version.split()[0]}; {args.repeats} interleaved runs per peer, each in a fresh interpreter; "
-        "microseconds per call (min / median).",
+        "microseconds per call: median time (spread = interquartile range / median) · median CPU time "
+        "(every thread of the process); ratios are femtologging's medians over the peer's, time and CPU.",
         "",
-        "| workload | stdlib | picologging | femtologging | femto / stdlib | femto / picologging |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| workload | stdlib | picologging | femtologging | femto / stdlib | femto / picologging "
+        "| CPU: femto / stdlib | CPU: femto / picologging |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    results = []
     for workload, (title, count) in WORKLOADS.items():
         if args.only and workload not in args.only:
             continue
-        samples: dict[str, list[float]] = {p: [] for p in peers}
+        samples: dict[str, Samples] = {p: Samples() for p in peers}
         errors: dict[str, str] = {}
         for _ in range(args.repeats):
             for peer in peers:
@@ -98,15 +101,19 @@ def main() -> int:
                 if error:
                     errors[peer] = error
                 else:
-                    samples[peer].append(value)
-
+                    samples[peer].add(*value)
+        results += [row_json(workload, peer, values) for peer, values in samples.items() if peer not in errors]
+        ours = None if "femtologging" in errors else samples.get("femtologging")
+        others = [None if peer in errors else samples.get(peer) for peer in ("stdlib", "picologging")]
         cells = [cell(samples, errors, peer) for peer in PEERS]
-        ratios = [ratio(samples, peer) for peer in ("stdlib", "picologging")]
+        ratios = [ratio(ours, theirs) for theirs in others] + [ratio(ours, theirs, cpu=True) for theirs in others]
         lines.append(f"| {title} | " + " | ".join(cells + ratios) + " |")
     table = "\n".join(lines)
     print(table)
     if args.markdown:
         Path(args.markdown).write_text(table + "\n", encoding="utf-8")
+    if args.json:
+        write_json(args.json, results)
     return 0
 
 

@@ -31,6 +31,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from samples import Samples, percent  # noqa: E402
+
 #: Peer: (title, transport it is compared within).
 PEERS = {
     "stdlib_http": ("stdlib HTTPHandler, POST (a request per record)", "http"),
@@ -159,13 +162,15 @@ def main() -> int:
         f"HTTP run, {args.repeats} interleaved runs, each in a fresh interpreter; microseconds per record "
         "until close() returns.",
         "",
-        "| handler | min | median | records/s (median) | CPU per record, median | median / stdlib's (same transport) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| handler | min | median | spread | records/s (median) | CPU per record, median "
+        "| median / stdlib's (same transport) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for peer, (title, transport) in PEERS.items():
         median = statistics.median(wall[peer])
         lines.append(
-            f"| {title} | {min(wall[peer]):.2f} | {median:.2f} | {1e6 / median:,.0f} "
+            f"| {title} | {min(wall[peer]):.2f} | {median:.2f} | {percent(Samples(wall[peer]).spread)} "
+            f"| {1e6 / median:,.0f} "
             f"| {statistics.median(cpu[peer]):.2f} | {median / baselines[transport]:.3g}x |"
         )
     table = "\n".join(lines)

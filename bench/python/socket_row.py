@@ -29,6 +29,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from samples import Samples, percent  # noqa: E402
+
 PEERS = {
     "stdlib_tcp": "stdlib SocketHandler, TCP (pickles)",
     "femto_stdlib_tcp": "femtologging SocketHandler, TCP (pickles)",
@@ -174,14 +177,16 @@ def main() -> int:
         f"Python {sys.version.split()[0]}; {args.records:,} records per run, {args.repeats} interleaved runs, "
         "each in a fresh interpreter; microseconds per record until close() returns.",
         "",
-        "| handler | min | median | records/s (median) | CPU per record, median | median / stdlib's (same transport) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| handler | min | median | spread | records/s (median) | CPU per record, median "
+        "| median / stdlib's (same transport) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for peer, title in peers.items():
         median = statistics.median(wall[peer])
         versus = unix_baseline if "unix" in peer else baseline
         lines.append(
-            f"| {title} | {min(wall[peer]):.3f} | {median:.3f} | {1e6 / median:,.0f} "
+            f"| {title} | {min(wall[peer]):.3f} | {median:.3f} | {percent(Samples(wall[peer]).spread)} "
+            f"| {1e6 / median:,.0f} "
             f"| {statistics.median(cpu[peer]):.3f} | {median / versus:.2f}x |"
         )
     table = "\n".join(lines)

@@ -1,7 +1,14 @@
 //! Handlers: each owns a bounded queue and a consumer thread. The caller's
-//! thread checks the level and filters, then enqueues a shared record; the
+//! thread checks the level and filters, then enqueues the record (by value
+//! when it is a common one, see the `compact` module; else shared); the
 //! worker formats and writes (see the `worker` module).
 
+// A queue message carries a common record by value (see `compact`), so a
+// send that fails gives back a large message: that is the point, not a
+// mistake to box away.
+#![allow(clippy::result_large_err)]
+
+mod compact;
 mod http;
 pub(crate) mod live;
 mod network;
@@ -25,6 +32,7 @@ use std::time::{Duration, Instant};
 use arc_swap::{ArcSwap, ArcSwapOption};
 use crossbeam_channel::{Sender, TrySendError};
 
+use compact::CompactRecord;
 pub use http::{
     HttpAuth, HttpHandlerBuilder, HttpMethod, HttpPayload, HttpSetupError, DEFAULT_BATCH_AGE,
     DEFAULT_BATCH_BYTES, DEFAULT_BATCH_RECORDS, DEFAULT_HTTP_CONNECT_TIMEOUT,
@@ -106,7 +114,7 @@ pub(crate) struct HandlerCore {
 /// list channel, which grows as records arrive and is held to the
 /// capacity by [`Pipe::try_send`], so a huge capacity costs memory only
 /// when it is used.
-const ALLOCATED_UP_FRONT: usize = 1 << 16;
+const ALLOCATED_UP_FRONT: usize = 1 << 14;
 
 /// The producer side of a running handler; replaced wholesale after `fork`.
 struct Pipe {
@@ -486,7 +494,14 @@ impl FemtoHandler {
             }
             return self.count_drop();
         };
-        let message = Message::Record(record);
+        let message = match CompactRecord::of(&record) {
+            Some(compact) => {
+                // The record stays on this thread, for its next call.
+                crate::record_pool::keep_here(record);
+                Message::Compact(compact)
+            }
+            None => Message::Record(record),
+        };
         // Logged from a worker (a formatter or callback that logs): waiting
         // could wait for itself. Take room if there is any, else drop and
         // count, whatever the policy.

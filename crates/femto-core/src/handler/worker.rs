@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 
+use super::compact::CompactRecord;
 use super::sink::Sink;
 use super::HandlerCore;
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
@@ -19,7 +20,13 @@ use crate::record::FemtoLogRecord;
 use crate::record_pool::Recycler;
 
 /// What travels through a handler's queue.
+// A compact record is the common message and is meant to travel by value,
+// in the queue's slot (see `compact`): boxing it would undo that.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Message {
+    /// A common record, by value.
+    Compact(CompactRecord),
+    /// Any other record, shared with the other handlers it went to.
     Record(Arc<FemtoLogRecord>),
     /// Answered once every message queued before it has reached the sink.
     Flush(Sender<()>),
@@ -167,6 +174,7 @@ pub(crate) fn spawn(
             acks: Vec::new(),
             first_unreported_drop: None,
             recycler: Recycler::default(),
+            expanded: None,
             flush_due: None,
         }
         .run(&queue);
@@ -189,6 +197,8 @@ struct Worker {
     acks: Vec<Sender<()>>,
     first_unreported_drop: Option<Instant>,
     recycler: Recycler,
+    /// The record compact records are expanded into, reused.
+    expanded: Option<FemtoLogRecord>,
     /// When the sink, holding records not yet flushed, is to be flushed
     /// (see [`HandlerOptions::flush_delay`](super::HandlerOptions::flush_delay)).
     flush_due: Option<Instant>,
@@ -204,6 +214,14 @@ impl Worker {
             let mut handled = 0;
             while let Some(message) = next {
                 match message {
+                    Message::Compact(compact) => {
+                        let mut record = self.expanded.take().unwrap_or_else(|| {
+                            FemtoLogRecord::new("".into(), FemtoLevel::NOTSET, String::new())
+                        });
+                        compact.expand_into(&mut record);
+                        written += u64::from(self.emit(&record, false));
+                        self.expanded = Some(record);
+                    }
                     Message::Record(record) => {
                         written += u64::from(self.emit(&record, false));
                         self.recycler.put(record);
