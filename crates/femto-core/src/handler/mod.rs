@@ -107,6 +107,9 @@ pub(crate) struct HandlerCore {
     flush_delay: std::time::Duration,
     /// The records the queue holds at most (see [`Pipe::try_send`]).
     capacity: usize,
+    /// Set when someone waits for the worker (a flush, a close): it stops
+    /// letting records gather (see `worker::Worker::gather`).
+    urgent: AtomicBool,
 }
 
 /// Queues up to this many records are crossbeam's array channel, whose
@@ -123,6 +126,8 @@ struct Pipe {
     capacity: usize,
     /// The worker, unparked for flush and close (see `worker::next_message`).
     worker: Option<std::thread::Thread>,
+    /// Where the worker learns that someone waits for it.
+    core: Arc<HandlerCore>,
 }
 
 /// The factory of a null handler: never opened.
@@ -148,6 +153,7 @@ impl Pipe {
     }
 
     fn unpark_worker(&self) {
+        self.core.urgent.store(true, Ordering::Release);
         if let Some(worker) = &self.worker {
             worker.unpark();
         }
@@ -308,6 +314,7 @@ impl FemtoHandler {
                 room: room::RoomWaiters::default(),
                 flush_delay: options.flush_delay,
                 capacity: options.capacity,
+                urgent: AtomicBool::new(false),
             }),
             level: AtomicU32::new(options.level.value()),
             overflow: options.overflow,
@@ -351,6 +358,7 @@ impl FemtoHandler {
             queue,
             capacity: self.capacity,
             worker,
+            core: Arc::clone(&self.core),
         })));
         if reopen {
             // The parent's queue and thread do not exist for us: touching

@@ -207,11 +207,16 @@ struct Worker {
 impl Worker {
     fn run(mut self, queue: &Receiver<Message>) {
         while let Some(first) = self.next_message(queue) {
+            self.gather(queue);
             // Held while the batch is formatted, written and flushed.
             let pass = crate::fork::sink_pass();
             let mut written = 0u64;
             let mut next = Some(first);
             let mut handled = 0;
+            // What is queued now, and no more: a worker that takes each
+            // record the moment it arrives works on the cache lines the
+            // logging thread is writing.
+            let batch = (queue.len() + 1).min(MAX_BATCH);
             while let Some(message) = next {
                 match message {
                     Message::Compact(compact) => {
@@ -231,7 +236,7 @@ impl Worker {
                     Message::RollOver => self.roll_over(),
                 }
                 handled += 1;
-                next = if handled < MAX_BATCH {
+                next = if handled < batch {
                     queue.try_recv().ok()
                 } else {
                     None
@@ -256,6 +261,26 @@ impl Worker {
         self.report_drops(true);
         self.flush_sink();
         self.count_sink_drops();
+    }
+
+    /// Lets records gather before a batch: while fewer than [`GATHER`] are
+    /// queued, nobody waits for the worker and [`GATHER_WAIT`] has not
+    /// passed, pause. Why: each record crosses from the logging thread's
+    /// core to the worker's, and a worker running right behind the
+    /// logging thread pulls every cache line while it is still being
+    /// written (measured on the 2-core VM: 5-10% more CPU per record, and
+    /// runs up to 1.5x slower when the cores are far apart).
+    fn gather(&mut self, queue: &Receiver<Message>) {
+        if self.core.urgent.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        let start = Instant::now();
+        while queue.len() < GATHER
+            && !self.core.urgent.load(Ordering::Acquire)
+            && start.elapsed() < GATHER_WAIT
+        {
+            std::thread::park_timeout(GATHER_PAUSE);
+        }
     }
 
     /// Flushes the sink after a batch, or (with a flush delay, and no
@@ -440,6 +465,14 @@ impl Worker {
         });
     }
 }
+
+/// Records worth a batch: below this, the worker lets more gather.
+const GATHER: usize = 256;
+/// The longest the worker lets records gather (the time a record may wait
+/// before it is written, unless a flush asks for it).
+const GATHER_WAIT: Duration = Duration::from_micros(200);
+/// How often it looks meanwhile.
+const GATHER_PAUSE: Duration = Duration::from_micros(50);
 
 /// Pauses between polls of an empty queue before the worker blocks.
 const IDLE_PAUSES: [Duration; 5] = [
