@@ -80,7 +80,7 @@ pub use handler::{
 };
 pub use init::{init, init_with, InitError};
 pub use level::{add_level_name, FemtoLevel, LevelParseError, STATIC_MIN_LEVEL};
-pub use logger::{FemtoLogger, LogOutcome};
+pub use logger::{FemtoLogger, LogOutcome, Route};
 pub use manager::{LoggerNameError, LoggerState, Manager};
 pub use record::{FemtoLogRecord, KeyValue, SourceLocation};
 

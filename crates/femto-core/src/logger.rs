@@ -23,6 +23,28 @@ pub(crate) struct Dispatch {
     pub(crate) handlers: Vec<Arc<FemtoHandler>>,
 }
 
+/// A logger's routing loaded once (see [`FemtoLogger::route`]).
+pub struct Route<'a> {
+    logger: &'a FemtoLogger,
+    dispatch: arc_swap::Guard<Arc<Dispatch>>,
+}
+
+impl Route<'_> {
+    /// Whether any filter or handler on the way reads the source location
+    /// (or there is no handler, and the last resort might).
+    pub fn needs_location(&self) -> bool {
+        let dispatch = &self.dispatch;
+        dispatch.handlers.is_empty()
+            || dispatch.filters.iter().any(|f| f.needs_location())
+            || dispatch.handlers.iter().any(|h| h.needs_location())
+    }
+
+    /// As [`FemtoLogger::dispatch_shared`], along this route.
+    pub fn dispatch(self, record: Arc<FemtoLogRecord>) -> LogOutcome {
+        self.logger.dispatch_along(&self.dispatch, record)
+    }
+}
+
 /// What became of one logging call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogOutcome {
@@ -244,10 +266,18 @@ impl FemtoLogger {
     /// (the last resort may be anything). Bindings check it before they
     /// capture a caller's file, line and function.
     pub fn needs_location(&self) -> bool {
-        let dispatch = self.dispatch.load();
-        dispatch.handlers.is_empty()
-            || dispatch.filters.iter().any(|f| f.needs_location())
-            || dispatch.handlers.iter().any(|h| h.needs_location())
+        self.route().needs_location()
+    }
+
+    /// Where this logger's records go as of now, loaded once for a call
+    /// that asks [`Route::needs_location`] and then dispatches: each load
+    /// of the logger's routing costs two locked instructions, which on the
+    /// logging path wait for the record just written into a queue.
+    pub fn route(&self) -> Route<'_> {
+        Route {
+            logger: self,
+            dispatch: self.dispatch.load(),
+        }
     }
 
     /// Whether a record from this logger would reach any handler (stdlib
@@ -289,7 +319,10 @@ impl FemtoLogger {
     /// As [`FemtoLogger::dispatch`] for a record made by
     /// [`FemtoLogger::record`] (the fast path: no allocation).
     pub fn dispatch_shared(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
-        let dispatch = self.dispatch.load();
+        self.route().dispatch(record)
+    }
+
+    fn dispatch_along(&self, dispatch: &Dispatch, record: Arc<FemtoLogRecord>) -> LogOutcome {
         if !dispatch.filters.is_empty() && !passes(&dispatch.filters, &record, &self.name) {
             return LogOutcome::Filtered;
         }

@@ -389,8 +389,9 @@ pub extern "C" fn femto_logger_log_at(
             return Ok(Status::Ok);
         }
         let message = text(message, message_len, "message")?;
+        let route = logger.route();
         // Nothing a handler prints or reads needs the location: skip it.
-        let location = if logger.needs_location() {
+        let location = if route.needs_location() {
             SourceLocation {
                 file: optional_interned(femto_str::new(file, file_len), "file")?,
                 line,
@@ -400,11 +401,7 @@ pub extern "C" fn femto_logger_log_at(
         } else {
             SourceLocation::default()
         };
-        outcome(
-            logger.dispatch_shared(
-                logger.record(level, message, |record| record.location = location),
-            ),
-        )
+        outcome(route.dispatch(logger.record(level, message, |record| record.location = location)))
     })
 }
 
