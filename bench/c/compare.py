@@ -52,6 +52,30 @@ def run(command):
     return (int(fields["total_ns"]) / records, cpu * 1e9 / records, float(fields["producer_ns"])), None
 
 
+def core_to_core(build):
+    """ns for a cache line to cross between two cores now (None with one
+    core, or when the probe is missing or fails)."""
+    probe = os.path.join(build, "core_to_core")
+    if (os.cpu_count() or 1) < 2 or not os.path.exists(probe):
+        return None
+    try:
+        done = subprocess.run([probe], capture_output=True, text=True, timeout=30, check=True)
+    except (subprocess.SubprocessError, OSError):
+        return None
+    return float(done.stdout.split("=")[1])
+
+
+def core_to_core_line(transfers):
+    """What the machine's cores did during the run (see core_to_core.c)."""
+    if not transfers:
+        return "Cache line between two cores: not measured."
+    ordered = sorted(transfers)
+    return (
+        f"Cache line between two cores, probed before each round ({len(ordered)} probes): "
+        f"min {ordered[0]:.0f} ns, median {ordered[len(ordered) // 2]:.0f} ns, max {ordered[-1]:.0f} ns."
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build")
@@ -141,10 +165,14 @@ def main():
     if args.only:
         workloads = [(title, peers) for title, peers in workloads if any(word in title for word in args.only)]
     rows = []
+    transfers = []
     for title, peers in workloads:
         samples = {name: Samples() for name in peers}
         failures = {}
         for _ in range(args.repeats):
+            transfer = core_to_core(build)
+            if transfer is not None:
+                transfers.append(transfer)
             for name, command in peers.items():
                 if name in failures:
                     continue
@@ -160,6 +188,8 @@ def main():
         f"{args.repeats} interleaved runs per peer; ns per record (time = first call until the "
         f"file is complete and the logger shut down; CPU = every thread of the process; "
         f"call = the logging call alone; spread = interquartile range / median).",
+        "",
+        core_to_core_line(transfers),
         "",
         "| workload | peer | min | median | spread | CPU median | call median "
         "| femtologging / peer (median) | CPU: femtologging / peer |",

@@ -13,6 +13,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 CFLAGS=(-O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" -I"$HERE")
 cc -std=c11 "${CFLAGS[@]}" "$HERE/femto_bench.c" -L"$LIBDIR" -Wl,-rpath,"$LIBDIR" -lfemtologging -lpthread -o "$BUILD/femto_bench"
 cc -std=c11 "${CFLAGS[@]}" "$HERE/floor_bench.c" -lpthread -o "$BUILD/floor_bench"
+cc -std=c11 "${CFLAGS[@]}" "$HERE/core_to_core.c" -lpthread -o "$BUILD/core_to_core"
 # shellcheck disable=SC2046
 c++ -std=c++17 "${CFLAGS[@]}" "$HERE/spdlog_bench.cpp" $(pkg-config --cflags --libs spdlog) -o "$BUILD/spdlog_bench"
 if [ "${1:-}" = --build-only ]; then

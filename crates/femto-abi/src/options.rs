@@ -55,7 +55,9 @@ pub struct femto_handler_options {
     /// `sizeof(femto_handler_options)` as the caller compiled it.
     pub size: usize,
     /// Queue capacity in records; 0 means the default (16384); at most
-    /// 16777216.
+    /// 16777216. A queue of up to 16384 records is allocated when the
+    /// handler starts (about 256 bytes a record); a larger one grows as
+    /// records arrive.
     pub capacity: u32,
     pub overflow: femto_overflow,
     /// Wait limit for `FEMTO_OVERFLOW_TIMEOUT`.
