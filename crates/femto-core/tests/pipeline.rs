@@ -644,3 +644,48 @@ fn a_caller_side_last_resort_is_left_to_the_binding(manager: Manager) {
     assert!(handler.flush(WAIT));
     assert_eq!(*last_resort.lines.lock().unwrap(), ["from a C caller"]);
 }
+
+/// Common records travel through a queue by value, others shared; both
+/// kinds, interleaved and sent to two handlers, arrive whole and in order.
+#[rstest]
+fn common_and_larger_records_keep_their_order_and_content(manager: Manager, dir: TempDir) {
+    let path = dir.path().join("mixed.log");
+    let format = "%(levelname)s %(name)s %(funcName)s:%(lineno)d [%(user)s] %(message)s";
+    let file = FemtoHandler::file(&path, FileMode::Truncate, options(format)).unwrap();
+    let sink = MemorySink::default();
+    let memory = FemtoHandler::new(Box::new(sink.clone()), options(format)).unwrap();
+    let logger = manager.get_logger("app.mixed").unwrap();
+    logger.set_level(FemtoLevel::DEBUG);
+    logger.add_handler(file.clone());
+    logger.add_handler(memory.clone());
+    let long = "x".repeat(300);
+    let mut expected = Vec::new();
+    for i in 0..300 {
+        let line = match i % 3 {
+            0 => {
+                logger.info(&format!("short {i}"));
+                format!("INFO app.mixed :0 [] short {i}")
+            }
+            1 => {
+                logger.warning(&format!("{long} {i}"));
+                format!("WARNING app.mixed :0 [] {long} {i}")
+            }
+            _ => {
+                let record = FemtoLogRecord::new("app.mixed".into(), FemtoLevel::ERROR, "kv")
+                    .with_key_value("user", &format!("u{i}"))
+                    .with_location(femto_core::SourceLocation {
+                        file: Some("/src/app.rs".into()),
+                        line: 7,
+                        function: Some("serve".into()),
+                        module: None,
+                    });
+                logger.dispatch(record);
+                format!("ERROR app.mixed serve:7 [u{i}] kv")
+            }
+        };
+        expected.push(line);
+    }
+    assert!(file.close(WAIT) && memory.close(WAIT));
+    assert_eq!(read_lines(&path), expected);
+    assert_eq!(*sink.lines.lock().unwrap(), expected);
+}
