@@ -24,6 +24,7 @@ use crate::record::FemtoLogRecord;
 
 /// The longest message carried in the queue's slot.
 pub(crate) const INLINE_MESSAGE: usize = 120;
+const _: () = assert!(INLINE_MESSAGE <= u8::MAX as usize, "the length is a u8");
 
 /// The fields of a common record, by value.
 pub(crate) struct CompactRecord {

@@ -52,6 +52,11 @@ impl RoomWaiters {
         result
     }
 
+    /// Whether a producer waits for room (the worker must not dawdle).
+    pub(crate) fn has_waiters(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) > 0
+    }
+
     /// Called by the worker after each batch: wakes the waiting producers
     /// once the queue is at most half full.
     pub(crate) fn wake_if_room<T>(&self, queue: &Receiver<T>, capacity: usize) {

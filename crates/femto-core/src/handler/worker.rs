@@ -263,8 +263,9 @@ impl Worker {
         self.count_sink_drops();
     }
 
-    /// Lets records gather before a batch: while fewer than [`GATHER`] are
-    /// queued, nobody waits for the worker and [`GATHER_WAIT`] has not
+    /// Lets records gather before a batch: while fewer than [`GATHER`] (or
+    /// half the queue) are queued, nobody waits for the worker (a flush, a
+    /// close, a producer that found the queue full) and [`GATHER_WAIT`] has not
     /// passed, pause. Why: each record crosses from the logging thread's
     /// core to the worker's, and a worker running right behind the
     /// logging thread pulls every cache line while it is still being
@@ -274,9 +275,13 @@ impl Worker {
         if self.core.urgent.swap(false, Ordering::AcqRel) {
             return;
         }
+        // A small queue must not fill up (and its producers block or drop)
+        // while the worker waits for more than it holds.
+        let enough = GATHER.min(self.core.capacity / 2).max(1);
         let start = Instant::now();
-        while queue.len() < GATHER
+        while queue.len() < enough
             && !self.core.urgent.load(Ordering::Acquire)
+            && !self.core.room.has_waiters()
             && start.elapsed() < GATHER_WAIT
         {
             std::thread::park_timeout(GATHER_PAUSE);
