@@ -17,18 +17,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
+from compare import children_cpu_s, core_to_core
+
 FAR_NS = 150.0
-
-
-def children_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def one_run(build: Path, libdir: str, threads: int, records: int, log: Path) -> tuple[float, float]:
@@ -44,11 +40,6 @@ def one_run(build: Path, libdir: str, threads: int, records: int, log: Path) -> 
     )
     fields = dict(part.split("=") for part in done.stdout.split())
     return int(fields["total_ns"]) / 1e6, (children_cpu_s() - before) * 1e3
-
-
-def probe(build: Path) -> float:
-    done = subprocess.run([str(build / "core_to_core")], capture_output=True, text=True, check=True, timeout=30)
-    return float(done.stdout.split("=")[1])
 
 
 def summary(runs: list[tuple[float, float, float]]) -> str:
@@ -71,7 +62,10 @@ def main() -> int:
     log = args.build / "ab.log"
     results: dict[str, list[tuple[float, float, float]]] = {"A": [], "B": []}
     for _ in range(args.pairs):
-        transfer = probe(args.build)
+        transfer = core_to_core(str(args.build))
+        if transfer is None:
+            print("the core-to-core probe did not run (one core, or bench/c/run.sh not run)", file=sys.stderr)
+            return 1
         for name, libdir in (("A", args.a), ("B", args.b)):
             wall, cpu = one_run(args.build, libdir, args.threads, args.records, log)
             results[name].append((transfer, wall, cpu))

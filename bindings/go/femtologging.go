@@ -228,42 +228,45 @@ func newHandler(raw *C.femto_handler) *Handler {
 	return h
 }
 
-// NewFileHandler appends to the file at path.
-func NewFileHandler(path string, options *HandlerOptions) (*Handler, error) {
+// buildHandler runs one of the C constructors (named `call` in errors)
+// with the options converted, and wraps the handler it made.
+func buildHandler(call string, options *HandlerOptions,
+	construct func(o *C.femto_handler_options, out **C.femto_handler, message **C.char) C.femto_status) (*Handler, error) {
 	var out *C.femto_handler
 	var message *C.char
 	o := options.toC()
-	ptr, n := cstr(path)
-	if err := check("femto_file_handler_new", C.go_file_handler_new(ptr, n, &o, &out, &message), message); err != nil {
+	if err := check(call, construct(&o, &out, &message), message); err != nil {
 		return nil, err
 	}
 	return newHandler(out), nil
 }
 
+// NewFileHandler appends to the file at path.
+func NewFileHandler(path string, options *HandlerOptions) (*Handler, error) {
+	ptr, n := cstr(path)
+	return buildHandler("femto_file_handler_new", options,
+		func(o *C.femto_handler_options, out **C.femto_handler, message **C.char) C.femto_status {
+			return C.go_file_handler_new(ptr, n, o, out, message)
+		})
+}
+
 // NewStderrHandler writes to standard error.
 func NewStderrHandler(options *HandlerOptions) (*Handler, error) {
-	var out *C.femto_handler
-	var message *C.char
-	o := options.toC()
-	status := C.go_stream_handler_new(C.FEMTO_STREAM_STDERR, &o, &out, &message)
-	if err := check("femto_stream_handler_new", status, message); err != nil {
-		return nil, err
-	}
-	return newHandler(out), nil
+	return buildHandler("femto_stream_handler_new", options,
+		func(o *C.femto_handler_options, out **C.femto_handler, message **C.char) C.femto_status {
+			return C.go_stream_handler_new(C.FEMTO_STREAM_STDERR, o, out, message)
+		})
 }
 
 // NewHandler makes a handler of any kind the configuration format knows,
 // described in JSON: {"class": "rotating_file", "path": "app.log",
 // "max_bytes": 1048576, "backup_count": 3} (docs/configuration.md).
 func NewHandler(description string, options *HandlerOptions) (*Handler, error) {
-	var out *C.femto_handler
-	var message *C.char
-	o := options.toC()
 	ptr, n := cstr(description)
-	if err := check("femto_handler_new", C.go_handler_new(ptr, n, &o, &out, &message), message); err != nil {
-		return nil, err
-	}
-	return newHandler(out), nil
+	return buildHandler("femto_handler_new", options,
+		func(o *C.femto_handler_options, out **C.femto_handler, message **C.char) C.femto_status {
+			return C.go_handler_new(ptr, n, o, out, message)
+		})
 }
 
 // Flush returns once every record handed to the handler before the call is
