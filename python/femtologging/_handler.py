@@ -124,6 +124,10 @@ _names_lock = threading.Lock()
 #: ``_worker.handler`` is the Python handler whose ``emit`` this thread runs.
 _worker = threading.local()
 
+#: A new ``Handler.lock``: an ``RLock``, which under the native backend the
+#: loggers take and give back without calling Python.
+_new_lock: Callable[[], Any] = getattr(engine, "HandlerLock", threading.RLock)
+
 
 def _native(emit: Callable[..., None]) -> Callable[..., None]:
     """Marks an ``emit`` that the engine implements: a class whose ``emit``
@@ -249,7 +253,7 @@ class Handler(_stdlib.Filterer):
     def createLock(self) -> None:  # noqa: N802 (stdlib name)
         """A new lock for ``handle`` and ``emit`` (stdlib's), made afresh in
         a forked child."""
-        self.lock = threading.RLock()
+        self.lock = _new_lock()
         _at_fork_reinit_lock_weakset.add(self)
 
     def _plan_native_writes(self) -> None:
@@ -713,15 +717,13 @@ class StreamHandler(Handler):
         # A StringIO's flush does nothing (a closed one fails at write first).
         flush = None if type(stream) is io.StringIO else getattr(stream, "flush", None)
         engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
-        lock = self.lock
         write = stream.write  # type: ignore[union-attr]
         self._native_writes = (
             engine_formatter,
             self.terminator,
             write,
             flush,
-            lock.acquire,
-            lock.release,
+            self.lock,
             bool(fields & LOCATION_FIELDS),
         )
 

@@ -18,6 +18,7 @@ use femto_abi::{femto_log_args, femto_logger};
 
 use crate::api::api;
 use crate::cast::EngineFormatter;
+use crate::handler_lock::HandlerLock;
 
 /// Bumped by Python on every change a [`Dispatch`] depends on.
 static GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -50,8 +51,45 @@ pub(crate) struct StreamWrite {
     write: Py<PyAny>,
     /// `None` for a `StringIO`, whose `flush` does nothing.
     flush: Option<Py<PyAny>>,
-    acquire: Py<PyAny>,
-    release: Py<PyAny>,
+    lock: Lock,
+}
+
+/// The handler's lock, as `write` takes it.
+enum Lock {
+    /// femtologging's own: taken with no Python call.
+    Native(Py<HandlerLock>),
+    /// Any other (code may assign `handler.lock`): its bound methods.
+    Python {
+        acquire: Py<PyAny>,
+        release: Py<PyAny>,
+    },
+}
+
+impl Lock {
+    fn of(lock: &Bound<'_, PyAny>) -> PyResult<Lock> {
+        let py = lock.py();
+        Ok(match lock.cast_exact::<HandlerLock>() {
+            Ok(native) => Lock::Native(native.clone().unbind()),
+            Err(_) => Lock::Python {
+                acquire: lock.getattr(intern!(py, "acquire"))?.unbind(),
+                release: lock.getattr(intern!(py, "release"))?.unbind(),
+            },
+        })
+    }
+
+    fn acquire(&self, py: Python<'_>) -> PyResult<()> {
+        match self {
+            Lock::Native(lock) => lock.get().take(py, None).map(drop),
+            Lock::Python { acquire, .. } => crate::python_call::call0(acquire.bind(py)).map(drop),
+        }
+    }
+
+    fn release(&self, py: Python<'_>) -> PyResult<()> {
+        match self {
+            Lock::Native(lock) => lock.get().give_back(),
+            Lock::Python { release, .. } => crate::python_call::call0(release.bind(py)).map(drop),
+        }
+    }
 }
 
 /// A logger's caller-side handlers, in stdlib's `callHandlers` order.
@@ -96,7 +134,6 @@ type Plan<'py> = (
     Bound<'py, PyAny>,
     Bound<'py, PyAny>,
     Bound<'py, PyAny>,
-    Bound<'py, PyAny>,
     bool,
 );
 
@@ -119,7 +156,7 @@ impl Dispatch {
                 entries.push(Entry::Handler(handler.unbind()));
                 continue;
             };
-            let (formatter, terminator, write, flush, acquire, release, needs_location) = plan;
+            let (formatter, terminator, write, flush, lock, needs_location) = plan;
             needs_site |= needs_location;
             entries.push(Entry::Stream(StreamWrite {
                 level: handler.getattr(intern!(py, "_level"))?.extract()?,
@@ -129,8 +166,7 @@ impl Dispatch {
                 terminator: terminator.to_str()?.to_owned(),
                 write: write.unbind(),
                 flush: (!flush.is_none()).then(|| flush.unbind()),
-                acquire: acquire.unbind(),
-                release: release.unbind(),
+                lock: Lock::of(&lock)?,
             }));
         }
         Ok(Dispatch {
@@ -194,12 +230,12 @@ impl StreamWrite {
             })
             .map_err(StreamFailed::Format)?;
         use crate::python_call::{call0, call1};
-        call0(self.acquire.bind(py)).map_err(StreamFailed::Format)?;
+        self.lock.acquire(py).map_err(StreamFailed::Format)?;
         let written = call1(self.write.bind(py), line.as_any()).and_then(|_| match &self.flush {
             None => Ok(()),
             Some(flush) => call0(flush.bind(py)).map(drop),
         });
-        call0(self.release.bind(py)).map_err(StreamFailed::Format)?;
+        self.lock.release(py).map_err(StreamFailed::Format)?;
         written.map_err(StreamFailed::Write)
     }
 }

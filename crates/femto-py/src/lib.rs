@@ -21,6 +21,7 @@ mod dispatch;
 mod formatter;
 mod gil;
 mod handler;
+mod handler_lock;
 mod handler_method;
 mod hooks;
 mod lifecycle;
@@ -53,6 +54,7 @@ fn _femtologging(m: &Bound<'_, PyModule>) -> PyResult<()> {
     receiver::register(m)?;
     logger::prepare(m.py())?;
     m.add_class::<logger::NativeLogger>()?;
+    m.add_class::<handler_lock::HandlerLock>()?;
     m.add_function(wrap_pyfunction!(dispatch::caller_side_changed, m)?)?;
     m.add_class::<record::LogRecord>()?;
     m.add_class::<template::RecordTemplate>()?;
