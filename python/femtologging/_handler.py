@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from . import bridge
 from ._backend import BACKEND, engine
-from ._formatter import Formatter, needs_python, record_fields
+from ._formatter import Formatter, JsonFormatter, needs_python, record_fields
 from ._levels import NOTSET, check_level
 from ._records import LogRecord
 from ._tracebacks import exception_text
@@ -102,6 +102,8 @@ _DISPATCH_INPUTS = frozenset({"formatter", "stream", "terminator", "lock", "filt
 _WRITE_PLAN_INPUTS = frozenset({"formatter", "stream", "terminator", "lock"})
 #: Record attributes that say where the call was made.
 LOCATION_FIELDS = frozenset({"pathname", "filename", "module", "lineno", "funcName"})
+#: Record attributes that carry the time of the call.
+TIME_FIELDS = frozenset({"created", "msecs", "relativeCreated", "asctime"})
 #: Tells the native backend's loggers that a handler or a logger's
 #: caller-side handlers changed (nothing to tell under cffi).
 dispatch_changed: Callable[[], None] = getattr(engine, "caller_side_changed", lambda: None)
@@ -718,6 +720,8 @@ class StreamHandler(Handler):
         flush = None if type(stream) is io.StringIO else getattr(stream, "flush", None)
         engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
         write = stream.write  # type: ignore[union-attr]
+        # A JSON line carries the time and the thread whatever its format.
+        json = isinstance(fmt, JsonFormatter)
         self._native_writes = (
             engine_formatter,
             self.terminator,
@@ -725,6 +729,8 @@ class StreamHandler(Handler):
             flush,
             self.lock,
             bool(fields & LOCATION_FIELDS),
+            json or bool(fields & TIME_FIELDS),
+            json or "threadName" in fields,
         )
 
     def _report_emit_error(self, record: _stdlib.LogRecord, error: BaseException) -> None:

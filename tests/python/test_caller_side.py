@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import ctypes
 import io
+import json
 import os
 import queue
 import sys
 import threading
+import time
 
 import femtologging as logging
 import pytest
@@ -243,3 +245,55 @@ def test_a_stream_handler_follows_every_change_from_the_next_call(logger):
         f"test_a_stream_handler_follows_every_change_from_the_next_call:{line} location|\n"
     )
     assert second.getvalue() == "B set stream|\n"
+
+
+def test_time_and_thread_are_right_whatever_the_format_reads(logger):
+    """The fast path reads the clock and the thread's name only for a
+    format that prints them; a record made later in the call (a filter
+    appended since) still gets both, as does a JSON line. Each handler has
+    a logger of its own, so that no other format asks for them."""
+    streams = {kind: io.StringIO() for kind in ("plain", "stamped", "json")}
+    formats = {
+        "plain": logging.Formatter("%(message)s"),
+        "stamped": logging.Formatter("%(threadName)s %(created).3f %(message)s"),
+        "json": logging.JsonFormatter(),
+    }
+    loggers = {}
+    for kind, stream in streams.items():
+        loggers[kind] = logging.getLogger(f"{logger.name}.{kind}")
+        loggers[kind].propagate = False
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(formats[kind])
+        loggers[kind].addHandler(handler)
+    seen: list[logging.LogRecord] = []
+
+    def log_in(name: str) -> None:
+        def log() -> None:
+            for each in loggers.values():
+                each.info("from %s", name)
+
+        thread = threading.Thread(target=log, name=name)
+        thread.start()
+        thread.join()
+
+    before = time.time()
+    log_in("worker-1")
+    loggers["plain"].handlers[0].filters.append(lambda record: seen.append(record) or True)
+    log_in("worker-2")
+    after = time.time()
+    names = ["worker-1", "worker-2"]
+    assert streams["plain"].getvalue() == "from worker-1\nfrom worker-2\n"
+    for line, name in zip(streams["stamped"].getvalue().splitlines(), names, strict=True):
+        thread_name, created, _ = line.split(" ", 2)
+        assert thread_name == name
+        assert before - 0.001 <= float(created) <= after + 0.001
+    [record] = seen
+    assert record.threadName == "worker-2"
+    assert before <= record.created <= after
+    for line, name in zip(streams["json"].getvalue().splitlines(), names, strict=True):
+        fields = json.loads(line)
+        assert fields["threadName"] == name, fields
+        assert before - 0.001 <= fields["created"] <= after + 0.001, fields
+    for each in loggers.values():
+        for handler in each.handlers[:]:
+            each.removeHandler(handler)

@@ -99,6 +99,10 @@ pub(crate) struct Dispatch {
     /// Some handler reads the caller's file, line or function (a record
     /// for `handle`, or a format that prints them).
     pub(crate) needs_site: bool,
+    /// Some handler reads the time of the call (as `needs_site`).
+    pub(crate) needs_time: bool,
+    /// Some handler reads the Python thread's name (as `needs_site`).
+    pub(crate) needs_thread_name: bool,
 }
 
 /// Where a logger keeps its [`Dispatch`].
@@ -135,13 +139,15 @@ type Plan<'py> = (
     Bound<'py, PyAny>,
     Bound<'py, PyAny>,
     bool,
+    bool,
+    bool,
 );
 
 impl Dispatch {
     fn read(logger: &Bound<'_, PyAny>, generation: u64) -> PyResult<Dispatch> {
         let py = logger.py();
         let mut entries = Vec::new();
-        let mut needs_site = false;
+        let (mut needs_site, mut needs_time, mut needs_thread_name) = (false, false, false);
         for handler in logger
             .getattr(intern!(py, "_caller_side_handlers"))?
             .try_iter()?
@@ -152,12 +158,14 @@ impl Dispatch {
             let (Ok(plan), Ok(filters)) =
                 (plan.extract::<Plan<'_>>(), filters.cast_into::<PyList>())
             else {
-                needs_site = true;
+                (needs_site, needs_time, needs_thread_name) = (true, true, true);
                 entries.push(Entry::Handler(handler.unbind()));
                 continue;
             };
-            let (formatter, terminator, write, flush, lock, needs_location) = plan;
-            needs_site |= needs_location;
+            let (formatter, terminator, write, flush, lock, location, time, thread_name) = plan;
+            needs_site |= location;
+            needs_time |= time;
+            needs_thread_name |= thread_name;
             entries.push(Entry::Stream(StreamWrite {
                 level: handler.getattr(intern!(py, "_level"))?.extract()?,
                 handler: handler.unbind(),
@@ -173,6 +181,8 @@ impl Dispatch {
             generation,
             entries,
             needs_site,
+            needs_time,
+            needs_thread_name,
         })
     }
 }

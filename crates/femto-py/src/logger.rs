@@ -206,7 +206,7 @@ fn current_site(py: Python<'_>) -> PyResult<Option<std::rc::Rc<CallSite>>> {
 /// A record's message: made by Python, or by `percent` in Rust.
 enum Message<'py> {
     Python(Bound<'py, PyString>),
-    Rust(String),
+    Rust(crate::percent::Formatted),
 }
 
 impl Message<'_> {
@@ -258,6 +258,10 @@ fn report_bad_message<'py>(
         .call1((error.into_value(py), msg, args))
         .map(drop)
 }
+
+/// The stamp of a record whose time no handler reads: not 0, which would
+/// have the engine read the clock (about 40 ns) for nothing.
+const UNREAD_TIME_NS: u64 = 1;
 
 impl NativeLogger {
     pub(crate) fn emit<'py>(
@@ -338,7 +342,11 @@ impl NativeLogger {
         let py = slf.py();
         let logger = slf.get().handle.ptr();
         let dispatch = slf.get().dispatch.get(slf.as_any())?;
-        let site = if dispatch.needs_site || (api().logger_needs_location)(logger) {
+        let only_caller_side = (api().logger_only_caller_side)(logger);
+        // The engine's handlers are asked only if the record reaches them.
+        let site = if dispatch.needs_site
+            || (!only_caller_side && (api().logger_needs_location)(logger))
+        {
             match current_site(py)? {
                 Some(site) => Some(site),
                 None => return Self::slow_path(slf, level, msg, args, None),
@@ -346,8 +354,19 @@ impl NativeLogger {
         } else {
             None
         };
-        let thread = thread_name(py)?;
-        let only_caller_side = (api().logger_only_caller_side)(logger);
+        // The engine's handlers read every field; the caller-side ones only
+        // what their formats print, unless a record must be made for them
+        // (then the time and thread are read there, still in this call).
+        let thread = if !only_caller_side || dispatch.needs_thread_name {
+            Some(thread_name(py)?)
+        } else {
+            None
+        };
+        let created_ns = if !only_caller_side || dispatch.needs_time {
+            crate::record::now_ns()
+        } else {
+            UNREAD_TIME_NS
+        };
         let made = match message(msg, args) {
             Ok(made) => Some(made),
             // The engine needs the message: stdlib's report, as on the fast path.
@@ -367,15 +386,19 @@ impl NativeLogger {
             .as_ref()
             .map(|s| utf8(s.function.bind(py)))
             .transpose()?;
-        let thread_text = utf8(thread.cast::<PyString>()?)?;
-        let created_ns = crate::record::now_ns();
+        let thread_text = thread
+            .as_ref()
+            .map(|name| utf8(name.cast::<PyString>()?))
+            .transpose()?;
         let log_args = femto_log_args {
             file: file.as_deref().map_or(femto_str::absent(), femto_str::of),
             line: site.as_ref().map_or(0, |s| s.line),
             function: function
                 .as_deref()
                 .map_or(femto_str::absent(), femto_str::of),
-            thread_name: femto_str::of(&thread_text),
+            thread_name: thread_text
+                .as_deref()
+                .map_or(femto_str::absent(), femto_str::of),
             created_ns,
             caller_side_done: true,
             ..femto_log_args::new(level, femto_str::of(&text))
@@ -426,6 +449,10 @@ impl NativeLogger {
                             (&unknown.0, 0, &unknown.1)
                         }
                     };
+                    let thread = match &thread {
+                        Some(thread) => thread.clone(),
+                        None => thread_name(py)?,
+                    };
                     let call = Call {
                         name: slf.get().name.bind(py),
                         level,
@@ -433,7 +460,11 @@ impl NativeLogger {
                         lineno,
                         func_name,
                         thread_name: &thread,
-                        created_ns,
+                        created_ns: if created_ns == UNREAD_TIME_NS {
+                            crate::record::now_ns()
+                        } else {
+                            created_ns
+                        },
                     };
                     let made = PyTuple::new(py, [LogRecord::from_call(&call, msg, args)?])?;
                     record.insert(made)

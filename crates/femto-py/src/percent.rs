@@ -5,15 +5,53 @@
 //! argument types, a mismatched count) returns `None`, and Python formats
 //! it, so the output is always what `msg % args` gives.
 
-use std::fmt::Write;
+use std::cell::Cell;
+use std::ops::Deref;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyString};
 
-/// Formats `msg % args` into a new string, or `None` to let Python do it.
-pub(crate) fn format(msg: &str, args: &[Bound<'_, PyAny>]) -> Option<String> {
-    let mut out = String::with_capacity(msg.len() + 16 * args.len());
+thread_local! {
+    /// The buffer of the thread's last message, kept for its next one.
+    static SPARE: Cell<String> = const { Cell::new(String::new()) };
+}
+
+/// A formatted message; its buffer goes back to the thread's spare when
+/// dropped, so formatting one allocates nothing in the steady state.
+pub(crate) struct Formatted(String);
+
+impl Deref for Formatted {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Formatted {
+    fn drop(&mut self) {
+        let mut buffer = std::mem::take(&mut self.0);
+        if buffer.capacity() <= MAX_SPARE {
+            buffer.clear();
+            // A thread that is exiting has no spare to keep.
+            let _ = SPARE.try_with(|spare| spare.set(buffer));
+        }
+    }
+}
+
+/// A larger buffer is freed rather than kept.
+const MAX_SPARE: usize = 4096;
+
+/// Formats `msg % args`, or `None` to let Python do it.
+pub(crate) fn format(msg: &str, args: &[Bound<'_, PyAny>]) -> Option<Formatted> {
+    let mut out = Formatted(SPARE.try_with(Cell::take).unwrap_or_default());
+    write_into(&mut out.0, msg, args)?;
+    Some(out)
+}
+
+fn write_into(out: &mut String, msg: &str, args: &[Bound<'_, PyAny>]) -> Option<()> {
+    out.reserve(msg.len() + 16 * args.len());
     let mut rest = msg;
     let mut next = args.iter();
     while let Some(at) = rest.find('%') {
@@ -21,8 +59,8 @@ pub(crate) fn format(msg: &str, args: &[Bound<'_, PyAny>]) -> Option<String> {
         let spec = rest.as_bytes().get(at + 1)?;
         match spec {
             b'%' => out.push('%'),
-            b's' => push_str_or_int(&mut out, next.next()?)?,
-            b'd' | b'i' => push_int(&mut out, next.next()?)?,
+            b's' => push_str_or_int(out, next.next()?)?,
+            b'd' | b'i' => push_int(out, next.next()?)?,
             _ => return None,
         }
         rest = &rest[at + 2..];
@@ -31,7 +69,7 @@ pub(crate) fn format(msg: &str, args: &[Bound<'_, PyAny>]) -> Option<String> {
         return None; // Python raises "not all arguments converted"
     }
     out.push_str(rest);
-    Some(out)
+    Some(())
 }
 
 fn push_str_or_int(out: &mut String, arg: &Bound<'_, PyAny>) -> Option<()> {
@@ -54,5 +92,44 @@ fn push_int(out: &mut String, arg: &Bound<'_, PyAny>) -> Option<()> {
     if overflow != 0 || (value == -1 && PyErr::take(arg.py()).is_some()) {
         return None;
     }
-    write!(out, "{value}").ok()
+    push_decimal(out, value);
+    Some(())
+}
+
+/// `value` in decimal, without `core::fmt` (a fifth of this module's time).
+fn push_decimal(out: &mut String, value: i64) {
+    let mut digits = [0u8; 20];
+    let mut rest = value.unsigned_abs();
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(0)]
+    #[case(7)]
+    #[case(-7)]
+    #[case(10)]
+    #[case(1_234_567_890)]
+    #[case(i64::MAX)]
+    #[case(i64::MIN)]
+    fn decimals_read_as_rust_prints_them(#[case] value: i64) {
+        let mut out = String::from("n=");
+        super::push_decimal(&mut out, value);
+        assert_eq!(out, format!("n={value}"));
+    }
 }
