@@ -21,6 +21,25 @@ use crate::record::FemtoLogRecord;
 pub(crate) struct Dispatch {
     pub(crate) filters: Vec<Arc<dyn FemtoFilter>>,
     pub(crate) handlers: Vec<Arc<FemtoHandler>>,
+    /// See [`FemtoLogger::only_caller_side`]: worked out once here (a
+    /// handler's `caller_side` never changes), not on every call.
+    only_caller_side: bool,
+}
+
+impl Dispatch {
+    pub(crate) fn new(
+        filters: Vec<Arc<dyn FemtoFilter>>,
+        handlers: Vec<Arc<FemtoHandler>>,
+    ) -> Self {
+        let only_caller_side = filters.is_empty()
+            && !handlers.is_empty()
+            && handlers.iter().all(|handler| handler.caller_side());
+        Dispatch {
+            filters,
+            handlers,
+            only_caller_side,
+        }
+    }
 }
 
 /// A logger's routing loaded once (see [`FemtoLogger::route`]).
@@ -348,13 +367,7 @@ impl FemtoLogger {
     /// is one of those, and the logger has no filters. The binding then
     /// need not build the record at all.
     pub fn only_caller_side(&self) -> bool {
-        let dispatch = self.dispatch.load();
-        dispatch.filters.is_empty()
-            && !dispatch.handlers.is_empty()
-            && dispatch
-                .handlers
-                .iter()
-                .all(|handler| handler.caller_side())
+        self.dispatch.load().only_caller_side
     }
 
     /// As [`FemtoLogger::dispatch_shared`] for a record the binding that

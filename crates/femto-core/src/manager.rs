@@ -417,10 +417,7 @@ fn rebuild_one(state: &State, logger: &Arc<FemtoLogger>) -> Option<Arc<Dispatch>
         Some(logger.publish(
             FemtoLevel(threshold),
             effective,
-            Dispatch {
-                filters: entry.filters.clone(),
-                handlers,
-            },
+            Dispatch::new(entry.filters.clone(), handlers),
         ))
     }
 }

@@ -201,6 +201,23 @@ pub(crate) enum StreamFailed {
     Write(PyErr),
 }
 
+/// The `str` of UTF-8 `bytes`, decoded once (by Python, which checks them:
+/// no `str::from_utf8` pass before it).
+fn python_text<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    let len = isize::try_from(bytes.len())
+        .map_err(|_| pyo3::exceptions::PyOverflowError::new_err("line too long"))?;
+    // SAFETY: `bytes` is valid for `len` bytes during the call and the GIL
+    // is held; returns a new reference, or NULL with an error set (text
+    // that is not UTF-8 raises UnicodeDecodeError).
+    let text = unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            pyo3::ffi::PyUnicode_FromStringAndSize(bytes.as_ptr().cast(), len),
+        )?
+    };
+    text.cast_into::<PyString>().map_err(Into::into)
+}
+
 impl StreamWrite {
     /// Whether records must go through the handler's `handle` (it has
     /// filters now).
@@ -234,9 +251,7 @@ impl StreamWrite {
                     buffer.resize(end, 0);
                 }
                 buffer[len..end].copy_from_slice(self.terminator.as_bytes());
-                std::str::from_utf8(&buffer[..end])
-                    .map(|text| PyString::new(py, text))
-                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+                python_text(py, &buffer[..end])
             })
             .map_err(StreamFailed::Format)?;
         use crate::python_call::{call0, call1};
