@@ -144,4 +144,15 @@ impl EngineLogger {
     pub(crate) fn ptr(&self) -> *const femto_logger {
         self.0.as_ptr()
     }
+
+    /// `femto_logger_is_enabled_for` without a call into the library: the
+    /// documented head of every `femto_logger` (`femtologging_inline.h`)
+    /// is its threshold, an atomic `u32` the engine keeps current, as the
+    /// C macros read it.
+    pub(crate) fn is_enabled_for(&self, level: i32) -> bool {
+        // SAFETY: the pointer is a live logger (loggers are never freed),
+        // whose first four bytes are an aligned atomic u32 (the ABI).
+        let threshold = unsafe { &*self.0.as_ptr().cast::<std::sync::atomic::AtomicU32>() };
+        level >= 0 && level as u32 >= threshold.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }

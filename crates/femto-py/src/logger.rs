@@ -280,10 +280,10 @@ impl NativeLogger {
             }
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
-        let logger = slf.get().handle.ptr();
-        if !(api().logger_is_enabled_for)(logger, level) {
+        if !slf.get().handle.is_enabled_for(level) {
             return Ok(());
         }
+        let logger = slf.get().handle.ptr();
         if kwargs.is_some_and(|k| !k.is_empty()) || slf.get().filtered.load(Ordering::Relaxed) {
             return Self::slow_path(slf, level, msg, args, kwargs);
         }
@@ -581,10 +581,7 @@ impl NativeLogger {
 
     #[pyo3(name = "isEnabledFor")]
     fn is_enabled_for(&self, level: &Bound<'_, PyAny>) -> PyResult<bool> {
-        Ok((api().logger_is_enabled_for)(
-            self.handle.ptr(),
-            engine_level(level)?,
-        ))
+        Ok(self.handle.is_enabled_for(engine_level(level)?))
     }
 
     #[pyo3(signature = (level, msg, *args, **kwargs))]
@@ -678,14 +675,15 @@ unsafe fn fast_level_call(
         // PyO3 would have to release later).
         // SAFETY: the GIL is held (see above).
         let py = unsafe { Python::assume_attached() };
-        // SAFETY: `slf` is a valid borrowed reference for the call.
-        let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
+        // SAFETY: `slf` is a valid borrowed reference for the call (no
+        // reference count is taken: nothing outlives the call).
+        let slf = unsafe { pyo3::Borrowed::from_ptr(py, slf) };
         // SAFETY: the descriptor's own type check (CPython runs it before
         // the call, or specialises on the exact type) guarantees `slf` is
         // an instance of a `NativeLogger` subclass.
         let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
         let logger = logger.get();
-        if !logger.standalone && !(api().logger_is_enabled_for)(logger.handle.ptr(), level) {
+        if !logger.standalone && !logger.handle.is_enabled_for(level) {
             return py.None().into_ptr();
         }
     }

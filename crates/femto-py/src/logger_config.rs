@@ -44,7 +44,7 @@ fn logger_effective_level(py: Python<'_>, logger: &EngineLogger) -> PyResult<i32
 
 #[pyfunction]
 fn logger_is_enabled_for(logger: &EngineLogger, level: i32) -> bool {
-    (api().logger_is_enabled_for)(logger.ptr(), level)
+    logger.is_enabled_for(level)
 }
 
 /// Whether records from `logger` must carry the caller's location
