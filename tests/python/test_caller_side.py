@@ -297,3 +297,71 @@ def test_time_and_thread_are_right_whatever_the_format_reads(logger):
     for each in loggers.values():
         for handler in each.handlers[:]:
             each.removeHandler(handler)
+
+
+class FailingStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError("disk gone")
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "%(levelname)s %(name)s %(threadName)s %(funcName)s %(message)s",
+        "%(asctime)s %(message)s",  # prints the time: written by Python
+    ],
+)
+def test_handle_writes_a_record_to_a_python_stream_as_the_standard_library(logger, fmt):
+    """``StreamHandler.handle(record)`` on a Python stream (a MemoryHandler's
+    target, a QueueListener's handler) gives stdlib's line and leaves the
+    record as stdlib's ``format`` does, with or without the native write."""
+    record = logger.makeRecord(logger.name, logging.WARNING, "f.py", 7, "x=%d", (5,), None, func="fn")
+    record.threadName = "elsewhere"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(fmt, datefmt="%H:%M"))
+    assert handler.handle(record) is True
+    expected = logging.Formatter(fmt, datefmt="%H:%M").format(record) + "\n"
+    assert stream.getvalue() == expected
+    assert record.message == "x=5"
+    if "asctime" not in fmt:
+        assert expected == f"WARNING {logger.name} elsewhere fn x=5\n"
+
+
+@pytest.mark.parametrize(
+    ("stream", "msg", "args"),
+    [(FailingStream(), "lost", ()), (io.StringIO(), "count %d", ("not a number",))],
+    ids=["the stream fails", "the message cannot be built"],
+)
+def test_handle_reports_what_fails_through_handle_error(logger, stream, msg, args):
+    record = logger.makeRecord(logger.name, logging.ERROR, "f.py", 7, msg, args, None)
+    handler = logging.StreamHandler(stream)
+    errors: list[logging.LogRecord] = []
+    handler.handleError = errors.append  # type: ignore[method-assign]
+    assert handler.handle(record) is True
+    assert errors == [record]
+    assert stream.getvalue() == ""
+
+
+@pytest.mark.skipif(logging.BACKEND != "native", reason="the native handle method")
+def test_handle_of_a_plain_record_writes_with_no_python_frame(logger):
+    callers: list[str] = []
+
+    class Recording(io.StringIO):
+        def write(self, text: str) -> int:
+            callers.append(sys._getframe(1).f_code.co_name)
+            return super().write(text)
+
+    record = logger.makeRecord(logger.name, logging.INFO, "f.py", 1, "plain", (), None)
+    handler = logging.StreamHandler(Recording())
+    handler.handle(record)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.handle(record)
+    assert callers == [sys._getframe().f_code.co_name, "emit"]
+
+
+def test_handle_writes_text_utf8_cannot_hold_as_it_is(logger):
+    record = logger.makeRecord(logger.name, logging.INFO, "f.py", 1, "x\udcffy %s", ("\udcfe",), None)
+    stream = io.StringIO()
+    logging.StreamHandler(stream).handle(record)
+    assert stream.getvalue() == "x\udcffy \udcfe\n"

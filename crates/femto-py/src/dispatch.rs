@@ -52,6 +52,18 @@ pub(crate) struct StreamWrite {
     /// `None` for a `StringIO`, whose `flush` does nothing.
     flush: Option<Py<PyAny>>,
     lock: Lock,
+    pub(crate) reads: Reads,
+}
+
+/// What a handler's format prints beyond the level, name and message.
+#[derive(Clone, Copy)]
+pub(crate) struct Reads {
+    /// The caller's file, line or function.
+    pub(crate) location: bool,
+    /// The time of the call.
+    pub(crate) time: bool,
+    /// The Python thread's name.
+    pub(crate) thread_name: bool,
 }
 
 /// The handler's lock, as `write` takes it.
@@ -153,29 +165,15 @@ impl Dispatch {
             .try_iter()?
         {
             let handler = handler?;
-            let plan = handler.getattr(intern!(py, "_native_writes"))?;
-            let filters = handler.getattr(intern!(py, "filters"))?;
-            let (Ok(plan), Ok(filters)) =
-                (plan.extract::<Plan<'_>>(), filters.cast_into::<PyList>())
-            else {
+            let Some(stream) = StreamWrite::of(&handler)? else {
                 (needs_site, needs_time, needs_thread_name) = (true, true, true);
                 entries.push(Entry::Handler(handler.unbind()));
                 continue;
             };
-            let (formatter, terminator, write, flush, lock, location, time, thread_name) = plan;
-            needs_site |= location;
-            needs_time |= time;
-            needs_thread_name |= thread_name;
-            entries.push(Entry::Stream(StreamWrite {
-                level: handler.getattr(intern!(py, "_level"))?.extract()?,
-                handler: handler.unbind(),
-                filters: filters.unbind(),
-                formatter: formatter.unbind(),
-                terminator: terminator.to_str()?.to_owned(),
-                write: write.unbind(),
-                flush: (!flush.is_none()).then(|| flush.unbind()),
-                lock: Lock::of(&lock)?,
-            }));
+            needs_site |= stream.reads.location;
+            needs_time |= stream.reads.time;
+            needs_thread_name |= stream.reads.thread_name;
+            entries.push(Entry::Stream(stream));
         }
         Ok(Dispatch {
             generation,
@@ -219,6 +217,34 @@ fn python_text<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyStri
 }
 
 impl StreamWrite {
+    /// The native writes `handler` planned (`_native_writes`), or `None`
+    /// when Python must write its records (`handle`).
+    pub(crate) fn of(handler: &Bound<'_, PyAny>) -> PyResult<Option<StreamWrite>> {
+        let py = handler.py();
+        let plan = handler.getattr(intern!(py, "_native_writes"))?;
+        let filters = handler.getattr(intern!(py, "filters"))?;
+        let (Ok(plan), Ok(filters)) = (plan.extract::<Plan<'_>>(), filters.cast_into::<PyList>())
+        else {
+            return Ok(None);
+        };
+        let (formatter, terminator, write, flush, lock, location, time, thread_name) = plan;
+        Ok(Some(StreamWrite {
+            level: handler.getattr(intern!(py, "_level"))?.extract()?,
+            handler: handler.clone().unbind(),
+            filters: filters.unbind(),
+            formatter: formatter.unbind(),
+            terminator: terminator.to_str()?.to_owned(),
+            write: write.unbind(),
+            flush: (!flush.is_none()).then(|| flush.unbind()),
+            lock: Lock::of(&lock)?,
+            reads: Reads {
+                location,
+                time,
+                thread_name,
+            },
+        }))
+    }
+
     /// Whether records must go through the handler's `handle` (it has
     /// filters now).
     pub(crate) fn filtered(&self, py: Python<'_>) -> bool {

@@ -10,8 +10,9 @@ use crate::cast::EngineHandler;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyList, PyType};
+use pyo3::types::{PyBool, PyList, PyString, PyType};
 
+use crate::dispatch::{StreamFailed, StreamWrite};
 use crate::methods::Arguments;
 
 /// What `handle` needs from Python, set once by `install_handle_method`.
@@ -68,15 +69,83 @@ fn handle_call<'py>(
     let installed = INSTALLED.get().ok_or_else(|| {
         pyo3::exceptions::PyRuntimeError::new_err("Handler.handle is not installed")
     })?;
-    if let (Some(record), Some(queue)) = (arguments.single(), engine_queue(handler, installed)?) {
-        let queue = queue.get();
-        // An error means the record was not queued: the Python path below
-        // tries again and reports it as stdlib does (`handleError`).
-        if let Ok(true) = crate::log::log_one_native_record(py, record, Some(queue)) {
+    if let Some(record) = arguments.single() {
+        if let Some(queue) = engine_queue(handler, installed)? {
+            let queue = queue.get();
+            // An error means the record was not queued: the Python path
+            // below tries again and reports it as stdlib does (`handleError`).
+            if let Ok(true) = crate::log::log_one_native_record(py, record, Some(queue)) {
+                return Ok(PyBool::new(py, true).to_owned().into_any());
+            }
+        } else if write_to_python_stream(handler, record, installed)? {
             return Ok(PyBool::new(py, true).to_owned().into_any());
         }
     }
     arguments.call_method(installed.python_handle.bind(py), handler)
+}
+
+/// stdlib's `handle` for a native record and a `StreamHandler` that
+/// writes a Python stream on the calling thread (a `MemoryHandler`'s
+/// target, a `QueueListener`'s handler): written as a logging call writes
+/// it (`StreamWrite`), with no Python frame. Only for a handler that
+/// planned native writes, has no filters and prints no time (stdlib's
+/// `format` would leave `asctime` on the record); `false` leaves the
+/// record to Python.
+fn write_to_python_stream(
+    handler: &Bound<'_, PyAny>,
+    record: &Bound<'_, PyAny>,
+    installed: &Installed,
+) -> PyResult<bool> {
+    let py = handler.py();
+    let emit = handler.get_type().getattr(intern!(py, "emit"))?;
+    if !emit.is(installed.engine_emit.bind(py))
+        || !handler.getattr(intern!(py, "_caller_side"))?.is_truthy()?
+    {
+        return Ok(false);
+    }
+    let Some(stream) = StreamWrite::of(handler)? else {
+        return Ok(false);
+    };
+    if stream.reads.time || stream.filtered(py) {
+        return Ok(false);
+    }
+    let Ok(native) = record.cast_exact::<crate::record::LogRecord>() else {
+        return Ok(false);
+    };
+    // A message that cannot be built, text UTF-8 cannot hold: Python
+    // formats the record and reports what fails as stdlib does.
+    let Ok(Some(view)) = crate::record::LogRecord::engine_view(native) else {
+        return Ok(false);
+    };
+    // Text UTF-8 cannot hold (lone surrogates) reaches the stream as it is.
+    let texts = [
+        &view.pathname,
+        &view.func_name,
+        &view.thread_name,
+        &view.exc_text,
+        &view.stack,
+    ];
+    let exact = |text: &Bound<'_, PyString>| text.to_str().is_ok();
+    if !exact(&view.name) || !exact(&view.message) || !texts.into_iter().flatten().all(exact) {
+        return Ok(false);
+    }
+    let Ok(written) = crate::log::with_view_args(py, &view, |logger, args| {
+        Ok(stream.write(py, logger.ptr(), args))
+    }) else {
+        return Ok(false);
+    };
+    match written {
+        Ok(()) => {}
+        // Python formats it again, and reports the failure as stdlib does.
+        Err(StreamFailed::Format(_)) => return Ok(false),
+        Err(StreamFailed::Write(error)) => {
+            let error = error.into_value(py).into_bound(py).into_any();
+            handler.call_method1(intern!(py, "_report_emit_error"), (record, error))?;
+        }
+    }
+    // As stdlib's `format` leaves it.
+    record.setattr(intern!(py, "message"), view.message)?;
+    Ok(true)
 }
 
 /// The engine handler of `handler` when records go straight to it: one

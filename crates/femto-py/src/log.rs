@@ -224,6 +224,17 @@ pub(crate) fn log_one_native_record(
     let Some(view) = crate::record::LogRecord::engine_view(record)? else {
         return Ok(false);
     };
+    with_view_args(py, &view, |logger, args| send(py, logger, handler, args))?;
+    Ok(true)
+}
+
+/// Runs `use_args` with the `femto_log_args` of a native record's `view`
+/// and the engine logger its name names.
+pub(crate) fn with_view_args<R>(
+    py: Python<'_>,
+    view: &crate::record::EngineView<'_>,
+    use_args: impl FnOnce(&EngineLogger, &femto_log_args) -> PyResult<R>,
+) -> PyResult<R> {
     let logger = EngineLogger::get(py, &utf8(&view.name)?)?;
     let message = utf8(&view.message)?;
     let pathname = optional_utf8(&view.pathname)?;
@@ -248,8 +259,7 @@ pub(crate) fn log_one_native_record(
         thread_id: view.thread_id,
         ..femto_log_args::new(view.level, femto_str::of(&message))
     };
-    send(py, &logger, handler, &with_key_values(args, &pairs))?;
-    Ok(true)
+    use_args(&logger, &with_key_values(args, &pairs))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
