@@ -95,60 +95,56 @@ def test_threads_under_it_exclude_each_other_exactly(lock):
     assert counter[0] == 8000
 
 
-def test_a_record_waits_while_another_thread_holds_the_lock():
+@pytest.fixture
+def to_stream(request):
+    """A logger of its own writing its messages to a StringIO."""
     stream = io.StringIO()
     handler = femtologging.StreamHandler(stream)
     handler.setFormatter(femtologging.Formatter("%(message)s"))
-    logger = femtologging.getLogger("lock.wait")
+    logger = femtologging.getLogger(f"lock.{request.node.name}")
     logger.propagate = False
     logger.addHandler(handler)
     logger.setLevel(femtologging.INFO)
-    try:
-        logged = threading.Event()
-
-        def log() -> None:
-            logger.info("from the thread")
-            logged.set()
-
-        with handler.lock:
-            thread = threading.Thread(target=log)
-            thread.start()
-            assert not logged.wait(0.2)
-            stream.write("under the lock\n")
-        thread.join(10)
-        assert logged.is_set()
-        assert stream.getvalue() == "under the lock\nfrom the thread\n"
-    finally:
-        logger.removeHandler(handler)
+    yield logger, handler, stream
+    logger.removeHandler(handler)
 
 
-def test_many_threads_logging_to_one_stream_lose_nothing():
-    stream = io.StringIO()
-    handler = femtologging.StreamHandler(stream)
-    handler.setFormatter(femtologging.Formatter("%(message)s"))
-    logger = femtologging.getLogger("lock.many")
-    logger.propagate = False
-    logger.addHandler(handler)
-    logger.setLevel(femtologging.INFO)
-    try:
+def test_a_record_waits_while_another_thread_holds_the_lock(to_stream):
+    logger, handler, stream = to_stream
+    logged = threading.Event()
 
-        def work(n: int) -> None:
-            for i in range(2000):
-                logger.info("%d %d", n, i)
-                if i % 100 == 0:
-                    with handler.lock:  # Python code under the lock too
-                        time.sleep(0)
+    def log() -> None:
+        logger.info("from the thread")
+        logged.set()
 
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        lines = stream.getvalue().splitlines()
-        assert len(lines) == 8000
-        assert sorted(lines) == sorted(f"{n} {i}" for n in range(4) for i in range(2000))
-    finally:
-        logger.removeHandler(handler)
+    with handler.lock:
+        thread = threading.Thread(target=log)
+        thread.start()
+        assert not logged.wait(0.2)
+        stream.write("under the lock\n")
+    thread.join(10)
+    assert logged.is_set()
+    assert stream.getvalue() == "under the lock\nfrom the thread\n"
+
+
+def test_many_threads_logging_to_one_stream_lose_nothing(to_stream):
+    logger, handler, stream = to_stream
+
+    def work(n: int) -> None:
+        for i in range(2000):
+            logger.info("%d %d", n, i)
+            if i % 100 == 0:
+                with handler.lock:  # Python code under the lock too
+                    time.sleep(0)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 8000
+    assert sorted(lines) == sorted(f"{n} {i}" for n in range(4) for i in range(2000))
 
 
 def test_a_forked_child_starts_with_the_lock_free(run_script):
