@@ -365,3 +365,15 @@ def test_handle_writes_text_utf8_cannot_hold_as_it_is(logger):
     stream = io.StringIO()
     logging.StreamHandler(stream).handle(record)
     assert stream.getvalue() == "x\udcffy \udcfe\n"
+
+
+def test_handle_prints_the_process_of_a_record_from_another_process(logger):
+    """A QueueListener's records may come from child processes: their
+    process id is theirs, not the engine's."""
+    record = logger.makeRecord(logger.name, logging.INFO, "f.py", 1, "from a child", (), None)
+    record.process = 1
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(process)d %(message)s"))
+    handler.handle(record)
+    assert stream.getvalue() == "1 from a child\n"

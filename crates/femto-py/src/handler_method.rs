@@ -87,10 +87,10 @@ fn handle_call<'py>(
 /// stdlib's `handle` for a native record and a `StreamHandler` that
 /// writes a Python stream on the calling thread (a `MemoryHandler`'s
 /// target, a `QueueListener`'s handler): written as a logging call writes
-/// it (`StreamWrite`), with no Python frame. Only for a handler that
-/// planned native writes, has no filters and prints no time (stdlib's
-/// `format` would leave `asctime` on the record); `false` leaves the
-/// record to Python.
+/// it (`StreamWrite`), with no Python frame. Only for a record made in
+/// this process, and a handler that planned native writes, has no filters
+/// and prints no time (stdlib's `format` would leave `asctime` on the
+/// record); `false` leaves the record to Python.
 fn write_to_python_stream(
     handler: &Bound<'_, PyAny>,
     record: &Bound<'_, PyAny>,
@@ -112,6 +112,9 @@ fn write_to_python_stream(
     let Ok(native) = record.cast_exact::<crate::record::LogRecord>() else {
         return Ok(false);
     };
+    if !crate::record::LogRecord::made_here(native) {
+        return Ok(false);
+    }
     // A message that cannot be built, text UTF-8 cannot hold: Python
     // formats the record and reports what fails as stdlib does.
     let Ok(Some(view)) = crate::record::LogRecord::engine_view(native) else {

@@ -529,6 +529,17 @@ fn text_field<'py>(field: &Field, py: Python<'py>) -> Result<Option<Bound<'py, P
 }
 
 impl LogRecord {
+    /// Whether the record was made in this process: the engine prints its
+    /// own process id, which a record from another one (through a
+    /// `QueueListener`) does not have.
+    pub(crate) fn made_here(slf: &Bound<'_, Self>) -> bool {
+        let py = slf.py();
+        let record = slf.borrow();
+        bind(&record.process, py)
+            .extract::<u32>()
+            .is_ok_and(|pid| pid == PROCESS_ID.load(Ordering::Relaxed))
+    }
+
     /// The record's fields for the engine, read straight from the struct;
     /// `None` when Python must convert it: an exception not yet turned
     /// into text, or a field of an unusual type.
