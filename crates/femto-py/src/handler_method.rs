@@ -69,16 +69,20 @@ fn handle_call<'py>(
     let installed = INSTALLED.get().ok_or_else(|| {
         pyo3::exceptions::PyRuntimeError::new_err("Handler.handle is not installed")
     })?;
-    if let Some(record) = arguments.single() {
-        if let Some(queue) = engine_queue(handler, installed)? {
+    // Only `StreamHandler.emit` is known: any other `emit` is Python's.
+    let emit = handler.get_type().getattr(intern!(py, "emit"))?;
+    if let (Some(record), true) = (arguments.single(), emit.is(installed.engine_emit.bind(py))) {
+        if handler.getattr(intern!(py, "_caller_side"))?.is_truthy()? {
+            if write_to_python_stream(handler, record)? {
+                return Ok(PyBool::new(py, true).to_owned().into_any());
+            }
+        } else if let Some(queue) = engine_queue(handler)? {
             let queue = queue.get();
             // An error means the record was not queued: the Python path
             // below tries again and reports it as stdlib does (`handleError`).
             if let Ok(true) = crate::log::log_one_native_record(py, record, Some(queue)) {
                 return Ok(PyBool::new(py, true).to_owned().into_any());
             }
-        } else if write_to_python_stream(handler, record, installed)? {
-            return Ok(PyBool::new(py, true).to_owned().into_any());
         }
     }
     arguments.call_method(installed.python_handle.bind(py), handler)
@@ -90,19 +94,10 @@ fn handle_call<'py>(
 /// it (`StreamWrite`), with no Python frame. Only for a record made in
 /// this process, and a handler that planned native writes, has no filters
 /// and prints no time (stdlib's `format` would leave `asctime` on the
-/// record); `false` leaves the record to Python.
-fn write_to_python_stream(
-    handler: &Bound<'_, PyAny>,
-    record: &Bound<'_, PyAny>,
-    installed: &Installed,
-) -> PyResult<bool> {
+/// record); `false` leaves the record to Python. `handler`'s `emit` is
+/// `StreamHandler.emit` (the caller checked).
+fn write_to_python_stream(handler: &Bound<'_, PyAny>, record: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = handler.py();
-    let emit = handler.get_type().getattr(intern!(py, "emit"))?;
-    if !emit.is(installed.engine_emit.bind(py))
-        || !handler.getattr(intern!(py, "_caller_side"))?.is_truthy()?
-    {
-        return Ok(false);
-    }
     let Some(stream) = StreamWrite::of(handler)? else {
         return Ok(false);
     };
@@ -151,12 +146,9 @@ fn write_to_python_stream(
     Ok(true)
 }
 
-/// The engine handler of `handler` when records go straight to it: one
-/// of femtologging's own handlers, open, with no filters.
-fn engine_queue<'py>(
-    handler: &Bound<'py, PyAny>,
-    installed: &Installed,
-) -> PyResult<Option<Bound<'py, EngineHandler>>> {
+/// The engine handler of `handler` (one the engine writes for) when
+/// records go straight to it: open, with no filters.
+fn engine_queue<'py>(handler: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, EngineHandler>>> {
     let py = handler.py();
     let no_filters = |name| -> PyResult<bool> {
         Ok(handler
@@ -164,12 +156,7 @@ fn engine_queue<'py>(
             .cast::<PyList>()
             .is_ok_and(|list| list.is_empty()))
     };
-    let emit = handler.get_type().getattr(intern!(py, "emit"))?;
-    if !emit.is(installed.engine_emit.bind(py))
-        || handler.getattr(intern!(py, "_caller_side"))?.is_truthy()?
-        || !no_filters(intern!(py, "filters"))?
-        || !no_filters(intern!(py, "_engine_filters"))?
-    {
+    if !no_filters(intern!(py, "filters"))? || !no_filters(intern!(py, "_engine_filters"))? {
         return Ok(None);
     }
     // `None` once the handler is closed.

@@ -362,11 +362,7 @@ impl NativeLogger {
         } else {
             None
         };
-        let created_ns = if !only_caller_side || dispatch.needs_time {
-            crate::record::now_ns()
-        } else {
-            UNREAD_TIME_NS
-        };
+        let created_ns = (!only_caller_side || dispatch.needs_time).then(crate::record::now_ns);
         let made = match message(msg, args) {
             Ok(made) => Some(made),
             // The engine needs the message: stdlib's report, as on the fast path.
@@ -399,7 +395,7 @@ impl NativeLogger {
             thread_name: thread_text
                 .as_deref()
                 .map_or(femto_str::absent(), femto_str::of),
-            created_ns,
+            created_ns: created_ns.unwrap_or(UNREAD_TIME_NS),
             caller_side_done: true,
             ..femto_log_args::new(level, femto_str::of(&text))
         };
@@ -460,11 +456,7 @@ impl NativeLogger {
                         lineno,
                         func_name,
                         thread_name: &thread,
-                        created_ns: if created_ns == UNREAD_TIME_NS {
-                            crate::record::now_ns()
-                        } else {
-                            created_ns
-                        },
+                        created_ns: created_ns.unwrap_or_else(crate::record::now_ns),
                     };
                     let made = PyTuple::new(py, [LogRecord::from_call(&call, msg, args)?])?;
                     record.insert(made)
