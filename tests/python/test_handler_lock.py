@@ -56,6 +56,11 @@ def test_a_timeout_gives_up_and_bad_arguments_are_refused(lock):
         lock.acquire(False, 1)
     with pytest.raises(ValueError):
         lock.acquire(timeout=-2)
+    with pytest.raises(ValueError):
+        lock.acquire(timeout=float("nan"))
+    with pytest.raises(OverflowError):
+        lock.acquire(timeout=1e300)
+    assert not lock._is_owned()
 
 
 def test_a_condition_waits_on_it(lock):
