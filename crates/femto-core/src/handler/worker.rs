@@ -211,36 +211,16 @@ impl Worker {
             // Held while the batch is formatted, written and flushed.
             let pass = crate::fork::sink_pass();
             let mut written = 0u64;
-            let mut next = Some(first);
-            let mut handled = 0;
             // What is queued now, and no more: a worker that takes each
             // record the moment it arrives works on the cache lines the
             // logging thread is writing.
             let batch = (queue.len() + 1).min(MAX_BATCH);
-            while let Some(message) = next {
-                match message {
-                    Message::Compact(compact) => {
-                        let mut record = self.expanded.take().unwrap_or_else(|| {
-                            FemtoLogRecord::new("".into(), FemtoLevel::NOTSET, String::new())
-                        });
-                        compact.expand_into(&mut record);
-                        written += u64::from(self.emit(&record, false));
-                        self.expanded = Some(record);
-                    }
-                    Message::Record(record) => {
-                        written += u64::from(self.emit(&record, false));
-                        self.recycler.put(record);
-                    }
-                    Message::Flush(ack) => self.acks.push(ack),
-                    Message::SetFormatter(formatter) => self.formatter = formatter,
-                    Message::RollOver => self.roll_over(),
+            written += self.take(first);
+            for _ in 1..batch {
+                match queue.try_recv() {
+                    Ok(message) => written += self.take(message),
+                    Err(_) => break,
                 }
-                handled += 1;
-                next = if handled < batch {
-                    queue.try_recv().ok()
-                } else {
-                    None
-                };
             }
             self.recycler.hand_over();
             self.core.room.wake_if_room(queue, self.core.capacity);
@@ -261,6 +241,43 @@ impl Worker {
         self.report_drops(true);
         self.flush_sink();
         self.count_sink_drops();
+    }
+
+    /// Acts on one message; returns how many records the sink took (0 or
+    /// 1).
+    ///
+    /// Inlined, and matched by reference: a message is a few hundred
+    /// bytes (a compact record travels by value), and each move of it
+    /// costs a copy of all of them; this way it is read where the queue
+    /// left it.
+    #[inline(always)]
+    fn take(&mut self, message: Message) -> u64 {
+        match &message {
+            Message::Compact(compact) => {
+                let mut record = self.expanded.take().unwrap_or_else(|| {
+                    FemtoLogRecord::new("".into(), FemtoLevel::NOTSET, String::new())
+                });
+                compact.expand_into(&mut record);
+                let written = u64::from(self.emit(&record, false));
+                self.expanded = Some(record);
+                return written;
+            }
+            Message::Record(record) => {
+                let written = u64::from(self.emit(record, false));
+                if let Message::Record(record) = message {
+                    self.recycler.put(record);
+                }
+                return written;
+            }
+            _ => {}
+        }
+        match message {
+            Message::Flush(ack) => self.acks.push(ack),
+            Message::SetFormatter(formatter) => self.formatter = formatter,
+            Message::RollOver => self.roll_over(),
+            Message::Compact(_) | Message::Record(_) => {}
+        }
+        0
     }
 
     /// Lets records gather before a batch: while fewer than [`GATHER`] (or
