@@ -176,6 +176,36 @@ def test_missing_field_raises_as_stdlib() -> None:
         femtologging.Formatter("%(nope)s").format(record)
 
 
+def test_a_value_whose_str_sets_the_record_formats_as_stdlib() -> None:
+    """A value's ``__str__`` is Python code: it may set the record's fields
+    while the record is being formatted."""
+
+    class Sets:
+        def __init__(self, record: stdlib.LogRecord) -> None:
+            self.record = record
+
+        def __str__(self) -> str:
+            self.record.levelname = "CHANGED"
+            return "sets"
+
+    fmt = "%(user)s %(levelname)s %(message)s"
+    ours_record = femtologging.LogRecord(*ARGS)
+    ours_record.user = Sets(ours_record)
+    theirs_record = stdlib.LogRecord(*ARGS)
+    theirs_record.user = Sets(theirs_record)
+    ours = femtologging.Formatter(fmt).format(ours_record)
+    assert ours == stdlib.Formatter(fmt).format(theirs_record)
+    assert ours == "sets CHANGED user ann took 12 ms"
+
+
+def test_a_number_conversion_of_text_raises_as_stdlib() -> None:
+    message = "%d format: a real number is required, not str"
+    with pytest.raises(TypeError, match=message):
+        stdlib.Formatter("%(name)d").format(stdlib.LogRecord(*ARGS))
+    with pytest.raises(TypeError, match=message):
+        femtologging.Formatter("%(name)d").format(femtologging.LogRecord(*ARGS))
+
+
 def test_changed_style_format_is_followed() -> None:
     formatter = femtologging.Formatter("%(message)s")
     record = femtologging.LogRecord(*ARGS)

@@ -63,7 +63,7 @@ unsafe extern "C" fn fast_handle(
 /// The body of `fast_handle`.
 fn handle_call<'py>(
     handler: &Bound<'py, PyAny>,
-    arguments: &Arguments<'py>,
+    arguments: &Arguments<'_, 'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = handler.py();
     let installed = INSTALLED.get().ok_or_else(|| {

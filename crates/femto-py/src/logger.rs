@@ -229,7 +229,7 @@ fn message<'py>(msg: &Bound<'py, PyAny>, args: &[Bound<'py, PyAny>]) -> PyResult
         if let Some(formatted) = text
             .to_str()
             .ok()
-            .and_then(|t| crate::percent::format(t, args))
+            .and_then(|t| crate::percent::format(t, args.iter()))
         {
             return Ok(Message::Rust(formatted));
         }

@@ -68,7 +68,7 @@ pub(crate) unsafe fn dispatch(
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
-    call: for<'py> fn(&Bound<'py, PyAny>, &Arguments<'py>) -> PyResult<Bound<'py, PyAny>>,
+    call: for<'a, 'py> fn(&Bound<'py, PyAny>, &Arguments<'a, 'py>) -> PyResult<Bound<'py, PyAny>>,
 ) -> *mut ffi::PyObject {
     // SAFETY: per this function's contract.
     unsafe {
@@ -97,18 +97,27 @@ pub(crate) fn into_result(
 }
 
 /// The arguments of a `METH_FASTCALL | METH_KEYWORDS` call, borrowed for
-/// the call: the positional ones, then one value per keyword name.
-pub(crate) struct Arguments<'py> {
-    values: Vec<Bound<'py, PyAny>>,
+/// the call: the positional ones, then one value per keyword name. They
+/// are read where CPython put them (no list is made, no reference taken).
+pub(crate) struct Arguments<'a, 'py> {
+    values: &'a [Bound<'py, PyAny>],
     positional: usize,
     names: Option<Bound<'py, PyTuple>>,
 }
 
-impl<'py> Arguments<'py> {
+// What `Arguments::borrowed` relies on: a `Bound<PyAny>` is one object
+// pointer (pyo3 declares the chain `repr(transparent)`).
+const _: () = assert!(
+    std::mem::size_of::<Bound<'static, PyAny>>() == std::mem::size_of::<*mut ffi::PyObject>()
+        && std::mem::align_of::<Bound<'static, PyAny>>()
+            == std::mem::align_of::<*mut ffi::PyObject>()
+);
+
+impl<'a, 'py> Arguments<'a, 'py> {
     /// # Safety
     /// As CPython passes them: `args` holds `nargs` positional arguments,
     /// then one value per name in `kwnames` (a tuple of strings, or NULL),
-    /// all valid for the call.
+    /// all valid for `'a` (the call).
     pub(crate) unsafe fn borrowed(
         py: Python<'py>,
         args: *const *mut ffi::PyObject,
@@ -123,10 +132,15 @@ impl<'py> Arguments<'py> {
         };
         let positional = usize::try_from(nargs).unwrap_or(0);
         let count = positional + names.as_ref().map_or(0, |n| n.len());
-        let values = (0..count)
-            // SAFETY: `args` holds `count` borrowed references (above).
-            .map(|i| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) })
-            .collect();
+        let values = if count == 0 || args.is_null() {
+            &[]
+        } else {
+            // SAFETY: `args` holds `count` valid object pointers for the
+            // call (above); a `Bound<PyAny>` has the layout of one (the
+            // assertion above), and a shared slice never drops them, so
+            // no reference count changes hands.
+            unsafe { std::slice::from_raw_parts(args.cast::<Bound<'py, PyAny>>(), count) }
+        };
         Ok(Self {
             values,
             positional,
@@ -142,7 +156,7 @@ impl<'py> Arguments<'py> {
     /// The lone argument of a call with one positional argument and no
     /// keywords (what the fast paths handle).
     pub(crate) fn single(&self) -> Option<&Bound<'py, PyAny>> {
-        match (self.values.as_slice(), &self.names) {
+        match (self.values, &self.names) {
             ([only], None) => Some(only),
             _ => None,
         }

@@ -5,6 +5,7 @@
 //! argument types, a mismatched count) returns `None`, and Python formats
 //! it, so the output is always what `msg % args` gives.
 
+use std::borrow::Borrow;
 use std::cell::Cell;
 use std::ops::Deref;
 
@@ -43,24 +44,45 @@ impl Drop for Formatted {
 /// A larger buffer is freed rather than kept.
 const MAX_SPARE: usize = 4096;
 
-/// Formats `msg % args`, or `None` to let Python do it.
-pub(crate) fn format(msg: &str, args: &[Bound<'_, PyAny>]) -> Option<Formatted> {
-    let mut out = Formatted(SPARE.try_with(Cell::take).unwrap_or_default());
+impl Formatted {
+    /// An empty buffer: the thread's spare when it has one.
+    pub(crate) fn spare() -> Self {
+        Formatted(SPARE.try_with(Cell::take).unwrap_or_default())
+    }
+
+    /// The text being written.
+    pub(crate) fn text(&mut self) -> &mut String {
+        &mut self.0
+    }
+}
+
+/// Formats `msg % args`, or `None` to let Python do it. `args` is a slice
+/// or a tuple's items, read in order (no list of them is made).
+pub(crate) fn format<'py, A>(msg: &str, args: A) -> Option<Formatted>
+where
+    A: ExactSizeIterator,
+    A::Item: Borrow<Bound<'py, PyAny>>,
+{
+    let mut out = Formatted::spare();
     write_into(&mut out.0, msg, args)?;
     Some(out)
 }
 
-fn write_into(out: &mut String, msg: &str, args: &[Bound<'_, PyAny>]) -> Option<()> {
+fn write_into<'py, A>(out: &mut String, msg: &str, mut args: A) -> Option<()>
+where
+    A: ExactSizeIterator,
+    A::Item: Borrow<Bound<'py, PyAny>>,
+{
     out.reserve(msg.len() + 16 * args.len());
     let mut rest = msg;
-    let mut next = args.iter();
+    let next = &mut args;
     while let Some(at) = rest.find('%') {
         out.push_str(&rest[..at]);
         let spec = rest.as_bytes().get(at + 1)?;
         match spec {
             b'%' => out.push('%'),
-            b's' => push_str_or_int(out, next.next()?)?,
-            b'd' | b'i' => push_int(out, next.next()?)?,
+            b's' => push_str_or_int(out, next.next()?.borrow())?,
+            b'd' | b'i' => push_int(out, next.next()?.borrow())?,
             _ => return None,
         }
         rest = &rest[at + 2..];
@@ -97,7 +119,7 @@ fn push_int(out: &mut String, arg: &Bound<'_, PyAny>) -> Option<()> {
 }
 
 /// `value` in decimal, without `core::fmt` (a fifth of this module's time).
-fn push_decimal(out: &mut String, value: i64) {
+pub(crate) fn push_decimal(out: &mut String, value: i64) {
     let mut digits = [0u8; 20];
     let mut rest = value.unsigned_abs();
     let mut start = digits.len();

@@ -390,11 +390,10 @@ impl LogRecord {
         }
         if let (Ok(text), Ok(tuple)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>())
         {
-            let items: Vec<Bound<'py, PyAny>> = tuple.iter().collect();
             if let Some(formatted) = text
                 .to_str()
                 .ok()
-                .and_then(|t| crate::percent::format(t, &items))
+                .and_then(|t| crate::percent::format(t, tuple.iter()))
             {
                 return Ok(PyString::new(py, &formatted));
             }

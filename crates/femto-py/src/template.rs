@@ -12,14 +12,13 @@
 //! runs stdlib's `format`.
 
 use pyo3::prelude::*;
-use std::fmt::Write;
-
 use std::sync::OnceLock;
 
 use pyo3::types::{PyInt, PyString, PyTuple, PyType};
 use pyo3::{ffi, intern};
 
 use crate::methods::Arguments;
+use crate::percent::Formatted;
 use crate::record::{instance_dict, LogRecord, Slot};
 
 /// One `%(key)…` of the format.
@@ -166,10 +165,13 @@ fn render_value(out: &mut String, value: &Bound<'_, PyAny>, simple: &Simple) -> 
         if simple.zero && number < 0 {
             return None;
         }
-        write!(out, "{number}").ok()?;
+        crate::percent::push_decimal(out, number);
     } else if simple.conversion == b's' {
-        let text = value.str().ok()?;
-        out.push_str(text.to_str().ok()?);
+        if let Ok(text) = value.cast_exact::<PyString>() {
+            out.push_str(text.to_str().ok()?);
+        } else {
+            out.push_str(value.str().ok()?.to_str().ok()?);
+        }
     } else {
         return None;
     }
@@ -189,16 +191,37 @@ fn render_value(out: &mut String, value: &Bound<'_, PyAny>, simple: &Simple) -> 
     Some(())
 }
 
-/// The pieces rendered, or `None` when a value needs Python's `%`.
-fn render(pieces: &[Piece], values: &[Bound<'_, PyAny>]) -> Option<String> {
-    let mut out = String::with_capacity(128);
+/// What rendering the pieces came to.
+enum Rendered {
+    Text(Formatted),
+    /// A key the record lacks: stdlib reports it.
+    Missing,
+    /// A value only Python's `%` renders exactly.
+    NeedsPython,
+}
+
+/// The pieces rendered with `value_of(index)` (the value of the index-th
+/// key, `None` when the record lacks it), into the thread's spare buffer:
+/// no list of values and no new buffer per call.
+fn render<'py>(
+    pieces: &[Piece],
+    mut value_of: impl FnMut(usize) -> PyResult<Option<Bound<'py, PyAny>>>,
+) -> PyResult<Rendered> {
+    let mut out = Formatted::spare();
     for piece in pieces {
         match piece {
-            Piece::Text(text) => out.push_str(text),
-            Piece::Value(index, simple) => render_value(&mut out, values.get(*index)?, simple)?,
+            Piece::Text(text) => out.text().push_str(text),
+            Piece::Value(index, simple) => {
+                let Some(value) = value_of(*index)? else {
+                    return Ok(Rendered::Missing);
+                };
+                if render_value(out.text(), &value, simple).is_none() {
+                    return Ok(Rendered::NeedsPython);
+                }
+            }
         }
     }
-    Some(out)
+    Ok(Rendered::Text(out))
 }
 
 #[pymethods]
@@ -263,23 +286,30 @@ impl RecordTemplate {
             let asctime = formatter.call_method1(intern!(py, "formatTime"), (record, datefmt))?;
             record.borrow_mut().set_asctime(asctime.unbind());
         }
-        let values = {
-            let fields = record.borrow();
-            let mut values = Vec::with_capacity(self.keys.len());
-            for key in &self.keys {
-                let value = match key.slot {
-                    Slot::Extra => instance_dict(record)?.get_item(key.name.bind(py))?,
-                    slot => fields.value(py, slot),
-                };
-                let Some(value) = value else {
-                    return Ok(None); // stdlib reports the missing attribute
-                };
-                values.push(value);
+        // The record is borrowed per value, not across the rendering: a
+        // value's `__str__` is Python code, free to set the record's fields.
+        let value_of = |index: usize| -> PyResult<Option<Bound<'py, PyAny>>> {
+            let Some(key) = self.keys.get(index) else {
+                return Ok(None);
+            };
+            match key.slot {
+                Slot::Extra => instance_dict(record)?.get_item(key.name.bind(py)),
+                slot => Ok(record.borrow().value(py, slot)),
             }
-            values
         };
-        if let Some(text) = self.pieces.as_deref().and_then(|p| render(p, &values)) {
-            return Ok(Some(PyString::new(py, &text)));
+        if let Some(pieces) = self.pieces.as_deref() {
+            match render(pieces, value_of)? {
+                Rendered::Text(text) => return Ok(Some(PyString::new(py, &text))),
+                Rendered::Missing => return Ok(None), // stdlib reports it
+                Rendered::NeedsPython => {}
+            }
+        }
+        let mut values = Vec::with_capacity(self.keys.len());
+        for index in 0..self.keys.len() {
+            match value_of(index)? {
+                Some(value) => values.push(value),
+                None => return Ok(None), // stdlib reports the missing attribute
+            }
         }
         let values = PyTuple::new(py, values)?;
         // SAFETY: both arguments are live objects and the GIL is held; the
@@ -322,7 +352,7 @@ unsafe extern "C" fn fast_format(
 /// The body of `fast_format`.
 fn format_call<'py>(
     formatter: &Bound<'py, PyAny>,
-    arguments: &Arguments<'py>,
+    arguments: &Arguments<'_, 'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = formatter.py();
     if let Some(record) = arguments.single() {
