@@ -9,11 +9,11 @@ use std::sync::{Arc, Weak};
 use arc_swap::ArcSwap;
 
 use crate::filter::FemtoFilter;
-use crate::handler::{passes, same_filter, Enqueued, FemtoHandler};
+use crate::handler::{passes, same_filter, CompactRecord, Enqueued, FemtoHandler};
 use crate::intern::Text;
 use crate::level::FemtoLevel;
 use crate::manager::{Manager, Shared};
-use crate::record::FemtoLogRecord;
+use crate::record::{FemtoLogRecord, SourceLocation};
 
 /// What the hot path reads: the logger's own filters and the handlers of
 /// the logger and its ancestors (while `propagate` holds).
@@ -61,6 +61,45 @@ impl Route<'_> {
     /// As [`FemtoLogger::dispatch_shared`], along this route.
     pub fn dispatch(self, record: Arc<FemtoLogRecord>) -> LogOutcome {
         self.logger.dispatch_along(&self.dispatch, record)
+    }
+
+    /// Logs `message` at `level` from `location`, made now on this thread:
+    /// what `dispatch(logger.record(level, message, ..location))` does.
+    ///
+    /// A common call (no logger filters, a short message, interned names)
+    /// builds no record: its compact form is copied straight into each
+    /// handler's queue (see `handler::compact`). A handler with filters
+    /// gets a record made from it.
+    pub fn dispatch_message(
+        self,
+        level: FemtoLevel,
+        message: &str,
+        location: SourceLocation,
+    ) -> LogOutcome {
+        let dispatch = &self.dispatch;
+        let compact = if dispatch.filters.is_empty() && !dispatch.handlers.is_empty() {
+            CompactRecord::of_call(&self.logger.name, level, message, &location)
+        } else {
+            None
+        };
+        let Some(compact) = compact else {
+            let record = self
+                .logger
+                .record(level, message, |record| record.location = location);
+            return self.dispatch(record);
+        };
+        let mut outcome = LogOutcome::Queued;
+        let mut whole: Option<Arc<FemtoLogRecord>> = None;
+        for handler in &dispatch.handlers {
+            let enqueued = handler.handle_compact(&compact).unwrap_or_else(|| {
+                let record = whole.get_or_insert_with(|| compact.whole_record());
+                handler.handle(Arc::clone(record))
+            });
+            if enqueued == Enqueued::Dropped {
+                outcome = LogOutcome::Dropped;
+            }
+        }
+        outcome
     }
 }
 

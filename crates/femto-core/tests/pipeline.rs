@@ -689,3 +689,63 @@ fn common_and_larger_records_keep_their_order_and_content(manager: Manager, dir:
     assert_eq!(read_lines(&path), expected);
     assert_eq!(*sink.lines.lock().unwrap(), expected);
 }
+
+/// A call dispatched as a message (what the C ABI does) goes to each
+/// handler in compact form when it can, and as a whole record to a
+/// handler with filters, to a logger with filters, and for a long
+/// message or a location that is not interned: every handler prints the
+/// same line either way.
+#[rstest]
+#[case::common("short", true)]
+#[case::long_message(&"y".repeat(200), true)]
+#[case::owned_location("short", false)]
+fn a_call_dispatched_as_a_message_prints_as_a_whole_record_would(
+    manager: Manager,
+    #[case] message: &str,
+    #[case] interned_location: bool,
+) {
+    let format = "%(levelname)s %(name)s %(threadName)s %(funcName)s:%(lineno)d %(message)s";
+    let plain = MemorySink::default();
+    let filtered = MemorySink::default();
+    let plain_handler = FemtoHandler::new(Box::new(plain.clone()), options(format)).unwrap();
+    let filtered_handler = FemtoHandler::new(Box::new(filtered.clone()), options(format)).unwrap();
+    filtered_handler.add_filter(Arc::new(LevelFilter::at_most(FemtoLevel::WARNING)));
+    let logger = manager.get_logger("app.calls").unwrap();
+    logger.set_level(FemtoLevel::DEBUG);
+    logger.add_handler(plain_handler.clone());
+    logger.add_handler(filtered_handler.clone());
+    let location = || femto_core::SourceLocation {
+        file: Some(if interned_location {
+            "/src/calls.c".into()
+        } else {
+            String::from("/src/calls.c").into()
+        }),
+        line: 12,
+        function: Some("serve".into()),
+        module: None,
+    };
+    let route = logger.route();
+    assert_eq!(
+        route.dispatch_message(FemtoLevel::INFO, message, location()),
+        LogOutcome::Queued
+    );
+    logger
+        .route()
+        .dispatch_message(FemtoLevel::ERROR, "above the filter", location());
+    let only_db: Arc<dyn femto_core::FemtoFilter> = Arc::new(NameFilter::new("app.db"));
+    logger.add_filter(only_db);
+    assert_eq!(
+        logger
+            .route()
+            .dispatch_message(FemtoLevel::INFO, "rejected by name", location()),
+        LogOutcome::Filtered
+    );
+    assert!(plain_handler.close(WAIT) && filtered_handler.close(WAIT));
+    let thread = std::thread::current().name().unwrap_or("Thread").to_owned();
+    let line = |level: &str, text: &str| format!("{level} app.calls {thread} serve:12 {text}");
+    assert_eq!(
+        *plain.lines.lock().unwrap(),
+        [line("INFO", message), line("ERROR", "above the filter")]
+    );
+    assert_eq!(*filtered.lines.lock().unwrap(), [line("INFO", message)]);
+}

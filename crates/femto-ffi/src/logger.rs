@@ -401,7 +401,7 @@ pub extern "C" fn femto_logger_log_at(
         } else {
             SourceLocation::default()
         };
-        outcome(route.dispatch(logger.record(level, message, |record| record.location = location)))
+        outcome(route.dispatch_message(level, message, location))
     })
 }
 

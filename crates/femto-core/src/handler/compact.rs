@@ -19,14 +19,17 @@
 
 use std::borrow::Cow;
 
+use crate::context;
+use crate::intern::Text;
 use crate::level::FemtoLevel;
-use crate::record::FemtoLogRecord;
+use crate::record::{FemtoLogRecord, SourceLocation};
 
 /// The longest message carried in the queue's slot.
 pub(crate) const INLINE_MESSAGE: usize = 120;
 const _: () = assert!(INLINE_MESSAGE <= u8::MAX as usize, "the length is a u8");
 
 /// The fields of a common record, by value.
+#[derive(Clone, Copy)]
 pub(crate) struct CompactRecord {
     logger: &'static str,
     thread_name: &'static str,
@@ -90,6 +93,54 @@ impl CompactRecord {
             message_len: text.len() as u8,
             message,
         })
+    }
+
+    /// The compact record of a call made now on this thread, or `None`
+    /// when the call has more than the compact form carries (a long
+    /// message, a name or location that is not interned).
+    pub(crate) fn of_call(
+        logger: &Text,
+        level: FemtoLevel,
+        message: &str,
+        location: &SourceLocation,
+    ) -> Option<Self> {
+        let text = message.as_bytes();
+        if text.len() > INLINE_MESSAGE {
+            return None;
+        }
+        let thread = context::current_thread();
+        let mut inline = [0u8; INLINE_MESSAGE];
+        inline[..text.len()].copy_from_slice(text);
+        Some(CompactRecord {
+            logger: interned(logger)?,
+            thread_name: interned(&thread.name)?,
+            file: interned_option(&location.file)?,
+            function: interned_option(&location.function)?,
+            module: interned_option(&location.module)?,
+            created_ns: context::now_ns(),
+            thread_id: thread.id,
+            process_id: context::process_id(),
+            line: location.line,
+            level,
+            message_len: text.len() as u8,
+            message: inline,
+        })
+    }
+
+    pub(crate) fn level(&self) -> FemtoLevel {
+        self.level
+    }
+
+    /// The record this stands for, whole (for a handler that must see
+    /// one: it has filters).
+    pub(crate) fn whole_record(&self) -> std::sync::Arc<FemtoLogRecord> {
+        crate::record_pool::make_at(
+            Cow::Borrowed(self.logger),
+            self.level,
+            self.created_ns,
+            |_| {},
+            |record| self.expand_into(record),
+        )
     }
 
     /// Makes `into` the record this was made from (its buffers reused).

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use arc_swap::{ArcSwap, ArcSwapOption};
 use crossbeam_channel::{Sender, TrySendError};
 
-use compact::CompactRecord;
+pub(crate) use compact::CompactRecord;
 pub use http::{
     HttpAuth, HttpHandlerBuilder, HttpMethod, HttpPayload, HttpSetupError, DEFAULT_BATCH_AGE,
     DEFAULT_BATCH_BYTES, DEFAULT_BATCH_RECORDS, DEFAULT_HTTP_CONNECT_TIMEOUT,
@@ -145,6 +145,7 @@ impl SinkFactory for NullFactory {
 
 impl Pipe {
     /// Queues `message` if the queue holds fewer than `capacity` records.
+    #[inline(always)]
     fn try_send(&self, message: Message) -> Result<(), TrySendError<Message>> {
         if self.queue.capacity().is_none() && self.queue.len() >= self.capacity {
             return Err(TrySendError::Full(message));
@@ -497,10 +498,7 @@ impl FemtoHandler {
         }
         let pipe = self.pipe.load();
         let Some(pipe) = pipe.as_deref() else {
-            if crate::exit::exiting() {
-                crate::exit::count_after_close(&self.core.name);
-            }
-            return self.count_drop();
+            return self.closed();
         };
         let message = match CompactRecord::of(&record) {
             Some(compact) => {
@@ -510,24 +508,46 @@ impl FemtoHandler {
             }
             None => Message::Record(record),
         };
-        // Logged from a worker (a formatter or callback that logs): waiting
-        // could wait for itself. Take room if there is any, else drop and
-        // count, whatever the policy.
-        let policy = match self.overflow {
-            OverflowPolicy::Drop => OverflowPolicy::Drop,
-            _ if worker::on_worker_thread() => OverflowPolicy::Drop,
-            waiting => waiting,
+        self.enqueue(pipe, message)
+    }
+
+    /// As [`FemtoHandler::handle`] for a call the logger carries in compact
+    /// form (see [`crate::logger::Route::dispatch_message`]): no record is
+    /// built. `None` when this handler must see a whole record (it has
+    /// filters, which read one).
+    pub(crate) fn handle_compact(&self, compact: &CompactRecord) -> Option<Enqueued> {
+        if self.discards || compact.level().value() < self.level.load(Ordering::Relaxed) {
+            return Some(Enqueued::Filtered);
+        }
+        if self.has_filters.load(Ordering::Acquire) {
+            return None;
+        }
+        let pipe = self.pipe.load();
+        let Some(pipe) = pipe.as_deref() else {
+            return Some(self.closed());
         };
-        let sent = match policy {
-            OverflowPolicy::Block => send_waiting(pipe, &self.core.room, message, None).is_ok(),
-            OverflowPolicy::Drop => pipe.try_send(message).is_ok(),
-            OverflowPolicy::Timeout(limit) => send_waiting(
-                pipe,
-                &self.core.room,
-                message,
-                Some(crate::sync::deadline_after(limit)),
-            )
-            .is_ok(),
+        Some(self.enqueue(pipe, Message::Compact(*compact)))
+    }
+
+    /// A record reached a closed handler: counted as dropped.
+    fn closed(&self) -> Enqueued {
+        if crate::exit::exiting() {
+            crate::exit::count_after_close(&self.core.name);
+        }
+        self.count_drop()
+    }
+
+    /// Puts `message` (a record) in the queue as the overflow policy says.
+    ///
+    /// Inlined, with the common case (room in the queue) tried first: a
+    /// message is a few hundred bytes, and every call it is handed to
+    /// copies all of them.
+    #[inline(always)]
+    fn enqueue(&self, pipe: &Pipe, message: Message) -> Enqueued {
+        let sent = match pipe.try_send(message) {
+            Ok(()) => true,
+            Err(TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(message)) => self.send_to_full_queue(pipe, message),
         };
         if sent {
             if write_through() && !worker::on_worker_thread() {
@@ -538,6 +558,31 @@ impl FemtoHandler {
             Enqueued::Queued
         } else {
             self.count_drop()
+        }
+    }
+
+    /// The overflow policy, for a queue that was full: whether `message`
+    /// got in.
+    #[inline(never)]
+    fn send_to_full_queue(&self, pipe: &Pipe, message: Message) -> bool {
+        // Logged from a worker (a formatter or callback that logs): waiting
+        // could wait for itself. Take room if there is any, else drop and
+        // count, whatever the policy.
+        let policy = match self.overflow {
+            OverflowPolicy::Drop => OverflowPolicy::Drop,
+            _ if worker::on_worker_thread() => OverflowPolicy::Drop,
+            waiting => waiting,
+        };
+        match policy {
+            OverflowPolicy::Block => send_waiting(pipe, &self.core.room, message, None).is_ok(),
+            OverflowPolicy::Drop => false,
+            OverflowPolicy::Timeout(limit) => send_waiting(
+                pipe,
+                &self.core.room,
+                message,
+                Some(crate::sync::deadline_after(limit)),
+            )
+            .is_ok(),
         }
     }
 
