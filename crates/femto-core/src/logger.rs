@@ -3,6 +3,7 @@
 //! when disabled; when enabled, the record is built once and handed
 //! straight to each handler's queue (no per-logger thread).
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -14,6 +15,15 @@ use crate::intern::Text;
 use crate::level::FemtoLevel;
 use crate::manager::{Manager, Shared};
 use crate::record::{FemtoLogRecord, SourceLocation};
+
+thread_local! {
+    /// The buffer [`FemtoLogger::log_args`] formats into, kept per thread
+    /// (a call that logs while formatting finds it taken and uses its own).
+    static MESSAGE_BUFFER: Cell<String> = const { Cell::new(String::new()) };
+}
+
+/// A larger message buffer is freed rather than kept.
+const MAX_KEPT_BUFFER: usize = 4096;
 
 /// What the hot path reads: the logger's own filters and the handlers of
 /// the logger and its ancestors (while `propagate` holds).
@@ -365,7 +375,33 @@ impl FemtoLogger {
         if !self.is_enabled_for(level) {
             return LogOutcome::Disabled;
         }
-        self.dispatch_shared(self.record(level, message, |_| {}))
+        self.route()
+            .dispatch_message(level, message, SourceLocation::default())
+    }
+
+    /// Logs the message `args` make, from `location`; the caller has
+    /// checked [`FemtoLogger::is_enabled_for`] (what the `info!` …
+    /// macros use for an event without key-values). The text is written
+    /// into a buffer the thread keeps, so a call allocates nothing.
+    pub fn log_args(
+        &self,
+        level: FemtoLevel,
+        args: std::fmt::Arguments<'_>,
+        location: SourceLocation,
+    ) -> LogOutcome {
+        if let Some(text) = args.as_str() {
+            return self.route().dispatch_message(level, text, location);
+        }
+        let mut buffer = MESSAGE_BUFFER.try_with(Cell::take).unwrap_or_default();
+        buffer.clear();
+        // Writing to a String fails only if a Display impl does.
+        let _ = std::fmt::Write::write_fmt(&mut buffer, args);
+        let outcome = self.route().dispatch_message(level, &buffer, location);
+        if buffer.capacity() <= MAX_KEPT_BUFFER {
+            // A thread that is exiting keeps nothing.
+            let _ = MESSAGE_BUFFER.try_with(|kept| kept.set(buffer));
+        }
+        outcome
     }
 
     /// Runs the logger's filters and hands `record` to every handler. The

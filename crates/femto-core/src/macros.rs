@@ -96,6 +96,28 @@ macro_rules! __femto_event {
     ($logger:expr, $level:expr, $($message:tt)+) => {
         $crate::__femto_event!(@record $logger, $level, [], $($message)+)
     };
+    (@record $logger:expr, $level:expr, [], $($message:tt)+) => {{
+        let level: $crate::FemtoLevel = $level;
+        if level < $crate::STATIC_MIN_LEVEL {
+            $crate::LogOutcome::Disabled
+        } else {
+            let logger: &$crate::FemtoLogger = $logger;
+            if logger.is_enabled_for(level) {
+                logger.log_args(
+                    level,
+                    ::std::format_args!($($message)+),
+                    $crate::SourceLocation {
+                        file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
+                        line: ::std::line!(),
+                        function: None,
+                        module: Some(::std::borrow::Cow::Borrowed(::std::module_path!())),
+                    },
+                )
+            } else {
+                $crate::LogOutcome::Disabled
+            }
+        }
+    }};
     (@record $logger:expr, $level:expr, [$($key:ident $(:$debug:tt)? = $value:expr),*], $($message:tt)+) => {{
         let level: $crate::FemtoLevel = $level;
         if level < $crate::STATIC_MIN_LEVEL {

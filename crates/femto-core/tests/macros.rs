@@ -104,3 +104,28 @@ fn key_values_reach_the_formatters(
     assert_eq!(seen.len(), 1);
     assert!(seen[0].text.contains(expected), "{}", seen[0].text);
 }
+
+/// A value whose `Display` logs: the inner call formats into a buffer of
+/// its own while the outer one holds the thread's, and both arrive whole,
+/// the inner one first (it is dispatched first). A message too long for
+/// the compact form arrives whole too.
+#[rstest]
+fn a_message_that_logs_while_it_is_formatted_loses_nothing() {
+    struct Chatty;
+    impl std::fmt::Display for Chatty {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            info!(target: "macros.reentrant", "inner {}", 1);
+            f.write_str("chatty")
+        }
+    }
+    let (_logger, handler, captured) = capture("macros.reentrant", FemtoLevel::INFO);
+    info!(target: "macros.reentrant", "outer {}", Chatty);
+    let long = "z".repeat(500);
+    info!(target: "macros.reentrant", "long {long}");
+    let seen = captured.seen(&handler);
+    let messages: Vec<&str> = seen.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["inner 1", "outer chatty", &format!("long {long}")]
+    );
+}
