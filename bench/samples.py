@@ -23,12 +23,15 @@ class Samples:
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     producer: list[float] = field(default_factory=list)
+    producer_cpu: list[float] = field(default_factory=list)
 
-    def add(self, wall: float, cpu: float, producer: float | None = None) -> None:
+    def add(self, wall: float, cpu: float, producer: float | None = None, producer_cpu: float | None = None) -> None:
         self.wall.append(wall)
         self.cpu.append(cpu)
         if producer is not None:
             self.producer.append(producer)
+        if producer_cpu is not None:
+            self.producer_cpu.append(producer_cpu)
 
     @property
     def median(self) -> float:
@@ -45,6 +48,11 @@ class Samples:
     @property
     def producer_median(self) -> float | None:
         return statistics.median(self.producer) if self.producer else None
+
+    @property
+    def producer_cpu_median(self) -> float | None:
+        """The logging thread's own CPU per call (the C programs report it)."""
+        return statistics.median(self.producer_cpu) if self.producer_cpu else None
 
     @property
     def spread(self) -> float:

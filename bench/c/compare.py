@@ -38,7 +38,8 @@ def children_cpu_s():
 
 
 def run(command):
-    """One run: (ns per record, CPU ns per record, producer ns per call)."""
+    """One run: (ns per record, CPU ns per record, producer ns per call,
+    producer CPU ns per call or None)."""
     cpu_before = children_cpu_s()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
@@ -49,7 +50,8 @@ def run(command):
         return None, f"exit {done.returncode}: {done.stderr.strip()[:200]}"
     fields = dict(part.split("=") for part in done.stdout.split())
     records = int(fields["records"])
-    return (int(fields["total_ns"]) / records, cpu * 1e9 / records, float(fields["producer_ns"])), None
+    producer_cpu = float(fields["producer_cpu_ns"]) if "producer_cpu_ns" in fields else None
+    return (int(fields["total_ns"]) / records, cpu * 1e9 / records, float(fields["producer_ns"]), producer_cpu), None
 
 
 def core_to_core(build):
@@ -187,26 +189,30 @@ def main():
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
         f"{args.repeats} interleaved runs per peer; ns per record (time = first call until the "
         f"file is complete and the logger shut down; CPU = every thread of the process; "
-        f"call = the logging call alone; spread = interquartile range / median).",
+        f"call = the logging call alone, and its CPU = the logging thread's own CPU time over "
+        f"those calls (without the time asleep waiting for room in a queue; the C programs); "
+        f"spread = interquartile range / median).",
         "",
         core_to_core_line(transfers),
         "",
-        "| workload | peer | min | median | spread | CPU median | call median "
+        "| workload | peer | min | median | spread | CPU median | call median | call CPU median "
         "| femtologging / peer (median) | CPU: femtologging / peer |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     results = []
     for title, samples, failures in rows:
         ours = samples.get("femtologging")
         for name, values in samples.items():
             if name in failures:
-                lines.append(f"| {title} | {name} | failed: {failures[name]} | | | | | | |")
+                lines.append(f"| {title} | {name} | failed: {failures[name]} | | | | | | | |")
                 continue
             results.append(row_json(title, name, values))
             theirs = None if name == "femtologging" else values
+            call_cpu = values.producer_cpu_median
             lines.append(
                 f"| {title} | {name} | {values.minimum:.1f} | {values.median:.1f} | {percent(values.spread)} | "
                 f"{values.cpu_median:.1f} | {values.producer_median:.1f} | "
+                f"{'' if call_cpu is None else f'{call_cpu:.1f}'} | "
                 f"{ratio(ours, theirs)} | {ratio(ours, theirs, cpu=True)} |"
             )
     if rust and not args.only:

@@ -13,13 +13,16 @@
 static const femto_logger *logger;
 static long per_thread;
 static uint64_t producer_ns[64];
+static uint64_t producer_cpu_ns[64];
 
 static void *produce(void *arg) {
     size_t thread = (size_t)arg;
     uint64_t start = now_ns();
+    uint64_t cpu_start = thread_cpu_ns();
     for (long i = 0; i < per_thread; i++) {
         FEMTO_INFO(logger, "record %ld from thread %zu: %s", i, thread, "GET /api/v1/items");
     }
+    producer_cpu_ns[thread] = thread_cpu_ns() - cpu_start;
     producer_ns[thread] = now_ns() - start;
     return NULL;
 }
@@ -61,10 +64,12 @@ static int run_file(int threads, const char *path, long records) {
         return 1;
     }
     double producer = 0;
+    double producer_cpu = 0;
     for (int t = 0; t < threads; t++) {
         producer += (double)producer_ns[t] / (double)per_thread;
+        producer_cpu += (double)producer_cpu_ns[t] / (double)per_thread;
     }
-    report(total, producer / threads, per_thread * threads);
+    report(total, producer / threads, producer_cpu / threads, per_thread * threads);
     return 0;
 }
 
@@ -74,11 +79,13 @@ static int run_disabled(long calls) {
     }
     femto_logger_set_level(logger, FEMTO_LEVEL_INFO);
     uint64_t start = now_ns();
+    uint64_t cpu_start = thread_cpu_ns();
     for (long i = 0; i < calls; i++) {
         FEMTO_DEBUG(logger, "never formatted %ld", i);
     }
+    uint64_t cpu = thread_cpu_ns() - cpu_start;
     uint64_t total = now_ns() - start;
-    report(total, (double)total / (double)calls, calls);
+    report(total, (double)total / (double)calls, (double)cpu / (double)calls, calls);
     return 0;
 }
 

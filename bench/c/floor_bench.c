@@ -17,6 +17,7 @@
 static int fd;
 static long per_thread;
 static uint64_t producer_ns[64];
+static uint64_t producer_cpu_ns[64];
 
 static void *produce(void *arg) {
     size_t thread = (size_t)arg;
@@ -25,6 +26,7 @@ static void *produce(void *arg) {
     char date[32];
     time_t date_second = 0;
     uint64_t start = now_ns();
+    uint64_t cpu_start = thread_cpu_ns();
     for (long i = 0; i < per_thread; i++) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -47,6 +49,7 @@ static void *produce(void *arg) {
     if (used && write(fd, buffer, used) != (ssize_t)used) {
         abort();
     }
+    producer_cpu_ns[thread] = thread_cpu_ns() - cpu_start;
     producer_ns[thread] = now_ns() - start;
     return NULL;
 }
@@ -69,9 +72,11 @@ int main(int argc, char **argv) {
     close(fd);
     uint64_t total = now_ns() - start;
     double sum = 0;
+    double cpu = 0;
     for (int t = 0; t < threads; t++) {
         sum += (double)producer_ns[t] / (double)per_thread;
+        cpu += (double)producer_cpu_ns[t] / (double)per_thread;
     }
-    report(total, sum / threads, per_thread * threads);
+    report(total, sum / threads, cpu / threads, per_thread * threads);
     return 0;
 }

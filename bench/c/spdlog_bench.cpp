@@ -27,15 +27,18 @@ static int run_file(bool async, int threads, const char *path, long records) {
     logger->set_level(spdlog::level::info);
     long per_thread = records / threads;
     std::vector<uint64_t> producer(threads);
+    std::vector<uint64_t> producer_cpu(threads);
 
     uint64_t start = now_ns();
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; t++) {
         workers.emplace_back([&, t] {
             uint64_t begin = now_ns();
+            uint64_t cpu_begin = thread_cpu_ns();
             for (long i = 0; i < per_thread; i++) {
                 logger->info("record {} from thread {}: {}", i, t, "GET /api/v1/items");
             }
+            producer_cpu[t] = thread_cpu_ns() - cpu_begin;
             producer[t] = now_ns() - begin;
         });
     }
@@ -47,10 +50,12 @@ static int run_file(bool async, int threads, const char *path, long records) {
     spdlog::shutdown();
     uint64_t total = now_ns() - start;
     double sum = 0;
+    double cpu = 0;
     for (int t = 0; t < threads; t++) {
         sum += (double)producer[t] / (double)per_thread;
+        cpu += (double)producer_cpu[t] / (double)per_thread;
     }
-    report(total, sum / threads, per_thread * threads);
+    report(total, sum / threads, cpu / threads, per_thread * threads);
     return 0;
 }
 
@@ -58,11 +63,13 @@ static int run_disabled(long calls) {
     auto logger = spdlog::basic_logger_mt("disabled", "/dev/null");
     logger->set_level(spdlog::level::info);
     uint64_t start = now_ns();
+    uint64_t cpu_start = thread_cpu_ns();
     for (long i = 0; i < calls; i++) {
         logger->debug("never formatted {}", i);
     }
+    uint64_t cpu = thread_cpu_ns() - cpu_start;
     uint64_t total = now_ns() - start;
-    report(total, (double)total / (double)calls, calls);
+    report(total, (double)total / (double)calls, (double)cpu / (double)calls, calls);
     return 0;
 }
 
