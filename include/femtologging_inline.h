@@ -74,12 +74,24 @@ static inline femto_status femto_logf_at(const femto_logger *logger, int32_t lev
     FEMTO_PRINTF_LIKE(8, 9);
 
 /* Writes the decimal digits of `magnitude`, with a '-' when `negative`,
- * ending at `end`; returns where they start. */
+ * ending at `end`; returns where they start. Two digits a division. */
 static inline char *femto_digits_(char *end, unsigned long long magnitude, bool negative) {
-    do {
-        *--end = (char)('0' + (int)(magnitude % 10));
-        magnitude /= 10;
-    } while (magnitude != 0);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    while (magnitude >= 100) {
+        const char *pair = pairs + 2 * (magnitude % 100);
+        magnitude /= 100;
+        *--end = pair[1];
+        *--end = pair[0];
+    }
+    if (magnitude >= 10) {
+        const char *pair = pairs + 2 * magnitude;
+        *--end = pair[1];
+        *--end = pair[0];
+    } else {
+        *--end = (char)('0' + (int)magnitude);
+    }
     if (negative) {
         *--end = '-';
     }
@@ -107,15 +119,11 @@ static inline int femto_format_simple_(char *out, size_t capacity, const char *f
         const char *piece = p;
         size_t length = 1;
         if (*p != '%') {
-            /* Literal text, copied as it is scanned. */
-            for (; *p != '\0' && *p != '%'; p++) {
-                if (used + 1 >= capacity) {
-                    return -1;
-                }
-                out[used++] = *p;
+            /* Literal text: measured, then copied in one piece below. */
+            while (p[length] != '\0' && p[length] != '%') {
+                length++;
             }
-            p--;
-            continue;
+            p += length - 1;
         } else {
             p++;
             int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
