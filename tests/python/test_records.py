@@ -5,11 +5,13 @@ native rendering of a format prints exactly what stdlib prints."""
 from __future__ import annotations
 
 import copy
+import gc
 import io
 import logging as stdlib
 import pickle
 import sys
 import threading
+import weakref
 
 import femtologging
 import pytest
@@ -35,6 +37,33 @@ def test_attributes_match_stdlib() -> None:
     assert record.getMessage() == "user ann took 12 ms"
     assert record.threadName == threading.current_thread().name
     assert isinstance(record, femtologging.LogRecord)
+
+
+def test_msecs_is_the_whole_milliseconds_of_created_as_a_float() -> None:
+    for _ in range(50):
+        record = femtologging.LogRecord(*ARGS)
+        assert type(record.msecs) is float
+        assert record.msecs == int(record.msecs)
+        assert abs(record.msecs - (record.created - int(record.created)) * 1000) < 1.0
+
+
+def test_a_freed_record_releases_what_its_fields_held() -> None:
+    """Every field's reference goes when the record does (the fields are
+    released together, not one by one)."""
+
+    class Held:
+        pass
+
+    held = [Held() for _ in range(4)]
+    refs = [weakref.ref(value) for value in held]
+    record = femtologging.LogRecord("x", 20, "p.py", 1, held[0], (held[1],), None, func=None, sinfo=None)
+    record.exc_info = held[2]
+    record.message = held[3]
+    del held
+    assert all(ref() is not None for ref in refs)
+    del record
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None, None, None]
 
 
 @pytest.mark.parametrize(
