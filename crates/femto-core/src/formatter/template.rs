@@ -225,6 +225,31 @@ impl TemplateFormatter {
     }
 }
 
+/// The text of a text field printed as it is (`%(name)s`, `%(message)s`
+/// …, no width, precision or `repr`), or `None` for any other: the common
+/// fields go straight into the line, without the general rendering.
+#[inline]
+fn plain_text<'r>(field: &Field, spec: &Spec, rec: &'r FemtoLogRecord) -> Option<&'r str> {
+    if !spec.is_plain() {
+        return None;
+    }
+    let loc = &rec.location;
+    Some(match field {
+        Field::Name => &rec.logger,
+        Field::LevelName => match rec.level.name() {
+            LevelName::Static(name) => name,
+            _ => return None,
+        },
+        Field::Message => &rec.message,
+        Field::ThreadName => &rec.thread_name,
+        Field::Pathname => loc.file.as_deref().unwrap_or(""),
+        Field::Filename => loc.filename(),
+        Field::Module => loc.module(),
+        Field::FuncName => loc.function.as_deref().unwrap_or(""),
+        _ => return None,
+    })
+}
+
 impl FemtoFormatter for TemplateFormatter {
     fn needs_location(&self) -> bool {
         self.parts.iter().any(|part| {
@@ -251,7 +276,10 @@ impl FemtoFormatter for TemplateFormatter {
                     self.write_field(field, spec, record, out);
                     escape_controls_from(out, start);
                 }
-                Part::Field(field, spec) => self.write_field(field, spec, record, out),
+                Part::Field(field, spec) => match plain_text(field, spec, record) {
+                    Some(text) => out.push_str(text),
+                    None => self.write_field(field, spec, record, out),
+                },
             }
         }
         for extra in [&record.exception, &record.stack].into_iter().flatten() {
