@@ -96,53 +96,43 @@ macro_rules! __femto_event {
     ($logger:expr, $level:expr, $($message:tt)+) => {
         $crate::__femto_event!(@record $logger, $level, [], $($message)+)
     };
-    (@record $logger:expr, $level:expr, [], $($message:tt)+) => {{
-        let level: $crate::FemtoLevel = $level;
-        if level < $crate::STATIC_MIN_LEVEL {
+    (@record $logger:expr, $level:expr, [], $($message:tt)+) => {
+        $crate::__femto_event!(@enabled $logger, $level, logger, level, {
+            logger.log_args(level, ::std::format_args!($($message)+), $crate::__femto_event!(@location))
+        })
+    };
+    (@record $logger:expr, $level:expr, [$($key:ident $(:$debug:tt)? = $value:expr),*], $($message:tt)+) => {
+        $crate::__femto_event!(@enabled $logger, $level, logger, level, {
+            let record = logger.record_args(level, ::std::format_args!($($message)+), |record| {
+                record.location = $crate::__femto_event!(@location);
+                $(record.key_values.push((
+                    ::std::stringify!($key).into(),
+                    $crate::__femto_value!($($debug)? $value).into(),
+                ));)*
+            });
+            logger.dispatch_shared(record)
+        })
+    };
+    // Runs `$body` with `$logger_var` and `$level_var` bound when the level
+    // is enabled, at compile time and on the logger.
+    (@enabled $logger:expr, $level:expr, $logger_var:ident, $level_var:ident, $body:block) => {{
+        let $level_var: $crate::FemtoLevel = $level;
+        if $level_var < $crate::STATIC_MIN_LEVEL {
             $crate::LogOutcome::Disabled
         } else {
-            let logger: &$crate::FemtoLogger = $logger;
-            if logger.is_enabled_for(level) {
-                logger.log_args(
-                    level,
-                    ::std::format_args!($($message)+),
-                    $crate::SourceLocation {
-                        file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
-                        line: ::std::line!(),
-                        function: None,
-                        module: Some(::std::borrow::Cow::Borrowed(::std::module_path!())),
-                    },
-                )
-            } else {
-                $crate::LogOutcome::Disabled
-            }
+            let $logger_var: &$crate::FemtoLogger = $logger;
+            if $logger_var.is_enabled_for($level_var) $body else { $crate::LogOutcome::Disabled }
         }
     }};
-    (@record $logger:expr, $level:expr, [$($key:ident $(:$debug:tt)? = $value:expr),*], $($message:tt)+) => {{
-        let level: $crate::FemtoLevel = $level;
-        if level < $crate::STATIC_MIN_LEVEL {
-            $crate::LogOutcome::Disabled
-        } else {
-            let logger: &$crate::FemtoLogger = $logger;
-            if logger.is_enabled_for(level) {
-                let record = logger.record_args(level, ::std::format_args!($($message)+), |record| {
-                    record.location = $crate::SourceLocation {
-                        file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
-                        line: ::std::line!(),
-                        function: None,
-                        module: Some(::std::borrow::Cow::Borrowed(::std::module_path!())),
-                    };
-                    $(record.key_values.push((
-                        ::std::stringify!($key).into(),
-                        $crate::__femto_value!($($debug)? $value).into(),
-                    ));)*
-                });
-                logger.dispatch_shared(record)
-            } else {
-                $crate::LogOutcome::Disabled
-            }
+    // The call's source location (`file!` and `line!` name the call site).
+    (@location) => {
+        $crate::SourceLocation {
+            file: Some(::std::borrow::Cow::Borrowed(::std::file!())),
+            line: ::std::line!(),
+            function: None,
+            module: Some(::std::borrow::Cow::Borrowed(::std::module_path!())),
         }
-    }};
+    };
 }
 
 /// A key-value's text: `Display`, or `Debug` after `:?`.
