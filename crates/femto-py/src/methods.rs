@@ -130,7 +130,11 @@ impl<'a, 'py> Arguments<'a, 'py> {
             // SAFETY: `kwnames` is a tuple, borrowed for the call (above).
             Some(unsafe { Bound::from_borrowed_ptr(py, kwnames) }.cast_into::<PyTuple>()?)
         };
-        let positional = usize::try_from(nargs).unwrap_or(0);
+        let positional = if args.is_null() {
+            0
+        } else {
+            usize::try_from(nargs).unwrap_or(0)
+        };
         let count = positional + names.as_ref().map_or(0, |n| n.len());
         let values = if count == 0 || args.is_null() {
             &[]

@@ -246,14 +246,13 @@ impl Worker {
     /// Acts on one message; returns how many records the sink took (0 or
     /// 1).
     ///
-    /// Inlined, and matched by reference: a message is a few hundred
-    /// bytes (a compact record travels by value), and each move of it
-    /// costs a copy of all of them; this way it is read where the queue
-    /// left it.
+    /// Inlined, and a compact record borrowed where it lies: a message is
+    /// a few hundred bytes (a compact record travels by value), and each
+    /// move of it costs a copy of all of them.
     #[inline(always)]
     fn take(&mut self, message: Message) -> u64 {
-        match &message {
-            Message::Compact(compact) => {
+        match message {
+            Message::Compact(ref compact) => {
                 let mut record = self.expanded.take().unwrap_or_else(|| {
                     FemtoLogRecord::new("".into(), FemtoLevel::NOTSET, String::new())
                 });
@@ -263,19 +262,13 @@ impl Worker {
                 return written;
             }
             Message::Record(record) => {
-                let written = u64::from(self.emit(record, false));
-                if let Message::Record(record) = message {
-                    self.recycler.put(record);
-                }
+                let written = u64::from(self.emit(&record, false));
+                self.recycler.put(record);
                 return written;
             }
-            _ => {}
-        }
-        match message {
             Message::Flush(ack) => self.acks.push(ack),
             Message::SetFormatter(formatter) => self.formatter = formatter,
             Message::RollOver => self.roll_over(),
-            Message::Compact(_) | Message::Record(_) => {}
         }
         0
     }
