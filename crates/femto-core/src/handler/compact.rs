@@ -64,35 +64,30 @@ fn interned_option(text: &Option<Cow<'static, str>>) -> Option<Option<&'static s
     }
 }
 
+/// Where a record was made, as the compact form takes it.
+struct Origin<'a> {
+    logger: &'a Text,
+    thread_name: &'a Text,
+    thread_id: u64,
+    process_id: u32,
+    location: &'a SourceLocation,
+}
+
 impl CompactRecord {
     /// The compact form of `record`, or `None` when it has more than the
     /// compact form carries.
     pub(crate) fn of(record: &FemtoLogRecord) -> Option<Self> {
-        let text = record.message.as_bytes();
-        if text.len() > INLINE_MESSAGE
-            || !record.key_values.is_empty()
-            || record.exception.is_some()
-            || record.stack.is_some()
-        {
+        if !record.key_values.is_empty() || record.exception.is_some() || record.stack.is_some() {
             return None;
         }
-        let location = &record.location;
-        let mut message = [0u8; INLINE_MESSAGE];
-        message[..text.len()].copy_from_slice(text);
-        Some(CompactRecord {
-            logger: interned(&record.logger)?,
-            thread_name: interned(&record.thread_name)?,
-            file: interned_option(&location.file)?,
-            function: interned_option(&location.function)?,
-            module: interned_option(&location.module)?,
-            created_ns: record.created_ns,
+        let origin = Origin {
+            logger: &record.logger,
+            thread_name: &record.thread_name,
             thread_id: record.thread_id,
             process_id: record.process_id,
-            line: location.line,
-            level: record.level,
-            message_len: text.len() as u8,
-            message,
-        })
+            location: &record.location,
+        };
+        Self::from_parts(&origin, record.level, &record.message, || record.created_ns)
     }
 
     /// The compact record of a call made now on this thread, or `None`
@@ -104,22 +99,46 @@ impl CompactRecord {
         message: &str,
         location: &SourceLocation,
     ) -> Option<Self> {
+        let thread = context::current_thread();
+        let origin = Origin {
+            logger,
+            thread_name: &thread.name,
+            thread_id: thread.id,
+            process_id: context::process_id(),
+            location,
+        };
+        Self::from_parts(&origin, level, message, context::now_ns)
+    }
+
+    /// The compact form, or `None` for a long message or a name that is
+    /// not interned; `created_ns` is read only when it is made.
+    fn from_parts(
+        origin: &Origin<'_>,
+        level: FemtoLevel,
+        message: &str,
+        created_ns: impl FnOnce() -> u64,
+    ) -> Option<Self> {
         let text = message.as_bytes();
         if text.len() > INLINE_MESSAGE {
             return None;
         }
-        let thread = context::current_thread();
+        let location = origin.location;
+        let logger = interned(origin.logger)?;
+        let thread_name = interned(origin.thread_name)?;
+        let file = interned_option(&location.file)?;
+        let function = interned_option(&location.function)?;
+        let module = interned_option(&location.module)?;
         let mut inline = [0u8; INLINE_MESSAGE];
         inline[..text.len()].copy_from_slice(text);
         Some(CompactRecord {
-            logger: interned(logger)?,
-            thread_name: interned(&thread.name)?,
-            file: interned_option(&location.file)?,
-            function: interned_option(&location.function)?,
-            module: interned_option(&location.module)?,
-            created_ns: context::now_ns(),
-            thread_id: thread.id,
-            process_id: context::process_id(),
+            logger,
+            thread_name,
+            file,
+            function,
+            module,
+            created_ns: created_ns(),
+            thread_id: origin.thread_id,
+            process_id: origin.process_id,
             line: location.line,
             level,
             message_len: text.len() as u8,
