@@ -98,8 +98,10 @@ def release_after_fork(held: list[Handler], in_child: bool) -> None:
 #: A handler's attributes the native backend's loggers read once per change
 #: (``femtologging._femtologging.caller_side_changed``), and of those, the
 #: ones ``_native_writes`` is made from.
-_DISPATCH_INPUTS = frozenset({"formatter", "stream", "terminator", "lock", "filters", "_level", "_native_writes"})
-_WRITE_PLAN_INPUTS = frozenset({"formatter", "stream", "terminator", "lock"})
+_DISPATCH_INPUTS = frozenset(
+    {"formatter", "stream", "terminator", "lock", "filters", "_level", "_native_writes", "queue", "_native_puts"}
+)
+_WRITE_PLAN_INPUTS = frozenset({"formatter", "stream", "terminator", "lock", "queue"})
 #: Record attributes that say where the call was made.
 LOCATION_FIELDS = frozenset({"pathname", "filename", "module", "lineno", "funcName"})
 #: Record attributes that carry the time of the call.
@@ -169,6 +171,7 @@ class Handler(_stdlib.Filterer):
     #: prints the caller's location); None: it calls ``handle``. Made again
     #: whenever one of its inputs is assigned (``__setattr__``).
     _native_writes: tuple[Any, ...] | None = None
+    _native_puts: tuple[Any, ...] | None = None
     _handle: object = None
 
     def __init__(self, level: int | str = NOTSET) -> None:
@@ -231,6 +234,17 @@ class Handler(_stdlib.Filterer):
         if getattr(package, "raiseExceptions", True):
             _stdlib.Handler.handleError(self, record)  # type: ignore[arg-type]
 
+    def _report_emit_error(self, record: _stdlib.LogRecord, error: BaseException) -> None:
+        """A stream or queue that failed under the native writes or puts:
+        ``handleError``, as stdlib's ``emit`` would (``sys.exc_info()`` is
+        the error)."""
+        try:
+            raise error
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
     # ---- filters -----------------------------------------------------------
 
     def addFilter(self, filter: Any) -> None:  # noqa: N802, A002 (stdlib names)
@@ -259,7 +273,9 @@ class Handler(_stdlib.Filterer):
         _at_fork_reinit_lock_weakset.add(self)
 
     def _plan_native_writes(self) -> None:
-        """Sets ``_native_writes`` (only ``StreamHandler`` has one)."""
+        """Sets ``_native_writes`` (``StreamHandler``) or ``_native_puts``
+        (``QueueHandler``): what the native backend's loggers do in place of
+        ``handle`` for a record without filters."""
 
     def get_name(self) -> str | None:
         return self._name
@@ -732,16 +748,6 @@ class StreamHandler(Handler):
             json or bool(fields & TIME_FIELDS),
             json or "threadName" in fields,
         )
-
-    def _report_emit_error(self, record: _stdlib.LogRecord, error: BaseException) -> None:
-        """A stream that failed under the native writes: ``handleError``, as
-        stdlib's ``emit`` would (``sys.exc_info()`` is the error)."""
-        try:
-            raise error
-        except RecursionError:
-            raise
-        except Exception:
-            self.handleError(record)
 
     def setStream(self, stream: TextIO) -> TextIO | None:  # noqa: N802 (stdlib name)
         """stdlib's ``setStream``: flushes the old stream and returns it,

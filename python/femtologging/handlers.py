@@ -29,8 +29,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ._backend import engine
+from ._formatter import needs_python, record_fields
 from ._handler import (
+    _ENGINE_DEFAULT,
     DRAIN_TIMEOUT_MS,
+    RECORD_ATTRIBUTES,
     FileHandler,
     Handler,
     engine_writes,
@@ -443,6 +446,29 @@ class QueueHandler(Handler):
     def __init__(self, queue: queue.Queue[Any] | Any) -> None:
         super().__init__()
         self.queue = queue
+
+    def _plan_native_writes(self) -> None:
+        """``_native_puts`` when stdlib's ``handle`` → ``emit`` →
+        ``prepare`` → ``enqueue`` would do nothing the native backend's
+        loggers cannot do in one call: format with an engine formatter,
+        make the prepared record from the call, ``put_nowait`` it under the
+        lock. A format that prints ``asctime`` stays in Python (stdlib's
+        ``format`` leaves it on the record the queue carries)."""
+        cls = type(self)
+        fmt = self.formatter
+        put = getattr(getattr(self, "queue", None), "put_nowait", None)
+        plain = (
+            put is not None
+            and cls.handle is Handler.handle
+            and cls.emit is QueueHandler.emit
+            and cls.prepare is QueueHandler.prepare
+            and cls.enqueue is QueueHandler.enqueue
+            and cls.format is Handler.format
+            and not needs_python(fmt)
+            and record_fields(fmt or _ENGINE_DEFAULT) <= RECORD_ATTRIBUTES - {"asctime"}
+        )
+        engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
+        self._native_puts = (engine_formatter, put, self.lock) if plain else None
 
     def enqueue(self, record: _stdlib.LogRecord) -> None:
         self.queue.put_nowait(record)

@@ -31,28 +31,41 @@ pub fn caller_side_changed() {
 
 /// One caller-side handler, as the fast path treats it.
 pub(crate) enum Entry {
-    /// A `StreamHandler` whose lines native code formats and writes.
-    Stream(StreamWrite),
+    /// A `StreamHandler` or `QueueHandler` whose records native code
+    /// formats and writes or puts.
+    Native(NativeWrite),
     /// Any other handler: its `handle(record)`, its level read at each call
     /// (a foreign handler's is its target's, which may change any time).
     Handler(Py<PyAny>),
 }
 
-/// What a `StreamHandler` planned for native writes (`_native_writes`):
-/// stdlib's `handle` for a record without filters, without a `LogRecord`.
-pub(crate) struct StreamWrite {
+/// What a handler planned for native writes (`_native_writes`, or
+/// `_native_puts`): stdlib's `handle` for a record without filters,
+/// done without a Python frame.
+pub(crate) struct NativeWrite {
     pub(crate) handler: Py<PyAny>,
     pub(crate) level: i32,
     /// The handler's filter list: records go through `handle` while it is
     /// not empty (read at each call, since code may append to it).
     filters: Py<PyList>,
     formatter: Py<EngineFormatter>,
-    terminator: String,
-    write: Py<PyAny>,
-    /// `None` for a `StringIO`, whose `flush` does nothing.
-    flush: Option<Py<PyAny>>,
     lock: Lock,
     pub(crate) reads: Reads,
+    pub(crate) output: Output,
+}
+
+/// Where a [`NativeWrite`] sends the formatted line.
+pub(crate) enum Output {
+    /// stdlib's `StreamHandler.emit`: `write(line + terminator)`, then
+    /// `flush()` (`None` for a `StringIO`, whose `flush` does nothing).
+    Stream {
+        terminator: String,
+        write: Py<PyAny>,
+        flush: Option<Py<PyAny>>,
+    },
+    /// stdlib's `QueueHandler.emit`: `put_nowait` of the prepared record
+    /// (`msg` and `message` the line; no arguments, exception or stack).
+    Queue { put_nowait: Py<PyAny> },
 }
 
 /// What a handler's format prints beyond the level, name and message.
@@ -144,7 +157,9 @@ impl DispatchCache {
     }
 }
 
-type Plan<'py> = (
+/// `_native_writes`: formatter, terminator, write, flush, lock, and
+/// whether the format reads the location, the time, the thread's name.
+type StreamPlan<'py> = (
     Bound<'py, EngineFormatter>,
     Bound<'py, PyString>,
     Bound<'py, PyAny>,
@@ -153,6 +168,13 @@ type Plan<'py> = (
     bool,
     bool,
     bool,
+);
+
+/// `_native_puts`: formatter, `queue.put_nowait`, lock.
+type QueuePlan<'py> = (
+    Bound<'py, EngineFormatter>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
 );
 
 impl Dispatch {
@@ -165,15 +187,15 @@ impl Dispatch {
             .try_iter()?
         {
             let handler = handler?;
-            let Some(stream) = StreamWrite::of(&handler)? else {
+            let Some(native) = NativeWrite::of(&handler)? else {
                 (needs_site, needs_time, needs_thread_name) = (true, true, true);
                 entries.push(Entry::Handler(handler.unbind()));
                 continue;
             };
-            needs_site |= stream.reads.location;
-            needs_time |= stream.reads.time;
-            needs_thread_name |= stream.reads.thread_name;
-            entries.push(Entry::Stream(stream));
+            needs_site |= native.reads.location;
+            needs_time |= native.reads.time;
+            needs_thread_name |= native.reads.thread_name;
+            entries.push(Entry::Native(native));
         }
         Ok(Dispatch {
             generation,
@@ -186,16 +208,16 @@ impl Dispatch {
 }
 
 thread_local! {
-    /// Where [`StreamWrite::write`] formats (kept: no allocation a call).
+    /// Where [`NativeWrite::write`] formats (kept: no allocation a call).
     static LINE: RefCell<Vec<u8>> = RefCell::new(vec![0u8; 4096]);
 }
 
-/// Why [`StreamWrite::write`] wrote nothing.
-pub(crate) enum StreamFailed {
+/// Why [`NativeWrite::write`] wrote nothing.
+pub(crate) enum WriteFailed {
     /// The record could not be formatted: a bug, raised to the caller.
     Format(PyErr),
-    /// The stream's `write` or `flush` raised: stdlib's `emit` hands this
-    /// to `handleError`.
+    /// The stream's `write` or `flush`, or the queue's `put_nowait`,
+    /// raised: stdlib's `emit` hands this to `handleError`.
     Write(PyErr),
 }
 
@@ -216,32 +238,57 @@ fn python_text<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyStri
     text.cast_into::<PyString>().map_err(Into::into)
 }
 
-impl StreamWrite {
-    /// The native writes `handler` planned (`_native_writes`), or `None`
-    /// when Python must write its records (`handle`).
-    pub(crate) fn of(handler: &Bound<'_, PyAny>) -> PyResult<Option<StreamWrite>> {
+impl NativeWrite {
+    /// The native writes `handler` planned (`_native_writes` or
+    /// `_native_puts`), or `None` when Python must handle its records.
+    pub(crate) fn of(handler: &Bound<'_, PyAny>) -> PyResult<Option<NativeWrite>> {
         let py = handler.py();
-        let plan = handler.getattr(intern!(py, "_native_writes"))?;
-        let filters = handler.getattr(intern!(py, "filters"))?;
-        let (Ok(plan), Ok(filters)) = (plan.extract::<Plan<'_>>(), filters.cast_into::<PyList>())
+        let Ok(filters) = handler
+            .getattr(intern!(py, "filters"))?
+            .cast_into::<PyList>()
         else {
             return Ok(None);
         };
-        let (formatter, terminator, write, flush, lock, location, time, thread_name) = plan;
-        Ok(Some(StreamWrite {
+        let stream = handler.getattr(intern!(py, "_native_writes"))?;
+        let (formatter, lock, reads, output) = if let Ok(plan) = stream.extract::<StreamPlan<'_>>()
+        {
+            let (formatter, terminator, write, flush, lock, location, time, thread_name) = plan;
+            let output = Output::Stream {
+                terminator: terminator.to_str()?.to_owned(),
+                write: write.unbind(),
+                flush: (!flush.is_none()).then(|| flush.unbind()),
+            };
+            let reads = Reads {
+                location,
+                time,
+                thread_name,
+            };
+            (formatter, lock, reads, output)
+        } else if let Ok((formatter, put_nowait, lock)) = handler
+            .getattr(intern!(py, "_native_puts"))?
+            .extract::<QueuePlan<'_>>()
+        {
+            let output = Output::Queue {
+                put_nowait: put_nowait.unbind(),
+            };
+            // The prepared record carries every field.
+            let reads = Reads {
+                location: true,
+                time: true,
+                thread_name: true,
+            };
+            (formatter, lock, reads, output)
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(NativeWrite {
             level: handler.getattr(intern!(py, "_level"))?.extract()?,
             handler: handler.clone().unbind(),
             filters: filters.unbind(),
             formatter: formatter.unbind(),
-            terminator: terminator.to_str()?.to_owned(),
-            write: write.unbind(),
-            flush: (!flush.is_none()).then(|| flush.unbind()),
             lock: Lock::of(&lock)?,
-            reads: Reads {
-                location,
-                time,
-                thread_name,
-            },
+            reads,
+            output,
         }))
     }
 
@@ -251,15 +298,20 @@ impl StreamWrite {
         !self.filters.bind(py).is_empty()
     }
 
-    /// stdlib's `StreamHandler.emit` under the handler's lock: the text of
-    /// the (compiled) formatter, then `stream.write(text + terminator)` and
-    /// `stream.flush()`.
-    pub(crate) fn write(
+    /// stdlib's `emit` under the handler's lock: the text of the
+    /// (compiled) formatter, then for a stream `write(text + terminator)`
+    /// and `flush()`, for a queue `put_nowait(prepared(text))`.
+    pub(crate) fn write<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         logger: *const femto_logger,
         log_args: &femto_log_args,
-    ) -> Result<(), StreamFailed> {
+        prepared: impl FnOnce(Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>>,
+    ) -> Result<(), WriteFailed> {
+        let terminator = match &self.output {
+            Output::Stream { terminator, .. } => terminator.as_str(),
+            Output::Queue { .. } => "",
+        };
         let line = LINE
             .with_borrow_mut(|buffer| {
                 let len = crate::status::text_out_into(py, buffer, |out, capacity, len| {
@@ -272,21 +324,34 @@ impl StreamWrite {
                         len,
                     )
                 })?;
-                let end = len + self.terminator.len();
+                let end = len + terminator.len();
                 if buffer.len() < end {
                     buffer.resize(end, 0);
                 }
-                buffer[len..end].copy_from_slice(self.terminator.as_bytes());
+                buffer[len..end].copy_from_slice(terminator.as_bytes());
                 python_text(py, &buffer[..end])
             })
-            .map_err(StreamFailed::Format)?;
+            .map_err(WriteFailed::Format)?;
         use crate::python_call::{call0, call1};
-        self.lock.acquire(py).map_err(StreamFailed::Format)?;
-        let written = call1(self.write.bind(py), line.as_any()).and_then(|_| match &self.flush {
-            None => Ok(()),
-            Some(flush) => call0(flush.bind(py)).map(drop),
-        });
-        self.lock.release(py).map_err(StreamFailed::Format)?;
-        written.map_err(StreamFailed::Write)
+        let send = |line: Bound<'py, PyString>| -> Result<(), WriteFailed> {
+            match &self.output {
+                Output::Stream { write, flush, .. } => call1(write.bind(py), line.as_any())
+                    .and_then(|_| match flush {
+                        None => Ok(()),
+                        Some(flush) => call0(flush.bind(py)).map(drop),
+                    })
+                    .map_err(WriteFailed::Write),
+                Output::Queue { put_nowait } => {
+                    let record = prepared(line).map_err(WriteFailed::Format)?;
+                    call1(put_nowait.bind(py), &record)
+                        .map(drop)
+                        .map_err(WriteFailed::Write)
+                }
+            }
+        };
+        self.lock.acquire(py).map_err(WriteFailed::Format)?;
+        let sent = send(line);
+        self.lock.release(py).map_err(WriteFailed::Format)?;
+        sent
     }
 }

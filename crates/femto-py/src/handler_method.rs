@@ -12,7 +12,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyList, PyString, PyType};
 
-use crate::dispatch::{StreamFailed, StreamWrite};
+use crate::dispatch::{NativeWrite, Output, WriteFailed};
 use crate::methods::Arguments;
 
 /// What `handle` needs from Python, set once by `install_handle_method`.
@@ -91,17 +91,17 @@ fn handle_call<'py>(
 /// stdlib's `handle` for a native record and a `StreamHandler` that
 /// writes a Python stream on the calling thread (a `MemoryHandler`'s
 /// target, a `QueueListener`'s handler): written as a logging call writes
-/// it (`StreamWrite`), with no Python frame. Only for a record made in
+/// it (`NativeWrite`), with no Python frame. Only for a record made in
 /// this process, and a handler that planned native writes, has no filters
 /// and prints no time (stdlib's `format` would leave `asctime` on the
 /// record); `false` leaves the record to Python. `handler`'s `emit` is
 /// `StreamHandler.emit` (the caller checked).
 fn write_to_python_stream(handler: &Bound<'_, PyAny>, record: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = handler.py();
-    let Some(stream) = StreamWrite::of(handler)? else {
+    let Some(stream) = NativeWrite::of(handler)? else {
         return Ok(false);
     };
-    if stream.reads.time || stream.filtered(py) {
+    if !matches!(stream.output, Output::Stream { .. }) || stream.reads.time || stream.filtered(py) {
         return Ok(false);
     }
     let Ok(native) = record.cast_exact::<crate::record::LogRecord>() else {
@@ -128,15 +128,16 @@ fn write_to_python_stream(handler: &Bound<'_, PyAny>, record: &Bound<'_, PyAny>)
         return Ok(false);
     }
     let Ok(written) = crate::log::with_view_args(py, &view, |logger, args| {
-        Ok(stream.write(py, logger.ptr(), args))
+        // A stream's write makes no record.
+        Ok(stream.write(py, logger.ptr(), args, |line| Ok(line.into_any())))
     }) else {
         return Ok(false);
     };
     match written {
         Ok(()) => {}
         // Python formats it again, and reports the failure as stdlib does.
-        Err(StreamFailed::Format(_)) => return Ok(false),
-        Err(StreamFailed::Write(error)) => {
+        Err(WriteFailed::Format(_)) => return Ok(false),
+        Err(WriteFailed::Write(error)) => {
             let error = error.into_value(py).into_bound(py).into_any();
             handler.call_method1(intern!(py, "_report_emit_error"), (record, error))?;
         }

@@ -23,7 +23,7 @@ use femto_abi::{femto_log_args, femto_logger, femto_str, FEMTO_STATUS_FILTERED};
 
 use crate::api::api;
 use crate::cast::EngineLogger;
-use crate::dispatch::{DispatchCache, Entry, StreamFailed};
+use crate::dispatch::{DispatchCache, Entry, WriteFailed};
 use crate::methods::Arguments;
 use crate::record::{Call, LogRecord};
 use crate::status::check;
@@ -126,6 +126,52 @@ pub(crate) fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         }
     };
     thread.into_bound(py).getattr(prepared()?.name.bind(py))
+}
+
+/// What a record made by a logging call on the fast path is made from:
+/// the site, thread name and time when they were read for the call, else
+/// read (or stdlib's "unknown" site) when the record is made.
+struct MadeAt<'a, 'py> {
+    name: &'a Bound<'py, PyAny>,
+    level: i32,
+    site: Option<&'a CallSite>,
+    thread: Option<&'a Bound<'py, PyAny>>,
+    created_ns: Option<u64>,
+}
+
+impl<'py> MadeAt<'_, 'py> {
+    fn with_call<R>(
+        &self,
+        py: Python<'py>,
+        make: impl FnOnce(&Call<'_, 'py>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        let unknown;
+        let (pathname, lineno, func_name) = match self.site {
+            Some(site) => (site.file.bind(py), site.line, site.function.bind(py)),
+            // No handler was thought to read the site (a filter appended
+            // since): stdlib's values for none.
+            None => {
+                unknown = (
+                    PyString::new(py, "(unknown file)"),
+                    PyString::new(py, "(unknown function)"),
+                );
+                (&unknown.0, 0, &unknown.1)
+            }
+        };
+        let thread = match self.thread {
+            Some(thread) => thread.clone(),
+            None => thread_name(py)?,
+        };
+        make(&Call {
+            name: self.name,
+            level: self.level,
+            pathname,
+            lineno,
+            func_name,
+            thread_name: &thread,
+            created_ns: self.created_ns.unwrap_or_else(crate::record::now_ns),
+        })
+    }
 }
 
 /// What a call site contributes to a record, cached per thread by (code
@@ -403,20 +449,32 @@ impl NativeLogger {
         {
             return Ok(());
         }
+        // What a record made here is made from; the site, thread and time
+        // were read above when some handler prints them.
+        let made_at = MadeAt {
+            name: slf.get().name.bind(py),
+            level,
+            site: site.as_deref(),
+            thread: thread.as_ref(),
+            created_ns,
+        };
         let mut record = None;
         for entry in &dispatch.entries {
             let (handler, failed) = match entry {
-                Entry::Stream(stream) => {
-                    if level < stream.level {
+                Entry::Native(native) => {
+                    if level < native.level {
                         continue;
                     }
-                    if !exact || stream.filtered(py) {
-                        (&stream.handler, None)
+                    if !exact || native.filtered(py) {
+                        (&native.handler, None)
                     } else {
-                        match stream.write(py, logger, &log_args) {
+                        let prepared = |line: Bound<'py, PyString>| {
+                            made_at.with_call(py, |call| LogRecord::prepared_from_call(call, line))
+                        };
+                        match native.write(py, logger, &log_args, prepared) {
                             Ok(()) => continue,
-                            Err(StreamFailed::Format(error)) => return Err(error),
-                            Err(StreamFailed::Write(error)) => (&stream.handler, Some(error)),
+                            Err(WriteFailed::Format(error)) => return Err(error),
+                            Err(WriteFailed::Write(error)) => (&native.handler, Some(error)),
                         }
                     }
                 }
@@ -432,34 +490,9 @@ impl NativeLogger {
             let record = match &record {
                 Some(record) => record,
                 None => {
-                    let unknown;
-                    let (pathname, lineno, func_name) = match &site {
-                        Some(site) => (site.file.bind(py), site.line, site.function.bind(py)),
-                        // No handler was thought to read the site (a filter
-                        // appended since): stdlib's values for none.
-                        None => {
-                            unknown = (
-                                PyString::new(py, "(unknown file)"),
-                                PyString::new(py, "(unknown function)"),
-                            );
-                            (&unknown.0, 0, &unknown.1)
-                        }
-                    };
-                    let thread = match &thread {
-                        Some(thread) => thread.clone(),
-                        None => thread_name(py)?,
-                    };
-                    let call = Call {
-                        name: slf.get().name.bind(py),
-                        level,
-                        pathname,
-                        lineno,
-                        func_name,
-                        thread_name: &thread,
-                        created_ns: created_ns.unwrap_or_else(crate::record::now_ns),
-                    };
-                    let made = PyTuple::new(py, [LogRecord::from_call(&call, msg, args)?])?;
-                    record.insert(made)
+                    let made =
+                        made_at.with_call(py, |call| LogRecord::from_call(call, msg, args))?;
+                    record.insert(PyTuple::new(py, [made])?)
                 }
             };
             match failed {

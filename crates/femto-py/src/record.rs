@@ -10,6 +10,7 @@
 //! fields into that dictionary first, so code written for stdlib
 //! (`fmt % record.__dict__`, `dict(record.__dict__)`) sees every attribute.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -381,7 +382,7 @@ impl LogRecord {
 
     fn set_process(&mut self, py: Python<'_>, context: &Context) -> PyResult<()> {
         self.process = Some(if LOG_PROCESSES.load(Ordering::Relaxed) {
-            PROCESS_ID.load(Ordering::Relaxed).into_py_any(py)?
+            process_id_int(py)?
         } else {
             py.None()
         });
@@ -536,6 +537,35 @@ impl LogRecord {
         record.set_call(call.pathname.as_any(), call.thread_name, call.created_ns)?;
         Bound::new(py, record)
     }
+
+    /// The record `QueueHandler.prepare` makes of the call's record once
+    /// formatted as `line`, made from the call (the copy `prepare` takes
+    /// is of a record nobody else has seen).
+    pub(crate) fn prepared_from_call<'py>(
+        call: &Call<'_, 'py>,
+        line: Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = line.py();
+        let mut record = LogRecord::blank();
+        record.name = Some(call.name.clone().unbind());
+        record.set_level(&call.level.into_bound_py_any(py)?, context()?)?;
+        record.lineno = Some(call.lineno.into_py_any(py)?);
+        record.func_name = Some(call.func_name.clone().into_any().unbind());
+        record.set_call(call.pathname.as_any(), call.thread_name, call.created_ns)?;
+        record.prepare(line.into_any());
+        Ok(Bound::new(py, record)?.into_any())
+    }
+
+    /// `QueueHandler.prepare`'s changes to its copy: `msg` and `message`
+    /// are the formatted `message`; no arguments, exception or stack.
+    fn prepare(&mut self, message: Bound<'_, PyAny>) {
+        self.msg = Some(message.clone().unbind());
+        self.message = Some(message.unbind());
+        self.args = None;
+        self.exc_info = None;
+        self.exc_text = None;
+        self.stack_info = None;
+    }
 }
 
 /// A record's fields as the engine takes them (`log_stdlib_record`).
@@ -658,11 +688,24 @@ fn file_parts(pathname: &Bound<'_, PyAny>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
     let Ok(path) = pathname.cast_exact::<PyString>() else {
         return file_parts_in_python(pathname);
     };
+    // The path of this thread's last record, by identity: most records
+    // come from a few call sites, whose code objects hold their path.
+    let last = LAST_FILE_PARTS.with_borrow(|last| match last {
+        Some((known, filename, module)) if known.is(path) => {
+            Some((filename.clone_ref(py), module.clone_ref(py)))
+        }
+        _ => None,
+    });
+    if let Some(parts) = last {
+        return Ok(parts);
+    }
     // A dict keyed by the path object: its hash is cached in the string
     // and the same code object's path compares by identity.
     let cache = context()?.file_parts.bind(py);
     if let Some(parts) = cache.get_item(path)? {
-        return parts.extract();
+        let (filename, module): (Py<PyAny>, Py<PyAny>) = parts.extract()?;
+        remember_file_parts(path, &filename, &module);
+        return Ok((filename, module));
     }
     let Ok(text) = path.to_str() else {
         return file_parts_in_python(pathname);
@@ -676,7 +719,46 @@ fn file_parts(pathname: &Bound<'_, PyAny>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
         cache.clear();
     }
     cache.set_item(path, (&parts.0, &parts.1))?;
+    remember_file_parts(path, &parts.0, &parts.1);
     Ok(parts)
+}
+
+/// A path with its `(filename, module)`.
+type PathParts = (Py<PyString>, Py<PyAny>, Py<PyAny>);
+
+thread_local! {
+    /// The last path [`file_parts`] split on this thread, with its parts
+    /// (held, so the path's address cannot be reused while kept).
+    static LAST_FILE_PARTS: RefCell<Option<PathParts>> = const { RefCell::new(None) };
+    /// This process's id as a Python `int`, made once per process id
+    /// (a fork makes a new one).
+    static PROCESS_ID_INT: RefCell<Option<(u32, Py<PyAny>)>> = const { RefCell::new(None) };
+}
+
+fn remember_file_parts(path: &Bound<'_, PyString>, filename: &Py<PyAny>, module: &Py<PyAny>) {
+    let py = path.py();
+    let parts = (
+        path.clone().unbind(),
+        filename.clone_ref(py),
+        module.clone_ref(py),
+    );
+    // The old entry is released after the borrow ends.
+    let _old = LAST_FILE_PARTS.with_borrow_mut(|last| last.replace(parts));
+}
+
+/// The process id (`PROCESS_ID`) as a Python `int`.
+fn process_id_int(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    let pid = PROCESS_ID.load(Ordering::Relaxed);
+    let known = PROCESS_ID_INT.with_borrow(|known| match known {
+        Some((id, value)) if *id == pid => Some(value.clone_ref(py)),
+        _ => None,
+    });
+    if let Some(value) = known {
+        return Ok(value);
+    }
+    let value = pid.into_py_any(py)?;
+    let _old = PROCESS_ID_INT.with_borrow_mut(|known| known.replace((pid, value.clone_ref(py))));
+    Ok(value)
 }
 
 /// `os.path.basename(path)` and `os.path.splitext` of that (POSIX rules:
@@ -941,15 +1023,7 @@ impl LogRecord {
         message: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let copy = Self::__copy__(slf)?;
-        {
-            let mut record = copy.cast::<LogRecord>()?.borrow_mut();
-            record.msg = Some(message.clone().unbind());
-            record.message = Some(message.unbind());
-            record.args = None;
-            record.exc_info = None;
-            record.exc_text = None;
-            record.stack_info = None;
-        }
+        copy.cast::<LogRecord>()?.borrow_mut().prepare(message);
         Ok(copy)
     }
 
