@@ -467,8 +467,11 @@ class QueueHandler(Handler):
             and not needs_python(fmt)
             and record_fields(fmt or _ENGINE_DEFAULT) <= RECORD_ATTRIBUTES - {"asctime"}
         )
+        if not plain:
+            self._native_puts = None
+            return
         engine_formatter = (fmt or _ENGINE_DEFAULT)._handle  # type: ignore[union-attr]
-        self._native_puts = (engine_formatter, put, self.lock) if plain else None
+        self._native_puts = (engine_formatter, put, self.lock)
 
     def enqueue(self, record: _stdlib.LogRecord) -> None:
         self.queue.put_nowait(record)

@@ -152,3 +152,21 @@ def test_what_python_must_do_stays_in_python(logger, make, check):
     logger.addHandler(handler)
     logger.info("message")
     assert check(records.get_nowait())
+
+
+def test_a_standard_library_formatter_stays_in_python() -> None:
+    """A `logging.Formatter` of the standard library has no engine formatter."""
+    import logging as stdlib_logging
+
+    records: queue.Queue = queue.Queue()
+    handler = handlers.QueueHandler(records)
+    handler.setFormatter(stdlib_logging.Formatter("%(levelname)s %(message)s"))
+    assert handler._native_puts is None
+    logger = logging.getLogger("queue-stdlib-formatter")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        logger.warning("hello %s", "there")
+    finally:
+        logger.removeHandler(handler)
+    assert records.get_nowait().msg == "WARNING hello there"
