@@ -41,3 +41,18 @@ def run_script(tmp_path: Path):
         )
 
     return run
+
+
+@pytest.fixture
+def logger(request):
+    """A logger of the test's own (DEBUG, not propagating); its handlers
+    are removed and closed after the test. Modules that need another kind
+    define their own ``logger``."""
+    name = f"{request.module.__name__}.{request.node.name}".replace("[", "_").replace("]", "_")
+    log = femtologging.getLogger(name)
+    log.setLevel(femtologging.DEBUG)
+    log.propagate = False
+    yield log
+    for handler in log.handlers[:]:
+        log.removeHandler(handler)
+        handler.close()

@@ -20,17 +20,6 @@ from femtologging import handlers
 from femtologging._logger import configuration_change
 
 
-@pytest.fixture
-def logger(request):
-    log = logging.getLogger(f"caller_side.{request.node.name}".replace("[", "_").replace("]", "_"))
-    log.setLevel(logging.DEBUG)
-    log.propagate = False
-    yield log
-    for handler in log.handlers[:]:
-        log.removeHandler(handler)
-        handler.close()
-
-
 class Collector(logging.Handler):
     """A Python handler keeping what it is given (on whichever thread)."""
 

@@ -17,17 +17,6 @@ from femtologging import handlers
 MOMENT = {"created", "msecs", "relativeCreated"}
 
 
-@pytest.fixture
-def logger(request):
-    log = logging.getLogger(f"queue_handler.{request.node.name}".replace("[", "_").replace("]", "_"))
-    log.setLevel(logging.DEBUG)
-    log.propagate = False
-    yield log
-    for handler in log.handlers[:]:
-        log.removeHandler(handler)
-        handler.close()
-
-
 def warn(logger: logging.Logger) -> None:
     """One call site for both paths (the line is part of the record)."""
     logger.warning("record %d of %s", 7, "seven")
