@@ -119,11 +119,19 @@ static inline int femto_format_simple_(char *out, size_t capacity, const char *f
         const char *piece = p;
         size_t length = 1;
         if (*p != '%') {
-            /* Literal text: measured, then copied in one piece below. */
-            while (p[length] != '\0' && p[length] != '%') {
-                length++;
-            }
-            p += length - 1;
+            /* Literal text: copied as it is scanned (a run is short, and
+             * a memcpy call costs more than the bytes). */
+            size_t room = capacity - used - 1;
+            char *to = out + used;
+            do {
+                if (room-- == 0) {
+                    return -1;
+                }
+                *to++ = *p++;
+            } while (*p != '\0' && *p != '%');
+            used = (size_t)(to - out);
+            p--;
+            continue;
         } else {
             p++;
             int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */

@@ -88,6 +88,10 @@ int main(void) {
     CHECK(fast(small, sizeof small, "%d%d", 123, 45) == 5 && strcmp(small, "12345") == 0);
     CHECK(fast(small, sizeof small, "%d%d", 123, 456) == -1);
     CHECK(fast(small, sizeof small, "abcdef") == -1);
+    CHECK(fast(small, sizeof small, "abcde") == 5 && strcmp(small, "abcde") == 0);
+    CHECK(fast(small, sizeof small, "ab%dd", 1) == 4 && strcmp(small, "ab1d") == 0);
+    CHECK(fast(small, sizeof small, "ab%ddef", 1) == -1);
+    CHECK(fast(small, sizeof small, "%d%%ab", 12) == 5 && strcmp(small, "12%ab") == 0);
     CHECK(fast(small, 0, "") == -1);
     CHECK(fast(small, 1, "") == 0 && small[0] == '\0');
     printf("test_printf: %ld formats checked against vsnprintf, and the buffer limit\n", checked);

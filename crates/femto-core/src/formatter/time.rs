@@ -27,6 +27,27 @@ pub struct DateFormat {
 #[error("invalid date format {0:?}")]
 pub struct DateFormatError(pub String);
 
+/// `,000` to `,999`, four bytes each: the milliseconds a default date
+/// ends with, copied in one piece.
+const MILLIS: &str = {
+    const BYTES: [u8; 4000] = {
+        let mut bytes = [0u8; 4000];
+        let mut millis = 0;
+        while millis < 1000 {
+            bytes[millis * 4] = b',';
+            bytes[millis * 4 + 1] = b'0' + (millis / 100) as u8;
+            bytes[millis * 4 + 2] = b'0' + (millis / 10 % 10) as u8;
+            bytes[millis * 4 + 3] = b'0' + (millis % 10) as u8;
+            millis += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(text) => text,
+        Err(_) => panic!("ASCII digits are UTF-8"),
+    }
+};
+
 thread_local! {
     /// (format id, second, text) of the last date formatted on this thread.
     static LAST: RefCell<(u64, i64, String)> = const { RefCell::new((0, i64::MIN, String::new())) };
@@ -67,11 +88,8 @@ impl DateFormat {
             self.render_second(secs, out);
         }
         if self.append_msecs {
-            let millis = (created_ns % 1_000_000_000 / 1_000_000) as u32;
-            out.push(',');
-            for divisor in [100, 10, 1] {
-                out.push(char::from(b'0' + (millis / divisor % 10) as u8));
-            }
+            let millis = (created_ns % 1_000_000_000 / 1_000_000) as usize;
+            out.push_str(&MILLIS[millis * 4..millis * 4 + 4]);
         }
     }
 
@@ -99,11 +117,15 @@ mod tests {
     const T: u64 = 1_700_000_000_123_456_789; // 2023-11-14 22:13:20.123 UTC
 
     #[rstest]
-    fn default_format_has_milliseconds() {
+    #[case::some(T, "2023-11-14 22:13:20,123")]
+    #[case::none(T - 123_456_789, "2023-11-14 22:13:20,000")]
+    #[case::last(T + 876_543_210, "2023-11-14 22:13:20,999")]
+    #[case::leading_zero(T - 76_000_000, "2023-11-14 22:13:20,047")]
+    fn default_format_has_milliseconds(#[case] created_ns: u64, #[case] expected: &str) {
         let f = DateFormat::new(None, true).unwrap();
         let mut out = String::new();
-        f.write(T, &mut out);
-        assert_eq!(out, "2023-11-14 22:13:20,123");
+        f.write(created_ns, &mut out);
+        assert_eq!(out, expected);
     }
 
     #[rstest]
