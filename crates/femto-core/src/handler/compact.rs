@@ -120,13 +120,17 @@ impl CompactRecord {
         message: &str,
         created_ns: impl FnOnce() -> u64,
     ) -> Option<Self> {
-        let message = ArrayString::from(message).ok()?;
+        if message.len() > INLINE_MESSAGE {
+            return None;
+        }
         let location = origin.location;
         let logger = interned(origin.logger)?;
         let thread_name = interned(origin.thread_name)?;
         let file = interned_option(&location.file)?;
         let function = interned_option(&location.function)?;
         let module = interned_option(&location.module)?;
+        // Copied last: a record that is not compact copies nothing.
+        let message = ArrayString::from(message).ok()?;
         Some(CompactRecord {
             logger,
             thread_name,
