@@ -143,7 +143,7 @@ def test_what_python_must_do_stays_in_python(logger, make, check):
     assert check(records.get_nowait())
 
 
-def test_a_standard_library_formatter_stays_in_python() -> None:
+def test_a_standard_library_formatter_stays_in_python(logger) -> None:
     """A `logging.Formatter` of the standard library has no engine formatter."""
     import logging as stdlib_logging
 
@@ -151,11 +151,6 @@ def test_a_standard_library_formatter_stays_in_python() -> None:
     handler = handlers.QueueHandler(records)
     handler.setFormatter(stdlib_logging.Formatter("%(levelname)s %(message)s"))
     assert handler._native_puts is None
-    logger = logging.getLogger("queue-stdlib-formatter")
-    logger.propagate = False
     logger.addHandler(handler)
-    try:
-        logger.warning("hello %s", "there")
-    finally:
-        logger.removeHandler(handler)
+    logger.warning("hello %s", "there")
     assert records.get_nowait().msg == "WARNING hello there"
