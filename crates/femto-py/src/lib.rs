@@ -14,6 +14,7 @@
 //! `record`; then what only Python needs (the fast path's helpers).
 
 mod api;
+mod attached;
 mod callback;
 mod cast;
 mod config;

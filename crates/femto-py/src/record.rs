@@ -10,7 +10,7 @@
 //! fields into that dictionary first, so code written for stdlib
 //! (`fmt % record.__dict__`, `dict(record.__dict__)`) sees every attribute.
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell, RefMut};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyString, PyTuple};
 use pyo3::{ffi, intern, IntoPyObjectExt};
 
+use crate::attached::AttachedCell;
 use crate::record_fields::RecordFields;
 
 /// What records are made with, given by `femtologging._records` at import.
@@ -156,58 +157,52 @@ pub(crate) enum Slot {
     Extra,
 }
 
-#[pyclass(name = "LogRecord", module = "femtologging", subclass, dict, weakref)]
+/// stdlib's `LogRecord`. A `frozen` class: its attributes live in an
+/// [`AttachedCell`] instead of behind pyo3's atomic borrow flag (see
+/// `attached`), so reading one costs no locked instruction.
+#[pyclass(
+    frozen,
+    name = "LogRecord",
+    module = "femtologging",
+    subclass,
+    dict,
+    weakref
+)]
 pub struct LogRecord {
-    #[pyo3(get, set)]
+    data: AttachedCell<RecordData>,
+}
+
+/// A record's attributes (see [`LogRecord`]).
+pub(crate) struct RecordData {
     name: Field,
-    #[pyo3(get, set)]
     msg: Field,
-    #[pyo3(get, set)]
     args: Field,
-    #[pyo3(get, set)]
     levelname: Field,
-    #[pyo3(get, set)]
     levelno: Field,
-    #[pyo3(get, set)]
     pathname: Field,
-    #[pyo3(get, set)]
     filename: Field,
-    #[pyo3(get, set)]
     module: Field,
-    #[pyo3(get, set)]
     exc_info: Field,
-    #[pyo3(get, set)]
     exc_text: Field,
-    #[pyo3(get, set)]
     stack_info: Field,
-    #[pyo3(get, set)]
     lineno: Field,
-    #[pyo3(get, set, name = "funcName")]
     func_name: Field,
-    #[pyo3(get, set)]
     created: Field,
-    #[pyo3(get, set)]
     msecs: Field,
-    #[pyo3(get, set, name = "relativeCreated")]
     relative_created: Field,
-    #[pyo3(get, set)]
     thread: Field,
-    #[pyo3(get, set, name = "threadName")]
     thread_name: Field,
-    #[pyo3(get, set, name = "processName")]
     process_name: Field,
-    #[pyo3(get, set)]
     process: Field,
-    #[pyo3(get, set, name = "taskName")]
     task_name: Field,
     /// Set by `Formatter.format`; absent (`AttributeError`) before.
     message: Option<Py<PyAny>>,
     asctime: Option<Py<PyAny>>,
 }
 
-impl LogRecord {
+impl RecordData {
     fn blank() -> Self {
-        LogRecord {
+        RecordData {
             name: None,
             msg: None,
             args: None,
@@ -235,9 +230,9 @@ impl LogRecord {
     }
 
     /// A record with the same field values (shared, as a shallow copy).
-    fn copied(&self, py: Python<'_>) -> LogRecord {
+    fn copied(&self, py: Python<'_>) -> RecordData {
         let share = |field: &Field| field.as_ref().map(|value| value.clone_ref(py));
-        LogRecord {
+        RecordData {
             name: share(&self.name),
             msg: share(&self.msg),
             args: share(&self.args),
@@ -317,22 +312,6 @@ impl LogRecord {
             &self.process_name,
             &self.process,
         ]
-    }
-
-    /// Where attribute `key` lives: a field, or the instance dictionary.
-    pub(crate) fn slot(key: &str) -> Slot {
-        match key {
-            "message" => Slot::Message,
-            "asctime" => Slot::Asctime,
-            _ => match FIELD_NAMES.iter().position(|name| *name == key) {
-                Some(at) => Slot::Field(at),
-                // `taskName` is a field only where stdlib records have it.
-                None if key == "taskName" && context().is_ok_and(|c| c.task_names) => {
-                    Slot::TaskName
-                }
-                None => Slot::Extra,
-            },
-        }
     }
 
     /// The value in a field slot (`None` for an unset `message`/`asctime`
@@ -467,12 +446,64 @@ impl LogRecord {
 }
 
 impl LogRecord {
+    fn of(data: RecordData) -> Self {
+        LogRecord {
+            data: AttachedCell::new(data),
+        }
+    }
+
+    /// The attributes, to read.
+    pub(crate) fn data(&self, py: Python<'_>) -> PyResult<Ref<'_, RecordData>> {
+        self.data.borrow(py)
+    }
+
+    /// The attributes, to write.
+    pub(crate) fn data_mut(&self, py: Python<'_>) -> PyResult<RefMut<'_, RecordData>> {
+        self.data.borrow_mut(py)
+    }
+
+    /// One attribute as a Python object.
+    fn read(
+        &self,
+        py: Python<'_>,
+        field: impl FnOnce(&RecordData) -> &Field,
+    ) -> PyResult<Py<PyAny>> {
+        Ok(bind(field(&*self.data(py)?), py).unbind())
+    }
+
+    /// Sets one attribute; the old value is released after the write.
+    fn write(
+        &self,
+        py: Python<'_>,
+        value: Py<PyAny>,
+        field: impl FnOnce(&mut RecordData) -> &mut Field,
+    ) -> PyResult<()> {
+        let _old = field(&mut *self.data_mut(py)?).replace(value);
+        Ok(())
+    }
+
+    /// Where attribute `key` lives: a field, or the instance dictionary.
+    pub(crate) fn slot(key: &str) -> Slot {
+        match key {
+            "message" => Slot::Message,
+            "asctime" => Slot::Asctime,
+            _ => match FIELD_NAMES.iter().position(|name| *name == key) {
+                Some(at) => Slot::Field(at),
+                // `taskName` is a field only where stdlib records have it.
+                None if key == "taskName" && context().is_ok_and(|c| c.task_names) => {
+                    Slot::TaskName
+                }
+                None => Slot::Extra,
+            },
+        }
+    }
+
     /// The record a Python handler, formatter or filter receives for one
     /// the engine carries: its message is the formatted text (`args` is
     /// `None`), its `extra` values are strings.
     pub(crate) fn from_engine(py: Python<'_>, fields: RecordFields) -> PyResult<Bound<'_, Self>> {
         let context = context()?;
-        let mut record = LogRecord::blank();
+        let mut record = RecordData::blank();
         record.name = Some(fields.name.into_py_any(py)?);
         record.msg = Some(fields.message.into_py_any(py)?);
         record.set_level(&fields.level.into_bound_py_any(py)?, context)?;
@@ -486,7 +517,7 @@ impl LogRecord {
         record.thread_name = Some(fields.thread_name.into_py_any(py)?);
         record.set_process(py, context)?;
         record.process = Some(fields.process_id.into_py_any(py)?);
-        let record = Bound::new(py, record)?;
+        let record = Bound::new(py, LogRecord::of(record))?;
         if !fields.key_values.is_empty() {
             let dict = instance_dict(&record)?;
             for (key, value) in fields.key_values {
@@ -526,7 +557,7 @@ impl LogRecord {
         args: &[Bound<'py, PyAny>],
     ) -> PyResult<Bound<'py, Self>> {
         let py = msg.py();
-        let mut record = LogRecord::blank();
+        let mut record = RecordData::blank();
         record.name = Some(call.name.clone().unbind());
         record.msg = Some(msg.clone().unbind());
         record.args = Some(record_args(PyTuple::new(py, args)?.as_any())?.unbind());
@@ -535,7 +566,7 @@ impl LogRecord {
         record.lineno = Some(call.lineno.into_py_any(py)?);
         record.func_name = Some(call.func_name.clone().into_any().unbind());
         record.set_call(call.pathname.as_any(), call.thread_name, call.created_ns)?;
-        Bound::new(py, record)
+        Bound::new(py, LogRecord::of(record))
     }
 
     /// The record `QueueHandler.prepare` makes of the call's record once
@@ -546,16 +577,18 @@ impl LogRecord {
         line: Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = line.py();
-        let mut record = LogRecord::blank();
+        let mut record = RecordData::blank();
         record.name = Some(call.name.clone().unbind());
         record.set_level(&call.level.into_bound_py_any(py)?, context()?)?;
         record.lineno = Some(call.lineno.into_py_any(py)?);
         record.func_name = Some(call.func_name.clone().into_any().unbind());
         record.set_call(call.pathname.as_any(), call.thread_name, call.created_ns)?;
         record.prepare(line.into_any());
-        Ok(Bound::new(py, record)?.into_any())
+        Ok(Bound::new(py, LogRecord::of(record))?.into_any())
     }
+}
 
+impl RecordData {
     /// `QueueHandler.prepare`'s changes to its copy: `msg` and `message`
     /// are the formatted `message`; no arguments, exception or stack.
     fn prepare(&mut self, message: Bound<'_, PyAny>) {
@@ -603,10 +636,11 @@ impl LogRecord {
     /// `QueueListener`) does not have.
     pub(crate) fn made_here(slf: &Bound<'_, Self>) -> bool {
         let py = slf.py();
-        let record = slf.borrow();
-        bind(&record.process, py)
-            .extract::<u32>()
-            .is_ok_and(|pid| pid == PROCESS_ID.load(Ordering::Relaxed))
+        slf.get().data(py).is_ok_and(|record| {
+            bind(&record.process, py)
+                .extract::<u32>()
+                .is_ok_and(|pid| pid == PROCESS_ID.load(Ordering::Relaxed))
+        })
     }
 
     /// The record's fields for the engine, read straight from the struct;
@@ -614,7 +648,7 @@ impl LogRecord {
     /// into text, or a field of an unusual type.
     pub(crate) fn engine_view<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<EngineView<'py>>> {
         let py = slf.py();
-        let record = slf.borrow();
+        let record = slf.get().data(py)?;
         if bind(&record.exc_info, py).is_truthy()?
             && record.exc_text.as_ref().is_none_or(|t| t.is_none(py))
         {
@@ -857,7 +891,7 @@ fn record_args<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     Ok(args.clone())
 }
 
-impl Drop for LogRecord {
+impl Drop for RecordData {
     /// Releases the fields with one check that this thread is attached to
     /// the interpreter (it is: a record is freed by its Python object's
     /// deallocation), instead of the check pyo3 makes for each `Py` it
@@ -880,14 +914,14 @@ impl LogRecord {
     #[new]
     #[pyo3(signature = (*_args, **_kwargs))]
     fn __new__(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
-        LogRecord::blank()
+        LogRecord::of(RecordData::blank())
     }
 
     /// stdlib's signature; `kwargs` are accepted and ignored, as there.
     #[pyo3(signature = (name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **_kwargs))]
     #[allow(clippy::too_many_arguments)]
     fn __init__(
-        &mut self,
+        &self,
         name: &Bound<'_, PyAny>,
         level: &Bound<'_, PyAny>,
         pathname: &Bound<'_, PyAny>,
@@ -900,42 +934,255 @@ impl LogRecord {
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let py = name.py();
-        self.name = Some(name.clone().unbind());
-        self.msg = Some(msg.clone().unbind());
-        self.args = Some(record_args(args)?.unbind());
-        self.set_level(level, context()?)?;
-        self.exc_info = Some(exc_info.clone().unbind());
-        self.exc_text = None;
-        self.stack_info = sinfo.map(|s| s.clone().unbind());
-        self.lineno = Some(lineno.clone().unbind());
-        self.func_name = func.map(|f| f.clone().unbind());
+        let mut record = self.data_mut(py)?;
+        record.name = Some(name.clone().unbind());
+        record.msg = Some(msg.clone().unbind());
+        record.args = Some(record_args(args)?.unbind());
+        record.set_level(level, context()?)?;
+        record.exc_info = Some(exc_info.clone().unbind());
+        record.exc_text = None;
+        record.stack_info = sinfo.map(|s| s.clone().unbind());
+        record.lineno = Some(lineno.clone().unbind());
+        record.func_name = func.map(|f| f.clone().unbind());
         let thread_name = crate::logger::thread_name(py)?;
-        self.set_call(pathname, &thread_name, now_ns())
+        record.set_call(pathname, &thread_name, now_ns())
+    }
+
+    #[getter(name)]
+    fn get_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.name)
+    }
+
+    #[setter(name)]
+    fn set_name(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.name)
+    }
+
+    #[getter(msg)]
+    fn get_msg(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.msg)
+    }
+
+    #[setter(msg)]
+    fn set_msg(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.msg)
+    }
+
+    #[getter(args)]
+    fn get_args(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.args)
+    }
+
+    #[setter(args)]
+    fn set_args(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.args)
+    }
+
+    #[getter(levelname)]
+    fn get_levelname(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.levelname)
+    }
+
+    #[setter(levelname)]
+    fn set_levelname(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.levelname)
+    }
+
+    #[getter(levelno)]
+    fn get_levelno(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.levelno)
+    }
+
+    #[setter(levelno)]
+    fn set_levelno(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.levelno)
+    }
+
+    #[getter(pathname)]
+    fn get_pathname(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.pathname)
+    }
+
+    #[setter(pathname)]
+    fn set_pathname(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.pathname)
+    }
+
+    #[getter(filename)]
+    fn get_filename(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.filename)
+    }
+
+    #[setter(filename)]
+    fn set_filename(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.filename)
+    }
+
+    #[getter(module)]
+    fn get_module(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.module)
+    }
+
+    #[setter(module)]
+    fn set_module(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.module)
+    }
+
+    #[getter(exc_info)]
+    fn get_exc_info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.exc_info)
+    }
+
+    #[setter(exc_info)]
+    fn set_exc_info(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.exc_info)
+    }
+
+    #[getter(exc_text)]
+    fn get_exc_text(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.exc_text)
+    }
+
+    #[setter(exc_text)]
+    fn set_exc_text(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.exc_text)
+    }
+
+    #[getter(stack_info)]
+    fn get_stack_info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.stack_info)
+    }
+
+    #[setter(stack_info)]
+    fn set_stack_info(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.stack_info)
+    }
+
+    #[getter(lineno)]
+    fn get_lineno(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.lineno)
+    }
+
+    #[setter(lineno)]
+    fn set_lineno(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.lineno)
+    }
+
+    #[getter(funcName)]
+    fn get_func_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.func_name)
+    }
+
+    #[setter(funcName)]
+    fn set_func_name(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.func_name)
+    }
+
+    #[getter(created)]
+    fn get_created(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.created)
+    }
+
+    #[setter(created)]
+    fn set_created(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.created)
+    }
+
+    #[getter(msecs)]
+    fn get_msecs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.msecs)
+    }
+
+    #[setter(msecs)]
+    fn set_msecs(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.msecs)
+    }
+
+    #[getter(relativeCreated)]
+    fn get_relative_created(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.relative_created)
+    }
+
+    #[setter(relativeCreated)]
+    fn set_relative_created(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.relative_created)
+    }
+
+    #[getter(thread)]
+    fn get_thread(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.thread)
+    }
+
+    #[setter(thread)]
+    fn set_thread(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.thread)
+    }
+
+    #[getter(threadName)]
+    fn get_thread_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.thread_name)
+    }
+
+    #[setter(threadName)]
+    fn set_thread_name(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.thread_name)
+    }
+
+    #[getter(processName)]
+    fn get_process_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.process_name)
+    }
+
+    #[setter(processName)]
+    fn set_process_name(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.process_name)
+    }
+
+    #[getter(process)]
+    fn get_process(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.process)
+    }
+
+    #[setter(process)]
+    fn set_process(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.process)
+    }
+
+    #[getter(taskName)]
+    fn get_task_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.read(py, |r| &r.task_name)
+    }
+
+    #[setter(taskName)]
+    fn set_task_name(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<()> {
+        self.write(py, value, |r| &mut r.task_name)
     }
 
     #[pyo3(name = "getMessage")]
     fn get_message<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        self.message_text(py)
+        self.data(py)?.message_text(py)
     }
 
     #[getter(message)]
     fn message_attr(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        formatted(&self.message, py, "message")
+        formatted(&self.data(py)?.message, py, "message")
     }
 
     #[setter(message)]
-    fn set_message_attr(&mut self, value: Option<Py<PyAny>>) {
-        self.message = value;
+    fn set_message_attr(&self, py: Python<'_>, value: Option<Py<PyAny>>) -> PyResult<()> {
+        let _old = std::mem::replace(&mut self.data_mut(py)?.message, value);
+        Ok(())
     }
 
     #[getter(asctime)]
     fn asctime_attr(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        formatted(&self.asctime, py, "asctime")
+        formatted(&self.data(py)?.asctime, py, "asctime")
     }
 
     #[setter(asctime)]
-    fn set_asctime_attr(&mut self, value: Option<Py<PyAny>>) {
-        self.asctime = value;
+    fn set_asctime_attr(&self, py: Python<'_>, value: Option<Py<PyAny>>) -> PyResult<()> {
+        let _old = std::mem::replace(&mut self.data_mut(py)?.asctime, value);
+        Ok(())
     }
 
     /// Every attribute, as stdlib code reads them (`fmt % record.__dict__`):
@@ -946,7 +1193,7 @@ impl LogRecord {
     fn attributes<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
         let py = slf.py();
         let dict = instance_dict(slf)?;
-        let record = slf.borrow();
+        let record = slf.get().data(py)?;
         let context = context()?;
         for (key, value) in context.field_keys.iter().zip(record.fields()) {
             dict.set_item(key.bind(py), value)?;
@@ -983,13 +1230,14 @@ impl LogRecord {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let record = self.data(py)?;
         Ok(format!(
             "<LogRecord: {}, {}, {}, {}, \"{}\">",
-            bind(&self.name, py).str()?,
-            bind(&self.levelno, py).str()?,
-            bind(&self.pathname, py).str()?,
-            bind(&self.lineno, py).str()?,
-            bind(&self.msg, py).str()?,
+            bind(&record.name, py).str()?,
+            bind(&record.levelno, py).str()?,
+            bind(&record.pathname, py).str()?,
+            bind(&record.lineno, py).str()?,
+            bind(&record.msg, py).str()?,
         ))
     }
 
@@ -999,13 +1247,14 @@ impl LogRecord {
     /// does for stdlib's record), without going through `__reduce__`.
     fn __copy__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let fields = slf.borrow().copied(py);
+        let fields = slf.get().data(py)?.copied(py);
         let copy = if slf.is_exact_instance_of::<LogRecord>() {
-            Bound::new(py, fields)?.into_any()
+            Bound::new(py, LogRecord::of(fields))?.into_any()
         } else {
             let class = slf.get_type();
             let copy = class.call_method1(intern!(py, "__new__"), (&class,))?;
-            *copy.cast::<LogRecord>()?.borrow_mut() = fields;
+            let _blank =
+                std::mem::replace(&mut *copy.cast::<LogRecord>()?.get().data_mut(py)?, fields);
             copy
         };
         let record = copy.cast::<LogRecord>()?;
@@ -1023,7 +1272,10 @@ impl LogRecord {
         message: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let copy = Self::__copy__(slf)?;
-        copy.cast::<LogRecord>()?.borrow_mut().prepare(message);
+        copy.cast::<LogRecord>()?
+            .get()
+            .data_mut(slf.py())?
+            .prepare(message);
         Ok(copy)
     }
 

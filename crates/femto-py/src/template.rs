@@ -276,15 +276,20 @@ impl RecordTemplate {
         let fmt = formatter
             .getattr(intern!(py, "_style"))?
             .getattr(intern!(py, "_fmt"))?;
-        if !fmt.is(self.fmt.bind(py)) || record.borrow().has_appendix(py)? {
+        let record_object = record;
+        let record = record.get();
+        if !fmt.is(self.fmt.bind(py)) || record.data(py)?.has_appendix(py)? {
             return Ok(None);
         }
-        let message = record.borrow().message_text(py)?;
-        record.borrow_mut().set_message(message.into_any().unbind());
+        let message = record.data(py)?.message_text(py)?;
+        record
+            .data_mut(py)?
+            .set_message(message.into_any().unbind());
         if self.uses_time {
             let datefmt = formatter.getattr(intern!(py, "datefmt"))?;
-            let asctime = formatter.call_method1(intern!(py, "formatTime"), (record, datefmt))?;
-            record.borrow_mut().set_asctime(asctime.unbind());
+            let asctime =
+                formatter.call_method1(intern!(py, "formatTime"), (record_object, datefmt))?;
+            record.data_mut(py)?.set_asctime(asctime.unbind());
         }
         // The record is borrowed per value, not across the rendering: a
         // value's `__str__` is Python code, free to set the record's fields.
@@ -293,8 +298,8 @@ impl RecordTemplate {
                 return Ok(None);
             };
             match key.slot {
-                Slot::Extra => instance_dict(record)?.get_item(key.name.bind(py)),
-                slot => Ok(record.borrow().value(py, slot)),
+                Slot::Extra => instance_dict(record_object)?.get_item(key.name.bind(py)),
+                slot => Ok(record.data(py)?.value(py, slot)),
             }
         };
         if let Some(pieces) = self.pieces.as_deref() {
