@@ -147,6 +147,10 @@ pub struct FemtoLogger {
     propagate: AtomicBool,
     disabled: AtomicBool,
     dispatch: ArcSwap<Dispatch>,
+    /// The published dispatch's `only_caller_side`, kept beside it: the
+    /// Python binding asks on every call, and a relaxed load costs nothing
+    /// where loading the snapshot takes two atomic read-modify-writes.
+    only_caller_side: AtomicBool,
     manager: Weak<Shared>,
 }
 
@@ -180,6 +184,7 @@ impl FemtoLogger {
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
             dispatch: ArcSwap::from_pointee(Dispatch::default()),
+            only_caller_side: AtomicBool::new(false),
             manager,
         }
     }
@@ -247,6 +252,8 @@ impl FemtoLogger {
         effective: FemtoLevel,
         dispatch: Dispatch,
     ) -> Arc<Dispatch> {
+        self.only_caller_side
+            .store(dispatch.only_caller_side, Ordering::Relaxed);
         let retired = self.dispatch.swap(Arc::new(dispatch));
         self.effective.store(effective.value(), Ordering::Relaxed);
         self.threshold.store(threshold.value(), Ordering::Release);
@@ -442,7 +449,7 @@ impl FemtoLogger {
     /// is one of those, and the logger has no filters. The binding then
     /// need not build the record at all.
     pub fn only_caller_side(&self) -> bool {
-        self.dispatch.load().only_caller_side
+        self.only_caller_side.load(Ordering::Relaxed)
     }
 
     /// As [`FemtoLogger::dispatch_shared`] for a record the binding that

@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -17,6 +17,7 @@ use pyo3::types::{PyList, PyString};
 use femto_abi::{femto_log_args, femto_logger};
 
 use crate::api::api;
+use crate::attached::AttachedCell;
 use crate::cast::EngineFormatter;
 use crate::handler_lock::HandlerLock;
 
@@ -130,30 +131,37 @@ pub(crate) struct Dispatch {
     pub(crate) needs_thread_name: bool,
 }
 
-/// Where a logger keeps its [`Dispatch`].
-#[derive(Default)]
-pub(crate) struct DispatchCache(Mutex<Option<Arc<Dispatch>>>);
+/// Where a logger keeps its [`Dispatch`]: guarded by the GIL (see
+/// `attached`) rather than a `Mutex`, whose lock and unlock were two
+/// atomic read-modify-writes on every call.
+pub(crate) struct DispatchCache(AttachedCell<Option<Arc<Dispatch>>>);
+
+impl Default for DispatchCache {
+    fn default() -> Self {
+        DispatchCache(AttachedCell::new(None))
+    }
+}
 
 impl DispatchCache {
     /// The logger's dispatch, read again from `logger` (the Python
     /// `Logger`) if something changed since it was read.
     pub(crate) fn get(&self, logger: &Bound<'_, PyAny>) -> PyResult<Arc<Dispatch>> {
+        let py = logger.py();
         let now = GENERATION.load(Ordering::Acquire);
-        if let Some(dispatch) = self.cached().filter(|d| d.generation == now) {
+        let cached = self.0.borrow(py).ok().and_then(|cached| cached.clone());
+        if let Some(dispatch) = cached.filter(|d| d.generation == now) {
             return Ok(dispatch);
         }
-        // Read without the lock held: reading calls Python, which may let
-        // another thread run (and log through this logger) meanwhile.
+        // Read with no borrow held: reading calls Python, which may log
+        // through this logger.
         let fresh = Arc::new(Dispatch::read(logger, now)?);
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
+        // Not kept if Python code that the old one's release runs is
+        // itself replacing it (that call keeps its own).
+        let _old = match self.0.borrow_mut(py) {
+            Ok(mut slot) => slot.replace(Arc::clone(&fresh)),
+            Err(_) => None,
+        };
         Ok(fresh)
-    }
-
-    fn cached(&self) -> Option<Arc<Dispatch>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
     }
 }
 
