@@ -227,6 +227,73 @@ def test_a_value_whose_str_sets_the_record_formats_as_stdlib() -> None:
     assert ours == "sets CHANGED user ann took 12 ms"
 
 
+class _SetsOnUse:
+    """A value whose ``__str__``, ``__bool__`` and ``__index__`` set an
+    attribute of the record that holds it, as Python code may."""
+
+    record: stdlib.LogRecord | None = None
+
+    def _set(self) -> None:
+        assert self.record is not None
+        self.record.levelname = "CHANGED"
+
+    def __str__(self) -> str:
+        self._set()
+        return "sets"
+
+    def __bool__(self) -> bool:
+        self._set()
+        return False
+
+    def __index__(self) -> int:
+        self._set()
+        return 7
+
+
+def _with_sets_on_use(make: type[stdlib.LogRecord], field: str) -> stdlib.LogRecord:
+    value = _SetsOnUse()
+    record = make(*ARGS)
+    setattr(record, field, value)
+    if field == "msg":
+        record.args = ()
+    value.record = record
+    return record
+
+
+@pytest.mark.parametrize(
+    ("field", "use"),
+    [
+        ("msg", lambda record: record.getMessage()),
+        ("msg", lambda record: femtologging.Formatter("%(levelname)s %(message)s").format(record)),
+        ("msg", repr),
+    ],
+    ids=["getMessage", "format", "repr"],
+)
+def test_python_code_run_while_reading_a_record_may_set_its_attributes(field: str, use: object) -> None:
+    """stdlib lets that code set the record's attributes; so does ours (the
+    fields are read before the code runs, not borrowed across it)."""
+    theirs = _with_sets_on_use(stdlib.LogRecord, field)
+    ours = _with_sets_on_use(femtologging.LogRecord, field)
+    assert use(ours) == use(theirs)  # type: ignore[operator]
+    assert ours.levelname == theirs.levelname == "CHANGED"
+
+
+def test_an_exception_field_whose_truth_test_sets_the_record_does_not_break_format() -> None:
+    """(stdlib tests ``exc_info`` after rendering the line, ours before: the
+    line may show the change, but no error.)"""
+    record = _with_sets_on_use(femtologging.LogRecord, "exc_info")
+    assert femtologging.Formatter("%(message)s").format(record) == "user ann took 12 ms"
+    assert record.levelname == "CHANGED"
+
+
+def test_a_handler_reading_a_field_that_runs_python_code_writes_the_record() -> None:
+    stream = io.StringIO()
+    handler = femtologging.StreamHandler(stream)
+    handler.handle(_with_sets_on_use(femtologging.LogRecord, "lineno"))
+    handler.flush()
+    assert stream.getvalue() == "user ann took 12 ms\n"
+
+
 def test_a_number_conversion_of_text_raises_as_stdlib() -> None:
     message = "%d format: a real number is required, not str"
     with pytest.raises(TypeError, match=message):

@@ -401,47 +401,16 @@ impl RecordData {
         Ok(())
     }
 
-    /// stdlib's `getMessage`: `str(msg)`, then `% args` if `args` is not empty.
-    pub(crate) fn message_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        let msg = bind(&self.msg, py);
-        let args = bind(&self.args, py);
-        if !args.is_truthy()? {
-            return msg.str();
-        }
-        if let (Ok(text), Ok(tuple)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>())
-        {
-            if let Some(formatted) = text
-                .to_str()
-                .ok()
-                .and_then(|t| crate::percent::format(t, tuple.iter()))
-            {
-                return Ok(PyString::new(py, &formatted));
-            }
-        }
-        msg.str()?.rem(args)?.str()
+    /// Sets `message`, as `Formatter.format` does; returns the old value,
+    /// for the caller to release once the record is no longer borrowed.
+    pub(crate) fn set_message(&mut self, message: Py<PyAny>) -> Field {
+        self.message.replace(message)
     }
 
-    /// Sets `message`, as `Formatter.format` does.
-    pub(crate) fn set_message(&mut self, message: Py<PyAny>) {
-        self.message = Some(message);
-    }
-
-    /// Sets `asctime`, as `Formatter.format` does when the format uses it.
-    pub(crate) fn set_asctime(&mut self, asctime: Py<PyAny>) {
-        self.asctime = Some(asctime);
-    }
-
-    /// Whether stdlib's `format` would append an exception or a stack.
-    pub(crate) fn has_appendix(&self, py: Python<'_>) -> PyResult<bool> {
-        for value in [&self.exc_info, &self.exc_text, &self.stack_info]
-            .into_iter()
-            .flatten()
-        {
-            if !value.is_none(py) && value.bind(py).is_truthy()? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+    /// Sets `asctime`, as `Formatter.format` does when the format uses
+    /// it; returns the old value (as `set_message`).
+    pub(crate) fn set_asctime(&mut self, asctime: Py<PyAny>) -> Field {
+        self.asctime.replace(asctime)
     }
 }
 
@@ -460,6 +429,45 @@ impl LogRecord {
     /// The attributes, to write.
     pub(crate) fn data_mut(&self, py: Python<'_>) -> PyResult<RefMut<'_, RecordData>> {
         self.data.borrow_mut(py)
+    }
+
+    /// stdlib's `getMessage`: `str(msg)`, then `% args` if `args` is not
+    /// empty. The fields are read first: `str` and `%` run Python code,
+    /// which may set the record's attributes (as stdlib allows).
+    pub(crate) fn message_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        let (msg, args) = {
+            let record = self.data(py)?;
+            (bind(&record.msg, py), bind(&record.args, py))
+        };
+        if !args.is_truthy()? {
+            return msg.str();
+        }
+        if let (Ok(text), Ok(tuple)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>())
+        {
+            if let Some(formatted) = text
+                .to_str()
+                .ok()
+                .and_then(|t| crate::percent::format(t, tuple.iter()))
+            {
+                return Ok(PyString::new(py, &formatted));
+            }
+        }
+        msg.str()?.rem(args)?.str()
+    }
+
+    /// Whether stdlib's `format` would append an exception or a stack
+    /// (truth tests run Python code: the fields are read first).
+    pub(crate) fn has_appendix(&self, py: Python<'_>) -> PyResult<bool> {
+        let values = {
+            let record = self.data(py)?;
+            [&record.exc_info, &record.exc_text, &record.stack_info].map(|field| bind(field, py))
+        };
+        for value in values {
+            if !value.is_none() && value.is_truthy()? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// One attribute as a Python object.
@@ -636,11 +644,13 @@ impl LogRecord {
     /// `QueueListener`) does not have.
     pub(crate) fn made_here(slf: &Bound<'_, Self>) -> bool {
         let py = slf.py();
-        slf.get().data(py).is_ok_and(|record| {
-            bind(&record.process, py)
-                .extract::<u32>()
-                .is_ok_and(|pid| pid == PROCESS_ID.load(Ordering::Relaxed))
-        })
+        slf.get()
+            .read(py, |record| &record.process)
+            .is_ok_and(|process| {
+                process
+                    .extract::<u32>(py)
+                    .is_ok_and(|pid| pid == PROCESS_ID.load(Ordering::Relaxed))
+            })
     }
 
     /// The record's fields for the engine, read straight from the struct;
@@ -648,10 +658,26 @@ impl LogRecord {
     /// into text, or a field of an unusual type.
     pub(crate) fn engine_view<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<EngineView<'py>>> {
         let py = slf.py();
-        let record = slf.get().data(py)?;
-        if bind(&record.exc_info, py).is_truthy()?
-            && record.exc_text.as_ref().is_none_or(|t| t.is_none(py))
-        {
+        // The fields are copied out first: reading them as numbers or truth
+        // values may run Python code, which may set the record's attributes.
+        let [exc_info, exc_text, levelno, lineno, thread, created, name, pathname, func_name, thread_name, stack_info] = {
+            let record = slf.get().data(py)?;
+            [
+                &record.exc_info,
+                &record.exc_text,
+                &record.levelno,
+                &record.lineno,
+                &record.thread,
+                &record.created,
+                &record.name,
+                &record.pathname,
+                &record.func_name,
+                &record.thread_name,
+                &record.stack_info,
+            ]
+            .map(|field| field.as_ref().map(|value| value.clone_ref(py)))
+        };
+        if bind(&exc_info, py).is_truthy()? && exc_text.as_ref().is_none_or(|t| t.is_none(py)) {
             return Ok(None);
         }
         let int = |field: &Field| -> PyResult<Option<i64>> {
@@ -660,31 +686,28 @@ impl LogRecord {
                 _ => Ok(Some(0)),
             }
         };
-        let (Some(level), Some(lineno), Some(thread_id)) = (
-            int(&record.levelno)?,
-            int(&record.lineno)?,
-            int(&record.thread)?,
-        ) else {
+        let (Some(level), Some(lineno), Some(thread_id)) =
+            (int(&levelno)?, int(&lineno)?, int(&thread)?)
+        else {
             return Ok(None);
         };
-        let Ok(created) = bind(&record.created, py).extract::<f64>() else {
+        let Ok(created) = bind(&created, py).extract::<f64>() else {
             return Ok(None);
         };
         let texts = (
-            text_field(&record.name, py),
-            text_field(&record.pathname, py),
-            text_field(&record.func_name, py),
-            text_field(&record.thread_name, py),
-            text_field(&record.exc_text, py),
-            text_field(&record.stack_info, py),
+            text_field(&name, py),
+            text_field(&pathname, py),
+            text_field(&func_name, py),
+            text_field(&thread_name, py),
+            text_field(&exc_text, py),
+            text_field(&stack_info, py),
         );
         let (Ok(Some(name)), Ok(pathname), Ok(func_name), Ok(thread_name), Ok(exc_text), Ok(stack)) =
             texts
         else {
             return Ok(None);
         };
-        let message = record.message_text(py)?;
-        drop(record);
+        let message = slf.get().message_text(py)?;
         Ok(Some(EngineView {
             name,
             level: i32::try_from(level).unwrap_or(i32::MAX),
@@ -934,18 +957,32 @@ impl LogRecord {
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
         let py = name.py();
-        let mut record = self.data_mut(py)?;
-        record.name = Some(name.clone().unbind());
-        record.msg = Some(msg.clone().unbind());
-        record.args = Some(record_args(args)?.unbind());
-        record.set_level(level, context()?)?;
-        record.exc_info = Some(exc_info.clone().unbind());
-        record.exc_text = None;
-        record.stack_info = sinfo.map(|s| s.clone().unbind());
-        record.lineno = Some(lineno.clone().unbind());
-        record.func_name = func.map(|f| f.clone().unbind());
+        // Made apart and swapped in: making it runs Python code (the level's
+        // name, the thread's, the process's), which may read the record.
+        let context = context()?;
+        let mut fresh = RecordData::blank();
+        fresh.name = Some(name.clone().unbind());
+        fresh.msg = Some(msg.clone().unbind());
+        fresh.args = Some(record_args(args)?.unbind());
+        fresh.set_level(level, context)?;
+        fresh.exc_info = Some(exc_info.clone().unbind());
+        fresh.stack_info = sinfo.map(|s| s.clone().unbind());
+        fresh.lineno = Some(lineno.clone().unbind());
+        fresh.func_name = func.map(|f| f.clone().unbind());
         let thread_name = crate::logger::thread_name(py)?;
-        record.set_call(pathname, &thread_name, now_ns())
+        fresh.set_call(pathname, &thread_name, now_ns())?;
+        let mut record = self.data_mut(py)?;
+        // What `__init__` does not set stays (a formatter's `message` and
+        // `asctime` on a record initialised again).
+        std::mem::swap(&mut fresh.message, &mut record.message);
+        std::mem::swap(&mut fresh.asctime, &mut record.asctime);
+        if !context.task_names {
+            std::mem::swap(&mut fresh.task_name, &mut record.task_name);
+        }
+        std::mem::swap(&mut fresh, &mut *record);
+        drop(record);
+        // `fresh` now holds the old values, released with no borrow held.
+        Ok(())
     }
 
     #[getter(name)]
@@ -1160,7 +1197,7 @@ impl LogRecord {
 
     #[pyo3(name = "getMessage")]
     fn get_message<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        self.data(py)?.message_text(py)
+        self.message_text(py)
     }
 
     #[getter(message)]
@@ -1193,7 +1230,9 @@ impl LogRecord {
     fn attributes<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
         let py = slf.py();
         let dict = instance_dict(slf)?;
-        let record = slf.get().data(py)?;
+        // A copy: storing into the dictionary may release old values, whose
+        // finalisers are Python code free to set the record's attributes.
+        let record = slf.get().data(py)?.copied(py);
         let context = context()?;
         for (key, value) in context.field_keys.iter().zip(record.fields()) {
             dict.set_item(key.bind(py), value)?;
@@ -1230,14 +1269,25 @@ impl LogRecord {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let record = self.data(py)?;
+        // Copied out first: `str` of a value may set the record's attributes.
+        let [name, levelno, pathname, lineno, msg] = {
+            let record = self.data(py)?;
+            [
+                &record.name,
+                &record.levelno,
+                &record.pathname,
+                &record.lineno,
+                &record.msg,
+            ]
+            .map(|field| bind(field, py))
+        };
         Ok(format!(
             "<LogRecord: {}, {}, {}, {}, \"{}\">",
-            bind(&record.name, py).str()?,
-            bind(&record.levelno, py).str()?,
-            bind(&record.pathname, py).str()?,
-            bind(&record.lineno, py).str()?,
-            bind(&record.msg, py).str()?,
+            name.str()?,
+            levelno.str()?,
+            pathname.str()?,
+            lineno.str()?,
+            msg.str()?,
         ))
     }
 

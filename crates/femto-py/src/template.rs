@@ -278,18 +278,18 @@ impl RecordTemplate {
             .getattr(intern!(py, "_fmt"))?;
         let record_object = record;
         let record = record.get();
-        if !fmt.is(self.fmt.bind(py)) || record.data(py)?.has_appendix(py)? {
+        if !fmt.is(self.fmt.bind(py)) || record.has_appendix(py)? {
             return Ok(None);
         }
-        let message = record.data(py)?.message_text(py)?;
-        record
+        let message = record.message_text(py)?;
+        let _old = record
             .data_mut(py)?
             .set_message(message.into_any().unbind());
         if self.uses_time {
             let datefmt = formatter.getattr(intern!(py, "datefmt"))?;
             let asctime =
                 formatter.call_method1(intern!(py, "formatTime"), (record_object, datefmt))?;
-            record.data_mut(py)?.set_asctime(asctime.unbind());
+            let _old = record.data_mut(py)?.set_asctime(asctime.unbind());
         }
         // The record is borrowed per value, not across the rendering: a
         // value's `__str__` is Python code, free to set the record's fields.
