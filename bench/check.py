@@ -27,7 +27,7 @@ BASELINE = HERE / "baseline.json"
 # (driver arguments, the peers each femtologging row is compared with)
 NATIVE = ["--records", "300000", "--disabled-calls", "20000000", "--repeats", "5", "--only", "1 thread", "disabled"]
 NATIVE_PEERS = ("spdlog sync", "floor (snprintf+write)")
-PYTHON = ["--repeats", "5", "--only", "disabled", "stringio", "stringio_args", "file", "log_record"]
+PYTHON = ["--repeats", "5", "--only", "disabled", "stringio", "stringio_args", "file", "log_record", "format_no_date"]
 PYTHON_PEERS = ("picologging", "stdlib")
 
 
