@@ -155,8 +155,9 @@ impl DispatchCache {
         // Read with no borrow held: reading calls Python, which may log
         // through this logger.
         let fresh = Arc::new(Dispatch::read(logger, now)?);
-        // Not kept if Python code that the old one's release runs is
-        // itself replacing it (that call keeps its own).
+        // The old one is released once the cell is free again (releasing
+        // it may run a finaliser that logs through this logger); should
+        // such code be the one replacing it, this call keeps its own.
         let _old = match self.0.borrow_mut(py) {
             Ok(mut slot) => slot.replace(Arc::clone(&fresh)),
             Err(_) => None,

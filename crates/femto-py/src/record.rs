@@ -976,6 +976,10 @@ impl LogRecord {
         record.set_call(pathname, &thread_name, now_ns())
     }
 
+    // stdlib's attributes, one getter and setter each (a `frozen` class
+    // cannot have pyo3 make them from the fields): a setter stores any
+    // value, `None` included; deleting one is an `AttributeError`, as before.
+
     #[getter(name)]
     fn get_name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.read(py, |r| &r.name)

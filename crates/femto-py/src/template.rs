@@ -276,20 +276,18 @@ impl RecordTemplate {
         let fmt = formatter
             .getattr(intern!(py, "_style"))?
             .getattr(intern!(py, "_fmt"))?;
-        let record_object = record;
-        let record = record.get();
-        if !fmt.is(self.fmt.bind(py)) || record.has_appendix(py)? {
+        let native = record.get();
+        if !fmt.is(self.fmt.bind(py)) || native.has_appendix(py)? {
             return Ok(None);
         }
-        let message = record.message_text(py)?;
-        let _old = record
+        let message = native.message_text(py)?;
+        let _old = native
             .data_mut(py)?
             .set_message(message.into_any().unbind());
         if self.uses_time {
             let datefmt = formatter.getattr(intern!(py, "datefmt"))?;
-            let asctime =
-                formatter.call_method1(intern!(py, "formatTime"), (record_object, datefmt))?;
-            let _old = record.data_mut(py)?.set_asctime(asctime.unbind());
+            let asctime = formatter.call_method1(intern!(py, "formatTime"), (record, datefmt))?;
+            let _old = native.data_mut(py)?.set_asctime(asctime.unbind());
         }
         // The record is borrowed per value, not across the rendering: a
         // value's `__str__` is Python code, free to set the record's fields.
@@ -298,8 +296,8 @@ impl RecordTemplate {
                 return Ok(None);
             };
             match key.slot {
-                Slot::Extra => instance_dict(record_object)?.get_item(key.name.bind(py)),
-                slot => Ok(record.data(py)?.value(py, slot)),
+                Slot::Extra => instance_dict(record)?.get_item(key.name.bind(py)),
+                slot => Ok(native.data(py)?.value(py, slot)),
             }
         };
         if let Some(pieces) = self.pieces.as_deref() {
