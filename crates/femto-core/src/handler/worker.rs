@@ -217,7 +217,14 @@ impl Worker {
             let batch = (queue.len() + 1).min(MAX_BATCH);
             written += self.take(first);
             for _ in 1..batch {
-                match queue.try_recv() {
+                let received = queue.try_recv();
+                // A compact record is read where it lies: moving it out of
+                // the result would copy all of its bytes.
+                if let Ok(Message::Compact(compact)) = &received {
+                    written += self.take_compact(compact);
+                    continue;
+                }
+                match received {
                     Ok(message) => written += self.take(message),
                     Err(_) => break,
                 }
@@ -252,15 +259,7 @@ impl Worker {
     #[inline(always)]
     fn take(&mut self, message: Message) -> u64 {
         match message {
-            Message::Compact(ref compact) => {
-                let mut record = self.expanded.take().unwrap_or_else(|| {
-                    FemtoLogRecord::new("".into(), FemtoLevel::NOTSET, String::new())
-                });
-                compact.expand_into(&mut record);
-                let written = u64::from(self.emit(&record, false));
-                self.expanded = Some(record);
-                return written;
-            }
+            Message::Compact(ref compact) => return self.take_compact(compact),
             Message::Record(record) => {
                 let written = u64::from(self.emit(&record, false));
                 self.recycler.put(record);
@@ -271,6 +270,20 @@ impl Worker {
             Message::RollOver => self.roll_over(),
         }
         0
+    }
+
+    /// Writes a compact record (see `compact`); returns how many records
+    /// the sink took (0 or 1).
+    #[inline(always)]
+    fn take_compact(&mut self, compact: &CompactRecord) -> u64 {
+        let mut record = self
+            .expanded
+            .take()
+            .unwrap_or_else(|| FemtoLogRecord::new("".into(), FemtoLevel::NOTSET, String::new()));
+        compact.expand_into(&mut record);
+        let written = u64::from(self.emit(&record, false));
+        self.expanded = Some(record);
+        written
     }
 
     /// Lets records gather before a batch: while fewer than [`GATHER`] (or
