@@ -577,20 +577,27 @@ class QueueListener(_stdlib_handlers.QueueListener):
         every handler is femtologging's own and ``handle``/``prepare`` are
         stdlib's (the handlers' own queues keep each one's order)."""
         default = _stdlib_handlers.QueueListener
-        if (
-            type(self).handle is default.handle
-            and type(self).prepare is default.prepare
-            and all(takes_native_batches(handler) for handler in self.handlers)
-        ):
-            for handler in self.handlers:
-                if self.respect_handler_level:
+        cls = type(self)
+        if cls.handle is not default.handle or cls.prepare is not default.prepare:
+            for record in records:
+                self.handle(record)
+            return
+        handlers = self.handlers
+        respect_level = self.respect_handler_level
+        if all(takes_native_batches(handler) for handler in handlers):
+            for handler in handlers:
+                if respect_level:
                     level = handler.level
                     forward_records([r for r in records if r.levelno >= level], handler)
                 else:
                     forward_records(records, handler)
             return
+        # stdlib's ``handle`` (``prepare`` returns the record as it is),
+        # without its two frames a record.
         for record in records:
-            self.handle(record)
+            for handler in handlers:
+                if not respect_level or record.levelno >= handler.level:
+                    handler.handle(record)
 
 
 def _tasks_done(q: Any, count: int) -> None:

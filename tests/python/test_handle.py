@@ -107,3 +107,24 @@ def test_a_queue_listener_delivers_every_record_in_order(stream_handler):
         logger.removeHandler(queue_handler)
     lines = written(handler, text).splitlines()
     assert lines == [f"INFO test.handle.listener record {i}" for i in range(2000)]
+
+
+def test_each_record_is_written_under_its_own_logger_s_name(stream_handler):
+    """Records of several loggers, one after the other, and a record whose
+    name changed after it was made: each line names its record's logger."""
+    handler, text = stream_handler
+    first, second = logging.getLogger("test.handle.first"), logging.getLogger("test.handle.second")
+    records = [
+        logging.LogRecord(logger.name, logging.INFO, __file__, 1, "from %s", (tag,), None)
+        for logger, tag in ((first, "a"), (second, "b"), (first, "c"))
+    ]
+    renamed = logging.LogRecord(first.name, logging.INFO, __file__, 1, "renamed", None, None)
+    renamed.name = "test.handle.renamed"
+    for record in [*records, renamed]:
+        assert handler.handle(record) is True
+    assert written(handler, text).splitlines() == [
+        "INFO test.handle.first from a",
+        "INFO test.handle.second from b",
+        "INFO test.handle.first from c",
+        "INFO test.handle.renamed renamed",
+    ]

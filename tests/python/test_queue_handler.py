@@ -154,3 +154,57 @@ def test_a_standard_library_formatter_stays_in_python(logger) -> None:
     logger.addHandler(handler)
     logger.warning("hello %s", "there")
     assert records.get_nowait().msg == "WARNING hello there"
+
+
+def test_a_plain_queue_stays_consistent_for_its_other_users(logger) -> None:
+    """Under the native backend a plain ``queue.Queue`` is put to natively:
+    its size, task count and ``join`` agree with stdlib's ``put``."""
+    records: queue.Queue = queue.Queue()
+    logger.addHandler(handlers.QueueHandler(records))
+    for n in range(3):
+        logger.info("record %d", n)
+    assert records.qsize() == 3 and records.unfinished_tasks == 3
+    assert [records.get_nowait().msg for _ in range(3)] == ["record 0", "record 1", "record 2"]
+    for _ in range(3):
+        records.task_done()
+    records.join()  # returns at once: every task is done
+    with pytest.raises(ValueError, match="too many times"):
+        records.task_done()
+
+
+def test_a_get_waiting_on_a_plain_queue_is_woken(logger) -> None:
+    import threading
+
+    records: queue.Queue = queue.Queue()
+    logger.addHandler(handlers.QueueHandler(records))
+    got: list[str] = []
+    waiting = threading.Event()
+
+    def take() -> None:
+        waiting.set()
+        got.append(records.get(timeout=10).msg)
+
+    taker = threading.Thread(target=take)
+    taker.start()
+    assert waiting.wait(10)
+    for _ in range(10_000):  # until the get waits on the queue (at most 10 s)
+        if records.not_empty._waiters:
+            break
+        taker.join(0.001)
+    logger.warning("wake up")
+    taker.join(10)
+    assert got == ["wake up"]
+
+
+def test_a_queue_subclass_keeps_its_own_put_nowait(logger) -> None:
+    class Counting(queue.Queue):
+        puts = 0
+
+        def put_nowait(self, item: object) -> None:
+            Counting.puts += 1
+            super().put_nowait(item)
+
+    records = Counting()
+    logger.addHandler(handlers.QueueHandler(records))
+    logger.info("counted")
+    assert Counting.puts == 1 and records.get_nowait().msg == "counted"

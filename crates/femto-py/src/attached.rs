@@ -32,7 +32,7 @@ pub(crate) struct AttachedCell<T>(RefCell<T>);
 unsafe impl<T: Send> Sync for AttachedCell<T> {}
 
 impl<T> AttachedCell<T> {
-    pub(crate) fn new(value: T) -> Self {
+    pub(crate) const fn new(value: T) -> Self {
         AttachedCell(RefCell::new(value))
     }
 

@@ -20,6 +20,7 @@ use crate::api::api;
 use crate::attached::AttachedCell;
 use crate::cast::EngineFormatter;
 use crate::handler_lock::HandlerLock;
+use crate::plain_queue::PlainQueue;
 
 /// Bumped by Python on every change a [`Dispatch`] depends on.
 static GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -65,8 +66,12 @@ pub(crate) enum Output {
         flush: Option<Py<PyAny>>,
     },
     /// stdlib's `QueueHandler.emit`: `put_nowait` of the prepared record
-    /// (`msg` and `message` the line; no arguments, exception or stack).
-    Queue { put_nowait: Py<PyAny> },
+    /// (`msg` and `message` the line; no arguments, exception or stack);
+    /// natively for a plain `queue.Queue`.
+    Queue {
+        put_nowait: Py<PyAny>,
+        plain: Option<PlainQueue>,
+    },
 }
 
 /// What a handler's format prints beyond the level, name and message.
@@ -278,6 +283,7 @@ impl NativeWrite {
             .extract::<QueuePlan<'_>>()
         {
             let output = Output::Queue {
+                plain: PlainQueue::of(&put_nowait)?,
                 put_nowait: put_nowait.unbind(),
             };
             // The prepared record carries every field.
@@ -350,11 +356,13 @@ impl NativeWrite {
                         Some(flush) => call0(flush.bind(py)).map(drop),
                     })
                     .map_err(WriteFailed::Write),
-                Output::Queue { put_nowait } => {
+                Output::Queue { put_nowait, plain } => {
                     let record = prepared(line).map_err(WriteFailed::Format)?;
-                    call1(put_nowait.bind(py), &record)
-                        .map(drop)
-                        .map_err(WriteFailed::Write)
+                    match plain {
+                        Some(queue) => queue.put_nowait(&record),
+                        None => call1(put_nowait.bind(py), &record).map(drop),
+                    }
+                    .map_err(WriteFailed::Write)
                 }
             }
         };

@@ -127,7 +127,7 @@ fn write_to_python_stream(handler: &Bound<'_, PyAny>, record: &Bound<'_, PyAny>)
     if !exact(&view.name) || !exact(&view.message) || !texts.into_iter().flatten().all(exact) {
         return Ok(false);
     }
-    let Ok(written) = crate::log::with_view_args(py, &view, |logger, args| {
+    let Ok(written) = crate::log::with_view_args(&view, |logger, args| {
         // A stream's write makes no record.
         Ok(stream.write(py, logger.ptr(), args, |line| Ok(line.into_any())))
     }) else {

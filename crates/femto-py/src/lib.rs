@@ -31,6 +31,7 @@ mod logger;
 mod logger_config;
 mod methods;
 mod percent;
+mod plain_queue;
 mod python_call;
 mod receiver;
 mod record;

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
 use crate::api::api;
+use crate::attached::AttachedCell;
 use crate::cast::{EngineFormatter, EngineHandler, EngineLogger};
 use crate::status::{check, text_out};
 use crate::types::{optional_utf8, utf8};
@@ -224,18 +225,47 @@ pub(crate) fn log_one_native_record(
     let Some(view) = crate::record::LogRecord::engine_view(record)? else {
         return Ok(false);
     };
-    with_view_args(py, &view, |logger, args| send(py, logger, handler, args))?;
+    with_view_args(&view, |logger, args| send(py, logger, handler, args))?;
     Ok(true)
+}
+
+/// The name object of the last record [`logger_named`] looked up, and its
+/// engine logger (loggers are never freed).
+static LAST_LOGGER: AttachedCell<Option<(Py<PyString>, EngineLogger)>> = AttachedCell::new(None);
+
+/// The engine logger a record's name names. Why the cache: records handed
+/// to a handler one by one (a `QueueListener`, a `MemoryHandler` flushing)
+/// mostly share one logger and one name object, and the registry's lookup
+/// takes its lock and hashes the name (about a tenth of a `handle` call).
+fn logger_named(name: &Bound<'_, PyString>) -> PyResult<EngineLogger> {
+    let py = name.py();
+    if let Ok(last) = LAST_LOGGER.borrow(py) {
+        if let Some((last_name, logger)) = &*last {
+            if last_name.is(name) {
+                return EngineLogger::from_library(logger.ptr());
+            }
+        }
+    }
+    let logger = EngineLogger::get(py, &utf8(name)?)?;
+    let entry = (
+        name.clone().unbind(),
+        EngineLogger::from_library(logger.ptr())?,
+    );
+    // The name it held is released once the cell is free again.
+    let _old = match LAST_LOGGER.borrow_mut(py) {
+        Ok(mut last) => last.replace(entry),
+        Err(_) => None,
+    };
+    Ok(logger)
 }
 
 /// Runs `use_args` with the `femto_log_args` of a native record's `view`
 /// and the engine logger its name names.
 pub(crate) fn with_view_args<R>(
-    py: Python<'_>,
     view: &crate::record::EngineView<'_>,
     use_args: impl FnOnce(&EngineLogger, &femto_log_args) -> PyResult<R>,
 ) -> PyResult<R> {
-    let logger = EngineLogger::get(py, &utf8(&view.name)?)?;
+    let logger = logger_named(&view.name)?;
     let message = utf8(&view.message)?;
     let pathname = optional_utf8(&view.pathname)?;
     let func_name = optional_utf8(&view.func_name)?;
