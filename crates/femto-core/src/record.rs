@@ -22,21 +22,126 @@ pub struct SourceLocation {
 impl SourceLocation {
     /// The file name without directories (`%(filename)s`).
     pub fn filename(&self) -> &str {
-        let path = self.file.as_deref().unwrap_or("");
-        path.rsplit(['/', '\\']).next().unwrap_or(path)
+        filename_of(self.file.as_deref())
     }
 
     /// The module: explicit, or the file name without its extension
     /// (stdlib's rule).
     pub fn module(&self) -> &str {
-        if let Some(module) = self.module.as_deref() {
-            return module;
-        }
-        let filename = self.filename();
-        match filename.rfind('.') {
-            Some(dot) if dot > 0 => &filename[..dot],
-            _ => filename,
-        }
+        module_of(self.file.as_deref(), self.module.as_deref())
+    }
+}
+
+/// The name of `file` without directories (`""` for none).
+pub fn filename_of(file: Option<&str>) -> &str {
+    let path = file.unwrap_or("");
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// `module`, or the name of `file` without directories and extension.
+pub fn module_of<'a>(file: Option<&'a str>, module: Option<&'a str>) -> &'a str {
+    if let Some(module) = module {
+        return module;
+    }
+    let filename = filename_of(file);
+    match filename.rfind('.') {
+        Some(dot) if dot > 0 => &filename[..dot],
+        _ => filename,
+    }
+}
+
+/// What a formatter reads of a record: a [`FemtoLogRecord`], or the parts
+/// of one before it is built (a host's arguments, the queue's compact
+/// form), which a [`TemplateFormatter`](crate::TemplateFormatter) formats
+/// without building it.
+pub trait RecordFields {
+    /// The logger's dotted name.
+    fn logger(&self) -> &str;
+    /// The level.
+    fn level(&self) -> FemtoLevel;
+    /// The message, formatted.
+    fn message(&self) -> &str;
+    /// Wall-clock time in nanoseconds since the Unix epoch.
+    fn created_ns(&self) -> u64;
+    /// The logging thread's identifier.
+    fn thread_id(&self) -> u64;
+    /// The logging thread's name.
+    fn thread_name(&self) -> &str;
+    /// The process's identifier.
+    fn process_id(&self) -> u32;
+    /// The source file's path.
+    fn file(&self) -> Option<&str>;
+    /// The source line (0: unknown).
+    fn line(&self) -> u32;
+    /// The function's name.
+    fn function(&self) -> Option<&str>;
+    /// The module's name as given (see [`module_of`] for the one printed).
+    fn module(&self) -> Option<&str>;
+    /// The value of a key-value by key (the last one wins).
+    fn key_value(&self, key: &str) -> Option<&str>;
+    /// Formatted exception text.
+    fn exception(&self) -> Option<&str>;
+    /// Formatted stack text.
+    fn stack(&self) -> Option<&str>;
+
+    /// Seconds since the epoch as a float (`%(created)f`).
+    fn created_secs(&self) -> f64 {
+        self.created_ns() as f64 / 1e9
+    }
+
+    /// Milliseconds within the second (`%(msecs)d`).
+    fn msecs(&self) -> f64 {
+        (self.created_ns() % 1_000_000_000) as f64 / 1e6
+    }
+
+    /// Milliseconds since the engine started (`%(relativeCreated)d`).
+    fn relative_created_ms(&self) -> f64 {
+        self.created_ns().saturating_sub(context::start_ns()) as f64 / 1e6
+    }
+}
+
+impl RecordFields for FemtoLogRecord {
+    fn logger(&self) -> &str {
+        &self.logger
+    }
+    fn level(&self) -> FemtoLevel {
+        self.level
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+    fn created_ns(&self) -> u64 {
+        self.created_ns
+    }
+    fn thread_id(&self) -> u64 {
+        self.thread_id
+    }
+    fn thread_name(&self) -> &str {
+        &self.thread_name
+    }
+    fn process_id(&self) -> u32 {
+        self.process_id
+    }
+    fn file(&self) -> Option<&str> {
+        self.location.file.as_deref()
+    }
+    fn line(&self) -> u32 {
+        self.location.line
+    }
+    fn function(&self) -> Option<&str> {
+        self.location.function.as_deref()
+    }
+    fn module(&self) -> Option<&str> {
+        self.location.module.as_deref()
+    }
+    fn key_value(&self, key: &str) -> Option<&str> {
+        FemtoLogRecord::key_value(self, key)
+    }
+    fn exception(&self) -> Option<&str> {
+        self.exception.as_deref()
+    }
+    fn stack(&self) -> Option<&str> {
+        self.stack.as_deref()
     }
 }
 
@@ -164,17 +269,17 @@ impl FemtoLogRecord {
 
     /// Seconds since the epoch as a float (`%(created)f`).
     pub fn created_secs(&self) -> f64 {
-        self.created_ns as f64 / 1e9
+        RecordFields::created_secs(self)
     }
 
     /// Milliseconds within the second (`%(msecs)d`).
     pub fn msecs(&self) -> f64 {
-        (self.created_ns % 1_000_000_000) as f64 / 1e6
+        RecordFields::msecs(self)
     }
 
     /// Milliseconds since the engine started (`%(relativeCreated)d`).
     pub fn relative_created_ms(&self) -> f64 {
-        self.created_ns.saturating_sub(context::start_ns()) as f64 / 1e6
+        RecordFields::relative_created_ms(self)
     }
 }
 

@@ -131,24 +131,32 @@ pub extern "C" fn femto_formatter_format(
         let logger = logger!(logger);
         require!(args, out_len);
         let args = crate::types::read_sized(args)?;
-        let record = crate::logger::build_record(logger, &args, level(args.level)?)?;
+        let level = level(args.level)?;
         // Called for every record a Python stream handler writes: the
-        // text buffer and the record are kept for the thread's next call.
+        // text buffer is kept for the thread's next call, and a template
+        // formats the call's fields where they are, with no record built.
         let format = |text: &mut String| {
             text.clear();
-            formatter
-                .try_format(&record, text)
-                .map_err(|_| fail(Status::InvalidState, "the formatter failed"))?;
+            match formatter.as_template() {
+                Some(template) => {
+                    let fields = crate::logger::CallFields::of(logger, &args, level)?;
+                    template.format_fields(&fields, text);
+                }
+                None => {
+                    let record = crate::logger::build_record(logger, &args, level)?;
+                    let formatted = formatter.try_format(&record, text);
+                    femto_core::record_pool::keep_here(record);
+                    formatted.map_err(|_| fail(Status::InvalidState, "the formatter failed"))?;
+                }
+            }
             crate::types::text_out(text, buffer, capacity, out_len)
         };
         // A formatter's callback that formats again finds the buffer
         // taken: that call uses its own.
-        let status = FORMATTED.with(|kept| match kept.try_borrow_mut() {
+        FORMATTED.with(|kept| match kept.try_borrow_mut() {
             Ok(mut text) => format(&mut text),
             Err(_) => format(&mut String::new()),
-        });
-        femto_core::record_pool::keep_here(record);
-        status
+        })
     })
 }
 

@@ -7,6 +7,8 @@ use femto_abi::{
     femto_filter, femto_handler, femto_log_args, femto_logger, femto_logger_state, femto_status,
     femto_str,
 };
+use femto_core::intern::Text;
+use femto_core::record::RecordFields;
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
 use crate::cast::{borrow_logger, handle, logger, to_c};
@@ -442,6 +444,127 @@ pub(crate) fn build_record(
     }))
 }
 
+/// The record `args` describes, validated as [`build_record`] validates
+/// it, read in place: what a template formatter formats without a record
+/// being built (no pooled record, no interning of its texts).
+pub(crate) struct CallFields<'a> {
+    logger: &'a str,
+    level: femto_core::FemtoLevel,
+    message: &'a str,
+    created_ns: u64,
+    thread_id: u64,
+    /// The name `args` gives, else the calling thread's (looked up only
+    /// if the format prints it).
+    thread_name: Option<&'a str>,
+    current_thread_name: std::cell::OnceCell<Text>,
+    process_id: u32,
+    file: Option<&'a str>,
+    line: u32,
+    function: Option<&'a str>,
+    module: Option<&'a str>,
+    key_values: Vec<(&'a str, &'a str)>,
+    exception: Option<&'a str>,
+    stack: Option<&'a str>,
+}
+
+impl<'a> CallFields<'a> {
+    /// The fields of `args`, with the calling thread, the process and the
+    /// time filled in where `args` leaves them out (as [`build_record`]).
+    pub(crate) fn of(
+        logger: &'a FemtoLogger,
+        args: &'a femto_log_args,
+        level: femto_core::FemtoLevel,
+    ) -> Result<Self, Status> {
+        let mut key_values = Vec::new();
+        for kv in self::key_values(args.key_values, args.key_value_count)? {
+            key_values.push((
+                optional(kv.key, "key_values.key")?.unwrap_or(""),
+                optional(kv.value, "key_values.value")?.unwrap_or(""),
+            ));
+        }
+        let mut fields = CallFields {
+            logger: logger.name(),
+            level,
+            message: optional(args.message, "message")?.unwrap_or(""),
+            created_ns: args.created_ns,
+            thread_id: args.thread_id,
+            thread_name: optional(args.thread_name, "thread_name")?,
+            current_thread_name: std::cell::OnceCell::new(),
+            process_id: femto_core::context::process_id(),
+            file: optional(args.file, "file")?,
+            line: args.line,
+            function: optional(args.function, "function")?,
+            module: optional(args.module, "module")?,
+            key_values,
+            exception: optional(args.exception, "exception")?,
+            stack: optional(args.stack, "stack")?,
+        };
+        if fields.thread_id == 0 {
+            let thread = femto_core::context::current_thread();
+            fields.thread_id = thread.id;
+            let _ = fields.current_thread_name.set(thread.name);
+        }
+        if fields.created_ns == 0 {
+            fields.created_ns = femto_core::context::now_ns();
+        }
+        Ok(fields)
+    }
+}
+
+impl RecordFields for CallFields<'_> {
+    fn logger(&self) -> &str {
+        self.logger
+    }
+    fn level(&self) -> femto_core::FemtoLevel {
+        self.level
+    }
+    fn message(&self) -> &str {
+        self.message
+    }
+    fn created_ns(&self) -> u64 {
+        self.created_ns
+    }
+    fn thread_id(&self) -> u64 {
+        self.thread_id
+    }
+    fn thread_name(&self) -> &str {
+        match self.thread_name {
+            Some(name) => name,
+            None => self
+                .current_thread_name
+                .get_or_init(|| femto_core::context::current_thread().name),
+        }
+    }
+    fn process_id(&self) -> u32 {
+        self.process_id
+    }
+    fn file(&self) -> Option<&str> {
+        self.file
+    }
+    fn line(&self) -> u32 {
+        self.line
+    }
+    fn function(&self) -> Option<&str> {
+        self.function
+    }
+    fn module(&self) -> Option<&str> {
+        self.module
+    }
+    fn key_value(&self, key: &str) -> Option<&str> {
+        self.key_values
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+    fn exception(&self) -> Option<&str> {
+        self.exception
+    }
+    fn stack(&self) -> Option<&str> {
+        self.stack
+    }
+}
+
 /// Logs a record with every field `args` carries (location, key-values,
 /// exception and stack text, thread and time overrides). Same results as
 /// `femto_logger_log`. Thread-safe.
@@ -612,4 +735,96 @@ pub extern "C" fn femto_loggers_get(
         }
         Ok(Status::Ok)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use femto_abi::{femto_kv, femto_str};
+    use femto_core::{FemtoFormatter, FemtoLevel, FormatStyle, TemplateFormatter};
+    use rstest::rstest;
+
+    use super::*;
+
+    /// Every field a template can print, and a key-value.
+    const EVERY_FIELD: &str =
+        "%(name)s|%(levelname)s|%(levelno)d|%(message)s|%(asctime)s|%(msecs)03d|\
+        %(created)f|%(relativeCreated)d|%(thread)d|%(threadName)s|%(process)d|%(pathname)s|\
+        %(filename)s|%(module)s|%(lineno)d|%(funcName)s|%(user)s|%(message)r|%(name)-12s|";
+
+    /// The text of `args` formatted from the call's fields and from the
+    /// record `build_record` makes of them.
+    fn both_ways(template: &TemplateFormatter, args: &femto_log_args) -> (String, String) {
+        let logger = Manager::global().get_logger("ffi.fields").unwrap();
+        let level = FemtoLevel(args.level as u32);
+        let mut from_fields = String::new();
+        template.format_fields(
+            &CallFields::of(&logger, args, level).unwrap(),
+            &mut from_fields,
+        );
+        let mut from_record = String::new();
+        template.format(
+            &build_record(&logger, args, level).unwrap(),
+            &mut from_record,
+        );
+        (from_fields, from_record)
+    }
+
+    #[rstest]
+    #[case::every_field_given(true, None)]
+    #[case::thread_of_the_call(false, None)]
+    #[case::module_given(true, Some("app.disk"))]
+    fn a_template_prints_the_call_s_fields_as_it_prints_its_record(
+        #[case] thread_given: bool,
+        #[case] module: Option<&str>,
+        #[values(false, true)] escaping: bool,
+    ) {
+        let template = TemplateFormatter::new(EVERY_FIELD, FormatStyle::Percent, None)
+            .unwrap()
+            .escaping_controls(escaping);
+        let kvs = [femto_kv {
+            key: femto_str::of("user"),
+            value: femto_str::of("ann\nbob"),
+        }];
+        let mut args = femto_log_args::new(
+            FemtoLevel::WARNING.value() as i32,
+            femto_str::of("disk\n91% full"),
+        );
+        args.file = femto_str::of("/srv/app/disk.py");
+        args.line = 7;
+        args.function = femto_str::of("check");
+        args.module = module.map_or(femto_str::new(std::ptr::null(), 0), femto_str::of);
+        args.key_values = kvs.as_ptr();
+        args.key_value_count = kvs.len();
+        args.exception = femto_str::of("Traceback (most recent call last):\n  boom");
+        args.stack = femto_str::of("Stack (most recent call last):\n  here");
+        args.created_ns = 1_700_000_000_123_456_789;
+        if thread_given {
+            args.thread_name = femto_str::of("worker-3");
+            args.thread_id = 77;
+        }
+        let (from_fields, from_record) = both_ways(&template, &args);
+        assert_eq!(from_fields, from_record);
+        let thread = if thread_given {
+            "|77|worker-3|".to_owned()
+        } else {
+            let current = femto_core::context::current_thread();
+            format!("|{}|{}|", current.id, current.name)
+        };
+        assert!(from_fields.contains(&thread), "{from_fields}");
+        assert!(from_fields.contains("|/srv/app/disk.py|disk.py|"));
+    }
+
+    #[rstest]
+    fn text_that_is_not_utf8_is_refused_as_when_a_record_is_built() {
+        let logger = Manager::global().get_logger("ffi.fields").unwrap();
+        let bad = [0xffu8, 0xfe];
+        let mut args = femto_log_args::new(20, femto_str::of("fine"));
+        args.function = femto_str::new(bad.as_ptr().cast(), bad.len());
+        let level = FemtoLevel::INFO;
+        assert_eq!(
+            CallFields::of(&logger, &args, level).err(),
+            build_record(&logger, &args, level).err()
+        );
+        assert!(CallFields::of(&logger, &args, level).is_err());
+    }
 }

@@ -37,6 +37,12 @@ pub trait FemtoFormatter: Send + Sync {
     fn is_default(&self) -> bool {
         false
     }
+
+    /// This formatter as a [`TemplateFormatter`], which formats a record's
+    /// parts without a record ([`TemplateFormatter::format_fields`]).
+    fn as_template(&self) -> Option<&TemplateFormatter> {
+        None
+    }
 }
 
 /// Why [`FemtoFormatter::try_format`] skipped a record.

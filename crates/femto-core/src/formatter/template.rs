@@ -7,7 +7,7 @@ use super::spec::{Spec, SpecError, Value};
 use super::time::{DateFormat, DateFormatError};
 use super::FemtoFormatter;
 use crate::level::LevelName;
-use crate::record::FemtoLogRecord;
+use crate::record::{filename_of, module_of, FemtoLogRecord, RecordFields};
 
 /// Which placeholder syntax a format string uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -183,45 +183,76 @@ impl TemplateFormatter {
         self
     }
 
-    fn write_field(&self, field: &Field, spec: &Spec, rec: &FemtoLogRecord, out: &mut String) {
-        let loc = &rec.location;
+    fn write_field<R: RecordFields + ?Sized>(
+        &self,
+        field: &Field,
+        spec: &Spec,
+        rec: &R,
+        out: &mut String,
+    ) {
         let value = match field {
-            Field::Name => Value::Str(&rec.logger),
-            Field::LevelName => match rec.level.name() {
+            Field::Name => Value::Str(rec.logger()),
+            Field::LevelName => match rec.level().name() {
                 LevelName::Static(name) => Value::Str(name),
                 unnamed => {
                     spec.render(Value::Str(&unnamed.to_string()), out);
                     return;
                 }
             },
-            Field::LevelNo => Value::Int(i64::from(rec.level.value())),
-            Field::Message => Value::Str(&rec.message),
+            Field::LevelNo => Value::Int(i64::from(rec.level().value())),
+            Field::Message => Value::Str(rec.message()),
             Field::Asctime if spec.is_plain() => {
-                self.date.write(rec.created_ns, out);
+                self.date.write(rec.created_ns(), out);
                 return;
             }
             Field::Asctime => {
                 let mut text = String::new();
-                self.date.write(rec.created_ns, &mut text);
+                self.date.write(rec.created_ns(), &mut text);
                 spec.render(Value::Str(&text), out);
                 return;
             }
             Field::Msecs => Value::Float(rec.msecs()),
             Field::Created => Value::Float(rec.created_secs()),
             Field::RelativeCreated => Value::Float(rec.relative_created_ms()),
-            Field::Thread => Value::Int(rec.thread_id as i64),
-            Field::ThreadName => Value::Str(&rec.thread_name),
-            Field::Process => Value::Int(i64::from(rec.process_id)),
-            Field::Pathname => Value::Str(loc.file.as_deref().unwrap_or("")),
-            Field::Filename => Value::Str(loc.filename()),
-            Field::Module => Value::Str(loc.module()),
-            Field::Lineno => Value::Int(i64::from(loc.line)),
-            Field::FuncName => Value::Str(loc.function.as_deref().unwrap_or("")),
-            Field::ExcText => Value::Str(rec.exception.as_deref().unwrap_or("")),
-            Field::StackInfo => Value::Str(rec.stack.as_deref().unwrap_or("")),
+            Field::Thread => Value::Int(rec.thread_id() as i64),
+            Field::ThreadName => Value::Str(rec.thread_name()),
+            Field::Process => Value::Int(i64::from(rec.process_id())),
+            Field::Pathname => Value::Str(rec.file().unwrap_or("")),
+            Field::Filename => Value::Str(filename_of(rec.file())),
+            Field::Module => Value::Str(module_of(rec.file(), rec.module())),
+            Field::Lineno => Value::Int(i64::from(rec.line())),
+            Field::FuncName => Value::Str(rec.function().unwrap_or("")),
+            Field::ExcText => Value::Str(rec.exception().unwrap_or("")),
+            Field::StackInfo => Value::Str(rec.stack().unwrap_or("")),
             Field::KeyValue(key) => Value::Str(rec.key_value(key).unwrap_or("")),
         };
         spec.render(value, out);
+    }
+
+    /// Appends the text of `record`: what [`FemtoFormatter::format`] does,
+    /// for anything with a record's fields (see [`RecordFields`]), so that
+    /// a record need not be built only to be formatted.
+    pub fn format_fields<R: RecordFields + ?Sized>(&self, record: &R, out: &mut String) {
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.push_str(text),
+                Part::Field(field, spec) if self.escape_controls => {
+                    let start = out.len();
+                    self.write_field(field, spec, record, out);
+                    escape_controls_from(out, start);
+                }
+                Part::Field(field, spec) => match plain_text(field, spec, record) {
+                    Some(text) => out.push_str(text),
+                    None => self.write_field(field, spec, record, out),
+                },
+            }
+        }
+        for extra in [record.exception(), record.stack()].into_iter().flatten() {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(extra);
+        }
     }
 }
 
@@ -229,23 +260,26 @@ impl TemplateFormatter {
 /// …, no width, precision or `repr`), or `None` for any other: the common
 /// fields go straight into the line, without the general rendering.
 #[inline]
-fn plain_text<'r>(field: &Field, spec: &Spec, rec: &'r FemtoLogRecord) -> Option<&'r str> {
+fn plain_text<'r, R: RecordFields + ?Sized>(
+    field: &Field,
+    spec: &Spec,
+    rec: &'r R,
+) -> Option<&'r str> {
     if !spec.is_plain() {
         return None;
     }
-    let loc = &rec.location;
     Some(match field {
-        Field::Name => &rec.logger,
-        Field::LevelName => match rec.level.name() {
+        Field::Name => rec.logger(),
+        Field::LevelName => match rec.level().name() {
             LevelName::Static(name) => name,
             _ => return None,
         },
-        Field::Message => &rec.message,
-        Field::ThreadName => &rec.thread_name,
-        Field::Pathname => loc.file.as_deref().unwrap_or(""),
-        Field::Filename => loc.filename(),
-        Field::Module => loc.module(),
-        Field::FuncName => loc.function.as_deref().unwrap_or(""),
+        Field::Message => rec.message(),
+        Field::ThreadName => rec.thread_name(),
+        Field::Pathname => rec.file().unwrap_or(""),
+        Field::Filename => filename_of(rec.file()),
+        Field::Module => module_of(rec.file(), rec.module()),
+        Field::FuncName => rec.function().unwrap_or(""),
         _ => return None,
     })
 }
@@ -268,26 +302,11 @@ impl FemtoFormatter for TemplateFormatter {
     }
 
     fn format(&self, record: &FemtoLogRecord, out: &mut String) {
-        for part in &self.parts {
-            match part {
-                Part::Literal(text) => out.push_str(text),
-                Part::Field(field, spec) if self.escape_controls => {
-                    let start = out.len();
-                    self.write_field(field, spec, record, out);
-                    escape_controls_from(out, start);
-                }
-                Part::Field(field, spec) => match plain_text(field, spec, record) {
-                    Some(text) => out.push_str(text),
-                    None => self.write_field(field, spec, record, out),
-                },
-            }
-        }
-        for extra in [&record.exception, &record.stack].into_iter().flatten() {
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(extra);
-        }
+        self.format_fields(record, out);
+    }
+
+    fn as_template(&self) -> Option<&TemplateFormatter> {
+        Some(self)
     }
 }
 
