@@ -1,5 +1,6 @@
 //! Logger handles and the logging calls.
 
+use std::cell::OnceCell;
 use std::ffi::c_char;
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use femto_abi::{
     femto_filter, femto_handler, femto_log_args, femto_logger, femto_logger_state, femto_status,
     femto_str,
 };
-use femto_core::intern::Text;
+use femto_core::context::ThreadIdentity;
 use femto_core::record::RecordFields;
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
@@ -451,12 +452,14 @@ pub(crate) struct CallFields<'a> {
     logger: &'a str,
     level: femto_core::FemtoLevel,
     message: &'a str,
+    /// What `args` gives (0 for the time, thread id or name not given).
     created_ns: u64,
     thread_id: u64,
-    /// The name `args` gives, else the calling thread's (looked up only
-    /// if the format prints it).
     thread_name: Option<&'a str>,
-    current_thread_name: std::cell::OnceCell<Text>,
+    /// What `args` leaves out, read when a format first prints it: the
+    /// time of the call and the calling thread.
+    now_ns: OnceCell<u64>,
+    current_thread: OnceCell<ThreadIdentity>,
     process_id: u32,
     file: Option<&'a str>,
     line: u32,
@@ -468,8 +471,8 @@ pub(crate) struct CallFields<'a> {
 }
 
 impl<'a> CallFields<'a> {
-    /// The fields of `args`, with the calling thread, the process and the
-    /// time filled in where `args` leaves them out (as [`build_record`]).
+    /// The fields of `args`; the time and thread `args` leaves out are
+    /// those of the call (as [`build_record`] fills them).
     pub(crate) fn of(
         logger: &'a FemtoLogger,
         args: &'a femto_log_args,
@@ -482,14 +485,15 @@ impl<'a> CallFields<'a> {
                 optional(kv.value, "key_values.value")?.unwrap_or(""),
             ));
         }
-        let mut fields = CallFields {
+        Ok(CallFields {
             logger: logger.name(),
             level,
             message: optional(args.message, "message")?.unwrap_or(""),
             created_ns: args.created_ns,
             thread_id: args.thread_id,
             thread_name: optional(args.thread_name, "thread_name")?,
-            current_thread_name: std::cell::OnceCell::new(),
+            now_ns: OnceCell::new(),
+            current_thread: OnceCell::new(),
             process_id: femto_core::context::process_id(),
             file: optional(args.file, "file")?,
             line: args.line,
@@ -498,16 +502,12 @@ impl<'a> CallFields<'a> {
             key_values,
             exception: optional(args.exception, "exception")?,
             stack: optional(args.stack, "stack")?,
-        };
-        if fields.thread_id == 0 {
-            let thread = femto_core::context::current_thread();
-            fields.thread_id = thread.id;
-            let _ = fields.current_thread_name.set(thread.name);
-        }
-        if fields.created_ns == 0 {
-            fields.created_ns = femto_core::context::now_ns();
-        }
-        Ok(fields)
+        })
+    }
+
+    fn current_thread(&self) -> &ThreadIdentity {
+        self.current_thread
+            .get_or_init(femto_core::context::current_thread)
     }
 }
 
@@ -522,17 +522,21 @@ impl RecordFields for CallFields<'_> {
         self.message
     }
     fn created_ns(&self) -> u64 {
-        self.created_ns
+        match self.created_ns {
+            0 => *self.now_ns.get_or_init(femto_core::context::now_ns),
+            given => given,
+        }
     }
     fn thread_id(&self) -> u64 {
-        self.thread_id
+        match self.thread_id {
+            0 => self.current_thread().id,
+            given => given,
+        }
     }
     fn thread_name(&self) -> &str {
         match self.thread_name {
             Some(name) => name,
-            None => self
-                .current_thread_name
-                .get_or_init(|| femto_core::context::current_thread().name),
+            None => &self.current_thread().name,
         }
     }
     fn process_id(&self) -> u32 {
@@ -812,6 +816,25 @@ mod tests {
         };
         assert!(from_fields.contains(&thread), "{from_fields}");
         assert!(from_fields.contains("|/srv/app/disk.py|disk.py|"));
+    }
+
+    #[rstest]
+    fn the_time_left_out_is_the_time_of_the_call() {
+        let logger = Manager::global().get_logger("ffi.fields").unwrap();
+        let template = TemplateFormatter::new("%(created)f", FormatStyle::Percent, None).unwrap();
+        let args = femto_log_args::new(20, femto_str::of("now"));
+        let before = femto_core::context::now_ns() as f64 / 1e9;
+        let fields = CallFields::of(&logger, &args, FemtoLevel::INFO).unwrap();
+        let mut text = String::new();
+        template.format_fields(&fields, &mut text);
+        let after = femto_core::context::now_ns() as f64 / 1e9;
+        let created: f64 = text.parse().unwrap();
+        assert!(
+            before - 1e-6 <= created && created <= after + 1e-6,
+            "{before} {created} {after}"
+        );
+        // Read once: every field that prints the time prints the same one.
+        assert_eq!(fields.created_ns(), fields.created_ns());
     }
 
     #[rstest]
