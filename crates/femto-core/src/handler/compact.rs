@@ -24,7 +24,7 @@ use arrayvec::ArrayString;
 use crate::context;
 use crate::intern::Text;
 use crate::level::FemtoLevel;
-use crate::record::{FemtoLogRecord, SourceLocation};
+use crate::record::{FemtoLogRecord, RecordFields, SourceLocation};
 
 /// The longest message carried in the queue's slot.
 pub(crate) const INLINE_MESSAGE: usize = 120;
@@ -179,6 +179,53 @@ impl CompactRecord {
     }
 }
 
+/// What a template prints of a compact record (the worker formats it
+/// without expanding it into a record when the sink takes text alone).
+impl RecordFields for CompactRecord {
+    fn logger(&self) -> &str {
+        self.logger
+    }
+    fn level(&self) -> FemtoLevel {
+        self.level
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+    fn created_ns(&self) -> u64 {
+        self.created_ns
+    }
+    fn thread_id(&self) -> u64 {
+        self.thread_id
+    }
+    fn thread_name(&self) -> &str {
+        self.thread_name
+    }
+    fn process_id(&self) -> u32 {
+        self.process_id
+    }
+    fn file(&self) -> Option<&str> {
+        self.file
+    }
+    fn line(&self) -> u32 {
+        self.line
+    }
+    fn function(&self) -> Option<&str> {
+        self.function
+    }
+    fn module(&self) -> Option<&str> {
+        self.module
+    }
+    fn key_value(&self, _key: &str) -> Option<&str> {
+        None
+    }
+    fn exception(&self) -> Option<&str> {
+        None
+    }
+    fn stack(&self) -> Option<&str> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +272,28 @@ mod tests {
     }))]
     fn records_with_more_stay_shared(#[case] record: FemtoLogRecord) {
         assert!(CompactRecord::of(&record).is_none());
+    }
+
+    #[rstest]
+    fn a_template_prints_a_compact_record_as_its_record(#[values(false, true)] escaping: bool) {
+        let every_field = "%(name)s|%(levelname)s|%(levelno)d|%(message)s|%(asctime)s|%(msecs)03d|\
+            %(created)f|%(relativeCreated)d|%(thread)d|%(threadName)s|%(process)d|%(pathname)s|\
+            %(filename)s|%(module)s|%(lineno)d|%(funcName)s|%(user)s|%(message)r|";
+        let template =
+            crate::TemplateFormatter::new(every_field, crate::FormatStyle::Percent, None)
+                .unwrap()
+                .escaping_controls(escaping);
+        let record = located("refused:\n é");
+        let compact = CompactRecord::of(&record).expect("a common record is compact");
+        let mut from_compact = String::new();
+        template.format_fields(&compact, &mut from_compact);
+        let mut from_record = String::new();
+        crate::FemtoFormatter::format(&template, &record, &mut from_record);
+        assert_eq!(from_compact, from_record);
+        assert!(
+            from_compact.starts_with("app.db|ERROR|40|"),
+            "{from_compact}"
+        );
     }
 
     #[rstest]

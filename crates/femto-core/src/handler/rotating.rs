@@ -226,8 +226,9 @@ impl RotatingFileSink {
     }
 }
 
-impl Sink for RotatingFileSink {
-    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+impl RotatingFileSink {
+    /// Buffers `text` and the terminator (rolling over first when due).
+    fn append(&mut self, text: &str) -> io::Result<()> {
         if self.file.is_none() {
             self.file()?; // delay: the first record creates the file
         }
@@ -241,6 +242,16 @@ impl Sink for RotatingFileSink {
             self.write_out()?;
         }
         Ok(())
+    }
+}
+
+impl Sink for RotatingFileSink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.append(text)
+    }
+
+    fn write_text(&mut self, text: &str) -> Option<io::Result<()>> {
+        Some(self.append(text))
     }
 
     fn flush(&mut self) -> io::Result<()> {

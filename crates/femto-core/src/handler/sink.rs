@@ -13,6 +13,13 @@ use crate::record::FemtoLogRecord;
 pub trait Sink: Send {
     /// Takes one formatted record (`text` has no line terminator).
     fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()>;
+    /// As [`Sink::write`] for a sink that writes the text alone (a file):
+    /// `None`, having written nothing, from one that reads the record.
+    /// The worker then writes a queued record's text without building the
+    /// record.
+    fn write_text(&mut self, _text: &str) -> Option<io::Result<()>> {
+        None
+    }
     /// Takes a record of the engine's own (a report of dropped records):
     /// not a caller's, so not counted by [`Sink::take_dropped`] if lost.
     fn write_own(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
@@ -107,16 +114,25 @@ impl FdSink {
             terminator: terminator.as_bytes().into(),
         }
     }
-}
 
-impl Sink for FdSink {
-    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+    /// Buffers `text` and the terminator.
+    fn append(&mut self, text: &str) -> io::Result<()> {
         self.buffer.extend_from_slice(text.as_bytes());
         self.buffer.extend_from_slice(&self.terminator);
         if self.buffer.len() >= MAX_BUFFERED {
             self.flush()?;
         }
         Ok(())
+    }
+}
+
+impl Sink for FdSink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.append(text)
+    }
+
+    fn write_text(&mut self, text: &str) -> Option<io::Result<()>> {
+        Some(self.append(text))
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -576,8 +576,9 @@ fn own_backups(path: &Path, when: When) -> io::Result<Vec<(String, u64, String)>
     Ok(found)
 }
 
-impl Sink for TimedRotatingFileSink {
-    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+impl TimedRotatingFileSink {
+    /// Buffers `text` and the terminator (rolling over first when due).
+    fn append(&mut self, text: &str) -> io::Result<()> {
         let now = self.schedule.clock.now();
         if now >= self.rollover_at {
             self.roll_over_or_keep(now)?;
@@ -589,6 +590,16 @@ impl Sink for TimedRotatingFileSink {
             self.write_out()?;
         }
         Ok(())
+    }
+}
+
+impl Sink for TimedRotatingFileSink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.append(text)
+    }
+
+    fn write_text(&mut self, text: &str) -> Option<io::Result<()>> {
+        Some(self.append(text))
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -65,8 +65,9 @@ impl WatchedFileSink {
     }
 }
 
-impl Sink for WatchedFileSink {
-    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+impl WatchedFileSink {
+    /// Buffers `text` and the terminator.
+    fn append(&mut self, text: &str) -> io::Result<()> {
         self.buffer.extend_from_slice(text.as_bytes());
         self.buffer
             .extend_from_slice(self.factory.terminator.as_bytes());
@@ -74,6 +75,16 @@ impl Sink for WatchedFileSink {
             self.flush()?;
         }
         Ok(())
+    }
+}
+
+impl Sink for WatchedFileSink {
+    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.append(text)
+    }
+
+    fn write_text(&mut self, text: &str) -> Option<io::Result<()>> {
+        Some(self.append(text))
     }
 
     fn flush(&mut self) -> io::Result<()> {

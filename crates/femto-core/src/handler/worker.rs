@@ -175,6 +175,7 @@ pub(crate) fn spawn(
             first_unreported_drop: None,
             recycler: Recycler::default(),
             expanded: None,
+            text_only_sink: true,
             flush_due: None,
         }
         .run(&queue);
@@ -199,6 +200,9 @@ struct Worker {
     recycler: Recycler,
     /// The record compact records are expanded into, reused.
     expanded: Option<FemtoLogRecord>,
+    /// Whether the sink may take a record's text alone
+    /// ([`Sink::write_text`]): until it says otherwise.
+    text_only_sink: bool,
     /// When the sink, holding records not yet flushed, is to be flushed
     /// (see [`HandlerOptions::flush_delay`](super::HandlerOptions::flush_delay)).
     flush_due: Option<Instant>,
@@ -276,6 +280,11 @@ impl Worker {
     /// the sink took (0 or 1).
     #[inline(always)]
     fn take_compact(&mut self, compact: &CompactRecord) -> u64 {
+        if self.formats && self.text_only_sink {
+            if let Some(written) = self.emit_compact(compact) {
+                return u64::from(written);
+            }
+        }
         let mut record = self
             .expanded
             .take()
@@ -364,6 +373,31 @@ impl Worker {
         }
     }
 
+    /// Formats and writes a compact record as it lies, with no record
+    /// built: for a template formatter and a sink that writes the text
+    /// alone (a file). Returns whether the sink took it, or `None` when
+    /// the record must be built (learnt once: the sink's
+    /// [`Sink::write_text`] said so, and nothing was written).
+    fn emit_compact(&mut self, compact: &CompactRecord) -> Option<bool> {
+        let template = self.formatter.as_template()?;
+        self.text.clear();
+        let text = &mut self.text;
+        let sink = &mut self.sink;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            template.format_fields(compact, text);
+            sink.write_text(text)
+        }));
+        let outcome = match outcome {
+            Ok(None) => {
+                self.text_only_sink = false;
+                return None;
+            }
+            Ok(Some(written)) => Ok(written.map_err(io_failure)),
+            Err(panic) => Err(panic),
+        };
+        Some(self.settle(outcome))
+    }
+
     /// Formats and writes one record; returns whether the sink took it.
     /// `own`: a record of the engine's (a drop report), not a caller's.
     fn emit(&mut self, record: &FemtoLogRecord, own: bool) -> bool {
@@ -388,11 +422,17 @@ impl Worker {
             } else {
                 sink.write(record, text)
             };
-            written.map_err(|e| {
-                (!error_hook::AlreadyReported::is(&e))
-                    .then(|| (HandlerErrorKind::Io, e.to_string()))
-            })
+            written.map_err(io_failure)
         }));
+        self.settle(outcome)
+    }
+
+    /// Counts and reports what became of one record the worker formatted
+    /// and wrote: whether the sink took it.
+    fn settle(
+        &mut self,
+        outcome: std::thread::Result<Result<(), Option<(HandlerErrorKind, String)>>>,
+    ) -> bool {
         // Any outcome is progress: the sink returned (see crate::exit).
         crate::exit::note_progress();
         match outcome {
@@ -510,6 +550,12 @@ const IDLE_PAUSES: [Duration; 5] = [
     Duration::from_micros(500),
     Duration::from_millis(1),
 ];
+
+/// A sink's error as the worker reports it (`None`: the sink reported it
+/// already; only counted).
+fn io_failure(error: std::io::Error) -> Option<(HandlerErrorKind, String)> {
+    (!error_hook::AlreadyReported::is(&error)).then(|| (HandlerErrorKind::Io, error.to_string()))
+}
 
 /// The text of a caught panic.
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
