@@ -478,6 +478,12 @@ impl<'a> CallFields<'a> {
         args: &'a femto_log_args,
         level: femto_core::FemtoLevel,
     ) -> Result<Self, Status> {
+        // Checked in `build_record`'s order: the same field is named when
+        // several are wrong.
+        let message = optional(args.message, "message")?.unwrap_or("");
+        let file = optional(args.file, "file")?;
+        let function = optional(args.function, "function")?;
+        let module = optional(args.module, "module")?;
         let mut key_values = Vec::new();
         for kv in self::key_values(args.key_values, args.key_value_count)? {
             key_values.push((
@@ -488,20 +494,20 @@ impl<'a> CallFields<'a> {
         Ok(CallFields {
             logger: logger.name(),
             level,
-            message: optional(args.message, "message")?.unwrap_or(""),
+            message,
             created_ns: args.created_ns,
             thread_id: args.thread_id,
+            exception: optional(args.exception, "exception")?,
+            stack: optional(args.stack, "stack")?,
             thread_name: optional(args.thread_name, "thread_name")?,
             now_ns: OnceCell::new(),
             current_thread: OnceCell::new(),
             process_id: femto_core::context::process_id(),
-            file: optional(args.file, "file")?,
+            file,
             line: args.line,
-            function: optional(args.function, "function")?,
-            module: optional(args.module, "module")?,
+            function,
+            module,
             key_values,
-            exception: optional(args.exception, "exception")?,
-            stack: optional(args.stack, "stack")?,
         })
     }
 
@@ -839,15 +845,26 @@ mod tests {
 
     #[rstest]
     fn text_that_is_not_utf8_is_refused_as_when_a_record_is_built() {
+        let last_error = || {
+            // SAFETY: `femto_last_error` returns a NUL-terminated string,
+            // valid until this thread's next failing call.
+            unsafe { std::ffi::CStr::from_ptr(crate::status::femto_last_error()) }
+                .to_string_lossy()
+                .into_owned()
+        };
         let logger = Manager::global().get_logger("ffi.fields").unwrap();
         let bad = [0xffu8, 0xfe];
         let mut args = femto_log_args::new(20, femto_str::of("fine"));
-        args.function = femto_str::new(bad.as_ptr().cast(), bad.len());
+        // Two fields wrong: both ways name the same one.
+        args.thread_name = femto_str::new(bad.as_ptr().cast(), bad.len());
+        args.file = femto_str::new(bad.as_ptr().cast(), bad.len());
         let level = FemtoLevel::INFO;
-        assert_eq!(
-            CallFields::of(&logger, &args, level).err(),
-            build_record(&logger, &args, level).err()
-        );
-        assert!(CallFields::of(&logger, &args, level).is_err());
+        let from_fields = CallFields::of(&logger, &args, level).err();
+        let fields_error = last_error();
+        let from_record = build_record(&logger, &args, level).err();
+        assert_eq!(from_fields, Some(Status::InvalidArgument));
+        assert_eq!(from_fields, from_record);
+        assert_eq!(fields_error, last_error());
+        assert!(fields_error.contains("`file`"), "{fields_error}");
     }
 }
