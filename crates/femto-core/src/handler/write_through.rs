@@ -26,22 +26,28 @@ pub fn set_write_through(on: bool) {
     MODE.store(if on { ON } else { OFF }, Ordering::Release);
 }
 
-/// Whether write-through is on.
+/// Whether write-through is on. Inlined: every queued record asks.
+#[inline]
 pub fn write_through() -> bool {
     match MODE.load(Ordering::Acquire) {
         ON => true,
         OFF => false,
-        _ => {
-            let read = if enabled_in(std::env::var(WRITE_THROUGH_ENV).ok().as_deref()) {
-                ON
-            } else {
-                OFF
-            };
-            // A concurrent `set_write_through` wins over the environment.
-            let _ = MODE.compare_exchange(UNREAD, read, Ordering::AcqRel, Ordering::Acquire);
-            MODE.load(Ordering::Acquire) == ON
-        }
+        _ => read_environment(),
     }
+}
+
+/// The first answer of [`write_through`]: the environment's, unless
+/// `set_write_through` came first.
+#[cold]
+fn read_environment() -> bool {
+    let read = if enabled_in(std::env::var(WRITE_THROUGH_ENV).ok().as_deref()) {
+        ON
+    } else {
+        OFF
+    };
+    // A concurrent `set_write_through` wins over the environment.
+    let _ = MODE.compare_exchange(UNREAD, read, Ordering::AcqRel, Ordering::Acquire);
+    MODE.load(Ordering::Acquire) == ON
 }
 
 fn enabled_in(value: Option<&str>) -> bool {
