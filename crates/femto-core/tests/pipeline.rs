@@ -380,14 +380,27 @@ fn a_replacement_last_resort_gets_records_that_reach_no_handler(manager: Manager
     assert_eq!(*sink.lines.lock().unwrap(), ["WARNING to the replacement"]);
 }
 
+/// With a template the worker writes a common record's text alone
+/// (`Sink::write_text`); with the default formatter it builds the record.
 #[rstest]
-fn a_delayed_file_is_created_by_the_first_record(manager: Manager, dir: TempDir) {
+#[case::default_formatter(None, "first")]
+#[case::template(Some("%(levelname)s %(name)s: %(message)s"), "ERROR delayed: first")]
+fn a_delayed_file_is_created_by_the_first_record(
+    manager: Manager,
+    dir: TempDir,
+    #[case] format: Option<&str>,
+    #[case] line: &str,
+) {
     let path = dir.path().join("later.log");
     let factory = femto_core::FileSinkFactory {
         delay: true,
         ..femto_core::FileSinkFactory::new(&path, FileMode::Truncate)
     };
-    let handler = FemtoHandler::new(Box::new(factory), HandlerOptions::default()).unwrap();
+    let mut options = HandlerOptions::default();
+    if let Some(format) = format {
+        options.formatter = Arc::new(TemplateFormatter::new(format, FormatStyle::Percent, None).unwrap());
+    }
+    let handler = FemtoHandler::new(Box::new(factory), options).unwrap();
     assert!(handler.flush(WAIT));
     assert!(!path.exists());
     let logger = manager.get_logger("delayed").unwrap();
@@ -395,7 +408,7 @@ fn a_delayed_file_is_created_by_the_first_record(manager: Manager, dir: TempDir)
     logger.add_handler(handler.clone());
     logger.error("first");
     assert!(handler.close(WAIT));
-    assert_eq!(read_lines(&path), ["first"]);
+    assert_eq!(read_lines(&path), [line]);
 }
 
 /// Fails for messages starting with "bad"; says so itself for "quiet".

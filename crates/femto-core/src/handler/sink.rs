@@ -287,13 +287,23 @@ struct DelayedFileSink {
     file: Option<FdSink>,
 }
 
-impl Sink for DelayedFileSink {
-    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
-        let file = match &mut self.file {
+impl DelayedFileSink {
+    /// The file, opened now if it is not yet.
+    fn file(&mut self) -> io::Result<&mut FdSink> {
+        Ok(match &mut self.file {
             Some(file) => file,
             empty => empty.insert(self.factory.open_now(self.reopen)?),
-        };
-        file.write(record, text)
+        })
+    }
+}
+
+impl Sink for DelayedFileSink {
+    fn write(&mut self, record: &FemtoLogRecord, text: &str) -> io::Result<()> {
+        self.file()?.write(record, text)
+    }
+
+    fn write_text(&mut self, text: &str) -> Option<io::Result<()>> {
+        Some(self.file().and_then(|file| file.append(text)))
     }
 
     fn flush(&mut self) -> io::Result<()> {
