@@ -398,7 +398,8 @@ fn a_delayed_file_is_created_by_the_first_record(
     };
     let mut options = HandlerOptions::default();
     if let Some(format) = format {
-        options.formatter = Arc::new(TemplateFormatter::new(format, FormatStyle::Percent, None).unwrap());
+        options.formatter =
+            Arc::new(TemplateFormatter::new(format, FormatStyle::Percent, None).unwrap());
     }
     let handler = FemtoHandler::new(Box::new(factory), options).unwrap();
     assert!(handler.flush(WAIT));
