@@ -9,6 +9,7 @@ use femto_abi::{
     femto_str,
 };
 use femto_core::context::ThreadIdentity;
+use femto_core::intern::Text;
 use femto_core::record::RecordFields;
 use femto_core::{FemtoLogRecord, FemtoLogger, LogOutcome, LoggerState, Manager, SourceLocation};
 
@@ -414,40 +415,19 @@ pub(crate) fn build_record(
     args: &femto_log_args,
     level: femto_core::FemtoLevel,
 ) -> Result<Arc<FemtoLogRecord>, Status> {
-    let message = optional(args.message, "message")?.unwrap_or("");
-    let location = SourceLocation {
-        file: optional_interned(args.file, "file")?,
-        line: args.line,
-        function: optional_interned(args.function, "function")?,
-        module: optional_interned(args.module, "module")?,
-    };
-    let kvs = key_values(args.key_values, args.key_value_count)?;
-    let mut pairs = Vec::with_capacity(kvs.len());
-    for kv in kvs {
-        let key = optional(kv.key, "key_values.key")?.unwrap_or("");
-        let value = optional(kv.value, "key_values.value")?.unwrap_or("");
-        pairs.push((key.into(), value.into()));
-    }
-    let exception = optional(args.exception, "exception")?.map(str::to_owned);
-    let stack = optional(args.stack, "stack")?.map(str::to_owned);
-    let thread_name = optional_interned(args.thread_name, "thread_name")?;
-    Ok(logger.record_at(level, message, args.created_ns, |record| {
-        record.location = location;
-        record.key_values.append(&mut pairs);
-        record.exception = exception;
-        record.stack = stack;
-        if let Some(name) = thread_name {
-            record.thread_name = name;
-        }
-        if args.thread_id != 0 {
-            record.thread_id = args.thread_id;
-        }
-    }))
+    Ok(CallFields::of(logger, args, level)?.into_record(logger))
 }
 
-/// The record `args` describes, validated as [`build_record`] validates
-/// it, read in place: what a template formatter formats without a record
-/// being built (no pooled record, no interning of its texts).
+/// Record text for `text` (already checked): interned, as the other texts
+/// of the C API are.
+fn interned(text: &str) -> Text {
+    femto_core::intern::cached(text.as_bytes()).unwrap_or_else(|_| Text::Owned(text.to_owned()))
+}
+
+/// The record `args` describes, its texts checked and read in place: what
+/// a template formatter formats without a record being built (no pooled
+/// record, no interning of its texts), and what [`build_record`] builds
+/// one from.
 pub(crate) struct CallFields<'a> {
     logger: &'a str,
     level: femto_core::FemtoLevel,
@@ -478,8 +458,6 @@ impl<'a> CallFields<'a> {
         args: &'a femto_log_args,
         level: femto_core::FemtoLevel,
     ) -> Result<Self, Status> {
-        // Checked in `build_record`'s order: the same field is named when
-        // several are wrong.
         let message = optional(args.message, "message")?.unwrap_or("");
         let file = optional(args.file, "file")?;
         let function = optional(args.function, "function")?;
@@ -508,6 +486,32 @@ impl<'a> CallFields<'a> {
             function,
             module,
             key_values,
+        })
+    }
+
+    /// The record: the pooled one of `logger`, its texts interned; the
+    /// time and thread `args` leaves out are stamped as it is made.
+    fn into_record(self, logger: &FemtoLogger) -> Arc<FemtoLogRecord> {
+        logger.record_at(self.level, self.message, self.created_ns, |record| {
+            record.location = SourceLocation {
+                file: self.file.map(interned),
+                line: self.line,
+                function: self.function.map(interned),
+                module: self.module.map(interned),
+            };
+            record.key_values.extend(
+                self.key_values
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), (*v).into())),
+            );
+            record.exception = self.exception.map(str::to_owned);
+            record.stack = self.stack.map(str::to_owned);
+            if let Some(name) = self.thread_name {
+                record.thread_name = interned(name);
+            }
+            if self.thread_id != 0 {
+                record.thread_id = self.thread_id;
+            }
         })
     }
 
