@@ -6,6 +6,7 @@ worker. Every record reaches each handler exactly once."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import json
 import os
@@ -13,6 +14,7 @@ import queue
 import sys
 import threading
 import time
+import types
 
 import femtologging as logging
 import pytest
@@ -234,6 +236,61 @@ def test_a_stream_handler_follows_every_change_from_the_next_call(logger):
         f"test_a_stream_handler_follows_every_change_from_the_next_call:{line} location|\n"
     )
     assert second.getvalue() == "B set stream|\n"
+
+
+class PythonWrite(io.StringIO):
+    """A stream whose ``write`` is Python code."""
+
+    def write(self, text: str) -> int:
+        return super().write(text.upper())
+
+
+class InheritedWrite(io.StringIO):
+    """A stream whose ``write`` is StringIO's builtin, bound to a subclass."""
+
+
+def list_stream():
+    """(stream, its text): ``write`` is a builtin method of another object."""
+    lines: list[str] = []
+    return types.SimpleNamespace(write=lines.append), lambda: "".join(lines)
+
+
+def partial_stream():
+    """(stream, its text): ``write`` is a callable that is no builtin method."""
+    lines: list[str] = []
+    return types.SimpleNamespace(write=functools.partial(list.append, lines)), lambda: "".join(lines)
+
+
+def text_wrapper_stream():
+    """(stream, its text): a TextIOWrapper over bytes."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    return stream, lambda: (stream.flush(), raw.getvalue().decode())[1]
+
+
+STREAMS = {
+    "StringIO": lambda: (lambda s: (s, s.getvalue))(io.StringIO()),
+    "subclass, inherited write": lambda: (lambda s: (s, s.getvalue))(InheritedWrite()),
+    "subclass, Python write": lambda: (lambda s: (s, s.getvalue))(PythonWrite()),
+    "list.append as write": list_stream,
+    "functools.partial as write": partial_stream,
+    "TextIOWrapper": text_wrapper_stream,
+}
+
+
+@pytest.mark.parametrize("kind", list(STREAMS))
+def test_every_kind_of_stream_write_gets_each_line_once_in_order(logger, kind):
+    """A builtin ``write`` taking one argument is called through its C
+    function; every other through a Python call: the same lines either way."""
+    stream, text = STREAMS[kind]()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    for i in range(100):
+        logger.info("line %d", i)
+    logger.removeHandler(handler)
+    expected = "".join(f"INFO line {i}\n" for i in range(100))
+    assert text() == (expected.upper() if kind == "subclass, Python write" else expected)
 
 
 def test_time_and_thread_are_right_whatever_the_format_reads(logger):

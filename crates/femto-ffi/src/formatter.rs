@@ -130,7 +130,7 @@ pub extern "C" fn femto_formatter_format(
         let formatter = handle!(formatter);
         let logger = logger!(logger);
         require!(args, out_len);
-        let args = crate::types::read_sized(args)?;
+        let args = crate::types::sized(args)?;
         let level = level(args.level)?;
         // Called for every record a Python stream handler writes: the
         // text buffer is kept for the thread's next call, and a template

@@ -19,9 +19,7 @@ use crate::filter::FilterBox;
 use crate::level::level;
 use crate::lifecycle::ensure_initialized;
 use crate::status::{boundary, boundary_or, fail, require, Outcome, Status};
-use crate::types::{
-    array, invalid, key_values, optional, optional_interned, put, read_sized, text,
-};
+use crate::types::{array, invalid, key_values, optional, optional_interned, put, sized, text};
 
 /// The logger behind `logger`, or `None` for NULL or another kind (for
 /// the exports that answer a plain `bool` or string).
@@ -415,7 +413,7 @@ pub(crate) fn build_record(
     args: &femto_log_args,
     level: femto_core::FemtoLevel,
 ) -> Result<Arc<FemtoLogRecord>, Status> {
-    Ok(CallFields::of(logger, args, level)?.into_record(logger))
+    Ok(CallFields::of(logger, args, level)?.into_record())
 }
 
 /// Record text for `text` (already checked): interned, as the other texts
@@ -427,92 +425,103 @@ fn interned(text: &str) -> Text {
 /// The record `args` describes, its texts checked and read in place: what
 /// a template formatter formats without a record being built (no pooled
 /// record, no interning of its texts), and what [`build_record`] builds
-/// one from.
+/// one from. It keeps `args` itself, not a copy of its fields: a call
+/// formats a few of them and the rest need not move.
 pub(crate) struct CallFields<'a> {
-    logger: &'a str,
+    logger: &'a FemtoLogger,
     level: femto_core::FemtoLevel,
-    message: &'a str,
-    /// What `args` gives (0 for the time, thread id or name not given).
-    created_ns: u64,
-    thread_id: u64,
-    thread_name: Option<&'a str>,
+    /// Every text of `args` was checked by [`CallFields::of`] (each
+    /// pointer valid for its length, the bytes UTF-8): the accessors read
+    /// them without checking again.
+    args: &'a femto_log_args,
     /// What `args` leaves out, read when a format first prints it: the
     /// time of the call and the calling thread.
     now_ns: OnceCell<u64>,
     current_thread: OnceCell<ThreadIdentity>,
-    process_id: u32,
-    file: Option<&'a str>,
-    line: u32,
-    function: Option<&'a str>,
-    module: Option<&'a str>,
-    key_values: Vec<(&'a str, &'a str)>,
-    exception: Option<&'a str>,
-    stack: Option<&'a str>,
 }
 
 impl<'a> CallFields<'a> {
-    /// The fields of `args`; the time and thread `args` leaves out are
-    /// those of the call (as [`build_record`] fills them).
+    /// The fields of `args`, each text checked here (the same checks, in
+    /// the same order, as a record built from them); the time and thread
+    /// `args` leaves out are those of the call (as [`build_record`] fills
+    /// them).
     pub(crate) fn of(
         logger: &'a FemtoLogger,
         args: &'a femto_log_args,
         level: femto_core::FemtoLevel,
     ) -> Result<Self, Status> {
-        let message = optional(args.message, "message")?.unwrap_or("");
-        let file = optional(args.file, "file")?;
-        let function = optional(args.function, "function")?;
-        let module = optional(args.module, "module")?;
-        let mut key_values = Vec::new();
+        optional(args.message, "message")?;
+        optional(args.file, "file")?;
+        optional(args.function, "function")?;
+        optional(args.module, "module")?;
         for kv in self::key_values(args.key_values, args.key_value_count)? {
-            key_values.push((
-                optional(kv.key, "key_values.key")?.unwrap_or(""),
-                optional(kv.value, "key_values.value")?.unwrap_or(""),
-            ));
+            optional(kv.key, "key_values.key")?;
+            optional(kv.value, "key_values.value")?;
         }
+        optional(args.exception, "exception")?;
+        optional(args.stack, "stack")?;
+        optional(args.thread_name, "thread_name")?;
         Ok(CallFields {
-            logger: logger.name(),
+            logger,
             level,
-            message,
-            created_ns: args.created_ns,
-            thread_id: args.thread_id,
-            exception: optional(args.exception, "exception")?,
-            stack: optional(args.stack, "stack")?,
-            thread_name: optional(args.thread_name, "thread_name")?,
+            args,
             now_ns: OnceCell::new(),
             current_thread: OnceCell::new(),
-            process_id: femto_core::context::process_id(),
-            file,
-            line: args.line,
-            function,
-            module,
-            key_values,
+        })
+    }
+
+    /// One of `args`' texts; `None` when absent.
+    fn text(&self, text: femto_str) -> Option<&'a str> {
+        if text.ptr.is_null() {
+            return None;
+        }
+        // SAFETY: `of` checked this text of `args` (a pointer valid for
+        // its length during the call, whose bytes are UTF-8), and `args`
+        // outlives `self`.
+        Some(unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                text.ptr.cast::<u8>(),
+                text.len,
+            ))
+        })
+    }
+
+    /// The key-values of `args`, absent keys and values as `""`.
+    fn key_values(&self) -> impl DoubleEndedIterator<Item = (&'a str, &'a str)> + '_ {
+        // `of` checked the array (no more than `MAX_KEY_VALUES`).
+        let pairs = key_values(self.args.key_values, self.args.key_value_count).unwrap_or(&[]);
+        pairs.iter().map(|kv| {
+            (
+                self.text(kv.key).unwrap_or(""),
+                self.text(kv.value).unwrap_or(""),
+            )
         })
     }
 
     /// The record: the pooled one of `logger`, its texts interned; the
     /// time and thread `args` leaves out are stamped as it is made.
-    fn into_record(self, logger: &FemtoLogger) -> Arc<FemtoLogRecord> {
-        logger.record_at(self.level, self.message, self.created_ns, |record| {
-            record.location = SourceLocation {
-                file: self.file.map(interned),
-                line: self.line,
-                function: self.function.map(interned),
-                module: self.module.map(interned),
-            };
-            record.key_values.extend(
-                self.key_values
-                    .iter()
-                    .map(|(k, v)| ((*k).into(), (*v).into())),
-            );
-            record.exception = self.exception.map(str::to_owned);
-            record.stack = self.stack.map(str::to_owned);
-            if let Some(name) = self.thread_name {
-                record.thread_name = interned(name);
-            }
-            if self.thread_id != 0 {
-                record.thread_id = self.thread_id;
-            }
-        })
+    fn into_record(self) -> Arc<FemtoLogRecord> {
+        let args = self.args;
+        self.logger
+            .record_at(self.level, self.message(), args.created_ns, |record| {
+                record.location = SourceLocation {
+                    file: self.file().map(interned),
+                    line: args.line,
+                    function: self.function().map(interned),
+                    module: self.module().map(interned),
+                };
+                record
+                    .key_values
+                    .extend(self.key_values().map(|(k, v)| (k.into(), v.into())));
+                record.exception = self.exception().map(str::to_owned);
+                record.stack = self.stack().map(str::to_owned);
+                if let Some(name) = self.text(args.thread_name) {
+                    record.thread_name = interned(name);
+                }
+                if args.thread_id != 0 {
+                    record.thread_id = args.thread_id;
+                }
+            })
     }
 
     fn current_thread(&self) -> &ThreadIdentity {
@@ -523,59 +532,58 @@ impl<'a> CallFields<'a> {
 
 impl RecordFields for CallFields<'_> {
     fn logger(&self) -> &str {
-        self.logger
+        self.logger.name()
     }
     fn level(&self) -> femto_core::FemtoLevel {
         self.level
     }
     fn message(&self) -> &str {
-        self.message
+        self.text(self.args.message).unwrap_or("")
     }
     fn created_ns(&self) -> u64 {
-        match self.created_ns {
+        match self.args.created_ns {
             0 => *self.now_ns.get_or_init(femto_core::context::now_ns),
             given => given,
         }
     }
     fn thread_id(&self) -> u64 {
-        match self.thread_id {
+        match self.args.thread_id {
             0 => self.current_thread().id,
             given => given,
         }
     }
     fn thread_name(&self) -> &str {
-        match self.thread_name {
+        match self.text(self.args.thread_name) {
             Some(name) => name,
             None => &self.current_thread().name,
         }
     }
     fn process_id(&self) -> u32 {
-        self.process_id
+        femto_core::context::process_id()
     }
     fn file(&self) -> Option<&str> {
-        self.file
+        self.text(self.args.file)
     }
     fn line(&self) -> u32 {
-        self.line
+        self.args.line
     }
     fn function(&self) -> Option<&str> {
-        self.function
+        self.text(self.args.function)
     }
     fn module(&self) -> Option<&str> {
-        self.module
+        self.text(self.args.module)
     }
     fn key_value(&self, key: &str) -> Option<&str> {
-        self.key_values
-            .iter()
+        self.key_values()
             .rev()
             .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+            .map(|(_, v)| v)
     }
     fn exception(&self) -> Option<&str> {
-        self.exception
+        self.text(self.args.exception)
     }
     fn stack(&self) -> Option<&str> {
-        self.stack
+        self.text(self.args.stack)
     }
 }
 
@@ -590,7 +598,7 @@ pub extern "C" fn femto_logger_log_ex(
     boundary(|| {
         let logger = logger!(logger);
         require!(args);
-        let args = read_sized(args)?;
+        let args = sized(args)?;
         let level = level(args.level)?;
         if !logger.is_enabled_for(level) {
             return Ok(Status::Ok);
@@ -626,7 +634,7 @@ pub extern "C" fn femto_handler_log_ex(
         let handler = handle!(handler);
         let logger = logger!(logger);
         require!(args);
-        let args = read_sized(args)?;
+        let args = sized(args)?;
         let level = level(args.level)?;
         let record = build_record(logger, &args, level)?;
         Ok(match handler.handle(record) {

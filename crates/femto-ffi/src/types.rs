@@ -1,6 +1,7 @@
 //! Plain data shared with C: borrowed strings, key-values, and the casts
 //! between opaque handles and the Rust objects behind them.
 
+use std::borrow::Cow;
 use std::ffi::c_char;
 
 use femto_abi::{femto_kv, femto_str, Versioned};
@@ -152,12 +153,26 @@ pub(crate) fn copy_out(text: &str, buffer: *mut c_char, capacity: usize) -> bool
 /// defaults, so that callers built against an older, shorter struct keep
 /// working; NULL means the defaults.
 pub(crate) fn read_sized<T: Versioned>(ptr: *const T) -> Result<T, Status> {
+    sized(ptr).map(Cow::into_owned)
+}
+
+/// As [`read_sized`], without the copy when the caller's struct is ours
+/// or newer (built against this header or a later one) and aligned: then
+/// it is borrowed where it is. Every logging call's `femto_log_args`
+/// comes through here.
+pub(crate) fn sized<'a, T: Versioned>(ptr: *const T) -> Result<Cow<'a, T>, Status> {
     let minimum = T::FIRST_SIZE;
     if ptr.is_null() {
-        return Ok(T::defaults());
+        return Ok(Cow::Owned(T::defaults()));
     }
     // SAFETY: every versioned struct starts with its `size: usize` field.
     let size = unsafe { ptr.cast::<usize>().read_unaligned() };
+    if size >= std::mem::size_of::<T>() && ptr.is_aligned() {
+        // SAFETY: the caller's struct has at least `size` readable bytes,
+        // all of ours, at an aligned address, valid for the call; `T` is
+        // plain `Copy` data.
+        return Ok(Cow::Borrowed(unsafe { &*ptr }));
+    }
     if size < minimum {
         return Err(fail(
             Status::StructTooSmall,
@@ -173,7 +188,7 @@ pub(crate) fn read_sized<T: Versioned>(ptr: *const T) -> Result<T, Status> {
     unsafe {
         std::ptr::copy_nonoverlapping(ptr.cast::<u8>(), (&raw mut value).cast::<u8>(), copy);
     }
-    Ok(value)
+    Ok(Cow::Owned(value))
 }
 
 /// Writes a versioned output struct to the caller's `out`, no more than the
@@ -226,4 +241,75 @@ pub(crate) fn text_out(
         ));
     }
     Ok(Status::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use femto_abi::femto_log_args;
+    use rstest::rstest;
+
+    fn args() -> femto_log_args {
+        femto_log_args {
+            line: 42,
+            thread_id: 7,
+            caller_side_done: true,
+            ..femto_log_args::new(20, femto_str::absent())
+        }
+    }
+
+    #[rstest]
+    #[case::this_header(size_of::<femto_log_args>())]
+    #[case::a_newer_header(size_of::<femto_log_args>() + 8)]
+    fn a_struct_at_least_ours_is_borrowed_where_it_is(#[case] size: usize) {
+        let given = femto_log_args { size, ..args() };
+        let read = sized(&raw const given).expect("a valid size");
+        assert!(matches!(read, Cow::Borrowed(at) if std::ptr::eq(at, &given)));
+    }
+
+    #[rstest]
+    fn an_older_shorter_struct_is_read_over_the_defaults() {
+        let given = femto_log_args {
+            size: femto_log_args::FIRST_SIZE,
+            ..args()
+        };
+        let read = sized(&raw const given).expect("the first published size");
+        assert!(matches!(read, Cow::Owned(_)));
+        assert_eq!((read.line, read.thread_id), (42, 7));
+        assert!(
+            !read.caller_side_done,
+            "past the caller's size: the default"
+        );
+    }
+
+    #[rstest]
+    fn a_misaligned_struct_is_copied() {
+        let given = args();
+        let mut bytes = vec![0u8; size_of::<femto_log_args>() + 1];
+        // SAFETY: `bytes` has room for the struct after its first byte.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (&raw const given).cast::<u8>(),
+                bytes.as_mut_ptr().add(1),
+                size_of::<femto_log_args>(),
+            );
+        }
+        let at = bytes[1..].as_ptr().cast::<femto_log_args>();
+        assert!(!at.is_aligned());
+        let read = sized(at).expect("a valid size");
+        assert!(matches!(read, Cow::Owned(_)));
+        assert_eq!((read.line, read.thread_id), (42, 7));
+        assert!(read.caller_side_done);
+    }
+
+    #[rstest]
+    fn below_the_first_size_is_refused_and_null_is_the_defaults() {
+        let given = femto_log_args {
+            size: femto_log_args::FIRST_SIZE - 1,
+            ..args()
+        };
+        assert_eq!(sized(&raw const given).err(), Some(Status::StructTooSmall));
+        let defaults = sized::<femto_log_args>(std::ptr::null()).expect("NULL");
+        assert_eq!((defaults.line, defaults.level), (0, 0));
+    }
 }

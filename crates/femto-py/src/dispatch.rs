@@ -21,6 +21,7 @@ use crate::attached::AttachedCell;
 use crate::cast::EngineFormatter;
 use crate::handler_lock::HandlerLock;
 use crate::plain_queue::PlainQueue;
+use crate::python_call::OneArgCall;
 
 /// Bumped by Python on every change a [`Dispatch`] depends on.
 static GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -62,7 +63,7 @@ pub(crate) enum Output {
     /// `flush()` (`None` for a `StringIO`, whose `flush` does nothing).
     Stream {
         terminator: String,
-        write: Py<PyAny>,
+        write: OneArgCall,
         flush: Option<Py<PyAny>>,
     },
     /// stdlib's `QueueHandler.emit`: `put_nowait` of the prepared record
@@ -269,7 +270,7 @@ impl NativeWrite {
             let (formatter, terminator, write, flush, lock, location, time, thread_name) = plan;
             let output = Output::Stream {
                 terminator: terminator.to_str()?.to_owned(),
-                write: write.unbind(),
+                write: OneArgCall::of(write),
                 flush: (!flush.is_none()).then(|| flush.unbind()),
             };
             let reads = Reads {
@@ -350,7 +351,8 @@ impl NativeWrite {
         use crate::python_call::{call0, call1};
         let send = |line: Bound<'py, PyString>| -> Result<(), WriteFailed> {
             match &self.output {
-                Output::Stream { write, flush, .. } => call1(write.bind(py), line.as_any())
+                Output::Stream { write, flush, .. } => write
+                    .call(line.as_any())
                     .and_then(|_| match flush {
                         None => Ok(()),
                         Some(flush) => call0(flush.bind(py)).map(drop),

@@ -7,7 +7,6 @@
 use std::sync::OnceLock;
 
 use crate::cast::EngineHandler;
-use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyList, PyString, PyType};
@@ -45,22 +44,12 @@ pub fn install_handle_method(
     crate::methods::install(
         class,
         c"handle",
-        fast_handle,
+        crate::methods::native_method!(handle_call),
         c"Filters, then emits under the handler's lock (stdlib semantics; femtologging's own handlers need no lock: their queue is one).",
     )
 }
 
-unsafe extern "C" fn fast_handle(
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: CPython calls a method descriptor with the GIL held.
-    unsafe { crate::methods::dispatch(slf, args, nargs, kwnames, handle_call) }
-}
-
-/// The body of `fast_handle`.
+/// The body of the native `handle` method.
 fn handle_call<'py>(
     handler: &Bound<'py, PyAny>,
     arguments: &Arguments<'_, 'py>,

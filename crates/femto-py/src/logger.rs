@@ -671,9 +671,29 @@ macro_rules! level_entry {
             nargs: ffi::Py_ssize_t,
             kwnames: *mut ffi::PyObject,
         ) -> *mut ffi::PyObject {
-            // SAFETY: CPython calls this with the GIL held and the
-            // METH_FASTCALL | METH_KEYWORDS argument convention.
-            unsafe { fast_level_call($level, slf, args, nargs, kwnames) }
+            // SAFETY: CPython calls this with the GIL held and `slf` an
+            // instance of a `NativeLogger` subclass.
+            if let Some(none) = unsafe { disabled_call($level, slf) } {
+                return none;
+            }
+            /// The enabled call, under PyO3's entry.
+            ///
+            /// # Safety
+            /// As the method's: the GIL held, CPython's
+            /// METH_FASTCALL | METH_KEYWORDS arguments.
+            unsafe fn enabled(
+                py: Python<'_>,
+                slf: *mut ffi::PyObject,
+                args: *const *mut ffi::PyObject,
+                nargs: ffi::Py_ssize_t,
+                kwnames: *mut ffi::PyObject,
+            ) -> PyResult<*mut ffi::PyObject> {
+                // SAFETY: as above.
+                unsafe { enabled_call(py, $level, slf, args, nargs, kwnames) }
+            }
+            let entry = crate::methods::native_entry!(enabled);
+            // SAFETY: as above.
+            unsafe { entry(slf, args, nargs, kwnames) }
         }
     };
 }
@@ -685,60 +705,49 @@ level_entry!(fast_warning, WARNING);
 level_entry!(fast_error, ERROR);
 level_entry!(fast_critical, CRITICAL);
 
+/// `None` (a new reference) when `level` is disabled for the logger: one
+/// load and a compare, nothing made that PyO3 would have to release later.
+///
 /// # Safety
-/// Called by CPython with the GIL held; `args` holds `nargs` positional
-/// arguments followed by one value per name in the `kwnames` tuple (or NULL).
-unsafe fn fast_level_call(
+/// Called by CPython with the GIL held; `slf` a valid borrowed reference
+/// to an instance of a `NativeLogger` subclass (the descriptor's own type
+/// check, or CPython's specialisation on the exact type, ensures it).
+#[inline(always)]
+unsafe fn disabled_call(level: i32, slf: *mut ffi::PyObject) -> Option<*mut ffi::PyObject> {
+    // SAFETY: the GIL is held (see above).
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: no reference count is taken: nothing outlives the call.
+    let slf = unsafe { pyo3::Borrowed::from_ptr(py, slf) };
+    // SAFETY: see above.
+    let logger = unsafe { slf.cast_unchecked::<NativeLogger>() }.get();
+    (!logger.standalone && !logger.handle.is_enabled_for(level)).then(|| py.None().into_ptr())
+}
+
+/// The rest of a level method's call, once the level is enabled.
+///
+/// # Safety
+/// As `disabled_call`, and `args` holds `nargs` positional arguments
+/// followed by one value per name in the `kwnames` tuple (or NULL).
+unsafe fn enabled_call(
+    py: Python<'_>,
     level: i32,
     slf: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    {
-        // The disabled call: one load and a compare (nothing is made that
-        // PyO3 would have to release later).
-        // SAFETY: the GIL is held (see above).
-        let py = unsafe { Python::assume_attached() };
-        // SAFETY: `slf` is a valid borrowed reference for the call (no
-        // reference count is taken: nothing outlives the call).
-        let slf = unsafe { pyo3::Borrowed::from_ptr(py, slf) };
-        // SAFETY: the descriptor's own type check (CPython runs it before
-        // the call, or specialises on the exact type) guarantees `slf` is
-        // an instance of a `NativeLogger` subclass.
-        let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
-        let logger = logger.get();
-        if !logger.standalone && !logger.handle.is_enabled_for(level) {
-            return py.None().into_ptr();
-        }
-    }
-    let call = |py: Python<'_>| {
-        // SAFETY: as above.
-        let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
-        // SAFETY: as above.
-        let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
-        let result = enabled_call(logger, level, args, nargs, kwnames);
-        crate::methods::into_result(py, result.map(|()| py.None().into_bound(py)))
-    };
-    // SAFETY: the GIL is held (see above).
-    unsafe { crate::methods::attached(call) }
-}
-
-/// The rest of a level method's call, once the level is enabled.
-fn enabled_call(
-    logger: &Bound<'_, NativeLogger>,
-    level: i32,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> PyResult<()> {
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: as above.
+    let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
+    // SAFETY: as above.
+    let logger = unsafe { slf.cast_unchecked::<NativeLogger>() };
     // SAFETY: CPython's METH_FASTCALL | METH_KEYWORDS arguments.
-    let arguments = unsafe { Arguments::borrowed(logger.py(), args, nargs, kwnames) }?;
+    let arguments = unsafe { Arguments::borrowed(py, args, nargs, kwnames) }?;
     let Some((msg, rest)) = arguments.positional().split_first() else {
         return Err(PyTypeError::new_err("missing required argument: 'msg'"));
     };
     let kwargs = arguments.kwargs()?;
-    NativeLogger::emit(logger, level, msg, rest, kwargs.as_ref())
+    NativeLogger::emit(logger, level, msg, rest, kwargs.as_ref())?;
+    Ok(py.None().into_ptr())
 }
 
 /// Puts the fast level methods on `NativeLogger` (called once, at import).

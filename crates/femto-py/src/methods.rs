@@ -45,56 +45,48 @@ pub(crate) fn install(
     class.setattr(name, descriptor)
 }
 
-/// Runs `body` attached to the interpreter in PyO3's own accounting, so
-/// that `Py` handles dropped inside are released at once rather than
-/// queued (under a lock) for later, as they are under a bare
-/// `Python::assume_attached`.
-///
-/// # Safety
-/// The calling thread holds the GIL (a native method called by CPython).
-pub(crate) unsafe fn attached<R>(body: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
-    // SAFETY: the thread holds the GIL, so attaching neither fails nor waits.
-    unsafe { Python::attach_unchecked(body) }
+/// The `extern "C"` entry of a native method whose body is `body`
+/// (`unsafe fn(Python, slf, args, nargs, kwnames) -> PyResult<*mut PyObject>`),
+/// made by PyO3's own method trampoline, the one `#[pymethods]` use: it
+/// counts the thread as attached (a `Py` dropped inside is released at
+/// once, not queued for later), turns an error into a raised exception
+/// and a panic into `PanicException`. `Python::attach` would instead go
+/// through `PyGILState_Ensure`/`Release` on every call. PyO3 keeps the
+/// trampoline out of its documented API; the PyO3 version is pinned
+/// (Cargo.lock) and a new one is checked by the whole Python suite.
+macro_rules! native_entry {
+    ($body:path) => {
+        pyo3::impl_::trampoline::get_trampoline_function!(fastcall_cfunction_with_keywords, $body)
+    };
 }
+pub(crate) use native_entry;
 
-/// The body of a native method: `call(self, arguments)`, attached to the
-/// interpreter, its result handed back to CPython.
-///
-/// # Safety
-/// Called by CPython with the GIL held, with the arguments of a
-/// `METH_FASTCALL | METH_KEYWORDS` call (`slf` a valid borrowed reference).
-pub(crate) unsafe fn dispatch(
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-    call: for<'a, 'py> fn(&Bound<'py, PyAny>, &Arguments<'a, 'py>) -> PyResult<Bound<'py, PyAny>>,
-) -> *mut ffi::PyObject {
-    // SAFETY: per this function's contract.
-    unsafe {
-        attached(|py| {
-            let this = Bound::from_borrowed_ptr(py, slf);
-            let result = Arguments::borrowed(py, args, nargs, kwnames)
-                .and_then(|arguments| call(&this, &arguments));
-            into_result(py, result)
-        })
-    }
-}
-
-/// What a native method returns to CPython: a new reference, or NULL with
-/// the error set.
-pub(crate) fn into_result(
-    py: Python<'_>,
-    result: PyResult<Bound<'_, PyAny>>,
-) -> *mut ffi::PyObject {
-    match result {
-        Ok(value) => value.into_ptr(),
-        Err(error) => {
-            error.restore(py);
-            std::ptr::null_mut()
+/// The entry of a native method doing `call(self, arguments)` (see
+/// [`native_entry`]).
+macro_rules! native_method {
+    ($call:path) => {{
+        /// # Safety
+        /// Called by CPython with the GIL held, with the arguments of a
+        /// `METH_FASTCALL | METH_KEYWORDS` call (`slf` a valid borrowed
+        /// reference).
+        unsafe fn body(
+            py: pyo3::Python<'_>,
+            slf: *mut pyo3::ffi::PyObject,
+            args: *const *mut pyo3::ffi::PyObject,
+            nargs: pyo3::ffi::Py_ssize_t,
+            kwnames: *mut pyo3::ffi::PyObject,
+        ) -> pyo3::PyResult<*mut pyo3::ffi::PyObject> {
+            // SAFETY: per this function's contract.
+            let this = unsafe { pyo3::Bound::from_borrowed_ptr(py, slf) };
+            // SAFETY: per this function's contract.
+            let arguments =
+                unsafe { $crate::methods::Arguments::borrowed(py, args, nargs, kwnames) }?;
+            $call(&this, &arguments).map(pyo3::Bound::into_ptr)
         }
-    }
+        $crate::methods::native_entry!(body)
+    }};
 }
+pub(crate) use native_method;
 
 /// The arguments of a `METH_FASTCALL | METH_KEYWORDS` call, borrowed for
 /// the call: the positional ones, then one value per keyword name. They

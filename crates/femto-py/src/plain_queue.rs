@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-use crate::python_call::{call0, call1};
+use crate::python_call::{call0, OneArgCall};
 
 /// A plain `queue.Queue`, with the parts of it `put` uses. `Queue.__init__`
 /// makes them and nothing in `queue` replaces them.
@@ -26,7 +26,7 @@ pub(crate) struct PlainQueue {
     release: Py<PyAny>,
     /// The deque of items (`queue.queue`) and its `append` (`_put`).
     items: Py<PyAny>,
-    append: Py<PyAny>,
+    append: OneArgCall,
     /// `queue.not_empty`, and its deque of waiting `get` calls.
     not_empty: Py<PyAny>,
     waiters: Py<PyAny>,
@@ -49,7 +49,7 @@ impl PlainQueue {
         Ok(Some(PlainQueue {
             acquire: mutex.getattr(intern!(py, "acquire"))?.unbind(),
             release: mutex.getattr(intern!(py, "release"))?.unbind(),
-            append: items.getattr(intern!(py, "append"))?.unbind(),
+            append: OneArgCall::of(items.getattr(intern!(py, "append"))?),
             items: items.unbind(),
             waiters: not_empty.getattr(intern!(py, "_waiters"))?.unbind(),
             not_empty: not_empty.unbind(),
@@ -78,7 +78,7 @@ impl PlainQueue {
                 .getattr(intern!(py, "Full"))?;
             return Err(PyErr::from_value(call0(&full)?));
         }
-        call1(self.append.bind(py), item)?;
+        self.append.call(item)?;
         let unfinished = queue.getattr(intern!(py, "unfinished_tasks"))?;
         queue.setattr(intern!(py, "unfinished_tasks"), unfinished.add(1)?)?;
         // `notify()` wakes one waiting `get`; with nobody waiting it does

@@ -98,6 +98,67 @@ pub(crate) fn call1<'py>(
     unsafe { Bound::from_owned_ptr_or_err(callable.py(), result) }
 }
 
+type UnwindingCFunction =
+    unsafe extern "C-unwind" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+
+/// A callable called with one argument for every record (a stream's
+/// `write`, a deque's `append`). A builtin method taking exactly one
+/// argument (`METH_O`: `StringIO.write`, `TextIOWrapper.write`,
+/// `deque.append`) is called through its C function, as CPython's call
+/// ends up doing, without the generic call's argument packing and
+/// dispatch; any other callable through [`call1`].
+pub(crate) struct OneArgCall {
+    callable: Py<PyAny>,
+    /// The C function of a `METH_O` builtin method (its `self` is read
+    /// from the method, which keeps it alive).
+    direct: Option<pyo3::ffi::PyCFunction>,
+}
+
+impl OneArgCall {
+    pub(crate) fn of(callable: Bound<'_, PyAny>) -> OneArgCall {
+        let method = callable.as_ptr();
+        // SAFETY: a valid object, the GIL held (a `Bound` proves it); the
+        // flags and function are read only from a builtin function.
+        let direct = unsafe {
+            if pyo3::ffi::PyCFunction_CheckExact(method) != 0
+                && pyo3::ffi::PyCFunction_GetFlags(method) == pyo3::ffi::METH_O
+            {
+                pyo3::ffi::PyCFunction_GetFunction(method)
+            } else {
+                None
+            }
+        };
+        OneArgCall {
+            callable: callable.unbind(),
+            direct,
+        }
+    }
+
+    /// `callable(arg)`.
+    pub(crate) fn call<'py>(&self, arg: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = arg.py();
+        let Some(function) = self.direct else {
+            return call1(self.callable.bind(py), arg);
+        };
+        // SAFETY: as in `py_object_call`: the same function, a caller
+        // told it may unwind.
+        let function =
+            unsafe { std::mem::transmute::<pyo3::ffi::PyCFunction, UnwindingCFunction>(function) };
+        let guard = ParkForGood;
+        // SAFETY: a `METH_O` function is called with its method's `self`
+        // (borrowed from the method, alive while it is) and one borrowed
+        // argument, the GIL held; it returns a new reference or NULL with
+        // an error set.
+        let result = unsafe {
+            let receiver = pyo3::ffi::PyCFunction_GetSelf(self.callable.as_ptr());
+            std::hint::black_box(function)(receiver, arg.as_ptr())
+        };
+        std::mem::forget(guard);
+        // SAFETY: `result` is the call's new reference, or NULL with an error set.
+        unsafe { Bound::from_owned_ptr_or_err(py, result) }
+    }
+}
+
 /// `object.name(*args)`.
 pub(crate) fn call_method<'py>(
     object: &Bound<'py, PyAny>,

@@ -337,22 +337,12 @@ pub fn install_format_method(class: &Bound<'_, PyType>, fallback: Py<PyAny>) -> 
     crate::methods::install(
         class,
         c"format",
-        fast_format,
+        crate::methods::native_method!(format_call),
         c"stdlib's `format`; a native record with a plain `%`-style format is rendered in one native call (same text).",
     )
 }
 
-unsafe extern "C" fn fast_format(
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: CPython calls a method descriptor with the GIL held.
-    unsafe { crate::methods::dispatch(slf, args, nargs, kwnames, format_call) }
-}
-
-/// The body of `fast_format`.
+/// The body of the native `format` method.
 fn format_call<'py>(
     formatter: &Bound<'py, PyAny>,
     arguments: &Arguments<'_, 'py>,
