@@ -152,6 +152,43 @@ def test_many_threads_logging_to_one_stream_lose_nothing(to_stream):
     assert sorted(lines) == sorted(f"{n} {i}" for n in range(4) for i in range(2000))
 
 
+class HalvesStream(io.StringIO):
+    """Writes each line in two halves, giving the GIL away between them:
+    two writers not excluded by the handler's lock interleave halves."""
+
+    def write(self, text: str) -> int:
+        middle = len(text) // 2
+        super().write(text[:middle])
+        time.sleep(0)
+        return super().write(text[middle:])
+
+
+def test_writers_that_give_the_gil_away_under_the_lock_never_interleave():
+    """While one thread writes (the GIL given away mid-line), the others
+    wait for the lock and take it without the GIL; a thread holding the
+    GIL takes it in passing only when nobody waits."""
+    stream = HalvesStream()
+    handler = femtologging.StreamHandler(stream)
+    handler.setFormatter(femtologging.Formatter("%(message)s"))
+    logger = femtologging.getLogger("lock.halves")
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.setLevel(femtologging.INFO)
+
+    def work(n: int) -> None:
+        for i in range(500):
+            logger.info("thread %d line %d", n, i)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert sorted(lines) == sorted(f"thread {n} line {i}" for n in range(4) for i in range(500))
+
+
 def test_a_forked_child_starts_with_the_lock_free(run_script):
     result = run_script(
         """

@@ -310,6 +310,11 @@ def test_a_message_that_cannot_be_built_is_reported_not_raised(run_script):
         ("%r %s", ("q", None)),
         ("ünï %s ☃", ("é",)),
         ("%s", ("x\udcffy",)),
+        ("%s%s", ("a", "b")),
+        ("%%%s%%", ("x",)),
+        ("é%dé", (-7,)),
+        ("%d", (0,)),
+        ("%s", (-(2**63) + 1,)),
     ],
 )
 def test_percent_formatting_matches_python(captured, logger, msg, args):

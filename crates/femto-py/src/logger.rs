@@ -269,7 +269,11 @@ impl Message<'_> {
 fn message<'py>(msg: &Bound<'py, PyAny>, args: &[Bound<'py, PyAny>]) -> PyResult<Message<'py>> {
     let py = msg.py();
     if args.is_empty() {
-        return Ok(Message::Python(msg.str()?));
+        // `str(msg)` of a `str` is the `str` itself: no call.
+        return Ok(Message::Python(match msg.cast_exact::<PyString>() {
+            Ok(text) => text.clone(),
+            Err(_) => msg.str()?,
+        }));
     }
     if let Ok(text) = msg.cast_exact::<PyString>() {
         if let Some(formatted) = text
@@ -388,6 +392,7 @@ impl NativeLogger {
         let py = slf.py();
         let logger = slf.get().handle.ptr();
         let dispatch = slf.get().dispatch.get(slf.as_any())?;
+        let dispatch = dispatch.get();
         let only_caller_side = (api().logger_only_caller_side)(logger);
         // The engine's handlers are asked only if the record reaches them.
         let site = if dispatch.needs_site
