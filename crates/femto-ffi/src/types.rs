@@ -77,6 +77,7 @@ pub(crate) fn invalid(error: impl std::fmt::Display) -> Status {
 
 /// Like [`text`] for a [`femto_str`]; `None` when absent (`{NULL, 0}`);
 /// NULL with a length is `NULL_ARGUMENT`.
+#[inline]
 pub(crate) fn optional<'a>(s: femto_str, what: &str) -> Result<Option<&'a str>, Status> {
     if s.ptr.is_null() && s.len == 0 {
         return Ok(None);
@@ -102,6 +103,7 @@ pub(crate) fn optional_interned(s: femto_str, what: &str) -> Result<Option<Text>
 pub(crate) const MAX_KEY_VALUES: usize = 1 << 16;
 
 /// Borrows `count` key-values at `ptr`.
+#[inline]
 pub(crate) fn key_values<'a>(ptr: *const femto_kv, count: usize) -> Result<&'a [femto_kv], Status> {
     array(ptr, count, "key_values", MAX_KEY_VALUES)
 }

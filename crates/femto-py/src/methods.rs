@@ -159,6 +159,7 @@ impl<'a, 'py> Arguments<'a, 'py> {
     }
 
     /// The keyword arguments as a dict, if there are any.
+    #[inline]
     pub(crate) fn kwargs(&self) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(names) = &self.names else {
             return Ok(None);

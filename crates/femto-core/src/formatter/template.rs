@@ -106,7 +106,16 @@ impl Field {
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
     Literal(String),
-    Field(Field, Spec),
+    /// A field, its spec, and whether the spec prints a text field as it
+    /// is (`Spec::is_plain`, decided once here rather than per record).
+    Field(Field, Spec, bool),
+}
+
+impl Part {
+    fn field(field: Field, spec: Spec) -> Part {
+        let plain = spec.is_plain();
+        Part::Field(field, spec, plain)
+    }
 }
 
 /// A format string that cannot be compiled.
@@ -236,12 +245,12 @@ impl TemplateFormatter {
         for part in &self.parts {
             match part {
                 Part::Literal(text) => out.push_str(text),
-                Part::Field(field, spec) if self.escape_controls => {
+                Part::Field(field, spec, _) if self.escape_controls => {
                     let start = out.len();
                     self.write_field(field, spec, record, out);
                     escape_controls_from(out, start);
                 }
-                Part::Field(field, spec) => match plain_text(field, spec, record) {
+                Part::Field(field, spec, plain) => match plain_text(field, *plain, record) {
                     Some(text) => out.push_str(text),
                     None => self.write_field(field, spec, record, out),
                 },
@@ -262,10 +271,10 @@ impl TemplateFormatter {
 #[inline]
 fn plain_text<'r, R: RecordFields + ?Sized>(
     field: &Field,
-    spec: &Spec,
+    plain: bool,
     rec: &'r R,
 ) -> Option<&'r str> {
-    if !spec.is_plain() {
+    if !plain {
         return None;
     }
     Some(match field {
@@ -295,6 +304,7 @@ impl FemtoFormatter for TemplateFormatter {
                         | Field::Module
                         | Field::Lineno
                         | Field::FuncName,
+                    _,
                     _
                 )
             )
@@ -370,7 +380,7 @@ fn parse_percent(format: &str) -> Result<Vec<Part>, FormatError> {
                 .ok_or_else(|| syntax(format, position, "unclosed '%('"))?;
             let field = Field::from_name(&tail[..close]);
             let (spec, used) = Spec::parse_percent(&tail[close + 1..])?;
-            parts.push(Part::Field(field, spec));
+            parts.push(Part::field(field, spec));
             rest = &tail[close + 1 + used..];
         } else {
             return Err(syntax(
@@ -415,7 +425,7 @@ fn parse_brace(format: &str) -> Result<Vec<Part>, FormatError> {
                 }
                 push_literal(&mut parts, &literal);
                 literal.clear();
-                parts.push(Part::Field(Field::from_name(name), spec));
+                parts.push(Part::field(Field::from_name(name), spec));
                 while chars.peek().is_some_and(|(j, _)| *j <= i + close) {
                     chars.next();
                 }
@@ -447,11 +457,11 @@ fn parse_dollar(format: &str) -> Result<Vec<Part>, FormatError> {
             if !name.starts_with(is_ident_start) || !name.chars().all(is_ident) {
                 return Err(syntax(format, position, "invalid placeholder name"));
             }
-            parts.push(Part::Field(Field::from_name(name), Spec::default()));
+            parts.push(Part::field(Field::from_name(name), Spec::default()));
             rest = &tail[close + 1..];
         } else if after.starts_with(is_ident_start) {
             let end = after.find(|c: char| !is_ident(c)).unwrap_or(after.len());
-            parts.push(Part::Field(
+            parts.push(Part::field(
                 Field::from_name(&after[..end]),
                 Spec::default(),
             ));
