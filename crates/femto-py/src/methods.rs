@@ -52,8 +52,9 @@ pub(crate) fn install(
 /// once, not queued for later), turns an error into a raised exception
 /// and a panic into `PanicException`. `Python::attach` would instead go
 /// through `PyGILState_Ensure`/`Release` on every call. PyO3 keeps the
-/// trampoline out of its documented API; the PyO3 version is pinned
-/// (Cargo.lock) and a new one is checked by the whole Python suite.
+/// trampoline out of its documented API, so `Cargo.toml` pins PyO3's
+/// exact version: a new one is taken on purpose and checked by the whole
+/// Python suite.
 macro_rules! native_entry {
     ($body:path) => {
         pyo3::impl_::trampoline::get_trampoline_function!(fastcall_cfunction_with_keywords, $body)
