@@ -391,8 +391,9 @@ impl NativeLogger {
     ) -> PyResult<()> {
         let py = slf.py();
         let logger = slf.get().handle.ptr();
-        let dispatch = slf.get().dispatch.get(slf.as_any())?;
-        let dispatch = dispatch.get();
+        // Held for the call (CPython's reference count), read through `dispatch`.
+        let held = slf.get().dispatch.get(slf.as_any())?;
+        let dispatch = held.get();
         let only_caller_side = (api().logger_only_caller_side)(logger);
         // The engine's handlers are asked only if the record reaches them.
         let site = if dispatch.needs_site
