@@ -98,6 +98,13 @@ static inline char *femto_digits_(char *end, unsigned long long magnitude, bool 
     return end;
 }
 
+/* Reads and writes eight bytes at a time where the byte order allows
+ * finding the first '%' in a word with one count of trailing zeros. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FEMTO_WORD_SCAN_ 1
+#endif
+
 /**
  * printf for the conversions log messages use most, without the C
  * library's stream machinery (several times faster than vsnprintf): `%d`,
@@ -107,106 +114,136 @@ static inline char *femto_digits_(char *end, unsigned long long magnitude, bool 
  * would; returns -1, for the caller to use vsnprintf, on anything else
  * (flags, width, precision, `%f`, `%p`, a NULL `%s`) or when the text does
  * not fit. Consumes `args` either way.
+ *
+ * Literal text moves eight bytes at a time while both the format and the
+ * room left allow a whole word (a byte at a time cost half the call), and
+ * a number's digits with one fixed-size copy.
  */
 static inline int femto_format_simple_(char *out, size_t capacity, const char *format, va_list args) {
-    size_t used = 0;
     if (capacity == 0) {
         return -1;
     }
-    for (const char *p = format; *p != '\0'; p++) {
-        char digits[24];
-        char *end = digits + sizeof digits;
-        const char *piece = p;
-        size_t length = 1;
-        if (*p != '%') {
-            /* Literal text: copied as it is scanned (a run is short, and
-             * a memcpy call costs more than the bytes). */
-            size_t room = capacity - used - 1;
-            char *to = out + used;
-            do {
-                if (room-- == 0) {
-                    return -1;
-                }
-                *to++ = *p++;
-            } while (*p != '\0' && *p != '%');
-            used = (size_t)(to - out);
-            p--;
-            continue;
-        } else {
-            p++;
-            int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
-            if (p[0] == 'h' && p[1] == 'h') { size = -2; p += 2; }
-            else if (p[0] == 'h') { size = -1; p++; }
-            else if (p[0] == 'l' && p[1] == 'l') { size = 2; p += 2; }
-            else if (p[0] == 'l') { size = 1; p++; }
-            else if (p[0] == 'z') { size = 3; p++; }
-            else if (p[0] == 'j') { size = 4; p++; }
-            else if (p[0] == 't') { size = 5; p++; }
-            char conversion = *p;
-            if (conversion == 'd' || conversion == 'i') {
-                long long value;
-                switch (size) {
-                case -2: value = (signed char)va_arg(args, int); break;
-                case -1: value = (short)va_arg(args, int); break;
-                case 1: value = va_arg(args, long); break;
-                case 2: value = va_arg(args, long long); break;
-                case 3: value = (long long)(ptrdiff_t)va_arg(args, size_t); break;
-                case 4: value = (long long)va_arg(args, intmax_t); break;
-                case 5: value = (long long)va_arg(args, ptrdiff_t); break;
-                default: value = va_arg(args, int); break;
-                }
-                unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
-                piece = femto_digits_(end, magnitude, value < 0);
-            } else if (conversion == 'u' || conversion == 'x' || conversion == 'X') {
-                unsigned long long value;
-                switch (size) {
-                case -2: value = (unsigned char)va_arg(args, unsigned int); break;
-                case -1: value = (unsigned short)va_arg(args, unsigned int); break;
-                case 1: value = va_arg(args, unsigned long); break;
-                case 2: value = va_arg(args, unsigned long long); break;
-                case 3: value = va_arg(args, size_t); break;
-                case 4: value = (unsigned long long)va_arg(args, uintmax_t); break;
-                case 5: value = (unsigned long long)(size_t)va_arg(args, ptrdiff_t); break;
-                default: value = va_arg(args, unsigned int); break;
-                }
-                if (conversion == 'u') {
-                    piece = femto_digits_(end, value, false);
-                } else {
-                    const char *hex = conversion == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
-                    char *at = end;
-                    do {
-                        *--at = hex[value & 15];
-                        value >>= 4;
-                    } while (value != 0);
-                    piece = at;
-                }
-            } else if (conversion == 's' && size == 0) {
-                piece = va_arg(args, const char *);
-                if (piece == NULL) {
-                    return -1;
-                }
-                length = strlen(piece);
-            } else if (conversion == 'c' && size == 0) {
-                digits[0] = (char)va_arg(args, int);
-                piece = digits;
-                end = digits + 1;
-            } else if (conversion == '%' && size == 0) {
-                piece = p;
-            } else {
+    const char *p = format;
+    const char *const format_end = format + strlen(format);
+    char *to = out;
+    char *const last = out + capacity - 1; /* where the NUL goes at the latest */
+    for (;;) {
+        /* Literal text up to the next '%' or the end of the format. */
+#ifdef FEMTO_WORD_SCAN_
+        while (format_end - p >= 8 && last - to >= 8) {
+            uint64_t word;
+            memcpy(&word, p, 8);
+            /* Stored whole: bytes past a '%' are overwritten next. */
+            memcpy(to, &word, 8);
+            uint64_t x = word ^ 0x2525252525252525ULL;
+            uint64_t percent = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+            if (percent != 0) {
+                /* The lowest flagged byte is the first '%' (a borrow only
+                 * flags bytes above a real match). */
+                size_t before = (size_t)__builtin_ctzll(percent) >> 3;
+                p += before;
+                to += before;
+                break;
+            }
+            p += 8;
+            to += 8;
+        }
+#endif
+        while (p < format_end && *p != '%') {
+            if (to == last) {
                 return -1;
             }
-            if (conversion != 's' && conversion != '%') {
-                length = (size_t)(end - piece);
-            }
+            *to++ = *p++;
         }
-        if (length >= capacity - used) {
+        if (p == format_end) {
+            break;
+        }
+        p++;
+        int size = 0; /* -2 hh, -1 h, 0 int, 1 l, 2 ll, 3 size_t, 4 intmax_t, 5 ptrdiff_t */
+        if (p[0] == 'h' && p[1] == 'h') { size = -2; p += 2; }
+        else if (p[0] == 'h') { size = -1; p++; }
+        else if (p[0] == 'l' && p[1] == 'l') { size = 2; p += 2; }
+        else if (p[0] == 'l') { size = 1; p++; }
+        else if (p[0] == 'z') { size = 3; p++; }
+        else if (p[0] == 'j') { size = 4; p++; }
+        else if (p[0] == 't') { size = 5; p++; }
+        char conversion = *p++;
+        /* Digits end at digits + 24 (a 64-bit number and its sign take at
+         * most 21); the 24 bytes after let a fixed-size copy read past them. */
+        char digits[48];
+        char *const digits_end = digits + 24;
+        const char *piece;
+        size_t length;
+        if (conversion == 'd' || conversion == 'i') {
+            long long value;
+            switch (size) {
+            case -2: value = (signed char)va_arg(args, int); break;
+            case -1: value = (short)va_arg(args, int); break;
+            case 1: value = va_arg(args, long); break;
+            case 2: value = va_arg(args, long long); break;
+            case 3: value = (long long)(ptrdiff_t)va_arg(args, size_t); break;
+            case 4: value = (long long)va_arg(args, intmax_t); break;
+            case 5: value = (long long)va_arg(args, ptrdiff_t); break;
+            default: value = va_arg(args, int); break;
+            }
+            unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+            piece = femto_digits_(digits_end, magnitude, value < 0);
+        } else if (conversion == 'u' || conversion == 'x' || conversion == 'X') {
+            unsigned long long value;
+            switch (size) {
+            case -2: value = (unsigned char)va_arg(args, unsigned int); break;
+            case -1: value = (unsigned short)va_arg(args, unsigned int); break;
+            case 1: value = va_arg(args, unsigned long); break;
+            case 2: value = va_arg(args, unsigned long long); break;
+            case 3: value = va_arg(args, size_t); break;
+            case 4: value = (unsigned long long)va_arg(args, uintmax_t); break;
+            case 5: value = (unsigned long long)(size_t)va_arg(args, ptrdiff_t); break;
+            default: value = va_arg(args, unsigned int); break;
+            }
+            if (conversion == 'u') {
+                piece = femto_digits_(digits_end, value, false);
+            } else {
+                const char *hex = conversion == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
+                char *at = digits_end;
+                do {
+                    *--at = hex[value & 15];
+                    value >>= 4;
+                } while (value != 0);
+                piece = at;
+            }
+        } else if (conversion == 's' && size == 0) {
+            piece = va_arg(args, const char *);
+            if (piece == NULL) {
+                return -1;
+            }
+            length = strlen(piece);
+            if (length > (size_t)(last - to)) {
+                return -1;
+            }
+            memcpy(to, piece, length);
+            to += length;
+            continue;
+        } else if ((conversion == 'c' || conversion == '%') && size == 0) {
+            if (to == last) {
+                return -1;
+            }
+            *to++ = conversion == 'c' ? (char)va_arg(args, int) : '%';
+            continue;
+        } else {
             return -1;
         }
-        memcpy(out + used, piece, length);
-        used += length;
+        length = (size_t)(digits_end - piece);
+        if (last - to >= 24) {
+            memcpy(to, piece, 24);
+        } else if (length <= (size_t)(last - to)) {
+            memcpy(to, piece, length);
+        } else {
+            return -1;
+        }
+        to += length;
     }
-    out[used] = '\0';
-    return (int)used;
+    *to = '\0';
+    return (int)(to - out);
 }
 
 static inline femto_status femto_logf_at(const femto_logger *logger, int32_t level, const char *file,

@@ -94,6 +94,35 @@ int main(void) {
     CHECK(fast(small, sizeof small, "%d%%ab", 12) == 5 && strcmp(small, "12%ab") == 0);
     CHECK(fast(small, 0, "") == -1);
     CHECK(fast(small, 1, "") == 0 && small[0] == '\0');
+
+    /* Literal runs of every length around a conversion (the word-at-a-time
+     * copy and its byte tail), into every capacity: the text when it fits,
+     * -1 when it does not, and never a byte past `capacity`. */
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    long boundary_cases = 0;
+    for (int before = 0; before <= 20; before++) {
+        for (int after = 0; after <= 20; after += 3) {
+            char format[80];
+            snprintf(format, sizeof format, "%.*s%%d%%%%%.*s%%s%.*s", before, letters, after, letters + 20,
+                     after, letters + 30);
+            for (size_t capacity = 1; capacity <= 80; capacity++) {
+                char ours[96], theirs[96];
+                memset(ours, '#', sizeof ours);
+                int wanted = snprintf(theirs, sizeof theirs, format, -12345, "xyz");
+                int length = fast(ours, capacity, format, -12345, "xyz");
+                if ((size_t)wanted < capacity) {
+                    CHECK(length == wanted && strcmp(ours, theirs) == 0);
+                } else {
+                    CHECK(length == -1);
+                }
+                for (size_t i = capacity; i < sizeof ours; i++) {
+                    CHECK(ours[i] == '#');
+                }
+                boundary_cases++;
+            }
+        }
+    }
+    checked += boundary_cases;
     printf("test_printf: %ld formats checked against vsnprintf, and the buffer limit\n", checked);
     return 0;
 }
