@@ -17,6 +17,7 @@ use crate::manager::{Manager, State};
 
 struct ForkGuards {
     // Field order is release order: the reverse of the order taken.
+    calls: crate::calls::ForkGuard,
     _level_names: Option<crate::level::ForkGuard>,
     _interned: crate::intern::ForkGuard,
     live: MutexGuard<'static, Live>,
@@ -124,15 +125,17 @@ thread_local! {
 
 /// Before `fork`: take every engine lock a logging call can need, in the
 /// order the rest of the engine takes them (registry, handlers, interned
-/// strings, level names).
+/// strings, level names, the threads' call marks).
 pub fn prepare() {
     let gate = close_gate(gate(), PREPARE_QUIESCE_LIMIT);
     let registry = Manager::lock_global_for_fork();
     let live = live::lock_for_fork();
     let interned = crate::intern::lock_for_fork();
     let level_names = crate::level::lock_for_fork();
+    let calls = crate::calls::lock_for_fork();
     let _ = HELD.try_with(|held| {
         *held.borrow_mut() = Some(ForkGuards {
+            calls,
             _level_names: level_names,
             _interned: interned,
             live,
@@ -165,7 +168,8 @@ pub fn after_fork_child() {
         .flatten();
     if let Some(mut guards) = guards {
         let restarted = live::restart_in_child(&mut guards.live);
-        let ForkGuards { gate, .. } = guards;
+        let ForkGuards { gate, calls, .. } = guards;
+        crate::calls::reset_in_child(calls);
         open_gate(gate, true);
         drop(restarted);
     }

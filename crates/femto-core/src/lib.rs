@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod builder;
+mod calls;
 pub mod config;
 pub mod context;
 pub mod error_hook;

@@ -4,7 +4,7 @@
 //! straight to each handler's queue (no per-logger thread).
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use arc_swap::ArcSwap;
@@ -52,10 +52,11 @@ impl Dispatch {
     }
 }
 
-/// A logger's routing loaded once (see [`FemtoLogger::route`]).
+/// A logger's routing loaded once (see [`FemtoLogger::route`]); the call
+/// counts as under way until it is dropped (see `calls`).
 pub struct Route<'a> {
     logger: &'a FemtoLogger,
-    dispatch: arc_swap::Guard<Arc<Dispatch>>,
+    dispatch: crate::calls::Held,
 }
 
 impl Route<'_> {
@@ -152,6 +153,8 @@ pub struct FemtoLogger {
     /// where loading the snapshot takes two atomic read-modify-writes.
     only_caller_side: AtomicBool,
     manager: Weak<Shared>,
+    /// See [`FemtoLogger::id`].
+    id: u64,
 }
 
 impl std::fmt::Debug for FemtoLogger {
@@ -186,6 +189,10 @@ impl FemtoLogger {
             dispatch: ArcSwap::from_pointee(Dispatch::default()),
             only_caller_side: AtomicBool::new(false),
             manager,
+            id: {
+                static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+                NEXT_ID.fetch_add(1, Ordering::Relaxed)
+            },
         }
     }
 
@@ -294,7 +301,11 @@ impl FemtoLogger {
         });
     }
 
-    /// Detaches a handler; returns whether it was attached.
+    /// Detaches a handler; returns whether it was attached. On return no
+    /// logging call can still reach it: close it, or drop it (a thread
+    /// that logged through this logger before keeps a copy of its routing
+    /// until its next call, so a dropped handler closes then, or at
+    /// shutdown; a handler you close closes at once).
     pub fn remove_handler(&self, handler: &Arc<FemtoHandler>) -> bool {
         let mut removed = false;
         self.configure(|entry| {
@@ -345,14 +356,24 @@ impl FemtoLogger {
     }
 
     /// Where this logger's records go as of now, loaded once for a call
-    /// that asks [`Route::needs_location`] and then dispatches: each load
-    /// of the logger's routing costs two locked instructions, which on the
-    /// logging path wait for the record just written into a queue.
+    /// that asks [`Route::needs_location`] and then dispatches (the call
+    /// counts as under way for configuration changes until it is dropped).
     pub fn route(&self) -> Route<'_> {
         Route {
             logger: self,
-            dispatch: self.dispatch.load(),
+            dispatch: crate::calls::hold(self),
         }
+    }
+
+    /// The routing as published now (a thread keeps a copy: see `calls`).
+    pub(crate) fn current_dispatch(&self) -> Arc<Dispatch> {
+        self.dispatch.load_full()
+    }
+
+    /// Tells this logger from every other one made in the process, even
+    /// one later made at the same address.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Whether a record from this logger would reach any handler (stdlib
@@ -460,7 +481,7 @@ impl FemtoLogger {
     ///
     /// [`HandlerOptions::caller_side`]: crate::HandlerOptions::caller_side
     pub fn dispatch_caller_side_done(&self, record: Arc<FemtoLogRecord>) -> LogOutcome {
-        let dispatch = self.dispatch.load();
+        let dispatch = crate::calls::hold(self);
         if !dispatch.filters.is_empty() && !passes(&dispatch.filters, &record, &self.name) {
             return LogOutcome::Filtered;
         }

@@ -7,7 +7,7 @@ use arc_swap::ArcSwapOption;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::filter::FemtoFilter;
 use crate::handler::{FemtoHandler, HandlerOptions, StreamTarget};
@@ -267,7 +267,7 @@ impl Manager {
                 .store(most_verbose, Ordering::Release);
             (result, retired)
         };
-        wait_for_calls_under_way(&retired);
+        wait_for_calls_under_way(retired);
         if GLOBAL
             .get()
             .is_some_and(|global| Arc::ptr_eq(&global.shared, &self.shared))
@@ -341,21 +341,14 @@ impl Manager {
 /// blocked on a full queue keeps its snapshot until there is room).
 const RETIRE_WAIT: Duration = Duration::from_secs(2);
 
-/// Waits until nobody but us holds the retired snapshots (arc-swap counts
-/// a reader of a replaced value as a reference). A thread that changes the
-/// configuration from inside a logging call (a filter callback) waits out
-/// the limit. Calls still under way then are reported (see
-/// [`report_calls_under_way`]), never ignored.
-fn wait_for_calls_under_way(retired: &[Arc<Dispatch>]) {
-    let deadline = Instant::now() + RETIRE_WAIT;
-    for snapshot in retired {
-        let mut pause = Duration::from_micros(10);
-        while Arc::strong_count(snapshot) > 1 && Instant::now() < deadline {
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(1));
-        }
-    }
-    let still = retired.iter().filter(|s| Arc::strong_count(s) > 1).count();
+/// Waits until no logging call that began before the change is under way
+/// (see `calls`), then lets the retired snapshots go (threads may keep
+/// copies, unused). A thread that changes the configuration from inside a
+/// logging call (a filter callback) waits out the limit. Calls still under
+/// way then are reported (see [`report_calls_under_way`]), never ignored.
+fn wait_for_calls_under_way(retired: Vec<Arc<Dispatch>>) {
+    let still = crate::calls::wait_for_calls_before_now(RETIRE_WAIT);
+    drop(retired);
     if still > 0 {
         report_calls_under_way(still);
     }
@@ -366,12 +359,12 @@ fn wait_for_calls_under_way(retired: &[Arc<Dispatch>]) {
 /// on a full queue, or the caller itself from inside a filter) may still
 /// hand its record to a handler the change took off. Such a handler,
 /// once closed, counts the record as dropped.
-fn report_calls_under_way(snapshots: usize) {
+fn report_calls_under_way(threads: usize) {
     crate::error_hook::report(&crate::error_hook::HandlerError {
         handler: "configuration",
         kind: crate::error_hook::HandlerErrorKind::Config,
         message: &format!(
-            "{snapshots} logger(s) still had logging calls under way {} s after a configuration \
+            "{threads} thread(s) still had logging calls under way {} s after a configuration \
              change; they may reach handlers the change took off (counted as dropped there once \
              closed)",
             RETIRE_WAIT.as_secs()
