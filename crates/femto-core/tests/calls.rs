@@ -4,7 +4,6 @@
 //! a thread's next call sees the change; and a copy kept by an idle thread
 //! holds a dropped handler only until that thread's next call.
 
-use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
@@ -12,9 +11,13 @@ use std::time::Duration;
 
 use femto_core::{
     FemtoFilter, FemtoHandler, FemtoLevel, FemtoLogRecord, FormatStyle, HandlerOptions, Manager,
-    Sink, SinkFactory, TemplateFormatter,
+    TemplateFormatter,
 };
 use rstest::{fixture, rstest};
+
+mod memory_sink;
+
+use memory_sink::MemorySink;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -23,33 +26,6 @@ fn manager() -> Manager {
     let manager = Manager::new();
     manager.set_last_resort(false);
     manager
-}
-
-/// Lines in memory.
-#[derive(Clone, Default)]
-struct MemorySink {
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Sink for MemorySink {
-    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
-        self.lines.lock().unwrap().push(text.to_owned());
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl SinkFactory for MemorySink {
-    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
-        Ok(Box::new(self.clone()))
-    }
-
-    fn describe(&self) -> String {
-        "memory".into()
-    }
 }
 
 fn handler(sink: &MemorySink) -> Arc<FemtoHandler> {

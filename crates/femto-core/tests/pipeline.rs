@@ -15,6 +15,10 @@ use femto_core::{
 use rstest::{fixture, rstest};
 use tempfile::TempDir;
 
+mod memory_sink;
+
+use memory_sink::MemorySink;
+
 const WAIT: Duration = Duration::from_secs(10);
 
 #[fixture]
@@ -42,39 +46,6 @@ fn read_lines(path: &PathBuf) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
-}
-
-/// A sink that stores lines in memory, optionally slowly, optionally failing.
-#[derive(Clone, Default)]
-struct MemorySink {
-    lines: Arc<Mutex<Vec<String>>>,
-    delay: Duration,
-    fail: bool,
-}
-
-impl Sink for MemorySink {
-    fn write(&mut self, _record: &FemtoLogRecord, text: &str) -> io::Result<()> {
-        thread::sleep(self.delay);
-        if self.fail {
-            return Err(io::Error::other("disk on fire"));
-        }
-        self.lines.lock().unwrap().push(text.to_owned());
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl SinkFactory for MemorySink {
-    fn open(&self, _reopen: bool) -> io::Result<Box<dyn Sink>> {
-        Ok(Box::new(self.clone()))
-    }
-
-    fn describe(&self) -> String {
-        "memory".into()
-    }
 }
 
 #[rstest]
