@@ -1063,7 +1063,11 @@ femto_status femto_null_handler_new(struct femto_handler **out);
 
 // Releases the caller's reference; loggers keep theirs. When the last
 // reference goes, the queue is drained by the worker in the background
-// (`femto_shutdown` waits for it). `NULL` is a no-op. Thread-safe.
+// (`femto_shutdown` waits for it). A thread that logged to the handler
+// through a logger keeps a reference until its next logging call after
+// the handler was taken off that logger (or its end): close the handler
+// (`femto_handler_close`) to end it at once. `NULL` is a no-op.
+// Thread-safe.
 void femto_handler_free(struct femto_handler *handler);
 
 // Waits until every record queued before this call is written and the

@@ -487,7 +487,11 @@ pub extern "C" fn femto_null_handler_new(out: *mut *mut femto_handler) -> femto_
 
 /// Releases the caller's reference; loggers keep theirs. When the last
 /// reference goes, the queue is drained by the worker in the background
-/// (`femto_shutdown` waits for it). `NULL` is a no-op. Thread-safe.
+/// (`femto_shutdown` waits for it). A thread that logged to the handler
+/// through a logger keeps a reference until its next logging call after
+/// the handler was taken off that logger (or its end): close the handler
+/// (`femto_handler_close`) to end it at once. `NULL` is a no-op.
+/// Thread-safe.
 #[no_mangle]
 pub extern "C" fn femto_handler_free(handler: *mut femto_handler) {
     // SAFETY: the caller passes NULL or a handle it has not freed yet.
