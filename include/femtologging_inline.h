@@ -111,9 +111,10 @@ static inline char *femto_digits_(char *end, unsigned long long magnitude, bool 
  * `%i`, `%u`, `%x`, `%X`, `%s`, `%c` and `%%`, with the length modifiers
  * `hh`, `h`, `l`, `ll`, `z`, `j` and `t`. Writes the text and a NUL into
  * `out` (`capacity` bytes) and returns its length, exactly as vsnprintf
- * would; returns -1, for the caller to use vsnprintf, on anything else
- * (flags, width, precision, `%f`, `%p`, a NULL `%s`) or when the text does
- * not fit. Consumes `args` either way.
+ * would (the bytes after the NUL, within `capacity`, may change); returns
+ * -1, for the caller to use vsnprintf, on anything else (flags, width,
+ * precision, `%f`, `%p`, a NULL `%s`) or when the text does not fit.
+ * Consumes `args` either way.
  *
  * Literal text moves eight bytes at a time while both the format and the
  * room left allow a whole word (a byte at a time cost half the call), and
@@ -133,7 +134,8 @@ static inline int femto_format_simple_(char *out, size_t capacity, const char *f
         while (format_end - p >= 8 && last - to >= 8) {
             uint64_t word;
             memcpy(&word, p, 8);
-            /* Stored whole: bytes past a '%' are overwritten next. */
+            /* Stored whole: bytes after a '%' are written over by what
+             * follows, or lie past the final NUL (within `capacity`). */
             memcpy(to, &word, 8);
             uint64_t x = word ^ 0x2525252525252525ULL;
             uint64_t percent = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
