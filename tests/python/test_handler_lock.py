@@ -102,8 +102,9 @@ def test_threads_under_it_exclude_each_other_exactly(lock):
 
 @pytest.fixture
 def to_stream(request):
-    """A logger of its own writing its messages to a StringIO."""
-    stream = io.StringIO()
+    """A logger of its own writing its messages to a StringIO (or to the
+    stream class a test gives as the fixture's parameter)."""
+    stream = getattr(request, "param", io.StringIO)()
     handler = femtologging.StreamHandler(stream)
     handler.setFormatter(femtologging.Formatter("%(message)s"))
     logger = femtologging.getLogger(f"lock.{request.node.name}")
@@ -163,17 +164,12 @@ class HalvesStream(io.StringIO):
         return super().write(text[middle:])
 
 
-def test_writers_that_give_the_gil_away_under_the_lock_never_interleave():
+@pytest.mark.parametrize("to_stream", [HalvesStream], indirect=True)
+def test_writers_that_give_the_gil_away_under_the_lock_never_interleave(to_stream):
     """While one thread writes (the GIL given away mid-line), the others
     wait for the lock and take it without the GIL; a thread holding the
     GIL takes it in passing only when nobody waits."""
-    stream = HalvesStream()
-    handler = femtologging.StreamHandler(stream)
-    handler.setFormatter(femtologging.Formatter("%(message)s"))
-    logger = femtologging.getLogger("lock.halves")
-    logger.propagate = False
-    logger.addHandler(handler)
-    logger.setLevel(femtologging.INFO)
+    logger, _handler, stream = to_stream
 
     def work(n: int) -> None:
         for i in range(500):
@@ -184,7 +180,6 @@ def test_writers_that_give_the_gil_away_under_the_lock_never_interleave():
         thread.start()
     for thread in threads:
         thread.join()
-    logger.removeHandler(handler)
     lines = stream.getvalue().splitlines()
     assert sorted(lines) == sorted(f"thread {n} line {i}" for n in range(4) for i in range(500))
 
