@@ -22,6 +22,21 @@
 //! (an old kernel, valgrind, a seccomp filter), a call marks itself with
 //! one locked instruction instead.
 //!
+//! A snapshot comes with the thread's copy of each handler's queue, for
+//! the same reason: loading the queue with arc-swap cost two more locked
+//! instructions a call. So a copy may hold a closed handler's queue
+//! connected, and a worker cannot learn from the disconnection that no
+//! record will come. Instead a thread says which handler's queue it is
+//! sending to (a [`Window`], from before it checks that the queue is open
+//! until the record is in or given up), and a closing handler marks its
+//! queue closed and hands its worker a [`Retirement`]: the worker ends
+//! once, after a barrier, no thread sends to the queue and the queue is
+//! empty. Either the barrier comes after a sender opened its window, and
+//! the worker sees the window, or before, and the sender sees the queue
+//! closed: the marks' protocol again, so a window costs plain stores. A
+//! close waits only for sends to its own queue, never for calls that are
+//! elsewhere (in a filter, or waiting for room in another queue).
+//!
 //! Another thread's copies stay until its next call after a change, or
 //! its end: they keep the handlers of replaced snapshots alive, never in
 //! use (a handler taken off a logger and dropped without being closed
@@ -37,14 +52,15 @@ use std::time::{Duration, Instant};
 
 use rustix::thread::{membarrier, MembarrierCommand};
 
+use crate::handler::KeptQueue;
 use crate::logger::{Dispatch, FemtoLogger};
 
-/// Bumped after every configuration change has published.
+/// Bumped after every configuration change has published, and by every
+/// handler that closes.
 static EPOCH: AtomicU64 = AtomicU64::new(1);
 
-/// Every live thread's mark: 0 between calls, else the epoch its current
-/// outermost call began in.
-static MARKS: Mutex<Vec<Arc<AtomicU64>>> = Mutex::new(Vec::new());
+/// Every live thread's state.
+static MARKS: Mutex<Vec<Arc<ThreadState>>> = Mutex::new(Vec::new());
 
 /// Calls made by a thread whose thread-locals are already gone (it is
 /// ending): counted together, and waited for together.
@@ -68,18 +84,58 @@ fn register() {
     ASYMMETRIC.store(registered, Ordering::SeqCst);
 }
 
+/// Runs a barrier on every thread of the process, so that what each has
+/// stored is seen by the caller's next loads, and what the caller stored
+/// by theirs. `false` if it could not (calls then mark themselves with
+/// locked instructions from now on).
+fn barrier_on_every_thread() -> bool {
+    if asymmetric_barriers() && membarrier(MembarrierCommand::PrivateExpedited).is_err() {
+        // Not expected once registered.
+        ASYMMETRIC.store(false, Ordering::SeqCst);
+        return false;
+    }
+    true
+}
+
 /// The most loggers' snapshots a thread keeps; one more evicts the oldest.
 const KEPT: usize = 16;
 
-fn marks() -> MutexGuard<'static, Vec<Arc<AtomicU64>>> {
+fn marks() -> MutexGuard<'static, Vec<Arc<ThreadState>>> {
     MARKS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A thread's mark and how deep in logging calls it is (a filter or a
+/// What other threads read of one thread's calls.
+#[derive(Default)]
+struct ThreadState {
+    /// 0 between calls, else the epoch its current outermost call began
+    /// in.
+    began: AtomicU64,
+    /// The handler whose queue the thread is sending to (see [`Window`]),
+    /// else 0.
+    sending_to: AtomicU64,
+}
+
+/// Stores `value` into this thread's `mark` before the thread's next
+/// loads, as seen by a thread that looks after a barrier (see the module
+/// comment): with a plain store where the other side runs the barrier,
+/// else with a locked instruction.
+#[inline]
+fn publish(mark: &AtomicU64, value: u64) {
+    if ASYMMETRIC.load(Ordering::Relaxed) {
+        mark.store(value, Ordering::Release);
+        compiler_fence(Ordering::SeqCst);
+    } else {
+        mark.swap(value, Ordering::SeqCst);
+    }
+}
+
+/// A thread's state and how deep in logging calls it is (a filter or a
 /// formatter may log from inside a call).
 struct ThreadMark {
-    mark: Arc<AtomicU64>,
+    state: Arc<ThreadState>,
     depth: Cell<u32>,
+    /// Windows opened so far (see [`Window::reopened`]).
+    windows: Cell<u64>,
 }
 
 impl ThreadMark {
@@ -90,15 +146,7 @@ impl ThreadMark {
         let depth = self.depth.get();
         self.depth.set(depth.saturating_add(1));
         if depth == 0 {
-            let epoch = EPOCH.load(Ordering::Relaxed);
-            if ASYMMETRIC.load(Ordering::Relaxed) {
-                // Ordered before the epoch's load by the barrier a change
-                // runs on this thread (see the module comment).
-                self.mark.store(epoch, Ordering::Relaxed);
-                compiler_fence(Ordering::SeqCst);
-            } else {
-                self.mark.swap(epoch, Ordering::SeqCst);
-            }
+            publish(&self.state.began, EPOCH.load(Ordering::Relaxed));
         }
         EPOCH.load(Ordering::SeqCst)
     }
@@ -108,17 +156,31 @@ impl ThreadMark {
         let depth = self.depth.get().saturating_sub(1);
         self.depth.set(depth);
         if depth == 0 {
-            self.mark.store(0, Ordering::Release);
+            self.state.began.store(0, Ordering::Release);
         }
     }
 }
 
 /// A snapshot a thread keeps, shared with its calls through an `Rc`: a
 /// call takes it with a plain increment, where cloning the `Arc` is a
-/// locked one.
-struct Kept(Arc<Dispatch>);
+/// locked one. The queues first: dropped before the handlers they belong
+/// to, so that a handler dropped with its snapshot finds its queue no
+/// longer held.
+struct Kept {
+    queues: Vec<KeptQueue>,
+    dispatch: Arc<Dispatch>,
+}
 
-/// One thread's mark and kept snapshots, by logger id.
+impl Kept {
+    fn of(dispatch: Arc<Dispatch>) -> Self {
+        Kept {
+            queues: dispatch.handlers.iter().map(|h| h.kept_queue()).collect(),
+            dispatch,
+        }
+    }
+}
+
+/// One thread's state and kept snapshots, by logger id.
 struct ThreadCalls {
     thread: Rc<ThreadMark>,
     epoch: Cell<u64>,
@@ -127,12 +189,13 @@ struct ThreadCalls {
 
 impl ThreadCalls {
     fn new() -> Self {
-        let mark = Arc::new(AtomicU64::new(0));
-        marks().push(Arc::clone(&mark));
+        let state = Arc::new(ThreadState::default());
+        marks().push(Arc::clone(&state));
         ThreadCalls {
             thread: Rc::new(ThreadMark {
-                mark,
+                state,
                 depth: Cell::new(0),
+                windows: Cell::new(0),
             }),
             epoch: Cell::new(0),
             kept: RefCell::new(Vec::new()),
@@ -158,7 +221,7 @@ impl ThreadCalls {
         if let Some(snapshot) = found {
             return snapshot;
         }
-        let fresh = Rc::new(Kept(logger.current_dispatch()));
+        let fresh = Rc::new(Kept::of(logger.current_dispatch()));
         let evicted = {
             let mut kept = self.kept.borrow_mut();
             let evicted = (kept.len() >= KEPT).then(|| kept.remove(0));
@@ -172,8 +235,8 @@ impl ThreadCalls {
 
 impl Drop for ThreadCalls {
     fn drop(&mut self) {
-        let mark = &self.thread.mark;
-        marks().retain(|other| !Arc::ptr_eq(other, mark));
+        let state = &self.thread.state;
+        marks().retain(|other| !Arc::ptr_eq(other, state));
     }
 }
 
@@ -181,36 +244,54 @@ thread_local! {
     static CALLS: ThreadCalls = ThreadCalls::new();
 }
 
-/// Whose call a [`Held`] routing belongs to.
-enum Call {
-    Marked(Rc<ThreadMark>),
-    /// Counted in [`UNMARKED`].
-    Unmarked,
+/// A logging call under way (see the module comment) until dropped: the
+/// thread's mark, or (its thread-locals gone) counted in [`UNMARKED`].
+/// Stays on its thread.
+struct Call(Option<Rc<ThreadMark>>);
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        match &self.0 {
+            Some(thread) => thread.leave(),
+            None => {
+                UNMARKED.fetch_sub(1, Ordering::Release);
+            }
+        }
+    }
 }
 
-/// A logger's routing, held for one call: the call counts as under way
-/// (see the module comment) until this is dropped. Stays on its thread.
+/// Counts a call whose thread can no longer mark it.
+fn unmarked() -> Call {
+    UNMARKED.fetch_add(1, Ordering::SeqCst);
+    Call(None)
+}
+
+/// A logger's routing and this thread's copies of its handlers' queues,
+/// held for one call: the call counts as under way (see the module
+/// comment) until this is dropped.
 pub(crate) struct Held {
     dispatch: Rc<Kept>,
     call: Call,
+}
+
+impl Held {
+    /// The queues of [`Dispatch::handlers`], in the same order.
+    pub(crate) fn queues(&self) -> &[KeptQueue] {
+        &self.dispatch.queues
+    }
+
+    /// As [`window`], for this call's thread.
+    #[inline]
+    pub(crate) fn window(&self, handler: u64) -> Window {
+        Window::open(self.call.0.clone(), handler)
+    }
 }
 
 impl Deref for Held {
     type Target = Dispatch;
 
     fn deref(&self) -> &Dispatch {
-        &self.dispatch.0
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        match &self.call {
-            Call::Marked(thread) => thread.leave(),
-            Call::Unmarked => {
-                UNMARKED.fetch_sub(1, Ordering::Release);
-            }
-        }
+        &self.dispatch.dispatch
     }
 }
 
@@ -222,31 +303,153 @@ pub(crate) fn hold(logger: &FemtoLogger) -> Held {
             let epoch = calls.thread.enter();
             Held {
                 dispatch: calls.snapshot(logger, epoch),
-                call: Call::Marked(Rc::clone(&calls.thread)),
+                call: Call(Some(Rc::clone(&calls.thread))),
             }
         })
         .unwrap_or_else(|_| {
-            UNMARKED.fetch_add(1, Ordering::SeqCst);
+            let call = unmarked();
             Held {
-                dispatch: Rc::new(Kept(logger.current_dispatch())),
-                call: Call::Unmarked,
+                dispatch: Rc::new(Kept::of(logger.current_dispatch())),
+                call,
             }
         })
+}
+
+/// Windows opened by threads whose thread-locals are gone (see
+/// [`UNMARKED`]): every closing handler waits for them.
+static UNMARKED_WINDOWS: AtomicUsize = AtomicUsize::new(0);
+
+/// Says, until dropped, that this thread is sending to the queue of the
+/// handler `handler` identifies: from before it checks that the queue is
+/// open until its message is in (or given up). See [`Retirement`].
+pub(crate) struct Window {
+    thread: Option<Rc<ThreadMark>>,
+    /// The window this one opened inside (a host's signal handler that
+    /// logs while a send waits for room), restored after.
+    outer: u64,
+    /// [`ThreadMark::windows`] when this one last looked.
+    seen: u64,
+}
+
+/// Opens a [`Window`] on this thread (a send outside a logging call: a
+/// record handed straight to a handler, a flush's request).
+#[inline]
+pub(crate) fn window(handler: u64) -> Window {
+    Window::open(
+        CALLS.try_with(|calls| Rc::clone(&calls.thread)).ok(),
+        handler,
+    )
+}
+
+impl Window {
+    #[inline]
+    fn open(thread: Option<Rc<ThreadMark>>, handler: u64) -> Window {
+        let Some(mark) = &thread else {
+            UNMARKED_WINDOWS.fetch_add(1, Ordering::SeqCst);
+            return Window {
+                thread,
+                outer: 0,
+                seen: 0,
+            };
+        };
+        let seen = mark.windows.get().wrapping_add(1);
+        mark.windows.set(seen);
+        let outer = mark.state.sending_to.load(Ordering::Relaxed);
+        // Seen by a closing handler's worker before this thread reads
+        // whether the queue is open.
+        publish(&mark.state.sending_to, handler);
+        Window {
+            thread,
+            outer,
+            seen,
+        }
+    }
+
+    /// Whether another window opened on this thread since this one last
+    /// asked (a send that waited ran a host's signal handler, which
+    /// logged): meanwhile this thread did not say it was sending here, so
+    /// the caller must check again that the queue is open.
+    pub(crate) fn reopened(&mut self) -> bool {
+        let Some(mark) = &self.thread else {
+            return false;
+        };
+        let now = mark.windows.get();
+        let reopened = now != self.seen;
+        self.seen = now;
+        reopened
+    }
+}
+
+impl Drop for Window {
+    #[inline]
+    fn drop(&mut self) {
+        match &self.thread {
+            // Ordered after the send (which the worker must then see).
+            Some(mark) if self.outer == 0 => mark.state.sending_to.store(0, Ordering::Release),
+            Some(mark) => publish(&mark.state.sending_to, self.outer),
+            None => {
+                UNMARKED_WINDOWS.fetch_sub(1, Ordering::Release);
+            }
+        }
+    }
+}
+
+/// A handler's queue, marked closed: no thread that finds it so sends to
+/// it, but a thread may have checked before.
+pub(crate) struct Retirement {
+    handler: u64,
+    /// Whether every thread has run a barrier since (see
+    /// [`barrier_on_every_thread`]).
+    fenced: bool,
+    done: bool,
+}
+
+/// Takes the queue of the handler `handler` identifies out of use: call
+/// after marking it closed. Cheap; the waiting is the worker's (see
+/// [`Retirement::calls_done`]). Threads let their copies of it go at
+/// their next call (a new epoch).
+pub(crate) fn retire(handler: u64) -> Retirement {
+    EPOCH.fetch_add(1, Ordering::SeqCst);
+    Retirement {
+        handler,
+        fenced: false,
+        done: false,
+    }
+}
+
+impl Retirement {
+    /// Whether no thread may still send to the retired queue. Does not
+    /// wait; once true, stays true.
+    pub(crate) fn calls_done(&mut self) -> bool {
+        if self.done {
+            return true;
+        }
+        if !self.fenced {
+            // Without the barrier (where `membarrier` fails), windows
+            // open with locked instructions: nothing to make up for.
+            barrier_on_every_thread();
+            self.fenced = true;
+        }
+        let handler = self.handler;
+        let sending = marks()
+            .iter()
+            .any(|state| state.sending_to.load(Ordering::SeqCst) == handler);
+        self.done = !sending && UNMARKED_WINDOWS.load(Ordering::SeqCst) == 0;
+        self.done
+    }
 }
 
 /// After a configuration change has published its snapshots: waits, up
 /// to `limit`, until no logging call that began before is under way.
 /// Returns how many still were.
 pub(crate) fn wait_for_calls_before_now(limit: Duration) -> usize {
-    let asymmetric = asymmetric_barriers();
     let epoch = EPOCH.fetch_add(1, Ordering::SeqCst) + 1;
-    let still = if asymmetric && membarrier(MembarrierCommand::PrivateExpedited).is_err() {
-        // Not expected once registered. Calls that marked themselves with
-        // a plain store may not be seen: wait for every marked call.
-        ASYMMETRIC.store(false, Ordering::SeqCst);
-        wait_until_no_call(|_| true, limit)
-    } else {
+    let still = if barrier_on_every_thread() {
         wait_until_no_call(|began| began < epoch, limit)
+    } else {
+        // Calls that marked themselves with a plain store may not be seen:
+        // wait for every marked call.
+        wait_until_no_call(|_| true, limit)
     };
     // Dropped after the borrow ends (see `ThreadCalls::snapshot`).
     let own = CALLS
@@ -263,8 +466,8 @@ fn wait_until_no_call(counts: impl Fn(u64) -> bool, limit: Duration) -> usize {
     let under_way = || {
         let marked = marks
             .iter()
-            .filter(|mark| {
-                let began = mark.load(Ordering::SeqCst);
+            .filter(|state| {
+                let began = state.began.load(Ordering::SeqCst);
                 began != 0 && counts(began)
             })
             .count();
@@ -283,23 +486,93 @@ fn wait_until_no_call(counts: impl Fn(u64) -> bool, limit: Duration) -> usize {
 }
 
 /// Held across `fork` (see [`crate::fork`]): no thread is registering.
-pub(crate) struct ForkGuard(MutexGuard<'static, Vec<Arc<AtomicU64>>>);
+pub(crate) struct ForkGuard(MutexGuard<'static, Vec<Arc<ThreadState>>>);
 
 pub(crate) fn lock_for_fork() -> ForkGuard {
-    // Registered first: the child finds its own mark without registering
+    // Registered first: the child finds its own state without registering
     // (which would take the lock held here).
     let _ = CALLS.try_with(|_| ());
     ForkGuard(marks())
 }
 
-/// In the child: the other threads do not exist there, nor their calls.
+/// In the child: the other threads do not exist there, nor their calls;
+/// and this thread's copies hold the parent's queues (the handlers get
+/// new ones): a new epoch makes its next call load them again.
 pub(crate) fn reset_in_child(mut guard: ForkGuard) {
-    let own = CALLS.try_with(|calls| Arc::clone(&calls.thread.mark)).ok();
+    let own = CALLS.try_with(|calls| Arc::clone(&calls.thread.state)).ok();
     guard
         .0
-        .retain(|mark| own.as_ref().is_some_and(|own| Arc::ptr_eq(own, mark)));
+        .retain(|state| own.as_ref().is_some_and(|own| Arc::ptr_eq(own, state)));
     UNMARKED.store(0, Ordering::SeqCst);
+    UNMARKED_WINDOWS.store(0, Ordering::SeqCst);
+    EPOCH.fetch_add(1, Ordering::SeqCst);
     drop(guard);
     // The child is a new process for `membarrier`: registered again.
     register();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::thread;
+
+    use rstest::rstest;
+
+    use super::*;
+
+    /// Stand-ins for handlers: real ones are identified by their address,
+    /// never this small.
+    const CLOSING: u64 = 7;
+    const OTHER: u64 = 8;
+
+    /// Whether `retirement` is done within a second (another test's
+    /// ending thread may hold an unmarked window for a moment).
+    fn done_soon(retirement: &mut Retirement) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !retirement.calls_done() {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        true
+    }
+
+    #[rstest]
+    fn a_retirement_waits_for_a_window_on_its_queue_and_no_other() {
+        let (opened, window_open) = mpsc::channel();
+        let (close, closing) = mpsc::channel::<()>();
+        let sender = thread::spawn(move || {
+            let window = window(CLOSING);
+            opened.send(()).unwrap();
+            closing.recv().unwrap();
+            drop(window);
+        });
+        window_open.recv().unwrap();
+        let mut retirement = retire(CLOSING);
+        assert!(!retirement.calls_done(), "a window on the queue is open");
+        assert!(!retirement.calls_done());
+        assert!(done_soon(&mut retire(OTHER)), "not a window on that queue");
+        close.send(()).unwrap();
+        sender.join().unwrap();
+        assert!(done_soon(&mut retirement));
+    }
+
+    #[rstest]
+    fn a_window_opened_inside_another_is_noticed_and_the_outer_one_restored() {
+        let mut outer = window(CLOSING);
+        assert!(!outer.reopened());
+        let inner = window(OTHER);
+        assert!(!retire(OTHER).calls_done(), "the inner window is open");
+        drop(inner);
+        assert!(outer.reopened(), "another window opened meanwhile");
+        assert!(!outer.reopened(), "noticed once");
+        assert!(done_soon(&mut retire(OTHER)));
+        assert!(
+            !retire(CLOSING).calls_done(),
+            "the outer window is open again"
+        );
+        drop(outer);
+        assert!(done_soon(&mut retire(CLOSING)));
+    }
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Weak};
 
 use arc_swap::ArcSwap;
 
+use crate::calls::Held;
 use crate::filter::FemtoFilter;
 use crate::handler::{passes, same_filter, CompactRecord, Enqueued, FemtoHandler};
 use crate::intern::Text;
@@ -56,7 +57,7 @@ impl Dispatch {
 /// counts as under way until it is dropped (see `calls`).
 pub struct Route<'a> {
     logger: &'a FemtoLogger,
-    dispatch: crate::calls::Held,
+    dispatch: Held,
 }
 
 impl Route<'_> {
@@ -101,11 +102,13 @@ impl Route<'_> {
         };
         let mut outcome = LogOutcome::Queued;
         let mut whole: Option<Arc<FemtoLogRecord>> = None;
-        for handler in &dispatch.handlers {
-            let enqueued = handler.handle_compact(&compact).unwrap_or_else(|| {
-                let record = whole.get_or_insert_with(|| compact.whole_record());
-                handler.handle(Arc::clone(record))
-            });
+        for (handler, queue) in dispatch.handlers.iter().zip(dispatch.queues()) {
+            let enqueued = handler
+                .handle_compact(&compact, queue, dispatch)
+                .unwrap_or_else(|| {
+                    let record = whole.get_or_insert_with(|| compact.whole_record());
+                    handler.handle_kept(Arc::clone(record), queue, dispatch)
+                });
             if enqueued == Enqueued::Dropped {
                 outcome = LogOutcome::Dropped;
             }
@@ -444,22 +447,23 @@ impl FemtoLogger {
         self.route().dispatch(record)
     }
 
-    fn dispatch_along(&self, dispatch: &Dispatch, record: Arc<FemtoLogRecord>) -> LogOutcome {
+    fn dispatch_along(&self, dispatch: &Held, record: Arc<FemtoLogRecord>) -> LogOutcome {
         if !dispatch.filters.is_empty() && !passes(&dispatch.filters, &record, &self.name) {
             return LogOutcome::Filtered;
         }
-        let Some((last, others)) = dispatch.handlers.split_last() else {
+        let mut targets = dispatch.handlers.iter().zip(dispatch.queues());
+        let Some((last, last_queue)) = targets.next_back() else {
             return self.last_resort(record, false);
         };
         let mut outcome = LogOutcome::Queued;
-        for handler in others {
-            if handler.handle(Arc::clone(&record)) == Enqueued::Dropped {
+        for (handler, queue) in targets {
+            if handler.handle_kept(Arc::clone(&record), queue, dispatch) == Enqueued::Dropped {
                 outcome = LogOutcome::Dropped;
             }
         }
         // The last handler takes our reference, so the worker that drops
         // the record last can recycle it.
-        if last.handle(record) == Enqueued::Dropped {
+        if last.handle_kept(record, last_queue, dispatch) == Enqueued::Dropped {
             outcome = LogOutcome::Dropped;
         }
         outcome
@@ -492,17 +496,21 @@ impl FemtoLogger {
         let mut targets = dispatch
             .handlers
             .iter()
-            .filter(|handler| !handler.caller_side())
+            .zip(dispatch.queues())
+            .filter(|(handler, _)| !handler.caller_side())
             .peekable();
         let mut record = Some(record);
-        while let Some(handler) = targets.next() {
+        while let Some((handler, queue)) = targets.next() {
             // The last target takes our reference (see `dispatch_shared`).
             let shared = if targets.peek().is_some() {
                 record.clone()
             } else {
                 record.take()
             };
-            if shared.is_some_and(|shared| handler.handle(shared) == Enqueued::Dropped) {
+            let dropped = shared.is_some_and(|shared| {
+                handler.handle_kept(shared, queue, &dispatch) == Enqueued::Dropped
+            });
+            if dropped {
                 outcome = LogOutcome::Dropped;
             }
         }

@@ -58,6 +58,7 @@ pub use worker::{set_worker_start_hook, WorkerStartHook};
 use worker::{Message, WorkerHandle};
 pub use write_through::{set_write_through, write_through, WRITE_THROUGH_ENV};
 
+use crate::calls::{Held, Window};
 use crate::error_hook::{self, HandlerError, HandlerErrorKind};
 use crate::filter::FemtoFilter;
 use crate::formatter::FemtoFormatter;
@@ -110,6 +111,18 @@ pub(crate) struct HandlerCore {
     /// Set when someone waits for the worker (a flush, a close): it stops
     /// letting records gather (see `worker::Worker::gather`).
     urgent: AtomicBool,
+    /// Set when the handler closes: the worker ends once the queue is
+    /// empty and no call that may still send to it is under way (a
+    /// thread's copy of the queue keeps it connected; see `calls`).
+    retirement: Mutex<Option<crate::calls::Retirement>>,
+}
+
+impl HandlerCore {
+    /// Tells this handler from the others while it lives (see
+    /// [`crate::calls::Window`]).
+    fn id(&self) -> u64 {
+        std::ptr::from_ref(self) as usize as u64
+    }
 }
 
 /// Queues up to this many records are crossbeam's array channel, whose
@@ -128,7 +141,15 @@ struct Pipe {
     worker: Option<std::thread::Thread>,
     /// Where the worker learns that someone waits for it.
     core: Arc<HandlerCore>,
+    /// Set when the handler closes: a thread's copy of the queue (see
+    /// [`KeptQueue`]) may still be at hand, and must not be sent to.
+    retired: AtomicBool,
 }
+
+/// A thread's copy of a handler's queue, kept with its copy of a logger's
+/// routing (see `calls`): a call sends through it without loading the
+/// queue (which costs two locked instructions). Used only inside a call.
+pub(crate) struct KeptQueue(Option<Arc<Pipe>>);
 
 /// The factory of a null handler: never opened.
 struct NullFactory;
@@ -151,6 +172,13 @@ impl Pipe {
             return Err(TrySendError::Full(message));
         }
         self.queue.try_send(message)
+    }
+
+    /// Whether the queue still takes records (a kept copy may be of a
+    /// handler closed since: see [`KeptQueue`]).
+    #[inline(always)]
+    fn open(&self) -> bool {
+        !self.retired.load(Ordering::SeqCst)
     }
 
     fn unpark_worker(&self) {
@@ -283,10 +311,24 @@ impl FemtoHandler {
     /// `doRollover()`; use [`FemtoHandler::flush`] to wait for it). Returns
     /// `false` if the handler is closed; other handlers ignore it.
     pub fn roll_over(&self) -> bool {
+        self.send_request(Message::RollOver)
+    }
+
+    /// Puts a request (not a record) in the queue, waiting for room
+    /// whatever the overflow policy; `false` if the handler is closed.
+    fn send_request(&self, request: Message) -> bool {
+        // Opened before the queue is loaded (see `calls::Retirement`).
+        let mut window = self.window();
         match self.pipe.load_full() {
-            Some(pipe) => send_waiting(&pipe, &self.core.room, Message::RollOver, None).is_ok(),
+            Some(pipe) => send_waiting(&pipe, &self.core.room, request, None, &mut window).is_ok(),
             None => false,
         }
+    }
+
+    /// Says that this thread sends to this handler's queue (see
+    /// `calls::Window`).
+    fn window(&self) -> crate::calls::Window {
+        crate::calls::window(self.core.id())
     }
 
     /// A handler that discards every record without a queue or a thread
@@ -316,6 +358,7 @@ impl FemtoHandler {
                 flush_delay: options.flush_delay,
                 capacity: options.capacity,
                 urgent: AtomicBool::new(false),
+                retirement: Mutex::new(None),
             }),
             level: AtomicU32::new(options.level.value()),
             overflow: options.overflow,
@@ -360,6 +403,7 @@ impl FemtoHandler {
             capacity: self.capacity,
             worker,
             core: Arc::clone(&self.core),
+            retired: AtomicBool::new(false),
         })));
         if reopen {
             // The parent's queue and thread do not exist for us: touching
@@ -394,14 +438,7 @@ impl FemtoHandler {
     pub fn set_formatter(&self, formatter: Arc<dyn FemtoFormatter>) {
         self.core.formatter.store(Arc::new(Arc::clone(&formatter)));
         live::with_lock(|| self.refresh_needs_location());
-        if let Some(pipe) = self.pipe.load_full() {
-            let _ = send_waiting(
-                &pipe,
-                &self.core.room,
-                Message::SetFormatter(formatter),
-                None,
-            );
-        }
+        self.send_request(Message::SetFormatter(formatter));
     }
 
     /// Adds a filter; records it refuses are ignored.
@@ -488,45 +525,82 @@ impl FemtoHandler {
     /// Level check, filters, then enqueue under the overflow policy. Runs
     /// on the logging thread.
     pub fn handle(&self, record: Arc<FemtoLogRecord>) -> Enqueued {
-        if self.discards || record.level.value() < self.level.load(Ordering::Relaxed) {
+        let Some(message) = self.accept(record) else {
             return Enqueued::Filtered;
+        };
+        // Opened before the queue is loaded (see `calls::Retirement`).
+        let window = self.window();
+        let pipe = self.pipe.load();
+        self.send(pipe.as_deref(), message, window)
+    }
+
+    /// The queue a thread keeps for this handler (see [`KeptQueue`]).
+    pub(crate) fn kept_queue(&self) -> KeptQueue {
+        KeptQueue(self.pipe.load_full())
+    }
+
+    /// As [`FemtoHandler::handle`], inside `call`, through the thread's
+    /// copy of the queue.
+    pub(crate) fn handle_kept(
+        &self,
+        record: Arc<FemtoLogRecord>,
+        queue: &KeptQueue,
+        call: &Held,
+    ) -> Enqueued {
+        let Some(message) = self.accept(record) else {
+            return Enqueued::Filtered;
+        };
+        self.send(queue.0.as_deref(), message, call.window(self.core.id()))
+    }
+
+    /// The message for `record`, if it passes the level and the filters.
+    fn accept(&self, record: Arc<FemtoLogRecord>) -> Option<Message> {
+        if self.discards || record.level.value() < self.level.load(Ordering::Relaxed) {
+            return None;
         }
         if self.has_filters.load(Ordering::Acquire)
             && !passes(&self.filters.load(), &record, &self.core.name)
         {
-            return Enqueued::Filtered;
+            return None;
         }
-        let pipe = self.pipe.load();
-        let Some(pipe) = pipe.as_deref() else {
-            return self.closed();
-        };
-        let message = match CompactRecord::of(&record) {
+        Some(match CompactRecord::of(&record) {
             Some(compact) => {
                 // The record stays on this thread, for its next call.
                 crate::record_pool::keep_here(record);
                 Message::Compact(compact)
             }
             None => Message::Record(record),
-        };
-        self.enqueue(pipe, message)
+        })
+    }
+
+    /// Sends `message` to `pipe` (this handler's queue, loaded or kept
+    /// after `window` opened) if it is open.
+    #[inline(always)]
+    fn send(&self, pipe: Option<&Pipe>, message: Message, window: Window) -> Enqueued {
+        match pipe.filter(|pipe| pipe.open()) {
+            Some(pipe) => self.enqueue(pipe, message, window),
+            None => self.closed(),
+        }
     }
 
     /// As [`FemtoHandler::handle`] for a call the logger carries in compact
     /// form (see [`crate::logger::Route::dispatch_message`]): no record is
     /// built. `None` when this handler must see a whole record (it has
     /// filters, which read one).
-    pub(crate) fn handle_compact(&self, compact: &CompactRecord) -> Option<Enqueued> {
+    pub(crate) fn handle_compact(
+        &self,
+        compact: &CompactRecord,
+        queue: &KeptQueue,
+        call: &Held,
+    ) -> Option<Enqueued> {
         if self.discards || compact.level().value() < self.level.load(Ordering::Relaxed) {
             return Some(Enqueued::Filtered);
         }
         if self.has_filters.load(Ordering::Acquire) {
             return None;
         }
-        let pipe = self.pipe.load();
-        let Some(pipe) = pipe.as_deref() else {
-            return Some(self.closed());
-        };
-        Some(self.enqueue(pipe, Message::Compact(*compact)))
+        let window = call.window(self.core.id());
+        Some(self.send(queue.0.as_deref(), Message::Compact(*compact), window))
     }
 
     /// A record reached a closed handler: counted as dropped.
@@ -543,12 +617,13 @@ impl FemtoHandler {
     /// message is a few hundred bytes, and every call it is handed to
     /// copies all of them.
     #[inline(always)]
-    fn enqueue(&self, pipe: &Pipe, message: Message) -> Enqueued {
+    fn enqueue(&self, pipe: &Pipe, message: Message, mut window: Window) -> Enqueued {
         let sent = match pipe.try_send(message) {
             Ok(()) => true,
             Err(TrySendError::Disconnected(_)) => false,
-            Err(TrySendError::Full(message)) => self.send_to_full_queue(pipe, message),
+            Err(TrySendError::Full(message)) => self.send_to_full_queue(pipe, message, &mut window),
         };
+        drop(window);
         if sent {
             if write_through() && !worker::on_worker_thread() {
                 // The host (Python) steps aside: the worker may need it.
@@ -564,7 +639,7 @@ impl FemtoHandler {
     /// The overflow policy, for a queue that was full: whether `message`
     /// got in.
     #[inline(never)]
-    fn send_to_full_queue(&self, pipe: &Pipe, message: Message) -> bool {
+    fn send_to_full_queue(&self, pipe: &Pipe, message: Message, window: &mut Window) -> bool {
         // Logged from a worker (a formatter or callback that logs): waiting
         // could wait for itself. Take room if there is any, else drop and
         // count, whatever the policy.
@@ -574,13 +649,16 @@ impl FemtoHandler {
             waiting => waiting,
         };
         match policy {
-            OverflowPolicy::Block => send_waiting(pipe, &self.core.room, message, None).is_ok(),
+            OverflowPolicy::Block => {
+                send_waiting(pipe, &self.core.room, message, None, window).is_ok()
+            }
             OverflowPolicy::Drop => false,
             OverflowPolicy::Timeout(limit) => send_waiting(
                 pipe,
                 &self.core.room,
                 message,
                 Some(crate::sync::deadline_after(limit)),
+                window,
             )
             .is_ok(),
         }
@@ -598,6 +676,8 @@ impl FemtoHandler {
     /// does not wait: the worker it would wait for may be itself.
     pub fn flush(&self, timeout: Duration) -> bool {
         let deadline = crate::sync::deadline_after(worker::wait_limit(timeout));
+        // Opened before the queue is loaded (see `calls::Retirement`).
+        let window = self.window();
         let Some(pipe) = self.pipe.load_full() else {
             return true;
         };
@@ -624,6 +704,7 @@ impl FemtoHandler {
         });
         pipe.unpark_worker();
         drop(pipe);
+        drop(window);
         if !queued {
             return false;
         }
@@ -674,17 +755,23 @@ impl FemtoHandler {
         }
     }
 
-    /// Disconnects the queue and takes the worker (live lock held).
+    /// Stops the queue taking records and takes the worker (live lock
+    /// held). Threads may keep copies of the queue (see [`KeptQueue`]), so
+    /// dropping ours need not disconnect it: the queue is marked retired,
+    /// and the worker handed the [`crate::calls::Retirement`] to wait for
+    /// and woken, in case it waits in the queue.
     fn begin_close(&self) -> Option<WorkerHandle> {
         let pipe = self.pipe.swap(None);
-        if pipe.is_some() {
-            self.factory.cancel();
-        }
         let mut worker = lock(&self.worker).take();
         if let Some(pipe) = pipe {
+            pipe.retired.store(true, Ordering::SeqCst);
+            self.factory.cancel();
+            *lock(&self.core.retirement) = Some(crate::calls::retire(self.core.id()));
             if let Some(worker) = worker.as_mut() {
                 worker.mark_close(pipe.queue.len());
             }
+            // A full queue has the worker's attention already.
+            let _ = pipe.queue.try_send(Message::Wake);
             pipe.unpark_worker();
         }
         worker
@@ -713,6 +800,7 @@ fn send_waiting(
     room: &room::RoomWaiters,
     mut message: Message,
     deadline: Option<Instant>,
+    window: &mut Window,
 ) -> Result<(), Message> {
     let mut pause = Duration::from_micros(20);
     // Set at the first full queue: the host may release its lock meanwhile,
@@ -731,6 +819,12 @@ fn send_waiting(
         if since_poll >= crate::wait_hook::POLL_INTERVAL {
             since_poll = Duration::ZERO;
             if waiting.interrupted() || crate::exit::gave_up() {
+                return Err(message);
+            }
+            // The host's signal handler logged meanwhile: this thread
+            // stopped saying it sends here, and the handler may have
+            // closed and its worker ended.
+            if window.reopened() && !queue.open() {
                 return Err(message);
             }
         }

@@ -35,6 +35,9 @@ pub(crate) enum Message {
     SetFormatter(Arc<dyn FemtoFormatter>),
     /// Starts a new file after the records queued before it.
     RollOver,
+    /// Wakes a worker that waits for the queue: its handler closed (see
+    /// `Worker::retired`).
+    Wake,
 }
 
 /// Most messages handled between two sink flushes.
@@ -272,6 +275,7 @@ impl Worker {
             Message::Flush(ack) => self.acks.push(ack),
             Message::SetFormatter(formatter) => self.formatter = formatter,
             Message::RollOver => self.roll_over(),
+            Message::Wake => {}
         }
         0
     }
@@ -347,6 +351,10 @@ impl Worker {
     /// microseconds, polling with growing pauses, and blocks only after a
     /// quiet spell of about 2 ms (and after any flush that is due).
     /// `flush` and `close` unpark it at once.
+    ///
+    /// A closed handler's queue may stay connected (see `calls`): the
+    /// worker ends when it is empty and [`Worker::retired`] says no record
+    /// can come, and polls meanwhile instead of blocking.
     fn next_message(&mut self, queue: &Receiver<Message>) -> Option<Message> {
         let mut pauses = IDLE_PAUSES.iter();
         loop {
@@ -354,6 +362,12 @@ impl Worker {
                 Ok(message) => return Some(message),
                 Err(TryRecvError::Disconnected) => return None,
                 Err(TryRecvError::Empty) => {}
+            }
+            let retired = self.retired();
+            if retired == Some(true) {
+                // Once no call can send, what the queue holds now is all
+                // there will be.
+                return queue.try_recv().ok();
             }
             let now = Instant::now();
             if self.flush_due.is_some_and(|due| due <= now) {
@@ -368,9 +382,20 @@ impl Worker {
                     std::thread::park_timeout(until_due.map_or(*pause, |d| d.min(*pause)));
                 }
                 (None, Some(until_due)) => std::thread::park_timeout(until_due),
+                (None, None) if retired.is_some() => std::thread::park_timeout(RETIRED_POLL),
                 (None, None) => return queue.recv().ok(),
             }
         }
+    }
+
+    /// `None` while the handler is open; once it closed, whether every
+    /// call that might still send to the queue has ended (see
+    /// `calls::Retirement`).
+    fn retired(&self) -> Option<bool> {
+        let mut retirement = crate::sync::lock(&self.core.retirement);
+        retirement
+            .as_mut()
+            .map(crate::calls::Retirement::calls_done)
     }
 
     /// Formats and writes a compact record as it lies, with no record
@@ -550,6 +575,10 @@ const IDLE_PAUSES: [Duration; 5] = [
     Duration::from_micros(500),
     Duration::from_millis(1),
 ];
+
+/// How often a closed handler's worker looks whether the calls it waits
+/// for have ended.
+const RETIRED_POLL: Duration = Duration::from_millis(1);
 
 /// A sink's error as the worker reports it (`None`: the sink reported it
 /// already; only counted).
