@@ -168,10 +168,19 @@ impl Pipe {
     /// Queues `message` if the queue holds fewer than `capacity` records.
     #[inline(always)]
     fn try_send(&self, message: Message) -> Result<(), TrySendError<Message>> {
+        self.try_send_made(|| message)
+    }
+
+    /// As [`Pipe::try_send`] for the message `make` builds, built where the
+    /// channel's call takes it: a compact message is a few hundred bytes,
+    /// and building it first and then moving it copied them twice more a
+    /// record (callgrind).
+    #[inline(always)]
+    fn try_send_made(&self, make: impl FnOnce() -> Message) -> Result<(), TrySendError<Message>> {
         if self.queue.capacity().is_none() && self.queue.len() >= self.capacity {
-            return Err(TrySendError::Full(message));
+            return Err(TrySendError::Full(make()));
         }
-        self.queue.try_send(message)
+        self.queue.try_send(make())
     }
 
     /// Whether the queue still takes records (a kept copy may be of a
@@ -531,7 +540,7 @@ impl FemtoHandler {
         // Opened before the queue is loaded (see `calls::Retirement`).
         let window = self.window();
         let pipe = self.pipe.load();
-        self.send(pipe.as_deref(), message, window)
+        self.send(pipe.as_deref(), || message, window)
     }
 
     /// The queue a thread keeps for this handler (see [`KeptQueue`]).
@@ -550,7 +559,7 @@ impl FemtoHandler {
         let Some(message) = self.accept(record) else {
             return Enqueued::Filtered;
         };
-        self.send(queue.0.as_deref(), message, call.window(self.core.id()))
+        self.send(queue.0.as_deref(), || message, call.window(self.core.id()))
     }
 
     /// The message for `record`, if it passes the level and the filters.
@@ -573,12 +582,17 @@ impl FemtoHandler {
         })
     }
 
-    /// Sends `message` to `pipe` (this handler's queue, loaded or kept
-    /// after `window` opened) if it is open.
+    /// Sends the message `make` builds to `pipe` (this handler's queue,
+    /// loaded or kept after `window` opened) if it is open.
     #[inline(always)]
-    fn send(&self, pipe: Option<&Pipe>, message: Message, window: Window) -> Enqueued {
+    fn send(
+        &self,
+        pipe: Option<&Pipe>,
+        make: impl FnOnce() -> Message,
+        window: Window,
+    ) -> Enqueued {
         match pipe.filter(|pipe| pipe.open()) {
-            Some(pipe) => self.enqueue(pipe, message, window),
+            Some(pipe) => self.enqueue(pipe, make, window),
             None => self.closed(),
         }
     }
@@ -600,7 +614,7 @@ impl FemtoHandler {
             return None;
         }
         let window = call.window(self.core.id());
-        Some(self.send(queue.0.as_deref(), Message::Compact(*compact), window))
+        Some(self.send(queue.0.as_deref(), || Message::Compact(*compact), window))
     }
 
     /// A record reached a closed handler: counted as dropped.
@@ -611,14 +625,15 @@ impl FemtoHandler {
         self.count_drop()
     }
 
-    /// Puts `message` (a record) in the queue as the overflow policy says.
+    /// Puts the message `make` builds (a record) in the queue as the
+    /// overflow policy says.
     ///
     /// Inlined, with the common case (room in the queue) tried first: a
     /// message is a few hundred bytes, and every call it is handed to
     /// copies all of them.
     #[inline(always)]
-    fn enqueue(&self, pipe: &Pipe, message: Message, mut window: Window) -> Enqueued {
-        let sent = match pipe.try_send(message) {
+    fn enqueue(&self, pipe: &Pipe, make: impl FnOnce() -> Message, mut window: Window) -> Enqueued {
+        let sent = match pipe.try_send_made(make) {
             Ok(()) => true,
             Err(TrySendError::Disconnected(_)) => false,
             Err(TrySendError::Full(message)) => self.send_to_full_queue(pipe, message, &mut window),
