@@ -9,38 +9,14 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use femto_core::{
-    FemtoFilter, FemtoHandler, FemtoLevel, FemtoLogRecord, FormatStyle, HandlerOptions, Manager,
-    TemplateFormatter,
-};
-use rstest::{fixture, rstest};
+use femto_core::{FemtoFilter, FemtoLevel, FemtoLogRecord, Manager};
+use rstest::rstest;
 
 mod memory_sink;
 
-use memory_sink::MemorySink;
+use memory_sink::{manager, MemorySink};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-#[fixture]
-fn manager() -> Manager {
-    let manager = Manager::new();
-    manager.set_last_resort(false);
-    manager
-}
-
-fn handler(sink: &MemorySink) -> Arc<FemtoHandler> {
-    let options = HandlerOptions {
-        formatter: Arc::new(
-            TemplateFormatter::new("%(message)s", FormatStyle::Percent, None).unwrap(),
-        ),
-        ..HandlerOptions::default()
-    };
-    FemtoHandler::new(Box::new(sink.clone()), options).unwrap()
-}
-
-fn lines(sink: &MemorySink) -> Vec<String> {
-    sink.lines.lock().unwrap().clone()
-}
 
 /// A logger filter that holds the first call in it until told to go on.
 struct HoldsFirstCall {
@@ -61,7 +37,7 @@ impl FemtoFilter for HoldsFirstCall {
 #[rstest]
 fn a_change_waits_for_a_call_under_way_whose_record_is_not_lost(manager: Manager) {
     let sink = MemorySink::default();
-    let taken_off = handler(&sink);
+    let taken_off = sink.message_handler();
     let logger = manager.get_logger("calls.under_way").unwrap();
     logger.set_level(FemtoLevel::INFO);
     logger.add_handler(Arc::clone(&taken_off));
@@ -100,14 +76,14 @@ fn a_change_waits_for_a_call_under_way_whose_record_is_not_lost(manager: Manager
 
     // Closed at once after the change: the call's record is in, not dropped.
     assert!(taken_off.close(WAIT));
-    assert_eq!(lines(&sink), ["logged before the change"]);
+    assert_eq!(sink.lines(), ["logged before the change"]);
     assert_eq!(taken_off.stats().dropped, 0);
 }
 
 #[rstest]
 fn a_thread_sees_a_change_in_its_next_call(manager: Manager) {
     let (first_sink, added_sink) = (MemorySink::default(), MemorySink::default());
-    let (first, added) = (handler(&first_sink), handler(&added_sink));
+    let (first, added) = (first_sink.message_handler(), added_sink.message_handler());
     let logger = manager.get_logger("calls.next").unwrap();
     logger.set_level(FemtoLevel::INFO);
     logger.add_handler(Arc::clone(&first));
@@ -127,14 +103,14 @@ fn a_thread_sees_a_change_in_its_next_call(manager: Manager) {
     go_on.send(()).unwrap();
     caller.join().unwrap();
     assert!(first.close(WAIT) && added.close(WAIT));
-    assert_eq!(lines(&first_sink), ["before", "after"]);
-    assert_eq!(lines(&added_sink), ["after"]);
+    assert_eq!(first_sink.lines(), ["before", "after"]);
+    assert_eq!(added_sink.lines(), ["after"]);
 }
 
 #[rstest]
 fn an_idle_threads_copy_holds_a_dropped_handler_until_its_next_call(manager: Manager) {
     let sink = MemorySink::default();
-    let dropped = handler(&sink);
+    let dropped = sink.message_handler();
     let logger = manager.get_logger("calls.idle").unwrap();
     logger.set_level(FemtoLevel::INFO);
     logger.add_handler(Arc::clone(&dropped));
@@ -165,8 +141,8 @@ fn an_idle_threads_copy_holds_a_dropped_handler_until_its_next_call(manager: Man
     );
     // Dropped, the handler closes on its own: its record is written.
     let start = std::time::Instant::now();
-    while lines(&sink).is_empty() && start.elapsed() < WAIT {
+    while sink.lines().is_empty() && start.elapsed() < WAIT {
         thread::sleep(Duration::from_millis(1));
     }
-    assert_eq!(lines(&sink), ["kept a copy"]);
+    assert_eq!(sink.lines(), ["kept a copy"]);
 }

@@ -11,40 +11,20 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use femto_core::{
-    FemtoFilter, FemtoHandler, FemtoLevel, FemtoLogRecord, FemtoLogger, FormatStyle,
-    HandlerOptions, Manager, OverflowPolicy, Sink, SinkFactory, TemplateFormatter,
+    FemtoFilter, FemtoHandler, FemtoLevel, FemtoLogRecord, FemtoLogger, HandlerOptions, Manager,
+    OverflowPolicy, Sink, SinkFactory,
 };
-use rstest::{fixture, rstest};
+use rstest::rstest;
 
 mod memory_sink;
 
-use memory_sink::MemorySink;
+use memory_sink::{manager, message_options, MemorySink};
 
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Far below [`WAIT`]: a close that took this long waited for something
 /// it should not have.
 const PROMPT: Duration = Duration::from_secs(3);
-
-#[fixture]
-fn manager() -> Manager {
-    let manager = Manager::new();
-    manager.set_last_resort(false);
-    manager
-}
-
-fn options() -> HandlerOptions {
-    HandlerOptions {
-        formatter: Arc::new(
-            TemplateFormatter::new("%(message)s", FormatStyle::Percent, None).unwrap(),
-        ),
-        ..HandlerOptions::default()
-    }
-}
-
-fn memory_handler(sink: &MemorySink) -> Arc<FemtoHandler> {
-    FemtoHandler::new(Box::new(sink.clone()), options()).unwrap()
-}
 
 fn logger_to(manager: &Manager, name: &str, handlers: &[&Arc<FemtoHandler>]) -> Arc<FemtoLogger> {
     let logger = manager.get_logger(name).unwrap();
@@ -53,10 +33,6 @@ fn logger_to(manager: &Manager, name: &str, handlers: &[&Arc<FemtoHandler>]) -> 
         logger.add_handler(Arc::clone(handler));
     }
     logger
-}
-
-fn lines(sink: &MemorySink) -> Vec<String> {
-    sink.lines.lock().unwrap().clone()
 }
 
 /// Closes `handler`, asserting that it finished, and promptly.
@@ -69,7 +45,7 @@ fn close_promptly(handler: &FemtoHandler) {
 #[rstest]
 fn close_ends_the_worker_though_an_idle_thread_keeps_a_copy(manager: Manager) {
     let sink = MemorySink::default();
-    let handler = memory_handler(&sink);
+    let handler = sink.message_handler();
     let logger = logger_to(&manager, "close.idle", &[&handler]);
     let (logged, idle) = std::sync::mpsc::channel();
     let (go_on, closed) = std::sync::mpsc::channel::<()>();
@@ -84,7 +60,7 @@ fn close_ends_the_worker_though_an_idle_thread_keeps_a_copy(manager: Manager) {
     };
     idle.recv_timeout(WAIT).unwrap();
     close_promptly(&handler);
-    assert_eq!(lines(&sink), ["before the close"]);
+    assert_eq!(sink.lines(), ["before the close"]);
     go_on.send(()).unwrap();
     caller.join().unwrap();
     let stats = handler.stats();
@@ -104,7 +80,7 @@ impl FemtoFilter for ClosesOnTheWay {
 #[rstest]
 fn a_close_from_inside_a_call_is_prompt_and_the_call_counts_its_record_dropped(manager: Manager) {
     let sink = MemorySink::default();
-    let handler = memory_handler(&sink);
+    let handler = sink.message_handler();
     let logger = logger_to(&manager, "close.inside", &[&handler]);
     logger.info("written");
     // This thread now keeps a copy of the queue; the filter closes the
@@ -113,7 +89,7 @@ fn a_close_from_inside_a_call_is_prompt_and_the_call_counts_its_record_dropped(m
     let start = Instant::now();
     logger.info("reaches a closed handler");
     assert!(start.elapsed() < PROMPT, "took {:?}", start.elapsed());
-    assert_eq!(lines(&sink), ["written"]);
+    assert_eq!(sink.lines(), ["written"]);
     let stats = handler.stats();
     assert_eq!((stats.written, stats.dropped), (1, 1));
 }
@@ -166,7 +142,7 @@ fn gated_handler(gated: &GatedSink) -> Arc<FemtoHandler> {
     let options = HandlerOptions {
         capacity: 1,
         overflow: OverflowPolicy::Block,
-        ..options()
+        ..message_options()
     };
     FemtoHandler::new(Box::new(gated.clone()), options).unwrap()
 }
@@ -176,7 +152,7 @@ fn a_call_waiting_on_another_full_queue_does_not_hold_up_a_close(manager: Manage
     let gated = GatedSink::default();
     let stuck = gated_handler(&gated);
     let sink = MemorySink::default();
-    let other = memory_handler(&sink);
+    let other = sink.message_handler();
     // The stuck handler first: a call waits there before it reaches the
     // other one.
     let logger = logger_to(&manager, "close.stuck", &[&stuck, &other]);
@@ -192,7 +168,7 @@ fn a_call_waiting_on_another_full_queue_does_not_hold_up_a_close(manager: Manage
     // call of record 2 waits for room, after records 0 and 1 reached the
     // other handler.
     let start = Instant::now();
-    while lines(&sink).len() < 2 && start.elapsed() < WAIT {
+    while sink.lines().len() < 2 && start.elapsed() < WAIT {
         thread::sleep(Duration::from_millis(5));
     }
     thread::sleep(Duration::from_millis(100));
@@ -201,7 +177,7 @@ fn a_call_waiting_on_another_full_queue_does_not_hold_up_a_close(manager: Manage
     caller.join().unwrap();
     assert!(stuck.close(WAIT));
     assert_eq!(gated.lines.lock().unwrap().len(), 4);
-    assert_eq!(lines(&sink), ["record 0", "record 1"]);
+    assert_eq!(sink.lines(), ["record 0", "record 1"]);
     let stats = other.stats();
     assert_eq!((stats.written, stats.dropped), (2, 2));
 }
@@ -254,7 +230,7 @@ fn every_record_raced_against_a_close_is_written_or_counted(manager: Manager, #[
     const RECORDS: usize = 5_000;
     for round in 0..5 {
         let sink = MemorySink::default();
-        let handler = memory_handler(&sink);
+        let handler = sink.message_handler();
         let logger = logger_to(&manager, &format!("close.race.{round}"), &[&handler]);
         let start = Arc::new(Barrier::new(THREADS + 1));
         let callers: Vec<_> = (0..THREADS)
@@ -299,7 +275,8 @@ fn every_record_raced_against_a_close_is_written_or_counted(manager: Manager, #[
         );
         // The sink holds the records written, and the worker's reports of
         // records dropped for a full queue.
-        let records = lines(&sink)
+        let records = sink
+            .lines()
             .iter()
             .filter(|line| line.starts_with("record "))
             .count();

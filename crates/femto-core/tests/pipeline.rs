@@ -17,16 +17,9 @@ use tempfile::TempDir;
 
 mod memory_sink;
 
-use memory_sink::MemorySink;
+use memory_sink::{manager, MemorySink};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-#[fixture]
-fn manager() -> Manager {
-    let manager = Manager::new();
-    manager.set_last_resort(false);
-    manager
-}
 
 #[fixture]
 fn dir() -> TempDir {
