@@ -54,10 +54,18 @@ pub struct NativeLogger {
     standalone: bool,
 }
 
+/// This thread's `threading.Thread`, looked up once, and its instance
+/// dictionary: its `_name` is read there per record (so renaming a thread
+/// takes effect at once) with one dictionary lookup, where `getattr` first
+/// searched the class's bases (about 400 instructions a record, callgrind).
+struct CurrentThread {
+    thread: Py<PyAny>,
+    /// `None` if the thread object has no `__dict__` (then `getattr`).
+    dict: Option<Py<PyDict>>,
+}
+
 thread_local! {
-    /// This thread's `threading.Thread`, looked up once; its `_name` is read
-    /// per record, so renaming a thread takes effect at once.
-    static CURRENT_THREAD: RefCell<Option<Py<PyAny>>> = const { RefCell::new(None) };
+    static CURRENT_THREAD: RefCell<Option<CurrentThread>> = const { RefCell::new(None) };
 }
 
 /// What the hot path looks up, made once at import (`prepare`): lazily
@@ -113,19 +121,36 @@ pub(crate) fn mapping_type(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 
 /// The current thread's name, as `threading.current_thread().name`.
 pub(crate) fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    let thread = CURRENT_THREAD.with(|slot| slot.borrow().as_ref().map(|t| t.clone_ref(py)));
-    let thread = match thread {
-        Some(thread) => thread,
+    let key = prepared()?.name.bind(py);
+    let cached = CURRENT_THREAD.with_borrow(|slot| {
+        slot.as_ref()
+            .map(|t| (t.thread.clone_ref(py), t.dict.as_ref().map(|d| d.clone_ref(py))))
+    });
+    let (thread, dict) = match cached {
+        Some(cached) => cached,
         None => {
-            let thread: Py<PyAny> = py
-                .import("threading")?
-                .call_method0("current_thread")?
-                .unbind();
-            CURRENT_THREAD.with(|slot| *slot.borrow_mut() = Some(thread.clone_ref(py)));
-            thread
+            let thread = py.import("threading")?.call_method0("current_thread")?;
+            let dict = thread
+                .getattr(intern!(py, "__dict__"))
+                .ok()
+                .and_then(|dict| dict.cast_into_exact::<PyDict>().ok())
+                .map(Bound::unbind);
+            let current = CurrentThread {
+                thread: thread.unbind(),
+                dict,
+            };
+            let cached = (
+                current.thread.clone_ref(py),
+                current.dict.as_ref().map(|d| d.clone_ref(py)),
+            );
+            CURRENT_THREAD.set(Some(current));
+            cached
         }
     };
-    thread.into_bound(py).getattr(prepared()?.name.bind(py))
+    if let Some(name) = dict.and_then(|dict| dict.into_bound(py).get_item(key).ok().flatten()) {
+        return Ok(name);
+    }
+    thread.into_bound(py).getattr(key)
 }
 
 /// What a record made by a logging call on the fast path is made from:
