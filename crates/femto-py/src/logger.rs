@@ -122,35 +122,45 @@ pub(crate) fn mapping_type(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// The current thread's name, as `threading.current_thread().name`.
 pub(crate) fn thread_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let key = prepared()?.name.bind(py);
-    let cached = CURRENT_THREAD.with_borrow(|slot| {
-        slot.as_ref()
-            .map(|t| (t.thread.clone_ref(py), t.dict.as_ref().map(|d| d.clone_ref(py))))
-    });
-    let (thread, dict) = match cached {
-        Some(cached) => cached,
+    let kept = CURRENT_THREAD.with_borrow(|slot| slot.as_ref().map(|t| t.clone_ref(py)));
+    let current = match kept {
+        Some(current) => current,
         None => {
-            let thread = py.import("threading")?.call_method0("current_thread")?;
-            let dict = thread
-                .getattr(intern!(py, "__dict__"))
-                .ok()
-                .and_then(|dict| dict.cast_into_exact::<PyDict>().ok())
-                .map(Bound::unbind);
-            let current = CurrentThread {
-                thread: thread.unbind(),
-                dict,
-            };
-            let cached = (
-                current.thread.clone_ref(py),
-                current.dict.as_ref().map(|d| d.clone_ref(py)),
-            );
-            CURRENT_THREAD.set(Some(current));
-            cached
+            let current = CurrentThread::look_up(py)?;
+            CURRENT_THREAD.set(Some(current.clone_ref(py)));
+            current
         }
     };
-    if let Some(name) = dict.and_then(|dict| dict.into_bound(py).get_item(key).ok().flatten()) {
-        return Ok(name);
+    let named = current
+        .dict
+        .and_then(|dict| dict.into_bound(py).get_item(key).ok().flatten());
+    match named {
+        Some(name) => Ok(name),
+        None => current.thread.into_bound(py).getattr(key),
     }
-    thread.into_bound(py).getattr(key)
+}
+
+impl CurrentThread {
+    /// `threading.current_thread()` and its instance dictionary.
+    fn look_up(py: Python<'_>) -> PyResult<Self> {
+        let thread = py.import("threading")?.call_method0("current_thread")?;
+        let dict = thread
+            .getattr(intern!(py, "__dict__"))
+            .ok()
+            .and_then(|dict| dict.cast_into_exact::<PyDict>().ok())
+            .map(Bound::unbind);
+        Ok(CurrentThread {
+            thread: thread.unbind(),
+            dict,
+        })
+    }
+
+    fn clone_ref(&self, py: Python<'_>) -> Self {
+        CurrentThread {
+            thread: self.thread.clone_ref(py),
+            dict: self.dict.as_ref().map(|dict| dict.clone_ref(py)),
+        }
+    }
 }
 
 /// What a record made by a logging call on the fast path is made from:
