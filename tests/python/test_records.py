@@ -47,6 +47,26 @@ def test_msecs_is_the_whole_milliseconds_of_created_as_a_float() -> None:
         assert abs(record.msecs - (record.created - int(record.created)) * 1000) < 1.0
 
 
+def test_each_thread_s_records_carry_its_own_id_and_name() -> None:
+    # A thread's id is kept per thread, made once: records made on other
+    # threads, before and after, must not share it.
+    seen: dict[str, tuple[object, object]] = {}
+
+    def make(name: str) -> None:
+        record = femtologging.LogRecord(*ARGS)
+        seen[name] = (record.thread, record.threadName)
+
+    make("main before")
+    workers = [threading.Thread(target=make, args=(f"worker {n}",), name=f"worker {n}") for n in range(3)]
+    for worker in workers:
+        worker.start()
+        worker.join()
+    make("main after")
+    assert seen["main before"] == seen["main after"] == (threading.get_ident(), threading.current_thread().name)
+    for n, worker in enumerate(workers):
+        assert seen[f"worker {n}"] == (worker.ident, f"worker {n}")
+
+
 def test_a_freed_record_releases_what_its_fields_held() -> None:
     """Every field's reference goes when the record does (the fields are
     released together, not one by one)."""

@@ -389,8 +389,7 @@ impl RecordData {
         self.set_path(pathname)?;
         self.set_time(py, created_ns, context)?;
         if LOG_THREADS.load(Ordering::Relaxed) {
-            // SAFETY: no preconditions; the GIL is held.
-            self.thread = Some(unsafe { ffi::PyThread_get_thread_ident() }.into_py_any(py)?);
+            self.thread = Some(thread_id_int(py)?);
             self.thread_name = Some(thread_name.clone().unbind());
         } else {
             self.thread = Some(py.None());
@@ -803,7 +802,34 @@ thread_local! {
     static LAST_FILE_PARTS: RefCell<Option<PathParts>> = const { RefCell::new(None) };
     /// This process's id as a Python `int`, made once per process id
     /// (a fork makes a new one).
-    static PROCESS_ID_INT: RefCell<Option<(u32, Py<PyAny>)>> = const { RefCell::new(None) };
+    static PROCESS_ID_INT: KeptInt = const { KeptInt::new() };
+    /// This thread's id as a Python `int`: a thread id does not fit a
+    /// small int, so making one for each record allocates and frees it.
+    static THREAD_ID_INT: KeptInt = const { KeptInt::new() };
+}
+
+/// A number's Python `int`, kept while the number stays the same.
+struct KeptInt(RefCell<Option<(u64, Py<PyAny>)>>);
+
+impl KeptInt {
+    const fn new() -> Self {
+        KeptInt(RefCell::new(None))
+    }
+
+    fn get(&self, py: Python<'_>, number: u64) -> PyResult<Py<PyAny>> {
+        let known = self
+            .0
+            .borrow()
+            .as_ref()
+            .and_then(|(kept, value)| (*kept == number).then(|| value.clone_ref(py)));
+        if let Some(value) = known {
+            return Ok(value);
+        }
+        let value = number.into_py_any(py)?;
+        // The old value is released after the borrow ends.
+        let _old = self.0.borrow_mut().replace((number, value.clone_ref(py)));
+        Ok(value)
+    }
 }
 
 fn remember_file_parts(path: &Bound<'_, PyString>, filename: &Py<PyAny>, module: &Py<PyAny>) {
@@ -820,16 +846,16 @@ fn remember_file_parts(path: &Bound<'_, PyString>, filename: &Py<PyAny>, module:
 /// The process id (`PROCESS_ID`) as a Python `int`.
 fn process_id_int(py: Python<'_>) -> PyResult<Py<PyAny>> {
     let pid = PROCESS_ID.load(Ordering::Relaxed);
-    let known = PROCESS_ID_INT.with_borrow(|known| match known {
-        Some((id, value)) if *id == pid => Some(value.clone_ref(py)),
-        _ => None,
-    });
-    if let Some(value) = known {
-        return Ok(value);
-    }
-    let value = pid.into_py_any(py)?;
-    let _old = PROCESS_ID_INT.with_borrow_mut(|known| known.replace((pid, value.clone_ref(py))));
-    Ok(value)
+    PROCESS_ID_INT.with(|kept| kept.get(py, pid.into()))
+}
+
+/// The calling thread's id (`threading.get_ident()`) as a Python `int`.
+fn thread_id_int(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    // SAFETY: no preconditions; the GIL is held.
+    let ident = unsafe { ffi::PyThread_get_thread_ident() };
+    // `c_ulong` is `u64` here but `u32` on other targets.
+    #[allow(clippy::useless_conversion)]
+    THREAD_ID_INT.with(|kept| kept.get(py, ident.into()))
 }
 
 /// `os.path.basename(path)` and `os.path.splitext` of that (POSIX rules:
