@@ -19,8 +19,9 @@
 //! itself: the change asks the kernel to run one on every thread of the
 //! process (`membarrier`, private expedited; a change is rare), so a call
 //! stores its mark with a plain store. Where `membarrier` is missing
-//! (an old kernel, valgrind, a seccomp filter), a call marks itself with
-//! one locked instruction instead.
+//! (an old kernel, valgrind, a seccomp filter) or refused
+//! (`FEMTOLOGGING_NO_MEMBARRIER`), a call marks itself with one locked
+//! instruction instead.
 //!
 //! A snapshot comes with the thread's copy of each handler's queue, for
 //! the same reason: loading the queue with arc-swap cost two more locked
@@ -52,6 +53,7 @@ use std::time::{Duration, Instant};
 
 use rustix::thread::{membarrier, MembarrierCommand};
 
+use crate::handler::write_through::enabled_in;
 use crate::handler::KeptQueue;
 use crate::logger::{Dispatch, FemtoLogger};
 
@@ -79,8 +81,24 @@ fn asymmetric_barriers() -> bool {
     ASYMMETRIC.load(Ordering::SeqCst)
 }
 
+/// Set to `1` (or `true`, `on`, `yes`) to keep the engine from using
+/// `membarrier`. Calls then open their windows with a locked instruction,
+/// and closing a handler or changing the configuration sends no
+/// interrupt to the CPUs running the process's other threads (for cores
+/// kept free of them). Read at the first close or configuration change,
+/// and again in a forked child.
+const NO_MEMBARRIER_ENV: &str = "FEMTOLOGGING_NO_MEMBARRIER";
+
+/// Whether logging calls rely on `membarrier` (false where it is missing
+/// or refused by `FEMTOLOGGING_NO_MEMBARRIER`, and a call pays one locked
+/// instruction instead). Registers the process on first use.
+pub fn uses_membarrier() -> bool {
+    asymmetric_barriers()
+}
+
 fn register() {
-    let registered = membarrier(MembarrierCommand::RegisterPrivateExpedited).is_ok();
+    let refused = enabled_in(std::env::var(NO_MEMBARRIER_ENV).ok().as_deref());
+    let registered = !refused && membarrier(MembarrierCommand::RegisterPrivateExpedited).is_ok();
     ASYMMETRIC.store(registered, Ordering::SeqCst);
 }
 

@@ -65,6 +65,7 @@ mod target;
 pub mod tracing_layer;
 pub mod wait_hook;
 
+pub use calls::uses_membarrier;
 pub use filter::{FemtoFilter, LevelFilter, NameFilter};
 pub use formatter::{
     DefaultFormatter, FemtoFormatter, FormatFailed, FormatStyle, JsonFormatter, TemplateFormatter,

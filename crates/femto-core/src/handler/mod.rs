@@ -21,7 +21,7 @@ mod syslog;
 mod timed;
 mod watched;
 mod worker;
-mod write_through;
+pub(crate) mod write_through;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;

@@ -50,7 +50,8 @@ fn read_environment() -> bool {
     MODE.load(Ordering::Acquire) == ON
 }
 
-fn enabled_in(value: Option<&str>) -> bool {
+/// Whether an environment variable's value turns its switch on.
+pub(crate) fn enabled_in(value: Option<&str>) -> bool {
     value.is_some_and(|v| {
         matches!(
             v.trim().to_ascii_lowercase().as_str(),
