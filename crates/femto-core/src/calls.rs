@@ -53,8 +53,7 @@ use std::time::{Duration, Instant};
 
 use rustix::thread::{membarrier, MembarrierCommand};
 
-use crate::handler::write_through::enabled_in;
-use crate::handler::KeptQueue;
+use crate::handler::{enabled_in, KeptQueue};
 use crate::logger::{Dispatch, FemtoLogger};
 
 /// Bumped after every configuration change has published, and by every

@@ -21,7 +21,7 @@ mod syslog;
 mod timed;
 mod watched;
 mod worker;
-pub(crate) mod write_through;
+mod write_through;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -56,6 +56,7 @@ pub use timed::{
 };
 pub use worker::{set_worker_start_hook, WorkerStartHook};
 use worker::{Message, WorkerHandle};
+pub(crate) use write_through::enabled_in;
 pub use write_through::{set_write_through, write_through, WRITE_THROUGH_ENV};
 
 use crate::calls::{Held, Window};
